@@ -1,0 +1,292 @@
+"""The ``complaints`` command: parse, call the core, print. Nothing else lives here.
+
+Heavy modules (SQLAlchemy, openpyxl, Alembic, holidays) are imported inside the commands that
+need them, so ``complaints --help`` and the read-only commands start fast. Every
+:class:`~complaints_cli.errors.ComplaintsError` becomes one line on stderr and exit status 1,
+in :class:`_Group` below, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from complaints_cli import __version__
+from complaints_cli.errors import ComplaintsError
+
+
+class _Group(TyperGroup):
+    """Turns a ComplaintsError raised anywhere below into one line on stderr and its exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ComplaintsError as exc:
+            typer.echo(f"complaints: error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("complaints: interrupted; nothing was saved", err=True)
+            raise typer.Exit(130) from None
+
+
+HELP = """Track housing complaints against the Housing Ombudsman's timeframes.
+
+Replaces the Spruce Complaints Log workbook: log a complaint, see what is due, keep one folder
+per complaint.
+
+Example: complaints log --complainant "Ann Lee" --address "1 Essex Brewery" --handler "Sam Patel" --channel email
+"""
+
+app = typer.Typer(
+    cls=_Group,
+    help=HELP,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+db_app = typer.Typer(
+    cls=_Group,
+    help="Look after the database: where it is, and its schema.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(db_app, name="db")
+
+FormatOpt = Annotated[
+    str, typer.Option("--format", "-f", help="Output: table, json or csv.", metavar="FORMAT")
+]
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...] = ("table", "json", "csv")) -> str:
+    value = fmt.lower()
+    if value not in allowed:
+        raise ComplaintsError(f"format {fmt!r} is not one of: {', '.join(allowed)}")
+    return value
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"complaints {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option("--db", help="Database file or URL [env COMPLAINTS_DB].")] = None,
+    root: Annotated[Path | None, typer.Option("--root", help="Folder of case folders [env COMPLAINTS_ROOT].")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Team config file (TOML) [env COMPLAINTS_CONFIG].")] = None,
+    prefix: Annotated[str | None, typer.Option("--prefix", help="Reference prefix [env COMPLAINTS_PREFIX].")] = None,
+    actor: Annotated[str | None, typer.Option("--as", help="Who is making the change (default: the OS user) [env COMPLAINTS_USER].")] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    ctx.obj = {"db": db, "root": str(root) if root else None,
+               "config": str(config) if config else None, "prefix": prefix, "user": actor}  # fmt: skip
+
+
+def _settings(ctx: typer.Context) -> Any:
+    from complaints_cli.config import resolve
+
+    flags = ctx.find_root().obj or {}
+    return resolve(flags)
+
+
+def _today() -> date:
+    """Today, or ``COMPLAINTS_TODAY`` (yyyy-mm-dd) for demos and tests."""
+    fixed = os.environ.get("COMPLAINTS_TODAY")
+    if fixed:
+        from complaints_cli.dates import parse_date
+
+        return parse_date(fixed, what="COMPLAINTS_TODAY")
+    return date.today()
+
+
+def _open_raw(settings: Any) -> Any:
+    from complaints_cli.db import RawDatabase
+
+    return RawDatabase(settings.db_url, default_location=settings.db.source == "default")
+
+
+def _open_store(settings: Any) -> Any:
+    from complaints_cli.store import Store
+
+    return Store(settings.db_url, default_location=settings.db.source == "default")
+
+
+# --------------------------------------------------------------------------------------------
+# log
+
+
+def _ask(name: str, value: str | None, *, no_input: bool, prompt: str, default: str | None = None) -> str | None:
+    if value is not None:
+        return value
+    if no_input:
+        if default is not None:
+            return default
+        raise ComplaintsError(f"--{name} is required with --no-input")
+    try:
+        answer: str = typer.prompt(prompt, default=default, show_default=default is not None)
+    except (EOFError, typer.Abort):
+        raise ComplaintsError(
+            f"--{name} is required (no answer could be read; give it as an option)"
+        ) from None
+    return answer
+
+
+@app.command("log")
+def log_cmd(
+    ctx: typer.Context,
+    complainant: Annotated[str | None, typer.Option(help="Who is complaining (one or more names).")] = None,
+    address: Annotated[str | None, typer.Option(help="The property's address; names the case folder.")] = None,
+    received: Annotated[str | None, typer.Option(help="Date received: dd/mm/yyyy or yyyy-mm-dd [default: today].")] = None,
+    handler: Annotated[str | None, typer.Option(help="Who handles Stage 1.")] = None,
+    channel: Annotated[str | None, typer.Option(help="How it came in: email, phone, letter, in person, website, social media.")] = None,
+    summary: Annotated[str | None, typer.Option(help="What the complaint is about (optional).")] = None,
+    no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; a missing value is an error.")] = False,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Log a new complaint: give it the next reference and make its folder.
+
+    Values not given as options are asked for, unless --no-input.
+
+    Example: complaints log --complainant "Ann Lee" --address "1 Essex Brewery" --received 03/02/2025 --handler "Sam Patel" --channel email
+    """
+    from complaints_cli.intake import new_complaint
+
+    fmt = _check_format(fmt, ("table", "json"))
+    settings = _settings(ctx)
+    today = _today()
+    # Every answer is gathered before the database is touched: no lock is held while typing.
+    complainant = _ask("complainant", complainant, no_input=no_input, prompt="Complainant")
+    address = _ask("address", address, no_input=no_input, prompt="Address")
+    received = _ask("received", received, no_input=no_input, prompt="Date received",
+                    default=today.strftime("%d/%m/%Y"))  # fmt: skip
+    handler = _ask("handler", handler, no_input=no_input, prompt="Handler")
+    channel = _ask("channel", channel, no_input=no_input,
+                   prompt="Channel (email, phone, letter, in person, website, social media)")  # fmt: skip
+    new = new_complaint(complainant=complainant, address=address, received=received,
+                        handler=handler, channel=channel, summary=summary, today=today)  # fmt: skip
+    with _open_store(settings) as store:
+        logged = store.log(new, prefix=settings.prefix.value, root=settings.root_path,
+                           actor=settings.user.value)  # fmt: skip
+    if fmt == "json":
+        import json
+
+        typer.echo(json.dumps({"reference": logged.reference, "folder": str(logged.folder),
+                               "folder_created": logged.folder_created}, ensure_ascii=False))  # fmt: skip
+        return
+    typer.echo(f"Logged {logged.reference}: {new.complainant}, {new.address} (Stage 1, Open)")
+    note = "" if logged.folder_created else " (existing folder reused)"
+    typer.echo(f"Folder: {logged.folder}{note}")
+
+
+# --------------------------------------------------------------------------------------------
+# show / list
+
+
+@app.command("show")
+def show_cmd(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="The complaint reference, e.g. SPRUCE001.")],
+    fmt: FormatOpt = "table",
+) -> None:
+    """Show every column of one complaint, its folder and its history.
+
+    Example: complaints show SPRUCE001
+    """
+    from complaints_cli import reader, views
+
+    fmt = _check_format(fmt, ("table", "json"))
+    settings = _settings(ctx)
+    with _open_raw(settings) as db:
+        case = reader.get_case(db, reference)
+        entries = reader.history(db, case["id"])
+    views.show_case(case, entries, settings.root_path, fmt)
+
+
+@app.command("list")
+def list_cmd(
+    ctx: typer.Context,
+    status: Annotated[str | None, typer.Option(help="Only this status: Open or Closed.")] = None,
+    stage: Annotated[str | None, typer.Option(help="Only this stage: 'Stage 1', 'Stage 2' or Ombudsman.")] = None,
+    handler: Annotated[str | None, typer.Option(help="Only cases this person handles (Stage 1 or 2).")] = None,
+    search: Annotated[str | None, typer.Option("--search", "-s", help="Free text in reference, names, address, summaries.")] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """List the log, oldest first, with optional filters.
+
+    Example: complaints list --status Open --stage "Stage 2" --format csv
+    """
+    from complaints_cli import reader, views
+
+    fmt = _check_format(fmt)
+    settings = _settings(ctx)
+    with _open_raw(settings) as db:
+        cases = reader.list_cases(db, status=status, stage=stage, handler=handler, text=search)
+    views.list_cases(cases, fmt)
+
+
+# --------------------------------------------------------------------------------------------
+# config and db
+
+
+@app.command("config")
+def config_cmd(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
+    """Show each setting in force and where it came from (flag, environment, file, default).
+
+    Example: complaints config
+    """
+    from complaints_cli.render import output_rows
+
+    fmt = _check_format(fmt)
+    rows = _settings(ctx).rows()
+    output_rows(rows, ["setting", "value", "source"], fmt)
+
+
+@db_app.command("path")
+def db_path_cmd(ctx: typer.Context) -> None:
+    """Print where the log is stored (file path or URL, password hidden).
+
+    Example: complaints db path
+    """
+    settings = _settings(ctx)
+    from complaints_cli.config import sqlite_path
+
+    path = sqlite_path(settings.db_url)
+    typer.echo(str(path) if path else _hide_password(settings.db_url))
+
+
+def _hide_password(url: str) -> str:
+    import re
+
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+@db_app.command("upgrade")
+def db_upgrade_cmd(ctx: typer.Context) -> None:
+    """Bring the database's schema up to date (also done automatically on open).
+
+    Example: complaints db upgrade
+    """
+    from complaints_cli.schema import SCHEMA_HEAD
+
+    settings = _settings(ctx)
+    _open_raw(settings).close()
+    typer.echo(f"Database is at schema {SCHEMA_HEAD}: {_hide_password(settings.db.value)}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    if sys.platform == "win32":  # pragma: no cover - Windows consoles
+        for stream in (sys.stdout, sys.stderr):
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure:
+                reconfigure(errors="replace")
+    app(prog_name="complaints")

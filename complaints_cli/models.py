@@ -1,0 +1,100 @@
+"""The store's tables, as SQLModel classes.
+
+``Complaint`` holds every one of the log's 24 columns with a real type (dates as dates, the
+Yes/No columns as a flag plus its explanation, compensation as whole pence plus its reasons)
+and the tool's own fields. ``HistoryEntry`` is the append-only record of every change.
+``Counter`` hands out references. The schema itself is owned by the Alembic migrations in
+``migrations/``; a test checks that these classes and the migrated schema agree.
+
+Importing this module costs SQLAlchemy and pydantic (about 0.3 s), so only commands that write
+import it; read-only commands use :mod:`complaints_cli.reader`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Complaint(SQLModel, table=True):
+    __tablename__ = "complaint"
+    __table_args__ = (Index("ix_complaint_status_stage", "status", "stage"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    # 1-7: logged
+    reference: str = Field(max_length=32, unique=True, index=True)
+    status: str = Field(default="Open", max_length=20)
+    stage: str = Field(default="Stage 1", max_length=20)
+    handler: str = Field(max_length=200)
+    complainant: str = Field(sa_column=Column(Text, nullable=False))
+    address: str = Field(sa_column=Column(Text, nullable=False))
+    received: date
+    # 8-10: acknowledged
+    acknowledged: date | None = None
+    complaint_summary: str | None = Field(default=None, sa_column=Column(Text))
+    ack_met: bool | None = None
+    ack_met_note: str | None = Field(default=None, sa_column=Column(Text))
+    # 11-15: Stage 1 response
+    stage1_responded: date | None = None
+    stage1_extension: bool | None = None
+    stage1_extension_reason: str | None = Field(default=None, sa_column=Column(Text))
+    stage1_extended_to: date | None = None
+    stage1_met: bool | None = None
+    stage1_met_note: str | None = Field(default=None, sa_column=Column(Text))
+    stage1_response_summary: str | None = Field(default=None, sa_column=Column(Text))
+    compensation_pence: int | None = None
+    compensation_reasons: str | None = Field(default=None, sa_column=Column(Text))
+    # 16-19: escalation
+    escalated: bool | None = None
+    escalation_received: date | None = None
+    escalation_details: str | None = Field(default=None, sa_column=Column(Text))
+    review_type: str | None = Field(default=None, max_length=40)
+    stage2_handler: str | None = Field(default=None, max_length=200)
+    # 20-23: Stage 2 response
+    stage2_responded: date | None = None
+    stage2_extension: bool | None = None
+    stage2_extension_reason: str | None = Field(default=None, sa_column=Column(Text))
+    stage2_extended_to: date | None = None
+    stage2_met: bool | None = None
+    stage2_met_note: str | None = Field(default=None, sa_column=Column(Text))
+    stage2_response_details: str | None = Field(default=None, sa_column=Column(Text))
+    # 24
+    learning: str | None = Field(default=None, sa_column=Column(Text))
+    # The tool's own fields.
+    channel: str | None = Field(default=None, max_length=20)
+    closed: date | None = None
+    folder: str | None = Field(default=None, sa_column=Column(Text))
+    #: Columns an imported workbook had that the log does not know, as a JSON object.
+    extra: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime
+    updated_at: datetime
+    #: Bumped on every change; a write based on an older version is refused.
+    row_version: int = Field(default=1)
+
+
+class HistoryEntry(SQLModel, table=True):
+    """One change to one case: when (UTC), who, which command, and each field's old and new value."""
+
+    __tablename__ = "history"
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    at: datetime
+    actor: str = Field(max_length=200)
+    command: str = Field(max_length=60)
+    #: JSON object ``{"field": [old, new], ...}``.
+    changes: str = Field(sa_column=Column(Text, nullable=False))
+    note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Counter(SQLModel, table=True):
+    """The last reference number handed out for a prefix."""
+
+    __tablename__ = "counter"
+    __table_args__ = (UniqueConstraint("prefix"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    prefix: str = Field(max_length=12)
+    last_number: int = 0

@@ -1,0 +1,130 @@
+"""Reading the log through the raw driver: plain dicts with real Python types.
+
+These functions back ``show`` and ``list`` (and later ``due``), which must start fast, so they
+import neither SQLAlchemy nor the models. :func:`case_record` turns a row as either driver
+returns it (SQLite gives text dates and 0/1 flags; PostgreSQL gives real types) into one shape.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from complaints_cli.columns import COLUMNS
+from complaints_cli.db import RawDatabase
+from complaints_cli.errors import NotFoundError
+from complaints_cli.references import normalise_reference, suggest
+
+DATE_FIELDS = frozenset(
+    {"received", "acknowledged", "stage1_responded", "stage1_extended_to", "escalation_received",
+     "stage2_responded", "stage2_extended_to", "closed"}
+)  # fmt: skip
+BOOL_FIELDS = frozenset(
+    {"ack_met", "stage1_extension", "stage1_met", "escalated", "stage2_extension", "stage2_met"}
+)
+DATETIME_FIELDS = frozenset({"created_at", "updated_at", "at"})
+
+#: The stable JSON shape of a case: the 24 columns' fields in log order, then the tool's own.
+CASE_FIELDS: tuple[str, ...] = (
+    *(f for c in COLUMNS for f in c.fields),
+    "channel",
+    "closed",
+    "folder",
+    "created_at",
+    "updated_at",
+    "row_version",
+)
+
+_SELECT = "SELECT * FROM complaint"
+
+
+def _to_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    return date.fromisoformat(str(value)[:10])
+
+
+def _to_datetime(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
+
+
+def case_record(row: dict[str, Any]) -> dict[str, Any]:
+    """A complaint row with dates as ``date``, flags as ``bool``, money as ``Decimal`` pounds."""
+    out = dict(row)
+    for key in DATE_FIELDS:
+        if key in out:
+            out[key] = _to_date(out[key])
+    for key in BOOL_FIELDS:
+        if key in out and out[key] is not None:
+            out[key] = bool(out[key])
+    for key in ("created_at", "updated_at"):
+        if key in out:
+            out[key] = _to_datetime(out[key])
+    pence = out.pop("compensation_pence", None)
+    out["compensation_amount"] = None if pence is None else Decimal(pence) / 100
+    extra = out.get("extra")
+    out["extra"] = json.loads(extra) if extra else {}
+    return out
+
+
+def get_case(db: RawDatabase, reference: str) -> dict[str, Any]:
+    """One case by reference; an unknown reference suggests the nearest ones."""
+    ref = normalise_reference(reference)
+    rows = db.rows(f"{_SELECT} WHERE reference = :ref", {"ref": ref})
+    if not rows:
+        known = db.column("SELECT reference FROM complaint")
+        close = suggest(ref, known)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise NotFoundError(f"no complaint with reference {reference!r}{hint}")
+    return case_record(rows[0])
+
+
+def list_cases(
+    db: RawDatabase,
+    *,
+    status: str | None = None,
+    stage: str | None = None,
+    handler: str | None = None,
+    text: str | None = None,
+) -> list[dict[str, Any]]:
+    """The log in reference order, filtered (case-insensitively) by the given values."""
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    if status:
+        where.append("LOWER(status) = LOWER(:status)")
+        params["status"] = status
+    if stage:
+        where.append("LOWER(stage) = LOWER(:stage)")
+        params["stage"] = stage
+    if handler:
+        where.append("(LOWER(handler) = LOWER(:handler) OR LOWER(stage2_handler) = LOWER(:handler))")
+        params["handler"] = handler
+    if text:
+        like = " OR ".join(
+            f"LOWER(COALESCE({f}, '')) LIKE :text"
+            for f in ("reference", "complainant", "address", "complaint_summary", "handler",
+                      "stage1_response_summary", "escalation_details", "learning")  # fmt: skip
+        )
+        where.append(f"({like})")
+        params["text"] = f"%{text.lower()}%"
+    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+    return [case_record(r) for r in db.iter_rows(sql, params)]
+
+
+def history(db: RawDatabase, complaint_id: int) -> list[dict[str, Any]]:
+    """A case's history, oldest first, each change decoded to ``{field: [old, new]}``."""
+    rows = db.rows(
+        "SELECT at, actor, command, changes, note FROM history "
+        "WHERE complaint_id = :id ORDER BY id",
+        {"id": complaint_id},
+    )
+    for row in rows:
+        row["at"] = _to_datetime(row["at"])
+        row["changes"] = json.loads(row["changes"])
+    return rows

@@ -1,0 +1,44 @@
+"""Complaint references: ``SPRUCE001``, ``SPRUCE002``, ... ``SPRUCE999``, ``SPRUCE1000``."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+_REF = re.compile(r"([A-Z][A-Z0-9]*?)[\s\-_]*(\d+)")
+
+
+def format_reference(prefix: str, number: int) -> str:
+    """At least three digits, growing past 999: ``format_reference("SPRUCE", 7) == "SPRUCE007"``."""
+    return f"{prefix}{number:03d}"
+
+
+def normalise_reference(text: str) -> str:
+    """What a handler typed, as stored: ``spruce 7`` and ``Spruce-007`` both -> ``SPRUCE007``."""
+    value = text.strip().upper()
+    m = _REF.fullmatch(value)
+    if m is None:
+        return value
+    return format_reference(m[1], int(m[2]))
+
+
+def split_reference(reference: str) -> tuple[str, int] | None:
+    """``SPRUCE012`` -> ``("SPRUCE", 12)``; ``None`` for a reference not of that shape."""
+    m = _REF.fullmatch(reference.strip().upper())
+    return (m[1], int(m[2])) if m else None
+
+
+def highest_number(prefix: str, references: Iterable[str]) -> int:
+    """The largest number among ``references`` that carry ``prefix`` (0 when none do)."""
+    best = 0
+    for ref in references:
+        parts = split_reference(ref)
+        if parts and parts[0] == prefix:
+            best = max(best, parts[1])
+    return best
+
+
+def suggest(reference: str, known: Iterable[str], limit: int = 3) -> list[str]:
+    """The nearest known references, for a "did you mean" hint."""
+    return difflib.get_close_matches(reference.upper(), list(known), n=limit, cutoff=0.6)

@@ -1,0 +1,91 @@
+"""Keeping a database's schema at the version this code expects.
+
+Every command that opens a database calls :func:`ensure_current`. The common case (already at
+head) costs one small query on the raw driver; only a new or older database imports Alembic and
+runs the migrations in ``migrations/`` (shipped in the wheel as ``complaints_cli/migrations``).
+A database made by a newer version of the tool is refused rather than damaged.
+
+Revision ids are zero-padded numbers (``0001``, ``0002``, ...) so "newer than head" is a
+string comparison.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from complaints_cli.errors import ComplaintsError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+#: The newest migration in ``migrations/versions``; a test checks it is Alembic's only head.
+SCHEMA_HEAD = "0001"
+
+
+def migrations_dir() -> Path:
+    """The migrations folder: inside the installed package, or at the top of a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "migrations", here.parent / "migrations"):
+        if (candidate / "env.py").is_file():
+            return candidate
+    raise ComplaintsError("the database migrations are missing from this installation")
+
+
+def alembic_config(connection: Connection | None = None, url: str | None = None) -> Any:
+    """An Alembic ``Config`` built in code (no alembic.ini needed)."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def check_version(found: str | None) -> bool:
+    """True when ``found`` is head; False when it needs upgrading; an error when it is newer."""
+    if found == SCHEMA_HEAD:
+        return True
+    if found is not None and found > SCHEMA_HEAD:
+        raise ComplaintsError(
+            f"this log was written by a newer version of complaints (schema {found}; this "
+            f"version knows up to {SCHEMA_HEAD}): upgrade complaints before using it"
+        )
+    return False
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the database to head, in one transaction, under the database's write lock."""
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")
+
+
+def current_version(engine: Engine) -> str | None:
+    from sqlalchemy import inspect, text
+
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def main() -> None:
+    """``python -m complaints_cli.schema revision -m MSG``: Alembic commands for developers."""
+    import sys
+
+    from alembic.config import CommandLine
+
+    cli = CommandLine(prog="python -m complaints_cli.schema")
+    options = cli.parser.parse_args(sys.argv[1:])
+    cfg = alembic_config(url="sqlite:///" + str(Path.cwd() / "dev.db"))
+    cfg.cmd_opts = options
+    cli.run_cmd(cfg, options)
+
+
+if __name__ == "__main__":
+    main()

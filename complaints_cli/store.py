@@ -1,0 +1,205 @@
+"""Writing to the log: every command's changes in one short transaction, with history.
+
+A :class:`Store` wraps a SQLAlchemy engine over the SQLModel tables. Each write runs inside
+:meth:`Store.transaction`: on SQLite that is ``BEGIN IMMEDIATE`` (the write lock is taken at the
+start, so two handlers never interleave), on PostgreSQL the counter row is locked with
+``SELECT ... FOR UPDATE``. Nothing is half-written: a failure anywhere rolls the whole command
+back, including a case folder it had just created.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+
+from complaints_cli.db import RawDatabase, make_engine, translate_db_error
+from complaints_cli.errors import ComplaintsError
+from complaints_cli.folders import ensure_case_folder
+from complaints_cli.intake import NewComplaint
+from complaints_cli.models import Complaint, Counter, HistoryEntry
+from complaints_cli.references import format_reference, highest_number
+
+
+def utcnow() -> datetime:
+    """Aware UTC: every timestamp the store keeps is UTC, on every backend."""
+    return datetime.now(UTC)
+
+
+def to_json_value(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def changes_json(changes: Mapping[str, tuple[Any, Any]]) -> str:
+    return json.dumps(
+        {k: [to_json_value(old), to_json_value(new)] for k, (old, new) in changes.items()},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+@dataclass(frozen=True)
+class LoggedCase:
+    reference: str
+    folder: Path
+    folder_created: bool
+    complaint_id: int
+
+
+class Store:
+    """The log, open for writing."""
+
+    def __init__(self, url: str, *, default_location: bool = False) -> None:
+        RawDatabase(url, default_location=default_location).close()  # creates/migrates
+        self.url = url
+        self.engine = make_engine(url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One command's writes: committed together or not at all."""
+        try:
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            translate_db_error(exc)
+            raise
+
+    # -- references ------------------------------------------------------------------------
+    def _counter(self, session: Session, prefix: str) -> Counter:
+        stmt = select(Counter).where(Counter.prefix == prefix).with_for_update()  # type: ignore[arg-type]
+        counter = session.execute(stmt).scalar_one_or_none()
+        if counter is not None:
+            return counter
+        refs = session.execute(
+            select(Complaint.reference).where(Complaint.reference.like(f"{prefix}%"))  # type: ignore[attr-defined]
+        ).scalars()
+        start = highest_number(prefix, refs)
+        dialect = session.get_bind().dialect.name
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        session.execute(
+            insert(Counter)
+            .values(prefix=prefix, last_number=start)
+            .on_conflict_do_nothing(index_elements=["prefix"])
+        )
+        return session.execute(stmt).scalar_one()
+
+    def allocate_reference(self, session: Session, prefix: str) -> str:
+        """The next reference for ``prefix``; gap-free because the counter rolls back with the case."""
+        counter = self._counter(session, prefix)
+        counter.last_number += 1
+        session.flush()
+        return format_reference(prefix, counter.last_number)
+
+    def advance_counter(self, session: Session, prefix: str, number: int) -> None:
+        """Make sure the next reference handed out for ``prefix`` is after ``number``."""
+        counter = self._counter(session, prefix)
+        if counter.last_number < number:
+            counter.last_number = number
+            session.flush()
+
+    # -- history ---------------------------------------------------------------------------
+    def record(
+        self,
+        session: Session,
+        complaint: Complaint,
+        *,
+        actor: str,
+        command: str,
+        changes: Mapping[str, tuple[Any, Any]],
+        note: str | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        assert complaint.id is not None
+        session.add(
+            HistoryEntry(
+                complaint_id=complaint.id,
+                at=at or utcnow(),
+                actor=actor,
+                command=command,
+                changes=changes_json(changes),
+                note=note,
+            )
+        )
+
+    # -- commands --------------------------------------------------------------------------
+    def log(self, new: NewComplaint, *, prefix: str, root: Path, actor: str) -> LoggedCase:
+        """Record a new complaint, give it the next reference, and make its folder."""
+        created_folder: Path | None = None
+        try:
+            with self.transaction() as session:
+                reference = self.allocate_reference(session, prefix)
+                folder, created = ensure_case_folder(root, new.address, reference)
+                if created:
+                    created_folder = folder
+                now = utcnow()
+                complaint = Complaint(
+                    reference=reference,
+                    status="Open",
+                    stage="Stage 1",
+                    handler=new.handler,
+                    complainant=new.complainant,
+                    address=new.address,
+                    received=new.received,
+                    complaint_summary=new.summary,
+                    channel=new.channel,
+                    folder=folder.name,
+                    created_at=now,
+                    updated_at=now,
+                    row_version=1,
+                )
+                session.add(complaint)
+                session.flush()
+                fields = ("reference", "status", "stage", "handler", "complainant", "address",
+                          "received", "complaint_summary", "channel", "folder")  # fmt: skip
+                self.record(
+                    session,
+                    complaint,
+                    actor=actor,
+                    command="log",
+                    changes={f: (None, getattr(complaint, f)) for f in fields
+                             if getattr(complaint, f) is not None},  # fmt: skip
+                    at=now,
+                )
+                assert complaint.id is not None
+                complaint_id = complaint.id
+        except BaseException:
+            if created_folder is not None:
+                _remove_if_empty(created_folder)
+            raise
+        return LoggedCase(reference, folder, created, complaint_id)
+
+
+def _remove_if_empty(folder: Path) -> None:
+    """Undo a folder made for a case that was then not saved (never removes files)."""
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
+
+
+__all__ = ["LoggedCase", "Store", "utcnow"]

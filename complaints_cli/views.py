@@ -1,0 +1,121 @@
+"""What ``show`` and ``list`` print: a case as the log's columns, the log as a table.
+
+Kept apart from :mod:`complaints_cli.cli` so the CLI stays a thin parser, and apart from the
+core so the core never prints.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from complaints_cli.dates import format_uk
+from complaints_cli.presentation import json_value, log_cells
+from complaints_cli.reader import CASE_FIELDS
+from complaints_cli.render import output_rows
+
+LIST_COLUMNS = ("reference", "status", "stage", "handler", "complainant", "address", "received")
+LIST_HEADERS = {
+    "reference": "Reference",
+    "status": "Status",
+    "stage": "Stage",
+    "handler": "Handler",
+    "complainant": "Complainant",
+    "address": "Address",
+    "received": "Received",
+}
+
+
+def case_json(case: dict[str, Any]) -> dict[str, Any]:
+    """The stable JSON object for a case (see the README's "JSON output")."""
+    out = {f: json_value(case.get(f)) for f in CASE_FIELDS}
+    out["extra"] = case.get("extra") or {}
+    return out
+
+
+def _text(_column: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return format_uk(value)
+    return str(value)
+
+
+def list_cases(cases: Sequence[dict[str, Any]], fmt: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(json.dumps([case_json(c) for c in cases], indent=2, ensure_ascii=False))
+        sys.stdout.write("\n")
+        return
+    output_rows(
+        cases,
+        LIST_COLUMNS,
+        fmt,
+        headers=LIST_HEADERS,
+        text=_text,
+        empty="No complaints match.",
+        no_wrap=("reference", "status", "stage", "received"),
+        title=f"{len(cases)} complaint{'s' if len(cases) != 1 else ''}",
+    )
+
+
+def show_case(
+    case: dict[str, Any], history: Sequence[dict[str, Any]], root: Path, fmt: str
+) -> None:
+    folder = str(root / case["folder"]) if case.get("folder") else None
+    if fmt == "json":
+        data = case_json(case)
+        data["folder_path"] = folder
+        data["history"] = [
+            {"at": json_value(h["at"]), "actor": h["actor"], "command": h["command"],
+             "changes": h["changes"], "note": h["note"]}  # fmt: skip
+            for h in history
+        ]
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console()
+    console.print(Text(f"{case['reference']}: {case['status']}, {case['stage']}", style="bold"))
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="cyan", no_wrap=True)
+    table.add_column(overflow="fold")
+    for header, text in log_cells(case):
+        table.add_row(header, Text(text))
+    for label, value in (
+        ("Channel", case.get("channel") or ""),
+        ("Date closed", format_uk(case.get("closed"))),
+        ("Folder", folder or "(none)"),
+        ("Logged", _stamp(case.get("created_at"))),
+        ("Last changed", f"{_stamp(case.get('updated_at'))} (version {case.get('row_version')})"),
+    ):
+        table.add_row(label, Text(value))
+    for key, value in (case.get("extra") or {}).items():
+        table.add_row(f"{key} (imported)", Text(str(value)))
+    console.print(table)
+    if history:
+        console.print(Text("History", style="bold"))
+        hist = Table(box=None, pad_edge=False, header_style="bold")
+        for col in ("When (UTC)", "Who", "Command", "Changes"):
+            hist.add_column(col, overflow="fold")
+        for h in history:
+            changes = "; ".join(
+                f"{k}: {_short(old)} -> {_short(new)}" for k, (old, new) in h["changes"].items()
+            )
+            if h.get("note"):
+                changes = f"{changes}; note: {h['note']}" if changes else f"note: {h['note']}"
+            hist.add_row(_stamp(h["at"]), Text(h["actor"]), h["command"], Text(changes))
+        console.print(hist)
+
+
+def _stamp(value: Any) -> str:
+    return value.strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = "(blank)" if value in (None, "") else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
