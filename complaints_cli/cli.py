@@ -80,15 +80,36 @@ def _version(value: bool) -> None:
 @app.callback()
 def _main(
     ctx: typer.Context,
-    db: Annotated[str | None, typer.Option("--db", help="Database file or URL [env COMPLAINTS_DB].")] = None,
-    root: Annotated[Path | None, typer.Option("--root", help="Folder of case folders [env COMPLAINTS_ROOT].")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="Team config file (TOML) [env COMPLAINTS_CONFIG].")] = None,
-    prefix: Annotated[str | None, typer.Option("--prefix", help="Reference prefix [env COMPLAINTS_PREFIX].")] = None,
-    actor: Annotated[str | None, typer.Option("--as", help="Who is making the change (default: the OS user) [env COMPLAINTS_USER].")] = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Database file or URL [env COMPLAINTS_DB].")
+    ] = None,
+    root: Annotated[
+        Path | None, typer.Option("--root", help="Folder of case folders [env COMPLAINTS_ROOT].")
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="Team config file (TOML) [env COMPLAINTS_CONFIG]."),
+    ] = None,
+    prefix: Annotated[
+        str | None, typer.Option("--prefix", help="Reference prefix [env COMPLAINTS_PREFIX].")
+    ] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--as", help="Who is making the change (default: the OS user) [env COMPLAINTS_USER]."
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
 ) -> None:
-    ctx.obj = {"db": db, "root": str(root) if root else None,
-               "config": str(config) if config else None, "prefix": prefix, "user": actor}  # fmt: skip
+    ctx.obj = {
+        "db": db,
+        "root": str(root) if root else None,
+        "config": str(config) if config else None,
+        "prefix": prefix,
+        "user": actor,
+    }
 
 
 def _settings(ctx: typer.Context) -> Any:
@@ -124,7 +145,9 @@ def _open_store(settings: Any) -> Any:
 # log
 
 
-def _ask(name: str, value: str | None, *, no_input: bool, prompt: str, default: str | None = None) -> str | None:
+def _ask(
+    name: str, value: str | None, *, no_input: bool, prompt: str, default: str | None = None
+) -> str | None:
     if value is not None:
         return value
     if no_input:
@@ -143,18 +166,34 @@ def _ask(name: str, value: str | None, *, no_input: bool, prompt: str, default: 
 @app.command("log")
 def log_cmd(
     ctx: typer.Context,
-    complainant: Annotated[str | None, typer.Option(help="Who is complaining (one or more names).")] = None,
-    address: Annotated[str | None, typer.Option(help="The property's address; names the case folder.")] = None,
-    received: Annotated[str | None, typer.Option(help="Date received: dd/mm/yyyy or yyyy-mm-dd [default: today].")] = None,
+    complainant: Annotated[
+        str | None, typer.Option(help="Who is complaining (one or more names).")
+    ] = None,
+    address: Annotated[
+        str | None, typer.Option(help="The property's address; names the case folder.")
+    ] = None,
+    received: Annotated[
+        str | None, typer.Option(help="Date received: dd/mm/yyyy or yyyy-mm-dd [default: today].")
+    ] = None,
     handler: Annotated[str | None, typer.Option(help="Who handles Stage 1.")] = None,
-    channel: Annotated[str | None, typer.Option(help="How it came in: email, phone, letter, in person, website, social media.")] = None,
-    summary: Annotated[str | None, typer.Option(help="What the complaint is about (optional).")] = None,
-    no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt; a missing value is an error.")] = False,
+    channel: Annotated[
+        str | None,
+        typer.Option(
+            help="How it came in: email, phone, letter, in person, website, social media."
+        ),
+    ] = None,
+    summary: Annotated[
+        str | None, typer.Option(help="What the complaint is about (optional).")
+    ] = None,
+    no_input: Annotated[
+        bool, typer.Option("--no-input", help="Never prompt; a missing value is an error.")
+    ] = False,
     fmt: FormatOpt = "table",
 ) -> None:
     """Log a new complaint: give it the next reference and make its folder.
 
-    Values not given as options are asked for, unless --no-input.
+    Required values not given as options are asked for, unless --no-input. The date received
+    defaults to today.
 
     Example: complaints log --complainant "Ann Lee" --address "1 Essex Brewery" --received 03/02/2025 --handler "Sam Patel" --channel email
     """
@@ -166,21 +205,39 @@ def log_cmd(
     # Every answer is gathered before the database is touched: no lock is held while typing.
     complainant = _ask("complainant", complainant, no_input=no_input, prompt="Complainant")
     address = _ask("address", address, no_input=no_input, prompt="Address")
-    received = _ask("received", received, no_input=no_input, prompt="Date received",
-                    default=today.strftime("%d/%m/%Y"))  # fmt: skip
     handler = _ask("handler", handler, no_input=no_input, prompt="Handler")
-    channel = _ask("channel", channel, no_input=no_input,
-                   prompt="Channel (email, phone, letter, in person, website, social media)")  # fmt: skip
-    new = new_complaint(complainant=complainant, address=address, received=received,
-                        handler=handler, channel=channel, summary=summary, today=today)  # fmt: skip
+    channel = _ask(
+        "channel",
+        channel,
+        no_input=no_input,
+        prompt="Channel (email, phone, letter, in person, website, social media)",
+    )
+    new = new_complaint(
+        complainant=complainant,
+        address=address,
+        received=received,
+        handler=handler,
+        channel=channel,
+        summary=summary,
+        today=today,
+    )
     with _open_store(settings) as store:
-        logged = store.log(new, prefix=settings.prefix.value, root=settings.root_path,
-                           actor=settings.user.value)  # fmt: skip
+        logged = store.log(
+            new, prefix=settings.prefix.value, root=settings.root_path, actor=settings.user.value
+        )
     if fmt == "json":
         import json
 
-        typer.echo(json.dumps({"reference": logged.reference, "folder": str(logged.folder),
-                               "folder_created": logged.folder_created}, ensure_ascii=False))  # fmt: skip
+        typer.echo(
+            json.dumps(
+                {
+                    "reference": logged.reference,
+                    "folder": str(logged.folder),
+                    "folder_created": logged.folder_created,
+                },
+                ensure_ascii=False,
+            )
+        )
         return
     typer.echo(f"Logged {logged.reference}: {new.complainant}, {new.address} (Stage 1, Open)")
     note = "" if logged.folder_created else " (existing folder reused)"
@@ -215,9 +272,16 @@ def show_cmd(
 def list_cmd(
     ctx: typer.Context,
     status: Annotated[str | None, typer.Option(help="Only this status: Open or Closed.")] = None,
-    stage: Annotated[str | None, typer.Option(help="Only this stage: 'Stage 1', 'Stage 2' or Ombudsman.")] = None,
-    handler: Annotated[str | None, typer.Option(help="Only cases this person handles (Stage 1 or 2).")] = None,
-    search: Annotated[str | None, typer.Option("--search", "-s", help="Free text in reference, names, address, summaries.")] = None,
+    stage: Annotated[
+        str | None, typer.Option(help="Only this stage: 'Stage 1', 'Stage 2' or Ombudsman.")
+    ] = None,
+    handler: Annotated[
+        str | None, typer.Option(help="Only cases this person handles (Stage 1 or 2).")
+    ] = None,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", "-s", help="Free text in reference, names, address, summaries."),
+    ] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """List the log, oldest first, with optional filters.

@@ -1,4 +1,6 @@
-"""Where the log lives and how the team works: flag, then environment, then config file, then default.
+"""Where the log lives and how the team works.
+
+Each setting comes from the flag, then the environment, then the config file, then the default.
 
 Every setting is resolved once per command into :class:`Settings`, which remembers where each
 value came from, so ``complaints config`` can show a handler exactly which file they are writing
@@ -49,7 +51,7 @@ _PREFIX = re.compile(r"[A-Z][A-Z0-9]{0,11}")
 
 @dataclass(frozen=True)
 class Value:
-    """A setting's value and where it came from (``flag``, ``env COMPLAINTS_DB``, a file, ``default``)."""
+    """A setting's value and where it came from (flag, environment, file, default)."""
 
     value: Any
     source: str
@@ -79,14 +81,28 @@ class Settings:
     def rows(self) -> list[dict[str, str]]:
         """One row per setting, for ``complaints config``."""
         out = []
-        for name in ("config_file", "db", "root", "prefix", "profile", "profiles_file",
-                     "nation", "closures", "user"):  # fmt: skip
+        for name in (
+            "config_file",
+            "db",
+            "root",
+            "prefix",
+            "profile",
+            "profiles_file",
+            "nation",
+            "closures",
+            "user",
+        ):
             item: Value = getattr(self, name)
             shown = item.value
             if isinstance(shown, list | tuple):
                 shown = ", ".join(map(str, shown)) or "(none)"
-            out.append({"setting": name, "value": "" if shown is None else str(shown),
-                        "source": item.source})  # fmt: skip
+            out.append(
+                {
+                    "setting": name,
+                    "value": "" if shown is None else str(shown),
+                    "source": item.source,
+                }
+            )
         return out
 
 

@@ -80,7 +80,9 @@ class RawDatabase:
             try:
                 self._conn = sqlite3.connect(self.path, timeout=busy_timeout())
             except sqlite3.Error as exc:
-                raise ComplaintsError(f"cannot open the database {str(self.path)!r}: {exc}") from None
+                raise ComplaintsError(
+                    f"cannot open the database {str(self.path)!r}: {exc}"
+                ) from None
         elif url.startswith(("postgresql", "postgres")):
             import psycopg
 

@@ -26,14 +26,22 @@ MAX_PATH = 259
 #: Room we keep inside a case folder for the files handlers save there.
 FILE_ROOM = 60
 
-_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
-_INVISIBLE = {"Cc", "Cf", "Zl", "Zp"}
+#: Characters Windows forbids in names, and what stands in for each.
+_REPLACE = str.maketrans(
+    {'"': "'", "<": "(", ">": ")", ":": "-", "/": "-", "\\": "-", "|": "-", "?": None, "*": None}
+)
+_INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Zs"}
 _SPACES = re.compile(r"\s+")
 _RESERVED = {
-    "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    "CONIN$",
+    "CONOUT$",
     *(f"COM{i}" for i in "123456789¹²³"),
     *(f"LPT{i}" for i in "123456789¹²³"),
-}  # fmt: skip
+}
 
 
 def _units(text: str) -> int:
@@ -44,8 +52,8 @@ def _units(text: str) -> int:
 def clean_address(address: str) -> str:
     """The address as it may appear in a Windows folder name (possibly empty)."""
     text = unicodedata.normalize("NFC", address)
-    text = _FORBIDDEN.sub("-", text)
     text = "".join(" " if unicodedata.category(ch) in _INVISIBLE else ch for ch in text)
+    text = text.translate(_REPLACE)
     text = _SPACES.sub(" ", text).strip(" .-")
     # Dots at the start make hidden-looking or relative-looking names ("..-Windows").
     return text.lstrip(". ")
@@ -96,7 +104,7 @@ def find_case_folder(root: Path, reference: str) -> Path | None:
     ref = reference.upper()
     try:
         entries = list(os.scandir(root))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     for entry in entries:
         name = entry.name.upper()
@@ -114,6 +122,11 @@ def ensure_case_folder(root: Path, address: str, reference: str) -> tuple[Path, 
     not a folder, not writable).
     """
     root = Path(root)
+    if root.exists() and not root.is_dir():
+        raise ComplaintsError(
+            f"cannot create the case folder: the complaints root {str(root)!r} is a file, "
+            "not a folder (check --root or COMPLAINTS_ROOT)"
+        )
     limit = name_limit(root)
     if limit < _units(reference):
         raise ComplaintsError(

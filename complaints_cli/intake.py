@@ -51,9 +51,7 @@ def parse_channel(text: str) -> str:
     value = " ".join(text.strip().lower().split())
     value = CHANNEL_ALIASES.get(value, value)
     if value not in CHANNELS:
-        raise ComplaintsError(
-            f"channel {text!r} is not one of: {', '.join(CHANNELS)}"
-        )
+        raise ComplaintsError(f"channel {text!r} is not one of: {', '.join(CHANNELS)}")
     return value
 
 

@@ -75,7 +75,7 @@ class Complaint(SQLModel, table=True):
 
 
 class HistoryEntry(SQLModel, table=True):
-    """One change to one case: when (UTC), who, which command, and each field's old and new value."""
+    """One change to one case: when (UTC), who, which command, each field's old and new value."""
 
     __tablename__ = "history"
 

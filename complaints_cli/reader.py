@@ -8,7 +8,7 @@ returns it (SQLite gives text dates and 0/1 flags; PostgreSQL gives real types) 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -18,9 +18,17 @@ from complaints_cli.errors import NotFoundError
 from complaints_cli.references import normalise_reference, suggest
 
 DATE_FIELDS = frozenset(
-    {"received", "acknowledged", "stage1_responded", "stage1_extended_to", "escalation_received",
-     "stage2_responded", "stage2_extended_to", "closed"}
-)  # fmt: skip
+    {
+        "received",
+        "acknowledged",
+        "stage1_responded",
+        "stage1_extended_to",
+        "escalation_received",
+        "stage2_responded",
+        "stage2_extended_to",
+        "closed",
+    }
+)
 BOOL_FIELDS = frozenset(
     {"ack_met", "stage1_extension", "stage1_met", "escalated", "stage2_extension", "stage2_met"}
 )
@@ -41,7 +49,7 @@ _SELECT = "SELECT * FROM complaint"
 
 
 def _to_date(value: Any) -> date | None:
-    if value is None or isinstance(value, date) and not isinstance(value, datetime):
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
         return value
     if isinstance(value, datetime):
         return value.date()
@@ -49,9 +57,11 @@ def _to_date(value: Any) -> date | None:
 
 
 def _to_datetime(value: Any) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value))
+    """Timestamps are UTC; SQLite hands them back as text without the offset."""
+    if value is None:
+        return None
+    stamp = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
 def case_record(row: dict[str, Any]) -> dict[str, Any]:
@@ -103,13 +113,23 @@ def list_cases(
         where.append("LOWER(stage) = LOWER(:stage)")
         params["stage"] = stage
     if handler:
-        where.append("(LOWER(handler) = LOWER(:handler) OR LOWER(stage2_handler) = LOWER(:handler))")
+        where.append(
+            "(LOWER(handler) = LOWER(:handler) OR LOWER(stage2_handler) = LOWER(:handler))"
+        )
         params["handler"] = handler
     if text:
         like = " OR ".join(
             f"LOWER(COALESCE({f}, '')) LIKE :text"
-            for f in ("reference", "complainant", "address", "complaint_summary", "handler",
-                      "stage1_response_summary", "escalation_details", "learning")  # fmt: skip
+            for f in (
+                "reference",
+                "complainant",
+                "address",
+                "complaint_summary",
+                "handler",
+                "stage1_response_summary",
+                "escalation_details",
+                "learning",
+            )
         )
         where.append(f"({like})")
         params["text"] = f"%{text.lower()}%"

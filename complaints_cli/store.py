@@ -9,6 +9,7 @@ back, including a case folder it had just created.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -19,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from complaints_cli.db import RawDatabase, make_engine, translate_db_error
-from complaints_cli.errors import ComplaintsError
 from complaints_cli.folders import ensure_case_folder
 from complaints_cli.intake import NewComplaint
 from complaints_cli.models import Complaint, Counter, HistoryEntry
@@ -88,19 +89,17 @@ class Store:
 
     # -- references ------------------------------------------------------------------------
     def _counter(self, session: Session, prefix: str) -> Counter:
-        stmt = select(Counter).where(Counter.prefix == prefix).with_for_update()  # type: ignore[arg-type]
+        stmt = select(Counter).where(col(Counter.prefix) == prefix).with_for_update()
         counter = session.execute(stmt).scalar_one_or_none()
         if counter is not None:
             return counter
         refs = session.execute(
-            select(Complaint.reference).where(Complaint.reference.like(f"{prefix}%"))  # type: ignore[attr-defined]
+            select(col(Complaint.reference)).where(col(Complaint.reference).like(f"{prefix}%"))
         ).scalars()
         start = highest_number(prefix, refs)
+        # INSERT ... ON CONFLICT DO NOTHING: two first-ever logs racing on PostgreSQL both succeed.
         dialect = session.get_bind().dialect.name
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
+        insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
         session.execute(
             insert(Counter)
             .values(prefix=prefix, last_number=start)
@@ -109,7 +108,7 @@ class Store:
         return session.execute(stmt).scalar_one()
 
     def allocate_reference(self, session: Session, prefix: str) -> str:
-        """The next reference for ``prefix``; gap-free because the counter rolls back with the case."""
+        """The next reference for ``prefix``: gap-free, as the counter rolls back with the case."""
         counter = self._counter(session, prefix)
         counter.last_number += 1
         session.flush()
@@ -174,15 +173,28 @@ class Store:
                 )
                 session.add(complaint)
                 session.flush()
-                fields = ("reference", "status", "stage", "handler", "complainant", "address",
-                          "received", "complaint_summary", "channel", "folder")  # fmt: skip
+                fields = (
+                    "reference",
+                    "status",
+                    "stage",
+                    "handler",
+                    "complainant",
+                    "address",
+                    "received",
+                    "complaint_summary",
+                    "channel",
+                    "folder",
+                )
                 self.record(
                     session,
                     complaint,
                     actor=actor,
                     command="log",
-                    changes={f: (None, getattr(complaint, f)) for f in fields
-                             if getattr(complaint, f) is not None},  # fmt: skip
+                    changes={
+                        f: (None, getattr(complaint, f))
+                        for f in fields
+                        if getattr(complaint, f) is not None
+                    },
                     at=now,
                 )
                 assert complaint.id is not None
@@ -196,10 +208,8 @@ class Store:
 
 def _remove_if_empty(folder: Path) -> None:
     """Undo a folder made for a case that was then not saved (never removes files)."""
-    try:
+    with contextlib.suppress(OSError):
         folder.rmdir()
-    except OSError:
-        pass
 
 
 __all__ = ["LoggedCase", "Store", "utcnow"]

@@ -69,8 +69,13 @@ def show_case(
         data = case_json(case)
         data["folder_path"] = folder
         data["history"] = [
-            {"at": json_value(h["at"]), "actor": h["actor"], "command": h["command"],
-             "changes": h["changes"], "note": h["note"]}  # fmt: skip
+            {
+                "at": json_value(h["at"]),
+                "actor": h["actor"],
+                "command": h["command"],
+                "changes": h["changes"],
+                "note": h["note"],
+            }
             for h in history
         ]
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,142 @@
+"""Handlers logging at the same moment never get the same reference, and nothing is lost."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from complaints_cli.references import split_reference
+
+WORKER = r"""
+import sys, time
+from datetime import date
+from pathlib import Path
+from complaints_cli.intake import new_complaint
+from complaints_cli.store import Store
+
+url, root, go, worker, count = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), *sys.argv[4:]
+count = int(count)
+store = Store(url)
+while not go.exists():
+    time.sleep(0.005)
+for i in range(count):
+    new = new_complaint(complainant=f"Resident {worker}-{i}", address=f"{i} Worker {worker} Street",
+                        received="2025-02-03", handler=f"Handler {worker}", channel="email",
+                        summary=None, today=date(2025, 3, 1))
+    store.log(new, prefix="SPRUCE", root=root, actor=f"worker{worker}")
+store.close()
+"""
+
+
+def run_workers(url: str, root: Path, tmp_path: Path, workers: int, each: int) -> None:
+    go = tmp_path / "go"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, url, str(root), str(go), str(w), str(each)],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(workers)
+    ]
+    time.sleep(1.0)  # let every worker import and open the store
+    go.touch()
+    for p in procs:
+        _, err = p.communicate(timeout=240)
+        assert p.returncode == 0, err
+
+
+def check(refs: list[str], root: Path, total: int) -> None:
+    numbers = sorted(n for _, n in map(split_reference, refs))  # type: ignore[arg-type]
+    assert numbers == list(range(1, total + 1)), "references must be distinct and consecutive"
+    folders = sorted(p.name.rsplit(" ", 1)[-1] for p in root.iterdir())
+    assert folders == sorted(refs)
+
+
+def test_four_processes_logging_25_each_into_one_sqlite_file(tmp_path: Path) -> None:
+    db = tmp_path / "shared.db"
+    root = tmp_path / "Complaints"
+    run_workers(f"sqlite:///{db}", root, tmp_path, workers=4, each=25)
+    with sqlite3.connect(db) as conn:
+        refs = [r for (r,) in conn.execute("SELECT reference FROM complaint")]
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("SELECT last_number FROM counter").fetchone() == (100,)
+        assert conn.execute("SELECT count(*) FROM history").fetchone() == (100,)
+    assert len(refs) == 100
+    check(refs, root, 100)
+
+
+def test_eight_processes_on_postgresql(tmp_path: Path, pg_server) -> None:  # type: ignore[no-untyped-def]
+    import psycopg
+
+    url = pg_server.new_database()
+    root = tmp_path / "Complaints"
+    run_workers(url, root, tmp_path, workers=8, each=10)
+    with psycopg.connect(url.replace("+psycopg", "")) as conn:
+        refs = [r for (r,) in conn.execute("SELECT reference FROM complaint")]
+    assert len(refs) == 80
+    check(refs, root, 80)
+
+
+def test_a_failed_log_leaves_no_case_no_folder_and_no_gap(tmp_path: Path) -> None:
+    """A folder that cannot be made rolls the whole log back: the number is not used up."""
+    from datetime import date
+
+    from complaints_cli.errors import ComplaintsError
+    from complaints_cli.intake import new_complaint
+    from complaints_cli.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'log.db'}")
+    new = new_complaint(
+        complainant="A",
+        address="1 Road",
+        received="2025-02-03",
+        handler="H",
+        channel="email",
+        summary=None,
+        today=date(2025, 3, 1),
+    )
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the root should be")
+    with pytest.raises(ComplaintsError, match="cannot create the case folder"):
+        store.log(new, prefix="SPRUCE", root=blocker, actor="t")
+    ok = store.log(new, prefix="SPRUCE", root=tmp_path / "Complaints", actor="t")
+    assert ok.reference == "SPRUCE001"
+    store.close()
+
+
+def test_a_crash_after_the_folder_is_made_removes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import date
+
+    from complaints_cli.intake import new_complaint
+    from complaints_cli.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'log.db'}")
+    root = tmp_path / "Complaints"
+    new = new_complaint(
+        complainant="A",
+        address="1 Road",
+        received="2025-02-03",
+        handler="H",
+        channel="email",
+        summary=None,
+        today=date(2025, 3, 1),
+    )
+
+    def boom(*_a: object, **_k: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Store, "record", boom)
+    with pytest.raises(RuntimeError):
+        store.log(new, prefix="SPRUCE", root=root, actor="t")
+    assert list(root.iterdir()) == []
+    with sqlite3.connect(tmp_path / "log.db") as conn:
+        assert conn.execute("SELECT count(*) FROM complaint").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM counter WHERE last_number > 0").fetchone() == (0,)
+    store.close()

@@ -1,0 +1,96 @@
+"""The schema lives in Alembic migrations; they have one head and agree with the models."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlmodel import SQLModel
+
+import complaints_cli.models  # noqa: F401
+from complaints_cli.db import RawDatabase, make_engine
+from complaints_cli.schema import SCHEMA_HEAD, alembic_config, current_version
+
+
+def test_exactly_one_head_and_it_is_schema_head() -> None:
+    script = ScriptDirectory.from_config(alembic_config())
+    assert script.get_heads() == [SCHEMA_HEAD]
+
+
+def test_blank_database_upgrades_to_head_and_matches_the_models(db_url: str) -> None:
+    RawDatabase(db_url).close()
+    engine = make_engine(db_url)
+    try:
+        assert current_version(engine) == SCHEMA_HEAD
+        with engine.connect() as conn:
+            ctx = MigrationContext.configure(conn, opts={"compare_type": False})
+            diff = compare_metadata(ctx, SQLModel.metadata)
+        assert diff == []
+    finally:
+        engine.dispose()
+
+
+def test_opening_again_keeps_the_data(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import LOG_ARGS
+
+    cli("log", *LOG_ARGS)
+    cli("db", "upgrade")
+    cli("log", *LOG_ARGS)
+    with sqlite3.connect(tmp_path / "log.db") as conn:
+        assert conn.execute("SELECT count(*) FROM complaint").fetchone() == (2,)
+
+
+def test_database_from_a_newer_version_is_refused(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "log.db"
+    RawDatabase(f"sqlite:///{db}").close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    result = cli("list")
+    assert result.exit_code == 1
+    assert "written by a newer version of complaints (schema 9999" in result.stderr
+
+
+def test_not_a_database(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "log.db").write_text("this is a text file, not a log")
+    result = cli("list")
+    assert result.exit_code == 1
+    assert "not a usable complaints database" in result.stderr
+
+
+def test_missing_folder_for_an_explicit_database_is_refused(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("--db", str(tmp_path / "typo" / "log.db"), "list")
+    assert result.exit_code == 1
+    assert "does not exist" in result.stderr
+    assert not (tmp_path / "typo").exists()
+
+
+def test_default_location_is_created_on_a_fresh_machine(
+    tmp_path: Path,
+    cli,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    monkeypatch.delenv("COMPLAINTS_DB")
+    monkeypatch.delenv("COMPLAINTS_ROOT")
+    from tests.conftest import LOG_ARGS
+
+    result = cli("log", *LOG_ARGS)
+    assert result.exit_code == 0, result.output
+    data = tmp_path / "home" / ".local" / "share" / "complaints"
+    assert (data / "complaints.db").is_file()
+    assert (data / "Complaints" / "1 Essex Brewery – SPRUCE001").is_dir()
+
+
+def test_unsupported_url(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("--db", "mysql://x@y/z", "list")
+    assert result.exit_code == 1
+    assert "unsupported database 'mysql'" in result.stderr
+
+
+def test_migrations_are_found(tmp_path: Path) -> None:
+    from complaints_cli.schema import migrations_dir
+
+    assert (migrations_dir() / "versions" / "0001_initial.py").is_file()
