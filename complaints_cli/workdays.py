@@ -131,7 +131,7 @@ class RecurringClosure:
     def parse(
         cls, start: str, end: str | None = None, reason: str = OFFICE_CLOSURE
     ) -> RecurringClosure:
-        """Build from ``"MM-DD"`` strings: ``parse("12-29", "12-31")``; ``end`` defaults to start."""
+        """From ``"MM-DD"`` text: ``parse("12-29", "12-31")``; ``end`` defaults to ``start``."""
         return cls(_parse_month_day(start), _parse_month_day(end or start), reason)
 
     def days_in(self, year: int) -> list[date]:
@@ -145,7 +145,11 @@ class RecurringClosure:
 
     def __str__(self) -> str:
         (m1, d1), (m2, d2) = self.start, self.end
-        return f"{m1:02d}-{d1:02d}" if self.start == self.end else f"{m1:02d}-{d1:02d}..{m2:02d}-{d2:02d}"
+        return (
+            f"{m1:02d}-{d1:02d}"
+            if self.start == self.end
+            else f"{m1:02d}-{d1:02d}..{m2:02d}-{d2:02d}"
+        )
 
 
 def _md_in(year: int, md: tuple[int, int], is_start: bool) -> int:
@@ -240,8 +244,11 @@ class Explanation:
             f"counted from {self.anchor:%a %d/%m/%Y} ({kind}; the day itself is not counted)",
             f"{self.working_days} working day(s) -> due {self.due:%a %d/%m/%Y}",
         ]
-        out += [f"  day {i}: {d:%a %d/%m/%Y}" for i, d in enumerate(self.counted, 1)]
-        out += [f"  skipped {s}" for s in self.skipped]
+        events: list[tuple[date, str]] = [
+            (d, f"  working day {i}: {d:%a %d/%m/%Y}") for i, d in enumerate(self.counted, 1)
+        ]
+        events += [(s.day, f"  skipped {s}") for s in self.skipped]
+        out += [text for _, text in sorted(events)]
         return out
 
 
