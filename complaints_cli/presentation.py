@@ -65,3 +65,11 @@ def json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     return value
+
+
+def json_default(value: Any) -> Any:
+    """``json.dumps(default=...)``: called only for dates and money, so the C encoder stays fast."""
+    converted = json_value(value)
+    if converted is value:
+        raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+    return converted

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from complaints_cli.dates import format_uk
-from complaints_cli.presentation import json_value, log_cells
+from complaints_cli.presentation import json_default, json_value, log_cells
 from complaints_cli.reader import CASE_FIELDS
 from complaints_cli.render import output_rows
 
@@ -30,8 +30,11 @@ LIST_HEADERS = {
 
 
 def case_json(case: dict[str, Any]) -> dict[str, Any]:
-    """The stable JSON object for a case (see the README's "JSON output")."""
-    out = {f: json_value(case.get(f)) for f in CASE_FIELDS}
+    """The stable JSON object for a case (see the README's "JSON output").
+
+    Dates and money stay Python objects here; dump with ``default=json_default``.
+    """
+    out = {f: case.get(f) for f in CASE_FIELDS}
     out["extra"] = case.get("extra") or {}
     return out
 
@@ -46,8 +49,13 @@ def _text(_column: str, value: Any) -> str:
 
 def list_cases(cases: Sequence[dict[str, Any]], fmt: str) -> None:
     if fmt == "json":
-        sys.stdout.write(json.dumps([case_json(c) for c in cases], indent=2, ensure_ascii=False))
-        sys.stdout.write("\n")
+        # One case per line: readable, and json's C encoder (indent=None) is ~10x faster.
+        write = sys.stdout.write
+        write("[")
+        for i, case in enumerate(cases):
+            write(",\n" if i else "\n")
+            write(json.dumps(case_json(case), ensure_ascii=False, default=json_default))
+        write("\n]\n" if cases else "]\n")
         return
     output_rows(
         cases,
@@ -78,7 +86,8 @@ def show_case(
             }
             for h in history
         ]
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=json_default))
+        sys.stdout.write("\n")
         return
     from rich.console import Console
     from rich.table import Table

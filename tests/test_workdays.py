@@ -54,10 +54,12 @@ def nir() -> Calendar:
 
 @pytest.fixture(scope="session")
 def gov_uk() -> dict[str, dict[date, str]]:
-    """GOV.UK's bank holidays by division, from the shared data folder beside the repo."""
+    """GOV.UK's bank holidays by division: a copy in tests/data (from the project's shared
+    folder), or the shared folder itself."""
     looked = []
     env = os.environ.get("COMPLAINTS_SHARED_DIR")
     candidates = [Path(env)] if env else []
+    candidates.append(Path(__file__).resolve().parent)
     candidates.append(Path(__file__).resolve().parents[2] / "shared")
     for shared in candidates:
         path = shared / "data" / GOV_UK_FILE
