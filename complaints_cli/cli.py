@@ -8,9 +8,7 @@ in :class:`_Group` below, and nowhere else.
 
 from __future__ import annotations
 
-import os
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +16,15 @@ import typer
 from typer.core import TyperGroup
 
 from complaints_cli import __version__
+from complaints_cli.commands import excel, lifecycle
+from complaints_cli.commands.common import (
+    FormatOpt,
+    check_format,
+    open_raw,
+    open_store,
+    settings,
+    today,
+)
 from complaints_cli.errors import ComplaintsError
 
 
@@ -59,17 +66,6 @@ db_app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 
-FormatOpt = Annotated[
-    str, typer.Option("--format", "-f", help="Output: table, json or csv.", metavar="FORMAT")
-]
-
-
-def _check_format(fmt: str, allowed: tuple[str, ...] = ("table", "json", "csv")) -> str:
-    value = fmt.lower()
-    if value not in allowed:
-        raise ComplaintsError(f"format {fmt!r} is not one of: {', '.join(allowed)}")
-    return value
-
 
 def _version(value: bool) -> None:
     if value:
@@ -110,35 +106,6 @@ def _main(
         "prefix": prefix,
         "user": actor,
     }
-
-
-def _settings(ctx: typer.Context) -> Any:
-    from complaints_cli.config import resolve
-
-    flags = ctx.find_root().obj or {}
-    return resolve(flags)
-
-
-def _today() -> date:
-    """Today, or ``COMPLAINTS_TODAY`` (yyyy-mm-dd) for demos and tests."""
-    fixed = os.environ.get("COMPLAINTS_TODAY")
-    if fixed:
-        from complaints_cli.dates import parse_date
-
-        return parse_date(fixed, what="COMPLAINTS_TODAY")
-    return date.today()
-
-
-def _open_raw(settings: Any) -> Any:
-    from complaints_cli.db import RawDatabase
-
-    return RawDatabase(settings.db_url, default_location=settings.db.source == "default")
-
-
-def _open_store(settings: Any) -> Any:
-    from complaints_cli.store import Store
-
-    return Store(settings.db_url, default_location=settings.db.source == "default")
 
 
 # --------------------------------------------------------------------------------------------
@@ -199,9 +166,9 @@ def log_cmd(
     """
     from complaints_cli.intake import new_complaint
 
-    fmt = _check_format(fmt, ("table", "json"))
-    settings = _settings(ctx)
-    today = _today()
+    fmt = check_format(fmt, ("table", "json"))
+    cfg = settings(ctx)
+    day = today()
     # Every answer is gathered before the database is touched: no lock is held while typing.
     complainant = _ask("complainant", complainant, no_input=no_input, prompt="Complainant")
     address = _ask("address", address, no_input=no_input, prompt="Address")
@@ -219,12 +186,10 @@ def log_cmd(
         handler=handler,
         channel=channel,
         summary=summary,
-        today=today,
+        today=day,
     )
-    with _open_store(settings) as store:
-        logged = store.log(
-            new, prefix=settings.prefix.value, root=settings.root_path, actor=settings.user.value
-        )
+    with open_store(cfg) as store:
+        logged = store.log(new, prefix=cfg.prefix.value, root=cfg.root_path, actor=cfg.user.value)
     if fmt == "json":
         import json
 
@@ -260,12 +225,12 @@ def show_cmd(
     """
     from complaints_cli import reader, views
 
-    fmt = _check_format(fmt, ("table", "json"))
-    settings = _settings(ctx)
-    with _open_raw(settings) as db:
+    fmt = check_format(fmt, ("table", "json"))
+    cfg = settings(ctx)
+    with open_raw(cfg) as db:
         case = reader.get_case(db, reference)
         entries = reader.history(db, case["id"])
-    views.show_case(case, entries, settings.root_path, fmt)
+    views.show_case(case, entries, cfg.root_path, fmt)
 
 
 @app.command("list")
@@ -290,9 +255,9 @@ def list_cmd(
     """
     from complaints_cli import reader, views
 
-    fmt = _check_format(fmt)
-    settings = _settings(ctx)
-    with _open_raw(settings) as db:
+    fmt = check_format(fmt)
+    cfg = settings(ctx)
+    with open_raw(cfg) as db:
         cases = reader.list_cases(db, status=status, stage=stage, handler=handler, text=search)
     views.list_cases(cases, fmt)
 
@@ -309,8 +274,8 @@ def config_cmd(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
     """
     from complaints_cli.render import output_rows
 
-    fmt = _check_format(fmt)
-    rows = _settings(ctx).rows()
+    fmt = check_format(fmt)
+    rows = settings(ctx).rows()
     output_rows(rows, ["setting", "value", "source"], fmt)
 
 
@@ -320,11 +285,11 @@ def db_path_cmd(ctx: typer.Context) -> None:
 
     Example: complaints db path
     """
-    settings = _settings(ctx)
+    cfg = settings(ctx)
     from complaints_cli.config import sqlite_path
 
-    path = sqlite_path(settings.db_url)
-    typer.echo(str(path) if path else _hide_password(settings.db_url))
+    path = sqlite_path(cfg.db_url)
+    typer.echo(str(path) if path else _hide_password(cfg.db_url))
 
 
 def _hide_password(url: str) -> str:
@@ -341,9 +306,14 @@ def db_upgrade_cmd(ctx: typer.Context) -> None:
     """
     from complaints_cli.schema import SCHEMA_HEAD
 
-    settings = _settings(ctx)
-    _open_raw(settings).close()
-    typer.echo(f"Database is at schema {SCHEMA_HEAD}: {_hide_password(settings.db.value)}")
+    cfg = settings(ctx)
+    open_raw(cfg).close()
+    typer.echo(f"Database is at schema {SCHEMA_HEAD}: {_hide_password(cfg.db.value)}")
+
+
+# Command groups in their own modules (each light to import; heavy imports inside commands).
+lifecycle.register(app)
+excel.register(app)
 
 
 def main() -> None:
