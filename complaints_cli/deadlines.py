@@ -67,6 +67,7 @@ class CaseDates:
     stage2_extended_to: date | None = None  #: the new Stage 2 date when an extension was given
     last_update: date | None = None  #: the last update to the resident on outstanding actions
     ombudsman_requested: date | None = None  #: the Ombudsman's request for evidence
+    ombudsman_evidence_sent: date | None = None  #: when the evidence went to the Ombudsman
     stage: str = "Stage 1"
     status: str = "Open"
     stage2_review: str | None = None  #: "Manager Review", "Compensation Review", "Panel", ...

@@ -20,7 +20,10 @@ from sqlmodel import Field, SQLModel
 
 class Complaint(SQLModel, table=True):
     __tablename__ = "complaint"
-    __table_args__ = (Index("ix_complaint_status_stage", "status", "stage"),)
+    __table_args__ = (
+        Index("ix_complaint_status_stage", "status", "stage"),
+        Index("ix_complaint_status_next_due", "status", "next_due"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     # 1-7: logged
@@ -72,6 +75,28 @@ class Complaint(SQLModel, table=True):
     updated_at: datetime
     #: Bumped on every change; a write based on an older version is refused.
     row_version: int = Field(default=1)
+    # The lifecycle beyond the 24 columns (migration 0002).
+    stage2_acknowledged: date | None = None
+    #: The resident was told of the extension and given the Ombudsman's details (Code 6.4).
+    stage1_extension_told: bool | None = None
+    stage2_extension_told: bool | None = None
+    #: Compensation decided at Stage 2 (column 15 holds Stage 1's).
+    stage2_compensation_pence: int | None = None
+    stage2_compensation_reasons: str | None = Field(default=None, sa_column=Column(Text))
+    #: The last update to the resident on outstanding actions.
+    last_update: date | None = None
+    #: ``HOS`` (Housing Ombudsman Service) or ``PRS`` (Property Redress Scheme).
+    ombudsman_body: str | None = Field(default=None, max_length=10)
+    ombudsman_referred: date | None = None
+    ombudsman_requested: date | None = None
+    ombudsman_evidence_sent: date | None = None
+    #: Why a case with outstanding actions was closed anyway.
+    close_reason: str | None = Field(default=None, sa_column=Column(Text))
+    #: Stored deadlines, so ``due`` filters with an index: the earliest open milestone ...
+    next_due: date | None = None
+    next_milestone: str | None = Field(default=None, max_length=60)
+    #: ... and the profile and calendar they were computed with (recomputed when it changes).
+    deadlines_key: str | None = Field(default=None, max_length=64)
 
 
 class HistoryEntry(SQLModel, table=True):
@@ -87,6 +112,24 @@ class HistoryEntry(SQLModel, table=True):
     #: JSON object ``{"field": [old, new], ...}``.
     changes: str = Field(sa_column=Column(Text, nullable=False))
     note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Action(SQLModel, table=True):
+    """Something the landlord promised in a response; the case stays open until all are done."""
+
+    __tablename__ = "action"
+    __table_args__ = (UniqueConstraint("complaint_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    #: 1, 2, ... within the case: what ``complaints action done REF N`` names.
+    number: int
+    stage: str = Field(max_length=20)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    owner: str = Field(max_length=200)
+    due: date
+    done: date | None = None
+    created_at: datetime
 
 
 class Counter(SQLModel, table=True):

@@ -79,6 +79,7 @@ CASE_EVENTS: tuple[str, ...] = (
     "stage2_responded",
     "last_update",
     "ombudsman_requested",
+    "ombudsman_evidence_sent",
 )
 
 #: Projected events: the recorded date once there is one, until then the due date of the

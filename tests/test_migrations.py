@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -94,3 +95,32 @@ def test_migrations_are_found(tmp_path: Path) -> None:
     from complaints_cli.schema import migrations_dir
 
     assert (migrations_dir() / "versions" / "0001_initial.py").is_file()
+    assert (migrations_dir() / "versions" / "0002_lifecycle.py").is_file()
+
+
+def test_a_log_made_by_the_first_version_is_upgraded_in_place(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """A 0001 database with a case in it gains the 0002 columns and keeps the case."""
+    from alembic import command
+
+    db = tmp_path / "log.db"
+    engine = make_engine(f"sqlite:///{db}")
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0001")
+    engine.dispose()
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "INSERT INTO complaint (reference, status, stage, handler, complainant, address, "
+            "received, created_at, updated_at, row_version) VALUES ('SPRUCE007', 'Open', "
+            "'Stage 1', 'Sam', 'Ann Lee', '1 Essex Brewery', '2025-02-03', "
+            "'2025-02-03 09:00:00', '2025-02-03 09:00:00', 1)"
+        )
+        inode = db.stat().st_ino
+    result = cli("show", "SPRUCE007", "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["complainant"] == "Ann Lee"
+    assert db.stat().st_ino == inode  # the same file, not a new one
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (SCHEMA_HEAD,)
+        cols = {r[1] for r in conn.execute("PRAGMA table_info(complaint)")}
+        assert {"next_due", "stage2_acknowledged", "ombudsman_requested"} <= cols
+        assert conn.execute("SELECT count(*) FROM action").fetchone() == (0,)

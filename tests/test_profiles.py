@@ -54,8 +54,8 @@ SPRUCE = [
      "deadline", None),
     ("stage2_response", "stage2", ("escalation_received",), 20, None, "stage2_responded",
      "deadline", "Stage 2 HOS code timeframe met?"),
-    ("ombudsman_evidence", "ombudsman", ("ombudsman_requested",), 15, None, None, "deadline",
-     None),
+    ("ombudsman_evidence", "ombudsman", ("ombudsman_requested",), 15, None,
+     "ombudsman_evidence_sent", "deadline", None),
     ("ombudsman_referral", "ombudsman", ("stage2_responded",), None, 8, None, "window", None),
 ]  # fmt: skip
 

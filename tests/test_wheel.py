@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from complaints_cli.schema import SCHEMA_HEAD
+
 REPO = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.skipif(
@@ -33,7 +35,9 @@ def test_wheel_installs_and_migrates(tmp_path: Path) -> None:
     (wheel,) = dist.glob("complaints-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "complaints_cli/migrations/env.py" in names
-    assert "complaints_cli/migrations/versions/0001_initial.py" in names
+    for migration in (REPO / "migrations" / "versions").glob("*.py"):
+        assert f"complaints_cli/migrations/versions/{migration.name}" in names
+    assert "complaints_cli/profiles.toml" in names
     assert not any(n.startswith("tests/") for n in names)
 
     env_dir = tmp_path / "venv"
@@ -53,8 +57,8 @@ def test_wheel_installs_and_migrates(tmp_path: Path) -> None:
         timeout=120,
     )
     assert out.returncode == 0, out.stderr
-    assert "schema 0001" in out.stdout
+    assert f"schema {SCHEMA_HEAD}" in out.stdout
     import sqlite3
 
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (SCHEMA_HEAD,)
