@@ -25,6 +25,7 @@ from complaints_cli.commands.common import (
     settings,
     today,
 )
+from complaints_cli.commands.lifecycle import Timeframes, next_lines
 from complaints_cli.errors import ComplaintsError
 
 
@@ -188,17 +189,33 @@ def log_cmd(
         summary=summary,
         today=day,
     )
+    tf = Timeframes(ctx)
     with open_store(cfg) as store:
-        logged = store.log(new, prefix=cfg.prefix.value, root=cfg.root_path, actor=cfg.user.value)
+        logged = store.log(
+            new,
+            prefix=cfg.prefix.value,
+            root=cfg.root_path,
+            actor=cfg.user.value,
+            deadlines=tf.deadlines,
+        )
+    case = {"received": new.received, "status": "Open", "stage": "Stage 1"}
     if fmt == "json":
         import json
 
+        from complaints_cli.deadlines import next_milestones
+        from complaints_cli.lifecycle import case_dates
+
+        upcoming = next_milestones(case_dates(case), tf.profile, tf.calendar, as_of=day)
+        deadlines = [
+            {"key": m.key, "milestone": m.label, "due": m.deadline.isoformat()} for m in upcoming
+        ]
         typer.echo(
             json.dumps(
                 {
                     "reference": logged.reference,
                     "folder": str(logged.folder),
                     "folder_created": logged.folder_created,
+                    "deadlines": deadlines,
                 },
                 ensure_ascii=False,
             )
@@ -207,6 +224,8 @@ def log_cmd(
     typer.echo(f"Logged {logged.reference}: {new.complainant}, {new.address} (Stage 1, Open)")
     note = "" if logged.folder_created else " (existing folder reused)"
     typer.echo(f"Folder: {logged.folder}{note}")
+    for line in next_lines(case, tf, day):
+        typer.echo(line)
 
 
 # --------------------------------------------------------------------------------------------
@@ -226,11 +245,16 @@ def show_cmd(
     from complaints_cli import reader, views
 
     fmt = check_format(fmt, ("table", "json"))
-    cfg = settings(ctx)
-    with open_raw(cfg) as db:
+    tf = Timeframes(ctx)
+    with open_raw(tf.settings) as db:
         case = reader.get_case(db, reference)
         entries = reader.history(db, case["id"])
-    views.show_case(case, entries, cfg.root_path, fmt)
+        actions = reader.actions(db, case["id"])
+    from complaints_cli.deadlines import compute_milestones
+    from complaints_cli.lifecycle import case_dates
+
+    milestones = compute_milestones(case_dates(case), tf.profile, tf.calendar, as_of=tf.today)
+    views.show_case(case, entries, actions, milestones, tf.settings.root_path, fmt)
 
 
 @app.command("list")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -99,6 +100,14 @@ class RawDatabase:
         self.ensure_schema()
 
     # -- queries ---------------------------------------------------------------------------
+    def _params(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
+        values = dict(params or {})
+        if self.dialect == "sqlite":  # SQLite keeps dates as ISO text
+            for k, v in values.items():
+                if isinstance(v, date):
+                    values[k] = v.isoformat()
+        return values
+
     def _sql(self, sql: str) -> str:
         if self.dialect == "sqlite":
             return sql
@@ -109,7 +118,7 @@ class RawDatabase:
 
         try:
             cur = self._conn.cursor()
-            cur.execute(self._sql(sql), dict(params or {}))
+            cur.execute(self._sql(sql), self._params(params))
             return cur
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc) or "busy" in str(exc):

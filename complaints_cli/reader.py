@@ -14,13 +14,18 @@ from typing import Any
 
 from complaints_cli.columns import COLUMNS
 from complaints_cli.db import RawDatabase
-from complaints_cli.errors import NotFoundError
-from complaints_cli.references import normalise_reference, suggest
+from complaints_cli.references import normalise_reference, not_found
 
 DATE_FIELDS = frozenset(
     {
         "received",
         "acknowledged",
+        "stage2_acknowledged",
+        "last_update",
+        "ombudsman_referred",
+        "ombudsman_requested",
+        "ombudsman_evidence_sent",
+        "next_due",
         "stage1_responded",
         "stage1_extended_to",
         "escalation_received",
@@ -30,7 +35,16 @@ DATE_FIELDS = frozenset(
     }
 )
 BOOL_FIELDS = frozenset(
-    {"ack_met", "stage1_extension", "stage1_met", "escalated", "stage2_extension", "stage2_met"}
+    {
+        "ack_met",
+        "stage1_extension",
+        "stage1_met",
+        "escalated",
+        "stage2_extension",
+        "stage2_met",
+        "stage1_extension_told",
+        "stage2_extension_told",
+    }
 )
 DATETIME_FIELDS = frozenset({"created_at", "updated_at", "at"})
 
@@ -39,7 +53,20 @@ CASE_FIELDS: tuple[str, ...] = (
     *(f for c in COLUMNS for f in c.fields),
     "channel",
     "closed",
+    "close_reason",
     "folder",
+    "stage2_acknowledged",
+    "stage1_extension_told",
+    "stage2_extension_told",
+    "stage2_compensation_amount",
+    "stage2_compensation_reasons",
+    "last_update",
+    "ombudsman_body",
+    "ombudsman_referred",
+    "ombudsman_requested",
+    "ombudsman_evidence_sent",
+    "next_due",
+    "next_milestone",
     "created_at",
     "updated_at",
     "row_version",
@@ -76,8 +103,9 @@ def case_record(row: dict[str, Any]) -> dict[str, Any]:
     for key in ("created_at", "updated_at"):
         if key in out:
             out[key] = _to_datetime(out[key])
-    pence = out.pop("compensation_pence", None)
-    out["compensation_amount"] = None if pence is None else Decimal(pence) / 100
+    for stage in ("", "stage2_"):
+        pence = out.pop(f"{stage}compensation_pence", None)
+        out[f"{stage}compensation_amount"] = None if pence is None else Decimal(pence) / 100
     extra = out.get("extra")
     out["extra"] = json.loads(extra) if extra else {}
     return out
@@ -88,10 +116,7 @@ def get_case(db: RawDatabase, reference: str) -> dict[str, Any]:
     ref = normalise_reference(reference)
     rows = db.rows(f"{_SELECT} WHERE reference = :ref", {"ref": ref})
     if not rows:
-        known = db.column("SELECT reference FROM complaint")
-        close = suggest(ref, known)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise NotFoundError(f"no complaint with reference {reference!r}{hint}")
+        raise not_found(reference, db.column("SELECT reference FROM complaint"))
     return case_record(rows[0])
 
 
@@ -147,4 +172,17 @@ def history(db: RawDatabase, complaint_id: int) -> list[dict[str, Any]]:
     for row in rows:
         row["at"] = _to_datetime(row["at"])
         row["changes"] = json.loads(row["changes"])
+    return rows
+
+
+def actions(db: RawDatabase, complaint_id: int) -> list[dict[str, Any]]:
+    """A case's actions in number order: number, stage, text, owner, due, done."""
+    rows = db.rows(
+        "SELECT number, stage, text, owner, due, done FROM action "
+        "WHERE complaint_id = :id ORDER BY number",
+        {"id": complaint_id},
+    )
+    for row in rows:
+        row["due"] = _to_date(row["due"])
+        row["done"] = _to_date(row["done"])
     return rows

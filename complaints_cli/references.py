@@ -6,6 +6,8 @@ import difflib
 import re
 from collections.abc import Iterable
 
+from complaints_cli.errors import NotFoundError
+
 _REF = re.compile(r"([A-Z][A-Z0-9]*?)[\s\-_]*(\d+)")
 
 
@@ -42,3 +44,10 @@ def highest_number(prefix: str, references: Iterable[str]) -> int:
 def suggest(reference: str, known: Iterable[str], limit: int = 3) -> list[str]:
     """The nearest known references, for a "did you mean" hint."""
     return difflib.get_close_matches(reference.upper(), list(known), n=limit, cutoff=0.6)
+
+
+def not_found(reference: str, known: Iterable[str]) -> NotFoundError:
+    """The error for an unknown reference, suggesting the nearest known ones."""
+    close = suggest(normalise_reference(reference), known)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return NotFoundError(f"no complaint with reference {reference!r}{hint}")

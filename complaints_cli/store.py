@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -25,10 +25,22 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col
 
 from complaints_cli.db import RawDatabase, make_engine, translate_db_error
+from complaints_cli.errors import ConflictError
 from complaints_cli.folders import ensure_case_folder
 from complaints_cli.intake import NewComplaint
-from complaints_cli.models import Complaint, Counter, HistoryEntry
-from complaints_cli.references import format_reference, highest_number
+from complaints_cli.lifecycle import Change
+from complaints_cli.models import Action, Complaint, Counter, HistoryEntry
+from complaints_cli.references import (
+    format_reference,
+    highest_number,
+    normalise_reference,
+    not_found,
+)
+
+#: Works out a case's stored deadline columns from its fields (see lifecycle.stored_deadlines).
+Deadlines = Callable[[dict[str, Any]], dict[str, Any]]
+#: A lifecycle rule: (case, its actions) -> the change to make.
+Apply = Callable[[dict[str, Any], list[dict[str, Any]]], Change]
 
 
 def utcnow() -> datetime:
@@ -146,7 +158,15 @@ class Store:
         )
 
     # -- commands --------------------------------------------------------------------------
-    def log(self, new: NewComplaint, *, prefix: str, root: Path, actor: str) -> LoggedCase:
+    def log(
+        self,
+        new: NewComplaint,
+        *,
+        prefix: str,
+        root: Path,
+        actor: str,
+        deadlines: Deadlines | None = None,
+    ) -> LoggedCase:
         """Record a new complaint, give it the next reference, and make its folder."""
         created_folder: Path | None = None
         try:
@@ -171,6 +191,9 @@ class Store:
                     updated_at=now,
                     row_version=1,
                 )
+                if deadlines is not None:
+                    for name, value in deadlines(complaint.model_dump()).items():
+                        setattr(complaint, name, value)
                 session.add(complaint)
                 session.flush()
                 fields = (
@@ -204,6 +227,103 @@ class Store:
                 _remove_if_empty(created_folder)
             raise
         return LoggedCase(reference, folder, created, complaint_id)
+
+    def change(
+        self,
+        reference: str,
+        *,
+        actor: str,
+        command: str,
+        apply: Apply,
+        deadlines: Deadlines | None = None,
+        expected_version: int | None = None,
+    ) -> tuple[dict[str, Any], Change]:
+        """Apply one lifecycle command to one case, in one transaction, with its history.
+
+        ``apply(case, actions)`` is a pure rule from :mod:`complaints_cli.lifecycle`: it sees
+        the case as stored *inside* the transaction (the write lock is held, so no other
+        handler's change can slip in between the read and the write) and returns the change.
+        ``expected_version`` refuses the change when the case has moved on since the caller
+        last read it. Returns the case as saved and the change.
+        """
+        ref = normalise_reference(reference)
+        with self.transaction() as session:
+            stmt = select(Complaint).where(col(Complaint.reference) == ref).with_for_update()
+            complaint = session.execute(stmt).scalar_one_or_none()
+            if complaint is None:
+                known = session.execute(select(col(Complaint.reference))).scalars()
+                raise not_found(reference, known)
+            if expected_version is not None and complaint.row_version != expected_version:
+                raise ConflictError(
+                    f"{ref} was changed by someone else (version {complaint.row_version}, you "
+                    f"read version {expected_version}): reload it and try again"
+                )
+            actions = list(
+                session.execute(
+                    select(Action)
+                    .where(col(Action.complaint_id) == complaint.id)
+                    .order_by(col(Action.number))
+                ).scalars()
+            )
+            before = complaint.model_dump()
+            change = apply(before, [a.model_dump() for a in actions])
+            diff: dict[str, tuple[Any, Any]] = {
+                k: (before.get(k), v) for k, v in change.fields.items() if before.get(k) != v
+            }
+            for name, value in change.fields.items():
+                setattr(complaint, name, value)
+            number = max((a.number for a in actions), default=0)
+            now = utcnow()
+            for new in change.new_actions:
+                number += 1
+                session.add(
+                    Action(
+                        complaint_id=complaint.id,
+                        number=number,
+                        stage=complaint.stage,
+                        text=new.text,
+                        owner=new.owner,
+                        due=new.due,
+                        created_at=now,
+                    )
+                )
+                diff[f"action {number}"] = (None, f"{new.text} ({new.owner}, due {new.due})")
+            for action in actions:
+                if action.number in change.done_actions:
+                    action.done = change.done_actions[action.number]
+                    diff[f"action {action.number} done"] = (None, action.done)
+            if deadlines is not None:
+                for name, value in deadlines(complaint.model_dump()).items():
+                    setattr(complaint, name, value)
+            if diff or change.note:
+                complaint.row_version += 1
+                complaint.updated_at = now
+                self.record(
+                    session,
+                    complaint,
+                    actor=actor,
+                    command=command,
+                    changes=diff,
+                    note=change.note,
+                    at=now,
+                )
+            session.flush()
+            return complaint.model_dump(), change
+
+    def refresh_deadlines(self, ids: Iterable[int], deadlines: Deadlines) -> int:
+        """Recompute the stored deadlines of the given cases (the profile or calendar changed).
+
+        Not a change to the case: no history entry, no new version.
+        """
+        count = 0
+        with self.transaction() as session:
+            for complaint in session.execute(
+                select(Complaint).where(col(Complaint.id).in_(list(ids)))
+            ).scalars():
+                for name, value in deadlines(complaint.model_dump()).items():
+                    setattr(complaint, name, value)
+                count += 1
+        return count
 
 
 def _remove_if_empty(folder: Path) -> None:

@@ -35,3 +35,25 @@ def code_profile(settings: Any) -> Profile:
     from complaints_cli.profiles import get_profile
 
     return get_profile(CODE_PROFILE)
+
+
+def deadlines_key(settings: Any, profile: Profile) -> str:
+    """A short fingerprint of what deadlines are worked out with: the profile, the nation, the
+    office closures and the bank-holiday data. Stored with each case's deadlines, so a change
+    of any of them is noticed and the stored deadlines are recomputed."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        data_version = version("holidays")
+    except PackageNotFoundError:  # pragma: no cover - holidays is a dependency
+        data_version = "?"
+    text = "|".join(
+        (
+            repr(profile),
+            settings.nation.value,
+            ",".join(sorted(settings.closures.value)),
+            data_version,
+        )
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

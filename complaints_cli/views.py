@@ -70,12 +70,30 @@ def list_cases(cases: Sequence[dict[str, Any]], fmt: str) -> None:
 
 
 def show_case(
-    case: dict[str, Any], history: Sequence[dict[str, Any]], root: Path, fmt: str
+    case: dict[str, Any],
+    history: Sequence[dict[str, Any]],
+    actions: Sequence[dict[str, Any]],
+    milestones: Sequence[Any],
+    root: Path,
+    fmt: str,
 ) -> None:
     folder = str(root / case["folder"]) if case.get("folder") else None
     if fmt == "json":
         data = case_json(case)
         data["folder_path"] = folder
+        data["actions"] = [{k: json_value(v) for k, v in a.items()} for a in actions]
+        data["deadlines"] = [
+            {
+                "key": m.key,
+                "milestone": m.label,
+                "due": m.due.isoformat(),
+                "deadline": m.deadline.isoformat(),
+                "done": json_value(m.done),
+                "state": str(m.state),
+                "working_days_left": m.working_days_left,
+            }
+            for m in milestones
+        ]
         data["history"] = [
             {
                 "at": json_value(h["at"]),
@@ -102,6 +120,8 @@ def show_case(
         table.add_row(header, Text(text))
     for label, value in (
         ("Channel", case.get("channel") or ""),
+        ("Stage 2 acknowledged", format_uk(case.get("stage2_acknowledged"))),
+        ("Ombudsman", _ombudsman(case)),
         ("Date closed", format_uk(case.get("closed"))),
         ("Folder", folder or "(none)"),
         ("Logged", _stamp(case.get("created_at"))),
@@ -111,6 +131,35 @@ def show_case(
     for key, value in (case.get("extra") or {}).items():
         table.add_row(f"{key} (imported)", Text(str(value)))
     console.print(table)
+    if milestones:
+        console.print(Text("Deadlines", style="bold"))
+        dl = Table(box=None, pad_edge=False, header_style="bold")
+        for col in ("Milestone", "Due", "Done", "State"):
+            dl.add_column(col)
+        for m in milestones:
+            due = format_uk(m.deadline) + (
+                f" (extended from {format_uk(m.due)})" if m.deadline != m.due else ""
+            )
+            state = str(m.state)
+            if m.done is None and m.working_days_left is not None:
+                state += f", {m.working_days_left} working day(s) left"
+            colour = "red" if str(m.state) == "missed" else None
+            dl.add_row(m.label, due, format_uk(m.done), state, style=colour)
+        console.print(dl)
+    if actions:
+        console.print(Text("Actions", style="bold"))
+        at = Table(box=None, pad_edge=False, header_style="bold")
+        for col in ("#", "Action", "Owner", "Due", "Done"):
+            at.add_column(col, overflow="fold")
+        for a in actions:
+            at.add_row(
+                str(a["number"]),
+                Text(a["text"]),
+                Text(a["owner"]),
+                format_uk(a["due"]),
+                format_uk(a["done"]) or "outstanding",
+            )
+        console.print(at)
     if history:
         console.print(Text("History", style="bold"))
         hist = Table(box=None, pad_edge=False, header_style="bold")
@@ -124,6 +173,18 @@ def show_case(
                 changes = f"{changes}; note: {h['note']}" if changes else f"note: {h['note']}"
             hist.add_row(_stamp(h["at"]), Text(h["actor"]), h["command"], Text(changes))
         console.print(hist)
+
+
+def _ombudsman(case: dict[str, Any]) -> str:
+    parts = []
+    if case.get("ombudsman_referred"):
+        body = case.get("ombudsman_body") or "HOS"
+        parts.append(f"referred to {body} {format_uk(case['ombudsman_referred'])}")
+    if case.get("ombudsman_requested"):
+        parts.append(f"evidence requested {format_uk(case['ombudsman_requested'])}")
+    if case.get("ombudsman_evidence_sent"):
+        parts.append(f"evidence sent {format_uk(case['ombudsman_evidence_sent'])}")
+    return "; ".join(parts)
 
 
 def _stamp(value: Any) -> str:

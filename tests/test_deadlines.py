@@ -79,7 +79,7 @@ WORKED: list[tuple[str, str, dict[str, str], str, str]] = [
         "2025-12-23",
         "2026-01-09",
     ),
-    ("spruce", "update", {"stage1_responded": "2025-03-03"}, "2025-03-03", "2025-03-10"),
+    ("spruce", "update", {"last_update": "2025-03-03"}, "2025-03-03", "2025-03-10"),
     # Weekly update over Easter 2025: Good Friday 18 and Easter Monday 21 April skipped.
     (
         "spruce",
@@ -534,7 +534,8 @@ def test_next_milestones() -> None:
     assert [(m.key, m.deadline, m.working_days_left) for m in got] == [
         ("stage1_response", d("2026-01-09"), 4),
     ]
-    responded = replace(c, stage1_responded=d("2026-01-08"))
+    # A response promising actions: weekly updates are due from it (last_update).
+    responded = replace(c, stage1_responded=d("2026-01-08"), last_update=d("2026-01-08"))
     got = next_milestones(responded, profile, cal, as_of=d("2026-01-19"))
     assert [(m.key, m.deadline, m.state) for m in got] == [
         ("update", d("2026-01-15"), State.MISSED),

@@ -48,7 +48,7 @@ SPRUCE = [
      "Met HOS acknowledgment timeframe"),
     ("stage1_response", "stage1", ("ack_due",), 10, None, "stage1_responded", "deadline",
      "Met HOS code response timeframe?"),
-    ("update", "any", ("last_update", "stage1_responded"), 5, None, None, "deadline", None),
+    ("update", "any", ("last_update",), 5, None, None, "deadline", None),
     ("close_if_not_escalated", "stage1", ("stage1_responded",), 20, None, None, "window", None),
     ("stage2_acknowledge", "stage2", ("escalation_received",), 5, None, "stage2_acknowledged",
      "deadline", None),

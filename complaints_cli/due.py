@@ -1,0 +1,118 @@
+"""What is due: every open case's next milestones, and outstanding actions, most urgent first.
+
+The stored ``next_due`` column (kept current by every write, see
+:func:`complaints_cli.lifecycle.stored_deadlines`) lets the database pick the few cases that
+can be due within the horizon through an index; only those are worked out in full. Cases whose
+stored deadlines were computed with another profile or calendar are listed by
+:func:`stale_case_ids` so the caller can recompute them first.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from complaints_cli.db import RawDatabase
+from complaints_cli.deadlines import State, next_milestones
+from complaints_cli.lifecycle import case_dates
+from complaints_cli.profiles import Profile
+from complaints_cli.reader import case_record
+from complaints_cli.workdays import Calendar
+
+#: The keys of each item, in order: the stable JSON of ``complaints due --format json``.
+DUE_FIELDS = (
+    "reference",
+    "milestone",
+    "due",
+    "working_days_left",
+    "handler",
+    "stage",
+    "state",
+    "key",
+)
+
+
+def stale_case_ids(db: RawDatabase, key: str) -> list[int]:
+    """Open cases whose stored deadlines were not worked out with ``key``."""
+    return list(
+        db.column(
+            "SELECT id FROM complaint WHERE status = 'Open' "
+            "AND (deadlines_key IS NULL OR deadlines_key <> :key)",
+            {"key": key},
+        )
+    )
+
+
+def due_items(
+    db: RawDatabase,
+    profile: Profile,
+    calendar: Calendar,
+    *,
+    as_of: date,
+    within: int,
+    overdue_only: bool = False,
+    handler: str | None = None,
+) -> list[dict[str, Any]]:
+    """Milestones and actions due within ``within`` working days of ``as_of`` (overdue included)."""
+    horizon = calendar.add_working_days(as_of, within) if within > 0 else as_of
+    params: dict[str, Any] = {"horizon": horizon}
+    who = ""
+    if handler:
+        who = " AND (LOWER(handler) = LOWER(:who) OR LOWER(stage2_handler) = LOWER(:who))"
+        params["who"] = handler
+    items: list[dict[str, Any]] = []
+    rows = db.rows(
+        "SELECT * FROM complaint WHERE status = 'Open' AND next_due IS NOT NULL "
+        f"AND next_due <= :horizon{who}",
+        params,
+    )
+    for row in rows:
+        case = case_record(row)
+        for m in next_milestones(case_dates(case), profile, calendar, as_of=as_of):
+            if m.deadline > horizon:
+                continue
+            owner = case["stage2_handler"] if m.stage == "stage2" else case["handler"]
+            items.append(
+                {
+                    "reference": case["reference"],
+                    "milestone": m.label,
+                    "due": m.deadline,
+                    "working_days_left": m.working_days_left,
+                    "handler": owner or case["handler"],
+                    "stage": case["stage"],
+                    "state": "overdue"
+                    if m.state is State.MISSED
+                    else ("ended" if m.state is State.ELAPSED else "pending"),
+                    "key": m.key,
+                }
+            )
+    actions = db.rows(
+        "SELECT c.reference, c.stage, c.handler AS case_handler, a.number, a.text, a.owner, "
+        "a.due FROM action a JOIN complaint c ON c.id = a.complaint_id "
+        "WHERE c.status = 'Open' AND a.done IS NULL AND a.due <= :horizon"
+        + (
+            " AND (LOWER(a.owner) = LOWER(:who) OR LOWER(c.handler) = LOWER(:who))"
+            if handler
+            else ""
+        ),
+        params,
+    )
+    for a in actions:
+        due = a["due"] if isinstance(a["due"], date) else date.fromisoformat(str(a["due"]))
+        left = calendar.working_days_between(as_of, due)
+        items.append(
+            {
+                "reference": a["reference"],
+                "milestone": f"Action {a['number']}: {a['text']}",
+                "due": due,
+                "working_days_left": left,
+                "handler": a["owner"],
+                "stage": a["stage"],
+                "state": "overdue" if due < as_of else "pending",
+                "key": f"action_{a['number']}",
+            }
+        )
+    if overdue_only:
+        items = [i for i in items if i["state"] != "pending"]
+    items.sort(key=lambda i: (i["due"], i["reference"], i["key"]))
+    return items
