@@ -14,7 +14,7 @@ from typing import Any
 
 from complaints_cli.db import RawDatabase
 from complaints_cli.deadlines import State, next_milestones
-from complaints_cli.lifecycle import case_dates
+from complaints_cli.lifecycle import case_dates, same_person
 from complaints_cli.profiles import Profile
 from complaints_cli.reader import case_record
 from complaints_cli.workdays import Calendar
@@ -30,6 +30,15 @@ DUE_FIELDS = (
     "state",
     "key",
 )
+
+
+def _owner(case: dict[str, Any], stage: str) -> str:
+    """Who must act: Stage 1 milestones are the Stage 1 handler's; Stage 2 ones the Stage 2
+    handler's; the rest belong to whoever handles the stage the case is at."""
+    second = case.get("stage2_handler")
+    if stage == "stage2" or (stage != "stage1" and case["stage"] != "Stage 1" and second):
+        return str(second or case["handler"])
+    return str(case["handler"])
 
 
 def stale_case_ids(db: RawDatabase, key: str) -> list[int]:
@@ -71,14 +80,16 @@ def due_items(
         for m in next_milestones(case_dates(case), profile, calendar, as_of=as_of):
             if m.deadline > horizon:
                 continue
-            owner = case["stage2_handler"] if m.stage == "stage2" else case["handler"]
+            owner = _owner(case, m.stage)
+            if handler and not same_person(owner, handler):
+                continue
             items.append(
                 {
                     "reference": case["reference"],
                     "milestone": m.label,
                     "due": m.deadline,
                     "working_days_left": m.working_days_left,
-                    "handler": owner or case["handler"],
+                    "handler": owner,
                     "stage": case["stage"],
                     "state": "overdue"
                     if m.state is State.MISSED
