@@ -7,6 +7,8 @@ profile (``hos-code-2024``) is available whatever the team uses, for the annual 
 
 from __future__ import annotations
 
+import os
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -20,7 +22,52 @@ def calendar_for(settings: Any) -> Calendar:
     """The team's calendar: its nation's bank holidays plus its office closures."""
     from complaints_cli.workdays import Calendar
 
-    return Calendar(settings.nation.value, closures=settings.closures.value)
+    return Calendar(
+        settings.nation.value, closures=settings.closures.value, holiday_source=cached_holidays
+    )
+
+
+def _holidays_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("holidays")
+    except PackageNotFoundError:  # pragma: no cover - holidays is a dependency
+        return "unknown"
+
+
+def cached_holidays(subdiv: str, first_year: int, last_year: int) -> dict[date, str]:
+    """Bank holidays from the ``holidays`` package, kept in the user cache folder.
+
+    Importing ``holidays`` and building a calendar costs ~0.12 s on every command that counts
+    working days; the same years from the same package version never change, so they are read
+    back from a small JSON file instead. A missing, unreadable or corrupt cache just falls
+    back to the package (and is rewritten); it never changes an answer.
+    """
+    import json
+
+    from platformdirs import user_cache_path
+
+    from complaints_cli.workdays import _holidays_from_package
+
+    name = f"holidays-{subdiv}-{first_year}-{last_year}-{_holidays_version()}.json"
+    path = user_cache_path("complaints", appauthor=False) / name
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {date.fromisoformat(k): str(v) for k, v in data.items()}
+    except (OSError, ValueError, AttributeError):
+        pass
+    found = dict(_holidays_from_package(subdiv, first_year, last_year))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(
+            json.dumps({d.isoformat(): n for d, n in sorted(found.items())}), encoding="utf-8"
+        )
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only profile: work without the cache
+    return found
 
 
 def profile_for(settings: Any, name: str | None = None) -> Profile:
@@ -42,12 +89,8 @@ def deadlines_key(settings: Any, profile: Profile) -> str:
     office closures and the bank-holiday data. Stored with each case's deadlines, so a change
     of any of them is noticed and the stored deadlines are recomputed."""
     import hashlib
-    from importlib.metadata import PackageNotFoundError, version
 
-    try:
-        data_version = version("holidays")
-    except PackageNotFoundError:  # pragma: no cover - holidays is a dependency
-        data_version = "?"
+    data_version = _holidays_version()
     text = "|".join(
         (
             repr(profile),

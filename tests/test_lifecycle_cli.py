@@ -485,10 +485,10 @@ def test_due_table_colours_and_order(at: Any) -> None:
     log(at, "2025-12-01", "2025-12-01")
     log(at, "2025-12-19", "2025-12-19", handler="Kim Ho")
     out = ok(at("2025-12-22", "due", "--as-of", "2025-12-22", "--within", "3")).stdout
-    lines = [line for line in out.splitlines() if "SPRUCE" in line]
+    lines = [line for line in out.splitlines() if line.startswith("SPRUCE")]
     # SPRUCE001 (received 01/12, never acknowledged): contact, acknowledgement and the projected
     # Stage 1 response are all overdue, oldest first; then SPRUCE002's two.
-    assert [line.split()[1] for line in lines] == ["SPRUCE001"] * 3 + ["SPRUCE002"] * 2
+    assert [line.split()[0] for line in lines] == ["SPRUCE001"] * 3 + ["SPRUCE002"] * 2
     assert "Contact the resident" in lines[0] and "-14" in lines[0]
     assert "Stage 1 response" in lines[2] and "Thu 18/12/2025" in lines[2] and "-2" in lines[2]
     assert "Wed 24/12/2025" in lines[4] and "Kim Ho" in lines[4]
