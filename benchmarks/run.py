@@ -84,6 +84,8 @@ def main() -> None:
                 [exe, "list", "--status", "Open", "--stage", "Stage 2"],
                 size,
             ),
+            Case("complaints due (table)", [exe, "due"], size, 20 if size >= 100_000 else None),
+            Case("complaints due --format json", [exe, "due", "--format", "json"], size),
             Case(
                 "complaints list --format json (whole log)", [exe, "list", "--format", "json"], size
             ),
@@ -117,6 +119,7 @@ def main() -> None:
             **os.environ,
             "COMPLAINTS_ROOT": str(work / "Complaints"),
             "COMPLAINTS_CONFIG": str(work / "none.toml"),
+            "COMPLAINTS_TODAY": "2026-11-20",
             "COLUMNS": "120",
         }
         (work / "none.toml").write_text("")

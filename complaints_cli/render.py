@@ -17,7 +17,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from typing import IO, Any, Literal
 
-from complaints_cli.presentation import json_value
+from complaints_cli.presentation import json_default, json_value
 
 Format = Literal["table", "json", "csv"]
 FORMATS: tuple[str, ...] = ("table", "json", "csv")
@@ -53,8 +53,14 @@ def output_rows(
     stream = out or sys.stdout
     show = text or (lambda _c, v: "" if v is None else str(json_value(v)))
     if fmt == "json":
-        data = [{c: json_value(r.get(c)) for c in columns} for r in rows]
-        stream.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        # One object per line: readable, and json's C encoder (indent=None) is ~10x faster.
+        stream.write("[")
+        for i, r in enumerate(rows):
+            stream.write(",\n" if i else "\n")
+            stream.write(
+                json.dumps({c: r.get(c) for c in columns}, ensure_ascii=False, default=json_default)
+            )
+        stream.write("\n]\n" if rows else "]\n")
         return
     if fmt == "csv":
         writer = csv.writer(stream, lineterminator="\n")
