@@ -163,7 +163,15 @@ def main() -> None:
         size = case.size or ""
         ms = f"{median * 1000:.0f} ms"
         lines.append(f"| `{case.name}` | {size} | {ms} | {ratio:.1f} | {target} |")
-    args.output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Only this script's section is replaced: notes and other scripts' sections stay.
+    start, end = "<!-- benchmarks/run.py -->", "<!-- /benchmarks/run.py -->"
+    section = "\n".join([start, *lines[2:], end])
+    old = args.output.read_text(encoding="utf-8") if args.output.exists() else "# Benchmarks\n"
+    if start in old and end in old:
+        new = old[: old.index(start)] + section + old[old.index(end) + len(end) :]
+    else:
+        new = old.rstrip("\n") + "\n\n" + section + "\n"
+    args.output.write_text(new, encoding="utf-8")
     print(f"wrote {args.output}")
 
 
