@@ -335,6 +335,99 @@ def db_upgrade_cmd(ctx: typer.Context) -> None:
     typer.echo(f"Database is at schema {SCHEMA_HEAD}: {_hide_password(cfg.db.value)}")
 
 
+@db_app.command("check")
+def db_check_cmd(ctx: typer.Context) -> None:
+    """Check the database's integrity (exit status 1 when a problem is found).
+
+    Example: complaints db check
+    """
+    from complaints_cli.maintenance import integrity_problems
+
+    with open_raw(settings(ctx)) as db:
+        problems = integrity_problems(db)
+        cases = db.scalar("SELECT count(*) FROM complaint")
+    if problems:
+        for problem in problems:
+            typer.echo(f"problem: {problem}", err=True)
+        raise ComplaintsError(
+            f"the database has {len(problems)} problem(s): restore a backup (complaints db backup)"
+        )
+    typer.echo(f"Database OK: {cases} case(s), integrity check passed")
+
+
+@db_app.command("backup")
+def db_backup_cmd(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="Where to write the copy.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Take a consistent copy of the log while others keep working (SQLite's online backup).
+
+    Example: complaints db backup "Y:/Backups/complaints-2026-11-23.db"
+    """
+    from complaints_cli.maintenance import backup
+
+    with open_raw(settings(ctx)) as db:
+        cases = backup(db, path, force=force)
+    typer.echo(f"Backed up {cases} case(s) to {path}")
+
+
+@app.command("history")
+def history_cmd(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="The complaint reference.")],
+    fmt: FormatOpt = "table",
+) -> None:
+    """Show a case's history: when (UTC), who, which command, each field from what to what.
+
+    The history is append-only: the tool offers no way to edit it.
+
+    Example: complaints history SPRUCE001
+    """
+    from complaints_cli import reader
+    from complaints_cli.render import output_rows
+
+    fmt = check_format(fmt)
+    with open_raw(settings(ctx)) as db:
+        case = reader.get_case(db, reference)
+        entries = reader.history(db, case["id"])
+    rows = [
+        {
+            **e,
+            "changes": e["changes"]
+            if fmt == "json"
+            else "; ".join(
+                f"{k}: {_short(o)} -> {_short(n)}" for k, (o, n) in e["changes"].items()
+            ),
+        }
+        for e in entries
+    ]
+
+    def text(column: str, value: Any) -> str:
+        if column == "at":
+            return value.strftime("%d/%m/%Y %H:%M:%S")
+        return "" if value is None else str(value)
+
+    output_rows(
+        rows,
+        ("at", "actor", "command", "changes", "note"),
+        fmt,
+        text=text,
+        headers={
+            "at": "When (UTC)",
+            "actor": "Who",
+            "command": "Command",
+            "changes": "Changes",
+            "note": "Note",
+        },
+        no_wrap=("at",),
+    )
+
+
+def _short(value: Any) -> str:
+    return "(blank)" if value in (None, "") else str(value)
+
+
 # Command groups in their own modules (each light to import; heavy imports inside commands).
 lifecycle.register(app)
 excel.register(app)

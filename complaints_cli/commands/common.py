@@ -49,6 +49,17 @@ def open_raw(cfg: Any) -> Any:
 
 def open_store(cfg: Any) -> Any:
     """The log for writing (SQLAlchemy; ~0.3 s of imports)."""
+    from complaints_cli.config import sqlite_path
+    from complaints_cli.maintenance import network_location
     from complaints_cli.store import Store
 
+    path = sqlite_path(cfg.db_url)
+    where = network_location(path) if path is not None else None
+    if where:
+        typer.echo(
+            f"complaints: warning: the log {path} is on a network share ({where}); SQLite is not "
+            "safe for several machines writing over a share: move the team to PostgreSQL "
+            "(README, 'Working as a team')",
+            err=True,
+        )
     return Store(cfg.db_url, default_location=cfg.db.source == "default")
