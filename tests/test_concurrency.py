@@ -140,3 +140,40 @@ def test_a_crash_after_the_folder_is_made_removes_it(
         assert conn.execute("SELECT count(*) FROM complaint").fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM counter WHERE last_number > 0").fetchone() == (0,)
     store.close()
+
+
+def test_a_process_killed_while_logging_leaves_a_consistent_log(tmp_path: Path) -> None:
+    """kill -9 at arbitrary moments: never half a case, never a used-up or repeated number."""
+    import signal
+
+    db = tmp_path / "log.db"
+    root = tmp_path / "Complaints"
+    go = tmp_path / "go"
+    go.touch()
+    for attempt in range(4):
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                WORKER,
+                f"sqlite:///{db}",
+                str(root),
+                str(go),
+                str(attempt),
+                "500",
+            ],
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(1.2 + 0.17 * attempt)  # imports, then part-way through its logging
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        refs = [r for (r,) in conn.execute("SELECT reference FROM complaint ORDER BY id")]
+        (last,) = conn.execute("SELECT last_number FROM counter").fetchone()
+        (histories,) = conn.execute("SELECT count(*) FROM history").fetchone()
+        folders = [f for (f,) in conn.execute("SELECT folder FROM complaint")]
+    assert refs, "the workers should have logged something before being killed"
+    assert last == len(refs) == histories
+    assert [split_reference(r)[1] for r in refs] == list(range(1, len(refs) + 1))  # type: ignore[index]
+    assert all((root / f).is_dir() for f in folders)
