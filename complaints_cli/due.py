@@ -9,14 +9,14 @@ stored deadlines were computed with another profile or calendar are listed by
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 from typing import Any
 
 from complaints_cli.db import RawDatabase
-from complaints_cli.deadlines import State, next_milestones
-from complaints_cli.lifecycle import case_dates, same_person
+from complaints_cli.deadlines import CaseDates, State, next_milestones
+from complaints_cli.lifecycle import same_person
 from complaints_cli.profiles import Profile
-from complaints_cli.reader import case_record
 from complaints_cli.workdays import Calendar
 
 #: The keys of each item, in order: the stable JSON of ``complaints due --format json``.
@@ -30,6 +30,18 @@ DUE_FIELDS = (
     "state",
     "key",
 )
+
+
+#: CaseDates' date fields, in its order: each is a column of the complaint table.
+_DATE_FIELDS = tuple(f.name for f in fields(CaseDates) if f.type in ("date", "date | None"))
+_DATE_SQL = ", ".join(_DATE_FIELDS)
+
+
+def _date(value: Any) -> date | None:
+    """SQLite gives ISO text, PostgreSQL a date."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
 
 
 def _owner(case: dict[str, Any], stage: str) -> str:
@@ -70,14 +82,19 @@ def due_items(
         who = " AND (LOWER(handler) = LOWER(:who) OR LOWER(stage2_handler) = LOWER(:who))"
         params["who"] = handler
     items: list[dict[str, Any]] = []
-    rows = db.rows(
-        "SELECT * FROM complaint WHERE status = 'Open' AND next_due IS NOT NULL "
+    # Only the columns deadlines need, as tuples: this is the hot path of `due` on a big log.
+    cursor = db.execute(
+        f"SELECT reference, stage, status, handler, stage2_handler, review_type, {_DATE_SQL} "
+        f"FROM complaint WHERE status = 'Open' AND next_due IS NOT NULL "
         f"AND next_due <= :horizon{who}",
         params,
     )
-    for row in rows:
-        case = case_record(row)
-        for m in next_milestones(case_dates(case), profile, calendar, as_of=as_of):
+    for row in cursor.fetchall():
+        reference, stage, status, first, second, review = row[:6]
+        case = {"reference": reference, "stage": stage, "handler": first, "stage2_handler": second}
+        known: dict[str, Any] = dict(zip(_DATE_FIELDS, map(_date, row[6:]), strict=True))
+        dates = CaseDates(**known, stage=stage, status=status, stage2_review=review)
+        for m in next_milestones(dates, profile, calendar, as_of=as_of):
             if m.deadline > horizon:
                 continue
             owner = _owner(case, m.stage)
