@@ -39,7 +39,30 @@ def test_help_names_every_command_with_an_example() -> None:
     for command in ("log", "show", "list", "config", "db"):
         assert command in out
     assert "Example:" in out
-    for command in (["log"], ["show"], ["list"], ["config"], ["db", "path"], ["db", "upgrade"]):
+    commands = [
+        ["log"],
+        ["show"],
+        ["list"],
+        ["config"],
+        ["history"],
+        ["due"],
+        ["calendar"],
+        ["acknowledge"],
+        ["extend"],
+        ["respond"],
+        ["escalate"],
+        ["update"],
+        ["close"],
+        ["reopen"],
+        ["learning"],
+        ["ombudsman"],
+        ["action", "done"],
+        ["db", "path"],
+        ["db", "upgrade"],
+        ["db", "check"],
+        ["db", "backup"],
+    ]
+    for command in commands:
         sub = run(*command, "--help")
         assert sub.returncode == 0
         assert "Example: complaints " in sub.stdout, command

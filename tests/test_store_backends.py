@@ -46,3 +46,35 @@ def test_imported_style_references_advance_the_counter(db_url: str, tmp_path) ->
             store.advance_counter(session, "SPRUCE", 10)  # never moves backwards
         again = store.log(new, prefix="SPRUCE", root=tmp_path / "C", actor="t")
     assert (logged.reference, again.reference) == ("SPRUCE042", "SPRUCE043")
+
+
+def test_lifecycle_and_due_on_both_backends(cli: Any, db_url: str, monkeypatch: Any) -> None:
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-12-24")
+    args = list(LOG_ARGS)
+    args[args.index("--received") + 1] = "2025-12-19"
+    assert cli("log", *args).exit_code == 0
+    assert cli("acknowledge", "SPRUCE001", "--summary", "Damp").exit_code == 0
+    result = cli(
+        "respond",
+        "SPRUCE001",
+        "--summary",
+        "Upheld",
+        "--action",
+        "Fix fan",
+        "--action-due",
+        "2026-01-09",
+    )
+    assert result.exit_code == 0, result.output
+    items = json.loads(cli("due", "--as-of", "2026-01-02", "--within", "10", "-f", "json").stdout)
+    assert [(i["key"], i["due"], i["working_days_left"]) for i in items] == [
+        # 5 working days from Wed 24/12: 29, 30, 31 Dec, 2 Jan, 5 Jan (25, 26 Dec, 1 Jan off).
+        ("update", "2026-01-05", 1),
+        ("action_1", "2026-01-09", 5),
+        # The close window (20 working days: Fri 23/01) is beyond the 10-day horizon (16/01).
+    ]
+    shown = json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)
+    assert (shown["ack_met"], shown["stage1_met"], shown["next_milestone"]) == (
+        True,
+        True,
+        "update",
+    )
