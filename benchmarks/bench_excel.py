@@ -1,0 +1,257 @@
+"""Benchmark ``complaints import`` and ``complaints export`` against their baselines.
+
+    python benchmarks/bench_excel.py [--runs 3] [--sizes 10000,100000] [--no-write]
+
+For each log size, in the same run on the same machine, each timed as a whole process (so
+interpreter start-up and imports count on both sides), after one warm-up, median shown:
+
+* import: ``complaints import LOG.xlsx`` into an empty (already migrated) database, against
+  ``pandas.read_excel(LOG.xlsx, engine="calamine")`` merely reading the same file. Target:
+  within 2x.
+* export: ``complaints export OUT.xlsx`` of the whole log, against openpyxl's write-only mode
+  writing the same rows (the same cell values, read from the same database). Target: within
+  1.2x.
+
+Peak memory is each process's maximum resident set size. ``LOG.xlsx`` is written here with
+openpyxl from the generated database (``generate.py``): the 24 columns as a team's log has
+them (the compound cells as text), a ``Channel`` and a ``Notes`` column, so the import reads a
+workbook made by another program. Results replace this script's section of BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+DATA = HERE / "data"
+WORK = DATA / "excel"
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))
+
+from generate import generate  # noqa: E402
+
+START = "<!-- benchmarks/bench_excel.py -->"
+END = "<!-- /benchmarks/bench_excel.py -->"
+
+PANDAS = "import sys, pandas; pandas.read_excel(sys.argv[1], engine='calamine')"
+
+#: The export's rows written by openpyxl's write-only mode: same database read, same values.
+OPENPYXL_EXPORT = """
+import sys
+from openpyxl import Workbook
+from complaints_cli.db import RawDatabase
+from complaints_cli.exporter import export_columns, extra_keys, iter_cases
+db = RawDatabase("sqlite:///" + sys.argv[1])
+columns = export_columns(extra_keys(db))
+getters = [c.value for c in columns]
+wb = Workbook(write_only=True)
+ws = wb.create_sheet("Complaints Log")
+ws.append([c.header for c in columns])
+for case in iter_cases(db, "", {}):
+    ws.append([get(case) for get in getters])
+wb.save(sys.argv[2])
+"""
+
+
+def log_db(size: int) -> Path:
+    db = DATA / f"log-{size // 1000}k.db"
+    if not db.exists():
+        print(f"generating {size} cases ...", flush=True)
+        generate(db, size, date(2026, 11, 20))
+    return db
+
+
+def team_workbook(db: Path, size: int) -> Path:
+    """The log as a team's workbook, written by openpyxl (another program than ours)."""
+    target = WORK / f"log-{size // 1000}k.xlsx"
+    if target.exists() and target.stat().st_mtime > db.stat().st_mtime:
+        return target
+    from openpyxl import Workbook
+
+    from complaints_cli.columns import COLUMNS
+    from complaints_cli.db import RawDatabase
+    from complaints_cli.presentation import cell_text
+    from complaints_cli.reader import case_record
+
+    print(f"writing {target.name} ...", flush=True)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Log")
+    ws.append(["Spruce Homes complaints log"])
+    ws.append([c.header for c in COLUMNS] + ["Channel", "Notes"])
+    with RawDatabase(f"sqlite:///{db}") as raw:
+        for n, row in enumerate(raw.iter_rows("SELECT * FROM complaint ORDER BY id")):
+            case = case_record(row)
+            cells: list[object] = []
+            for column in COLUMNS:
+                if column.kind == "date":
+                    cells.append(case[column.fields[0]])
+                elif column.number == 18:
+                    cells.append(case["escalation_details"])
+                else:
+                    cells.append(cell_text(column, case) or None)
+            cells += [case["channel"], f"note {n}" if n % 7 == 0 else None]
+            ws.append(cells)
+    WORK.mkdir(parents=True, exist_ok=True)
+    wb.save(target)
+    return target
+
+
+def empty_db() -> Path:
+    """A migrated empty log, copied for each import run (schema creation is not timed)."""
+    path = WORK / "empty.db"
+    if not path.exists():
+        from complaints_cli.db import RawDatabase
+
+        WORK.mkdir(parents=True, exist_ok=True)
+        RawDatabase(f"sqlite:///{path}").close()
+    return path
+
+
+def run(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MB) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    if status != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {stderr[:800]}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def timed(
+    make: list[str], env: dict[str, str], runs: int, before: object = None
+) -> tuple[float, int]:
+    """Median wall time and the largest peak RSS over ``runs`` runs after one warm-up."""
+    times, peaks = [], []
+    for i in range(runs + 1):
+        if callable(before):
+            before()
+        elapsed, peak = run(make, env)
+        if i:
+            times.append(elapsed)
+            peaks.append(peak)
+    return statistics.median(times), max(peaks)
+
+
+NOTES = [
+    "Notes:",
+    "- Import = safety checks of the untrusted file (streamed unzip with size/CRC checks, no",
+    "  DTD, grid size: ~0.6 s at 100k) + python-calamine reading the sheet (~2 s, as pandas) +",
+    "  parsing every cell with `cells.py` (~2 s: each distinct value of a column is parsed once;",
+    "  `parse_row` per row took ~9 s) + one transaction (~2.5 s). Python's cyclic GC is paused",
+    "  during the import (ten million acyclic objects: it doubled the time), SQLAlchemy is",
+    "  imported in a thread while calamine (which releases the GIL) reads, and rows go to the",
+    "  driver's `executemany` (SQLAlchemy's per-value bind processing took 4.4 s of 6.6 s).",
+    "- Export writes the sheet XML itself (inline strings: no text can become a formula) and",
+    "  streams rows from the database: memory stays flat (~66 MB at 100k); openpyxl write-only",
+    "  needs 3-4x the time for the same cells.",
+    "- Import memory grows with the file (the sheet's cells are held while they are checked,",
+    "  ~420 MB at 100k cases, about what pandas needs for the same file).",
+]
+
+
+def judge(size: int, ratio: float, target: float) -> str:
+    """The issue sets its targets for the 100k-case log; smaller logs are shown for scale."""
+    if size < 100_000:
+        return ""
+    return f": within {target:g}x " + ("met" if ratio <= target else "NOT met")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--no-write", action="store_true", help="print, do not edit BENCHMARKS.md")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    python = sys.executable
+    complaints = [python, "-m", "complaints_cli"]
+    env = {
+        **os.environ,
+        "COMPLAINTS_ROOT": str(WORK / "Complaints"),
+        "COMPLAINTS_USER": "bench",
+        "COMPLAINTS_CONFIG": str(WORK / "none.toml"),
+        "PYTHONPATH": str(REPO),
+    }
+    WORK.mkdir(parents=True, exist_ok=True)
+    (WORK / "none.toml").write_text("", encoding="utf-8")  # no user config gets in
+    rows: list[tuple[str, int, float, int, float, int, str]] = []
+    for size in sizes:
+        db = log_db(size)
+        book = team_workbook(db, size)
+        target = WORK / "import-target.db"
+        empty = empty_db()
+
+        def fresh(target: Path = target, empty: Path = empty) -> None:
+            shutil.copy(empty, target)
+
+        ours, ours_mb = timed([*complaints, "--db", str(target), "import", str(book)], env,
+                              args.runs, fresh)  # fmt: skip
+        base, base_mb = timed([python, "-c", PANDAS, str(book)], env, args.runs)
+        ratio = ours / base
+        note = f"{ratio:.2f}x of pandas.read_excel (calamine)" + judge(size, ratio, 2.0)
+        rows.append(("import", size, ours, ours_mb, base, base_mb, note))
+        out = WORK / "export.xlsx"
+        ours, ours_mb = timed(
+            [*complaints, "--db", str(db), "export", str(out), "--force"], env, args.runs
+        )
+        base, base_mb = timed(
+            [python, "-c", OPENPYXL_EXPORT, str(db), str(WORK / "openpyxl.xlsx")], env, args.runs
+        )
+        ratio = ours / base
+        note = f"{ratio:.2f}x of openpyxl write-only" + judge(size, ratio, 1.2)
+        rows.append(("export", size, ours, ours_mb, base, base_mb, note))
+        print(rows[-2], rows[-1], flush=True)
+
+    lines = [
+        START,
+        "## Excel import and export",
+        "",
+        "Made by `python benchmarks/bench_excel.py`: whole processes, one warm-up then the "
+        f"median of {args.runs} runs, each command beside its baseline in the same run. "
+        "Import reads a workbook written by openpyxl from the generated log (title row, the 24 "
+        "columns, `Channel`, an unknown `Notes` column) into an empty database; the baseline "
+        'is `pandas.read_excel(engine="calamine")` reading the same file. Export writes the '
+        "whole log; the baseline is openpyxl's write-only mode writing the same cell values "
+        "from the same database. Peak memory is the process's maximum RSS.",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {date.today().isoformat()}.",
+        "",
+        "| step | cases | complaints | peak MB | baseline | peak MB | result |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for step, size, ours, ours_mb, base, base_mb, verdict in rows:
+        lines.append(
+            f"| {step} | {size} | {ours:.2f} s | {ours_mb} | {base:.2f} s | {base_mb} | {verdict} |"
+        )
+    lines += ["", *NOTES, END]
+    section = "\n".join(lines)
+    print(section)
+    if args.no_write:
+        return
+    path = REPO / "BENCHMARKS.md"
+    text = path.read_text(encoding="utf-8")
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        _, after = rest.split(END, 1)
+        text = before + section + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+    print(f"updated {path}")
+
+
+if __name__ == "__main__":
+    main()

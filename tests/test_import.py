@@ -1,0 +1,560 @@
+"""``complaints import``: workbooks written by LibreOffice and openpyxl, read by calamine.
+
+The fixtures in ``tests/fixtures`` are made by ``tests/fixtures/build_fixtures.py`` (LibreOffice
+headless converting flat ODS sources, which are committed beside them). Bad inputs (zip bombs,
+XML entity attacks, damaged files) are built byte by byte in each test.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+import sqlite3
+import zipfile
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from complaints_cli import spreadsheet
+from complaints_cli.cells import parse_row
+from complaints_cli.columns import HEADERS
+from complaints_cli.db import RawDatabase
+from complaints_cli.headers import find_header_row
+from complaints_cli.importer import SheetParser
+from complaints_cli.reader import get_case, history, list_cases
+from complaints_cli.spreadsheet import Workbook
+from tests.conftest import LOG_ARGS
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_log.xlsx"
+
+
+def fixture(tmp_path: Path, name: str) -> Path:
+    """A copy in tmp_path, so files written beside it (rejected rows) stay out of the repo."""
+    target = tmp_path / name
+    shutil.copy(FIXTURES / name, target)
+    return target
+
+
+def cases(tmp_path: Path) -> dict[str, dict[str, Any]]:
+    with RawDatabase(f"sqlite:///{tmp_path / 'log.db'}") as db:
+        return {c["reference"]: c for c in list_cases(db)}
+
+
+def table_state(tmp_path: Path) -> tuple[list[Any], list[Any], list[Any]]:
+    """Every row of the three tables: to show a refused import changed nothing."""
+    path = tmp_path / "log.db"
+    if not path.exists():
+        return [], [], []
+    conn = sqlite3.connect(path)
+    try:
+        return tuple(  # type: ignore[return-value]
+            conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall()
+            for t in ("complaint", "history", "counter")
+        )
+    finally:
+        conn.close()
+
+
+# --- a messy log, as LibreOffice writes it in three formats ------------------------------------
+
+
+@pytest.mark.parametrize("name", ["messy_log.xlsx", "messy_log.xls", "messy_log.ods"])
+def test_messy_log_imports_every_value(cli, tmp_path, name):
+    result = cli("import", str(fixture(tmp_path, name)))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == (
+        f"Imported {name} (sheet 'Log 2025'): 5 added, 0 updated, 0 unchanged, "
+        "0 conflicting, 0 rejected"
+    )
+    assert "kept 2 column(s) the log does not know: 'Yardi ref', 'Visits'" in result.stderr
+    log = cases(tmp_path)
+    assert list(log) == ["SPRUCE001", "SPRUCE002", "SPRUCE003", "SPRUCE004", "SPRUCE005"]
+
+    one = log["SPRUCE001"]
+    assert one["status"] == "Closed" and one["stage"] == "Stage 1"
+    assert (one["received"], one["acknowledged"]) == (date(2025, 2, 3), date(2025, 2, 5))
+    assert (one["ack_met"], one["ack_met_note"]) == (True, "sent late, handler on leave")
+    assert one["stage1_responded"] == date(2025, 2, 18)
+    assert (one["stage1_extension"], one["stage1_met"]) == (False, True)
+    assert one["compensation_amount"] == Decimal("1250.00")
+    assert one["compensation_reasons"] == "time and trouble"
+    assert one["escalated"] is False
+    assert one["learning"] == "Check extractor fans at void"
+    # Unknown columns are kept as written; a formula's cached value (=1+1) is read.
+    assert one["extra"] == {"Yardi ref": "T-4471", "Visits": 2}
+
+    two = log["SPRUCE002"]  # written "spruce-002", "open", "Stage1"
+    assert (two["status"], two["stage"]) == ("Open", "Stage 1")
+    assert two["complainant"] == "Bo Diaz\nEli Jones"
+    assert two["received"] == date(2025, 2, 3)  # "03/02/2025": 3 February, never 2 March
+    assert two["acknowledged"] == date(1899, 12, 30) + timedelta(days=45695)  # a serial
+    assert two["acknowledged"] == date(2025, 2, 7)
+    assert two["stage1_responded"] is None  # N/A
+    assert two["stage1_extension"] is None  # TBC
+    assert two["extra"] == {"Yardi ref": 12345}
+
+    three = log["SPRUCE003"]
+    assert three["received"] == date(2025, 3, 3)  # a date-time: the time is dropped
+    assert three["acknowledged"] == date(2025, 3, 4)  # "4 March 2025"
+    assert three["stage1_extension"] is True
+    assert three["stage1_extension_reason"] == "awaiting contractor report"
+    assert three["stage1_extended_to"] == date(2025, 3, 31)
+    assert (three["compensation_amount"], three["compensation_reasons"]) == (Decimal("0"), None)
+    assert three["escalated"] is True
+    assert three["escalation_received"] == date(2025, 4, 7)
+    assert three["review_type"] == "manager"
+    assert three["escalation_details"] == "Manager Review - unhappy with the repair timescale"
+    assert three["stage2_handler"] == "Jordan Blake"
+    assert (three["stage2_responded"], three["stage2_met"]) == (date(2025, 5, 2), True)
+    assert three["extra"] == {}
+
+    # The Handler cell merged down over two rows applies to both (xlsx and xls keep merges;
+    # calamine does not report merges for .ods, so there the second row's handler is blank).
+    assert log["SPRUCE004"]["handler"] == "Sam Patel"
+    expected = "" if name.endswith(".ods") else "Sam Patel"
+    assert log["SPRUCE005"]["handler"] == expected
+    if not name.endswith(".ods"):
+        assert "1 cell(s) merged down over several rows" in result.stderr
+
+
+def test_reimporting_the_same_file_changes_nothing(cli, tmp_path):
+    source = fixture(tmp_path, "messy_log.xlsx")
+    assert cli("import", str(source)).exit_code == 0
+    before = table_state(tmp_path)
+    again = cli("import", str(source))
+    assert again.exit_code == 0, again.output
+    assert "0 added, 0 updated, 5 unchanged, 0 conflicting, 0 rejected" in again.stdout
+    assert table_state(tmp_path) == before
+
+
+def test_each_case_has_a_history_entry_naming_the_file_and_its_hash(cli, tmp_path):
+    source = fixture(tmp_path, "messy_log.xlsx")
+    assert cli("import", str(source)).exit_code == 0
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    with RawDatabase(f"sqlite:///{tmp_path / 'log.db'}") as db:
+        case = get_case(db, "SPRUCE003")
+        entries = history(db, case["id"])
+        total = db.scalar("SELECT COUNT(*) FROM history")
+    assert total == 5
+    assert len(entries) == 1
+    entry = entries[0]
+    assert (entry["command"], entry["actor"]) == ("import", "tester")
+    # A new case names the row it came from; its values are the case's own.
+    assert entry["note"] == (
+        f"imported from messy_log.xlsx (sha256 {digest}), sheet 'Log 2025' row 8"
+    )
+    assert entry["changes"] == {}
+
+
+def test_imported_references_advance_the_counter(cli, tmp_path):
+    assert cli("import", str(fixture(tmp_path, "messy_log.xlsx"))).exit_code == 0
+    logged = cli("log", "--no-input", *LOG_ARGS)
+    assert logged.exit_code == 0, logged.output
+    assert logged.stdout.startswith("Logged SPRUCE006:")
+
+
+def test_dry_run_reports_and_writes_nothing(cli, tmp_path):
+    result = cli("import", "--dry-run", str(fixture(tmp_path, "messy_log.xlsx")))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == (
+        "Dry run of messy_log.xlsx (sheet 'Log 2025'): would be 5 added, 0 updated, "
+        "0 unchanged, 0 conflicting, 0 rejected; nothing was written"
+    )
+    assert cases(tmp_path) == {}
+
+
+def test_create_folders_makes_the_case_folders(cli, tmp_path, root):
+    result = cli("import", "--create-folders", str(fixture(tmp_path, "messy_log.xlsx")))
+    assert result.exit_code == 0, result.output
+    assert "5 folder(s) made" in result.stdout
+    assert (root / "1 Essex Brewery – SPRUCE001").is_dir()
+    assert cases(tmp_path)["SPRUCE002"]["folder"] == "2 Mill Road – SPRUCE002"
+
+
+def test_an_existing_folder_is_linked_without_create_folders(cli, tmp_path, root):
+    (root / "Old name - SPRUCE004").mkdir(parents=True)
+    assert cli("import", str(fixture(tmp_path, "messy_log.xlsx"))).exit_code == 0
+    log = cases(tmp_path)
+    assert log["SPRUCE004"]["folder"] == "Old name - SPRUCE004"
+    assert log["SPRUCE001"]["folder"] is None
+    assert sorted(p.name for p in root.iterdir()) == ["Old name - SPRUCE004"]
+
+
+def test_1904_date_system_numbers_are_read_from_1904(cli, tmp_path):
+    result = cli("import", str(fixture(tmp_path, "epoch_1904.xlsx")))
+    assert result.exit_code == 0, result.output
+    case = cases(tmp_path)["SPRUCE020"]
+    assert case["received"] == date(2025, 2, 3)  # a real date: the reader applies the system
+    assert case["acknowledged"] == date(1904, 1, 1) + timedelta(days=44232)
+    assert case["acknowledged"] == date(2025, 2, 6)  # in the 1900 system: 5 February 2021
+
+
+# --- problems: reported by sheet, row, column and value; nothing written ------------------------
+
+
+BAD_LINES = [
+    "sheet 'Log', row 4, column G 'Date received', value '31/02/2025': '31/02/2025' is not a "
+    "real date (day 31, month 2, year 2025)",
+    "sheet 'Log', row 5, column H 'Date acknowledged', value '02/13/2025':",
+    "sheet 'Log', row 5, column J 'Met HOS acknowledgement timeframe?', value 'Maybe': "
+    "'Maybe' is not Yes or No",
+    "sheet 'Log', row 6, column O 'Compensation paid & reasons', value '£50 + £25 goodwill': "
+    "'£50 + £25 goodwill' holds more than one amount",
+    "sheet 'Log', row 7, column A 'Ref': is empty: every complaint needs its reference",
+    "sheet 'Log', row 8, column A 'Ref', value 'SPRUCE010': is also on row 3",
+    "sheet 'Log', row 9, column G 'Date received': holds the error value #DIV/0!",
+]
+
+
+def test_bad_rows_are_each_reported_and_nothing_is_written(cli, tmp_path):
+    assert cli("log", "--no-input", *LOG_ARGS).exit_code == 0
+    before = table_state(tmp_path)
+    result = cli("import", str(fixture(tmp_path, "bad_rows.xlsx")))
+    assert result.exit_code == 1
+    for line in BAD_LINES:
+        assert any(line in got for got in result.stderr.splitlines()), line
+    assert result.stderr.splitlines()[-1] == (
+        "complaints: error: 6 row(s) of bad_rows.xlsx cannot be imported (listed above); "
+        "nothing was imported: correct them, or use --skip-invalid to import the 2 valid row(s)"
+    )
+    assert "Traceback" not in result.stderr
+    assert table_state(tmp_path) == before
+    assert not (tmp_path / "bad_rows-rejected.xlsx").exists()
+
+
+def test_skip_invalid_imports_the_valid_rows_and_saves_the_others(cli, tmp_path):
+    source = fixture(tmp_path, "bad_rows.xlsx")
+    result = cli("import", "--skip-invalid", str(source))
+    assert result.exit_code == 0, result.output
+    rejected = tmp_path / "bad_rows-rejected.xlsx"
+    assert result.stdout.strip() == (
+        "Imported bad_rows.xlsx (sheet 'Log'): 2 added, 0 updated, 0 unchanged, "
+        f"0 conflicting, 6 rejected; rejected rows saved to {rejected}"
+    )
+    assert sorted(cases(tmp_path)) == ["SPRUCE010", "SPRUCE015"]
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(rejected).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][:2] == ["Ref", "Status"] and rows[0][-1] == "Reason"
+    assert [r[0] for r in rows[1:]] == ["SPRUCE011", "SPRUCE012", "SPRUCE013", None,
+                                         "SPRUCE010", "SPRUCE014"]  # fmt: skip
+    assert rows[1][6] == "31/02/2025"  # the cell as it was, to fix in place
+    assert rows[1][-1].startswith("row 4: G 'Date received': '31/02/2025' is not a real date")
+    assert rows[2][-1].count(";") == 1  # two problems on row 5
+
+
+def test_dry_run_with_skip_invalid_writes_no_rejected_workbook(cli, tmp_path):
+    result = cli("import", "--skip-invalid", "--dry-run", str(fixture(tmp_path, "bad_rows.xlsx")))
+    assert result.exit_code == 0, result.output
+    assert "would be 2 added" in result.stdout
+    assert not (tmp_path / "bad_rows-rejected.xlsx").exists()
+    assert cases(tmp_path) == {}
+
+
+def test_a_formula_without_a_saved_value_is_reported(cli, tmp_path):
+    result = cli("import", str(fixture(tmp_path, "uncached_formula.xlsx")))
+    assert result.exit_code == 1
+    assert (
+        "sheet 'Log', row 2, column G 'Date received': is a formula with no saved result"
+        in result.stderr
+    )
+    assert cases(tmp_path) == {}
+
+
+# --- conflicts and --update ----------------------------------------------------------------------
+
+
+def _edited_export(cli: Any, tmp_path: Path, edits: dict[tuple[str, str], object]) -> Path:
+    """Our own export of the log with some cells changed, by (reference, header)."""
+    from openpyxl import load_workbook
+
+    out = tmp_path / "edited.xlsx"
+    assert cli("export", str(out)).exit_code == 0
+    wb = load_workbook(out)
+    ws = wb.active
+    headers = [c.value for c in ws[1]]
+    for row in ws.iter_rows(min_row=2):
+        for (ref, header), value in edits.items():
+            if row[0].value == ref:
+                row[headers.index(header)].value = value
+    wb.save(out)
+    return out
+
+
+def test_a_changed_case_is_a_conflict_reported_column_by_column(cli, tmp_path):
+    assert cli("import", str(fixture(tmp_path, "messy_log.xlsx"))).exit_code == 0
+    before = table_state(tmp_path)
+    edited = _edited_export(
+        cli,
+        tmp_path,
+        {("SPRUCE001", "Status"): "Open", ("SPRUCE001", "Yardi ref"): "T-9999"},
+    )
+    result = cli("import", str(edited))
+    assert result.exit_code == 0, result.output
+    assert "0 added, 0 updated, 4 unchanged, 1 conflicting, 0 rejected" in result.stdout
+    assert (
+        "SPRUCE001 (sheet 'Complaints Log', row 2) 'Status' [status]: log has 'Closed', "
+        "file has 'Open'" in result.stderr
+    )
+    assert (
+        "SPRUCE001 (sheet 'Complaints Log', row 2) 'Yardi ref': log has 'T-4471', "
+        "file has 'T-9999'" in result.stderr
+    )
+    assert "use --update" in result.stderr
+    assert table_state(tmp_path) == before
+
+
+def test_update_applies_the_files_values_with_history(cli, tmp_path):
+    assert cli("import", str(fixture(tmp_path, "messy_log.xlsx"))).exit_code == 0
+    edited = _edited_export(
+        cli,
+        tmp_path,
+        {
+            ("SPRUCE001", "Status"): "Open",
+            ("SPRUCE001", "Date response was sent"): None,
+            ("SPRUCE001", "Yardi ref"): "T-9999",
+        },
+    )
+    result = cli("import", "--update", str(edited))
+    assert result.exit_code == 0, result.output
+    assert "0 added, 1 updated, 4 unchanged, 0 conflicting, 0 rejected" in result.stdout
+    with RawDatabase(f"sqlite:///{tmp_path / 'log.db'}") as db:
+        case = get_case(db, "SPRUCE001")
+        entries = history(db, case["id"])
+    assert case["status"] == "Open"
+    assert case["stage1_responded"] is None
+    assert case["extra"] == {"Yardi ref": "T-9999", "Visits": 2}
+    assert case["row_version"] == 2
+    assert case["updated_at"] > case["created_at"]
+    assert entries[-1]["command"] == "import"
+    assert entries[-1]["changes"] == {
+        "status": ["Closed", "Open"],
+        "stage1_responded": ["2025-02-18", None],
+        "extra:Yardi ref": ["T-4471", "T-9999"],
+    }
+    again = cli("import", str(edited))
+    assert "0 added, 0 updated, 5 unchanged" in again.stdout
+
+
+# --- choosing the sheet --------------------------------------------------------------------------
+
+
+def test_sheet_option_picks_the_sheet(cli, tmp_path):
+    result = cli(
+        "import", "--sheet", "log 2025", "--dry-run", str(fixture(tmp_path, "messy_log.xlsx"))
+    )
+    assert result.exit_code == 0, result.output
+    missing = cli("import", "--sheet", "2024", str(fixture(tmp_path, "messy_log.xlsx")))
+    assert missing.exit_code == 1
+    assert missing.stderr == (
+        "complaints: error: 'messy_log.xlsx' has no sheet '2024': it has 'Read me', "
+        "'Log 2025', 'Lists'\n"
+    )
+
+
+def test_two_sheets_that_look_like_logs_are_not_guessed(cli, tmp_path):
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    wb = OpenpyxlWorkbook()
+    for name in ("2024", "2025"):
+        ws = wb.create_sheet(name)
+        ws.append(list(HEADERS[:7]))
+        ws.append(["SPRUCE001", "Open", "Stage 1", "Sam", "Ann", "1 Road", "03/02/2025"])
+    del wb["Sheet"]
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    result = cli("import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "complaints: error: sheets '2024' and '2025' both look like a complaints log: "
+        "choose one with --sheet\n"
+    )
+    assert cli("import", "--sheet", "2025", str(path)).exit_code == 0
+
+
+# --- untrusted files ---------------------------------------------------------------------------
+
+
+def _xlsx_with(parts: dict[str, bytes | str]) -> bytes:
+    """The messy log fixture with some parts replaced (or added)."""
+    src = zipfile.ZipFile(FIXTURES / "messy_log.xlsx")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            if info.filename not in parts:
+                z.writestr(info.filename, src.read(info.filename))
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">
+<si><t>&lol3;</t></si></sst>"""
+
+EXTERNAL_ENTITY = """<?xml version="1.0"?>
+<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">
+<si><t>&xxe;</t></si></sst>"""
+
+
+def _bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        src = zipfile.ZipFile(FIXTURES / "messy_log.xlsx")
+        for info in src.infolist():
+            z.writestr(info.filename, src.read(info.filename))
+        z.writestr("xl/worksheets/sheet9.xml", b"<a>" + b" " * 60_000_000 + b"</a>")
+    return out.getvalue()
+
+
+def _lying_bomb() -> bytes:
+    """A part that says it unpacks to 100 bytes but holds 20 MB: the sizes in a zip's
+    directory are only claims."""
+    data = bytearray(_xlsx_with({"xl/worksheets/sheet9.xml": b"<a>" + b" " * 20_000_000 + b"</a>"}))
+    size = (20_000_007).to_bytes(4, "little")
+    small = (100).to_bytes(4, "little")
+    assert data.count(size) == 2  # the local header and the central directory
+    return bytes(data.replace(size, small))
+
+
+def _grid_bomb() -> bytes:
+    src = zipfile.ZipFile(FIXTURES / "messy_log.xlsx")
+    sheet = src.read("xl/worksheets/sheet2.xml").decode()
+    cell = '<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>'
+    return _xlsx_with({"xl/worksheets/sheet2.xml": sheet.replace("</sheetData>", cell)})
+
+
+UNTRUSTED = {
+    "text": (b"Ref,Status\nSPRUCE001,Open\n", "is a text file (CSV?), not a workbook"),
+    "html": (b"<html><body><table></table></body></html>", "is a web page or XML file"),
+    "binary": (bytes(range(256)) * 4, "is not a spreadsheet"),
+    "empty": (b"", "is empty (0 bytes)"),
+    "corrupt zip": (
+        (FIXTURES / "messy_log.xlsx").read_bytes()[:3000],
+        "is damaged: not a valid zip archive",
+    ),
+    "word document": (None, "is a Word document, not a workbook"),
+    "zip bomb": (None, "times (a zip bomb?): refused"),
+    "lying zip bomb": (None, "is damaged"),
+    "billion laughs": (None, "has an XML document type declaration in xl/sharedStrings.xml"),
+    "external entity": (None, "refused as a possible XML entity attack"),
+    "grid bomb": (None, "uses column XFD, past the 512 columns an import reads"),
+    "encrypted": (None, "is password-protected (encrypted)"),
+}
+
+
+def _untrusted_bytes(kind: str) -> bytes:
+    data, _ = UNTRUSTED[kind]
+    if data is not None:
+        return data
+    if kind == "word document":
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as z:
+            z.writestr("[Content_Types].xml", "<Types/>")
+            z.writestr("word/document.xml", "<w:document/>")
+        return out.getvalue()
+    if kind == "zip bomb":
+        return _bomb()
+    if kind == "lying zip bomb":
+        return _lying_bomb()
+    if kind == "billion laughs":
+        return _xlsx_with({"xl/sharedStrings.xml": BILLION_LAUGHS})
+    if kind == "external entity":
+        return _xlsx_with({"xl/sharedStrings.xml": EXTERNAL_ENTITY})
+    if kind == "grid bomb":
+        return _grid_bomb()
+    if kind == "encrypted":
+        return (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+            + b"\0" * 500
+            + "EncryptedPackage".encode("utf-16-le")
+        )
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind", list(UNTRUSTED))
+def test_untrusted_files_get_one_clear_line_and_change_nothing(cli, tmp_path, kind):
+    assert cli("log", "--no-input", *LOG_ARGS).exit_code == 0
+    before = table_state(tmp_path)
+    path = tmp_path / "suspect.xlsx"
+    path.write_bytes(_untrusted_bytes(kind))
+    result = cli("import", str(path))
+    assert result.exit_code == 1, result.output
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("complaints: error: ")
+    assert UNTRUSTED[kind][1] in result.stderr
+    assert table_state(tmp_path) == before
+
+
+def test_a_huge_file_is_refused_before_it_is_read(cli, tmp_path, monkeypatch):
+    monkeypatch.setattr(spreadsheet, "MAX_FILE_BYTES", 5000)
+    result = cli("import", str(fixture(tmp_path, "messy_log.xlsx")))
+    assert result.exit_code == 1
+    assert "more than the 0 MB an import reads" in result.stderr
+    assert cases(tmp_path) == {}
+
+
+def test_a_missing_file_is_one_line(cli, tmp_path):
+    result = cli("import", str(tmp_path / "nope.xlsx"))
+    assert result.exit_code == 1
+    assert result.stderr == f"complaints: error: {str(tmp_path / 'nope.xlsx')!r} does not exist\n"
+
+
+# --- the column-wise parser gives parse_row's answers ---------------------------------------------
+
+
+MESSY_VALUES = [
+    "Yes", "No - late", "Yes - sent late, handler on leave", "TRUE", True, False, 1, 0, 1.0,
+    "N/A", "TBC", "-", "", None, "None", "Nil", "£50", "£1,250.00 (time and trouble)", 50,
+    50.5, "50p", "03/02/2025", "2025-02-03", "31/02/2025", date(2025, 2, 3), 45678, 45678.0,
+    "Stage 2", "S2", "open", "Closed", "Manager Review - x", "Compensation review",
+    "Yes - reason (new date 24/03/2025)", "manager", "SPRUCE001", "spruce 7", "Email",
+    "  spaces  ", "line\r\nbreak", "Maybe",
+]  # fmt: skip
+
+
+def test_sheet_parser_matches_parse_row_on_every_row():
+    """Every column against a mixed bag of values, row by row, as cells.parse_row sees them."""
+    headers = [*HEADERS, "Channel", "Date closed", "Stage 1 extended to", "Stage 2 extended to",
+               "Review type"]  # fmt: skip
+    _, match = find_header_row([headers])
+    rows = []
+    for shift in range(len(MESSY_VALUES)):
+        rows.append([MESSY_VALUES[(shift + i) % len(MESSY_VALUES)] for i in range(len(headers))])
+    rows.append(["SPRUCE001"] + [None] * (len(headers) - 1))
+    # Agreement checks between two columns filling one field:
+    ext = headers.index("Response extension required & why?")
+    extra = headers.index("Stage 1 extended to")
+    agree = ["SPRUCE002"] + [None] * (len(headers) - 1)
+    agree[ext], agree[extra] = "Yes - x (new date 24/03/2025)", date(2025, 3, 24)
+    clash = list(agree)
+    clash[extra] = date(2025, 3, 25)
+    rows += [agree, clash]
+    parsed = SheetParser(match.columns, epoch_1904=False).parse(rows)
+    for row, (values, errors) in zip(rows, parsed, strict=True):
+        expected_values, expected_errors = parse_row(match.cells(row))
+        assert values == expected_values, row
+        got = [(headers[i], value, reason) for i, value, reason in errors]
+        assert got == expected_errors, row
+    assert parsed[-1][1] and "says 25/03/2025 but" in parsed[-1][1][0][2]
+
+
+def test_the_sample_log_parses_the_same_either_way():
+    with Workbook(SAMPLE) as wb:
+        sheet = wb.sheet("Complaints Log")
+    index, match = find_header_row(sheet.rows)
+    rows = sheet.rows[index + 1 :]
+    parsed = SheetParser(match.columns, epoch_1904=False).parse(rows)
+    for row, (values, errors) in zip(rows, parsed, strict=True):
+        assert (values, [(match.columns[i].header, v, r) for i, v, r in errors]) == parse_row(
+            match.cells(row)
+        )
