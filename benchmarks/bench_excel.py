@@ -3,7 +3,10 @@
     python benchmarks/bench_excel.py [--runs 3] [--sizes 10000,100000] [--no-write]
 
 For each log size, in the same run on the same machine, each timed as a whole process (so
-interpreter start-up and imports count on both sides), after one warm-up, median shown:
+interpreter start-up and imports count on both sides):
+
+Each command runs alternately with its baseline (a busy spell on a shared machine then slows
+a pair, not one side); the ratio is the median of the pairs' ratios.
 
 * import: ``complaints import LOG.xlsx`` into an empty (already migrated) database, against
   ``pandas.read_excel(LOG.xlsx, engine="calamine")`` merely reading the same file. Target:
@@ -28,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -129,19 +133,38 @@ def run(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss // 1024
 
 
-def timed(
-    make: list[str], env: dict[str, str], runs: int, before: object = None
-) -> tuple[float, int]:
-    """Median wall time and the largest peak RSS over ``runs`` runs after one warm-up."""
-    times, peaks = [], []
+def paired(
+    ours: list[str],
+    base: list[str],
+    env: dict[str, str],
+    runs: int,
+    before: Callable[[], None] | None = None,
+) -> tuple[float, int, float, int, float]:
+    """Run ours and the baseline alternately (after one warm-up pair), so that both see the
+    same machine: a busy spell slows a pair, not one side. Returns the median times, the
+    largest peak RSS of each, and the median of the per-pair ratios."""
+    ours_t: list[float] = []
+    base_t: list[float] = []
+    ours_mb: list[int] = []
+    base_mb: list[int] = []
     for i in range(runs + 1):
-        if callable(before):
+        if before is not None:
             before()
-        elapsed, peak = run(make, env)
+        a, a_mb = run(ours, env)
+        b, b_mb = run(base, env)
         if i:
-            times.append(elapsed)
-            peaks.append(peak)
-    return statistics.median(times), max(peaks)
+            ours_t.append(a)
+            base_t.append(b)
+            ours_mb.append(a_mb)
+            base_mb.append(b_mb)
+    ratio = statistics.median(a / b for a, b in zip(ours_t, base_t, strict=True))
+    return (
+        statistics.median(ours_t),
+        max(ours_mb),
+        statistics.median(base_t),
+        max(base_mb),
+        ratio,
+    )
 
 
 NOTES = [
@@ -196,20 +219,22 @@ def main() -> None:
         def fresh(target: Path = target, empty: Path = empty) -> None:
             shutil.copy(empty, target)
 
-        ours, ours_mb = timed([*complaints, "--db", str(target), "import", str(book)], env,
-                              args.runs, fresh)  # fmt: skip
-        base, base_mb = timed([python, "-c", PANDAS, str(book)], env, args.runs)
-        ratio = ours / base
+        ours, ours_mb, base, base_mb, ratio = paired(
+            [*complaints, "--db", str(target), "import", str(book)],
+            [python, "-c", PANDAS, str(book)],
+            env,
+            args.runs,
+            fresh,
+        )
         note = f"{ratio:.2f}x of pandas.read_excel (calamine)" + judge(size, ratio, 2.0)
         rows.append(("import", size, ours, ours_mb, base, base_mb, note))
         out = WORK / "export.xlsx"
-        ours, ours_mb = timed(
-            [*complaints, "--db", str(db), "export", str(out), "--force"], env, args.runs
+        ours, ours_mb, base, base_mb, ratio = paired(
+            [*complaints, "--db", str(db), "export", str(out), "--force"],
+            [python, "-c", OPENPYXL_EXPORT, str(db), str(WORK / "openpyxl.xlsx")],
+            env,
+            args.runs,
         )
-        base, base_mb = timed(
-            [python, "-c", OPENPYXL_EXPORT, str(db), str(WORK / "openpyxl.xlsx")], env, args.runs
-        )
-        ratio = ours / base
         note = f"{ratio:.2f}x of openpyxl write-only" + judge(size, ratio, 1.2)
         rows.append(("export", size, ours, ours_mb, base, base_mb, note))
         print(rows[-2], rows[-1], flush=True)
@@ -218,8 +243,9 @@ def main() -> None:
         START,
         "## Excel import and export",
         "",
-        "Made by `python benchmarks/bench_excel.py`: whole processes, one warm-up then the "
-        f"median of {args.runs} runs, each command beside its baseline in the same run. "
+        "Made by `python benchmarks/bench_excel.py`: whole processes, each command and its "
+        f"baseline run alternately, one warm-up pair then {args.runs} pairs; times are medians, "
+        "the ratio is the median of the pairs' ratios. "
         "Import reads a workbook written by openpyxl from the generated log (title row, the 24 "
         "columns, `Channel`, an unknown `Notes` column) into an empty database; the baseline "
         'is `pandas.read_excel(engine="calamine")` reading the same file. Export writes the '

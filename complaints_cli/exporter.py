@@ -566,11 +566,16 @@ def check_xlsx(path: Path) -> None:
 
 #: A spreadsheet runs a cell starting with one of these as a formula (OWASP CSV injection).
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+#: Text Excel would read from a CSV as an error value rather than as text.
+_ERROR_LITERAL: Final = re.compile(
+    r"#(?:N/A|VALUE!|REF!|DIV/0!|NUM!|NAME\?|NULL!|SPILL!|CALC!|GETTING_DATA)", re.I
+)
 
 
 def csv_text(value: object) -> str:
     """A value as CSV text: dates dd/mm/yyyy, money in pounds, text that a spreadsheet would
-    run as a formula prefixed with ``'`` (shown as text by Excel, and visible)."""
+    run as a formula or read as an error value (``#N/A``) prefixed with ``'`` (so Excel shows
+    text; the mark is visible, which is the OWASP advice for CSV)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -584,7 +589,9 @@ def csv_text(value: object) -> str:
     if isinstance(value, int | float):
         return repr(value)
     text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    if text.startswith(_FORMULA_START) or _ERROR_LITERAL.fullmatch(text.strip()):
+        return "'" + text
+    return text
 
 
 # --- saving safely ----------------------------------------------------------------------------

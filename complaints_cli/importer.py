@@ -8,10 +8,11 @@ The import runs in three steps, so that nothing is written from a file with a mi
 2. :func:`make_plan` (pure): compare the parsed rows with the cases already in the log and sort
    them into adds, updates (conflicts, when ``--update`` is not given) and unchanged rows, each
    change field by field.
-3. :func:`apply_plan`: inside one :meth:`Store.transaction`, bulk Core inserts of the new cases
-   (``session.add`` per row costs ~14 s and 1 GB at 100k rows; a Core ``executemany`` ~1.6 s),
-   updates of the conflicting ones when asked, a history entry for each (command ``import``,
-   with the file's name and SHA-256), and the reference counter advanced per prefix.
+3. :func:`apply_plan`: inside one :meth:`Store.transaction`, one ``executemany`` of the new
+   cases (``session.add`` per row costs ~14 s and 1 GB at 100k rows; see :func:`insert_rows`),
+   updates of the conflicting ones when asked (row version bumped, history with old and new),
+   a history entry for every case imported or updated (command ``import``, naming the file,
+   its SHA-256 and, for a new case, its row), and the reference counter advanced per prefix.
 
 Values are imported as recorded: the "Met ..." columns are historical facts, so they are kept,
 not recomputed. Columns the log does not know are kept per case (``extra``) and exported back.
@@ -46,7 +47,6 @@ from complaints_cli.headers import (
     column_letter,
     find_header_row,
 )
-from complaints_cli.references import split_reference
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -778,6 +778,8 @@ def _changes_text(changes: Mapping[str, Sequence[object]]) -> str:
 
 
 def _extra_text(extra: Mapping[str, object]) -> str | None:
+    if not extra:
+        return None
     kept = {k: v for k, v in extra.items() if v is not None}
     return json.dumps(kept, ensure_ascii=False) if kept else None
 
@@ -843,12 +845,16 @@ def insert_rows(
         dates = [i for i, kind in enumerate(kinds) if isinstance(kind, Date) and i not in stamps]
         params = []
         append = params.append
+        iso: dict[date, str] = {}  # a log has a few thousand distinct days: convert each once
         for row in rows:
             values = list(getter(row)) if len(names) > 1 else [getter(row)]
             for i in dates:
                 value = values[i]
                 if value is not None:
-                    values[i] = value.isoformat()
+                    text = iso.get(value)
+                    if text is None:
+                        text = iso[value] = value.isoformat()
+                    values[i] = text
             for i in stamps:
                 value = values[i]
                 if value is not None:
@@ -868,12 +874,14 @@ def _sqlite_stamp(value: datetime) -> str:
 
 def load_existing(session: Session, references: Sequence[str]) -> dict[str, dict[str, Any]]:
     """The stored cases with these references, locked for the rest of the transaction."""
-    from sqlalchemy import select
+    from sqlalchemy import exists, select
 
     from complaints_cli.models import Complaint
 
     table: Any = Complaint.__table__  # type: ignore[attr-defined]
     out: dict[str, dict[str, Any]] = {}
+    if not session.execute(select(exists().where(table.c.id.is_not(None)))).scalar():
+        return out  # an empty log (the first import): nothing to look up
     for start in range(0, len(references), 1000):
         chunk = list(references[start : start + 1000])
         stmt = select(table).where(table.c.reference.in_(chunk)).with_for_update()
@@ -932,7 +940,7 @@ def apply_plan(
         insert_rows(session, table, names_with_stamps, batch)
         found = session.execute(
             select(table.c.id, table.c.reference).where(table.c.reference.in_(refs))
-        )
+        ).all()
         for complaint_id, reference in found:
             history_rows.append(
                 {
@@ -949,12 +957,15 @@ def apply_plan(
         batch.clear()
         refs.clear()
 
+    # The highest number per prefix (references are stored as letters then digits).
     highest: dict[str, int] = {}
     for parsed in (*plan.adds, *(u.row for u in plan.updates), *plan.unchanged):
-        parts = split_reference(parsed.reference)
-        if parts is not None:
-            prefix, number = parts
-            highest[prefix] = max(highest.get(prefix, 0), number)
+        ref = parsed.reference
+        digits = len(ref) - len(ref.rstrip("0123456789"))
+        if digits:
+            prefix, number = ref[:-digits], int(ref[-digits:])
+            if number > highest.get(prefix, -1):
+                highest[prefix] = number
     # Before the inserts: a prefix's first counter row is seeded by scanning the references
     # already stored, which is cheap while the new cases are not there yet.
     for prefix, number in sorted(highest.items()):
@@ -971,14 +982,15 @@ def apply_plan(
                 created.append(path)
                 outcome.folders_created += 1
             folder = path.name
-        row = {**base, **values}
-        row.update(
-            folder=folder,
-            extra=_extra_text(parsed.extra),
-            created_at=now,
-            updated_at=now,
-            row_version=1,
-        )
+        row = {
+            **base,
+            **values,
+            "folder": folder,
+            "extra": _extra_text(parsed.extra),
+            "created_at": now,
+            "updated_at": now,
+            "row_version": 1,
+        }
         # A new case's history entry names its source row; its values are the row's (every
         # later change records old and new). Listing each value as [null, value] too cost
         # ~1.5 s of a 100k-case import's ~10 s, for no information the case does not hold.

@@ -144,8 +144,9 @@ _DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
 # ``</x:f>``; a shared formula's ``<f si="0"/>`` always has such a master); an error value is
 # ``t="e"``. A false hit only costs a closer look at that sheet.
 _FORMULA_MARKS = (b"f>", b't="e"')
-_WIDE_COLUMN = re.compile(rb' r="([A-Z]{2,})[0-9]')
-_HIGH_ROW = re.compile(rb' r="[A-Z]*([0-9]{6,})"')
+# One pass finds the cell references that matter for the grid's size: columns of two or more
+# letters (AA onwards) and rows of six or more digits (100000 onwards).
+_FAR_CELL = re.compile(rb' r="(?:([A-Z]{2,})[0-9]|[A-Z]*([0-9]{6,})")')
 _ODS_WIDE = re.compile(
     rb"<table:table-cell\b[^>]*?number-columns-repeated=\"([0-9]+)\"[^>]*>", re.S
 )
@@ -193,10 +194,13 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, budget: i
                             m in chunk or m in edge for m in _FORMULA_MARKS
                         )
                     for part in (chunk, edge):
-                        for letters in set(_WIDE_COLUMN.findall(part)):
-                            scan.max_col = max(scan.max_col, _letters_to_index(letters.decode()))
-                        for row_number in _HIGH_ROW.findall(part):
-                            scan.max_row = max(scan.max_row, int(row_number))
+                        for letters, row_number in set(_FAR_CELL.findall(part)):
+                            if letters:
+                                scan.max_col = max(
+                                    scan.max_col, _letters_to_index(letters.decode())
+                                )
+                            else:
+                                scan.max_row = max(scan.max_row, int(row_number))
                 if ods:
                     _scan_ods(tail + chunk, scan)
                 tail = chunk[-_OVERLAP:]

@@ -209,7 +209,7 @@ def test_csv_is_utf8_with_bom_and_defuses_formulas(cli, tmp_path):
     assert row["Complainant"] == "'" + HOSTILE["complainant"]
     assert row["Address"] == "'" + HOSTILE["address"]
     assert row["Summary of complaint"] == "'" + HOSTILE["summary"]
-    assert row["Handler"] == "#N/A"  # not a formula start; shown as text by Excel in a CSV
+    assert row["Handler"] == "'#N/A"  # Excel would read it as the error value
     assert row["Complaint received"] == "03/02/2025"
 
 
@@ -221,6 +221,8 @@ def test_csv_is_utf8_with_bom_and_defuses_formulas(cli, tmp_path):
         ("@cmd", "'@cmd"),
         ("\tx", "'\tx"),
         ("plain", "plain"),
+        ("#DIV/0!", "'#DIV/0!"),
+        ("#1 priority", "#1 priority"),
         (date(2025, 2, 3), "03/02/2025"),
         (-5, "-5"),
     ],

@@ -558,3 +558,46 @@ def test_the_sample_log_parses_the_same_either_way():
         assert (values, [(match.columns[i].header, v, r) for i, v, r in errors]) == parse_row(
             match.cells(row)
         )
+
+
+def test_blank_status_defaults_and_over_long_names_are_said(cli, tmp_path):
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    wb = OpenpyxlWorkbook()
+    ws = wb.active
+    ws.append(["Ref", "Status", "Stage", "Handler", "Date received"])
+    ws.append(["SPRUCE001", None, "Stage 2", "Sam Patel", "03/02/2025"])
+    ws.append(["SPRUCE002", "N/A", None, "Sam Patel", "04/02/2025"])
+    ws.append(["SPRUCE003", "Open", "Stage 1", "S" * 201, "05/02/2025"])
+    path = tmp_path / "blanks.xlsx"
+    wb.save(path)
+    result = cli("import", "--skip-invalid", str(path))
+    assert result.exit_code == 0, result.output
+    assert "note: 2 blank Status cell(s) taken as 'Open'" in result.stderr
+    assert "note: 1 blank Stage cell(s) taken as 'Stage 1'" in result.stderr
+    assert (
+        "sheet 'Sheet', row 4, column D 'Handler', value 'SSSS" in result.stderr
+        and "is 201 characters long; the log keeps at most 200" in result.stderr
+    )
+    log = cases(tmp_path)
+    assert (log["SPRUCE001"]["status"], log["SPRUCE001"]["stage"]) == ("Open", "Stage 2")
+    assert (log["SPRUCE002"]["status"], log["SPRUCE002"]["stage"]) == ("Open", "Stage 1")
+    assert "SPRUCE003" not in log
+
+
+def test_the_counter_follows_the_highest_number_not_the_longest_reference(cli, tmp_path):
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    wb = OpenpyxlWorkbook()
+    ws = wb.active
+    ws.append(["Ref", "Date received"])
+    ws.append(["SPRUCE0100", "03/02/2025"])  # four digits, but number 100
+    ws.append(["SPRUCE999", "04/02/2025"])
+    ws.append(["OLD005", "05/02/2025"])
+    wb.save(tmp_path / "refs.xlsx")
+    assert cli("import", str(tmp_path / "refs.xlsx")).exit_code == 0
+    logged = cli("log", "--no-input", *LOG_ARGS)
+    assert logged.stdout.startswith("Logged SPRUCE1000:"), logged.output
+    with sqlite3.connect(tmp_path / "log.db") as conn:
+        counters = dict(conn.execute("SELECT prefix, last_number FROM counter").fetchall())
+    assert counters == {"OLD": 5, "SPRUCE": 1000}
