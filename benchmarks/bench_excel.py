@@ -171,7 +171,7 @@ NOTES = [
     "Notes:",
     "- Import = safety checks of the untrusted file (streamed unzip with size/CRC checks, no",
     "  DTD, grid size: ~0.6 s at 100k) + python-calamine reading the sheet (~2 s, as pandas) +",
-    "  parsing every cell with `cells.py` (~2 s: each distinct value of a column is parsed once;",
+    "  parsing every cell with `cells.py` (~1.5 s: each distinct value of a column is parsed once;",
     "  `parse_row` per row took ~9 s) + one transaction (~2.5 s). Python's cyclic GC is paused",
     "  during the import (ten million acyclic objects: it doubled the time), SQLAlchemy is",
     "  imported in a thread while calamine (which releases the GIL) reads, and rows go to the",
@@ -179,8 +179,10 @@ NOTES = [
     "- Export writes the sheet XML itself (inline strings: no text can become a formula) and",
     "  streams rows from the database: memory stays flat (~66 MB at 100k); openpyxl write-only",
     "  needs 3-4x the time for the same cells.",
-    "- Import memory grows with the file (the sheet's cells are held while they are checked,",
-    "  ~420 MB at 100k cases, about what pandas needs for the same file).",
+    "- Import memory grows with the file (the sheet's cells are held while they are checked):",
+    "  ~370 MB at 100k cases, a little less than pandas needs for the same file.",
+    "- The import meets its 2x target by a small margin: on this shared 2-core machine earlier",
+    "  runs ranged from 1.9x to 2.2x of pandas as the machine's load changed.",
 ]
 
 
