@@ -59,6 +59,14 @@ EXTRA_COLUMNS: tuple[ExtraColumn, ...] = (
     ExtraColumn("Stage 1 extended to", "date", ("stage1_extended_to",)),
     ExtraColumn("Stage 2 extended to", "date", ("stage2_extended_to",)),
     ExtraColumn("Review type", "review_type", ("review_type",)),
+    # The lifecycle beyond the 24 columns (migration 0002), so a round trip keeps it.
+    ExtraColumn("Stage 2 acknowledged", "date", ("stage2_acknowledged",)),
+    ExtraColumn("Last update on actions", "date", ("last_update",)),
+    ExtraColumn("Ombudsman body", "text", ("ombudsman_body",)),
+    ExtraColumn("Referred to Ombudsman", "date", ("ombudsman_referred",)),
+    ExtraColumn("Ombudsman evidence requested", "date", ("ombudsman_requested",)),
+    ExtraColumn("Ombudsman evidence sent", "date", ("ombudsman_evidence_sent",)),
+    ExtraColumn("Reason closed with actions outstanding", "text", ("close_reason",)),
 )
 
 #: The tool's own bookkeeping columns (timestamps it writes on export). They are recognised so

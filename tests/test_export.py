@@ -29,6 +29,13 @@ TOOL_HEADERS = [
     "Stage 1 extended to",
     "Stage 2 extended to",
     "Review type",
+    "Stage 2 acknowledged",
+    "Last update on actions",
+    "Ombudsman body",
+    "Referred to Ombudsman",
+    "Ombudsman evidence requested",
+    "Ombudsman evidence sent",
+    "Reason closed with actions outstanding",
     "Created",
     "Updated",
 ]
@@ -93,7 +100,7 @@ def test_headers_are_the_procedures_then_the_tools_then_the_kept_ones(cli, tmp_p
     result = cli("export", str(out))
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == (
-        f"Exported 40 case(s) to {out} (xlsx, 32 columns, 4 overdue highlighted)"
+        f"Exported 40 case(s) to {out} (xlsx, 39 columns, 4 overdue highlighted)"
     )
     rows = rows_of(out)
     assert rows[0] == [*HEADERS, *TOOL_HEADERS, "Notes"]
@@ -125,7 +132,7 @@ def test_values_are_real_dates_pounds_and_the_logs_own_text(cli, tmp_path, sampl
     assert cell("SPRUCE001", "Created").is_date
     # Frozen header row, filters over the whole table, readable widths.
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:AF41"
+    assert ws.auto_filter.ref == "A1:AM41"
     assert ws.column_dimensions["I"].width == 40
 
 

@@ -52,6 +52,13 @@ def test_extra_columns_registry_names_its_fields():
         "stage1_extended_to",
         "stage2_extended_to",
         "review_type",
+        "stage2_acknowledged",
+        "last_update",
+        "ombudsman_body",
+        "ombudsman_referred",
+        "ombudsman_requested",
+        "ombudsman_evidence_sent",
+        "close_reason",
     ]
     assert [e.header for e in EXTRA_COLUMNS] == [
         "Channel",
@@ -59,6 +66,13 @@ def test_extra_columns_registry_names_its_fields():
         "Stage 1 extended to",
         "Stage 2 extended to",
         "Review type",
+        "Stage 2 acknowledged",
+        "Last update on actions",
+        "Ombudsman body",
+        "Referred to Ombudsman",
+        "Ombudsman evidence requested",
+        "Ombudsman evidence sent",
+        "Reason closed with actions outstanding",
     ]
 
 
