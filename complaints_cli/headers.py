@@ -39,7 +39,7 @@ from typing import Literal
 from complaints_cli.columns import COLUMNS, Column
 from complaints_cli.errors import ComplaintsError
 
-ExtraKind = Literal["channel", "date", "review_type"]
+ExtraKind = Literal["channel", "date", "review_type", "text"]
 
 
 @dataclass(frozen=True)
