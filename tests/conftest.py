@@ -81,6 +81,23 @@ def complaints_cmd() -> list[str]:
     return [sys.executable, "-m", "complaints_cli"]
 
 
+def sample_new() -> Any:
+    """A valid new complaint for store-level tests (received 03/02/2025)."""
+    from datetime import date
+
+    from complaints_cli.intake import new_complaint
+
+    return new_complaint(
+        complainant="A",
+        address="1 Road",
+        received="2025-02-03",
+        handler="H",
+        channel="email",
+        summary=None,
+        today=date(2025, 3, 1),
+    )
+
+
 LOG_ARGS = (
     "--complainant",
     "Ann Lee",

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from complaints_cli.references import split_reference
+from tests.conftest import sample_new
 
 WORKER = r"""
 import sys, time
@@ -84,22 +85,12 @@ def test_eight_processes_on_postgresql(tmp_path: Path, pg_server) -> None:  # ty
 
 def test_a_failed_log_leaves_no_case_no_folder_and_no_gap(tmp_path: Path) -> None:
     """A folder that cannot be made rolls the whole log back: the number is not used up."""
-    from datetime import date
 
     from complaints_cli.errors import ComplaintsError
-    from complaints_cli.intake import new_complaint
     from complaints_cli.store import Store
 
     store = Store(f"sqlite:///{tmp_path / 'log.db'}")
-    new = new_complaint(
-        complainant="A",
-        address="1 Road",
-        received="2025-02-03",
-        handler="H",
-        channel="email",
-        summary=None,
-        today=date(2025, 3, 1),
-    )
+    new = sample_new()
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the root should be")
     with pytest.raises(ComplaintsError, match="cannot create the case folder"):
@@ -112,22 +103,11 @@ def test_a_failed_log_leaves_no_case_no_folder_and_no_gap(tmp_path: Path) -> Non
 def test_a_crash_after_the_folder_is_made_removes_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from datetime import date
-
-    from complaints_cli.intake import new_complaint
     from complaints_cli.store import Store
 
     store = Store(f"sqlite:///{tmp_path / 'log.db'}")
     root = tmp_path / "Complaints"
-    new = new_complaint(
-        complainant="A",
-        address="1 Road",
-        received="2025-02-03",
-        handler="H",
-        channel="email",
-        summary=None,
-        today=date(2025, 3, 1),
-    )
+    new = sample_new()
 
     def boom(*_a: object, **_k: object) -> None:
         raise RuntimeError("disk full")

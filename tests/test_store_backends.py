@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.conftest import LOG_ARGS
+from tests.conftest import LOG_ARGS, sample_new
 
 
 def test_log_show_list_round_trip(cli: Any, db_url: str) -> None:
@@ -24,20 +24,9 @@ def test_log_show_list_round_trip(cli: Any, db_url: str) -> None:
 
 
 def test_imported_style_references_advance_the_counter(db_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from datetime import date
-
-    from complaints_cli.intake import new_complaint
     from complaints_cli.store import Store
 
-    new = new_complaint(
-        complainant="A",
-        address="1 Road",
-        received="2025-02-03",
-        handler="H",
-        channel="email",
-        summary=None,
-        today=date(2025, 3, 1),
-    )
+    new = sample_new()
     with Store(db_url) as store:
         with store.transaction() as session:
             store.advance_counter(session, "SPRUCE", 41)
