@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
@@ -97,6 +97,9 @@ class Complaint(SQLModel, table=True):
     next_milestone: str | None = Field(default=None, max_length=60)
     #: ... and the profile and calendar they were computed with (recomputed when it changes).
     deadlines_key: str | None = Field(default=None, max_length=64)
+    #: Retention (migration 0003): a case under a legal hold is never purged.
+    legal_hold: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    legal_hold_reason: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class HistoryEntry(SQLModel, table=True):
@@ -130,6 +133,23 @@ class Action(SQLModel, table=True):
     due: date
     done: date | None = None
     created_at: datetime
+
+
+class PurgeRecord(SQLModel, table=True):
+    """A case removed under the retention policy: its reference and dates, never personal data.
+
+    Kept so that a gap in the references can be explained ("purged on ... by ...").
+    """
+
+    __tablename__ = "purge_record"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=32)
+    received: date
+    closed: date | None = None
+    purged_at: datetime
+    actor: str = Field(max_length=200)
+    retention_years: int
 
 
 class Counter(SQLModel, table=True):
