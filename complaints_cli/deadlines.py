@@ -16,7 +16,10 @@ Rules (see ``profiles.toml`` for the data):
   the acknowledgement *deadline*, flagged ``projected``), none of its ``unless`` events is
   recorded, its Stage 2 ``review`` types include the case's, and - for ``while_open`` ones - the
   case is open. On a closed case a deadline whose completing event was never recorded is left
-  out (there is nothing to chase and nothing to judge).
+  out (there is nothing to chase and nothing to judge). So is one whose completing event is
+  missing while a *later* step of the same case is recorded (:data:`IMPLIED_BY`): a case with a
+  Stage 1 response but no acknowledgement date (common in imported logs) was acknowledged on a
+  date the log does not hold, so it is neither chased in ``due`` nor judged.
 * ``due`` is the N-th working day after the anchor (or the anchor plus N calendar weeks).
 * An extension counts only on ``extendable`` milestones and only when the case records the
   extended date for that stage. The *deadline* is then that date, but never later than the
@@ -199,6 +202,19 @@ class Milestone(NamedTuple):
 # Evaluation
 # --------------------------------------------------------------------------------------------
 
+#: A completing event is implied (done, date unknown) once any of these later events is recorded.
+#: Escalation does not imply a Stage 1 response: a resident may escalate because none came.
+IMPLIED_BY: Mapping[str, tuple[str, ...]] = {
+    "acknowledged": (
+        "stage1_responded",
+        "escalation_received",
+        "stage2_acknowledged",
+        "stage2_responded",
+    ),
+    "stage1_responded": ("stage2_acknowledged", "stage2_responded"),
+    "stage2_acknowledged": ("stage2_responded",),
+}
+
 _EXTENDED_FIELD = {"stage1": "stage1_extended_to", "stage2": "stage2_extended_to"}
 
 
@@ -229,6 +245,7 @@ class _Plan(NamedTuple):
     extended_attr: str | None
     cap: int | None
     window: bool
+    implied_by: tuple[str, ...]  #: later events that imply ``done_attr`` happened
 
 
 _PLANS: dict[int, tuple[Profile, tuple[_Plan, ...]]] = {}
@@ -261,6 +278,7 @@ def _plans(profile: Profile) -> tuple[_Plan, ...]:
                 extended_attr=_EXTENDED_FIELD[rule.stage] if extendable else None,
                 cap=profile.extension_cap(rule.stage) if extendable else None,
                 window=rule.kind == "window",
+                implied_by=IMPLIED_BY.get(rule.done_by or "", ()),
             )
         )
     result = tuple(plans)
@@ -277,7 +295,7 @@ def _evaluate(
     plan: _Plan, case: CaseDates, is_open: bool, calendar: Calendar, as_of: date
 ) -> Milestone | None:
     """One rule against one case; None when it does not apply (see the module notes)."""
-    rule, starts, unless, _review, done_attr, extended_attr, cap, window = plan
+    rule, starts, unless, _review, done_attr, extended_attr, cap, window, implied_by = plan
     for attr in unless:
         if getattr(case, attr) is not None:
             return None
@@ -299,8 +317,12 @@ def _evaluate(
     if anchor is None:
         return None
     done: date | None = getattr(case, done_attr) if done_attr else None
-    if done is None and not is_open and not window:
-        return None
+    if done is None and not window:
+        if not is_open:
+            return None
+        for attr in implied_by:
+            if getattr(case, attr) is not None:
+                return None
     weeks = rule.weeks
     if weeks is None:
         due = calendar.add_working_days(anchor, rule.working_days or 0)

@@ -84,10 +84,17 @@ def code_profile(settings: Any) -> Profile:
     return get_profile(CODE_PROFILE)
 
 
+#: Bump when :mod:`complaints_cli.deadlines` changes how a deadline is worked out, so that
+#: stored deadlines written by an older version are recomputed on the next ``due``.
+#: 2: a step implied by a later recorded step is no longer chased (deadlines.IMPLIED_BY).
+RULES_VERSION = "2"
+
+
 def deadlines_key(settings: Any, profile: Profile) -> str:
     """A short fingerprint of what deadlines are worked out with: the profile, the nation, the
-    office closures and the bank-holiday data. Stored with each case's deadlines, so a change
-    of any of them is noticed and the stored deadlines are recomputed."""
+    office closures, the bank-holiday data and the version of the rules in :mod:`deadlines`.
+    Stored with each case's deadlines, so a change of any of them is noticed and the stored
+    deadlines are recomputed."""
     import hashlib
 
     data_version = _holidays_version()
@@ -97,6 +104,7 @@ def deadlines_key(settings: Any, profile: Profile) -> str:
             settings.nation.value,
             ",".join(sorted(settings.closures.value)),
             data_version,
+            RULES_VERSION,
         )
     )
     return hashlib.sha256(text.encode()).hexdigest()[:16]

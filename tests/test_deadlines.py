@@ -684,3 +684,34 @@ def test_speed() -> None:
         compute_milestones(c, profile, cal, as_of=d("2025-06-01"))
     elapsed = time.perf_counter() - began
     assert elapsed < 1.5, f"20,000 cases took {elapsed:.2f}s"
+
+
+def test_a_step_implied_by_a_later_one_is_not_chased() -> None:
+    # Imported open case: the log has a Stage 1 response but no acknowledgement date. The
+    # acknowledgement happened on a date the log does not hold: not overdue, not judged.
+    c = case(received="2025-03-03", stage1_responded="2025-03-14")
+    keys = [m.key for m in compute_milestones(c, *setup("spruce"), as_of=d("2025-04-01"))]
+    assert "acknowledge" not in keys and "contact" not in keys
+    assert one(c, "spruce", "stage1_response", d("2025-04-01")).state is State.MET  # type: ignore[union-attr]
+    # A Stage 2 response implies the Stage 2 acknowledgement ...
+    s2 = case(
+        received="2025-03-03",
+        acknowledged="2025-03-04",
+        stage1_responded="2025-03-14",
+        escalation_received="2025-03-20",
+        stage2_responded="2025-04-10",
+        stage="Stage 2",
+    )
+    assert one(s2, "hos-code-2024", "stage2_acknowledge", d("2025-04-11")) is None
+    # ... but an escalation alone does not imply a Stage 1 response (the resident may have
+    # escalated because none came), and nothing later implies the Stage 2 acknowledgement.
+    waiting = case(
+        received="2025-03-03",
+        acknowledged="2025-03-04",
+        escalation_received="2025-03-20",
+        stage="Stage 2",
+    )
+    s1 = one(waiting, "hos-code-2024", "stage1_response", d("2025-04-11"))
+    assert s1 is not None and s1.state is State.MISSED
+    ack2 = one(waiting, "hos-code-2024", "stage2_acknowledge", d("2025-04-11"))
+    assert ack2 is not None and ack2.state is State.MISSED
