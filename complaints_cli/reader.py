@@ -44,6 +44,7 @@ BOOL_FIELDS = frozenset(
         "stage2_met",
         "stage1_extension_told",
         "stage2_extension_told",
+        "legal_hold",
     }
 )
 DATETIME_FIELDS = frozenset({"created_at", "updated_at", "at"})
@@ -70,6 +71,8 @@ CASE_FIELDS: tuple[str, ...] = (
     "created_at",
     "updated_at",
     "row_version",
+    "legal_hold",
+    "legal_hold_reason",
 )
 
 _SELECT = "SELECT * FROM complaint"

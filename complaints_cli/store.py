@@ -255,8 +255,9 @@ class Store:
                 raise not_found(reference, known)
             if expected_version is not None and complaint.row_version != expected_version:
                 raise ConflictError(
-                    f"{ref} was changed by someone else (version {complaint.row_version}, you "
-                    f"read version {expected_version}): reload it and try again"
+                    f"{ref} was changed by someone else since you read it (it is now at version "
+                    f"{complaint.row_version}, you read version {expected_version}); nothing was "
+                    f"saved: reload with `complaints show {ref}` and try again"
                 )
             actions = list(
                 session.execute(

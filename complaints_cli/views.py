@@ -81,6 +81,8 @@ def show_case(
     if fmt == "json":
         data = case_json(case)
         data["folder_path"] = folder
+        # What ``--expect-version`` takes: a change is refused if the case has moved on.
+        data["version"] = case.get("row_version")
         data["actions"] = [{k: json_value(v) for k, v in a.items()} for a in actions]
         data["deadlines"] = [
             {
@@ -126,6 +128,7 @@ def show_case(
         ("Folder", folder or "(none)"),
         ("Logged", _stamp(case.get("created_at"))),
         ("Last changed", f"{_stamp(case.get('updated_at'))} (version {case.get('row_version')})"),
+        ("Legal hold", _hold(case)),
     ):
         table.add_row(label, Text(value))
     for key, value in (case.get("extra") or {}).items():
@@ -173,6 +176,12 @@ def show_case(
                 changes = f"{changes}; note: {h['note']}" if changes else f"note: {h['note']}"
             hist.add_row(_stamp(h["at"]), Text(h["actor"]), h["command"], Text(changes))
         console.print(hist)
+
+
+def _hold(case: dict[str, Any]) -> str:
+    if not case.get("legal_hold"):
+        return "no"
+    return f"yes: {case.get('legal_hold_reason') or 'no reason given'} (never purged while held)"
 
 
 def _ombudsman(case: dict[str, Any]) -> str:

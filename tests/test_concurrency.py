@@ -7,11 +7,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from complaints_cli.references import split_reference
-from tests.conftest import sample_new
+from tests.conftest import LOG_ARGS, sample_new
 
 WORKER = r"""
 import sys, time
@@ -157,3 +158,86 @@ def test_a_process_killed_while_logging_leaves_a_consistent_log(tmp_path: Path) 
     assert last == len(refs) == histories
     assert [split_reference(r)[1] for r in refs] == list(range(1, len(refs) + 1))  # type: ignore[index]
     assert all((root / f).is_dir() for f in folders)
+
+
+RACER = r"""
+import sys, time
+from pathlib import Path
+
+go = Path(sys.argv[1])
+from complaints_cli.cli import main  # imports done before the start line
+while not go.exists():
+    time.sleep(0.002)
+sys.argv = ["complaints", *sys.argv[2:]]
+main()
+"""
+
+
+def test_two_processes_racing_on_one_case_one_wins_the_other_is_told_to_reload(
+    cli: Any, db_url: str, tmp_path: Path
+) -> None:
+    """Both read version 1 and change the case at the same moment with --expect-version 1."""
+    import json
+    import os
+
+    assert cli("log", *LOG_ARGS).exit_code == 0
+    version = json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)["version"]
+    assert version == 1
+    go = tmp_path / "race-go"
+    env = {**os.environ, "COMPLAINTS_DB": db_url}
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                RACER,
+                str(go),
+                "--as",
+                who,
+                "learning",
+                "SPRUCE001",
+                f"Learning from {who}",
+                "--expect-version",
+                str(version),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for who in ("Kim Ho", "Sam Patel")
+    ]
+    time.sleep(1.5)  # both have imported everything and wait at the start line
+    go.touch()
+    results = [(p.wait(timeout=60), p.stdout.read(), p.stderr.read()) for p in procs]  # type: ignore[union-attr]
+    codes = sorted(code for code, _, _ in results)
+    assert codes == [0, 1], results
+    (_, _, refused) = next(r for r in results if r[0] == 1)
+    assert refused.startswith("complaints: error: SPRUCE001 was changed by someone else")
+    assert "reload with `complaints show SPRUCE001` and try again" in refused
+    assert "nothing was saved" in refused
+    entries = json.loads(cli("history", "SPRUCE001", "-f", "json").stdout)
+    assert [e["command"] for e in entries] == ["log", "learning"]
+    shown = json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)
+    assert shown["version"] == 2
+    winner = next(e for e in entries if e["command"] == "learning")["actor"]
+    assert shown["learning"] == f"Learning from {winner}"
+
+
+def test_expect_version_refuses_a_stale_change_and_accepts_a_current_one(
+    cli: Any, db_url: str
+) -> None:
+    import json
+
+    cli("log", *LOG_ARGS)
+    assert cli("learning", "SPRUCE001", "First", "--expect-version", "1").exit_code == 0
+    stale = cli("close", "SPRUCE001", "--expect-version", "1")
+    assert stale.exit_code == 1
+    assert stale.stderr == (
+        "complaints: error: SPRUCE001 was changed by someone else since you read it (it is now "
+        "at version 2, you read version 1); nothing was saved: reload with `complaints show "
+        "SPRUCE001` and try again\n"
+    )
+    assert json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)["status"] == "Open"
+    assert cli("close", "SPRUCE001", "--expect-version", "2").exit_code == 0
+    assert json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)["version"] == 3

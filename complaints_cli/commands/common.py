@@ -14,6 +14,17 @@ FormatOpt = Annotated[
     str, typer.Option("--format", "-f", help="Output: table, json or csv.", metavar="FORMAT")
 ]
 
+ExpectVersionOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--expect-version",
+        metavar="N",
+        min=1,
+        help="Refuse the change if the case is no longer at version N (as `complaints show` "
+        "printed it): another handler's change is never overwritten unseen.",
+    ),
+]
+
 
 def check_format(fmt: str, allowed: tuple[str, ...] = ("table", "json", "csv")) -> str:
     value = fmt.lower()

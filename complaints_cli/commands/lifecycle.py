@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from complaints_cli.commands.common import (
+    ExpectVersionOpt,
     FormatOpt,
     check_format,
     open_raw,
@@ -72,8 +73,14 @@ def _apply(
     command: str,
     rule: Callable[..., Any],
     tf: Timeframes | None = None,
+    *,
+    expected_version: int | None = None,
 ) -> None:
-    """Run one lifecycle rule on one case in one transaction, then say what happened."""
+    """Run one lifecycle rule on one case in one transaction, then say what happened.
+
+    With ``expected_version`` (``--expect-version``) the change is refused, and nothing saved,
+    when another handler changed the case after this handler read it.
+    """
     tf = tf or Timeframes(ctx)
     rules = tf.rules()
     with open_store(tf.settings) as store:
@@ -83,6 +90,7 @@ def _apply(
             command=command,
             apply=lambda c, actions: rule(c, actions, rules),
             deadlines=tf.deadlines,
+            expected_version=expected_version,
         )
     typer.echo(f"{case['reference']}: {command} recorded ({case['status']}, {case['stage']})")
     for message in change.messages:
@@ -136,6 +144,7 @@ def register(app: Any) -> None:
             str | None,
             typer.Option(help="Why it was late: required when the timeframe was missed."),
         ] = None,
+        expect_version: ExpectVersionOpt = None,
     ) -> None:
         """Record the acknowledgement (columns 8-10; at Stage 2, the Stage 2 acknowledgement).
 
@@ -153,6 +162,7 @@ def register(app: Any) -> None:
             "acknowledge",
             lambda c, _a, r: lifecycle.acknowledge(c, r, on=day, summary=summary, reason=reason),
             tf,
+            expected_version=expect_version,
         )
 
     @app.command("extend")
@@ -182,6 +192,7 @@ def register(app: Any) -> None:
                 "--beyond-cap", help="Why an extension beyond the profile's limit is justified."
             ),
         ] = None,
+        expect_version: ExpectVersionOpt = None,
     ) -> None:
         """Extend the response deadline of the stage the case is at, within the profile's limit.
 
@@ -201,6 +212,7 @@ def register(app: Any) -> None:
                 c, r, reason=reason, days=days, new_date=target, told=told, beyond_cap=beyond_cap
             ),
             tf,
+            expected_version=expect_version,
         )
 
     @app.command("respond")
@@ -237,6 +249,7 @@ def register(app: Any) -> None:
             list[str] | None,
             typer.Option("--action-owner", help="Who owns each action [default: the handler]."),
         ] = None,
+        expect_version: ExpectVersionOpt = None,
     ) -> None:
         """Record the response at the case's stage (Stage 1: columns 11, 13-15; Stage 2: 20, 22, 23).
 
@@ -273,7 +286,7 @@ def register(app: Any) -> None:
                 actions=new,
             )
 
-        _apply(ctx, reference, "respond", rule, tf)
+        _apply(ctx, reference, "respond", rule, tf, expected_version=expect_version)
 
     @app.command("escalate")
     def escalate_cmd(
@@ -289,6 +302,7 @@ def register(app: Any) -> None:
         handler: Annotated[
             str, typer.Option(help="The Stage 2 handler: never the Stage 1 handler (column 19).")
         ],
+        expect_version: ExpectVersionOpt = None,
     ) -> None:
         """Escalate to Stage 2 (columns 16-19), reviewed by someone not involved at Stage 1.
 
@@ -306,6 +320,7 @@ def register(app: Any) -> None:
                 c, r, received=day, review=review, details=details, handler=handler
             ),
             tf,
+            expected_version=expect_version,
         )
 
     @app.command("update")
@@ -316,6 +331,7 @@ def register(app: Any) -> None:
             str, typer.Option(help="What the resident was told about the outstanding actions.")
         ],
         on: DateOpt = None,
+        expect_version: ExpectVersionOpt = None,
     ) -> None:
         """Record a contact with the resident about outstanding actions (weekly, Code 6.6).
 
@@ -330,7 +346,7 @@ def register(app: Any) -> None:
             outstanding = sum(1 for a in actions if a["done"] is None)
             return lifecycle.update(c, r, on=day, note=note, outstanding=outstanding)
 
-        _apply(ctx, reference, "update", rule, tf)
+        _apply(ctx, reference, "update", rule, tf, expected_version=expect_version)
 
     @action_app.command("done")
     def action_done_cmd(
@@ -340,6 +356,7 @@ def register(app: Any) -> None:
             int, typer.Argument(help="The action's number, as `complaints show` lists it.")
         ],
         on: DateOpt = None,
+        expect_version: ExpectVersionOpt = None,
     ) -> None:
         """Mark an action done.
 
@@ -355,6 +372,7 @@ def register(app: Any) -> None:
             "action done",
             lambda c, a, r: lifecycle.action_done(c, r, number=number, on=day, actions=a),
             tf,
+            expected_version=expect_version,
         )
 
     @app.command("close")
@@ -371,6 +389,7 @@ def register(app: Any) -> None:
         reason: Annotated[
             str | None, typer.Option(help="Why a case with outstanding actions is closed.")
         ] = None,
+        expect_version: ExpectVersionOpt = None,
     ) -> None:
         """Close a case; refused while actions are outstanding unless forced with a reason.
 
@@ -389,7 +408,7 @@ def register(app: Any) -> None:
                 c, r, on=day, outstanding=outstanding, force_reason=reason if force else None
             )
 
-        _apply(ctx, reference, "close", rule, tf)
+        _apply(ctx, reference, "close", rule, tf, expected_version=expect_version)
 
     @app.command("reopen")
     def reopen_cmd(
@@ -398,6 +417,7 @@ def register(app: Any) -> None:
         reason: Annotated[
             str | None, typer.Option(help="Why it is reopened (kept in the history).")
         ] = None,
+        expect_version: ExpectVersionOpt = None,
     ) -> None:
         """Reopen a closed case (to escalate it, or to correct it).
 
@@ -405,7 +425,13 @@ def register(app: Any) -> None:
         """
         from complaints_cli import lifecycle
 
-        _apply(ctx, reference, "reopen", lambda c, _a, r: lifecycle.reopen(c, r, reason=reason))
+        _apply(
+            ctx,
+            reference,
+            "reopen",
+            lambda c, _a, r: lifecycle.reopen(c, r, reason=reason),
+            expected_version=expect_version,
+        )
 
     @app.command("learning")
     def learning_cmd(
@@ -415,6 +441,7 @@ def register(app: Any) -> None:
         replace: Annotated[
             bool, typer.Option("--replace", help="Replace the learning instead of adding to it.")
         ] = False,
+        expect_version: ExpectVersionOpt = None,
     ) -> None:
         """Record organisational learning (column 24), at any time, on a closed case too.
 
@@ -427,6 +454,7 @@ def register(app: Any) -> None:
             reference,
             "learning",
             lambda c, _a, r: lifecycle.learning(c, r, text=text, replace_existing=replace),
+            expected_version=expect_version,
         )
 
     @app.command("ombudsman")
@@ -447,6 +475,7 @@ def register(app: Any) -> None:
             str | None,
             typer.Option(help="HOS (Housing Ombudsman, default) or PRS (Property Redress Scheme)."),
         ] = None,
+        expect_version: ExpectVersionOpt = None,
     ) -> None:
         """Record a referral to the Ombudsman, its request for evidence, and our reply.
 
@@ -466,6 +495,7 @@ def register(app: Any) -> None:
                 c, r, referred=ref_d, requested=req_d, evidence_sent=sent_d, body=body
             ),
             tf,
+            expected_version=expect_version,
         )
 
     @app.command("due")
