@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, false
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
@@ -100,6 +100,41 @@ class Complaint(SQLModel, table=True):
     #: Retention (migration 0003): a case under a legal hold is never purged.
     legal_hold: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     legal_hold_reason: str | None = Field(default=None, sa_column=Column(Text))
+    # The whole process (migration 0004).
+    #: ``complaint``, ``service dissatisfaction`` (informal) or ``petition``.
+    kind: str = Field(
+        default="complaint", max_length=30, sa_column_kwargs={"server_default": "complaint"}
+    )
+    #: Not accepted under the policy's exclusions (status ``Not accepted``): why, and when the
+    #: resident was told of their right to go to the Ombudsman.
+    not_accepted_reason: str | None = Field(default=None, sa_column=Column(Text))
+    not_accepted_told: date | None = None
+    #: When the events complained of happened (the policy's time limit counts from it).
+    events_date: date | None = None
+    #: A service dissatisfaction: when it was raised and answered; when it became a Stage 1
+    #: complaint (``received`` is then the conversion date: the Stage 1 clock starts there).
+    informal_received: date | None = None
+    informal_responded: date | None = None
+    converted_from_informal: date | None = None
+    #: The case this complaint was raised from, as a new issue (Code 6.8).
+    related_to_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("complaint.id", name="fk_complaint_related_to_id"), nullable=True
+        ),
+    )
+    #: New issues folded into this open case during the investigation, one a line.
+    folded_issues: str | None = Field(default=None, sa_column=Column(Text))
+    #: Vulnerability and reasonable adjustments (Code 6.1): kept out of exports unless asked.
+    vulnerable: bool | None = None
+    contact_preference: str | None = Field(default=None, max_length=60)
+    adjustments: str | None = Field(default=None, sa_column=Column(Text))
+    vulnerability_notes: str | None = Field(default=None, sa_column=Column(Text))
+    #: When the Complaint Review Panel met (Southern Housing 4.8.2).
+    panel_meeting: date | None = None
+    #: The Ombudsman's determination: its date and findings (orders are actions).
+    ombudsman_determined: date | None = None
+    ombudsman_findings: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class HistoryEntry(SQLModel, table=True):
@@ -133,6 +168,44 @@ class Action(SQLModel, table=True):
     due: date
     done: date | None = None
     created_at: datetime
+    #: ``action`` (promised in a response), or an Ombudsman determination's ``order`` or
+    #: ``recommendation`` (migration 0004).
+    kind: str = Field(
+        default="action", max_length=20, sa_column_kwargs={"server_default": "action"}
+    )
+
+
+class Signatory(SQLModel, table=True):
+    """One signatory of a petition (Southern Housing procedure 4.11): one case, many people."""
+
+    __tablename__ = "signatory"
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    address: str = Field(sa_column=Column(Text, nullable=False))
+    #: The lead petitioner, the one the landlord corresponds with (at most one per case).
+    lead: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    added: date
+
+
+class Compliment(SQLModel, table=True):
+    """A compliment received (Spruce policy, section 3): counted in the EMT report."""
+
+    __tablename__ = "compliment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    received: date = Field(index=True)
+    #: Who paid the compliment.
+    from_name: str = Field(sa_column=Column(Text, nullable=False))
+    #: The staff member or team it is about.
+    about: str = Field(max_length=200)
+    #: How it came in: phone, email, letter, website, social media, in person.
+    channel: str | None = Field(default=None, max_length=20)
+    details: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime
+    #: Who recorded it.
+    actor: str = Field(max_length=200)
 
 
 class PurgeRecord(SQLModel, table=True):
