@@ -86,7 +86,7 @@ def test_headers_are_the_procedures_then_the_tools_then_the_kept_ones(cli, tmp_p
     result = cli("export", str(out))
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == (
-        f"Exported 40 case(s) to {out} (xlsx, 39 columns, 4 overdue highlighted)"
+        f"Exported 40 case(s) to {out} (xlsx, 39 columns, 3 overdue highlighted)"
     )
     rows = rows_of(out)
     assert rows[0] == [*HEADERS, *TOOL_HEADERS, "Notes"]
@@ -133,7 +133,9 @@ def test_overdue_open_cases_are_highlighted(cli, tmp_path, sample):
     assert {"SPRUCE033", "SPRUCE038"} <= filled
     assert "SPRUCE001" not in filled  # closed
     assert "SPRUCE040" not in filled  # received yesterday
-    assert len(filled) == 4
+    # SPRUCE019 (with the Ombudsman) has a Stage 2 response, so its Stage 2 acknowledgement,
+    # which the log has no column for, is implied rather than overdue.
+    assert filled == {"SPRUCE031", "SPRUCE033", "SPRUCE038"}
 
 
 def test_filters_choose_the_cases(cli, tmp_path, sample):
