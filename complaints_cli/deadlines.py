@@ -43,6 +43,7 @@ from complaints_cli.profiles import PROJECTIONS, MilestoneRule, Profile
 from complaints_cli.workdays import Calendar, Explanation
 
 __all__ = [
+    "INFORMAL_STAGE",
     "CaseDates",
     "Milestone",
     "MilestoneExplanation",
@@ -50,6 +51,7 @@ __all__ = [
     "as_case",
     "compute_milestones",
     "explain_milestones",
+    "is_finished_status",
     "met_columns",
     "next_milestones",
     "review_type",
@@ -71,14 +73,18 @@ class CaseDates:
     last_update: date | None = None  #: the last update to the resident on outstanding actions
     ombudsman_requested: date | None = None  #: the Ombudsman's request for evidence
     ombudsman_evidence_sent: date | None = None  #: when the evidence went to the Ombudsman
+    informal_received: date | None = None  #: a service dissatisfaction was raised
+    informal_responded: date | None = None  #: ... and answered
+    converted_from_informal: date | None = None  #: ... or converted to a Stage 1 complaint
+    panel_meeting: date | None = None  #: the Complaint Review Panel met
     stage: str = "Stage 1"
     status: str = "Open"
     stage2_review: str | None = None  #: "Manager Review", "Compensation Review", "Panel", ...
 
     @property
     def is_open(self) -> bool:
-        """Everything but a status starting "Closed" counts as open."""
-        return not self.status.strip().lower().startswith("closed")
+        """Everything but a status starting "Closed" or "Not accepted" counts as open."""
+        return not is_finished_status(self.status)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> CaseDates:
@@ -105,6 +111,16 @@ class CaseDates:
         """The recorded date of a case event (see :data:`~complaints_cli.profiles.CASE_EVENTS`)."""
         value: date | None = getattr(self, name)
         return value
+
+
+#: The stage of a service dissatisfaction (informal, before any Stage 1 complaint).
+INFORMAL_STAGE = "Informal"
+
+
+def is_finished_status(status: object) -> bool:
+    """A closed case, or one not accepted as a complaint under the policy: nothing is chased."""
+    text = str(status or "").strip().lower()
+    return text.startswith("closed") or text.startswith("not accepted")
 
 
 def _to_date(value: object, name: str) -> date | None:
@@ -403,8 +419,11 @@ def compute_milestones(
     c = case if type(case) is CaseDates else as_case(case)
     is_open = c.is_open
     review = review_type(c.stage2_review) or profile.default_review
+    informal = c.stage == INFORMAL_STAGE
     out = []
     for plan in _plans(profile):
+        if (plan.rule.stage == "informal") is not informal:
+            continue  # a service dissatisfaction has only its own milestones
         if plan.rule.while_open and not is_open:
             continue
         if plan.review and review not in plan.review:

@@ -45,6 +45,12 @@ class NewComplaint:
     handler: str
     channel: str
     summary: str | None = None
+    #: ``complaint``, ``service dissatisfaction`` (logged at the Informal stage) or ``petition``.
+    kind: str = "complaint"
+    #: When the events complained of happened (for the policy's time limit).
+    events_date: date | None = None
+    #: The reference of the case this complaint was raised from as a new issue (Code 6.8).
+    related_to: str | None = None
 
 
 def parse_channel(text: str) -> str:

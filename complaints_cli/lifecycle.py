@@ -19,7 +19,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from complaints_cli.deadlines import CaseDates, Milestone, compute_milestones, next_milestones
+from complaints_cli.deadlines import (
+    INFORMAL_STAGE,
+    CaseDates,
+    Milestone,
+    compute_milestones,
+    is_finished_status,
+    next_milestones,
+)
 from complaints_cli.errors import ComplaintsError, ConflictError
 from complaints_cli.profiles import Profile
 from complaints_cli.workdays import Calendar
@@ -45,6 +52,9 @@ class NewAction:
     text: str
     owner: str
     due: date
+    #: ``action`` (promised in a response), ``order`` or ``recommendation`` (an Ombudsman
+    #: determination's).
+    kind: str = "action"
 
 
 @dataclass
@@ -58,6 +68,8 @@ class Change:
     note: str | None = None
     #: One-line messages for the handler (what was worked out, what is due next).
     messages: list[str] = field(default_factory=list)
+    #: Warnings for stderr (``complaints: warning: ...``): the command still succeeds.
+    warnings: list[str] = field(default_factory=list)
 
 
 def _uk(d: date) -> str:
@@ -75,9 +87,11 @@ def _ref(case: Case) -> str:
 
 
 def require_open(case: Case) -> None:
-    if str(case.get("status", "Open")).lower().startswith("closed"):
+    status = case.get("status", "Open")
+    if is_finished_status(status):
         ref = _ref(case)
-        raise ConflictError(f"{ref} is closed: reopen it first (complaints reopen {ref})")
+        word = "closed" if str(status).lower().startswith("closed") else "not accepted"
+        raise ConflictError(f"{ref} is {word}: reopen it first (complaints reopen {ref})")
 
 
 def check_date(value: date, what: str, case: Case, rules: Rules, *after: tuple[str, str]) -> None:
@@ -384,9 +398,15 @@ def escalate(
     """Columns 16-19: the case moves to Stage 2, under a handler who was not involved."""
     require_open(case)
     ref = _ref(case)
+    if case.get("stage") == INFORMAL_STAGE:
+        raise ConflictError(
+            f"{ref} is a service dissatisfaction: convert it to a Stage 1 complaint first "
+            f"(complaints convert {ref})"
+        )
     if case.get("stage") != "Stage 1":
         raise ConflictError(f"{ref} is already at {case.get('stage')}")
     kind = review.strip().lower().removesuffix(" review")
+    kind = {"senior manager": "manager", "complaint review panel": "panel"}.get(kind, kind)
     if kind not in REVIEWS:
         raise ComplaintsError(f"--review {review!r} is not one of: {', '.join(REVIEWS)}")
     if not details.strip():
@@ -397,6 +417,11 @@ def escalate(
         raise ConflictError(
             f"the Stage 2 handler must not be the Stage 1 handler ({case.get('handler')}): "
             "Stage 2 is a review by a senior manager who has not been involved"
+        )
+    if kind not in rules.profile.reviews:
+        raise ConflictError(
+            f"the {rules.profile.name} profile has no {kind} review at Stage 2 (it offers: "
+            f"{', '.join(rules.profile.reviews)})"
         )
     check_date(
         received,
@@ -418,6 +443,9 @@ def escalate(
     )
     if not case.get("stage1_responded"):
         change.messages.append(f"note: {ref} is escalated before any Stage 1 response was recorded")
+    from complaints_cli.process import escalation_time_limit
+
+    change.warnings += escalation_time_limit(case, rules, received)
     return change
 
 
@@ -477,12 +505,13 @@ def close(
 
 
 def reopen(case: Case, rules: Rules, *, reason: str | None) -> Change:
-    if not str(case.get("status", "")).lower().startswith("closed"):
+    """Reopen a closed case, or one whose not-accepted decision is reversed."""
+    if not is_finished_status(case.get("status")):
         raise ConflictError(f"{_ref(case)} is not closed")
-    return Change(
-        {"status": "Open", "closed": None, "close_reason": None},
-        note=(reason or "").strip() or None,
-    )
+    fields: dict[str, Any] = {"status": "Open", "closed": None, "close_reason": None}
+    if str(case.get("status")).lower().startswith("not accepted"):
+        fields |= {"not_accepted_reason": None, "not_accepted_told": None}
+    return Change(fields, note=(reason or "").strip() or None)
 
 
 def learning(case: Case, rules: Rules, *, text: str, replace_existing: bool) -> Change:
@@ -530,6 +559,11 @@ def ombudsman(
             "stage": "Ombudsman",
             "ombudsman_body": case.get("ombudsman_body") or name,
         }
+        sent = case.get("ombudsman_evidence_sent")
+        if evidence_sent is None and sent is not None and sent < requested:
+            # A further request: the evidence sent for the last one does not answer it (the
+            # history keeps the earlier request and reply).
+            fields["ombudsman_evidence_sent"] = None
     if evidence_sent is not None:
         asked = requested or case.get("ombudsman_requested")
         if asked is None:
@@ -560,7 +594,7 @@ def stored_deadlines(case: Case, profile: Profile, calendar: Calendar, key: str)
     ``next_milestone`` names it); a closed case has none. ``key`` records the profile and
     calendar they were worked out with, so a change of either is noticed and recomputed.
     """
-    if str(case.get("status", "")).lower().startswith("closed"):
+    if is_finished_status(case.get("status")):
         return {"next_due": None, "next_milestone": None, "deadlines_key": key}
     dates = case_dates(case)
     pending = next_milestones(dates, profile, calendar, as_of=dates.received)

@@ -14,13 +14,17 @@ File format (one TOML document)::
     nation = "england-and-wales"          # optional, the default
     source = "..."                         # optional
     default_review = "manager"             # optional, the default
+    reviews = ["manager", "compensation"]  # Stage 2 review types offered (optional, this default)
+    [profiles.spruce.time_limits]          # optional: the policy's time limits (warnings only)
+    complaint_months = 12                  # events older than this before the complaint
+    escalation_working_days = 20           # or escalation_months: Stage 2 asked for after this
     [profiles.spruce.extensions]           # optional: most extra working days per stage
     stage1 = 10
     stage2 = 10
     [[profiles.spruce.milestones]]
     key = "acknowledge"                    # unique within the profile
     label = "Acknowledge the complaint"
-    stage = "stage1"                       # stage1 | stage2 | ombudsman | any
+    stage = "stage1"                       # informal | stage1 | stage2 | ombudsman | any
     from = "received"                      # event, or list of events (first recorded wins)
     working_days = 3                       # or: weeks = 8 (calendar weeks); exactly one
     kind = "deadline"                      # deadline | window            (optional)
@@ -61,6 +65,7 @@ __all__ = [
     "MilestoneRule",
     "Profile",
     "ProfileSet",
+    "TimeLimits",
     "get_profile",
     "load_profile_set",
     "load_profiles",
@@ -80,6 +85,10 @@ CASE_EVENTS: tuple[str, ...] = (
     "last_update",
     "ombudsman_requested",
     "ombudsman_evidence_sent",
+    "informal_received",
+    "informal_responded",
+    "converted_from_informal",
+    "panel_meeting",
 )
 
 #: Projected events: the recorded date once there is one, until then the due date of the
@@ -92,13 +101,28 @@ PROJECTIONS: Mapping[str, tuple[str, str]] = {
 #: Everything a milestone may count ``from``.
 ANCHOR_EVENTS: tuple[str, ...] = CASE_EVENTS + tuple(PROJECTIONS)
 
-STAGES: tuple[str, ...] = ("stage1", "stage2", "ombudsman", "any")
+#: ``informal`` milestones apply only to a service dissatisfaction (a case at the ``Informal``
+#: stage), and only they do.
+STAGES: tuple[str, ...] = ("informal", "stage1", "stage2", "ombudsman", "any")
 KINDS: tuple[str, ...] = ("deadline", "window")
 REVIEW_TYPES: tuple[str, ...] = ("manager", "compensation", "panel")
+#: The Stage 2 review types a profile offers when it does not say (DOMAIN.md: Manager Review or
+#: Compensation Review; a Complaint Review Panel only where the procedure has one).
+DEFAULT_REVIEWS: tuple[str, ...] = ("manager", "compensation")
 EXTENDABLE_STAGES: tuple[str, ...] = ("stage1", "stage2")
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
-_PROFILE_FIELDS = {"label", "nation", "source", "default_review", "extensions", "milestones"}
+_PROFILE_FIELDS = {
+    "label",
+    "nation",
+    "source",
+    "default_review",
+    "reviews",
+    "time_limits",
+    "extensions",
+    "milestones",
+}
+_TIME_LIMIT_FIELDS = {"complaint_months", "escalation_working_days", "escalation_months"}
 _MILESTONE_FIELDS = {
     "key",
     "label",
@@ -145,6 +169,23 @@ class MilestoneRule:
 
 
 @dataclass(frozen=True, slots=True)
+class TimeLimits:
+    """A policy's time limits for raising a complaint and asking for Stage 2.
+
+    They are checked with a warning, never a refusal: every policy keeps the discretion to
+    accept a late complaint (e.g. Spruce policy 2.3, Homes Plus para 18).
+    """
+
+    #: A complaint about events more than this many months before it was received.
+    complaint_months: int | None = None
+    #: A Stage 2 request more than this many working days after the Stage 1 response ...
+    escalation_working_days: int | None = None
+    #: ... or more than this many calendar months after it.
+    escalation_months: int | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Profile:
     """A named set of timeframes (one landlord's procedure)."""
 
@@ -156,6 +197,14 @@ class Profile:
     extension_caps: Mapping[str, int] = field(default_factory=dict, hash=False)
     default_review: str = "manager"
     source: str | None = None
+    #: The Stage 2 review types this procedure offers.
+    reviews: tuple[str, ...] = DEFAULT_REVIEWS
+    time_limits: TimeLimits = field(default_factory=TimeLimits)
+
+    @property
+    def has_informal_stage(self) -> bool:
+        """The procedure has a service dissatisfaction (informal) stage with a timeframe."""
+        return any(r.stage == "informal" for r in self.milestones)
 
     def milestone(self, key: str) -> MilestoneRule:
         """The milestone with ``key``; :class:`ComplaintsError` if there is none."""
@@ -327,6 +376,18 @@ def _parse_profile(name: str, raw: object, path: str) -> Profile:
         raise where.error(str(err)) from None
     review = _text(raw, "default_review", where) or "manager"
     _choice(review, "review type", REVIEW_TYPES, where)
+    reviews = (
+        _names(raw, "reviews", REVIEW_TYPES, "review type", where)
+        if "reviews" in raw
+        else DEFAULT_REVIEWS
+    )
+    if not reviews:
+        raise where.error("'reviews' names no Stage 2 review type")
+    if review not in reviews:
+        raise where.error(
+            f"default_review {review!r} is not one of its reviews ({', '.join(reviews)})"
+        )
+    limits = _time_limits(raw.get("time_limits", {}), where)
 
     caps_raw = raw.get("extensions", {})
     if not isinstance(caps_raw, dict):
@@ -373,7 +434,25 @@ def _parse_profile(name: str, raw: object, path: str) -> Profile:
         extension_caps=MappingProxyType(caps),
         default_review=review,
         source=_text(raw, "source", where),
+        reviews=reviews,
+        time_limits=limits,
     )
+
+
+def _time_limits(raw: object, where: _Where) -> TimeLimits:
+    if not isinstance(raw, dict):
+        raise where.error("'time_limits' must be a table")
+    unknown = sorted(set(raw) - _TIME_LIMIT_FIELDS - {"source"})
+    if unknown:
+        raise where.error(f"unknown time_limits field(s) {', '.join(unknown)}")
+    if "escalation_working_days" in raw and "escalation_months" in raw:
+        raise where.error("give one of time_limits.escalation_working_days or escalation_months")
+    values = {
+        name: _count(raw[name], f"time_limits.{name}", where)
+        for name in _TIME_LIMIT_FIELDS
+        if name in raw
+    }
+    return TimeLimits(**values, source=_text(raw, "source", where))
 
 
 def _parse_document(data: Mapping[str, Any], path: str) -> ProfileSet:

@@ -29,7 +29,8 @@ from complaints_cli.errors import ConflictError
 from complaints_cli.folders import ensure_case_folder
 from complaints_cli.intake import NewComplaint
 from complaints_cli.lifecycle import Change
-from complaints_cli.models import Action, Complaint, Counter, HistoryEntry
+from complaints_cli.models import Action, Complaint, Compliment, Counter, HistoryEntry, Signatory
+from complaints_cli.process import SERVICE_DISSATISFACTION
 from complaints_cli.references import (
     format_reference,
     highest_number,
@@ -176,10 +177,11 @@ class Store:
                 if created:
                     created_folder = folder
                 now = utcnow()
+                informal = new.kind == SERVICE_DISSATISFACTION
                 complaint = Complaint(
                     reference=reference,
                     status="Open",
-                    stage="Stage 1",
+                    stage="Informal" if informal else "Stage 1",
                     handler=new.handler,
                     complainant=new.complainant,
                     address=new.address,
@@ -190,6 +192,10 @@ class Store:
                     created_at=now,
                     updated_at=now,
                     row_version=1,
+                    kind=new.kind,
+                    events_date=new.events_date,
+                    informal_received=new.received if informal else None,
+                    related_to_id=self._id_of(session, new.related_to) if new.related_to else None,
                 )
                 if deadlines is not None:
                     for name, value in deadlines(complaint.model_dump()).items():
@@ -207,6 +213,10 @@ class Store:
                     "complaint_summary",
                     "channel",
                     "folder",
+                    "kind",
+                    "events_date",
+                    "informal_received",
+                    "related_to_id",
                 )
                 self.record(
                     session,
@@ -217,6 +227,7 @@ class Store:
                         f: (None, getattr(complaint, f))
                         for f in fields
                         if getattr(complaint, f) is not None
+                        and (f, getattr(complaint, f)) != ("kind", "complaint")
                     },
                     at=now,
                 )
@@ -227,6 +238,16 @@ class Store:
                 _remove_if_empty(created_folder)
             raise
         return LoggedCase(reference, folder, created, complaint_id)
+
+    def _id_of(self, session: Session, reference: str) -> int:
+        """The id of the case ``reference`` (an unknown one suggests the nearest)."""
+        ref = normalise_reference(reference)
+        found = session.execute(
+            select(col(Complaint.id)).where(col(Complaint.reference) == ref)
+        ).scalar_one_or_none()
+        if found is None:
+            raise not_found(reference, session.execute(select(col(Complaint.reference))).scalars())
+        return int(found)
 
     def change(
         self,
@@ -286,9 +307,10 @@ class Store:
                         owner=new.owner,
                         due=new.due,
                         created_at=now,
+                        kind=new.kind,
                     )
                 )
-                diff[f"action {number}"] = (None, f"{new.text} ({new.owner}, due {new.due})")
+                diff[f"{new.kind} {number}"] = (None, f"{new.text} ({new.owner}, due {new.due})")
             for action in actions:
                 if action.number in change.done_actions:
                     action.done = change.done_actions[action.number]
@@ -310,6 +332,81 @@ class Store:
                 )
             session.flush()
             return complaint.model_dump(), change
+
+    def add_signatory(
+        self,
+        reference: str,
+        *,
+        name: str,
+        address: str,
+        lead: bool,
+        added: date,
+        actor: str,
+        check: Callable[[dict[str, Any]], None],
+    ) -> tuple[str, list[dict[str, Any]]]:
+        """Add a petition's signatory (``lead``: the lead petitioner, the case's complainant).
+
+        ``check(case)`` refuses a case that is not a petition. The same name at the same address
+        is refused (signed twice). Returns the reference and every signatory, lead first.
+        """
+        ref = normalise_reference(reference)
+        with self.transaction() as session:
+            complaint = session.execute(
+                select(Complaint).where(col(Complaint.reference) == ref).with_for_update()
+            ).scalar_one_or_none()
+            if complaint is None:
+                raise not_found(
+                    reference, session.execute(select(col(Complaint.reference))).scalars()
+                )
+            check(complaint.model_dump())
+            existing = list(
+                session.execute(
+                    select(Signatory)
+                    .where(col(Signatory.complaint_id) == complaint.id)
+                    .order_by(col(Signatory.id))
+                ).scalars()
+            )
+            squash = lambda s: " ".join(s.split()).casefold()  # noqa: E731
+            for other in existing:
+                if squash(other.name) == squash(name) and squash(other.address) == squash(address):
+                    raise ConflictError(f"{name} at {address} has already signed {ref}'s petition")
+            diff: dict[str, tuple[Any, Any]] = {"signatory": (None, f"{name}, {address}")}
+            if lead:
+                for other in existing:
+                    if other.lead:
+                        other.lead = False
+                        diff["lead petitioner"] = (other.name, name)
+                diff.setdefault("lead petitioner", (None, name))
+                if complaint.complainant != name:
+                    diff["complainant"] = (complaint.complainant, name)
+                    complaint.complainant = name
+            session.add(
+                Signatory(
+                    complaint_id=complaint.id, name=name, address=address, lead=lead, added=added
+                )
+            )
+            now = utcnow()
+            complaint.row_version += 1
+            complaint.updated_at = now
+            self.record(
+                session, complaint, actor=actor, command="signatory add", changes=diff, at=now
+            )
+            session.flush()
+            rows = session.execute(
+                select(Signatory)
+                .where(col(Signatory.complaint_id) == complaint.id)
+                .order_by(col(Signatory.lead).desc(), col(Signatory.id))
+            ).scalars()
+            return ref, [r.model_dump() for r in rows]
+
+    def add_compliment(self, fields: Mapping[str, Any], *, actor: str) -> int:
+        """Record a compliment (not a case: no reference, no folder, no deadlines)."""
+        with self.transaction() as session:
+            row = Compliment(**fields, created_at=utcnow(), actor=actor)
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            return row.id
 
     def refresh_deadlines(self, ids: Iterable[int], deadlines: Deadlines) -> int:
         """Recompute the stored deadlines of the given cases (the profile or calendar changed).

@@ -208,6 +208,21 @@ WORKED: list[tuple[str, str, dict[str, str], str, str]] = [
         "2025-08-01",
         "2025-09-01",
     ),
+    # -- service dissatisfactions (informal): 5 working days over Christmas 2025 ----------------
+    (
+        "spruce",
+        "dissatisfaction_response",
+        {"received": "2025-12-19", "informal_received": "2025-12-19", "stage": "Informal"},
+        "2025-12-19",
+        "2025-12-30",
+    ),
+    (
+        "southern-housing",
+        "dissatisfaction_response",
+        {"received": "2025-12-19", "informal_received": "2025-12-19", "stage": "Informal"},
+        "2025-12-19",
+        "2025-12-30",
+    ),
     # -- southern-housing ----------------------------------------------------------------------
     ("southern-housing", "acknowledge", {"received": "2025-12-19"}, "2025-12-19", "2025-12-24"),
     ("southern-housing", "stage1_response", {"received": "2025-12-19"}, "2025-12-19", "2026-01-07"),

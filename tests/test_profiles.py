@@ -43,6 +43,9 @@ def test_unknown_profile() -> None:
 
 # (key, stage, from, working_days, weeks, done_by, kind, log_column)
 SPRUCE = [
+    # Not in DOMAIN.md's table: the service dissatisfaction (issue 7, part 1).
+    ("dissatisfaction_response", "informal", ("informal_received",), 5, None,
+     "informal_responded", "deadline", None),
     ("contact", "stage1", ("received",), 1, None, "acknowledged", "deadline", None),
     ("acknowledge", "stage1", ("received",), 3, None, "acknowledged", "deadline",
      "Met HOS acknowledgment timeframe"),
@@ -118,6 +121,7 @@ def test_spruce_is_domain_timeframes_table() -> None:
             "england-and-wales",
             {"stage1": 10, "stage2": 10},
             [
+                ("dissatisfaction_response", ("informal_received",), 5),
                 ("acknowledge", ("received",), 3),
                 ("stage1_response", ("received",), 10),
                 ("stage2_acknowledge", ("escalation_received",), 1),
@@ -144,6 +148,37 @@ def test_southern_review_types() -> None:
     assert profile.milestone("stage2_compensation_response").review == ("compensation",)
     assert profile.milestone("panel_meeting").review == ("panel",)
     assert profile.milestone("stage2_acknowledge").review == ("manager", "compensation")
+    assert profile.reviews == ("manager", "compensation", "panel")
+    assert profile.milestone("panel_meeting").done_by == "panel_meeting"
+
+
+@pytest.mark.parametrize(
+    ("name", "reviews", "complaint_months", "escalation_days", "escalation_months", "informal"),
+    [
+        ("spruce", ("manager", "compensation"), 12, 20, None, True),
+        ("hos-code-2024", ("manager", "compensation"), None, None, None, False),
+        ("homes-plus-england", ("manager", "compensation"), 12, None, None, False),
+        ("homes-plus-scotland", ("manager", "compensation"), 6, None, 2, False),
+        ("southern-housing", ("manager", "compensation", "panel"), 6, None, None, True),
+    ],
+)
+def test_review_types_time_limits_and_informal_stage_follow_the_seeds(
+    name: str,
+    reviews: tuple[str, ...],
+    complaint_months: int | None,
+    escalation_days: int | None,
+    escalation_months: int | None,
+    informal: bool,
+) -> None:
+    profile = get_profile(name)
+    limits = profile.time_limits
+    assert profile.reviews == reviews
+    assert (limits.complaint_months, limits.escalation_working_days) == (
+        complaint_months,
+        escalation_days,
+    )
+    assert limits.escalation_months == escalation_months
+    assert profile.has_informal_stage is informal
 
 
 def test_limit_text() -> None:
