@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from complaints_cli import __version__
-from complaints_cli.commands import excel, lifecycle
+from complaints_cli.commands import case_files, excel, lifecycle
 from complaints_cli.commands.common import (
     FormatOpt,
     check_format,
@@ -431,6 +431,7 @@ def _short(value: Any) -> str:
 # Command groups in their own modules (each light to import; heavy imports inside commands).
 lifecycle.register(app)
 excel.register(app)
+case_files.register(app)
 
 
 def main() -> None:
