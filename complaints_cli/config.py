@@ -29,6 +29,7 @@ ENV_VARS = {
     "profile": "COMPLAINTS_PROFILE",
     "nation": "COMPLAINTS_NATION",
     "user": "COMPLAINTS_USER",
+    "retention_years": "COMPLAINTS_RETENTION_YEARS",
 }
 
 #: Keys a config file may hold, with a line of help for each.
@@ -40,11 +41,14 @@ FILE_KEYS = {
     "profiles_file": "a team's own TOML file of timeframe profiles",
     "nation": "bank holidays: england-and-wales, scotland or northern-ireland",
     "closures": "office closure days: dates (2025-12-29) or yearly ranges (12-29..12-31)",
+    "retention_years": "years a closed case is kept before `complaints purge` removes it",
 }
 
 DEFAULT_PREFIX = "SPRUCE"
 DEFAULT_PROFILE = "spruce"
 DEFAULT_NATION = "england-and-wales"
+#: Years a closed case's personal data is kept (a common housing retention schedule: 6 years).
+DEFAULT_RETENTION_YEARS = 6
 NATIONS = ("england-and-wales", "scotland", "northern-ireland")
 _PREFIX = re.compile(r"[A-Z][A-Z0-9]{0,11}")
 
@@ -68,6 +72,7 @@ class Settings:
     nation: Value
     closures: Value
     user: Value
+    retention_years: Value
     extra: dict[str, Value] = field(default_factory=dict)
 
     @property
@@ -91,6 +96,7 @@ class Settings:
             "nation",
             "closures",
             "user",
+            "retention_years",
         ):
             item: Value = getattr(self, name)
             shown = item.value
@@ -250,6 +256,9 @@ def resolve(
     if user is None:
         user = Value(_os_user(), "OS user")
 
+    retention = pick("retention_years", DEFAULT_RETENTION_YEARS)
+    retention = Value(_retention_years(retention.value, retention.source), retention.source)
+
     return Settings(
         config_file=Value(str(cfg_path), config_file.source),
         db=db,
@@ -260,7 +269,21 @@ def resolve(
         nation=nation,
         closures=closures,
         user=user,
+        retention_years=retention,
     )
+
+
+def _retention_years(value: Any, source: str) -> int:
+    """Whole years, 1 to 100: a typo must never make ``purge`` remove cases too early."""
+    try:
+        years = int(str(value).strip()) if not isinstance(value, bool) else -1
+    except ValueError:
+        years = -1
+    if not 1 <= years <= 100:
+        raise ComplaintsError(
+            f"retention_years {value!r} (from {source}) must be a whole number of years, 1-100"
+        )
+    return years
 
 
 def _os_user() -> str:
