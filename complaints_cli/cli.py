@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 
 from complaints_cli import __version__
 from complaints_cli.commands import case_files, excel, lifecycle, team
+from complaints_cli.commands import process as process_commands
 from complaints_cli.commands.common import (
     FormatOpt,
     check_format,
@@ -153,6 +154,25 @@ def log_cmd(
     summary: Annotated[
         str | None, typer.Option(help="What the complaint is about (optional).")
     ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            help="complaint (default), dissatisfaction (a service dissatisfaction, informal) "
+            "or petition (the complainant is the lead petitioner)."
+        ),
+    ] = None,
+    events_date: Annotated[
+        str | None,
+        typer.Option(
+            "--events-date", help="When the events complained of happened (policy time limit)."
+        ),
+    ] = None,
+    related_to: Annotated[
+        str | None,
+        typer.Option(
+            "--related-to", help="The case this new issue was raised in (Code 6.8).", metavar="REF"
+        ),
+    ] = None,
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never prompt; a missing value is an error.")
     ] = False,
@@ -166,10 +186,12 @@ def log_cmd(
     Example: complaints log --complainant "Ann Lee" --address "1 Essex Brewery" --received 03/02/2025 --handler "Sam Patel" --channel email
     """
     from complaints_cli.intake import new_complaint
+    from complaints_cli.process import SERVICE_DISSATISFACTION, checks_on_log, parse_kind
 
     fmt = check_format(fmt, ("table", "json"))
     cfg = settings(ctx)
     day = today()
+    case_kind = parse_kind(kind)
     # Every answer is gathered before the database is touched: no lock is held while typing.
     complainant = _ask("complainant", complainant, no_input=no_input, prompt="Complainant")
     address = _ask("address", address, no_input=no_input, prompt="Address")
@@ -188,8 +210,12 @@ def log_cmd(
         channel=channel,
         summary=summary,
         today=day,
+        kind=case_kind,
+        events_date=events_date,
+        related_to=related_to,
     )
     tf = Timeframes(ctx)
+    warnings = checks_on_log(new, tf.profile)
     with open_store(cfg) as store:
         logged = store.log(
             new,
@@ -198,7 +224,13 @@ def log_cmd(
             actor=cfg.user.value,
             deadlines=tf.deadlines,
         )
-    case = {"received": new.received, "status": "Open", "stage": "Stage 1"}
+    informal = new.kind == SERVICE_DISSATISFACTION
+    stage = "Informal" if informal else "Stage 1"
+    case = {"received": new.received, "status": "Open", "stage": stage}
+    if informal:
+        case["informal_received"] = new.received
+    for warning in warnings:
+        typer.echo(f"complaints: warning: {warning}", err=True)
     if fmt == "json":
         import json
 
@@ -221,7 +253,8 @@ def log_cmd(
             )
         )
         return
-    typer.echo(f"Logged {logged.reference}: {new.complainant}, {new.address} (Stage 1, Open)")
+    what = "" if new.kind == "complaint" else f"{new.kind}, "
+    typer.echo(f"Logged {logged.reference}: {new.complainant}, {new.address} ({what}{stage}, Open)")
     note = "" if logged.folder_created else " (existing folder reused)"
     typer.echo(f"Folder: {logged.folder}{note}")
     for line in next_lines(case, tf, day):
@@ -250,11 +283,12 @@ def show_cmd(
         case = reader.get_case(db, reference)
         entries = reader.history(db, case["id"])
         actions = reader.actions(db, case["id"])
+        more = {**reader.related(db, case), "signatories": reader.signatories(db, case["id"])}
     from complaints_cli.deadlines import compute_milestones
     from complaints_cli.lifecycle import case_dates
 
     milestones = compute_milestones(case_dates(case), tf.profile, tf.calendar, as_of=tf.today)
-    views.show_case(case, entries, actions, milestones, tf.settings.root_path, fmt)
+    views.show_case(case, entries, actions, milestones, tf.settings.root_path, fmt, more)
 
 
 @app.command("list")
@@ -470,6 +504,7 @@ lifecycle.register(app)
 excel.register(app)
 team.register(app)
 case_files.register(app)
+process_commands.register(app)
 
 
 def main() -> None:

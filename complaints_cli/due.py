@@ -115,8 +115,8 @@ def due_items(
                 }
             )
     actions = db.rows(
-        "SELECT c.reference, c.stage, c.handler AS case_handler, a.number, a.text, a.owner, "
-        "a.due FROM action a JOIN complaint c ON c.id = a.complaint_id "
+        "SELECT c.reference, c.stage, c.handler AS case_handler, a.number, a.kind, a.text, "
+        "a.owner, a.due FROM action a JOIN complaint c ON c.id = a.complaint_id "
         "WHERE c.status = 'Open' AND a.done IS NULL AND a.due <= :horizon"
         + (
             " AND (LOWER(a.owner) = LOWER(:who) OR LOWER(c.handler) = LOWER(:who))"
@@ -131,7 +131,8 @@ def due_items(
         items.append(
             {
                 "reference": a["reference"],
-                "milestone": f"Action {a['number']}: {a['text']}",
+                # "Action 1: ...", or an Ombudsman determination's "Order 2: ...".
+                "milestone": f"{(a['kind'] or 'action').capitalize()} {a['number']}: {a['text']}",
                 "due": due,
                 "working_days_left": left,
                 "handler": a["owner"],

@@ -79,6 +79,9 @@ def new_complaint(
     channel: str | None,
     summary: str | None,
     today: date,
+    kind: str = "complaint",
+    events_date: str | date | None = None,
+    related_to: str | None = None,
 ) -> NewComplaint:
     """Validate a complaint's first details; raise :class:`ComplaintsError` on the first problem."""
     if received is None or received == "":
@@ -91,6 +94,15 @@ def new_complaint(
         raise ComplaintsError(
             f"date received {received_date:%d/%m/%Y} is in the future (today is {today:%d/%m/%Y})"
         )
+    events: date | None = None
+    if isinstance(events_date, date):
+        events = events_date
+    elif events_date:
+        events = parse_date(events_date, what="events date", today=today)
+    if events is not None and events > received_date:
+        raise ComplaintsError(
+            f"events date {events:%d/%m/%Y} is after the date received {received_date:%d/%m/%Y}"
+        )
     text_summary = (summary or "").strip() or None
     if text_summary and len(text_summary) > MAX_TEXT:
         raise ComplaintsError(f"summary is longer than {MAX_TEXT} characters")
@@ -101,4 +113,7 @@ def new_complaint(
         handler=_required("handler", handler),
         channel=parse_channel(_required("channel", channel)),
         summary=text_summary,
+        kind=kind,
+        events_date=events,
+        related_to=(related_to or "").strip() or None,
     )

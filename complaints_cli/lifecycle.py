@@ -311,9 +311,21 @@ def respond(
     reason: str | None,
     actions: Sequence[NewAction],
 ) -> Change:
-    """Stage 1 columns 11, 13-15, or Stage 2 columns 20, 22, 23; promised actions."""
+    """Stage 1 columns 11, 13-15, or Stage 2 columns 20, 22, 23; promised actions.
+
+    A service dissatisfaction's response is recorded by :func:`process.respond_informal`.
+    """
     require_open(case)
     ref = _ref(case)
+    if case.get("stage") == INFORMAL_STAGE and stage is None:
+        if compensation is not None or actions:
+            raise ComplaintsError(
+                f"{ref} is a service dissatisfaction: its response takes --summary and --date "
+                f"only (convert it to a Stage 1 complaint first: complaints convert {ref})"
+            )
+        from complaints_cli.process import respond_informal
+
+        return respond_informal(case, rules, on=on, summary=summary)
     key = _open_stage(case, "respond to")
     if stage is not None and STAGE_KEY.get(stage) != key:
         raise ConflictError(

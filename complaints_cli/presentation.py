@@ -13,7 +13,11 @@ from typing import Any
 from complaints_cli.columns import COLUMNS, Column
 from complaints_cli.dates import format_uk
 
-REVIEW_LABELS = {"manager": "Manager Review", "compensation": "Compensation Review"}
+REVIEW_LABELS = {
+    "manager": "Manager Review",
+    "compensation": "Compensation Review",
+    "panel": "Complaint Review Panel",
+}
 
 
 def money(amount: Decimal | None) -> str:

@@ -517,3 +517,13 @@ __all__ = [
     "signatory",
     "vulnerability",
 ]
+
+
+def checks_on_log(new: Any, profile: Profile) -> list[str]:
+    """Before a new case is written: refuse what the profile cannot track, warn on time limits.
+
+    ``new`` is an :class:`~complaints_cli.intake.NewComplaint`.
+    """
+    if new.kind == SERVICE_DISSATISFACTION:
+        require_informal_stage(profile)
+    return complaint_time_limit(profile, new.received, new.events_date)

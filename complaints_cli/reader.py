@@ -32,6 +32,13 @@ DATE_FIELDS = frozenset(
         "stage2_responded",
         "stage2_extended_to",
         "closed",
+        "not_accepted_told",
+        "events_date",
+        "informal_received",
+        "informal_responded",
+        "converted_from_informal",
+        "panel_meeting",
+        "ombudsman_determined",
     }
 )
 BOOL_FIELDS = frozenset(
@@ -45,6 +52,7 @@ BOOL_FIELDS = frozenset(
         "stage1_extension_told",
         "stage2_extension_told",
         "legal_hold",
+        "vulnerable",
     }
 )
 DATETIME_FIELDS = frozenset({"created_at", "updated_at", "at"})
@@ -73,6 +81,28 @@ CASE_FIELDS: tuple[str, ...] = (
     "row_version",
     "legal_hold",
     "legal_hold_reason",
+    # The whole process (migration 0004). Vulnerability is not here: it is personal and
+    # sensitive, so `show` gives it under "vulnerability" and listings leave it out.
+    "kind",
+    "not_accepted_reason",
+    "not_accepted_told",
+    "events_date",
+    "informal_received",
+    "informal_responded",
+    "converted_from_informal",
+    "related_to_id",
+    "folded_issues",
+    "panel_meeting",
+    "ombudsman_determined",
+    "ombudsman_findings",
+)
+
+#: Vulnerability and reasonable adjustments: on `show`, never in a listing or export by default.
+VULNERABILITY_FIELDS: tuple[str, ...] = (
+    "vulnerable",
+    "contact_preference",
+    "adjustments",
+    "vulnerability_notes",
 )
 
 _SELECT = "SELECT * FROM complaint"
@@ -179,13 +209,72 @@ def history(db: RawDatabase, complaint_id: int) -> list[dict[str, Any]]:
 
 
 def actions(db: RawDatabase, complaint_id: int) -> list[dict[str, Any]]:
-    """A case's actions in number order: number, stage, text, owner, due, done."""
+    """A case's actions in number order: number, stage, kind, text, owner, due, done."""
     rows = db.rows(
-        "SELECT number, stage, text, owner, due, done FROM action "
+        "SELECT number, stage, kind, text, owner, due, done FROM action "
         "WHERE complaint_id = :id ORDER BY number",
         {"id": complaint_id},
     )
     for row in rows:
         row["due"] = _to_date(row["due"])
         row["done"] = _to_date(row["done"])
+    return rows
+
+
+def signatories(db: RawDatabase, complaint_id: int) -> list[dict[str, Any]]:
+    """A petition's signatories, the lead petitioner first, then in the order they were added."""
+    rows = db.rows(
+        "SELECT name, address, lead, added FROM signatory WHERE complaint_id = :id "
+        "ORDER BY lead DESC, id",
+        {"id": complaint_id},
+    )
+    for row in rows:
+        row["lead"] = bool(row["lead"])
+        row["added"] = _to_date(row["added"])
+    return rows
+
+
+def related(db: RawDatabase, case: dict[str, Any]) -> dict[str, Any]:
+    """The case this one was raised from (its reference), and the cases raised from this one."""
+    parent = None
+    if case.get("related_to_id") is not None:
+        parent = db.scalar(
+            "SELECT reference FROM complaint WHERE id = :id", {"id": case["related_to_id"]}
+        )
+    children = list(
+        db.column(
+            "SELECT reference FROM complaint WHERE related_to_id = :id ORDER BY id",
+            {"id": case["id"]},
+        )
+    )
+    return {"related_to": parent, "related_cases": children}
+
+
+def compliments(
+    db: RawDatabase,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    about: str | None = None,
+) -> list[dict[str, Any]]:
+    """Compliments received in ``[start, end)`` (all when None), oldest first."""
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    if start is not None:
+        where.append("received >= :start")
+        params["start"] = start
+    if end is not None:
+        where.append("received < :end")
+        params["end"] = end
+    if about:
+        where.append("LOWER(about) = LOWER(:about)")
+        params["about"] = " ".join(about.split())
+    rows = db.rows(
+        "SELECT id, received, from_name, about, channel, details, actor FROM compliment"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY received, id",
+        params,
+    )
+    for row in rows:
+        row["received"] = _to_date(row["received"])
     return rows

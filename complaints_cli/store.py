@@ -30,7 +30,7 @@ from complaints_cli.folders import ensure_case_folder
 from complaints_cli.intake import NewComplaint
 from complaints_cli.lifecycle import Change
 from complaints_cli.models import Action, Complaint, Compliment, Counter, HistoryEntry, Signatory
-from complaints_cli.process import SERVICE_DISSATISFACTION
+from complaints_cli.process import PETITION, SERVICE_DISSATISFACTION
 from complaints_cli.references import (
     format_reference,
     highest_number,
@@ -202,6 +202,17 @@ class Store:
                         setattr(complaint, name, value)
                 session.add(complaint)
                 session.flush()
+                if new.kind == PETITION:  # the complainant is the lead petitioner (4.11.1)
+                    assert complaint.id is not None
+                    session.add(
+                        Signatory(
+                            complaint_id=complaint.id,
+                            name=new.complainant,
+                            address=new.address,
+                            lead=True,
+                            added=new.received,
+                        )
+                    )
                 fields = (
                     "reference",
                     "status",

@@ -14,7 +14,7 @@ from typing import Any
 
 from complaints_cli.dates import format_uk
 from complaints_cli.presentation import json_default, json_value, log_cells
-from complaints_cli.reader import CASE_FIELDS
+from complaints_cli.reader import CASE_FIELDS, VULNERABILITY_FIELDS
 from complaints_cli.render import output_rows
 
 LIST_COLUMNS = ("reference", "status", "stage", "handler", "complainant", "address", "received")
@@ -76,10 +76,19 @@ def show_case(
     milestones: Sequence[Any],
     root: Path,
     fmt: str,
+    process: dict[str, Any] | None = None,
 ) -> None:
+    """``process``: the case's signatories and related cases (see :func:`reader.related`)."""
+    process = process or {}
     folder = str(root / case["folder"]) if case.get("folder") else None
     if fmt == "json":
         data = case_json(case)
+        data["related_to"] = process.get("related_to")
+        data["related_cases"] = process.get("related_cases", [])
+        data["vulnerability"] = {f: case.get(f) for f in VULNERABILITY_FIELDS}
+        data["signatories"] = [
+            {k: json_value(v) for k, v in s.items()} for s in process.get("signatories", [])
+        ]
         data["folder_path"] = folder
         # What ``--expect-version`` takes: a change is refused if the case has moved on.
         data["version"] = case.get("row_version")
@@ -129,6 +138,7 @@ def show_case(
         ("Logged", _stamp(case.get("created_at"))),
         ("Last changed", f"{_stamp(case.get('updated_at'))} (version {case.get('row_version')})"),
         ("Legal hold", _hold(case)),
+        *process_rows(case, process),
     ):
         table.add_row(label, Text(value))
     for key, value in (case.get("extra") or {}).items():
@@ -155,9 +165,10 @@ def show_case(
         for col in ("#", "Action", "Owner", "Due", "Done"):
             at.add_column(col, overflow="fold")
         for a in actions:
+            kind = a.get("kind") or "action"
             at.add_row(
                 str(a["number"]),
-                Text(a["text"]),
+                Text(a["text"] if kind == "action" else f"{kind.capitalize()}: {a['text']}"),
                 Text(a["owner"]),
                 format_uk(a["due"]),
                 format_uk(a["done"]) or "outstanding",
@@ -176,6 +187,74 @@ def show_case(
                 changes = f"{changes}; note: {h['note']}" if changes else f"note: {h['note']}"
             hist.add_row(_stamp(h["at"]), Text(h["actor"]), h["command"], Text(changes))
         console.print(hist)
+
+
+def process_rows(case: dict[str, Any], process: dict[str, Any]) -> list[tuple[str, str]]:
+    """``show``'s lines for the process beyond the 24 columns; only those that apply."""
+    rows: list[tuple[str, str]] = []
+    kind = case.get("kind") or "complaint"
+    if kind != "complaint" or case.get("converted_from_informal"):
+        text = kind
+        if case.get("informal_received"):
+            text += f"; raised informally {format_uk(case['informal_received'])}"
+        if case.get("informal_responded"):
+            text += f", answered {format_uk(case['informal_responded'])}"
+        if case.get("converted_from_informal"):
+            text += f"; converted to Stage 1 {format_uk(case['converted_from_informal'])}"
+        rows.append(("Kind", text))
+    if case.get("not_accepted_reason"):
+        told = case.get("not_accepted_told")
+        rows.append(
+            (
+                "Not accepted",
+                f"{case['not_accepted_reason']}; "
+                + (
+                    f"told of the right to go to the Ombudsman {format_uk(told)}"
+                    if told
+                    else "resident not yet told of the right to go to the Ombudsman"
+                ),
+            )
+        )
+    if case.get("events_date"):
+        rows.append(("Events complained of", format_uk(case["events_date"])))
+    if process.get("related_to"):
+        rows.append(("Raised from", str(process["related_to"])))
+    if process.get("related_cases"):
+        rows.append(("New complaints raised from it", ", ".join(process["related_cases"])))
+    if case.get("folded_issues"):
+        rows.append(("Further issues", str(case["folded_issues"])))
+    if case.get("panel_meeting"):
+        rows.append(("Panel meeting", format_uk(case["panel_meeting"])))
+    if case.get("ombudsman_determined"):
+        rows.append(
+            (
+                "Ombudsman determination",
+                format_uk(case["ombudsman_determined"])
+                + f": {case.get('ombudsman_findings') or ''}",
+            )
+        )
+    vulnerable = case.get("vulnerable")
+    if vulnerable is not None or any(case.get(f) for f in VULNERABILITY_FIELDS[1:]):
+        rows.append(("Vulnerable", "" if vulnerable is None else ("yes" if vulnerable else "no")))
+        for label, name in (
+            ("Preferred contact", "contact_preference"),
+            ("Reasonable adjustments", "adjustments"),
+            ("Vulnerability notes", "vulnerability_notes"),
+        ):
+            if case.get(name):
+                rows.append((label, str(case[name])))
+    signatories = process.get("signatories") or []
+    if signatories:
+        lead = next((s["name"] for s in signatories if s["lead"]), None)
+        rows.append(
+            (
+                "Signatories",
+                f"{len(signatories)}"
+                + (f", lead petitioner {lead}" if lead else "")
+                + f" (complaints signatory list {case['reference']})",
+            )
+        )
+    return rows
 
 
 def _hold(case: dict[str, Any]) -> str:

@@ -117,6 +117,7 @@ def test_stage1_to_stage2_to_ombudsman(at: Any) -> None:
         {
             "number": 1,
             "stage": "Stage 1",
+            "kind": "action",
             "text": "Replace extractor fan",
             "owner": "Sam Patel",
             "due": "2026-02-06",

@@ -95,6 +95,8 @@ def _apply(
     typer.echo(f"{case['reference']}: {command} recorded ({case['status']}, {case['stage']})")
     for message in change.messages:
         typer.echo(message)
+    for warning in change.warnings:
+        typer.echo(f"complaints: warning: {warning}", err=True)
     for line in next_lines(case, tf, tf.today):
         typer.echo(line)
 
