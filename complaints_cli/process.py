@@ -127,7 +127,7 @@ def complaint_time_limit(profile: Profile, received: date, events: date | None) 
     limit = add_months(events, months)
     if received <= limit:
         return []
-    source = profile.time_limits.source or profile.label
+    source = profile.time_limits.complaint_source or profile.label
     return [
         f"the events complained of ({_uk(events)}) are more than {months} months before the "
         f"complaint was received ({_uk(received)}): outside the policy's time limit ({source}); "
@@ -152,10 +152,10 @@ def escalation_time_limit(case: Case, rules: Rules, received: date) -> list[str]
         return []
     if received <= limit:
         return []
-    source = limits.source or rules.profile.label
+    source = limits.escalation_source or rules.profile.label
     return [
         f"the Stage 2 request ({_uk(received)}) came more than {period} after the Stage 1 "
-        f"response ({_uk(responded)}; the limit was {_uk(limit)}, {source}): escalated anyway, "
+        f"response ({_uk(responded)}): the limit was {_uk(limit)} ({source}); escalated anyway, "
         "record why in the details if it was accepted late"
     ]
 

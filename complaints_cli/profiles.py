@@ -17,7 +17,9 @@ File format (one TOML document)::
     reviews = ["manager", "compensation"]  # Stage 2 review types offered (optional, this default)
     [profiles.spruce.time_limits]          # optional: the policy's time limits (warnings only)
     complaint_months = 12                  # events older than this before the complaint
+    complaint_source = "policy 2.3"        # optional, quoted in the warning
     escalation_working_days = 20           # or escalation_months: Stage 2 asked for after this
+    escalation_source = "procedure"        # optional
     [profiles.spruce.extensions]           # optional: most extra working days per stage
     stage1 = 10
     stage2 = 10
@@ -182,7 +184,9 @@ class TimeLimits:
     escalation_working_days: int | None = None
     #: ... or more than this many calendar months after it.
     escalation_months: int | None = None
-    source: str | None = None
+    #: Where each limit comes from (quoted in the warning).
+    complaint_source: str | None = None
+    escalation_source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,7 +446,7 @@ def _parse_profile(name: str, raw: object, path: str) -> Profile:
 def _time_limits(raw: object, where: _Where) -> TimeLimits:
     if not isinstance(raw, dict):
         raise where.error("'time_limits' must be a table")
-    unknown = sorted(set(raw) - _TIME_LIMIT_FIELDS - {"source"})
+    unknown = sorted(set(raw) - _TIME_LIMIT_FIELDS - {"complaint_source", "escalation_source"})
     if unknown:
         raise where.error(f"unknown time_limits field(s) {', '.join(unknown)}")
     if "escalation_working_days" in raw and "escalation_months" in raw:
@@ -452,7 +456,11 @@ def _time_limits(raw: object, where: _Where) -> TimeLimits:
         for name in _TIME_LIMIT_FIELDS
         if name in raw
     }
-    return TimeLimits(**values, source=_text(raw, "source", where))
+    return TimeLimits(
+        **values,
+        complaint_source=_text(raw, "complaint_source", where),
+        escalation_source=_text(raw, "escalation_source", where),
+    )
 
 
 def _parse_document(data: Mapping[str, Any], path: str) -> ProfileSet:
