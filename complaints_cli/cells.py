@@ -646,6 +646,21 @@ def review_type_from_details(details: str | None) -> str | None:
     return m["kind"].lower() if m and m["kind"].lower() in REVIEW_TYPES else None
 
 
+def parse_case_kind(value: object) -> str | None:
+    """A case kind cell: ``complaint``, ``service dissatisfaction`` or ``petition``, or
+    ``None`` when empty (the log's everyday words too: ``informal``, ``SD``, ``formal``)."""
+    if is_empty(value):
+        return None
+    from complaints_cli.process import KINDS, parse_kind
+
+    if isinstance(value, str):
+        try:
+            return parse_kind(value)
+        except ComplaintsError:
+            pass
+    raise CellError(f"{_describe(value)} is not a case kind: use one of {', '.join(KINDS)}")
+
+
 # --- reference -----------------------------------------------------------------------------------
 
 _REFERENCE = re.compile(r"(?P<prefix>[A-Z]+)[ \-_/]?(?P<digits>\d+)")
@@ -743,7 +758,8 @@ def parse_cell(
     value: object, kind: str, *, epoch_1904: bool = False, prefix: str | None = None
 ) -> object:
     """Parse one cell for a column kind (a :data:`~complaints_cli.columns.Kind`, or
-    ``extension``, ``channel``, ``review_type``); see the ``parse_*`` function of each kind."""
+    ``extension``, ``channel``, ``review_type``, ``case_kind``); see the ``parse_*`` function
+    of each kind."""
     if kind == "date":
         return parse_date_cell(value, epoch_1904=epoch_1904)
     if kind == "reference":
@@ -758,6 +774,7 @@ def parse_cell(
         "money": parse_money,
         "channel": parse_channel,
         "review_type": parse_review_type,
+        "case_kind": parse_case_kind,
     }
     if kind not in parsers:
         raise ValueError(f"unknown column kind {kind!r}")

@@ -106,11 +106,29 @@ _TEXT_WIDTH: Final = {
 }
 
 
+def _money_cell(amount: Decimal | None, reasons: str | None) -> object:
+    """An amount alone is a number (it adds up in Excel); with reasons, the text the importer
+    reads back (``£1,250.00 (time and trouble)``)."""
+    if amount is not None and not reasons:
+        return amount
+    if amount is None:
+        return reasons or None
+    return f"{money(amount)} ({reasons})"
+
+
 def _extra_value(extra: ExtraColumn) -> Callable[[Case], object]:
     name = extra.fields[0]
     if extra.kind == "review_type":
         return lambda case: REVIEW_LABELS.get(case.get(name) or "", case.get(name))
+    if extra.kind == "yesno":
+        return lambda case: _YES_NO.get(case.get(name))
+    if extra.kind == "money":
+        reasons = extra.fields[1]
+        return lambda case: _money_cell(case.get(name), case.get(reasons))
     return lambda case: case.get(name)
+
+
+_YES_NO: Final[dict[object, str]] = {True: "Yes", False: "No"}
 
 
 def _stamp(name: str) -> Callable[[Case], object]:
@@ -127,8 +145,11 @@ def _kept(key: str) -> Callable[[Case], object]:
     return lambda case: case["extra"].get(key)
 
 
-def export_columns(extra_keys: Sequence[str] = ()) -> list[ExportColumn]:
-    """The columns of an export, in order (see the module docstring)."""
+def export_columns(
+    extra_keys: Sequence[str] = (), *, include_sensitive: bool = False
+) -> list[ExportColumn]:
+    """The columns of an export, in order (see the module docstring). The vulnerability
+    columns (:attr:`ExtraColumn.sensitive`) only with ``include_sensitive``."""
     out = [
         ExportColumn(
             c.header,
@@ -141,11 +162,12 @@ def export_columns(extra_keys: Sequence[str] = ()) -> list[ExportColumn]:
     out += [
         ExportColumn(
             e.header,
-            "date" if e.kind == "date" else "text",
-            14.0 if e.kind != "date" else 12.0,
+            e.kind if e.kind in ("date", "money") else "text",
+            _WIDTHS.get(e.kind, 14.0),
             _extra_value(e),
         )
         for e in EXTRA_COLUMNS
+        if include_sensitive or not e.sensitive
     ]
     out += [
         ExportColumn(name, "datetime", 17.0, _stamp(f"{name.lower()}_at")) for name in TOOL_COLUMNS
@@ -762,10 +784,12 @@ def export_log(
     stage: str | None = None,
     overdue: Callable[[Case], bool] | None = None,
     progress: Progress | None = None,
+    include_sensitive: bool = False,
 ) -> ExportResult:
-    """Export the (filtered) log to ``target`` as ``xlsx`` or ``csv``."""
+    """Export the (filtered) log to ``target`` as ``xlsx`` or ``csv``; the vulnerability
+    columns only with ``include_sensitive``."""
     where, params = filters(status, stage)
-    columns = export_columns(extra_keys(db, where, params))
+    columns = export_columns(extra_keys(db, where, params), include_sensitive=include_sensitive)
     warnings = Warnings()
     counts: dict[str, int] = {"rows": 0, "overdue": 0}
 

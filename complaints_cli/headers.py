@@ -39,7 +39,7 @@ from typing import Literal
 from complaints_cli.columns import COLUMNS, Column
 from complaints_cli.errors import ComplaintsError
 
-ExtraKind = Literal["channel", "date", "review_type", "text"]
+ExtraKind = Literal["channel", "date", "review_type", "text", "yesno", "money", "case_kind"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,9 @@ class ExtraColumn:
     kind: ExtraKind
     #: The stored field(s) of :class:`complaints_cli.models.Complaint`.
     fields: tuple[str, ...]
+    #: Personal and sensitive (vulnerability): exported only with ``--include-sensitive``;
+    #: always read on import when the sheet has it.
+    sensitive: bool = False
 
 
 #: The tool's own export columns that carry data, in export order.
@@ -67,6 +70,31 @@ EXTRA_COLUMNS: tuple[ExtraColumn, ...] = (
     ExtraColumn("Ombudsman evidence requested", "date", ("ombudsman_requested",)),
     ExtraColumn("Ombudsman evidence sent", "date", ("ombudsman_evidence_sent",)),
     ExtraColumn("Reason closed with actions outstanding", "text", ("close_reason",)),
+    # Whether the resident was told of an extension (with the Ombudsman's details, Code 6.5),
+    # and the compensation decided at Stage 2 (column 15 holds Stage 1's).
+    ExtraColumn("Stage 1 extension: resident told", "yesno", ("stage1_extension_told",)),
+    ExtraColumn("Stage 2 extension: resident told", "yesno", ("stage2_extension_told",)),
+    ExtraColumn(
+        "Stage 2 compensation & reasons",
+        "money",
+        ("stage2_compensation_amount", "stage2_compensation_reasons"),
+    ),
+    # The whole process (migration 0004).
+    ExtraColumn("Case kind", "case_kind", ("kind",)),
+    ExtraColumn("Not accepted: reason", "text", ("not_accepted_reason",)),
+    ExtraColumn("Not accepted: resident told", "date", ("not_accepted_told",)),
+    ExtraColumn("Date of the events complained of", "date", ("events_date",)),
+    ExtraColumn("Service dissatisfaction received", "date", ("informal_received",)),
+    ExtraColumn("Service dissatisfaction answered", "date", ("informal_responded",)),
+    ExtraColumn("Converted from service dissatisfaction", "date", ("converted_from_informal",)),
+    ExtraColumn("Issues folded in", "text", ("folded_issues",)),
+    ExtraColumn("Panel meeting", "date", ("panel_meeting",)),
+    ExtraColumn("Ombudsman determination", "date", ("ombudsman_determined",)),
+    ExtraColumn("Ombudsman findings", "text", ("ombudsman_findings",)),
+    ExtraColumn("Vulnerable", "yesno", ("vulnerable",), sensitive=True),
+    ExtraColumn("Contact preference", "text", ("contact_preference",), sensitive=True),
+    ExtraColumn("Reasonable adjustments", "text", ("adjustments",), sensitive=True),
+    ExtraColumn("Vulnerability notes", "text", ("vulnerability_notes",), sensitive=True),
 )
 
 #: The tool's own bookkeeping columns (timestamps it writes on export). They are recognised so
@@ -438,6 +466,13 @@ _EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
         "Stage 2 new response date",
     ),
     "review_type": ("Stage 2 review type", "Type of review"),
+    "stage1_extension_told": ("Stage 1 extension told", "Resident told of extension"),
+    "stage2_extension_told": ("Stage 2 extension told", "Resident told of Stage 2 extension"),
+    "stage2_compensation_amount": ("Stage 2 compensation", "Stage 2 compensation paid"),
+    "kind": ("Kind", "Case type", "Complaint type"),
+    "events_date": ("Events date", "Date of events"),
+    "vulnerable": ("Vulnerability", "Resident vulnerable"),
+    "adjustments": ("Adjustments",),
 }
 
 _Target = Column | ExtraColumn | str  # a str is one of TOOL_COLUMNS

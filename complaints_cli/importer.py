@@ -66,6 +66,12 @@ DEFAULTS: Final[dict[str, object]] = {
     "handler": "",
     "complainant": "",
     "address": "",
+    "kind": "complaint",
+}
+#: Money is parsed as pounds (``…compensation_amount``) and stored as whole pence.
+PENCE_FIELDS: Final = {
+    "compensation_amount": "compensation_pence",
+    "stage2_compensation_amount": "stage2_compensation_pence",
 }
 #: The fields an import never writes from a sheet: the tool's own bookkeeping.
 _BOOKKEEPING: Final = frozenset({"id", "created_at", "updated_at", "row_version", "folder"})
@@ -132,7 +138,7 @@ class ParsedRow:
     row: int  #: Excel's row number
     reference: str
     #: model field -> value, for every field of every column the sheet has (``None``: blank).
-    #: Compensation is ``compensation_pence`` (whole pence).
+    #: Compensation is ``compensation_pence`` / ``stage2_compensation_pence`` (whole pence).
     values: dict[str, object]
     #: unknown column header -> value (``None``: blank), for every unknown column of the sheet.
     extra: dict[str, object]
@@ -243,10 +249,7 @@ class SheetParser:
                 continue
             for f in column.fields:
                 owner[f] = pos
-            self.names.extend(
-                "compensation_pence" if store and f == "compensation_amount" else f
-                for f in column.fields
-            )
+            self.names.extend(PENCE_FIELDS.get(f, f) if store else f for f in column.fields)
             self.flat.append(True)
 
     def _parse_one(self, column: AnyColumn, value: object) -> tuple[object, ...] | CellError:
@@ -270,7 +273,7 @@ class SheetParser:
     def _stored(self, parsed: Mapping[str, object], raw: object) -> tuple[object, ...] | CellError:
         out: list[object] = []
         for f, value in parsed.items():
-            if f == "compensation_amount":
+            if f in PENCE_FIELDS:
                 value = None if value is None else int(value * 100)  # type: ignore[operator]
             elif value is None and f in DEFAULTS:
                 value = DEFAULTS[f]
@@ -555,7 +558,7 @@ def read_log(
     present = set(match.columns.values())
     fields = tuple(
         dict.fromkeys(
-            "compensation_pence" if f == "compensation_amount" else f
+            PENCE_FIELDS.get(f, f)
             for col in (*COLUMNS, *EXTRA_COLUMNS)
             if col in present
             for f in col.fields
@@ -669,6 +672,7 @@ _FIELD_HEADER: Final = {
     **{f: c.header for c in EXTRA_COLUMNS for f in c.fields},
     **{f: c.header for c in COLUMNS for f in c.fields},
     "compensation_pence": COLUMNS[14].header,
+    **{PENCE_FIELDS[f]: c.header for c in EXTRA_COLUMNS for f in c.fields if f in PENCE_FIELDS},
 }
 
 

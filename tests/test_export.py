@@ -24,7 +24,7 @@ from tests.conftest import LOG_ARGS
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_log.xlsx"
 #: The tool's own columns, in the registry's order (test_headers pins the registry's names).
-TOOL_HEADERS = [*(e.header for e in EXTRA_COLUMNS), "Created", "Updated"]
+TOOL_HEADERS = [*(e.header for e in EXTRA_COLUMNS if not e.sensitive), "Created", "Updated"]
 SAMPLE_TODAY = "2025-11-14"  # the day the sample log was last saved
 
 #: Text a spreadsheet would run, or show as something else, if it were not kept as text.
@@ -86,7 +86,7 @@ def test_headers_are_the_procedures_then_the_tools_then_the_kept_ones(cli, tmp_p
     result = cli("export", str(out))
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == (
-        f"Exported 40 case(s) to {out} (xlsx, 39 columns, 3 overdue highlighted)"
+        f"Exported 40 case(s) to {out} (xlsx, 53 columns, 3 overdue highlighted)"
     )
     rows = rows_of(out)
     assert rows[0] == [*HEADERS, *TOOL_HEADERS, "Notes"]
@@ -118,7 +118,7 @@ def test_values_are_real_dates_pounds_and_the_logs_own_text(cli, tmp_path, sampl
     assert cell("SPRUCE001", "Created").is_date
     # Frozen header row, filters over the whole table, readable widths.
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:AM41"
+    assert ws.auto_filter.ref == "A1:BA41"
     assert ws.column_dimensions["I"].width == 40
 
 

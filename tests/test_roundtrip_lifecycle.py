@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from complaints_cli.columns import COLUMNS
 from tests.conftest import LOG_ARGS
 
 KEPT = (
@@ -64,3 +71,194 @@ def test_lifecycle_fields_round_trip(cli: Any, tmp_path: Path, monkeypatch: Any)
     assert {k: after[k] for k in KEPT} == {k: before[k] for k in KEPT}
     assert after["ombudsman_body"] == "PRS"
     assert after["ombudsman_evidence_sent"] == "2025-06-16"
+
+
+# --- the fields beyond the lifecycle: extension told, Stage 2 compensation, migration 0004 ------
+
+PROCESS_FIELDS: dict[str, Any] = {
+    "kind": "service dissatisfaction",
+    "not_accepted_reason": "Legal proceedings had started",
+    "not_accepted_told": date(2025, 2, 6),
+    "events_date": date(2025, 1, 20),
+    "informal_received": date(2025, 1, 27),
+    "informal_responded": date(2025, 1, 31),
+    "converted_from_informal": date(2025, 2, 3),
+    "folded_issues": "Broken gate (raised 05/02/2025)\nLoose handrail",
+    "panel_meeting": date(2025, 4, 10),
+    "ombudsman_determined": date(2025, 9, 1),
+    "ombudsman_findings": "Maladministration in the repair's handling",
+}
+SENSITIVE_FIELDS: dict[str, Any] = {
+    "vulnerable": True,
+    "contact_preference": "Email only",
+    "adjustments": "Large print letters",
+    "vulnerability_notes": "Hearing impaired; uses a text relay service",
+}
+
+
+@pytest.fixture
+def fresh_url(db_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A second, empty database on the same backend as ``db_url``, to import into."""
+    if db_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / 'fresh.db'}"
+    return str(request.getfixturevalue("pg_server").new_database())
+
+
+def _set(url: str, reference: str, values: dict[str, Any]) -> None:
+    """Write fields straight into a real database (the commands that set them are another
+    part's; here only the export and import are under test)."""
+    from complaints_cli.db import RawDatabase
+
+    with RawDatabase(url) as db:
+        assignments = ", ".join(f"{k} = :{k}" for k in values)
+        db.execute(
+            f"UPDATE complaint SET {assignments} WHERE reference = :ref",
+            {**values, "ref": reference},
+        )
+        if db.dialect == "sqlite":
+            db._conn.commit()
+
+
+def _case(url: str, reference: str) -> dict[str, Any]:
+    from complaints_cli import reader
+    from complaints_cli.db import RawDatabase
+
+    with RawDatabase(url) as db:
+        return reader.get_case(db, reference)
+
+
+def _told_and_stage2_compensation(cli: Any, monkeypatch: Any) -> None:
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-02-03")
+    assert cli("log", *LOG_ARGS).exit_code == 0
+    steps: list[tuple[str, tuple[str, ...]]] = [
+        ("2025-02-04", ("acknowledge", "SPRUCE001", "--summary", "Damp")),
+        ("2025-02-12", ("extend", "SPRUCE001", "--reason", "Awaiting survey", "--told")),
+        ("2025-02-20", ("respond", "SPRUCE001", "--summary", "Upheld")),
+        (
+            "2025-03-03",
+            (
+                "escalate",
+                "SPRUCE001",
+                "--received",
+                "2025-03-03",
+                "--review",
+                "compensation",
+                "--details",
+                "Not enough",
+                "--handler",
+                "Jordan Blake",
+            ),
+        ),
+        ("2025-03-10", ("extend", "SPRUCE001", "--reason", "Panel date", "--days", "5")),
+        (
+            "2025-03-28",
+            (
+                "respond",
+                "SPRUCE001",
+                "--summary",
+                "Partly upheld",
+                "--compensation",
+                "£1,250.50",
+                "--compensation-reason",
+                "time, trouble and a damaged carpet",
+            ),
+        ),
+    ]
+    for day, step in steps:
+        monkeypatch.setenv("COMPLAINTS_TODAY", day)
+        result = cli(*step)
+        assert result.exit_code == 0, (step, result.output)
+
+
+def test_told_flags_stage2_compensation_and_process_fields_round_trip(
+    cli: Any, tmp_path: Path, monkeypatch: Any, db_url: str, fresh_url: str
+) -> None:
+    _told_and_stage2_compensation(cli, monkeypatch)
+    _set(db_url, "SPRUCE001", PROCESS_FIELDS)
+    before = _case(db_url, "SPRUCE001")
+    assert (before["stage1_extension_told"], before["stage2_extension_told"]) == (True, False)
+    assert before["stage2_compensation_amount"] == Decimal("1250.50")
+
+    out = tmp_path / "log.xlsx"
+    assert cli("export", str(out)).exit_code == 0
+    from openpyxl import load_workbook
+
+    ws = load_workbook(out).active
+    assert ws is not None
+    headers = [c.value for c in ws[1]]
+    row = {h: c.value for h, c in zip(headers, ws[2], strict=True)}
+    assert headers[:24] == [c.header for c in COLUMNS]  # the new fields come after the 24
+    assert row["Stage 1 extension: resident told"] == "Yes"
+    assert row["Stage 2 extension: resident told"] == "No"
+    assert row["Stage 2 compensation & reasons"] == "£1,250.50 (time, trouble and a damaged carpet)"
+    assert row["Case kind"] == "service dissatisfaction"
+    assert row["Issues folded in"] == "Broken gate (raised 05/02/2025)\nLoose handrail"
+    assert row["Panel meeting"].date() == date(2025, 4, 10)
+    assert "Vulnerable" not in headers  # nothing sensitive was set, and it is left out anyway
+
+    monkeypatch.setenv("COMPLAINTS_DB", fresh_url)
+    result = cli("import", str(out))
+    assert result.exit_code == 0, result.output
+    after = _case(fresh_url, "SPRUCE001")
+    for name in (
+        *PROCESS_FIELDS,
+        "stage1_extension_told",
+        "stage2_extension_told",
+        "stage2_compensation_amount",
+        "stage2_compensation_reasons",
+        "compensation_amount",
+        "stage2_extended_to",
+        "review_type",
+    ):
+        assert after[name] == before[name], name
+    # Importing the same file again changes nothing: every field compares equal.
+    again = cli("import", str(out))
+    assert again.exit_code == 0, again.output
+    assert "1 unchanged" in again.stdout
+
+
+def test_vulnerability_is_exported_only_when_asked_and_imported_when_present(
+    cli: Any, tmp_path: Path, monkeypatch: Any, db_url: str, fresh_url: str
+) -> None:
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-02-03")
+    assert cli("log", *LOG_ARGS).exit_code == 0
+    _set(db_url, "SPRUCE001", SENSITIVE_FIELDS)
+    plain, full = tmp_path / "plain.xlsx", tmp_path / "full.csv"
+    assert cli("export", str(plain)).exit_code == 0
+    assert cli("export", str(full), "--include-sensitive").exit_code == 0
+    from openpyxl import load_workbook
+
+    ws = load_workbook(plain).active
+    assert ws is not None
+    cells = [c.value for row in ws.iter_rows() for c in row]
+    for header in ("Vulnerable", "Contact preference", "Reasonable adjustments"):
+        assert header not in cells
+    assert not any(isinstance(v, str) and "Hearing impaired" in v for v in cells)
+    text = full.read_text(encoding="utf-8-sig")
+    header_line = text.splitlines()[0]
+    assert header_line.endswith(
+        "Vulnerable,Contact preference,Reasonable adjustments,Vulnerability notes,Created,Updated"
+    )
+    assert "Yes,Email only,Large print letters,Hearing impaired; uses a text relay service" in text
+
+    # The export without them imports without them; the sensitive one carries them back.
+    monkeypatch.setenv("COMPLAINTS_DB", fresh_url)
+    assert cli("import", str(plain)).exit_code == 0
+    assert {k: _case(fresh_url, "SPRUCE001")[k] for k in SENSITIVE_FIELDS} == dict.fromkeys(
+        SENSITIVE_FIELDS
+    )
+    from openpyxl import Workbook
+
+    # A workbook with the sensitive columns (as --include-sensitive writes them) is read.
+    rows = list(csv.reader(io.StringIO(text)))
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for r in rows:
+        sheet.append(r)
+    with_them = tmp_path / "with.xlsx"
+    book.save(with_them)
+    result = cli("import", str(with_them), "--update")
+    assert result.exit_code == 0, result.output
+    after = _case(fresh_url, "SPRUCE001")
+    assert {k: after[k] for k in SENSITIVE_FIELDS} == SENSITIVE_FIELDS

@@ -202,6 +202,7 @@ def _export(
     stage: str | None,
     fmt: str | None,
     force: bool,
+    include_sensitive: bool = False,
 ) -> None:
     from complaints_cli.exporter import export_log, overdue_check
 
@@ -229,6 +230,7 @@ def _export(
                 stage=stage,
                 overdue=overdue,
                 progress=advance,
+                include_sensitive=include_sensitive,
             )
     for line in result.warnings:
         _err(f"warning: {line}")
@@ -306,6 +308,14 @@ def register(app: Any) -> None:
         force: Annotated[
             bool, typer.Option("--force", help="Replace the file if it exists.")
         ] = False,
+        include_sensitive: Annotated[
+            bool,
+            typer.Option(
+                "--include-sensitive",
+                help="Also export the vulnerability columns (vulnerable, contact preference, "
+                "adjustments, notes): personal data, left out by default.",
+            ),
+        ] = False,
     ) -> None:
         """Export the log as the Spruce Complaints Log workbook (or CSV).
 
@@ -314,8 +324,9 @@ def register(app: Any) -> None:
         a frozen header row with filters, overdue open cases highlighted. No text is ever
         written as a formula. The file is written beside the target and moved into place, so
         an existing file is never half-overwritten; if it is open in Excel, the export is
-        saved under another name instead.
+        saved under another name instead. The residents' vulnerability details are left out
+        unless --include-sensitive.
 
         Example: complaints export log.xlsx --status Open --force
         """
-        _export(ctx, file, status, stage, fmt, force)
+        _export(ctx, file, status, stage, fmt, force, include_sensitive)
