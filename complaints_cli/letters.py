@@ -75,6 +75,17 @@ _OUTCOME = re.compile(
 )
 
 
+#: How a complaint came in, as the letter says it.
+_CHANNEL_WORDS: Final = {
+    "email": " by email",
+    "phone": " by phone",
+    "letter": " by letter",
+    "in person": " in person",
+    "website": " through our website",
+    "social media": " through social media",
+}
+
+
 class LetterRefused(ComplaintsError):
     """The case is not at a point where this letter makes sense (the message says why)."""
 
@@ -165,7 +176,7 @@ def _definition(draft: _Draft, case: Mapping[str, Any], *, stage2: bool = False)
     draft.h("Your complaint")
     draft.p(
         f"We received your complaint on {_when(case['received'])}"
-        + (f" by {case['channel']}" if case.get("channel") else "")
+        + _CHANNEL_WORDS.get(case.get("channel") or "", "")
         + ". We understand your complaint to be:"
     )
     draft.p(
