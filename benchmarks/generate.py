@@ -137,7 +137,9 @@ def generate(db: Path, n: int, until: date, seed: int = 1) -> None:
     profile, calendar = profile_for(settings), calendar_for(settings)
     key = deadlines_key(settings, profile)
     store = Store(f"sqlite:///{db}")
-    columns = [c.name for c in Complaint.__table__.columns if c.name != "id"]  # type: ignore[attr-defined]
+    # Columns with a server default (legal_hold, kind) are left to it: None would break NOT NULL.
+    table = Complaint.__table__  # type: ignore[attr-defined]
+    columns = [c.name for c in table.columns if c.name != "id" and c.server_default is None]
     batch: list[dict[str, Any]] = []
     history: list[dict[str, Any]] = []
     with store.engine.begin() as conn:

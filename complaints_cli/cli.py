@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from complaints_cli import __version__
-from complaints_cli.commands import case_files, excel, lifecycle, team
+from complaints_cli.commands import case_files, excel, lifecycle, report, team
 from complaints_cli.commands import process as process_commands
 from complaints_cli.commands.common import (
     FormatOpt,
@@ -505,6 +505,7 @@ excel.register(app)
 team.register(app)
 case_files.register(app)
 process_commands.register(app)
+report.register(app)
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ ENV_VARS = {
     "profile": "COMPLAINTS_PROFILE",
     "nation": "COMPLAINTS_NATION",
     "user": "COMPLAINTS_USER",
+    "homes": "COMPLAINTS_HOMES",
     "retention_years": "COMPLAINTS_RETENTION_YEARS",
 }
 
@@ -41,6 +42,7 @@ FILE_KEYS = {
     "profiles_file": "a team's own TOML file of timeframe profiles",
     "nation": "bank holidays: england-and-wales, scotland or northern-ireland",
     "closures": "office closure days: dates (2025-12-29) or yearly ranges (12-29..12-31)",
+    "homes": "number of homes managed (TSM CH01 in `complaints report annual`)",
     "retention_years": "years a closed case is kept before `complaints purge` removes it",
 }
 
@@ -73,6 +75,8 @@ class Settings:
     closures: Value
     user: Value
     retention_years: Value
+    #: Homes managed, for TSM CH01 (None: not set).
+    homes: Value = field(default_factory=lambda: Value(None, "default"))
     extra: dict[str, Value] = field(default_factory=dict)
 
     @property
@@ -96,6 +100,7 @@ class Settings:
             "nation",
             "closures",
             "user",
+            "homes",
             "retention_years",
         ):
             item: Value = getattr(self, name)
@@ -259,6 +264,9 @@ def resolve(
     retention = pick("retention_years", DEFAULT_RETENTION_YEARS)
     retention = Value(_retention_years(retention.value, retention.source), retention.source)
 
+    homes = pick("homes", None)
+    homes = Value(_homes(homes.value, homes.source), homes.source)
+
     return Settings(
         config_file=Value(str(cfg_path), config_file.source),
         db=db,
@@ -269,6 +277,7 @@ def resolve(
         nation=nation,
         closures=closures,
         user=user,
+        homes=homes,
         retention_years=retention,
     )
 
@@ -284,6 +293,21 @@ def _retention_years(value: Any, source: str) -> int:
             f"retention_years {value!r} (from {source}) must be a whole number of years, 1-100"
         )
     return years
+
+
+def _homes(value: Any, source: str) -> int | None:
+    """A whole number of homes, at least 1 (None when not set)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        homes = int(str(value).strip().replace(",", "")) if not isinstance(value, bool) else 0
+    except ValueError:
+        homes = 0
+    if homes < 1:
+        raise ComplaintsError(
+            f"homes {value!r} (from {source}) must be a whole number of homes, e.g. 2500"
+        )
+    return homes
 
 
 def _os_user() -> str:

@@ -3,7 +3,8 @@
 ``table`` is for people (plain columns fitted to the terminal, red and amber on a colour
 terminal; fast for thousands of rows, where rich took seconds); ``json`` is for scripts (an
 array of objects, ISO dates, stable keys documented in the README); ``csv`` is for
-spreadsheets (UTF-8, and any cell that Excel would run as a formula is prefixed with ``'``).
+spreadsheets (UTF-8, and any cell that Excel would run as a formula is prefixed with ``'``);
+``markdown`` (reports) is a GitHub-flavoured table for papers and wikis.
 """
 
 from __future__ import annotations
@@ -69,6 +70,11 @@ def output_rows(
             writer.writerow([safe_csv_cell(show(c, r.get(c))) for c in columns])
         return
     cells = [[show(c, r.get(c)) for c in columns] for r in rows]
+    if fmt == "markdown":
+        heads = [(headers or {}).get(c, c) for c in columns]
+        for line in markdown_table(heads, cells, title=title, empty=empty):
+            stream.write(line + "\n")
+        return
     row_styles = [styles(r) if styles else None for r in rows]
     heads = [(headers or {}).get(c, c) for c in columns]
     for line in plain_table(
@@ -155,6 +161,30 @@ def plain_table(
             if colour and style in _ANSI:
                 text = f"{_ANSI[style]}{text}{_RESET}"
             lines.append(text)
+    return lines
+
+
+def _md_cell(text: str) -> str:
+    """A Markdown table cell: pipes escaped, line breaks as ``<br>``, HTML left inert."""
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    return "<br>".join(text.splitlines()) if "\n" in text or "\r" in text else text
+
+
+def markdown_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    title: str | None = None,
+    empty: str = "Nothing to show.",
+) -> list[str]:
+    """A GitHub-flavoured Markdown table (for reports pasted into papers and wikis)."""
+    lines = [f"### {title}", ""] if title else []
+    if not rows:
+        return [*lines, empty]
+    lines.append("| " + " | ".join(_md_cell(h) for h in headers) + " |")
+    lines.append("|" + "|".join(" --- " for _ in headers) + "|")
+    for row in rows:
+        lines.append("| " + " | ".join(_md_cell(cell) for cell in row) + " |")
     return lines
 
 

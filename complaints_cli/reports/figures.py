@@ -1,0 +1,196 @@
+"""One reported figure and the cases behind it, so every number can be checked.
+
+A figure is a *count* (complaints received), a *share* (9 of 10 acknowledged on time), *money*
+(compensation paid) or a *rate* (complaints per 1,000 homes). Each carries the case lines it was
+counted from - and, for the annual figures, the cases considered but counted out - with why.
+
+How figures read everywhere (table, Markdown, JSON ``text``, the workbook):
+
+* a share shows its numerator and denominator: ``9 of 10 (90.0%)``; a share of nothing is
+  ``n/a`` (not 0% or 100%: there was nothing to judge);
+* money is in pounds with pence: ``£1,250.00``;
+* a rate names its basis: ``12.50 per 1,000 homes (25 of 2,000 homes)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal, NamedTuple
+
+from complaints_cli.presentation import money
+
+Kind = Literal["count", "share", "money", "rate", "text"]
+
+
+def share_text(numerator: int, denominator: int) -> str:
+    """``9 of 10 (90.0%)``; ``n/a`` when there is nothing to judge."""
+    if denominator == 0:
+        return "n/a"
+    return f"{numerator} of {denominator} ({percent(numerator, denominator):.1f}%)"
+
+
+def percent(numerator: int, denominator: int) -> float | None:
+    """The share as a percentage rounded to one decimal place (None for 0 of 0)."""
+    if denominator == 0:
+        return None
+    return round(100.0 * numerator / denominator, 1)
+
+
+class CaseLine(NamedTuple):
+    """One case's part in a figure: what happened when, the deadline, and the verdict.
+
+    ``counted`` is False for a case considered but left out (the annual lists say why).
+    ``log`` holds the log's own Yes/No column when it disagrees with the dates. (A named tuple:
+    a year's report makes a few hundred thousand of these.)
+    """
+
+    reference: str
+    received: date | None
+    event: str  #: what put the case in the figure: "acknowledged", "Stage 1 response", ...
+    on: date | None  #: when that happened
+    deadline: date | None = None
+    counted: bool = True
+    result: str = ""  #: "on time", "late", "within the extension", "overdue", "" (a count)
+    why: str = ""
+    amount: Decimal | None = None
+    text: str | None = None  #: the user's own words (compensation reasons, learning)
+    log: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The stable JSON object of a case line (dates ISO, money an exact string)."""
+        return {
+            "reference": self.reference,
+            "received": iso(self.received),
+            "event": self.event,
+            "date": iso(self.on),
+            "deadline": iso(self.deadline),
+            "counted": self.counted,
+            "result": self.result,
+            "why": self.why,
+            "amount": None if self.amount is None else f"{self.amount:.2f}",
+            "text": self.text,
+            "log": self.log,
+        }
+
+
+_ISO: dict[date, str] = {}
+
+
+def iso(day: date | None) -> str | None:
+    """``2025-10-03``, cached: a year's lists repeat the same few hundred days."""
+    if day is None:
+        return None
+    text = _ISO.get(day)
+    if text is None:
+        text = _ISO[day] = day.isoformat()
+    return text
+
+
+@dataclass
+class Figure:
+    """A reported number, how it reads, and the case lines it was counted from."""
+
+    key: str  #: stable, for JSON and tests
+    label: str
+    section: str
+    kind: Kind
+    sheet: str  #: the workbook sheet listing its cases (at most 31 characters)
+    count: int = 0  #: a count; a share's numerator; money's number of payments; a rate's cases
+    of: int = 0  #: a share's denominator; a rate's homes
+    amount: Decimal | None = None  #: money's total, in pounds
+    note: str = ""  #: what it means or why it is n/a (a basis, the reasons paid, ...)
+    cases: list[CaseLine] = field(default_factory=list)
+    #: For kind "text": the whole value (e.g. "not recorded in this log").
+    value_text: str = ""
+
+    @property
+    def percent(self) -> float | None:
+        return percent(self.count, self.of) if self.kind == "share" else None
+
+    @property
+    def rate(self) -> float | None:
+        """Cases per 1,000 homes, to two decimal places (None without a number of homes)."""
+        if self.kind != "rate" or self.of <= 0:
+            return None
+        return round(1000.0 * self.count / self.of, 2)
+
+    @property
+    def value(self) -> int | float | Decimal | None:
+        """The headline number: a count, a percentage, a total in pounds, a rate."""
+        if self.kind == "count":
+            return self.count
+        if self.kind == "share":
+            return self.percent
+        if self.kind == "money":
+            return self.amount
+        if self.kind == "rate":
+            return self.rate
+        return None
+
+    @property
+    def text(self) -> str:
+        """How the figure reads: ``9 of 10 (90.0%)``, ``3 payments, £175.00``, ``12``."""
+        if self.kind == "count":
+            return str(self.count)
+        if self.kind == "share":
+            return share_text(self.count, self.of)
+        if self.kind == "money":
+            total = money(self.amount or Decimal(0))
+            return f"{total} ({self.count} payment{'s' if self.count != 1 else ''})"
+        if self.kind == "rate":
+            if self.rate is None:
+                return "n/a"
+            return f"{self.rate:.2f} per 1,000 homes ({self.count} of {self.of:,} homes)"
+        return self.value_text
+
+    def counted_cases(self) -> list[CaseLine]:
+        return [c for c in self.cases if c.counted]
+
+    def as_json(self) -> dict[str, Any]:
+        """The stable JSON object of a figure (see the README's "Reports")."""
+        return {
+            "key": self.key,
+            "label": self.label,
+            "section": self.section,
+            "kind": self.kind,
+            "value": self.value,
+            "numerator": self.count if self.kind in ("share", "rate") else None,
+            "denominator": self.of if self.kind in ("share", "rate") else None,
+            "count": self.count if self.kind in ("count", "money") else None,
+            "text": self.text,
+            "note": self.note,
+            "cases": [c.as_json() for c in self.cases],
+        }
+
+
+@dataclass
+class Report:
+    """A whole report: its period, the rules it was judged by, its figures and trend."""
+
+    kind: Literal["emt", "annual"]
+    title: str
+    period: Any  #: a :class:`~complaints_cli.reports.periods.Period`
+    as_of: date  #: the day the open/overdue snapshot is taken
+    profile_name: str
+    profile_label: str
+    generated_at: Any  #: a timezone-aware datetime (UTC)
+    figures: list[Figure]
+    trend: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def figure(self, key: str) -> Figure:
+        for f in self.figures:
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+    def sections(self) -> list[tuple[str, list[Figure]]]:
+        """The figures grouped by section, in order."""
+        out: list[tuple[str, list[Figure]]] = []
+        for f in self.figures:
+            if not out or out[-1][0] != f.section:
+                out.append((f.section, []))
+            out[-1][1].append(f)
+        return out

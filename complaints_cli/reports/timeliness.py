@@ -1,0 +1,204 @@
+"""Judging a stage's timeliness over a period: which cases count, and whether each was on time.
+
+A step is judged in the period in which it was *done* (acknowledged, responded to): the
+denominator of "Stage 1 responses within 10 working days" is the Stage 1 responses sent in the
+period, as in the Regulator's TSM CH02 ("complaints responded to ... within the Handling Code
+timescales" out of those responded to) and the self-assessment's "we responded to 84% of stage 1
+complaints within 10 working days". Steps not yet done are not judged here: they appear in the
+EMT report as overdue at the month end.
+
+For one completed milestone (see :class:`~complaints_cli.deadlines.Milestone`):
+
+* *within the timeframe*: done on or before the original deadline (``due``);
+* *extended*: the case records an extended date for that stage;
+* *within the extension*: extended, and done on or before the extended date - never later than
+  the profile's cap (Code 6.4: at most 10 more working days at Stage 1; 6.15: 20 at Stage 2);
+* *met*: within the timeframe or within the extension (the log's Yes/No).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import NamedTuple
+
+from complaints_cli.deadlines import Milestone
+from complaints_cli.profiles import Profile
+from complaints_cli.reports.cases import ReportCase, log_disagrees
+from complaints_cli.reports.figures import CaseLine, Figure
+from complaints_cli.reports.periods import Period
+from complaints_cli.workdays import Calendar
+
+#: Role -> the case date that completes it, and how the step reads.
+DONE = {
+    "ack": ("acknowledged", "acknowledged"),
+    "stage1": ("stage1_responded", "Stage 1 response"),
+    "stage2_ack": ("stage2_acknowledged", "Stage 2 acknowledged"),
+    "stage2": ("stage2_responded", "Stage 2 response"),
+}
+
+
+_UK: dict[date, str] = {}
+
+
+def uk(day: date | None) -> str:
+    """``Fri 03/10/2025`` (cached: a year's report formats the same few hundred days often)."""
+    if day is None:
+        return ""
+    text = _UK.get(day)
+    if text is None:
+        text = _UK[day] = f"{day:%a %d/%m/%Y}"
+    return text
+
+
+class Judged(NamedTuple):
+    """A case whose step (``role``) was done in the period, with its milestone."""
+
+    case: ReportCase
+    role: str
+    m: Milestone
+    log: str | None  #: the log's Yes/No when it disagrees with the dates
+
+    @property
+    def done(self) -> date:
+        assert self.m.done is not None
+        return self.m.done
+
+    @property
+    def within_timeframe(self) -> bool:
+        return self.done <= self.m.due
+
+    @property
+    def extended(self) -> bool:
+        return self.m.extended_to is not None
+
+    @property
+    def within_extension(self) -> bool:
+        return self.extended and self.done <= self.m.deadline
+
+    @property
+    def met(self) -> bool:
+        return self.done <= self.m.deadline
+
+    def working(self) -> str:
+        """How the deadline was worked out: ``due Fri 03/10/2025: 3 working days from ...``."""
+        m = self.m
+        text = f"due {uk(m.due)}: {m.rule.limit_text} from {m.anchor_event} {uk(m.anchor)}"
+        if m.extended_to is not None:
+            text += f"; extended to {uk(m.extended_to)}"
+            if m.extension_limit is not None and m.extended_to > m.extension_limit:
+                text += f", beyond the limit {uk(m.extension_limit)}, which counts instead"
+        return text
+
+
+def judge(
+    cases: Iterable[ReportCase],
+    role: str,
+    period: Period,
+    profile: Profile,
+    calendar: Calendar,
+    *,
+    compare_log: bool,
+) -> tuple[list[Judged], list[CaseLine]]:
+    """The cases whose ``role`` step was done in ``period``, judged; and those that cannot be
+    (the profile sets no timeframe for the step), as counted-out lines saying why."""
+    attr, event = DONE[role]
+    judged: list[Judged] = []
+    unjudged: list[CaseLine] = []
+    for case in cases:
+        done = getattr(case.dates, attr)
+        if done is None or not period.start <= done <= period.end:
+            continue
+        m = case.milestones(profile, calendar).get(role)
+        if m is None or m.done is None:
+            unjudged.append(
+                CaseLine(
+                    case.reference,
+                    case.dates.received,
+                    event,
+                    done,
+                    counted=False,
+                    why=f"the {profile.name} profile sets no timeframe for this step",
+                )
+            )
+            continue
+        log = log_disagrees(case, role, m.done <= m.deadline) if compare_log else None
+        judged.append(Judged(case, role, m, log))
+    return judged, unjudged
+
+
+def _line(j: Judged, deadline: date, ok: bool, ok_text: str, late_text: str, note: str) -> CaseLine:
+    why = j.working()
+    if note:
+        why += f"; {note}"
+    if j.log:
+        why += f"; {j.log}: the dates count"
+    return CaseLine(
+        j.case.reference,
+        j.case.dates.received,
+        DONE[j.role][1],
+        j.done,
+        deadline,
+        True,
+        ok_text if ok else late_text,
+        why,
+        log=j.log,
+    )
+
+
+def within_timeframe(j: Judged) -> CaseLine:
+    note = ""
+    if not j.within_timeframe and j.within_extension:
+        note = "late for the timeframe, within the extension"
+    return _line(j, j.m.due, j.within_timeframe, "on time", "late", note)
+
+
+def within_extension(j: Judged) -> CaseLine:
+    return _line(
+        j, j.m.deadline, j.within_extension, "within the extension", "after the extension", ""
+    )
+
+
+def met(j: Judged) -> CaseLine:
+    note = "within the extension" if j.met and not j.within_timeframe else ""
+    return _line(j, j.m.deadline, j.met, "on time", "late", note)
+
+
+def share(
+    key: str,
+    label: str,
+    section: str,
+    sheet: str,
+    judged: list[Judged],
+    line: Callable[[Judged], CaseLine],
+    *,
+    only: Callable[[Judged], bool] | None = None,
+    out_why: str = "",
+    extra: Iterable[CaseLine] = (),
+    note: str = "",
+) -> Figure:
+    """A share figure from judged cases: ``only`` picks the denominator (the others are listed
+    as counted out with ``out_why``); a line whose result is on time counts in the numerator."""
+    lines: list[CaseLine] = []
+    numerator = denominator = 0
+    for j in judged:
+        if only is not None and not only(j):
+            lines.append(
+                CaseLine(
+                    j.case.reference,
+                    j.case.dates.received,
+                    DONE[j.role][1],
+                    j.done,
+                    counted=False,
+                    why=out_why,
+                )
+            )
+            continue
+        case_line = line(j)
+        lines.append(case_line)
+        denominator += 1
+        numerator += case_line.result in ("on time", "within the extension")
+    lines.extend(extra)
+    return Figure(
+        key, label, section, "share", sheet, count=numerator, of=denominator, note=note, cases=lines
+    )
