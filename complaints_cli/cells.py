@@ -646,6 +646,21 @@ def review_type_from_details(details: str | None) -> str | None:
     return m["kind"].lower() if m and m["kind"].lower() in REVIEW_TYPES else None
 
 
+def parse_actions_cell(value: object) -> tuple[object, ...] | None:
+    """An ``Actions`` cell: the case's actions, one a line (:mod:`complaints_cli.action_cells`),
+    as a tuple of :class:`~complaints_cli.action_cells.ActionCell`, or ``None`` when empty."""
+    if is_empty(value):
+        return None
+    from complaints_cli.action_cells import ActionError, parse_actions
+
+    if not isinstance(value, str):
+        raise CellError(f"{_describe(value)} is {_type_name(value)}, not a list of actions")
+    try:
+        return parse_actions(value, parse_stage) or None
+    except (ActionError, CellError) as exc:
+        raise CellError(str(exc.reason if isinstance(exc, CellError) else exc)) from None
+
+
 def parse_case_kind(value: object) -> str | None:
     """A case kind cell: ``complaint``, ``service dissatisfaction`` or ``petition``, or
     ``None`` when empty (the log's everyday words too: ``informal``, ``SD``, ``formal``)."""
@@ -775,6 +790,7 @@ def parse_cell(
         "channel": parse_channel,
         "review_type": parse_review_type,
         "case_kind": parse_case_kind,
+        "actions": parse_actions_cell,
     }
     if kind not in parsers:
         raise ValueError(f"unknown column kind {kind!r}")

@@ -146,10 +146,15 @@ def _kept(key: str) -> Callable[[Case], object]:
 
 
 def export_columns(
-    extra_keys: Sequence[str] = (), *, include_sensitive: bool = False
+    extra_keys: Sequence[str] = (),
+    *,
+    include_sensitive: bool = False,
+    actions: Mapping[int, str] | None = None,
 ) -> list[ExportColumn]:
     """The columns of an export, in order (see the module docstring). The vulnerability
-    columns (:attr:`ExtraColumn.sensitive`) only with ``include_sensitive``."""
+    columns (:attr:`ExtraColumn.sensitive`) only with ``include_sensitive``; ``actions`` maps
+    a case's id to its ``Actions`` cell (:func:`action_cells`)."""
+    by_case = actions or {}
     out = [
         ExportColumn(
             c.header,
@@ -164,7 +169,7 @@ def export_columns(
             e.header,
             e.kind if e.kind in ("date", "money") else "text",
             _WIDTHS.get(e.kind, 14.0),
-            _extra_value(e),
+            (lambda case: by_case.get(case["id"])) if e.kind == "actions" else _extra_value(e),
         )
         for e in EXTRA_COLUMNS
         if include_sensitive or not e.sensitive
@@ -192,6 +197,24 @@ def extra_keys(db: Any, where: str = "", params: Mapping[str, Any] | None = None
         if isinstance(loaded, dict):
             keys.update(dict.fromkeys(loaded))
     return list(keys)
+
+
+def action_cells(db: Any) -> dict[int, str]:
+    """Each case's ``Actions`` cell, by case id: one query for the whole export."""
+    from itertools import groupby
+
+    from complaints_cli.action_cells import action_from_row, format_actions
+
+    rows = db.rows(
+        "SELECT complaint_id, number, stage, kind, text, owner, due, done FROM action "
+        "ORDER BY complaint_id, number"
+    )
+    out: dict[int, str] = {}
+    for complaint_id, group in groupby(rows, key=lambda r: r["complaint_id"]):
+        text = format_actions(action_from_row(r) for r in group)
+        if text:
+            out[complaint_id] = text
+    return out
 
 
 def filters(status: str | None, stage: str | None) -> tuple[str, dict[str, Any]]:
@@ -789,7 +812,11 @@ def export_log(
     """Export the (filtered) log to ``target`` as ``xlsx`` or ``csv``; the vulnerability
     columns only with ``include_sensitive``."""
     where, params = filters(status, stage)
-    columns = export_columns(extra_keys(db, where, params), include_sensitive=include_sensitive)
+    columns = export_columns(
+        extra_keys(db, where, params),
+        include_sensitive=include_sensitive,
+        actions=action_cells(db),
+    )
     warnings = Warnings()
     counts: dict[str, int] = {"rows": 0, "overdue": 0}
 

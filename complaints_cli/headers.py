@@ -39,7 +39,9 @@ from typing import Literal
 from complaints_cli.columns import COLUMNS, Column
 from complaints_cli.errors import ComplaintsError
 
-ExtraKind = Literal["channel", "date", "review_type", "text", "yesno", "money", "case_kind"]
+ExtraKind = Literal[
+    "channel", "date", "review_type", "text", "yesno", "money", "case_kind", "actions"
+]
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,8 @@ EXTRA_COLUMNS: tuple[ExtraColumn, ...] = (
     ExtraColumn("Panel meeting", "date", ("panel_meeting",)),
     ExtraColumn("Ombudsman determination", "date", ("ombudsman_determined",)),
     ExtraColumn("Ombudsman findings", "text", ("ombudsman_findings",)),
+    # The case's actions (their own table), one a line: see complaints_cli.action_cells.
+    ExtraColumn("Actions", "actions", ("actions",)),
     ExtraColumn("Vulnerable", "yesno", ("vulnerable",), sensitive=True),
     ExtraColumn("Contact preference", "text", ("contact_preference",), sensitive=True),
     ExtraColumn("Reasonable adjustments", "text", ("adjustments",), sensitive=True),

@@ -33,8 +33,9 @@ from functools import lru_cache
 from itertools import chain
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
+from complaints_cli.action_cells import ActionCell, format_actions
 from complaints_cli.cells import CellError, parse_column, parse_text
 from complaints_cli.columns import COLUMNS, Column
 from complaints_cli.dates import format_uk
@@ -891,7 +892,67 @@ def load_existing(session: Session, references: Sequence[str]) -> dict[str, dict
         stmt = select(table).where(table.c.reference.in_(chunk)).with_for_update()
         for row in session.execute(stmt).mappings():
             out[row["reference"]] = dict(row)
+    _attach_actions(session, out)
     return out
+
+
+def _attach_actions(session: Session, cases: dict[str, dict[str, Any]]) -> None:
+    """Give each stored case its actions as the ``Actions`` column reads them (``None``: none),
+    so a file's ``Actions`` cell compares with them like any other field."""
+    from sqlalchemy import select
+
+    from complaints_cli.action_cells import action_from_row
+    from complaints_cli.models import Action
+
+    table: Any = Action.__table__  # type: ignore[attr-defined]
+    by_id = {case["id"]: case for case in cases.values()}
+    found: dict[int, list[Any]] = {}
+    ids = list(by_id)
+    for start in range(0, len(ids), 1000):
+        stmt = select(table).where(table.c.complaint_id.in_(ids[start : start + 1000]))
+        for row in session.execute(stmt).mappings():
+            found.setdefault(row["complaint_id"], []).append(action_from_row(dict(row)))
+    for complaint_id, case in by_id.items():
+        actions = found.get(complaint_id)
+        case["actions"] = tuple(sorted(actions)) if actions else None
+
+
+def _write_actions(
+    session: Session,
+    complaint_id: int,
+    new: Sequence[Any],
+    stored: Sequence[Any] | None,
+    now: datetime,
+) -> None:
+    """Insert the file's actions a case does not have, and update those whose number it has.
+    An action the file lacks is kept: an import never deletes an action."""
+    from sqlalchemy import insert, update
+
+    from complaints_cli.models import Action
+
+    table: Any = Action.__table__  # type: ignore[attr-defined]
+    have = {a.number for a in stored or ()}
+    for a in new:
+        values = {
+            "stage": a.stage,
+            "kind": a.kind,
+            "text": a.text,
+            "owner": a.owner,
+            "due": a.due,
+            "done": a.done,
+        }
+        if a.number in have:
+            session.execute(
+                update(table)
+                .where(table.c.complaint_id == complaint_id, table.c.number == a.number)
+                .values(**values)
+            )
+        else:
+            session.execute(
+                insert(table).values(
+                    complaint_id=complaint_id, number=a.number, created_at=now, **values
+                )
+            )
 
 
 def apply_plan(
@@ -935,6 +996,7 @@ def apply_plan(
     batch: list[dict[str, Any]] = []
     refs: list[str] = []
     notes_by_ref: dict[str, str] = {}
+    actions_by_ref: dict[str, Any] = {}
 
     def flush() -> None:
         # A plain executemany, then one query for the new ids: INSERT ... RETURNING with
@@ -946,6 +1008,9 @@ def apply_plan(
             select(table.c.id, table.c.reference).where(table.c.reference.in_(refs))
         ).all()
         for complaint_id, reference in found:
+            actions = actions_by_ref.pop(reference, None)
+            if actions:
+                _write_actions(session, complaint_id, actions, None, now)
             history_rows.append(
                 {
                     "complaint_id": complaint_id,
@@ -999,6 +1064,8 @@ def apply_plan(
         # later change records old and new). Listing each value as [null, value] too cost
         # ~1.5 s of a 100k-case import's ~10 s, for no information the case does not hold.
         notes_by_ref[parsed.reference] = f"{add_note} sheet {result.sheet!r} row {parsed.row}"
+        if values.get("actions"):
+            actions_by_ref[parsed.reference] = values["actions"]
         batch.append(row)
         refs.append(parsed.reference)
         if len(batch) >= 5000:
@@ -1020,6 +1087,15 @@ def apply_plan(
                 else:
                     kept[header] = ch.new
                 extra_changed = True
+            elif ch.field == "actions":
+                old_actions = cast("tuple[ActionCell, ...]", ch.old or ())
+                new_actions = cast("tuple[ActionCell, ...]", ch.new or ())
+                _write_actions(session, stored["id"], new_actions, old_actions, now)
+                history_changes[ch.field] = (
+                    format_actions(old_actions),
+                    format_actions(new_actions),
+                )
+                continue
             else:
                 new_values[ch.field] = ch.new
             history_changes[ch.field] = (ch.old, ch.new)

@@ -133,7 +133,28 @@ def _told_and_stage2_compensation(cli: Any, monkeypatch: Any) -> None:
     steps: list[tuple[str, tuple[str, ...]]] = [
         ("2025-02-04", ("acknowledge", "SPRUCE001", "--summary", "Damp")),
         ("2025-02-12", ("extend", "SPRUCE001", "--reason", "Awaiting survey", "--told")),
-        ("2025-02-20", ("respond", "SPRUCE001", "--summary", "Upheld")),
+        (
+            "2025-02-20",
+            (
+                "respond",
+                "SPRUCE001",
+                "--summary",
+                "Upheld",
+                "--action",
+                "Replace extractor fan",
+                "--action-due",
+                "2025-02-28",
+                "--action",
+                "Repaint ceiling | stain-block first",
+                "--action-due",
+                "2025-03-14",
+                "--action-owner",
+                "Sam Patel",
+                "--action-owner",
+                "Kim Ho",
+            ),
+        ),
+        ("2025-02-27", ("action", "done", "SPRUCE001", "1")),
         (
             "2025-03-03",
             (
@@ -211,10 +232,66 @@ def test_told_flags_stage2_compensation_and_process_fields_round_trip(
         "review_type",
     ):
         assert after[name] == before[name], name
+    assert _actions(fresh_url) == _actions(db_url)
+    assert _actions(fresh_url) == [
+        (1, "Stage 1", "action", "Replace extractor fan", "Sam Patel", "2025-02-28", "2025-02-27"),
+        (
+            2,
+            "Stage 1",
+            "action",
+            "Repaint ceiling | stain-block first",
+            "Kim Ho",
+            "2025-03-14",
+            None,
+        ),
+    ]
     # Importing the same file again changes nothing: every field compares equal.
     again = cli("import", str(out))
     assert again.exit_code == 0, again.output
     assert "1 unchanged" in again.stdout
+
+    # Action 2 done in the workbook: a conflict, applied with --update (nothing deleted).
+    from openpyxl import load_workbook as load
+
+    book = load(out)
+    sheet = book.active
+    assert sheet is not None
+    column = headers.index("Actions") + 1
+    cell = sheet.cell(row=2, column=column)
+    assert str(cell.value).splitlines() == [
+        "1 | Stage 1 | action | Replace extractor fan | Sam Patel | due 28/02/2025 "
+        "| done 27/02/2025",
+        "2 | Stage 1 | action | Repaint ceiling | stain-block first | Kim Ho | due 14/03/2025",
+    ]
+    cell.value = str(cell.value) + " | done 20/03/2025"
+    book.save(out)
+    conflict = cli("import", str(out))
+    assert "1 conflicting" in conflict.stdout
+    assert "SPRUCE001 (sheet 'Complaints Log', row 2) 'Actions'" in conflict.output
+    assert _actions(fresh_url)[1][-1] is None
+    assert cli("import", str(out), "--update").exit_code == 0
+    assert _actions(fresh_url)[1][-1] == "2025-03-20"
+    assert _actions(fresh_url)[0][-1] == "2025-02-27"
+
+
+def _actions(url: str) -> list[tuple[Any, ...]]:
+    from complaints_cli import reader
+    from complaints_cli.db import RawDatabase
+
+    with RawDatabase(url) as db:
+        case = reader.get_case(db, "SPRUCE001")
+        return [
+            (
+                a["number"],
+                a["stage"],
+                a["kind"],
+                a["text"],
+                a["owner"],
+                a["due"].isoformat(),
+                a["done"].isoformat() if a["done"] else None,
+            )
+            for a in reader.actions(db, case["id"])
+        ]
 
 
 def test_vulnerability_is_exported_only_when_asked_and_imported_when_present(
@@ -262,3 +339,22 @@ def test_vulnerability_is_exported_only_when_asked_and_imported_when_present(
     assert result.exit_code == 0, result.output
     after = _case(fresh_url, "SPRUCE001")
     assert {k: after[k] for k in SENSITIVE_FIELDS} == SENSITIVE_FIELDS
+
+
+def test_an_unreadable_actions_cell_is_refused_with_the_line_at_fault() -> None:
+    from complaints_cli.cells import CellError, parse_column
+    from complaints_cli.headers import recognise
+
+    column = recognise("Actions")
+    assert column is not None and not isinstance(column, str)
+    good = "1 | Stage 1 | action | Fix gate | Sam Patel | due 03/02/2025"
+    assert parse_column(column, good)["actions"][0].text == "Fix gate"  # type: ignore[index]
+    for text, reason in (
+        ("Fix the gate", "has too few parts"),
+        ("1 | Stage 1 | action | Fix gate | Sam Patel | 03/02/2025", "has no 'due dd/mm/yyyy'"),
+        ("1 | Stage 1 | promise | Fix gate | Sam | due 03/02/2025", "kind 'promise' is not one"),
+        (f"{good}\n{good}", "two actions have the same number"),
+    ):
+        with pytest.raises(CellError) as err:
+            parse_column(column, text)
+        assert reason in err.value.reason
