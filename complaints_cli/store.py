@@ -250,6 +250,16 @@ class Store:
             raise
         return LoggedCase(reference, folder, created, complaint_id)
 
+    def _locked_case(self, session: Session, reference: str) -> Complaint:
+        """The case ``reference``, locked for this transaction (unknown: the nearest named)."""
+        ref = normalise_reference(reference)
+        stmt = select(Complaint).where(col(Complaint.reference) == ref).with_for_update()
+        complaint = session.execute(stmt).scalar_one_or_none()
+        if complaint is None:
+            known = session.execute(select(col(Complaint.reference))).scalars()
+            raise not_found(reference, known)
+        return complaint
+
     def _id_of(self, session: Session, reference: str) -> int:
         """The id of the case ``reference`` (an unknown one suggests the nearest)."""
         ref = normalise_reference(reference)
@@ -280,11 +290,8 @@ class Store:
         """
         ref = normalise_reference(reference)
         with self.transaction() as session:
-            stmt = select(Complaint).where(col(Complaint.reference) == ref).with_for_update()
-            complaint = session.execute(stmt).scalar_one_or_none()
-            if complaint is None:
-                known = session.execute(select(col(Complaint.reference))).scalars()
-                raise not_found(reference, known)
+            complaint = self._locked_case(session, reference)
+            assert complaint.id is not None
             if expected_version is not None and complaint.row_version != expected_version:
                 raise ConflictError(
                     f"{ref} was changed by someone else since you read it (it is now at version "
@@ -362,13 +369,8 @@ class Store:
         """
         ref = normalise_reference(reference)
         with self.transaction() as session:
-            complaint = session.execute(
-                select(Complaint).where(col(Complaint.reference) == ref).with_for_update()
-            ).scalar_one_or_none()
-            if complaint is None:
-                raise not_found(
-                    reference, session.execute(select(col(Complaint.reference))).scalars()
-                )
+            complaint = self._locked_case(session, reference)
+            assert complaint.id is not None
             check(complaint.model_dump())
             existing = list(
                 session.execute(

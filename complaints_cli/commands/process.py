@@ -7,6 +7,7 @@ transaction (through the lifecycle commands' ``_apply``) and prints what happene
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -27,6 +28,28 @@ from complaints_cli.errors import ComplaintsError
 
 def _date_or_none(tf: Timeframes, text: str | None, what: str) -> date | None:
     return None if text is None else tf.date(text, what)
+
+
+def _on_day(
+    ctx: typer.Context,
+    reference: str,
+    command: str,
+    on: str | None,
+    what: str,
+    rule: Callable[[dict[str, Any], Any, date], Any],
+    expect_version: int | None,
+) -> None:
+    """Run ``rule(case, rules, day)`` on one case, ``day`` being ``--date`` (default today)."""
+    tf = Timeframes(ctx)
+    day = tf.date(on, what)
+    _apply(
+        ctx,
+        reference,
+        command,
+        lambda c, _a, r: rule(c, r, day),
+        tf,
+        expected_version=expect_version,
+    )
 
 
 def register(app: Any) -> None:
@@ -62,16 +85,15 @@ def register(app: Any) -> None:
         """
         from complaints_cli import process
 
-        tf = Timeframes(ctx)
-        day = tf.date(on, "decision date")
-        told_d = _date_or_none(tf, told, "date told")
-        _apply(
+        told_d = _date_or_none(Timeframes(ctx), told, "date told")
+        _on_day(
             ctx,
             reference,
             "not accepted",
-            lambda c, _a, r: process.not_accepted(c, r, reason=reason, told=told_d, on=day),
-            tf,
-            expected_version=expect_version,
+            on,
+            "decision date",
+            lambda c, r, day: process.not_accepted(c, r, reason=reason, told=told_d, on=day),
+            expect_version,
         )
 
     @app.command("convert")
@@ -89,15 +111,14 @@ def register(app: Any) -> None:
         """
         from complaints_cli import process
 
-        tf = Timeframes(ctx)
-        day = tf.date(on, "conversion date")
-        _apply(
+        _on_day(
             ctx,
             reference,
             "convert",
-            lambda c, _a, r: process.convert(c, r, on=day),
-            tf,
-            expected_version=expect_version,
+            on,
+            "conversion date",
+            lambda c, r, day: process.convert(c, r, on=day),
+            expect_version,
         )
 
     @app.command("fold")
@@ -117,15 +138,14 @@ def register(app: Any) -> None:
         """
         from complaints_cli import process
 
-        tf = Timeframes(ctx)
-        day = tf.date(on, "date raised")
-        _apply(
+        _on_day(
             ctx,
             reference,
             "fold",
-            lambda c, _a, r: process.fold(c, r, issue=issue, on=day),
-            tf,
-            expected_version=expect_version,
+            on,
+            "date raised",
+            lambda c, r, day: process.fold(c, r, issue=issue, on=day),
+            expect_version,
         )
 
     @app.command("link")
@@ -165,15 +185,14 @@ def register(app: Any) -> None:
         """
         from complaints_cli import process
 
-        tf = Timeframes(ctx)
-        day = tf.date(on, "meeting date")
-        _apply(
+        _on_day(
             ctx,
             reference,
             "panel",
-            lambda c, _a, r: process.panel_meeting(c, r, on=day),
-            tf,
-            expected_version=expect_version,
+            on,
+            "meeting date",
+            lambda c, r, day: process.panel_meeting(c, r, on=day),
+            expect_version,
         )
 
     @app.command("determination")
