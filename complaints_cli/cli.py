@@ -294,9 +294,12 @@ def show_cmd(
 @app.command("list")
 def list_cmd(
     ctx: typer.Context,
-    status: Annotated[str | None, typer.Option(help="Only this status: Open or Closed.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="Only this status: Open, Closed or 'Not accepted'.")
+    ] = None,
     stage: Annotated[
-        str | None, typer.Option(help="Only this stage: 'Stage 1', 'Stage 2' or Ombudsman.")
+        str | None,
+        typer.Option(help="Only this stage: Informal, 'Stage 1', 'Stage 2' or Ombudsman."),
     ] = None,
     handler: Annotated[
         str | None, typer.Option(help="Only cases this person handles (Stage 1 or 2).")
