@@ -177,6 +177,8 @@ def case_from_row(row: tuple[Any, ...]) -> ReportCase:
 
 def log_disagrees(case: ReportCase, role: str, computed: bool) -> str | None:
     """The log's stored Yes/No for ``role`` when it says otherwise than the dates, else None."""
+    if role not in STORED:  # the log keeps no Yes/No for this step
+        return None
     flag_name, note_name = STORED[role]
     stored = case.values.get(flag_name)
     if stored is None or stored == computed:

@@ -58,6 +58,10 @@ class CaseLine(NamedTuple):
     text: str | None = None  #: the user's own words (compensation reasons, learning)
     log: str | None = None
 
+    def fields(self) -> dict[str, Any]:
+        """The line's values under its JSON keys (``on`` is ``date``), as Python values."""
+        return dict(zip(LINE_KEYS, self, strict=True))
+
     def as_json(self) -> dict[str, Any]:
         """The stable JSON object of a case line (dates ISO, money an exact string)."""
         return {
@@ -74,6 +78,21 @@ class CaseLine(NamedTuple):
             "log": self.log,
         }
 
+
+#: A case line's JSON keys, in the order of its fields.
+LINE_KEYS = (
+    "reference",
+    "received",
+    "event",
+    "date",
+    "deadline",
+    "counted",
+    "result",
+    "why",
+    "amount",
+    "text",
+    "log",
+)
 
 _ISO: dict[date, str] = {}
 

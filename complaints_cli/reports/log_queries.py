@@ -139,13 +139,13 @@ def learning_in(db: RawDatabase, period: Period) -> list[LearningEntry]:
     """
     out: list[LearningEntry] = []
     rows = db.execute(
-        "SELECT c.reference, c.received, h.at, h.changes FROM history h "
+        "SELECT c.reference, c.received, h.at, h.changes, h.command FROM history h "
         "JOIN complaint c ON c.id = h.complaint_id "
         f"WHERE {_counted('c')} AND h.at >= :lo AND h.at < :hi AND h.command <> 'import' "
         "AND h.changes LIKE '%\"learning\"%' ORDER BY h.at, h.id",
         {"lo": period.start - timedelta(days=1), "hi": period.end + timedelta(days=2)},
     ).fetchall()
-    for reference, received, at, changes in rows:
+    for reference, received, at, changes, command in rows:
         recorded = _local_date(at)
         if recorded not in period:
             continue
@@ -158,7 +158,13 @@ def learning_in(db: RawDatabase, period: Period) -> list[LearningEntry]:
         text = _added(*change)
         if text:
             out.append(
-                LearningEntry(reference, as_date(received), recorded, "history", text)  # type: ignore[arg-type]
+                LearningEntry(
+                    reference,
+                    as_date(received),  # type: ignore[arg-type]
+                    recorded,
+                    f"recorded with 'complaints {command}' (history, UK date)",
+                    text,
+                )
             )
     rows = db.execute(
         "SELECT c.reference, c.received, c.learning, "

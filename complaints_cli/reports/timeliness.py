@@ -199,6 +199,7 @@ def share(
         denominator += 1
         numerator += case_line.result in ("on time", "within the extension")
     lines.extend(extra)
+    lines.sort(key=lambda line: (not line.counted, line.on or date.min, line.reference))
     return Figure(
         key, label, section, "share", sheet, count=numerator, of=denominator, note=note, cases=lines
     )

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from complaints_cli.exporter import Saved, check_xlsx, save_atomically
@@ -90,7 +91,7 @@ def _summary(ws: Worksheet, report: Report, sheets: dict[str, str]) -> None:
         sheet = sheets.get(f.key)
         if sheet is not None:
             link = put(ws, row, 8, f"{len(f.cases)} case(s): sheet {sheet}")
-            link.hyperlink = f"#'{sheet}'!A1"
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{sheet}'!A1")
             link.font = Font(color="0563C1", underline="single")
     row += 2
     for note in report.notes:
@@ -149,7 +150,7 @@ def _cases(ws: Worksheet, f: Figure) -> None:
     if not f.cases:
         put(ws, 4, 1, "No cases.")
     for r, line in enumerate(f.cases, start=4):
-        values = line.as_json()
+        values = line.fields()
         for c, key in enumerate(keys, start=1):
             value = values[key]
             if value is None:
