@@ -14,6 +14,7 @@ from typing import Any
 
 from complaints_cli.columns import COLUMNS
 from complaints_cli.db import RawDatabase
+from complaints_cli.errors import NotFoundError
 from complaints_cli.references import normalise_reference, not_found
 
 DATE_FIELDS = frozenset(
@@ -149,6 +150,17 @@ def get_case(db: RawDatabase, reference: str) -> dict[str, Any]:
     ref = normalise_reference(reference)
     rows = db.rows(f"{_SELECT} WHERE reference = :ref", {"ref": ref})
     if not rows:
+        purged = db.rows(
+            "SELECT purged_at, actor, retention_years FROM purge_record WHERE reference = :ref "
+            "ORDER BY id DESC",
+            {"ref": ref},
+        )
+        if purged:  # a gap in the references is explained, without any personal data
+            p = purged[0]
+            raise NotFoundError(
+                f"{ref} was purged on {_to_datetime(p['purged_at']):%d/%m/%Y} by {p['actor']} "
+                f"under the {p['retention_years']}-year retention period"
+            )
         raise not_found(reference, db.column("SELECT reference FROM complaint"))
     return case_record(rows[0])
 

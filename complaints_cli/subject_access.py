@@ -42,13 +42,12 @@ def fold(text: str) -> str:
 
 
 def name_pattern(name: str) -> re.Pattern[str]:
-    """Whole words of ``name`` in order (or surname first, ``"Lee, Ann"``), on folded text."""
+    """Whole words of ``name`` in order, or surname first (``"Lee, Ann"``), on folded text."""
     words = re.findall(r"\w+", fold(name))
     if not words:
         raise ComplaintsError(f"the name {name!r} has no letters to search for")
-    orders = [words]
-    if len(words) > 1:
-        orders.append([words[-1], *words[:-1]])
+    # Surname first ("Lee, Ann"; "Ní Bhriain, Zoë"): every split of the name, swapped round.
+    orders = [words[k:] + words[:k] for k in range(len(words))]
     alternatives = "|".join(r"\W+".join(map(re.escape, order)) for order in orders)
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
 

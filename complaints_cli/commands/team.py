@@ -81,8 +81,9 @@ def register(app: Any) -> None:
             f"Due for purge: {len(due)} case(s) closed {years} or more years ago "
             f"(as of {day:%d/%m/%Y})"
         )
+        empty = f"Nothing is due for purge ({years}-year retention period, as of {day:%d/%m/%Y})."
         if dry_run or not due:
-            _list_due(due, cfg.root_path, fmt, title)
+            _list_due(due, cfg.root_path, fmt, title, empty)
             if fmt == "table":
                 typer.echo(f"Kept: {kept_text or 'nothing else in the log'}.")
                 if due:
@@ -94,7 +95,7 @@ def register(app: Any) -> None:
                     f"purge would remove {len(due)} case(s) for good and needs confirmation: "
                     "run it at a terminal, or give --yes (check the list with --dry-run first)"
                 )
-            _list_due(due, cfg.root_path, "table", title)
+            _list_due(due, cfg.root_path, "table", title, empty)
             if not typer.confirm(
                 f"Remove these {len(due)} case(s), their history, actions and folders for good?",
                 default=False,
@@ -193,7 +194,7 @@ def register(app: Any) -> None:
         )
 
 
-def _list_due(due: list[Any], root: Path, fmt: str, title: str) -> None:
+def _list_due(due: list[Any], root: Path, fmt: str, title: str, empty: str) -> None:
     from complaints_cli.render import output_rows
 
     rows = [
@@ -217,7 +218,7 @@ def _list_due(due: list[Any], root: Path, fmt: str, title: str) -> None:
         },
         text=lambda _c, v: "" if v is None else (_uk(v) if hasattr(v, "strftime") else str(v)),
         title=title,
-        empty="Nothing is due for purge.",
+        empty=empty,
         no_wrap=("reference", "closed", "due"),
     )
 
