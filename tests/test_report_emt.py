@@ -177,7 +177,7 @@ def test_learning_ombudsman_and_overdue_lines(may_log: Any) -> None:
 
 def test_trend_repeats_the_month_and_counts_earlier_months(may_log: Any) -> None:
     trend = report_json(may_log, "--month", "2025-05")["trend"]
-    assert [t["month"] for t in trend][0] == "2024-06" and len(trend) == 12
+    assert trend[0]["month"] == "2024-06" and len(trend) == 12
     may, april, march = trend[-1], trend[-2], trend[-3]
     assert may == {
         "month": "2025-05",
@@ -380,7 +380,7 @@ def test_a_month_in_progress_is_reported_to_today(
     monkeypatch.setenv("COMPLAINTS_TODAY", "2025-05-16")
     data = report_json(may_log, "--month", "2025-05")
     assert data["as_of"] == "2025-05-16"
-    assert any("May 2025 is not over: figures are to 16/05/2025." == n for n in data["notes"])
+    assert "May 2025 is not over: figures are to 16/05/2025." in data["notes"]
     figures = by_key(data)
     # On Fri 16/05 SPRUCE005 (received 14/05) had missed its contact (due Thu 15/05); its
     # acknowledgement was not due until Mon 19/05.

@@ -1,0 +1,232 @@
+"""``complaints report annual``: the Code self-assessment and TSM CH01/CH02, by hand.
+
+The log is ``tests/report_log.py``'s; the period 01/03/2025-31/05/2025 holds all of it. Judged
+against the Code (hos-code-2024), whatever the team's profile:
+
+* 6.2 acknowledged within 5 working days: SPRUCE007 (04/03, due 10/03), 004 (16/04, due 22/04),
+  001 (07/05, due Fri 09/05), 002 (09/05, due Mon 12/05: late under Spruce's 3 days, on time
+  under the Code), 003 (06/05): 5 of 5. Counted out: 005 and 006, never acknowledged.
+* 6.3 Stage 1 responses within 10 working days of the acknowledgement: 007 (14/03, due 18/03),
+  004 (01/05, due 02/05), 001 (20/05, due 21/05) on time; 002 (27/05, due 23/05) and 003
+  (27/05, due 20/05) late: 3 of 5 (60.0%).
+* 6.4 extended ones within the extension: 003 (by 27/05) yes, 002 (promised 26/05) no: 1 of 2.
+* 6.11 Stage 2 acknowledged within 5 working days: 007 (18/03, escalated 17/03), 004 (12/05,
+  escalated 06/05): 2 of 2. 6.14 Stage 2 responses within 20 working days of the
+  acknowledgement: 007 (04/04; from Tue 18/03 the 20th working day is Tue 15/04): 1 of 1.
+  Counted out: 004, not yet answered. 6.15: no extended Stage 2 case: n/a.
+* CH01 with 1,000 homes: Stage 1 received 007, 004, 001, 002, 003, 005, 006 = 7 -> 7.00 per
+  1,000 homes; Stage 2: 007, 004 = 2 -> 2.00.
+* CH02 Stage 1: acknowledged in time and answered in time (an extension within the Code's
+  limit counts): 007, 004, 001, 003 yes; 002 no (answered after its extension): 4 of 5 (80.0%).
+  Stage 2: 007: 1 of 1 (100.0%).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.report_log import backdate_learning, build
+
+PERIOD = ("--from", "01/03/2025", "--to", "31/05/2025")
+
+EXPECTED = {
+    "sa_ack": ("5 of 5 (100.0%)", 100.0),
+    "sa_stage1": ("3 of 5 (60.0%)", 60.0),
+    "sa_stage1_extended": ("1 of 2 (50.0%)", 50.0),
+    "sa_stage2_ack": ("2 of 2 (100.0%)", 100.0),
+    "sa_stage2": ("1 of 1 (100.0%)", 100.0),
+    "sa_stage2_extended": ("n/a", None),
+    "ch01_stage1": ("7.00 per 1,000 homes (7 of 1,000 homes)", 7.0),
+    "ch01_stage2": ("2.00 per 1,000 homes (2 of 1,000 homes)", 2.0),
+    "ch02_stage1": ("4 of 5 (80.0%)", 80.0),
+    "ch02_stage2": ("1 of 1 (100.0%)", 100.0),
+}
+
+
+@pytest.fixture
+def spring_log(cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
+    build(cli, monkeypatch)
+    backdate_learning(f"sqlite:///{tmp_path / 'log.db'}")
+    return cli
+
+
+def annual(cli: Any, *args: str) -> dict[str, Any]:
+    result = cli("report", "annual", *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    return {f["key"]: f for f in data["figures"]} | {"_": data}
+
+
+def lines(figure: dict[str, Any]) -> dict[str, tuple[bool, str]]:
+    return {c["reference"]: (c["counted"], c["result"] or c["why"]) for c in figure["cases"]}
+
+
+def test_json_gives_the_hand_computed_figures(spring_log: Any) -> None:
+    figures = annual(spring_log, *PERIOD, "--homes", "1000")
+    data = figures.pop("_")
+    assert data["report"] == "annual"
+    assert data["profile"]["name"] == "hos-code-2024"
+    assert data["period"]["from"] == "2025-03-01" and data["period"]["to"] == "2025-05-31"
+    assert {k: (f["text"], f["value"]) for k, f in figures.items()} == EXPECTED
+    assert (figures["ch01_stage1"]["numerator"], figures["ch01_stage1"]["denominator"]) == (7, 1000)
+    assert lines(figures["sa_ack"]) == {
+        "SPRUCE007": (True, "on time"),
+        "SPRUCE004": (True, "on time"),
+        "SPRUCE003": (True, "on time"),
+        "SPRUCE001": (True, "on time"),
+        "SPRUCE002": (True, "on time"),
+        "SPRUCE005": (False, "not done by Sat 31/05/2025"),
+        "SPRUCE006": (False, "not done by Sat 31/05/2025"),
+    }
+    assert lines(figures["sa_stage1_extended"])["SPRUCE001"] == (False, "not extended")
+    assert lines(figures["sa_stage2"])["SPRUCE004"] == (False, "not done by Sat 31/05/2025")
+    ch02 = {c["reference"]: c for c in figures["ch02_stage1"]["cases"]}
+    assert ch02["SPRUCE002"]["result"] == "late"
+    assert "response late" in ch02["SPRUCE002"]["why"]
+    assert "acknowledgement late" not in ch02["SPRUCE002"]["why"]
+    assert ch02["SPRUCE003"]["result"] == "on time"
+
+
+def test_the_code_is_used_whatever_the_team_profile(
+    spring_log: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COMPLAINTS_PROFILE", "southern-housing")
+    figures = annual(spring_log, *PERIOD, "--homes", "1000")
+    figures.pop("_")
+    assert {k: (f["text"], f["value"]) for k, f in figures.items()} == EXPECTED
+
+
+def test_financial_year_and_what_falls_outside_it(spring_log: Any) -> None:
+    """2024/25 ends on 31/03/2025: only SPRUCE007's first steps fall in it."""
+    figures = annual(spring_log, "--year", "2024", "--homes", "1000")
+    data = figures.pop("_")
+    assert data["period"] == {
+        "key": "2024-04-01..2025-03-31",
+        "label": "2024/25",
+        "from": "2024-04-01",
+        "to": "2025-03-31",
+    }
+    assert data["title"] == "Annual complaints performance: 2024/25"
+    assert figures["ch01_stage1"]["text"] == "1.00 per 1,000 homes (1 of 1,000 homes)"
+    assert figures["sa_stage2"]["text"] == "n/a"
+    assert lines(figures["sa_stage2"]) == {
+        "SPRUCE007": (
+            False,
+            "done Fri 04/04/2025, after the period: it counts in the period it was done",
+        )
+    }
+
+
+def test_homes_from_the_config_or_missing(
+    spring_log: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    figures = annual(spring_log, *PERIOD)
+    assert figures["ch01_stage1"]["text"] == "n/a"
+    assert figures["ch01_stage1"]["value"] is None
+    assert "give --homes N" in figures["ch01_stage1"]["note"]
+    assert any("number of homes" in n for n in figures["_"]["notes"])
+    config = tmp_path / "team.toml"
+    config.write_text("homes = 2500\n", encoding="utf-8")
+    monkeypatch.setenv("COMPLAINTS_CONFIG", str(config))
+    figures = annual(spring_log, *PERIOD)
+    assert figures["ch01_stage1"]["text"] == "2.80 per 1,000 homes (7 of 2,500 homes)"
+    shown = spring_log("config").stdout
+    assert re.search(rf"^homes\s+2500\s+file {re.escape(str(config))}$", shown, re.M)
+    monkeypatch.setenv("COMPLAINTS_HOMES", "lots")
+    result = spring_log("report", "annual", *PERIOD)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "complaints: error: homes 'lots' (from env COMPLAINTS_HOMES) must be a whole number "
+        "of homes, e.g. 2500\n"
+    )
+
+
+def test_a_response_without_an_acknowledgement_date(spring_log: Any, tmp_path: Path) -> None:
+    """CH02 needs the acknowledgement in time too: with no date recorded, a response sent by
+    the acknowledgement deadline shows it; a later one cannot be shown to be on time."""
+    from complaints_cli.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'log.db'}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "UPDATE complaint SET acknowledged = NULL WHERE reference IN ('SPRUCE003', 'SPRUCE004')"
+        )
+    engine.dispose()
+    figures = annual(spring_log, *PERIOD, "--homes", "1000")
+    ch02 = {c["reference"]: c for c in figures["ch02_stage1"]["cases"]}
+    # SPRUCE004: received Tue 15/04; the Code's 5 working days: 16, 17, [18, 21 holidays], 22,
+    # 23, 24 -> Thu 24/04; answered Thu 01/05, after it (though within the response's own
+    # deadline). SPRUCE003: acknowledgement deadline Tue 13/05, answered 27/05.
+    assert ch02["SPRUCE004"]["result"] == "late"
+    assert "no acknowledgement date; the response Thu 01/05/2025 is after the acknowledgement " \
+        "deadline Thu 24/04/2025" in ch02["SPRUCE004"]["why"]  # fmt: skip
+    assert figures["ch02_stage1"]["text"] == "2 of 5 (40.0%)"
+    assert lines(figures["sa_ack"])["SPRUCE004"] == (
+        False,
+        "no date recorded for this step (a later step is recorded): cannot be judged",
+    )
+
+
+def test_table_markdown_and_workbook(spring_log: Any, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    table = spring_log("report", "annual", *PERIOD, "--homes", "1000").stdout
+    assert table.startswith("Annual complaints performance: 01/03/2025 to 31/05/2025\n")
+    assert "Judged against: hos-code-2024 (Housing Ombudsman Complaint Handling Code 2024)" in table
+    assert re.search(
+        r"^Stage 1 responses within 10 working days \(6\.3\)\s+3 of 5 \(60\.0%\)$", table, re.M
+    )
+    assert re.search(r"^CH01 Stage 1 complaints received per 1,000 homes\s+7\.00 per", table, re.M)
+    md = spring_log("report", "annual", *PERIOD, "--homes", "1000", "-f", "markdown").stdout
+    assert "| Extended Stage 2 cases answered within the extension (6.15) | n/a |" in md
+    assert (
+        "| CH02 Stage 1 complaints responded to within the Code's timescales | 4 of 5 (80.0%) |"
+        in md
+    )
+    target = tmp_path / "annual.xlsx"
+    result = spring_log("report", "annual", *PERIOD, "--homes", "1000", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(target)
+    assert "Trend" not in wb.sheetnames
+    rows = {r[1]: r for r in wb["Summary"].iter_rows(values_only=True) if r[1]}
+    assert rows["CH02 Stage 1 complaints responded to within the Code's timescales"][2:6] == (
+        "4 of 5 (80.0%)",
+        80.0,
+        4,
+        5,
+    )
+    assert rows["CH01 Stage 2 complaints received per 1,000 homes"][3:6] == (2.0, 2, 1000)
+    sheet = list(wb["6.2 acknowledged"].iter_rows(min_row=4, values_only=True))
+    assert [(r[0], r[5]) for r in sheet] == [
+        ("SPRUCE007", "yes"),
+        ("SPRUCE004", "yes"),
+        ("SPRUCE003", "yes"),
+        ("SPRUCE001", "yes"),
+        ("SPRUCE002", "yes"),
+        ("SPRUCE005", "no"),
+        ("SPRUCE006", "no"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "give --year 2025 (April 2025 to March 2026), or --from and --to"),
+        (["--year", "2025", "--from", "01/04/2025"], "give --year, or --from and --to, not both"),
+        (["--from", "01/04/2025"], "give both --from and --to (or --year)"),
+        (
+            ["--from", "01/04/2025", "--to", "01/03/2025"],
+            "the period ends (01/03/2025) before it starts (01/04/2025)",
+        ),
+        (["--year", "2025", "--homes", "0"], "--homes 0 must be at least 1"),
+    ],
+)
+def test_bad_input_is_one_line(cli: Any, args: list[str], message: str) -> None:
+    result = cli("report", "annual", *args)
+    assert result.exit_code == 1
+    assert result.stderr == f"complaints: error: {message}\n"
