@@ -58,11 +58,29 @@ def check_version(found: str | None) -> bool:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the database to head, in one transaction, under the database's write lock."""
+    """Bring the database to head, in one transaction, under the database's write lock.
+
+    On SQLite, Alembic's batch mode rebuilds a table to alter it (copy, DROP, rename); with
+    foreign keys enforced, dropping ``complaint`` fails as soon as ``history`` or ``action``
+    rows point at it. So, as SQLite's own procedure for schema changes says, enforcement is
+    off for the migration (it can only change outside a transaction) and every foreign key is
+    checked before the commit: a problem rolls the whole upgrade back.
+    """
     from alembic import command
 
-    with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "head")
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+        with conn.begin():
+            command.upgrade(alembic_config(conn), "head")
+            if sqlite:
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise ComplaintsError(
+                        f"upgrading the log's schema would leave {len(broken)} broken link(s) "
+                        f"between tables (first: {tuple(broken[0])}); nothing was changed"
+                    )
 
 
 def current_version(engine: Engine) -> str | None:
