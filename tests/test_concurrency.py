@@ -241,3 +241,70 @@ def test_expect_version_refuses_a_stale_change_and_accepts_a_current_one(
     assert json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)["status"] == "Open"
     assert cli("close", "SPRUCE001", "--expect-version", "2").exit_code == 0
     assert json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)["version"] == 3
+
+
+def big_workbook(path: Path, rows: int) -> Path:
+    """A plain log of ``rows`` cases (SPRUCE00101 onwards): long enough to kill half-way."""
+    from openpyxl import Workbook
+
+    from complaints_cli.columns import HEADERS
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Log")
+    ws.append(list(HEADERS[:7]))
+    for n in range(101, 101 + rows):
+        ws.append(
+            [
+                f"SPRUCE{n:05d}",
+                "Open",
+                "Stage 1",
+                "Sam Patel",
+                f"Resident {n}",
+                f"{n} Road",
+                "03/02/2025",
+            ]
+        )
+    wb.save(path)
+    return path
+
+
+def test_a_process_killed_while_importing_leaves_the_log_unchanged(
+    cli: Any, tmp_path: Path
+) -> None:
+    """kill -9 while the import's transaction is open (its rollback journal exists): nothing."""
+    import os
+    import signal
+
+    for _ in range(2):
+        assert cli("log", *LOG_ARGS).exit_code == 0
+    db = tmp_path / "log.db"
+    journal = tmp_path / "log.db-journal"
+    book = big_workbook(tmp_path / "big.xlsx", 20_000)
+    env = {**os.environ, "COMPLAINTS_DB": str(db)}
+    killed_mid_write = 0
+    for pause in (0.0, 0.05, 0.15):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "complaints_cli", "import", str(book)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while not journal.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        time.sleep(pause)
+        if journal.exists() and proc.poll() is None:
+            killed_mid_write += 1
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        with sqlite3.connect(db) as conn:  # opening rolls a hot journal back, as SQLite does
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+            assert conn.execute("SELECT count(*) FROM complaint").fetchone() == (2,)
+            assert conn.execute("SELECT count(*) FROM history").fetchone() == (2,)
+            assert conn.execute("SELECT last_number FROM counter").fetchone() == (2,)
+    assert killed_mid_write >= 2, "the import finished before it could be killed: use more rows"
+    result = cli("import", str(book))  # and the log still takes the whole import afterwards
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM complaint").fetchone() == (20_002,)
+        assert conn.execute("SELECT last_number FROM counter").fetchone() == (20_100,)
