@@ -23,6 +23,7 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Pt
 
 from complaints_cli.errors import ComplaintsError
+from complaints_cli.exporter import current_umask
 from complaints_cli.letters import Letter
 
 #: How many numbered names to try beside a taken one.
@@ -122,7 +123,7 @@ def save_new(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, 0o666 & ~current_umask())
         for n in range(1, MAX_COPIES + 1):
             target = folder / (f"{stem}{suffix}" if n == 1 else f"{stem} ({n}){suffix}")
             if not target.exists() and _claim(tmp, target):
@@ -136,9 +137,3 @@ def save_new(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
     finally:
         if tmp.exists():
             tmp.unlink()
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -704,7 +704,7 @@ def save_atomically(
             os.fsync(fh.fileno())
         if check is not None:
             check(tmp)
-        mode = target.stat().st_mode & 0o777 if existed else 0o666 & ~_umask()
+        mode = target.stat().st_mode & 0o777 if existed else 0o666 & ~current_umask()
         os.chmod(tmp, mode)
         try:
             os.replace(tmp, target)
@@ -728,7 +728,9 @@ def save_atomically(
             tmp.unlink()
 
 
-def _umask() -> int:
+def current_umask() -> int:
+    """The process's umask (read by setting and restoring it): a new file gets the usual
+    permissions, not the temporary file's private 0600."""
     mask = os.umask(0)
     os.umask(mask)
     return mask
