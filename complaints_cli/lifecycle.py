@@ -201,6 +201,11 @@ def _open_stage(case: Case, what: str) -> str:
     ref = _ref(case)
     stage = case.get("stage")
     key = STAGE_KEY.get(str(stage))
+    if stage == INFORMAL_STAGE:
+        raise ConflictError(
+            f"{ref} is a service dissatisfaction: convert it to a Stage 1 complaint first "
+            f"(complaints convert {ref})"
+        )
     if key is None:
         raise ConflictError(f"{ref} is with the {stage}: there is no response to {what}")
     if case.get(f"{key}_responded"):

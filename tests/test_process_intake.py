@@ -169,6 +169,10 @@ def test_service_dissatisfaction_refusals(day: Day, monkeypatch: pytest.MonkeyPa
         "2025-12-22", "respond", "SPRUCE001", "--summary", "x", "--compensation", "50",
         "--compensation-reason", "delay",
     )  # fmt: skip
+    assert day.fails("2025-12-22", "extend", "SPRUCE001", "--reason", "x") == (
+        "SPRUCE001 is a service dissatisfaction: convert it to a Stage 1 complaint first "
+        "(complaints convert SPRUCE001)"
+    )
     assert day.fails("2025-12-22", "convert", "SPRUCE001", "--date", "18/12/2025") == (
         "conversion date 18/12/2025 is before the date raised 19/12/2025"
     )
