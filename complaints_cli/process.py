@@ -305,6 +305,7 @@ def link(case: Case, rules: Rules, *, to_id: int, to_reference: str) -> Change:
         raise ComplaintsError(f"{_ref(case)} cannot be related to itself")
     return Change(
         {"related_to_id": to_id},
+        note=f"raised from {to_reference} (Code 6.8)",
         messages=[f"{_ref(case)} is linked to {to_reference}"],
     )
 

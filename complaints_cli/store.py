@@ -227,19 +227,21 @@ class Store:
                     "kind",
                     "events_date",
                     "informal_received",
-                    "related_to_id",
                 )
+                changes: dict[str, tuple[Any, Any]] = {
+                    f: (None, getattr(complaint, f))
+                    for f in fields
+                    if getattr(complaint, f) is not None
+                    and (f, getattr(complaint, f)) != ("kind", "complaint")
+                }
+                if new.related_to:  # the case it was raised from, by reference, not id
+                    changes["related_to"] = (None, normalise_reference(new.related_to))
                 self.record(
                     session,
                     complaint,
                     actor=actor,
                     command="log",
-                    changes={
-                        f: (None, getattr(complaint, f))
-                        for f in fields
-                        if getattr(complaint, f) is not None
-                        and (f, getattr(complaint, f)) != ("kind", "complaint")
-                    },
+                    changes=changes,
                     at=now,
                 )
                 assert complaint.id is not None

@@ -45,6 +45,7 @@ def test_after_the_response_a_new_issue_is_a_new_linked_complaint(day: Day) -> N
     day.log("2025-02-11", "--related-to", "spruce001", received="11/02/2025")
     c = day.show("2025-02-11", "SPRUCE002")
     assert (c["related_to"], c["related_to_id"]) == ("SPRUCE001", 1)
+    assert c["history"][0]["changes"]["related_to"] == [None, "SPRUCE001"]
     assert day.show("2025-02-11")["related_cases"] == ["SPRUCE002"]
     text = day.ok("2025-02-11", "show", "SPRUCE001").stdout
     assert "New complaints raised from it" in text and "SPRUCE002" in text
@@ -59,7 +60,9 @@ def test_link_an_existing_complaint_and_refusals(day: Day) -> None:
     day.log("2025-02-04", received="04/02/2025")
     out = day.ok("2025-02-04", "link", "SPRUCE002", "--to", "SPRUCE001")
     assert "SPRUCE002 is linked to SPRUCE001" in out.stdout
-    assert day.show("2025-02-04", "SPRUCE002")["related_to"] == "SPRUCE001"
+    linked = day.show("2025-02-04", "SPRUCE002")
+    assert linked["related_to"] == "SPRUCE001"
+    assert linked["history"][-1]["note"] == "raised from SPRUCE001 (Code 6.8)"
     assert day.fails("2025-02-04", "link", "SPRUCE001", "--to", "SPRUCE001") == (
         "SPRUCE001 cannot be related to itself"
     )
