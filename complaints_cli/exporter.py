@@ -150,11 +150,13 @@ def export_columns(
     *,
     include_sensitive: bool = False,
     actions: Mapping[int, str] | None = None,
+    related: Mapping[int, str] | None = None,
 ) -> list[ExportColumn]:
     """The columns of an export, in order (see the module docstring). The vulnerability
     columns (:attr:`ExtraColumn.sensitive`) only with ``include_sensitive``; ``actions`` maps
-    a case's id to its ``Actions`` cell (:func:`action_cells`)."""
-    by_case = actions or {}
+    a case's id to its ``Actions`` cell (:func:`action_cells`), ``related`` to the reference
+    of its related case (:func:`related_references`)."""
+    linked: dict[str, Mapping[int, str]] = {"actions": actions or {}, "reference": related or {}}
     out = [
         ExportColumn(
             c.header,
@@ -169,7 +171,7 @@ def export_columns(
             e.header,
             e.kind if e.kind in ("date", "money") else "text",
             _WIDTHS.get(e.kind, 14.0),
-            (lambda case: by_case.get(case["id"])) if e.kind == "actions" else _extra_value(e),
+            _linked(linked[e.kind]) if e.kind in linked else _extra_value(e),
         )
         for e in EXTRA_COLUMNS
         if include_sensitive or not e.sensitive
@@ -197,6 +199,18 @@ def extra_keys(db: Any, where: str = "", params: Mapping[str, Any] | None = None
         if isinstance(loaded, dict):
             keys.update(dict.fromkeys(loaded))
     return list(keys)
+
+
+def _linked(by_case: Mapping[int, str]) -> Callable[[Case], object]:
+    return lambda case: by_case.get(case["id"])
+
+
+def related_references(db: Any) -> dict[int, str]:
+    """Each case's related case (``related_to_id``) as its reference, by case id."""
+    rows = db.execute(
+        "SELECT c.id, r.reference FROM complaint c JOIN complaint r ON r.id = c.related_to_id"
+    ).fetchall()
+    return {int(case_id): str(reference) for case_id, reference in rows}
 
 
 def action_cells(db: Any) -> dict[int, str]:
@@ -818,6 +832,7 @@ def export_log(
         extra_keys(db, where, params),
         include_sensitive=include_sensitive,
         actions=action_cells(db),
+        related=related_references(db),
     )
     warnings = Warnings()
     counts: dict[str, int] = {"rows": 0, "overdue": 0}

@@ -40,7 +40,7 @@ from complaints_cli.columns import COLUMNS, Column
 from complaints_cli.errors import ComplaintsError
 
 ExtraKind = Literal[
-    "channel", "date", "review_type", "text", "yesno", "money", "case_kind", "actions"
+    "channel", "date", "review_type", "text", "yesno", "money", "case_kind", "actions", "reference"
 ]
 
 
@@ -95,6 +95,8 @@ EXTRA_COLUMNS: tuple[ExtraColumn, ...] = (
     ExtraColumn("Ombudsman findings", "text", ("ombudsman_findings",)),
     # The case's actions (their own table), one a line: see complaints_cli.action_cells.
     ExtraColumn("Actions", "actions", ("actions",)),
+    # The case this one was raised from as a new issue (Code 6.8), by its reference.
+    ExtraColumn("Related case", "reference", ("related_to",)),
     ExtraColumn("Vulnerable", "yesno", ("vulnerable",), sensitive=True),
     ExtraColumn("Contact preference", "text", ("contact_preference",), sensitive=True),
     ExtraColumn("Reasonable adjustments", "text", ("adjustments",), sensitive=True),
@@ -477,6 +479,7 @@ _EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
     "events_date": ("Events date", "Date of events"),
     "vulnerable": ("Vulnerability", "Resident vulnerable"),
     "adjustments": ("Adjustments",),
+    "related_to": ("Related to", "Related complaint", "Linked case"),
 }
 
 _Target = Column | ExtraColumn | str  # a str is one of TOOL_COLUMNS

@@ -358,3 +358,63 @@ def test_an_unreadable_actions_cell_is_refused_with_the_line_at_fault() -> None:
         with pytest.raises(CellError) as err:
             parse_column(column, text)
         assert reason in err.value.reason
+
+
+def test_related_case_round_trips_by_reference(
+    cli: Any, tmp_path: Path, monkeypatch: Any, db_url: str, fresh_url: str
+) -> None:
+    from complaints_cli.db import RawDatabase
+
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-02-03")
+    for _ in range(3):
+        assert cli("log", *LOG_ARGS).exit_code == 0
+    with RawDatabase(db_url) as db:
+        # SPRUCE003 is a new issue raised from SPRUCE001 (Code 6.8): the ids differ per log.
+        db.execute(
+            "UPDATE complaint SET related_to_id = (SELECT id FROM complaint "
+            "WHERE reference = 'SPRUCE001') WHERE reference = 'SPRUCE003'"
+        )
+        if db.dialect == "sqlite":
+            db._conn.commit()
+    out = tmp_path / "log.xlsx"
+    assert cli("export", str(out)).exit_code == 0
+    from openpyxl import load_workbook
+
+    book = load_workbook(out)
+    sheet = book.active
+    assert sheet is not None
+    column = [c.value for c in sheet[1]].index("Related case") + 1
+    assert [sheet.cell(row=r, column=column).value for r in (2, 3, 4)] == [
+        None,
+        None,
+        "SPRUCE001",
+    ]
+    monkeypatch.setenv("COMPLAINTS_DB", fresh_url)
+    # The fresh log starts with an unrelated case, so ids and references no longer line up.
+    assert cli("log", *LOG_ARGS).exit_code == 0
+    with RawDatabase(fresh_url) as db:
+        db.execute("UPDATE complaint SET reference = 'SPRUCE050' WHERE reference = 'SPRUCE001'")
+        if db.dialect == "sqlite":
+            db._conn.commit()
+    result = cli("import", str(out))
+    assert result.exit_code == 0, result.output
+    with RawDatabase(fresh_url) as db:
+        linked = db.execute(
+            "SELECT c.reference, r.reference FROM complaint c "
+            "JOIN complaint r ON r.id = c.related_to_id"
+        ).fetchall()
+    assert [tuple(row) for row in linked] == [("SPRUCE003", "SPRUCE001")]
+    assert "0 updated, 3 unchanged, 0 conflicting" in cli("import", str(out)).stdout
+
+    # A related case that is neither in the file nor in the log: nothing is imported.
+    sheet.cell(row=4, column=column).value = "SPRUCE999"
+    bad = tmp_path / "bad.xlsx"
+    book.save(bad)
+    monkeypatch.setenv("COMPLAINTS_DB", str(tmp_path / "third.db"))
+    refused = cli("import", str(bad))
+    assert refused.exit_code == 1
+    assert "SPRUCE003 (row 4) 'Related case': SPRUCE999 is neither in the file nor in the log" in (
+        refused.stderr
+    )
+    listed = cli("list", "--format", "json")
+    assert json.loads(listed.stdout) == []
