@@ -892,20 +892,29 @@ def load_existing(session: Session, references: Sequence[str]) -> dict[str, dict
         stmt = select(table).where(table.c.reference.in_(chunk)).with_for_update()
         for row in session.execute(stmt).mappings():
             out[row["reference"]] = dict(row)
-    _attach_actions(session, out)
+    _attach_linked(session, out)
     return out
 
 
-def _attach_actions(session: Session, cases: dict[str, dict[str, Any]]) -> None:
-    """Give each stored case its actions as the ``Actions`` column reads them (``None``: none),
-    so a file's ``Actions`` cell compares with them like any other field."""
+def _attach_linked(session: Session, cases: dict[str, dict[str, Any]]) -> None:
+    """Give each stored case its actions and its related case as the ``Actions`` and
+    ``Related case`` columns read them (``None``: none), so a file's cells compare with them
+    like any other field."""
     from sqlalchemy import select
 
     from complaints_cli.action_cells import action_from_row
-    from complaints_cli.models import Action
+    from complaints_cli.models import Action, Complaint
 
     table: Any = Action.__table__  # type: ignore[attr-defined]
+    complaint: Any = Complaint.__table__  # type: ignore[attr-defined]
     by_id = {case["id"]: case for case in cases.values()}
+    related_ids = {c["related_to_id"] for c in cases.values() if c.get("related_to_id")}
+    references: dict[int, str] = {}
+    if related_ids:
+        stmt = select(complaint.c.id, complaint.c.reference).where(complaint.c.id.in_(related_ids))
+        references = {i: r for i, r in session.execute(stmt).all()}
+    for case in cases.values():
+        case["related_to"] = references.get(case.get("related_to_id") or 0)
     found: dict[int, list[Any]] = {}
     ids = list(by_id)
     for start in range(0, len(ids), 1000):
@@ -915,6 +924,39 @@ def _attach_actions(session: Session, cases: dict[str, dict[str, Any]]) -> None:
     for complaint_id, case in by_id.items():
         actions = found.get(complaint_id)
         case["actions"] = tuple(sorted(actions)) if actions else None
+
+
+def _link_related(session: Session, links: Sequence[tuple[str, int, str]]) -> None:
+    """Point each case (reference, row) at its related case by reference; the related case
+    must be in the log by now (in the file or already there), else nothing is imported."""
+    from sqlalchemy import select, update
+
+    from complaints_cli.models import Complaint
+
+    if not links:
+        return
+    table: Any = Complaint.__table__  # type: ignore[attr-defined]
+    wanted = sorted({related for _, _, related in links})
+    ids: dict[str, int] = {}
+    for start in range(0, len(wanted), 1000):
+        stmt = select(table.c.reference, table.c.id).where(
+            table.c.reference.in_(wanted[start : start + 1000])
+        )
+        ids.update({r: i for r, i in session.execute(stmt).all()})
+    for reference, row, related in links:
+        if related not in ids:
+            raise ComplaintsError(
+                f"{reference} (row {row}) 'Related case': {related} is neither in the file nor "
+                "in the log; nothing was imported"
+            )
+        if related == reference:
+            raise ComplaintsError(
+                f"{reference} (row {row}) 'Related case' names the case itself; nothing was "
+                "imported"
+            )
+        session.execute(
+            update(table).where(table.c.reference == reference).values(related_to_id=ids[related])
+        )
 
 
 def _write_actions(
@@ -997,6 +1039,7 @@ def apply_plan(
     refs: list[str] = []
     notes_by_ref: dict[str, str] = {}
     actions_by_ref: dict[str, Any] = {}
+    links: list[tuple[str, int, str]] = []
 
     def flush() -> None:
         # A plain executemany, then one query for the new ids: INSERT ... RETURNING with
@@ -1066,6 +1109,8 @@ def apply_plan(
         notes_by_ref[parsed.reference] = f"{add_note} sheet {result.sheet!r} row {parsed.row}"
         if values.get("actions"):
             actions_by_ref[parsed.reference] = values["actions"]
+        if values.get("related_to"):
+            links.append((parsed.reference, parsed.row, str(values["related_to"])))
         batch.append(row)
         refs.append(parsed.reference)
         if len(batch) >= 5000:
@@ -1096,6 +1141,10 @@ def apply_plan(
                     format_actions(new_actions),
                 )
                 continue
+            elif ch.field == "related_to":
+                if ch.new is None:  # as with actions, an import never removes a link
+                    continue
+                links.append((item.row.reference, item.row.row, str(ch.new)))
             else:
                 new_values[ch.field] = ch.new
             history_changes[ch.field] = (ch.old, ch.new)
@@ -1127,6 +1176,7 @@ def apply_plan(
             }
         )
     outcome.updated = len(plan.updates)
+    _link_related(session, links)
 
     history_names = ["complaint_id", "at", "actor", "command", "changes", "note"]
     for start in range(0, len(history_rows), 5000):
