@@ -15,9 +15,7 @@ import argparse
 import os
 import platform
 import statistics
-import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -26,6 +24,7 @@ REPO = HERE.parent
 WORK = HERE / "data" / "report"
 sys.path.insert(0, str(HERE))
 
+from bench_excel import run  # noqa: E402  (wall seconds and peak MB of one process)
 from generate import generate  # noqa: E402
 
 START = "<!-- benchmarks/bench_report.py -->"
@@ -40,18 +39,6 @@ def log_db(size: int) -> Path:
         print(f"generating {size} cases ...", flush=True)
         generate(db, size, UNTIL)
     return db
-
-
-def run(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (MB) of one process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    stderr = proc.stderr.read().decode() if proc.stderr else ""
-    if status != 0:
-        raise SystemExit(f"{' '.join(argv)} failed: {stderr[:800]}")
-    return elapsed, usage.ru_maxrss // 1024
 
 
 def measure(argv: list[str], env: dict[str, str], runs: int) -> tuple[float, int, float]:

@@ -120,3 +120,10 @@ def backdate_learning(db_url: str) -> None:
             )
     finally:
         engine.dispose()
+
+
+def build_backdated(cli: Any, monkeypatch: pytest.MonkeyPatch, db_url: str) -> Any:
+    """The log, with its learning dated as the reports expect; returns ``cli``."""
+    build(cli, monkeypatch)
+    backdate_learning(db_url)
+    return cli

@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 
-from tests.report_log import backdate_learning, build
+from tests.report_log import build_backdated
 
 PERIOD = ("--from", "01/03/2025", "--to", "31/05/2025")
 
@@ -50,9 +50,7 @@ EXPECTED = {
 
 @pytest.fixture
 def spring_log(cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
-    build(cli, monkeypatch)
-    backdate_learning(f"sqlite:///{tmp_path / 'log.db'}")
-    return cli
+    return build_backdated(cli, monkeypatch, f"sqlite:///{tmp_path / 'log.db'}")
 
 
 def annual(cli: Any, *args: str) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from tests.report_log import backdate_learning, build
+from tests.report_log import backdate_learning, build, build_backdated
 
 #: key -> the figure as it reads, and its number.
 EXPECTED: dict[str, tuple[str, Any]] = {
@@ -77,9 +77,7 @@ CASES = {
 
 @pytest.fixture
 def may_log(cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
-    build(cli, monkeypatch)
-    backdate_learning(f"sqlite:///{tmp_path / 'log.db'}")
-    return cli
+    return build_backdated(cli, monkeypatch, f"sqlite:///{tmp_path / 'log.db'}")
 
 
 def report_json(cli: Any, *args: str) -> dict[str, Any]:

@@ -115,29 +115,24 @@ def _trend(ws: Worksheet, report: Report) -> None:
     ws.freeze_panes = "B2"
     _widths(ws, [16] + [14] * (len(keys) - 1))
     last = len(report.trend) + 1
-    months = Reference(ws, min_col=1, min_row=2, max_row=last)
 
-    counts = BarChart()
-    counts.title = "Complaints each month"
-    counts.y_axis.title = "cases"
-    for key in ("received", "escalated", "closed"):
-        col = keys.index(key) + 1
-        counts.add_data(Reference(ws, min_col=col, min_row=1, max_row=last), titles_from_data=True)
-    counts.set_categories(months)
-    counts.height, counts.width = 8, 22
-    ws.add_chart(counts, f"A{last + 3}")
+    def chart(chart: BarChart | LineChart, title: str, axis: str, series: tuple[str, ...]) -> Any:
+        """One chart of ``series`` (trend columns) by month, placed below the last one."""
+        chart.title, chart.y_axis.title = title, axis
+        for key in series:
+            col = keys.index(key) + 1
+            ref = Reference(ws, min_col=col, min_row=1, max_row=last)
+            chart.add_data(ref, titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last))
+        chart.height, chart.width = 8, 22
+        ws.add_chart(chart, f"A{last + 3 + 17 * len(ws._charts)}")
+        return chart
 
-    shares = LineChart()
-    shares.title = "On time (%)"
-    shares.y_axis.title = "%"
-    shares.y_axis.scaling.min = 0
-    shares.y_axis.scaling.max = 100
-    for key in ("ack_on_time", "stage1_on_time", "stage2_on_time"):
-        col = keys.index(key) + 1
-        shares.add_data(Reference(ws, min_col=col, min_row=1, max_row=last), titles_from_data=True)
-    shares.set_categories(months)
-    shares.height, shares.width = 8, 22
-    ws.add_chart(shares, f"A{last + 20}")
+    chart(BarChart(), "Complaints each month", "cases", ("received", "escalated", "closed"))
+    shares = chart(
+        LineChart(), "On time (%)", "%", ("ack_on_time", "stage1_on_time", "stage2_on_time")
+    )
+    shares.y_axis.scaling.min, shares.y_axis.scaling.max = 0, 100
 
 
 def _cases(ws: Worksheet, f: Figure) -> None:
