@@ -164,6 +164,14 @@ def _when(d: date) -> str:
 
 def _opening(draft: _Draft, case: Mapping[str, Any], stage_line: str) -> None:
     draft.p("DRAFT: check and complete every paragraph, then delete this line before sending.")
+    needs = [
+        f"{label}: {case[name]}"
+        for name, label in (("contact_preference", "contact"), ("adjustments", "adjustments"))
+        if case.get(name)
+    ]
+    if needs:
+        # Code 6.1: the resident's reasonable adjustments decide how this letter is sent.
+        draft.p(f"[Before sending, follow the resident's {'; '.join(needs)}]")
     draft.p(_when(draft.today))
     draft.p(_need(case.get("complainant"), "[Resident's name]"))
     draft.p(_need(case.get("address"), "[Address]"))
@@ -510,6 +518,15 @@ def build_letter(
     """
     if kind not in KINDS:
         raise ComplaintsError(f"letter {kind!r} is not one of: {', '.join(KINDS)}")
+    ref = case["reference"]
+    status = str(case.get("status") or "")
+    if status.lower() == "not accepted":
+        raise LetterRefused(
+            f"{ref} was not accepted as a complaint: write to the resident about that decision "
+            "(and their right to go to the Ombudsman) rather than a complaint letter"
+        )
+    if kind in ("acknowledgement", "extension") and status.lower().startswith("closed"):
+        raise LetterRefused(f"{ref} is closed: an {kind} letter no longer makes sense")
     draft = _Draft(today)
     if kind == "acknowledgement":
         title = _acknowledgement(draft, case, deadlines)

@@ -282,3 +282,30 @@ def test_help_show_and_list_do_not_import_python_docx(at: Any) -> None:
         )
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
         assert out.stdout.rsplit("LOADED", 1)[1].strip() == "[]", argv
+
+
+def test_adjustments_are_a_reminder_and_closed_or_not_accepted_cases_are_refused(
+    at: Any, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    log_and_acknowledge(at)
+    with sqlite3.connect(tmp_path / "log.db") as db:
+        db.execute(
+            "UPDATE complaint SET contact_preference = 'Email only', "
+            "adjustments = 'Large print letters' WHERE reference = 'SPRUCE001'"
+        )
+    text = letter_text(written(ok(at("2025-12-24", "letter", "SPRUCE001", "acknowledgement"))))
+    assert text.splitlines()[1] == (
+        "[Before sending, follow the resident's contact: Email only; "
+        "adjustments: Large print letters]"
+    )
+    for status, message in (
+        ("Closed", "SPRUCE001 is closed: an extension letter no longer makes sense"),
+        ("Not accepted", "SPRUCE001 was not accepted as a complaint"),
+    ):
+        with sqlite3.connect(tmp_path / "log.db") as db:
+            db.execute("UPDATE complaint SET status = ? WHERE reference = 'SPRUCE001'", (status,))
+        refused = at("2025-12-29", "letter", "SPRUCE001", "extension")
+        assert refused.exit_code == 1
+        assert message in refused.stderr
