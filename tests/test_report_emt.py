@@ -391,3 +391,16 @@ def test_a_month_in_progress_is_reported_to_today(
     assert counted(figures["open_total"]) == [
         "SPRUCE001", "SPRUCE002", "SPRUCE003", "SPRUCE005", "SPRUCE004", "SPRUCE007"
     ]  # fmt: skip
+
+
+def test_reports_read_without_sqlalchemy_and_openpyxl_only_for_output(
+    may_log: Any, tmp_path: Path
+) -> None:
+    from tests.test_smoke import heavy_modules_imported_by
+
+    assert heavy_modules_imported_by("report", "emt", "--month", "2025-05") == []
+    assert heavy_modules_imported_by("report", "annual", "--year", "2025", "-f", "json") == []
+    out = str(tmp_path / "emt.xlsx")
+    assert heavy_modules_imported_by("report", "emt", "--month", "2025-05", "-o", out) == [
+        "openpyxl"
+    ]
