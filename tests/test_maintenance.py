@@ -106,3 +106,35 @@ def test_writing_to_a_log_on_a_share_warns(cli: Any, monkeypatch: pytest.MonkeyP
     result = cli("log", *LOG_ARGS)
     assert result.exit_code == 0
     assert "warning: the log" in result.stderr and "move the team to PostgreSQL" in result.stderr
+
+
+def test_a_busy_log_gives_up_within_its_timeout_in_a_real_process(
+    cli: Any, tmp_path: Path
+) -> None:
+    """Another handler holds the lock for good: the command waits its 0.5 s, says so, stops."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    cli("log", *LOG_ARGS)
+    holder = sqlite3.connect(tmp_path / "log.db", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    env = {**os.environ, "COMPLAINTS_BUSY_TIMEOUT": "0.5"}
+    started = time.monotonic()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "complaints_cli", "learning", "SPRUCE001", "Noted"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,  # an unbounded wait fails here instead of hanging the suite
+        )
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    waited = time.monotonic() - started
+    assert result.returncode == 1
+    assert result.stderr.startswith("complaints: error: the log is busy")
+    assert len(result.stderr.splitlines()) == 1
+    assert waited < 15, f"gave up after {waited:.1f} s"
