@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import shutil
 import sqlite3
 import zipfile
@@ -22,6 +23,7 @@ import pytest
 from complaints_cli import spreadsheet
 from complaints_cli.cells import parse_row
 from complaints_cli.columns import HEADERS
+from complaints_cli.config import sqlite_path
 from complaints_cli.db import RawDatabase
 from complaints_cli.headers import find_header_row
 from complaints_cli.importer import SheetParser
@@ -40,31 +42,36 @@ def fixture(tmp_path: Path, name: str) -> Path:
     return target
 
 
+def log_url(_tmp_path: Path | None = None) -> str:
+    """The log the CLI writes to: tmp_path/log.db, or the ``db_url`` a test asked for."""
+    from complaints_cli.config import database_url
+
+    return database_url(os.environ["COMPLAINTS_DB"])
+
+
 def cases(tmp_path: Path) -> dict[str, dict[str, Any]]:
-    with RawDatabase(f"sqlite:///{tmp_path / 'log.db'}") as db:
+    with RawDatabase(log_url(tmp_path)) as db:
         return {c["reference"]: c for c in list_cases(db)}
 
 
 def table_state(tmp_path: Path) -> tuple[list[Any], list[Any], list[Any]]:
     """Every row of the three tables: to show a refused import changed nothing."""
-    path = tmp_path / "log.db"
-    if not path.exists():
+    url = log_url(tmp_path)
+    path = sqlite_path(url)
+    if path is not None and not path.exists():
         return [], [], []
-    conn = sqlite3.connect(path)
-    try:
+    with RawDatabase(url) as db:
         return tuple(  # type: ignore[return-value]
-            conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall()
+            db.execute(f"SELECT * FROM {t} ORDER BY id").fetchall()
             for t in ("complaint", "history", "counter")
         )
-    finally:
-        conn.close()
 
 
 # --- a messy log, as LibreOffice writes it in three formats ------------------------------------
 
 
 @pytest.mark.parametrize("name", ["messy_log.xlsx", "messy_log.xls", "messy_log.ods"])
-def test_messy_log_imports_every_value(cli, tmp_path, name):
+def test_messy_log_imports_every_value(cli, tmp_path, name, db_url):
     result = cli("import", str(fixture(tmp_path, name)))
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == (
@@ -122,7 +129,7 @@ def test_messy_log_imports_every_value(cli, tmp_path, name):
         assert "1 cell(s) merged down over several rows" in result.stderr
 
 
-def test_reimporting_the_same_file_changes_nothing(cli, tmp_path):
+def test_reimporting_the_same_file_changes_nothing(cli, tmp_path, db_url):
     source = fixture(tmp_path, "messy_log.xlsx")
     assert cli("import", str(source)).exit_code == 0
     before = table_state(tmp_path)
@@ -132,11 +139,11 @@ def test_reimporting_the_same_file_changes_nothing(cli, tmp_path):
     assert table_state(tmp_path) == before
 
 
-def test_each_case_has_a_history_entry_naming_the_file_and_its_hash(cli, tmp_path):
+def test_each_case_has_a_history_entry_naming_the_file_and_its_hash(cli, tmp_path, db_url):
     source = fixture(tmp_path, "messy_log.xlsx")
     assert cli("import", str(source)).exit_code == 0
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
-    with RawDatabase(f"sqlite:///{tmp_path / 'log.db'}") as db:
+    with RawDatabase(log_url(tmp_path)) as db:
         case = get_case(db, "SPRUCE003")
         entries = history(db, case["id"])
         total = db.scalar("SELECT COUNT(*) FROM history")
@@ -151,7 +158,7 @@ def test_each_case_has_a_history_entry_naming_the_file_and_its_hash(cli, tmp_pat
     assert entry["changes"] == {}
 
 
-def test_imported_references_advance_the_counter(cli, tmp_path):
+def test_imported_references_advance_the_counter(cli, tmp_path, db_url):
     assert cli("import", str(fixture(tmp_path, "messy_log.xlsx"))).exit_code == 0
     logged = cli("log", "--no-input", *LOG_ARGS)
     assert logged.exit_code == 0, logged.output
@@ -211,7 +218,7 @@ BAD_LINES = [
 ]
 
 
-def test_bad_rows_are_each_reported_and_nothing_is_written(cli, tmp_path):
+def test_bad_rows_are_each_reported_and_nothing_is_written(cli, tmp_path, db_url):
     assert cli("log", "--no-input", *LOG_ARGS).exit_code == 0
     before = table_state(tmp_path)
     result = cli("import", str(fixture(tmp_path, "bad_rows.xlsx")))
@@ -287,7 +294,7 @@ def _edited_export(cli: Any, tmp_path: Path, edits: dict[tuple[str, str], object
     return out
 
 
-def test_a_changed_case_is_a_conflict_reported_column_by_column(cli, tmp_path):
+def test_a_changed_case_is_a_conflict_reported_column_by_column(cli, tmp_path, db_url):
     assert cli("import", str(fixture(tmp_path, "messy_log.xlsx"))).exit_code == 0
     before = table_state(tmp_path)
     edited = _edited_export(
@@ -310,7 +317,7 @@ def test_a_changed_case_is_a_conflict_reported_column_by_column(cli, tmp_path):
     assert table_state(tmp_path) == before
 
 
-def test_update_applies_the_files_values_with_history(cli, tmp_path):
+def test_update_applies_the_files_values_with_history(cli, tmp_path, db_url):
     assert cli("import", str(fixture(tmp_path, "messy_log.xlsx"))).exit_code == 0
     edited = _edited_export(
         cli,
@@ -324,7 +331,7 @@ def test_update_applies_the_files_values_with_history(cli, tmp_path):
     result = cli("import", "--update", str(edited))
     assert result.exit_code == 0, result.output
     assert "0 added, 1 updated, 4 unchanged, 0 conflicting, 0 rejected" in result.stdout
-    with RawDatabase(f"sqlite:///{tmp_path / 'log.db'}") as db:
+    with RawDatabase(log_url(tmp_path)) as db:
         case = get_case(db, "SPRUCE001")
         entries = history(db, case["id"])
     assert case["status"] == "Open"

@@ -60,7 +60,7 @@ def ok(result: Any) -> Any:
     return result
 
 
-def test_stage1_to_stage2_to_ombudsman(at: Any) -> None:
+def test_stage1_to_stage2_to_ombudsman(at: Any, db_url: str) -> None:
     log(at, "2025-12-19", "2025-12-19")
     assert due(at, "2025-12-19") == [
         ("SPRUCE001", "contact", "2025-12-22", 1),
@@ -402,7 +402,9 @@ def test_impossible_orders_are_refused_and_nothing_changes(
     assert len(after["history"]) == 1
 
 
-def test_close_is_refused_with_outstanding_actions_and_a_closed_case_needs_reopen(at: Any) -> None:
+def test_close_is_refused_with_outstanding_actions_and_a_closed_case_needs_reopen(
+    at: Any, db_url: str
+) -> None:
     log(at, "2025-12-19", "2025-12-19")
     ok(
         at(

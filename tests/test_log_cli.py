@@ -6,20 +6,29 @@ import csv
 import io
 import json
 import sqlite3
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from complaints_cli.db import RawDatabase
 from tests.conftest import LOG_ARGS
 
 
-def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchall()
+def rows(db: Path | str, sql: str) -> list[tuple[Any, ...]]:
+    """Rows from a SQLite file, or from any log URL (dates as ISO text, as SQLite keeps them)."""
+    if isinstance(db, Path):
+        with sqlite3.connect(db) as conn:
+            return conn.execute(sql).fetchall()
+    with RawDatabase(db) as raw:
+        return [
+            tuple(v.isoformat() if isinstance(v, date) else v for v in row)
+            for row in raw.execute(sql).fetchall()
+        ]
 
 
-def test_log_records_every_value_and_makes_the_folder(cli: Any, tmp_path: Path, root: Path) -> None:
+def test_log_records_every_value_and_makes_the_folder(cli: Any, db_url: str, root: Path) -> None:
     result = cli("log", *LOG_ARGS, "--summary", "Damp in bathroom")
     assert result.exit_code == 0, result.output
     assert "Logged SPRUCE001" in result.stdout
@@ -27,7 +36,7 @@ def test_log_records_every_value_and_makes_the_folder(cli: Any, tmp_path: Path, 
     assert folder.is_dir()
     assert f"Folder: {folder}" in result.stdout
     assert rows(
-        tmp_path / "log.db",
+        db_url,
         "SELECT reference, status, stage, handler, complainant, address, received, "
         "channel, complaint_summary, folder, row_version FROM complaint",
     ) == [
@@ -45,26 +54,30 @@ def test_log_records_every_value_and_makes_the_folder(cli: Any, tmp_path: Path, 
             1,
         )
     ]
-    ((actor, command, changes),) = rows(
-        tmp_path / "log.db", "SELECT actor, command, changes FROM history"
-    )
+    ((actor, command, changes),) = rows(db_url, "SELECT actor, command, changes FROM history")
     assert (actor, command) == ("tester", "log")
     assert json.loads(changes)["received"] == [None, "2025-02-03"]
 
 
-def test_references_are_consecutive_and_grow_past_999(cli: Any, tmp_path: Path) -> None:
+def test_references_are_consecutive_and_grow_past_999(cli: Any, db_url: str) -> None:
     for _ in range(3):
         assert cli("log", *LOG_ARGS).exit_code == 0
-    with sqlite3.connect(tmp_path / "log.db") as conn:
-        conn.execute("UPDATE counter SET last_number = 998")
+    with RawDatabase(db_url) as db:
+        db.execute("UPDATE counter SET last_number = 998")
+        if db.dialect == "sqlite":
+            db._conn.commit()
     refs = []
     for _ in range(2):
         out = json.loads(cli("log", *LOG_ARGS, "--format", "json").stdout)
         refs.append(out["reference"])
     assert refs == ["SPRUCE999", "SPRUCE1000"]
-    assert [
-        r for (r,) in rows(tmp_path / "log.db", "SELECT reference FROM complaint ORDER BY id")
-    ] == ["SPRUCE001", "SPRUCE002", "SPRUCE003", "SPRUCE999", "SPRUCE1000"]
+    assert [r for (r,) in rows(db_url, "SELECT reference FROM complaint ORDER BY id")] == [
+        "SPRUCE001",
+        "SPRUCE002",
+        "SPRUCE003",
+        "SPRUCE999",
+        "SPRUCE1000",
+    ]
 
 
 def test_prefix_from_flag(cli: Any) -> None:
@@ -72,21 +85,21 @@ def test_prefix_from_flag(cli: Any) -> None:
     assert out["reference"] == "HP001"
 
 
-def test_received_defaults_to_today(cli: Any, tmp_path: Path) -> None:
+def test_received_defaults_to_today(cli: Any, db_url: str) -> None:
     args = [a for a in LOG_ARGS]
     i = args.index("--received")
     del args[i : i + 2]
     result = cli("log", *args, env={"COMPLAINTS_TODAY": "2025-06-30"})
     assert result.exit_code == 0, result.output
-    assert rows(tmp_path / "log.db", "SELECT received FROM complaint") == [("2025-06-30",)]
+    assert rows(db_url, "SELECT received FROM complaint") == [("2025-06-30",)]
 
 
-def test_missing_values_are_prompted_for(cli: Any, tmp_path: Path) -> None:
+def test_missing_values_are_prompted_for(cli: Any, db_url: str) -> None:
     answers = "Ann Lee\n14 Mill Road\nSam Patel\nphone\n"
     result = cli("log", "--received", "03/02/2025", input=answers)
     assert result.exit_code == 0, result.output
     assert rows(
-        tmp_path / "log.db",
+        db_url,
         "SELECT complainant, address, received, handler, channel FROM complaint",
     ) == [("Ann Lee", "14 Mill Road", "2025-02-03", "Sam Patel", "phone")]
 
@@ -127,9 +140,9 @@ def test_no_answer_to_a_prompt_is_an_error_not_a_hang(cli: Any) -> None:
     assert "--address is required" in result.stderr
 
 
-def test_channel_aliases(cli: Any, tmp_path: Path) -> None:
+def test_channel_aliases(cli: Any, db_url: str) -> None:
     assert cli("log", *LOG_ARGS[:8], "--channel", "Telephone").exit_code == 0
-    assert rows(tmp_path / "log.db", "SELECT channel FROM complaint") == [("phone",)]
+    assert rows(db_url, "SELECT channel FROM complaint") == [("phone",)]
 
 
 def test_show_prints_every_column_folder_and_history(cli: Any, root: Path) -> None:
@@ -150,7 +163,7 @@ def test_show_prints_every_column_folder_and_history(cli: Any, root: Path) -> No
     assert "History" in out and "tester" in out
 
 
-def test_show_json_is_stable(cli: Any, root: Path) -> None:
+def test_show_json_is_stable(cli: Any, db_url: str, root: Path) -> None:
     cli("log", *LOG_ARGS)
     data = json.loads(cli("show", "SPRUCE001", "--format", "json").stdout)
     assert data["reference"] == "SPRUCE001"
@@ -171,7 +184,7 @@ def test_show_json_is_stable(cli: Any, root: Path) -> None:
     ]
 
 
-def test_unknown_reference_suggests_the_nearest(cli: Any) -> None:
+def test_unknown_reference_suggests_the_nearest(cli: Any, db_url: str) -> None:
     cli("log", *LOG_ARGS)
     cli("log", *LOG_ARGS)
     assert cli("show", "SPRUCE0002").exit_code == 0  # extra zeros are forgiven
@@ -183,7 +196,7 @@ def test_unknown_reference_suggests_the_nearest(cli: Any) -> None:
     )
 
 
-def test_list_filters_and_formats(cli: Any) -> None:
+def test_list_filters_and_formats(cli: Any, db_url: str) -> None:
     cli("log", *LOG_ARGS)
     cli(
         "log",

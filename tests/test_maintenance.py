@@ -13,7 +13,7 @@ from complaints_cli.maintenance import _mount_type, network_location
 from tests.conftest import LOG_ARGS
 
 
-def test_history_lists_every_change(cli: Any) -> None:
+def test_history_lists_every_change(cli: Any, db_url: str) -> None:
     cli("log", *LOG_ARGS)
     cli("learning", "SPRUCE001", "Check gutters yearly")
     entries = json.loads(cli("history", "SPRUCE001", "-f", "json").stdout)
@@ -25,7 +25,7 @@ def test_history_lists_every_change(cli: Any) -> None:
     assert "learning: (blank) -> Check gutters yearly" in table
 
 
-def test_as_names_who_made_the_change(cli: Any) -> None:
+def test_as_names_who_made_the_change(cli: Any, db_url: str) -> None:
     cli("--as", "Kim Ho", "log", *LOG_ARGS)
     assert json.loads(cli("history", "SPRUCE001", "-f", "json").stdout)[0]["actor"] == "Kim Ho"
 
