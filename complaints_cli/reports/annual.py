@@ -44,11 +44,13 @@ from complaints_cli.reports.timeliness import (
     DONE,
     Judged,
     judge,
+    judged_step,
     met,
     share,
     uk,
     within_extension,
     within_timeframe,
+    working,
 )
 from complaints_cli.workdays import Calendar
 
@@ -100,7 +102,7 @@ def ch02_line(j: Judged, ack: Judged | None) -> CaseLine:
     """CH02: on time when acknowledged in time and responded to in time (Code timescales)."""
     if ack is not None:
         ack_ok = ack.met
-        ack_text = f"acknowledged {uk(ack.done)}, {ack.working()}"
+        ack_text = f"acknowledged {uk(ack.done)}, {working(ack.m)}"
     elif j.m.projected:
         ack_ok = j.done <= j.m.anchor
         ack_text = (
@@ -112,7 +114,7 @@ def ch02_line(j: Judged, ack: Judged | None) -> CaseLine:
         ack_ok = False
         ack_text = "no acknowledgement date recorded: cannot be shown to be in time"
     ok = ack_ok and j.met
-    why = f"{ack_text}; response {j.working()}"
+    why = f"{ack_text}; response {working(j.m)}"
     if not ack_ok:
         why += "; acknowledgement late"
     if not j.met:
@@ -245,7 +247,7 @@ def annual_report(
         for j in judged[stage]:  # the acknowledgement may have been in an earlier period
             m = j.case.milestones(code, calendar).get(ack_role)
             if m is not None and m.done is not None:
-                acks[j.case.reference] = Judged(j.case, ack_role, m, None)
+                acks[j.case.reference] = judged_step(j.case, ack_role, m)
 
         def line(j: Judged, acks: dict[str, Judged] = acks) -> CaseLine:
             return ch02_line(j, acks.get(j.case.reference))

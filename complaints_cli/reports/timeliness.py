@@ -80,15 +80,20 @@ class Judged(NamedTuple):
     def met(self) -> bool:
         return self.done <= self.m.deadline
 
-    def working(self) -> str:
-        """How the deadline was worked out: ``due Fri 03/10/2025: 3 working days from ...``."""
-        m = self.m
-        text = f"due {uk(m.due)}: {m.rule.limit_text} from {m.anchor_event} {uk(m.anchor)}"
-        if m.extended_to is not None:
-            text += f"; extended to {uk(m.extended_to)}"
-            if m.extension_limit is not None and m.extended_to > m.extension_limit:
-                text += f", beyond the limit {uk(m.extension_limit)}, which counts instead"
-        return text
+
+def working(m: Milestone) -> str:
+    """How a deadline was worked out: ``due Fri 03/10/2025: 3 working days from ...``."""
+    text = f"due {uk(m.due)}: {m.rule.limit_text} from {m.anchor_event} {uk(m.anchor)}"
+    if m.extended_to is not None:
+        text += f"; extended to {uk(m.extended_to)}"
+        if m.extension_limit is not None and m.extended_to > m.extension_limit:
+            text += f", beyond the limit {uk(m.extension_limit)}, which counts instead"
+    return text
+
+
+def judged_step(case: ReportCase, role: str, m: Milestone, log: str | None = None) -> Judged:
+    """A :class:`Judged` for ``case``'s completed milestone ``m``."""
+    return Judged(case, role, m, log)
 
 
 def judge(
@@ -123,12 +128,13 @@ def judge(
             )
             continue
         log = log_disagrees(case, role, m.done <= m.deadline) if compare_log else None
-        judged.append(Judged(case, role, m, log))
+        judged.append(judged_step(case, role, m, log))
+    judged.sort(key=lambda j: (j.m.done, j.case.reference))
     return judged, unjudged
 
 
 def _line(j: Judged, deadline: date, ok: bool, ok_text: str, late_text: str, note: str) -> CaseLine:
-    why = j.working()
+    why = working(j.m)  # made only for the lines shown: a trend judges a year of cases
     if note:
         why += f"; {note}"
     if j.log:
@@ -198,8 +204,8 @@ def share(
         lines.append(case_line)
         denominator += 1
         numerator += case_line.result in ("on time", "within the extension")
-    lines.extend(extra)
-    lines.sort(key=lambda line: (not line.counted, line.on or date.min, line.reference))
+    lines.extend(extra)  # judged cases come in the order they were done, counted-out ones after
+    lines.sort(key=lambda line: not line.counted)  # stable: keeps each group's order
     return Figure(
         key, label, section, "share", sheet, count=numerator, of=denominator, note=note, cases=lines
     )
