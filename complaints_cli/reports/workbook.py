@@ -28,6 +28,7 @@ from complaints_cli.reports.output import CASE_HEADERS, TREND_HEADERS, header_li
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+WRAP = Alignment(wrap_text=True, vertical="top")
 DATE = "DD/MM/YYYY"
 POUNDS = '"£"#,##0.00'
 PERCENT = "0.0"
@@ -159,7 +160,7 @@ def _cases(ws: Worksheet, f: Figure) -> None:
             else:
                 put(ws, r, c, value)
         for c in (keys.index("why") + 1, keys.index("text") + 1):
-            ws.cell(row=r, column=c).alignment = Alignment(wrap_text=True, vertical="top")
+            ws.cell(row=r, column=c).alignment = WRAP
     _widths(ws, [14, 12, 26, 12, 12, 9, 20, 60, 11, 50, 30])
 
 
