@@ -108,9 +108,7 @@ def test_writing_to_a_log_on_a_share_warns(cli: Any, monkeypatch: pytest.MonkeyP
     assert "warning: the log" in result.stderr and "move the team to PostgreSQL" in result.stderr
 
 
-def test_a_busy_log_gives_up_within_its_timeout_in_a_real_process(
-    cli: Any, tmp_path: Path
-) -> None:
+def test_a_busy_log_gives_up_within_its_timeout_in_a_real_process(cli: Any, tmp_path: Path) -> None:
     """Another handler holds the lock for good: the command waits its 0.5 s, says so, stops."""
     import os
     import subprocess
