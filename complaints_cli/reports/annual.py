@@ -164,7 +164,7 @@ def annual_report(
         judged[role], unjudged[role] = judge(cases, role, period, code, calendar, compare_log=False)
     out = {role: counted_out(cases, role, period) for role in DONE}
 
-    def not_extended(j: Judged) -> bool:
+    def extended(j: Judged) -> bool:  # 6.4/6.15 judge the extended cases only
         return j.extended
 
     figures = [
@@ -193,8 +193,7 @@ def annual_report(
             "6.4 Stage 1 extended",
             judged["stage1"],
             within_extension,
-            only=not_extended,
-            out_why="not extended",
+            only=extended,
         ),
         share(
             "sa_stage2_ack",
@@ -221,8 +220,7 @@ def annual_report(
             "6.15 Stage 2 extended",
             judged["stage2"],
             within_extension,
-            only=not_extended,
-            out_why="not extended",
+            only=extended,
         ),
     ]
     received = [

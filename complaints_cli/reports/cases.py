@@ -22,7 +22,7 @@ from complaints_cli.db import RawDatabase
 from complaints_cli.deadlines import CaseDates, Milestone, State, compute_milestones
 from complaints_cli.lifecycle import ACK_COLUMN, STAGE1_COLUMN, STAGE2_COLUMN
 from complaints_cli.presentation import yes_no
-from complaints_cli.profiles import PROJECTIONS, Profile
+from complaints_cli.profiles import PROJECTIONS, MilestoneRule, Profile
 from complaints_cli.workdays import Calendar
 
 #: Role -> how its milestone is recognised in any profile.
@@ -138,6 +138,17 @@ COUNTED = (
     "COALESCE(kind, 'complaint') <> 'service dissatisfaction' "
     "AND LOWER(COALESCE(status, '')) NOT LIKE 'not accepted%'"
 )
+
+
+def role_rule(profile: Profile, role: str) -> MilestoneRule | None:
+    """The profile's milestone rule playing ``role`` (None: the profile sets no timeframe)."""
+    column = ROLE_COLUMNS.get(role)
+    for rule in profile.milestones:
+        if column is not None and rule.log_column == column:
+            return rule
+        if column is None and _DONE_ROLES.get(rule.done_by or "") == role:
+            return rule
+    return None
 
 
 _JUDGING: dict[int, tuple[Profile, Profile]] = {}

@@ -38,7 +38,7 @@ from complaints_cli.db import RawDatabase
 from complaints_cli.errors import ComplaintsError
 from complaints_cli.profiles import Profile
 from complaints_cli.reports import log_queries
-from complaints_cli.reports.cases import ReportCase, load_cases, overdue_at, pounds
+from complaints_cli.reports.cases import ReportCase, load_cases, overdue_at, pounds, role_rule
 from complaints_cli.reports.figures import CaseLine, Figure, Report, percent
 from complaints_cli.reports.periods import Period, months_back
 from complaints_cli.reports.timeliness import (
@@ -79,19 +79,10 @@ def _count(key: str, label: str, section: str, sheet: str, lines: list[CaseLine]
     return Figure(key, label, section, "count", sheet, count=len(lines), cases=lines)
 
 
-def _limit(profile: Profile, role: str, judged: list[Judged]) -> str:
+def _limit(profile: Profile, role: str) -> str:
     """``3 working days`` for the role's milestone in this profile (for labels)."""
-    for j in judged:
-        return str(j.m.rule.limit_text)
-    from complaints_cli.reports.cases import ROLE_COLUMNS
-
-    column = ROLE_COLUMNS.get(role)
-    for rule in profile.milestones:
-        if (column and rule.log_column == column) or (
-            role == "stage2_ack" and rule.done_by == "stage2_acknowledged"
-        ):
-            return str(rule.limit_text)
-    return "no timeframe in this profile"
+    rule = role_rule(profile, role)
+    return "no timeframe in this profile" if rule is None else str(rule.limit_text)
 
 
 def by_month(judged: list[Judged], months: list[Period]) -> list[list[Judged]]:
@@ -115,7 +106,7 @@ def timeliness_figures(
     out.append(
         share(
             "ack_on_time",
-            f"Acknowledged within the timeframe ({_limit(profile, 'ack', ack)})",
+            f"Acknowledged within the timeframe ({_limit(profile, 'ack')})",
             TIMELINESS,
             "Acknowledged on time",
             ack,
@@ -125,14 +116,13 @@ def timeliness_figures(
     )
     for stage, name in (("stage1", "Stage 1"), ("stage2", "Stage 2")):
         items = judged[stage]
-        limit = _limit(profile, stage, items)
+        limit = _limit(profile, stage)
         if stage == "stage2":
             acks = judged["stage2_ack"]
             out.append(
                 share(
                     "stage2_ack_on_time",
-                    f"Stage 2 acknowledged within the timeframe "
-                    f"({_limit(profile, 'stage2_ack', acks)})",
+                    f"Stage 2 acknowledged within the timeframe ({_limit(profile, 'stage2_ack')})",
                     TIMELINESS,
                     "S2 acknowledged on time",
                     acks,

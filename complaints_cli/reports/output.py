@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import IO, Any
@@ -165,7 +166,9 @@ def _section(
 
 def write_json(data: dict[str, Any], stream: IO[str]) -> None:
     """One key a line, and one figure (or trend month) a line: readable, and written by json's
-    C encoder (``indent`` falls back to the slow pure-Python one: 1.5 s for a 100k log)."""
+    C encoder (``indent`` falls back to the slow pure-Python one: 1.5 s for a 100k log). A list
+    may be given as an iterator of objects: each is made and written in turn (a year's case
+    lists are a few hundred thousand objects; they are never all held at once)."""
 
     def dumps(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, default=json_default)
@@ -173,16 +176,20 @@ def write_json(data: dict[str, Any], stream: IO[str]) -> None:
     stream.write("{")
     for i, (key, value) in enumerate(data.items()):
         stream.write(",\n" if i else "\n")
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            items = ",\n  ".join(dumps(v) for v in value)
-            stream.write(f"{dumps(key)}: [\n  {items}\n]")
+        if isinstance(value, Iterator) or (value and isinstance(value, list)):
+            stream.write(f"{dumps(key)}: [")
+            n = 0
+            for n, item in enumerate(value, start=1):
+                stream.write(("," if n > 1 else "") + "\n  " + dumps(item))
+            stream.write("\n]" if n else "]")
         else:
             stream.write(f"{dumps(key)}: {dumps(value)}")
     stream.write("\n}\n")
 
 
 def report_json(report: Report) -> dict[str, Any]:
-    """The stable JSON object of a report (README, "Reports")."""
+    """The stable JSON object of a report (README, "Reports"); ``figures`` is an iterator, for
+    :func:`write_json`."""
     p = report.period
     return {
         "report": report.kind,
@@ -191,7 +198,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "as_of": report.as_of,
         "profile": {"name": report.profile_name, "label": report.profile_label},
         "generated_at": report.generated_at,
-        "figures": [f.as_json() for f in report.figures],
+        "figures": (f.as_json() for f in report.figures),
         "trend": [
             {k: v for k, v in row.items() if k != "label"} | {"label": row.get("label")}
             for row in report.trend

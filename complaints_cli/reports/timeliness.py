@@ -184,11 +184,14 @@ def share(
     note: str = "",
 ) -> Figure:
     """A share figure from judged cases: ``only`` picks the denominator (the others are listed
-    as counted out with ``out_why``); a line whose result is on time counts in the numerator."""
+    as counted out with ``out_why``, or not at all without one); a line whose result is on
+    time counts in the numerator."""
     lines: list[CaseLine] = []
     numerator = denominator = 0
     for j in judged:
         if only is not None and not only(j):
+            if not out_why:  # not a candidate at all: not listed
+                continue
             lines.append(
                 CaseLine(
                     j.case.reference,
