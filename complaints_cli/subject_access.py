@@ -37,6 +37,8 @@ KINDS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".txt": "m
 
 def fold(text: str) -> str:
     """Lower case without accents: ``"Zoë Ó Briain"`` -> ``"zoe o briain"``."""
+    if text.isascii():  # most text: no accents to remove (and 20x faster)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -95,58 +97,82 @@ class Found:
 
 
 def gather(db: Any, name: str, root: Path) -> Found:
-    """Everything in the log (and its case folders) that names ``name``."""
+    """Everything in the log (and its case folders) that names ``name``.
+
+    Two passes, so a 100k-case log is searched in streamed batches: first every row of the
+    cases and of each table that belongs to a case is scanned for the name; then the whole
+    record of each matched case (its rows in every linked table) is read by id.
+    """
     pattern = name_pattern(name)
     links = raw_case_links(db)
-    cases = {row["id"]: row for row in db.iter_rows(f"SELECT * FROM {CASE_TABLE} ORDER BY id")}
     matched: dict[int, list[str]] = {}
-    for case_id, row in cases.items():
+    case_rows: dict[int, dict[str, Any]] = {}
+    for row in db.iter_rows(f"SELECT * FROM {CASE_TABLE} ORDER BY id"):
         where = _mentions(pattern, row)
         if where:
-            matched[case_id] = where
-    linked_rows: dict[str, list[dict[str, Any]]] = {}
+            matched[row["id"]] = where
+            case_rows[row["id"]] = row
     for table, columns in links.items():
-        rows = db.rows(f'SELECT * FROM "{table}" ORDER BY id')
-        linked_rows[table] = rows
-        for row in rows:
+        for row in db.iter_rows(f'SELECT * FROM "{table}" ORDER BY id'):
             where = _mentions(pattern, row)
             if not where:
                 continue
+            label = HISTORY_TABLE if table == HISTORY_TABLE else f"{table}.{where[0]}"
             for column in columns:
-                if row.get(column) in cases:
-                    label = HISTORY_TABLE if table == HISTORY_TABLE else f"{table}." + where[0]
+                if row.get(column) is not None:
                     found = matched.setdefault(row[column], [])
                     if label not in found:
                         found.append(label)
+    ids = sorted(matched)
+    missing = [i for i in ids if i not in case_rows]
+    for row in _rows_by_id(db, CASE_TABLE, "id", missing):
+        case_rows[row["id"]] = row
+    belongs: dict[int, dict[str, list[dict[str, Any]]]] = {i: {} for i in ids}
+    for table, columns in links.items():
+        for column in columns:
+            for row in _rows_by_id(db, table, column, ids):
+                belongs[row[column]].setdefault(table, []).append(row)
     other = []
     for table in raw_tables(db):
         if table == CASE_TABLE or table in links:
             continue
-        for row in db.rows(f'SELECT * FROM "{table}"'):
+        for row in db.iter_rows(f'SELECT * FROM "{table}"'):
             where = _mentions(pattern, row)
             if where:
                 other.append({"table": table, "matched": where, "record": row})
     result = []
-    for case_id in sorted(matched):
-        row = cases[case_id]
-        belongs = {
-            table: [r for r in rows if any(r.get(c) == case_id for c in links[table])]
-            for table, rows in linked_rows.items()
-        }
+    for case_id in ids:
+        row = case_rows.get(case_id)
+        if row is None:  # a link to a case that is not there (db check reports it)
+            continue
+        linked = belongs[case_id]
         history = [
             {**_history_entry(h), "mentions": bool(_mentions(pattern, h))}
-            for h in belongs.pop(HISTORY_TABLE, [])
+            for h in sorted(linked.pop(HISTORY_TABLE, []), key=lambda h: h["id"])
         ]
         result.append(
             CaseFound(
                 case=case_record(row),
                 matched=matched[case_id],
                 history=history,
-                linked={t: rows for t, rows in belongs.items() if rows},
+                linked={
+                    t: sorted(rows, key=lambda r: r.get("id") or 0) for t, rows in linked.items()
+                },
                 folder=list_folder(root, row.get("folder")),
             )
         )
     return Found(name, result, other)
+
+
+def _rows_by_id(db: Any, table: str, column: str, ids: list[int]) -> list[dict[str, Any]]:
+    """The rows of ``table`` whose ``column`` is one of ``ids`` (asked 500 at a time)."""
+    out: list[dict[str, Any]] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        params = {f"i{n}": v for n, v in enumerate(chunk)}
+        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+        out += db.rows(f'SELECT * FROM "{table}" WHERE "{column}" IN ({marks})', params)
+    return out
 
 
 def _history_entry(row: dict[str, Any]) -> dict[str, Any]:
