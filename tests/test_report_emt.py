@@ -404,3 +404,31 @@ def test_reports_read_without_sqlalchemy_and_openpyxl_only_for_output(
     assert heavy_modules_imported_by("report", "emt", "--month", "2025-05", "-o", out) == [
         "openpyxl"
     ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("emt", "--month", "2025-05"),
+        ("annual", "--from", "01/03/2025", "--to", "31/05/2025", "--homes", "1000"),
+    ],
+)
+def test_every_figure_reads_the_same_in_every_format(
+    may_log: Any, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """Each figure's label and value, as the JSON gives them, in the table, the Markdown and
+    the workbook's summary."""
+    from openpyxl import load_workbook
+
+    data = json.loads(may_log("report", *args, "-f", "json").stdout)
+    table = may_log("report", *args).stdout
+    md = may_log("report", *args, "-f", "markdown").stdout
+    book = tmp_path / "report.xlsx"
+    assert may_log("report", *args, "-o", str(book)).exit_code == 0
+    summary = {r[1]: r[2] for r in load_workbook(book)["Summary"].iter_rows(values_only=True)}
+    assert len(data["figures"]) >= 10
+    for f in data["figures"]:
+        label, text = f["label"], f["text"]
+        assert re.search(rf"^{re.escape(label)}\s+{re.escape(text)}(\s|$)", table, re.M), label
+        assert f"| {label} | {text} |" in md, label
+        assert summary[label] == text, label
