@@ -20,14 +20,23 @@ ReportFormatOpt = Annotated[
     str,
     typer.Option("--format", "-f", help="Output: table, json or markdown.", metavar="FORMAT"),
 ]
-OutputOpt = Annotated[
+
+
+def _output_opt(what: str) -> Any:
+    return typer.Option(
+        "--output", "-o", help=f"Also write the report as an Excel workbook (.xlsx): {what}."
+    )
+
+
+EmtOutputOpt = Annotated[
     Path | None,
-    typer.Option(
-        "--output",
-        "-o",
-        help="Also write the report as an Excel workbook (.xlsx): a summary, the trend with "
-        "charts, and a sheet listing the cases behind each figure.",
+    _output_opt(
+        "a summary, the trend with charts, and a sheet listing the cases behind each figure"
     ),
+]
+AnnualOutputOpt = Annotated[
+    Path | None,
+    _output_opt("a summary and a sheet listing the cases counted in and out of each figure"),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the --output file if it exists.")]
 
@@ -144,7 +153,7 @@ def register(app: Any) -> None:
             str,
             typer.Option("--month", help="The month: yyyy-mm, e.g. 2026-10.", show_default=False),
         ],
-        output: OutputOpt = None,
+        output: AnnualOutputOpt = None,
         fmt: ReportFormatOpt = "table",
         force: ForceOpt = False,
     ) -> None:
@@ -173,7 +182,7 @@ def register(app: Any) -> None:
             int | None,
             typer.Option("--homes", help="Homes managed, for TSM CH01 [default: config homes]."),
         ] = None,
-        output: OutputOpt = None,
+        output: AnnualOutputOpt = None,
         fmt: ReportFormatOpt = "table",
         force: ForceOpt = False,
     ) -> None:
