@@ -153,7 +153,7 @@ def register(app: Any) -> None:
             str,
             typer.Option("--month", help="The month: yyyy-mm, e.g. 2026-10.", show_default=False),
         ],
-        output: AnnualOutputOpt = None,
+        output: EmtOutputOpt = None,
         fmt: ReportFormatOpt = "table",
         force: ForceOpt = False,
     ) -> None:
