@@ -67,7 +67,8 @@ COLUMNS: tuple[Column, ...] = (
 
 HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
 
-STATUSES: tuple[str, ...] = ("Open", "Closed")
-STAGES: tuple[str, ...] = ("Stage 1", "Stage 2", "Ombudsman")
+#: "Not accepted": excluded under the policy; "Informal": a service dissatisfaction (issue 7).
+STATUSES: tuple[str, ...] = ("Open", "Closed", "Not accepted")
+STAGES: tuple[str, ...] = ("Stage 1", "Stage 2", "Ombudsman", "Informal")
 CHANNELS: tuple[str, ...] = ("email", "phone", "letter", "in person", "website", "social media")
-REVIEW_TYPES: tuple[str, ...] = ("manager", "compensation")
+REVIEW_TYPES: tuple[str, ...] = ("manager", "compensation", "panel")

@@ -16,7 +16,7 @@ from complaints_cli.dates import format_uk
 REVIEW_LABELS = {
     "manager": "Manager Review",
     "compensation": "Compensation Review",
-    "panel": "Complaint Review Panel",
+    "panel": "Panel review",  # a Complaint Review Panel (Southern Housing 4.8)
 }
 
 

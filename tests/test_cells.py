@@ -609,7 +609,10 @@ def test_status(value, expected):
     [("Pending", "'Pending'"), ("Open - awaiting works", "'Open - awaiting works'"), (1, "1")],
 )
 def test_status_refused_lists_the_accepted_values(value, shown):
-    assert reason(parse_status, value) == f"{shown} is not a status: use one of Open, Closed"
+    assert (
+        reason(parse_status, value)
+        == f"{shown} is not a status: use one of Open, Closed, Not accepted"
+    )
 
 
 @pytest.mark.parametrize(
@@ -653,7 +656,7 @@ def test_stage(value, expected):
 )
 def test_stage_refused_lists_the_accepted_values(value, shown):
     assert reason(parse_stage, value) == (
-        f"{shown} is not a stage: use one of Stage 1, Stage 2, Ombudsman"
+        f"{shown} is not a stage: use one of Stage 1, Stage 2, Ombudsman, Informal"
     )
 
 
@@ -704,9 +707,15 @@ def test_review_type(value, expected):
 
 
 def test_review_type_refused():
-    assert reason(parse_review_type, "Panel") == (
-        "'Panel' is not a review type: use one of Manager review, Compensation review"
+    assert reason(parse_review_type, "Tribunal") == (
+        "'Tribunal' is not a review type: use one of Manager review, Compensation review"
     )
+
+
+def test_panel_review_type():
+    """A Complaint Review Panel (Southern Housing 4.8), as the export writes it."""
+    assert parse_review_type("Panel review") == "panel"
+    assert parse_review_type("panel") == "panel"
 
 
 @pytest.mark.parametrize(
@@ -1053,7 +1062,7 @@ def test_parse_row_collects_one_error_per_bad_cell():
             "SPRUCE1",
             "'SPRUCE1' has fewer than three digits: write it as the log numbers it, e.g. SPRUCE001",
         ),
-        ("Status", "Pending", "'Pending' is not a status: use one of Open, Closed"),
+        ("Status", "Pending", "'Pending' is not a status: use one of Open, Closed, Not accepted"),
         (
             "Complaint received",
             "03/02/25",

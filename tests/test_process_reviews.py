@@ -78,7 +78,7 @@ def test_panel_meeting_recorded_within_17_working_days(southern: Day) -> None:
     escalate(southern, "panel")
     c = southern.show("2025-03-03")
     assert c["review_type"] == "panel"
-    assert "(Complaint Review Panel)" in southern.ok("2025-03-03", "show", "SPRUCE001").stdout
+    assert "(Panel review)" in southern.ok("2025-03-03", "show", "SPRUCE001").stdout
     # Overdue the day after the deadline, until the meeting is recorded.
     assert ("panel_meeting", "2025-03-26") in [
         (k, d) for _r, k, d, _m in southern.due("2025-03-27", "--overdue")
