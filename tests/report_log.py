@@ -127,3 +127,12 @@ def build_backdated(cli: Any, monkeypatch: pytest.MonkeyPatch, db_url: str) -> A
     build(cli, monkeypatch)
     backdate_learning(db_url)
     return cli
+
+
+def report_json(cli: Any, kind: str, *args: str) -> dict[str, Any]:
+    """``complaints report KIND ARGS --format json``, parsed."""
+    import json
+
+    result = cli("report", kind, *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)  # type: ignore[no-any-return]

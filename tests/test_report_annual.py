@@ -23,14 +23,13 @@ against the Code (hos-code-2024), whatever the team's profile:
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.report_log import build_backdated
+from tests.report_log import build_backdated, report_json
 
 PERIOD = ("--from", "01/03/2025", "--to", "31/05/2025")
 
@@ -49,14 +48,13 @@ EXPECTED = {
 
 
 @pytest.fixture
-def spring_log(cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
+def built_log(cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
+    """tests/report_log.py's log, in this test's SQLite file."""
     return build_backdated(cli, monkeypatch, f"sqlite:///{tmp_path / 'log.db'}")
 
 
 def annual(cli: Any, *args: str) -> dict[str, Any]:
-    result = cli("report", "annual", *args, "--format", "json")
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
+    data = report_json(cli, "annual", *args)
     return {f["key"]: f for f in data["figures"]} | {"_": data}
 
 
@@ -64,8 +62,8 @@ def lines(figure: dict[str, Any]) -> dict[str, tuple[bool, str]]:
     return {c["reference"]: (c["counted"], c["result"] or c["why"]) for c in figure["cases"]}
 
 
-def test_json_gives_the_hand_computed_figures(spring_log: Any) -> None:
-    figures = annual(spring_log, *PERIOD, "--homes", "1000")
+def test_json_gives_the_hand_computed_figures(built_log: Any) -> None:
+    figures = annual(built_log, *PERIOD, "--homes", "1000")
     data = figures.pop("_")
     assert data["report"] == "annual"
     assert data["profile"]["name"] == "hos-code-2024"
@@ -95,17 +93,17 @@ def test_json_gives_the_hand_computed_figures(spring_log: Any) -> None:
 
 
 def test_the_code_is_used_whatever_the_team_profile(
-    spring_log: Any, monkeypatch: pytest.MonkeyPatch
+    built_log: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("COMPLAINTS_PROFILE", "southern-housing")
-    figures = annual(spring_log, *PERIOD, "--homes", "1000")
+    figures = annual(built_log, *PERIOD, "--homes", "1000")
     figures.pop("_")
     assert {k: (f["text"], f["value"]) for k, f in figures.items()} == EXPECTED
 
 
-def test_financial_year_and_what_falls_outside_it(spring_log: Any) -> None:
+def test_financial_year_and_what_falls_outside_it(built_log: Any) -> None:
     """2024/25 ends on 31/03/2025: only SPRUCE007's first steps fall in it."""
-    figures = annual(spring_log, "--year", "2024", "--homes", "1000")
+    figures = annual(built_log, "--year", "2024", "--homes", "1000")
     data = figures.pop("_")
     assert data["period"] == {
         "key": "2024-04-01..2025-03-31",
@@ -125,9 +123,9 @@ def test_financial_year_and_what_falls_outside_it(spring_log: Any) -> None:
 
 
 def test_homes_from_the_config_or_missing(
-    spring_log: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    built_log: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    figures = annual(spring_log, *PERIOD)
+    figures = annual(built_log, *PERIOD)
     assert figures["ch01_stage1"]["text"] == "n/a"
     assert figures["ch01_stage1"]["value"] is None
     assert "give --homes N" in figures["ch01_stage1"]["note"]
@@ -135,12 +133,12 @@ def test_homes_from_the_config_or_missing(
     config = tmp_path / "team.toml"
     config.write_text("homes = 2500\n", encoding="utf-8")
     monkeypatch.setenv("COMPLAINTS_CONFIG", str(config))
-    figures = annual(spring_log, *PERIOD)
+    figures = annual(built_log, *PERIOD)
     assert figures["ch01_stage1"]["text"] == "2.80 per 1,000 homes (7 of 2,500 homes)"
-    shown = spring_log("config").stdout
+    shown = built_log("config").stdout
     assert re.search(rf"^homes\s+2500\s+file {re.escape(str(config))}$", shown, re.M)
     monkeypatch.setenv("COMPLAINTS_HOMES", "lots")
-    result = spring_log("report", "annual", *PERIOD)
+    result = built_log("report", "annual", *PERIOD)
     assert result.exit_code == 1
     assert result.stderr == (
         "complaints: error: homes 'lots' (from env COMPLAINTS_HOMES) must be a whole number "
@@ -148,7 +146,7 @@ def test_homes_from_the_config_or_missing(
     )
 
 
-def test_a_response_without_an_acknowledgement_date(spring_log: Any, tmp_path: Path) -> None:
+def test_a_response_without_an_acknowledgement_date(built_log: Any, tmp_path: Path) -> None:
     """CH02 needs the acknowledgement in time too: with no date recorded, a response sent by
     the acknowledgement deadline shows it; a later one cannot be shown to be on time."""
     from complaints_cli.db import make_engine
@@ -159,7 +157,7 @@ def test_a_response_without_an_acknowledgement_date(spring_log: Any, tmp_path: P
             "UPDATE complaint SET acknowledged = NULL WHERE reference IN ('SPRUCE003', 'SPRUCE004')"
         )
     engine.dispose()
-    figures = annual(spring_log, *PERIOD, "--homes", "1000")
+    figures = annual(built_log, *PERIOD, "--homes", "1000")
     ch02 = {c["reference"]: c for c in figures["ch02_stage1"]["cases"]}
     # SPRUCE004: received Tue 15/04; the Code's 5 working days: 16, 17, [18, 21 holidays], 22,
     # 23, 24 -> Thu 24/04; answered Thu 01/05, after it (though within the response's own
@@ -174,24 +172,24 @@ def test_a_response_without_an_acknowledgement_date(spring_log: Any, tmp_path: P
     )
 
 
-def test_table_markdown_and_workbook(spring_log: Any, tmp_path: Path) -> None:
+def test_table_markdown_and_workbook(built_log: Any, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    table = spring_log("report", "annual", *PERIOD, "--homes", "1000").stdout
+    table = built_log("report", "annual", *PERIOD, "--homes", "1000").stdout
     assert table.startswith("Annual complaints performance: 01/03/2025 to 31/05/2025\n")
     assert "Judged against: hos-code-2024 (Housing Ombudsman Complaint Handling Code 2024)" in table
     assert re.search(
         r"^Stage 1 responses within 10 working days \(6\.3\)\s+3 of 5 \(60\.0%\)$", table, re.M
     )
     assert re.search(r"^CH01 Stage 1 complaints received per 1,000 homes\s+7\.00 per", table, re.M)
-    md = spring_log("report", "annual", *PERIOD, "--homes", "1000", "-f", "markdown").stdout
+    md = built_log("report", "annual", *PERIOD, "--homes", "1000", "-f", "markdown").stdout
     assert "| Extended Stage 2 cases answered within the extension (6.15) | n/a |" in md
     assert (
         "| CH02 Stage 1 complaints responded to within the Code's timescales | 4 of 5 (80.0%) |"
         in md
     )
     target = tmp_path / "annual.xlsx"
-    result = spring_log("report", "annual", *PERIOD, "--homes", "1000", "-o", str(target))
+    result = built_log("report", "annual", *PERIOD, "--homes", "1000", "-o", str(target))
     assert result.exit_code == 0, result.output
     wb = load_workbook(target)
     assert "Trend" not in wb.sheetnames

@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-from tests.report_log import backdate_learning, build, build_backdated
+from tests.report_log import backdate_learning, build, build_backdated, report_json
 
 #: key -> the figure as it reads, and its number.
 EXPECTED: dict[str, tuple[str, Any]] = {
@@ -76,14 +76,13 @@ CASES = {
 
 
 @pytest.fixture
-def may_log(cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
+def built_log(cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
+    """tests/report_log.py's log, in this test's SQLite file."""
     return build_backdated(cli, monkeypatch, f"sqlite:///{tmp_path / 'log.db'}")
 
 
-def report_json(cli: Any, *args: str) -> dict[str, Any]:
-    result = cli("report", "emt", *args, "--format", "json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
+def emt_json(cli: Any, *args: str) -> dict[str, Any]:
+    return report_json(cli, "emt", *args)
 
 
 def by_key(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -94,8 +93,8 @@ def counted(figure: dict[str, Any]) -> list[str]:
     return [c["reference"] for c in figure["cases"] if c["counted"]]
 
 
-def test_json_gives_the_hand_computed_figures(may_log: Any) -> None:
-    data = report_json(may_log, "--month", "2025-05")
+def test_json_gives_the_hand_computed_figures(built_log: Any) -> None:
+    data = emt_json(built_log, "--month", "2025-05")
     assert data["report"] == "emt"
     assert data["period"] == {
         "key": "2025-05",
@@ -116,8 +115,8 @@ def test_json_gives_the_hand_computed_figures(may_log: Any) -> None:
     assert [c["amount"] for c in figures["compensation"]["cases"]] == ["50.00", "25.50"]
 
 
-def test_acknowledged_on_the_deadline_day_is_on_time(may_log: Any) -> None:
-    lines = {c["reference"]: c for c in by_key(report_json(may_log, "--month", "2025-05"))[
+def test_acknowledged_on_the_deadline_day_is_on_time(built_log: Any) -> None:
+    lines = {c["reference"]: c for c in by_key(emt_json(built_log, "--month", "2025-05"))[
         "ack_on_time"]["cases"]}  # fmt: skip
     first = lines["SPRUCE001"]
     assert (first["date"], first["deadline"], first["result"]) == (
@@ -130,10 +129,10 @@ def test_acknowledged_on_the_deadline_day_is_on_time(may_log: Any) -> None:
     assert (late["date"], late["deadline"], late["result"]) == ("2025-05-09", "2025-05-08", "late")
 
 
-def test_an_extension_ending_on_a_bank_holiday(may_log: Any) -> None:
+def test_an_extension_ending_on_a_bank_holiday(built_log: Any) -> None:
     """SPRUCE002 was promised Mon 26/05 (Spring bank holiday) and answered Tue 27/05: after the
     extension. SPRUCE003's 4 working days skip the holiday to Tue 27/05: answered that day."""
-    figures = by_key(report_json(may_log, "--month", "2025-05"))
+    figures = by_key(emt_json(built_log, "--month", "2025-05"))
     lines = {c["reference"]: c for c in figures["stage1_within_extension"]["cases"]}
     assert (lines["SPRUCE002"]["deadline"], lines["SPRUCE002"]["result"]) == (
         "2025-05-26",
@@ -154,8 +153,8 @@ def test_an_extension_ending_on_a_bank_holiday(may_log: Any) -> None:
     )
 
 
-def test_learning_ombudsman_and_overdue_lines(may_log: Any) -> None:
-    figures = by_key(report_json(may_log, "--month", "2025-05"))
+def test_learning_ombudsman_and_overdue_lines(built_log: Any) -> None:
+    figures = by_key(emt_json(built_log, "--month", "2025-05"))
     learning = figures["learning"]["cases"]
     assert [(c["reference"], c["date"], c["text"]) for c in learning] == [
         ("SPRUCE004", "2025-05-01", "Check roofs after storms"),
@@ -173,8 +172,8 @@ def test_learning_ombudsman_and_overdue_lines(may_log: Any) -> None:
     assert "Acknowledge the complaint due Mon 19/05/2025" in overdue["why"]
 
 
-def test_trend_repeats_the_month_and_counts_earlier_months(may_log: Any) -> None:
-    trend = report_json(may_log, "--month", "2025-05")["trend"]
+def test_trend_repeats_the_month_and_counts_earlier_months(built_log: Any) -> None:
+    trend = emt_json(built_log, "--month", "2025-05")["trend"]
     assert trend[0]["month"] == "2024-06" and len(trend) == 12
     may, april, march = trend[-1], trend[-2], trend[-3]
     assert may == {
@@ -199,8 +198,8 @@ def test_trend_repeats_the_month_and_counts_earlier_months(may_log: Any) -> None
     assert (march["received"], march["escalated"], march["open_at_end"]) == (1, 1, 1)
 
 
-def test_table_and_markdown_show_the_same_figures(may_log: Any) -> None:
-    table = may_log("report", "emt", "--month", "2025-05")
+def test_table_and_markdown_show_the_same_figures(built_log: Any) -> None:
+    table = built_log("report", "emt", "--month", "2025-05")
     assert table.exit_code == 0, table.output
     text = table.stdout
     assert text.startswith("EMT complaints performance report: May 2025\n")
@@ -216,7 +215,7 @@ def test_table_and_markdown_show_the_same_figures(may_log: Any) -> None:
     ):
         assert re.search(rf"^{label}\s+{value}(\s|$)", text, re.M), label
     assert re.search(r"^May 2025\s+5\s+1\s+4\s+0\s+1\s+6\s+2 of 3 \(66\.7%\)", text, re.M)
-    md = may_log("report", "emt", "--month", "2025-05", "-f", "markdown").stdout
+    md = built_log("report", "emt", "--month", "2025-05", "-f", "markdown").stdout
     assert md.startswith("# EMT complaints performance report: May 2025\n")
     assert "| Acknowledged within the timeframe (3 working days) | 2 of 3 (66.7%) |" in md
     assert "| Compensation paid | £75.50 (2 payments) | delay (1); time and trouble (1) |" in md
@@ -225,11 +224,11 @@ def test_table_and_markdown_show_the_same_figures(may_log: Any) -> None:
     assert "| SPRUCE001 | 01/05/2025 | learning recorded | 20/05/2025 |" in md
 
 
-def test_workbook_summary_chart_and_case_sheets(may_log: Any, tmp_path: Path) -> None:
+def test_workbook_summary_chart_and_case_sheets(built_log: Any, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
     target = tmp_path / "emt.xlsx"
-    result = may_log("report", "emt", "--month", "2025-05", "--output", str(target))
+    result = built_log("report", "emt", "--month", "2025-05", "--output", str(target))
     assert result.exit_code == 0, result.output
     assert f"Saved the report to {target}" in result.stderr
     wb = load_workbook(target)
@@ -274,23 +273,23 @@ def test_workbook_summary_chart_and_case_sheets(may_log: Any, tmp_path: Path) ->
     assert cell.data_type == "s"  # user text is never a formula
 
 
-def test_refuses_to_replace_a_workbook_without_force(may_log: Any, tmp_path: Path) -> None:
+def test_refuses_to_replace_a_workbook_without_force(built_log: Any, tmp_path: Path) -> None:
     target = tmp_path / "emt.xlsx"
     target.write_bytes(b"keep me")
-    result = may_log("report", "emt", "--month", "2025-05", "-o", str(target))
+    result = built_log("report", "emt", "--month", "2025-05", "-o", str(target))
     assert result.exit_code == 1
     assert (
         result.stderr
         == f"complaints: error: {str(target)!r} already exists: use --force to replace it\n"
     )
     assert target.read_bytes() == b"keep me" and result.stdout == ""
-    forced = may_log("report", "emt", "--month", "2025-05", "-o", str(target), "--force")
+    forced = built_log("report", "emt", "--month", "2025-05", "-o", str(target), "--force")
     assert forced.exit_code == 0 and target.read_bytes()[:2] == b"PK"
 
 
 def test_a_month_with_no_complaints(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COMPLAINTS_TODAY", "2025-06-02")
-    figures = by_key(report_json(cli, "--month", "2025-02"))
+    figures = by_key(emt_json(cli, "--month", "2025-02"))
     for key, figure in figures.items():
         if figure["kind"] == "count":
             assert (figure["value"], figure["text"], figure["cases"]) == (0, "0", []), key
@@ -302,7 +301,7 @@ def test_a_month_with_no_complaints(cli: Any, monkeypatch: pytest.MonkeyPatch) -
     assert re.search(r"^Acknowledged within the timeframe \(3 working days\)\s+n/a$", table, re.M)
 
 
-def test_the_log_column_disagreeing_with_the_dates(may_log: Any, tmp_path: Path) -> None:
+def test_the_log_column_disagreeing_with_the_dates(built_log: Any, tmp_path: Path) -> None:
     """An imported 'Yes' on a late acknowledgement: the dates count, and the line says so."""
     from complaints_cli.db import make_engine
 
@@ -313,7 +312,7 @@ def test_the_log_column_disagreeing_with_the_dates(may_log: Any, tmp_path: Path)
             "WHERE reference = 'SPRUCE002'"
         )
     engine.dispose()
-    data = report_json(may_log, "--month", "2025-05")
+    data = emt_json(built_log, "--month", "2025-05")
     line = next(c for c in by_key(data)["ack_on_time"]["cases"] if c["reference"] == "SPRUCE002")
     assert line["result"] == "late"
     assert line["log"] == "the log says Yes - sent by post"
@@ -322,7 +321,7 @@ def test_the_log_column_disagreeing_with_the_dates(may_log: Any, tmp_path: Path)
     assert any("1 step(s) where the log's Met column disagrees" in n for n in data["notes"])
 
 
-def test_learning_is_dated_in_uk_time(may_log: Any, tmp_path: Path) -> None:
+def test_learning_is_dated_in_uk_time(built_log: Any, tmp_path: Path) -> None:
     """23:30 UTC on 31 May is 00:30 on 1 June in the UK (BST): June's learning, not May's."""
     from complaints_cli.db import make_engine
 
@@ -332,9 +331,9 @@ def test_learning_is_dated_in_uk_time(may_log: Any, tmp_path: Path) -> None:
             "UPDATE history SET at = '2025-05-31 23:30:00.000000' WHERE command = 'learning'"
         )
     engine.dispose()
-    may = by_key(report_json(may_log, "--month", "2025-05"))["learning"]
+    may = by_key(emt_json(built_log, "--month", "2025-05"))["learning"]
     assert counted(may) == ["SPRUCE004"]
-    june = by_key(report_json(may_log, "--month", "2025-06"))["learning"]
+    june = by_key(emt_json(built_log, "--month", "2025-06"))["learning"]
     assert [(c["reference"], c["date"]) for c in june["cases"]] == [("SPRUCE001", "2025-06-01")]
 
 
@@ -366,17 +365,17 @@ def test_same_figures_on_sqlite_and_postgresql(
 ) -> None:
     build(cli, monkeypatch)
     backdate_learning(db_url)
-    figures = by_key(report_json(cli, "--month", "2025-05"))
+    figures = by_key(emt_json(cli, "--month", "2025-05"))
     assert {k: (f["text"], f["value"]) for k, f in figures.items()} == EXPECTED
     for key, refs in CASES.items():
         assert counted(figures[key]) == refs, key
 
 
 def test_a_month_in_progress_is_reported_to_today(
-    may_log: Any, monkeypatch: pytest.MonkeyPatch
+    built_log: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("COMPLAINTS_TODAY", "2025-05-16")
-    data = report_json(may_log, "--month", "2025-05")
+    data = emt_json(built_log, "--month", "2025-05")
     assert data["as_of"] == "2025-05-16"
     assert "May 2025 is not over: figures are to 16/05/2025." in data["notes"]
     figures = by_key(data)
@@ -394,7 +393,7 @@ def test_a_month_in_progress_is_reported_to_today(
 
 
 def test_reports_read_without_sqlalchemy_and_openpyxl_only_for_output(
-    may_log: Any, tmp_path: Path
+    built_log: Any, tmp_path: Path
 ) -> None:
     from tests.test_smoke import heavy_modules_imported_by
 
@@ -414,17 +413,17 @@ def test_reports_read_without_sqlalchemy_and_openpyxl_only_for_output(
     ],
 )
 def test_every_figure_reads_the_same_in_every_format(
-    may_log: Any, tmp_path: Path, args: tuple[str, ...]
+    built_log: Any, tmp_path: Path, args: tuple[str, ...]
 ) -> None:
     """Each figure's label and value, as the JSON gives them, in the table, the Markdown and
     the workbook's summary."""
     from openpyxl import load_workbook
 
-    data = json.loads(may_log("report", *args, "-f", "json").stdout)
-    table = may_log("report", *args).stdout
-    md = may_log("report", *args, "-f", "markdown").stdout
+    data = json.loads(built_log("report", *args, "-f", "json").stdout)
+    table = built_log("report", *args).stdout
+    md = built_log("report", *args, "-f", "markdown").stdout
     book = tmp_path / "report.xlsx"
-    assert may_log("report", *args, "-o", str(book)).exit_code == 0
+    assert built_log("report", *args, "-o", str(book)).exit_code == 0
     summary = {r[1]: r[2] for r in load_workbook(book)["Summary"].iter_rows(values_only=True)}
     assert len(data["figures"]) >= 10
     for f in data["figures"]:
