@@ -28,7 +28,8 @@ acknowledgement date is recorded, a response sent by the acknowledgement deadlin
 acknowledged in time; otherwise the case cannot be shown to be on time and counts as late.
 
 Each figure lists the cases counted and those considered but counted out (received in the
-period but the step done after it, or not yet), with why.
+period but the step done after it, or not yet), with why. The log's own "Met ..." columns are
+not compared here: they hold the verdicts of the team's profile, not the Code's.
 """
 
 from __future__ import annotations
