@@ -65,16 +65,15 @@ def trend_cell(key: str, value: Any) -> str:
 
 
 def line_cell(_key: str, value: Any) -> str:
+    """A case line's value as table text: dates dd/mm/yyyy, money in pounds, yes/no."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, date):
         return format_uk(value)
-    if _key in ("received", "date", "deadline"):  # ISO text from CaseLine.as_json
-        return format_uk(date.fromisoformat(value))
-    if _key == "amount":
-        return money(Decimal(value))
+    if isinstance(value, Decimal):
+        return money(value)
     return str(value)
 
 
@@ -92,7 +91,7 @@ def header_lines(report: Report) -> list[str]:
 
 def _case_columns(lines: list[CaseLine]) -> list[str]:
     """The case-line columns that hold something, so a list reads without empty columns."""
-    rows = [c.as_json() for c in lines]
+    rows = [c.fields() for c in lines]
     keep = [k for k in CASE_HEADERS if k in ("reference", "date") or any(r[k] for r in rows)]
     if all(r["counted"] for r in rows):
         keep = [k for k in keep if k != "counted"]
@@ -129,7 +128,7 @@ def print_report(report: Report, fmt: str, out: IO[str] | None = None) -> None:
         )
     for f in report.figures:
         if f.key in DETAILED and f.cases:
-            rows = [c.as_json() for c in f.cases]
+            rows = [c.fields() for c in f.cases]
             _section(
                 stream, md, f.label, rows, _case_columns(f.cases), CASE_HEADERS, text=line_cell
             )
