@@ -614,7 +614,7 @@ def parse_channel(value: object) -> str | None:
     return _choice(value, "channel", table, CHANNELS)
 
 
-_REVIEW_ACCEPTED: Final = ("Manager review", "Compensation review")
+_REVIEW_ACCEPTED: Final = tuple(f"{kind.capitalize()} review" for kind in REVIEW_TYPES)
 
 
 def parse_review_type(value: object) -> str | None:

@@ -708,7 +708,8 @@ def test_review_type(value, expected):
 
 def test_review_type_refused():
     assert reason(parse_review_type, "Tribunal") == (
-        "'Tribunal' is not a review type: use one of Manager review, Compensation review"
+        "'Tribunal' is not a review type: use one of Manager review, Compensation review, "
+        "Panel review"
     )
 
 
