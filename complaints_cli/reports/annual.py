@@ -38,6 +38,7 @@ from datetime import date, datetime
 
 from complaints_cli.db import RawDatabase
 from complaints_cli.profiles import Profile
+from complaints_cli.reports import timeliness
 from complaints_cli.reports.cases import ReportCase, load_cases
 from complaints_cli.reports.figures import CaseLine, Figure, Report
 from complaints_cli.reports.periods import Period
@@ -158,6 +159,7 @@ def annual_report(
     generated_at: datetime,
 ) -> Report:
     """The annual Code and TSM figures for ``period`` (a financial year, or any range)."""
+    timeliness.forget()
     cases = load_cases(db, period.start, period.end)
     judged: dict[str, list[Judged]] = {}
     unjudged: dict[str, list[CaseLine]] = {}

@@ -37,7 +37,7 @@ from decimal import Decimal
 from complaints_cli.db import RawDatabase
 from complaints_cli.errors import ComplaintsError
 from complaints_cli.profiles import Profile
-from complaints_cli.reports import log_queries
+from complaints_cli.reports import log_queries, timeliness
 from complaints_cli.reports.cases import ReportCase, load_cases, overdue_at, pounds, role_rule
 from complaints_cli.reports.figures import CaseLine, Figure, Report, percent
 from complaints_cli.reports.periods import Period, months_back
@@ -381,6 +381,7 @@ def emt_report(
     as_of = min(month.end, today)
     months = months_back(month, TREND_MONTHS)
     window = Period(months[0].start, month.end, "trend")
+    timeliness.forget()
     cases = load_cases(db, window.start, window.end)
     judged: dict[str, list[Judged]] = {}
     unjudged: dict[str, list[CaseLine]] = {}

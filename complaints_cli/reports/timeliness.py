@@ -81,14 +81,28 @@ class Judged(NamedTuple):
         return self.done <= self.m.deadline
 
 
+#: id(milestone) -> (the milestone, its working): a year's figures show each several times.
+#: The milestone is kept with its text, so its id cannot be reused while the entry lives.
+_WORKING: dict[int, tuple[Milestone, str]] = {}
+
+
 def working(m: Milestone) -> str:
     """How a deadline was worked out: ``due Fri 03/10/2025: 3 working days from ...``."""
+    known = _WORKING.get(id(m))
+    if known is not None and known[0] is m:
+        return known[1]
     text = f"due {uk(m.due)}: {m.rule.limit_text} from {m.anchor_event} {uk(m.anchor)}"
     if m.extended_to is not None:
         text += f"; extended to {uk(m.extended_to)}"
         if m.extension_limit is not None and m.extended_to > m.extension_limit:
             text += f", beyond the limit {uk(m.extension_limit)}, which counts instead"
+    _WORKING[id(m)] = (m, text)
     return text
+
+
+def forget() -> None:
+    """Drop the text cache (each report starts afresh: a long-lived process never grows)."""
+    _WORKING.clear()
 
 
 def judged_step(case: ReportCase, role: str, m: Milestone, log: str | None = None) -> Judged:
