@@ -20,7 +20,8 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -38,29 +39,69 @@ class PurgeResult:
     kept: list[tuple[str, str]] = field(default_factory=list)
 
 
+#: Ids per ``IN (...)`` list: SQLite allows 32,766 parameters, and a big purge has more cases.
+CHUNK = 500
+
+
+def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+@contextmanager
+def _purge_transaction(store: Any) -> Iterator[Any]:
+    """One transaction for the whole purge, with SQLite's secure delete.
+
+    On SQLite, foreign keys are not enforced row by row during the purge (each deleted case
+    would scan every case for a link to it: 72k cases took hours); the purge removes or clears
+    every link itself, and ``PRAGMA foreign_key_check`` must find nothing before it commits.
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    from complaints_cli.db import translate_db_error
+
+    try:
+        with store.engine.connect() as conn:
+            sqlite = conn.dialect.name == "sqlite"
+            if sqlite:  # before BEGIN: the setting cannot change inside a transaction
+                raw = conn.connection.dbapi_connection
+                raw.execute("PRAGMA foreign_keys = OFF")
+                raw.execute("PRAGMA secure_delete = ON")
+            with conn.begin():
+                yield conn
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise ComplaintsError(
+                            f"the purge would leave {len(broken)} row(s) pointing at a removed "
+                            f"case (table {broken[0][0]}); nothing was purged"
+                        )
+    except DBAPIError as exc:
+        translate_db_error(exc)
+        raise
+
+
 def purge_cases(
     store: Any, due: Sequence[Verdict], *, actor: str, years: int, today: date
 ) -> PurgeResult:
     """Delete the ``due`` cases and everything that belongs to them, in one transaction."""
-    from sqlalchemy import delete, select, update
+    from sqlalchemy import bindparam, delete, insert, select, update
 
-    from complaints_cli.models import HistoryEntry, PurgeRecord
     from complaints_cli.store import changes_json, utcnow
 
     result = PurgeResult()
     if not due:
         return result
-    with store.transaction() as session:
-        conn = session.connection()
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA secure_delete = ON")
+    with _purge_transaction(store) as conn:
         metadata = reflect(conn)
         complaint = metadata.tables[CASE_TABLE]
         wanted = [v.reference for v in due]
-        stmt = select(complaint).where(complaint.c.reference.in_(wanted))
-        if conn.dialect.name == "postgresql":
-            stmt = stmt.with_for_update()
-        rows = {r["reference"]: dict(r) for r in conn.execute(stmt).mappings()}
+        rows: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(wanted):
+            stmt = select(complaint).where(complaint.c.reference.in_(chunk))
+            if conn.dialect.name == "postgresql":
+                stmt = stmt.with_for_update()
+            rows.update({r["reference"]: dict(r) for r in conn.execute(stmt).mappings()})
         ids: dict[int, dict[str, Any]] = {}
         for ref in wanted:
             row = rows.get(ref)
@@ -78,44 +119,55 @@ def purge_cases(
         now = utcnow()
         gone = list(ids)
         links = case_links(metadata)
-        for link in links:
-            if not link.is_self:
-                continue
-            # Another case that points at a purged one keeps a history entry saying so.
-            refers = conn.execute(
-                select(complaint.c.id, link.column).where(
-                    link.column.in_(gone), complaint.c.id.not_in(gone)
+        history = metadata.tables["history"]
+        notes: list[dict[str, Any]] = []
+        for link in (link for link in links if link.is_self):
+            for chunk in _chunks(gone):
+                refers = conn.execute(
+                    select(complaint.c.id, link.column).where(link.column.in_(chunk))
+                ).all()
+                # Another case that points at a purged one keeps a history entry saying so.
+                notes += [
+                    {
+                        "complaint_id": other,
+                        "at": now,
+                        "actor": actor,
+                        "command": "purge",
+                        "changes": changes_json({link.column.name: (target, None)}),
+                        "note": f"the related case {ids[target]['reference']} was purged under "
+                        f"the {years}-year retention period",
+                    }
+                    for other, target in refers
+                    if other not in ids
+                ]
+                conn.execute(
+                    update(complaint).where(link.column.in_(chunk)).values({link.column: None})
                 )
-            ).all()
-            for other_id, target in refers:
-                session.add(
-                    HistoryEntry(
-                        complaint_id=other_id,
-                        at=now,
-                        actor=actor,
-                        command="purge",
-                        changes=changes_json({link.column.name: (target, None)}),
-                        note=f"the related case {ids[target]['reference']} was purged "
-                        f"under the {years}-year retention period",
-                    )
-                )
-            conn.execute(update(complaint).where(link.column.in_(gone)).values({link.column: None}))
-        session.flush()
-        for link in reversed(links):
-            if not link.is_self:
-                conn.execute(delete(link.table).where(link.column.in_(gone)))
-        conn.execute(delete(complaint).where(complaint.c.id.in_(gone)))
-        for row in ids.values():
-            session.add(
-                PurgeRecord(
-                    reference=row["reference"],
-                    received=_day(row["received"]) or today,
-                    closed=_day(row["closed"]),
-                    purged_at=now,
-                    actor=actor,
-                    retention_years=years,
-                )
-            )
+        for chunk in _chunks(gone):
+            for link in reversed(links):
+                if not link.is_self:
+                    conn.execute(delete(link.table).where(link.column.in_(chunk)))
+            conn.execute(delete(complaint).where(complaint.c.id.in_(chunk)))
+        if notes:
+            conn.execute(insert(history), notes)
+        conn.execute(
+            insert(metadata.tables["purge_record"]).values(
+                reference=bindparam("reference"),
+                received=bindparam("received"),
+                closed=bindparam("closed"),
+                purged_at=now,
+                actor=actor,
+                retention_years=years,
+            ),
+            [
+                {
+                    "reference": row["reference"],
+                    "received": _day(row["received"]) or today,
+                    "closed": _day(row["closed"]),
+                }
+                for row in ids.values()
+            ],
+        )
     return result
 
 

@@ -230,7 +230,9 @@ def _purge(cfg: Any, due: list[Any], years: int, day: Any) -> None:
         result = purge_cases(store, due, actor=cfg.user.value, years=years, today=day)
     warning = scrub(cfg.db_url) if result.purged else None
     removed, problems = remove_folders(cfg.root_path, result.purged)
-    refs = ", ".join(v.reference for v in result.purged)
+    refs = ", ".join(v.reference for v in result.purged[:20])
+    if len(result.purged) > 20:
+        refs += f" and {len(result.purged) - 20} more (complaints show REF says when each went)"
     typer.echo(
         f"Purged {len(result.purged)} case(s){': ' + refs if refs else ''} "
         "(a purge record of each is kept: reference and dates only)."
