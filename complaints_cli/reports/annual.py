@@ -133,14 +133,14 @@ def ch02_line(j: Judged, ack: Judged | None) -> CaseLine:
     )
 
 
-def _rate(key: str, label: str, lines: list[CaseLine], homes: int | None) -> Figure:
+def _rate(key: str, label: str, sheet: str, lines: list[CaseLine], homes: int | None) -> Figure:
     note = "" if homes else "n/a: give --homes N, or set homes in the config (complaints config)"
     return Figure(
         key,
         label,
         TSM,
         "rate",
-        key.upper().replace("_", " "),
+        sheet,
         count=len(lines),
         of=homes or 0,
         note=note,
@@ -237,8 +237,20 @@ def annual_report(
         if (d := c.dates.escalation_received) is not None and d in period
     ]
     figures += [
-        _rate("ch01_stage1", "CH01 Stage 1 complaints received per 1,000 homes", received, homes),
-        _rate("ch01_stage2", "CH01 Stage 2 complaints received per 1,000 homes", escalated, homes),
+        _rate(
+            "ch01_stage1",
+            "CH01 Stage 1 complaints received per 1,000 homes",
+            "CH01 Stage 1",
+            received,
+            homes,
+        ),
+        _rate(
+            "ch01_stage2",
+            "CH01 Stage 2 complaints received per 1,000 homes",
+            "CH01 Stage 2",
+            escalated,
+            homes,
+        ),
     ]
     for stage, name, ack_role in (
         ("stage1", "Stage 1", "ack"),
