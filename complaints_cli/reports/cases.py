@@ -191,25 +191,47 @@ _DATE_INDEX = [COLUMNS.index(n) for n in (*_DATES, *_OTHER_DATES)]
 _FLAG_INDEX = [COLUMNS.index(n) for n in _FLAGS]
 
 
+#: CaseDates' date fields come first, in order: a row's dates can be passed by position.
+_DATES_FIRST = tuple(f.name for f in fields(CaseDates))[: len(_DATES)] == _DATES
+_N = len(_DATES)
+_REF, _STAGE, _STATUS, _REVIEW = (
+    COLUMNS.index(n) for n in ("reference", "stage", "status", "review_type")
+)
+#: ISO text -> date: a log's dates repeat (a few thousand distinct days in 100,000 cases).
+_DAYS: dict[str, date] = {}
+
+
 def case_from_row(row: tuple[Any, ...]) -> ReportCase:
     """A row of :data:`SELECT` as a :class:`ReportCase` (dates as dates, flags as bools)."""
     values = list(row)
-    fromiso = date.fromisoformat
+    days = _DAYS
     for i in _DATE_INDEX:
         v = values[i]
         if v is not None:
-            values[i] = fromiso(v) if type(v) is str else as_date(v)
+            if type(v) is str:
+                day = days.get(v)
+                if day is None:
+                    day = days[v] = date.fromisoformat(v[:10])
+                values[i] = day
+            else:
+                values[i] = as_date(v)
     for i in _FLAG_INDEX:
         if values[i] is not None:
             values[i] = bool(values[i])
-    v = dict(zip(COLUMNS, values, strict=True))
-    dates = CaseDates(
-        **{n: v[n] for n in _DATES},
-        stage=v["stage"] or "Stage 1",
-        status=v["status"] or "Open",
-        stage2_review=v["review_type"],
-    )
-    return ReportCase(str(v["reference"]), v, dates)
+    stage = values[_STAGE] or "Stage 1"
+    status = values[_STATUS] or "Open"
+    if _DATES_FIRST:
+        dates = CaseDates(  # type: ignore[misc]  # the slice is exactly the date fields
+            *values[1 : 1 + _N], stage=stage, status=status, stage2_review=values[_REVIEW]
+        )
+    else:  # pragma: no cover - only if CaseDates ever puts another field among its dates
+        dates = CaseDates(
+            **dict(zip(_DATES, values[1 : 1 + _N], strict=True)),
+            stage=stage,
+            status=status,
+            stage2_review=values[_REVIEW],
+        )
+    return ReportCase(str(values[_REF]), dict(zip(COLUMNS, values, strict=True)), dates)
 
 
 def log_disagrees(case: ReportCase, role: str, computed: bool) -> str | None:
