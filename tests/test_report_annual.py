@@ -234,3 +234,12 @@ def test_bad_input_is_one_line(cli: Any, args: list[str], message: str) -> None:
     result = cli("report", "annual", *args)
     assert result.exit_code == 1
     assert result.stderr == f"complaints: error: {message}\n"
+
+
+def test_same_figures_on_sqlite_and_postgresql(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, db_url: str
+) -> None:
+    build_backdated(cli, monkeypatch, db_url)
+    figures = annual(cli, *PERIOD, "--homes", "1000")
+    figures.pop("_")
+    assert {k: (f["text"], f["value"]) for k, f in figures.items()} == EXPECTED
