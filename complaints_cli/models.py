@@ -23,6 +23,7 @@ class Complaint(SQLModel, table=True):
     __table_args__ = (
         Index("ix_complaint_status_stage", "status", "stage"),
         Index("ix_complaint_status_next_due", "status", "next_due"),
+        Index("ix_complaint_related_to_id", "related_to_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -81,6 +81,8 @@ def upgrade(engine: Engine) -> None:
                         f"upgrading the log's schema would leave {len(broken)} broken link(s) "
                         f"between tables (first: {tuple(broken[0])}); nothing was changed"
                     )
+        if sqlite:  # the connection goes back to the pool: enforce foreign keys again
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
 
 
 def current_version(engine: Engine) -> str | None:

@@ -108,7 +108,7 @@ def test_petition_with_lead_petitioner_and_signatories(day: Day, root: Any) -> N
     csv_text = day.ok("2025-02-05", "signatory", "list", "SPRUCE001", "-f", "csv").stdout
     assert csv_text.splitlines()[:2] == [
         "Name,Address,Lead,Added",
-        "Bea Cole,\"Flat 4, 1 Essex Brewery, E17 3AB\",lead,05/02/2025",
+        'Bea Cole,"Flat 4, 1 Essex Brewery, E17 3AB",lead,05/02/2025',
     ]
 
 

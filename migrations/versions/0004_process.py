@@ -51,6 +51,8 @@ def upgrade() -> None:
     with op.batch_alter_table("complaint") as batch:
         for column in _new_columns():
             batch.add_column(column)
+    # Purging a case looks for complaints linked to it; without an index that scans the table.
+    op.create_index("ix_complaint_related_to_id", "complaint", ["related_to_id"])
     with op.batch_alter_table("action") as batch:
         batch.add_column(sa.Column("kind", sa.String(20), nullable=False, server_default="action"))
     op.create_table(
@@ -84,6 +86,7 @@ def downgrade() -> None:
     op.drop_table("signatory")
     with op.batch_alter_table("action") as batch:
         batch.drop_column("kind")
+    op.drop_index("ix_complaint_related_to_id", "complaint")
     with op.batch_alter_table("complaint") as batch:
         batch.drop_constraint("fk_complaint_related_to_id", type_="foreignkey")
         for column in reversed(_new_columns()):
