@@ -269,16 +269,22 @@ def main() -> None:
     print(section)
     if args.no_write:
         return
+    print(f"updated {write_section(section, START, END)}")
+
+
+def write_section(section: str, start: str, end: str) -> Path:
+    """Put ``section`` (which begins with ``start`` and ends with ``end``) into BENCHMARKS.md,
+    replacing the one there, so each benchmark script owns its part of the file."""
     path = REPO / "BENCHMARKS.md"
     text = path.read_text(encoding="utf-8")
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        _, after = rest.split(END, 1)
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        _, after = rest.split(end, 1)
         text = before + section + after
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     path.write_text(text, encoding="utf-8")
-    print(f"updated {path}")
+    return path
 
 
 if __name__ == "__main__":

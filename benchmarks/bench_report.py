@@ -24,7 +24,7 @@ REPO = HERE.parent
 WORK = HERE / "data" / "report"
 sys.path.insert(0, str(HERE))
 
-from bench_excel import run  # noqa: E402  (wall seconds and peak MB of one process)
+from bench_excel import run, write_section  # noqa: E402  (wall seconds and peak MB of one process)
 from generate import generate  # noqa: E402
 
 START = "<!-- benchmarks/bench_report.py -->"
@@ -148,16 +148,7 @@ def main() -> None:
     print(section)
     if args.no_write:
         return
-    path = REPO / "BENCHMARKS.md"
-    text = path.read_text(encoding="utf-8")
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        _, after = rest.split(END, 1)
-        text = before + section + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
-    print(f"updated {path}")
+    print(f"updated {write_section(section, START, END)}")
 
 
 if __name__ == "__main__":
