@@ -110,3 +110,11 @@ LOG_ARGS = (
     "--channel",
     "email",
 )
+
+
+@pytest.fixture
+def day(cli: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A :class:`tests.process_steps.Day`: run commands on given dates (the process tests)."""
+    from tests.process_steps import Day
+
+    return Day(cli, monkeypatch)

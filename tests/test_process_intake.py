@@ -12,17 +12,11 @@ Dates (England and Wales), worked by hand:
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import pytest
 
 from complaints_cli.process import add_months
 from tests.process_steps import Day, warnings
-
-
-@pytest.fixture
-def day(cli: Any, monkeypatch: pytest.MonkeyPatch) -> Day:
-    return Day(cli, monkeypatch)
 
 
 def test_not_accepted_with_reason_and_date_told(day: Day) -> None:

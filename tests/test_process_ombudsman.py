@@ -10,16 +10,9 @@ Dates (England and Wales, Spruce), worked by hand:
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from tests.process_steps import Day
-
-
-@pytest.fixture
-def day(cli: Any, monkeypatch: pytest.MonkeyPatch) -> Day:
-    return Day(cli, monkeypatch)
 
 
 def _through_stage2(day: Day) -> None:

@@ -5,16 +5,10 @@ On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
 from tests.process_steps import Day
-
-
-@pytest.fixture
-def day(cli: Any, monkeypatch: pytest.MonkeyPatch) -> Day:
-    return Day(cli, monkeypatch)
 
 
 def test_vulnerability_on_show_and_not_in_listings(day: Day, db_url: str) -> None:

@@ -4,7 +4,6 @@ informal stage, validated like every other part of a team's profiles file."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -38,11 +37,6 @@ from = "received"
 working_days = 2
 done_by = "acknowledged"
 """
-
-
-@pytest.fixture
-def day(cli: Any, monkeypatch: pytest.MonkeyPatch) -> Day:
-    return Day(cli, monkeypatch)
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -6,14 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from tests.process_steps import Day
-
-
-@pytest.fixture
-def day(cli: Any, monkeypatch: pytest.MonkeyPatch) -> Day:
-    return Day(cli, monkeypatch)
 
 
 def test_a_new_issue_is_folded_in_while_the_response_is_to_come(day: Day) -> None:

@@ -10,16 +10,9 @@ Southern Housing, England and Wales, worked by hand: a request to escalate recei
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from tests.process_steps import Day
-
-
-@pytest.fixture
-def day(cli: Any, monkeypatch: pytest.MonkeyPatch) -> Day:
-    return Day(cli, monkeypatch)
 
 
 @pytest.fixture

@@ -27,11 +27,6 @@ FIELDS = (
 )
 
 
-@pytest.fixture
-def day(cli: Any, monkeypatch: pytest.MonkeyPatch) -> Day:
-    return Day(cli, monkeypatch)
-
-
 def _cases(day: Day, when: str) -> dict[str, dict[str, Any]]:
     out = day.ok(when, "list", "-f", "json").stdout
     return {c["reference"]: {f: c[f] for f in FIELDS} for c in json.loads(out)}
