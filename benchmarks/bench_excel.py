@@ -53,8 +53,8 @@ PANDAS = "import sys, pandas; pandas.read_excel(sys.argv[1], engine='calamine')"
 OPENPYXL_EXPORT = """
 import sys
 from openpyxl import Workbook
-from complaints_cli.db import RawDatabase
-from complaints_cli.exporter import export_columns, extra_keys, iter_cases
+from complaints_cli.store.db import RawDatabase
+from complaints_cli.files.exporter import export_columns, extra_keys, iter_cases
 db = RawDatabase("sqlite:///" + sys.argv[1])
 columns = export_columns(extra_keys(db))
 getters = [c.value for c in columns]
@@ -82,10 +82,10 @@ def team_workbook(db: Path, size: int) -> Path:
         return target
     from openpyxl import Workbook
 
-    from complaints_cli.columns import COLUMNS
-    from complaints_cli.db import RawDatabase
-    from complaints_cli.presentation import cell_text
-    from complaints_cli.reader import case_record
+    from complaints_cli.domain.columns import COLUMNS
+    from complaints_cli.domain.presentation import cell_text
+    from complaints_cli.store.db import RawDatabase
+    from complaints_cli.store.reads import case_record
 
     print(f"writing {target.name} ...", flush=True)
     wb = Workbook(write_only=True)
@@ -114,7 +114,7 @@ def empty_db() -> Path:
     """A migrated empty log, copied for each import run (schema creation is not timed)."""
     path = WORK / "empty.db"
     if not path.exists():
-        from complaints_cli.db import RawDatabase
+        from complaints_cli.store.db import RawDatabase
 
         WORK.mkdir(parents=True, exist_ok=True)
         RawDatabase(f"sqlite:///{path}").close()

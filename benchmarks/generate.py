@@ -123,15 +123,15 @@ def cases(n: int, until: date, seed: int) -> Iterator[dict[str, Any]]:
 
 
 def generate(db: Path, n: int, until: date, seed: int = 1) -> None:
-    from complaints_cli.models import Complaint, Counter, HistoryEntry
-    from complaints_cli.store import Store, changes_json
+    from complaints_cli.store.models import Complaint, Counter, HistoryEntry
+    from complaints_cli.store.writes import Store, changes_json
 
     if db.exists():
         db.unlink()
     db.parent.mkdir(parents=True, exist_ok=True)
     from complaints_cli.config import resolve
-    from complaints_cli.lifecycle import stored_deadlines
-    from complaints_cli.timeframes import calendar_for, deadlines_key, profile_for
+    from complaints_cli.domain.lifecycle import stored_deadlines
+    from complaints_cli.domain.timeframes import calendar_for, deadlines_key, profile_for
 
     settings = resolve({}, {})
     profile, calendar = profile_for(settings), calendar_for(settings)

@@ -32,8 +32,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from complaints_cli.columns import HEADERS  # noqa: E402
-from complaints_cli.workdays import Calendar  # noqa: E402
+from complaints_cli.domain.columns import HEADERS  # noqa: E402
+from complaints_cli.domain.workdays import Calendar  # noqa: E402
 
 TARGET = ROOT / "sample_log.xlsx"
 #: The day the log was last saved: the cases' state is as of this day.

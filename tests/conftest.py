@@ -44,7 +44,7 @@ def root(tmp_path: Path) -> Path:
 @pytest.fixture
 def cli() -> Callable[..., Any]:
     """Run the CLI in-process: ``cli("log", "--complainant", ...)`` -> click Result."""
-    from complaints_cli.cli import app
+    from complaints_cli.cli.app import app
 
     runner = CliRunner()
 
@@ -85,7 +85,7 @@ def sample_new() -> Any:
     """A valid new complaint for store-level tests (received 03/02/2025)."""
     from datetime import date
 
-    from complaints_cli.intake import new_complaint
+    from complaints_cli.domain.intake import new_complaint
 
     return new_complaint(
         complainant="A",

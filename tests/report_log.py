@@ -106,7 +106,7 @@ def iso(day_month: str) -> str:
 def backdate_learning(db_url: str) -> None:
     """SPRUCE001's learning recorded 20/05/2025 10:00 UTC; SPRUCE004's written straight into
     the log with no history (as an import leaves it). Any backend."""
-    from complaints_cli.db import make_engine
+    from complaints_cli.store.db import make_engine
 
     engine = make_engine(db_url)
     try:

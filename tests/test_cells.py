@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from complaints_cli.cells import (
+from complaints_cli.domain.columns import COLUMNS, HEADERS
+from complaints_cli.errors import ComplaintsError
+from complaints_cli.files.cells import (
     CellError,
     excel_serial_to_date,
     is_empty,
@@ -29,9 +31,7 @@ from complaints_cli.cells import (
     review_type_from_details,
     split_reference,
 )
-from complaints_cli.columns import COLUMNS, HEADERS
-from complaints_cli.errors import ComplaintsError
-from complaints_cli.headers import EXTRA_COLUMNS, match_headers
+from complaints_cli.files.headers import EXTRA_COLUMNS, match_headers
 
 COL = {c.number: c for c in COLUMNS}
 EXTRA = {e.fields[0]: e for e in EXTRA_COLUMNS}
@@ -1187,7 +1187,7 @@ def test_import_path_with_openpyxl_cells():
     buffer.seek(0)
     rows = list(openpyxl.load_workbook(buffer).active.iter_rows(values_only=True))
 
-    from complaints_cli.headers import find_header_row
+    from complaints_cli.files.headers import find_header_row
 
     index, match = find_header_row(rows)
     assert index == 1

@@ -11,15 +11,15 @@ from typing import Any
 
 import pytest
 
-from complaints_cli.references import split_reference
+from complaints_cli.domain.references import split_reference
 from tests.conftest import LOG_ARGS, sample_new
 
 WORKER = r"""
 import sys, time
 from datetime import date
 from pathlib import Path
-from complaints_cli.intake import new_complaint
-from complaints_cli.store import Store
+from complaints_cli.domain.intake import new_complaint
+from complaints_cli.store.writes import Store
 
 url, root, go, worker, count = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), *sys.argv[4:]
 count = int(count)
@@ -88,7 +88,7 @@ def test_a_failed_log_leaves_no_case_no_folder_and_no_gap(tmp_path: Path) -> Non
     """A folder that cannot be made rolls the whole log back: the number is not used up."""
 
     from complaints_cli.errors import ComplaintsError
-    from complaints_cli.store import Store
+    from complaints_cli.store.writes import Store
 
     store = Store(f"sqlite:///{tmp_path / 'log.db'}")
     new = sample_new()
@@ -104,7 +104,7 @@ def test_a_failed_log_leaves_no_case_no_folder_and_no_gap(tmp_path: Path) -> Non
 def test_a_crash_after_the_folder_is_made_removes_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from complaints_cli.store import Store
+    from complaints_cli.store.writes import Store
 
     store = Store(f"sqlite:///{tmp_path / 'log.db'}")
     root = tmp_path / "Complaints"
@@ -165,7 +165,7 @@ import sys, time
 from pathlib import Path
 
 go = Path(sys.argv[1])
-from complaints_cli.cli import main  # imports done before the start line
+from complaints_cli.cli.app import main  # imports done before the start line
 while not go.exists():
     time.sleep(0.002)
 sys.argv = ["complaints", *sys.argv[2:]]
@@ -247,7 +247,7 @@ def big_workbook(path: Path, rows: int) -> Path:
     """A plain log of ``rows`` cases (SPRUCE00101 onwards): long enough to kill half-way."""
     from openpyxl import Workbook
 
-    from complaints_cli.columns import HEADERS
+    from complaints_cli.domain.columns import HEADERS
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Log")

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from complaints_cli.dates import format_uk, parse_date
+from complaints_cli.domain.dates import format_uk, parse_date
 from complaints_cli.errors import ComplaintsError
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from complaints_cli.deadlines import (
+from complaints_cli.domain.deadlines import (
     CaseDates,
     Milestone,
     State,
@@ -22,9 +22,9 @@ from complaints_cli.deadlines import (
     next_milestones,
     review_type,
 )
+from complaints_cli.domain.profiles import Profile, get_profile, load_profiles
+from complaints_cli.domain.workdays import Calendar
 from complaints_cli.errors import ComplaintsError
-from complaints_cli.profiles import Profile, get_profile, load_profiles
-from complaints_cli.workdays import Calendar
 
 
 def d(text: str) -> date:

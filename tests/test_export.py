@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from complaints_cli.columns import COLUMNS, HEADERS
-from complaints_cli.db import RawDatabase
-from complaints_cli.exporter import MAX_CELL_TEXT, XlsxWriter, csv_text, xml_text
-from complaints_cli.headers import EXTRA_COLUMNS
-from complaints_cli.reader import list_cases
+from complaints_cli.domain.columns import COLUMNS, HEADERS
+from complaints_cli.files.exporter import MAX_CELL_TEXT, XlsxWriter, csv_text, xml_text
+from complaints_cli.files.headers import EXTRA_COLUMNS
+from complaints_cli.store.db import RawDatabase
+from complaints_cli.store.reads import list_cases
 from tests.conftest import LOG_ARGS
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_log.xlsx"
@@ -239,8 +239,8 @@ def test_format_must_match_the_file_name(cli, tmp_path):
 
 
 def test_control_characters_and_escapes_survive_a_round_trip(tmp_path):
-    from complaints_cli.exporter import ExportColumn
-    from complaints_cli.spreadsheet import Workbook
+    from complaints_cli.files.exporter import ExportColumn
+    from complaints_cli.files.spreadsheet import Workbook
 
     texts = ["bell\x07 and nul\x00 here", "a literal _x0041_ stays", "tab\tand\nline", "ok"]
     out = tmp_path / "t.xlsx"
@@ -352,7 +352,7 @@ def test_a_damaged_temporary_file_is_caught_by_the_check(cli, tmp_path, monkeypa
     assert cli("log", "--no-input", *LOG_ARGS).exit_code == 0
     out = tmp_path / "log.xlsx"
     out.write_bytes(b"previous")
-    from complaints_cli import exporter
+    from complaints_cli.files import exporter
 
     def corrupt_check(path: Path) -> None:
         data = bytearray(path.read_bytes())

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from complaints_cli.errors import ComplaintsError
-from complaints_cli.folders import (
+from complaints_cli.files.folders import (
     MAX_NAME,
     ensure_case_folder,
     find_case_folder,

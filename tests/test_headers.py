@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from complaints_cli.columns import COLUMNS, HEADERS
+from complaints_cli.domain.columns import COLUMNS, HEADERS
 from complaints_cli.errors import ComplaintsError
-from complaints_cli.headers import (
+from complaints_cli.files.headers import (
     EXTRA_COLUMNS,
     TOOL_COLUMNS,
     ExtraColumn,

@@ -20,15 +20,15 @@ from typing import Any
 
 import pytest
 
-from complaints_cli import spreadsheet
-from complaints_cli.cells import parse_row
-from complaints_cli.columns import HEADERS
 from complaints_cli.config import sqlite_path
-from complaints_cli.db import RawDatabase
-from complaints_cli.headers import find_header_row
-from complaints_cli.importer import SheetParser
-from complaints_cli.reader import get_case, history, list_cases
-from complaints_cli.spreadsheet import Workbook
+from complaints_cli.domain.columns import HEADERS
+from complaints_cli.files import spreadsheet
+from complaints_cli.files.cells import parse_row
+from complaints_cli.files.headers import find_header_row
+from complaints_cli.files.importer import SheetParser
+from complaints_cli.files.spreadsheet import Workbook
+from complaints_cli.store.db import RawDatabase
+from complaints_cli.store.reads import get_case, history, list_cases
 from tests.conftest import LOG_ARGS
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -276,7 +276,7 @@ def test_help_show_and_list_do_not_import_python_docx(at: Any) -> None:
     for argv in (["--help"], ["letter", "--help"], ["show", "SPRUCE001"], ["list"]):
         code = (
             f"import sys; sys.argv = ['complaints', *{argv!r}]\n"
-            "from complaints_cli.cli import main\n"
+            "from complaints_cli.cli.app import main\n"
             "try:\n    main()\nexcept SystemExit:\n    pass\n"
             "print('LOADED', [m for m in ('docx', 'lxml') if m in sys.modules])"
         )

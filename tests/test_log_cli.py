@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from complaints_cli.db import RawDatabase
+from complaints_cli.store.db import RawDatabase
 from tests.conftest import LOG_ARGS
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from complaints_cli.maintenance import _mount_type, network_location
+from complaints_cli.store.maintenance import _mount_type, network_location
 from tests.conftest import LOG_ARGS
 
 
@@ -100,7 +100,7 @@ def test_network_shares_are_recognised(tmp_path: Path) -> None:
 
 
 def test_writing_to_a_log_on_a_share_warns(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    import complaints_cli.maintenance as maintenance
+    import complaints_cli.store.maintenance as maintenance
 
     monkeypatch.setattr(maintenance, "_mount_type", lambda path: "cifs network mount")
     result = cli("log", *LOG_ARGS)

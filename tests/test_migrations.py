@@ -12,9 +12,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel
 
-import complaints_cli.models  # noqa: F401
-from complaints_cli.db import RawDatabase, make_engine
-from complaints_cli.schema import SCHEMA_HEAD, alembic_config, current_version
+import complaints_cli.store.models  # noqa: F401
+from complaints_cli.store.db import RawDatabase, make_engine
+from complaints_cli.store.schema import SCHEMA_HEAD, alembic_config, current_version
 
 
 def test_exactly_one_head_and_it_is_schema_head() -> None:
@@ -92,7 +92,7 @@ def test_unsupported_url(cli) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_migrations_are_found(tmp_path: Path) -> None:
-    from complaints_cli.schema import migrations_dir
+    from complaints_cli.store.schema import migrations_dir
 
     assert (migrations_dir() / "versions" / "0001_initial.py").is_file()
     assert (migrations_dir() / "versions" / "0002_lifecycle.py").is_file()

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from complaints_cli.db import make_engine
-from complaints_cli.schema import SCHEMA_HEAD, alembic_config, current_version
+from complaints_cli.store.db import make_engine
+from complaints_cli.store.schema import SCHEMA_HEAD, alembic_config, current_version
 
 CASE = (
     "INSERT INTO complaint (reference, status, stage, handler, complainant, address, received, "

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from complaints_cli.domain.profiles import get_profile, load_profiles
 from complaints_cli.errors import ComplaintsError
-from complaints_cli.profiles import get_profile, load_profiles
 from tests.process_steps import Day, warnings
 
 TEAM = """

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from complaints_cli.errors import ComplaintsError
-from complaints_cli.profiles import (
+from complaints_cli.domain.profiles import (
     get_profile,
     load_profile_set,
     load_profiles,
     profile_names,
 )
+from complaints_cli.errors import ComplaintsError
 
 PACKAGED = [
     "spruce",
@@ -25,7 +25,7 @@ PACKAGED = [
 
 
 def test_packaged_file_ships_in_the_package() -> None:
-    assert resources.files("complaints_cli").joinpath("profiles.toml").is_file()
+    assert resources.files("complaints_cli.domain").joinpath("profiles.toml").is_file()
 
 
 def test_packaged_profiles() -> None:

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from complaints_cli.db import RawDatabase
-from complaints_cli.retention import Verdict, assess, due_date, kept_summary
+from complaints_cli.domain.retention import Verdict, assess, due_date, kept_summary
+from complaints_cli.store.db import RawDatabase
 from tests.conftest import LOG_ARGS
 
 NAME = "Annabel Leeworth"
@@ -206,7 +206,7 @@ def test_after_purge_the_name_is_not_in_the_database_files_bytes(
 def test_purge_on_both_backends_never_touches_open_or_held_cases(
     cli: Any, old_log: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from complaints_cli import purge
+    from complaints_cli.store import purge
 
     monkeypatch.setattr(purge, "CHUNK", 1)  # a big purge goes in chunks: one case at a time here
     years_later = "2040-01-01"  # everything closed is long past due
@@ -234,7 +234,7 @@ def test_purge_on_both_backends_never_touches_open_or_held_cases(
 
 
 def test_purge_needs_confirmation(cli: Any, old_log: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from complaints_cli.commands import team
+    from complaints_cli.cli import team
 
     refused = run(cli, monkeypatch, TODAY, "purge")  # not at a terminal, no --yes
     assert refused.exit_code == 1
@@ -336,9 +336,9 @@ def test_a_case_reopened_after_the_listing_is_kept(
     cli: Any, old_log: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The purge re-checks each case under the write lock."""
-    from complaints_cli.purge import purge_cases
-    from complaints_cli.retention import assess_all
-    from complaints_cli.store import Store
+    from complaints_cli.domain.retention import assess_all
+    from complaints_cli.store.purge import purge_cases
+    from complaints_cli.store.writes import Store
 
     with RawDatabase(old_log) as db:
         rows = db.rows("SELECT * FROM complaint")

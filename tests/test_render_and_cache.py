@@ -7,8 +7,8 @@ import json
 from datetime import date
 from pathlib import Path
 
-from complaints_cli.render import plain_table
-from complaints_cli.timeframes import cached_holidays
+from complaints_cli.domain.timeframes import cached_holidays
+from complaints_cli.render.listing import plain_table
 
 
 def test_plain_table_fits_and_wraps(monkeypatch) -> None:  # type: ignore[no-untyped-def]

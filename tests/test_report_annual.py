@@ -149,7 +149,7 @@ def test_homes_from_the_config_or_missing(
 def test_a_response_without_an_acknowledgement_date(built_log: Any, tmp_path: Path) -> None:
     """CH02 needs the acknowledgement in time too: with no date recorded, a response sent by
     the acknowledgement deadline shows it; a later one cannot be shown to be on time."""
-    from complaints_cli.db import make_engine
+    from complaints_cli.store.db import make_engine
 
     engine = make_engine(f"sqlite:///{tmp_path / 'log.db'}")
     with engine.begin() as conn:

@@ -303,7 +303,7 @@ def test_a_month_with_no_complaints(cli: Any, monkeypatch: pytest.MonkeyPatch) -
 
 def test_the_log_column_disagreeing_with_the_dates(built_log: Any, tmp_path: Path) -> None:
     """An imported 'Yes' on a late acknowledgement: the dates count, and the line says so."""
-    from complaints_cli.db import make_engine
+    from complaints_cli.store.db import make_engine
 
     engine = make_engine(f"sqlite:///{tmp_path / 'log.db'}")
     with engine.begin() as conn:
@@ -323,7 +323,7 @@ def test_the_log_column_disagreeing_with_the_dates(built_log: Any, tmp_path: Pat
 
 def test_learning_is_dated_in_uk_time(built_log: Any, tmp_path: Path) -> None:
     """23:30 UTC on 31 May is 00:30 on 1 June in the UK (BST): June's learning, not May's."""
-    from complaints_cli.db import make_engine
+    from complaints_cli.store.db import make_engine
 
     engine = make_engine(f"sqlite:///{tmp_path / 'log.db'}")
     with engine.begin() as conn:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from complaints_cli.columns import COLUMNS
+from complaints_cli.domain.columns import COLUMNS
 from tests.conftest import LOG_ARGS
 
 KEPT = (
@@ -107,7 +107,7 @@ def fresh_url(db_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> st
 def _set(url: str, reference: str, values: dict[str, Any]) -> None:
     """Write fields straight into a real database (the commands that set them are another
     part's; here only the export and import are under test)."""
-    from complaints_cli.db import RawDatabase
+    from complaints_cli.store.db import RawDatabase
 
     with RawDatabase(url) as db:
         assignments = ", ".join(f"{k} = :{k}" for k in values)
@@ -120,8 +120,8 @@ def _set(url: str, reference: str, values: dict[str, Any]) -> None:
 
 
 def _case(url: str, reference: str) -> dict[str, Any]:
-    from complaints_cli import reader
-    from complaints_cli.db import RawDatabase
+    from complaints_cli.store import reads as reader
+    from complaints_cli.store.db import RawDatabase
 
     with RawDatabase(url) as db:
         return reader.get_case(db, reference)
@@ -275,8 +275,8 @@ def test_told_flags_stage2_compensation_and_process_fields_round_trip(
 
 
 def _actions(url: str) -> list[tuple[Any, ...]]:
-    from complaints_cli import reader
-    from complaints_cli.db import RawDatabase
+    from complaints_cli.store import reads as reader
+    from complaints_cli.store.db import RawDatabase
 
     with RawDatabase(url) as db:
         case = reader.get_case(db, "SPRUCE001")
@@ -342,8 +342,8 @@ def test_vulnerability_is_exported_only_when_asked_and_imported_when_present(
 
 
 def test_an_unreadable_actions_cell_is_refused_with_the_line_at_fault() -> None:
-    from complaints_cli.cells import CellError, parse_column
-    from complaints_cli.headers import recognise
+    from complaints_cli.files.cells import CellError, parse_column
+    from complaints_cli.files.headers import recognise
 
     column = recognise("Actions")
     assert column is not None and not isinstance(column, str)
@@ -363,7 +363,7 @@ def test_an_unreadable_actions_cell_is_refused_with_the_line_at_fault() -> None:
 def test_related_case_round_trips_by_reference(
     cli: Any, tmp_path: Path, monkeypatch: Any, db_url: str, fresh_url: str
 ) -> None:
-    from complaints_cli.db import RawDatabase
+    from complaints_cli.store.db import RawDatabase
 
     monkeypatch.setenv("COMPLAINTS_TODAY", "2025-02-03")
     for _ in range(3):

@@ -8,10 +8,10 @@ from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
 
-from complaints_cli.columns import HEADERS
-from complaints_cli.db import RawDatabase
-from complaints_cli.reader import list_cases
-from complaints_cli.spreadsheet import Workbook
+from complaints_cli.domain.columns import HEADERS
+from complaints_cli.files.spreadsheet import Workbook
+from complaints_cli.store.db import RawDatabase
+from complaints_cli.store.reads import list_cases
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_log.xlsx"

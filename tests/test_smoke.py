@@ -75,7 +75,7 @@ def heavy_modules_imported_by(*argv: str) -> list[str]:
     """Run the CLI in a fresh interpreter and list the heavy modules it imported."""
     code = (
         f"import sys; sys.argv = ['complaints', *{list(argv)!r}]\n"
-        "from complaints_cli.cli import main\n"
+        "from complaints_cli.cli.app import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         f"print('HEAVY', [m for m in {HEAVY!r} if m in sys.modules])"
     )

@@ -24,7 +24,7 @@ def test_log_show_list_round_trip(cli: Any, db_url: str) -> None:
 
 
 def test_imported_style_references_advance_the_counter(db_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from complaints_cli.store import Store
+    from complaints_cli.store.writes import Store
 
     new = sample_new()
     with Store(db_url) as store:

@@ -159,7 +159,7 @@ def test_a_failure_half_way_leaves_nothing_in_the_target(
     """The history table fails after the cases were written: the target stays empty."""
     import psycopg
 
-    from complaints_cli import transfer
+    from complaints_cli.store import transfer
 
     real = transfer._copy_table
 
@@ -185,7 +185,7 @@ def test_a_failure_half_way_leaves_nothing_in_the_target(
 def test_a_failed_copy_to_a_new_file_leaves_no_file(
     cli: Any, team_log: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from complaints_cli import transfer
+    from complaints_cli.store import transfer
 
     # Each side's checksum differs (as if a value had changed on the way).
     monkeypatch.setattr(transfer, "checksum", lambda conn, table: (1, str(id(conn))))

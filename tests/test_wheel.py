@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from complaints_cli.schema import SCHEMA_HEAD
+from complaints_cli.store.schema import SCHEMA_HEAD
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -34,10 +34,10 @@ def test_wheel_installs_and_migrates(tmp_path: Path) -> None:
     )
     (wheel,) = dist.glob("complaints-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "complaints_cli/migrations/env.py" in names
-    for migration in (REPO / "migrations" / "versions").glob("*.py"):
-        assert f"complaints_cli/migrations/versions/{migration.name}" in names
-    assert "complaints_cli/profiles.toml" in names
+    assert "complaints_cli/store/migrations/env.py" in names
+    for migration in (REPO / "complaints_cli" / "store" / "migrations" / "versions").glob("*.py"):
+        assert f"complaints_cli/store/migrations/versions/{migration.name}" in names
+    assert "complaints_cli/domain/profiles.toml" in names
     assert not any(n.startswith("tests/") for n in names)
 
     env_dir = tmp_path / "venv"

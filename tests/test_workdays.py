@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from complaints_cli.errors import ComplaintsError
-from complaints_cli.workdays import (
+from complaints_cli.domain.workdays import (
     Calendar,
     NonWorkingDay,
     RecurringClosure,
     normalise_nation,
     parse_closure,
 )
+from complaints_cli.errors import ComplaintsError
 
 GOV_UK_FILE = "gov-uk-bank-holidays-2018-2026.json"
 DIVISIONS = ("england-and-wales", "scotland", "northern-ireland")
@@ -392,7 +392,7 @@ def test_explain_weekend_anchor(eng: Calendar) -> None:
 def test_holidays_imported_lazily() -> None:
     code = (
         "import sys, datetime\n"
-        "from complaints_cli.workdays import Calendar\n"
+        "from complaints_cli.domain.workdays import Calendar\n"
         "cal = Calendar('scotland', closures=['12-29..12-31'])\n"
         "print('holidays' in sys.modules)\n"
         "cal.add_working_days(datetime.date(2025, 1, 1), 1)\n"

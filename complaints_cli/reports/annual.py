@@ -36,8 +36,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from complaints_cli.db import RawDatabase
-from complaints_cli.profiles import Profile
+from complaints_cli.domain.profiles import Profile
+from complaints_cli.domain.workdays import Calendar
 from complaints_cli.reports import timeliness
 from complaints_cli.reports.cases import ReportCase, load_cases
 from complaints_cli.reports.figures import CaseLine, Figure, Report
@@ -54,7 +54,7 @@ from complaints_cli.reports.timeliness import (
     within_timeframe,
     working,
 )
-from complaints_cli.workdays import Calendar
+from complaints_cli.store.db import RawDatabase
 
 SELF = "Self-assessment against the Code (section 6)"
 TSM = "Tenant Satisfaction Measures"

@@ -1,7 +1,7 @@
 """The cases a report needs, read once through the raw driver, and their deadlines judged.
 
 Timeliness is worked out from the case's dates with the profile's rules
-(:func:`complaints_cli.deadlines.compute_milestones`), not read from the log's stored Yes/No
+(:func:`complaints_cli.domain.deadlines.compute_milestones`), not read from the log's stored Yes/No
 columns: those were typed by hand in imported logs and may disagree with the dates. Where the
 stored column and the dates disagree, the dates count and the case line says what the log says
 (``log``), so the entry can be corrected; see :func:`log_disagrees`.
@@ -18,12 +18,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from complaints_cli.db import RawDatabase
-from complaints_cli.deadlines import CaseDates, Milestone, State, compute_milestones
-from complaints_cli.lifecycle import ACK_COLUMN, STAGE1_COLUMN, STAGE2_COLUMN
-from complaints_cli.presentation import yes_no
-from complaints_cli.profiles import PROJECTIONS, MilestoneRule, Profile
-from complaints_cli.workdays import Calendar
+from complaints_cli.domain.deadlines import CaseDates, Milestone, State, compute_milestones
+from complaints_cli.domain.lifecycle import ACK_COLUMN, STAGE1_COLUMN, STAGE2_COLUMN
+from complaints_cli.domain.presentation import yes_no
+from complaints_cli.domain.profiles import PROJECTIONS, MilestoneRule, Profile
+from complaints_cli.domain.workdays import Calendar
+from complaints_cli.store.db import RawDatabase
 
 #: Role -> how its milestone is recognised in any profile.
 ROLE_COLUMNS = {"ack": ACK_COLUMN, "stage1": STAGE1_COLUMN, "stage2": STAGE2_COLUMN}

@@ -34,9 +34,9 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
-from complaints_cli.db import RawDatabase
+from complaints_cli.domain.profiles import Profile
+from complaints_cli.domain.workdays import Calendar
 from complaints_cli.errors import ComplaintsError
-from complaints_cli.profiles import Profile
 from complaints_cli.reports import log_queries, timeliness
 from complaints_cli.reports.cases import ReportCase, load_cases, overdue_at, pounds, role_rule
 from complaints_cli.reports.figures import CaseLine, Figure, Report, percent
@@ -50,7 +50,7 @@ from complaints_cli.reports.timeliness import (
     within_extension,
     within_timeframe,
 )
-from complaints_cli.workdays import Calendar
+from complaints_cli.store.db import RawDatabase
 
 TREND_MONTHS = 12
 ACTIVITY = "Activity in the month"

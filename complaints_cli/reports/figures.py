@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from complaints_cli.presentation import money
+from complaints_cli.domain.presentation import money
 
 Kind = Literal["count", "share", "money", "rate", "text"]
 

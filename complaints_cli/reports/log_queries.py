@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from complaints_cli.db import RawDatabase
 from complaints_cli.reports.cases import COUNTED, as_date
 from complaints_cli.reports.periods import Period
+from complaints_cli.store.db import RawDatabase
 
 # The trend's counts. The report's own month lists its cases with the same rules in Python
 # (``emt.py``), and a test checks that the two agree on a generated log.

@@ -1,6 +1,6 @@
 """A report as text: a table for the terminal, Markdown for papers, JSON for scripts.
 
-Table and Markdown print the same sections through :func:`complaints_cli.render.output_rows`
+Table and Markdown print the same sections through :func:`complaints_cli.render.listing.output_rows`
 (the summary, the 12-month trend, then the case-by-case parts the issue asks to read in full:
 compensation, learning, the Ombudsman); the per-case lists of every figure are in the JSON and
 the workbook. The JSON is one object whose shape is documented in the README ("Reports").
@@ -15,9 +15,9 @@ from datetime import date
 from decimal import Decimal
 from typing import IO, Any
 
-from complaints_cli.dates import format_uk
-from complaints_cli.presentation import json_default, money
-from complaints_cli.render import output_rows
+from complaints_cli.domain.dates import format_uk
+from complaints_cli.domain.presentation import json_default, money
+from complaints_cli.render.listing import output_rows
 from complaints_cli.reports.figures import CaseLine, Report, share_text
 
 #: Trend columns: key -> header. Shares read "9 of 10 (90.0%)", money in pounds.

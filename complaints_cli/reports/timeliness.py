@@ -7,7 +7,7 @@ timescales" out of those responded to) and the self-assessment's "we responded t
 complaints within 10 working days". Steps not yet done are not judged here: they appear in the
 EMT report as overdue at the month end.
 
-For one completed milestone (see :class:`~complaints_cli.deadlines.Milestone`):
+For one completed milestone (see :class:`~complaints_cli.domain.deadlines.Milestone`):
 
 * *within the timeframe*: done on or before the original deadline (``due``);
 * *extended*: the case records an extended date for that stage;
@@ -22,12 +22,12 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import NamedTuple
 
-from complaints_cli.deadlines import Milestone
-from complaints_cli.profiles import Profile
+from complaints_cli.domain.deadlines import Milestone
+from complaints_cli.domain.profiles import Profile
+from complaints_cli.domain.workdays import Calendar
 from complaints_cli.reports.cases import ReportCase, log_disagrees
 from complaints_cli.reports.figures import CaseLine, Figure
 from complaints_cli.reports.periods import Period
-from complaints_cli.workdays import Calendar
 
 #: Role -> the case date that completes it, and how the step reads.
 DONE = {

@@ -3,7 +3,7 @@
 Every number on the summary links to the sheet listing the cases it was counted from, so each
 can be checked case by case. User text (references, reasons, learning) is always written as a
 string cell, never as a formula. The file is written beside the target and moved into place by
-:func:`complaints_cli.exporter.save_atomically` (the export's own safe save: refuse to replace
+:func:`complaints_cli.files.exporter.save_atomically` (the export's own safe save: refuse to replace
 without ``force``, never half-written, a copy under another name when the target is open in
 Excel). Importing this module costs openpyxl: only ``--output`` does.
 """
@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from complaints_cli.exporter import Saved, check_xlsx, save_atomically
+from complaints_cli.files.exporter import Saved, check_xlsx, save_atomically
 from complaints_cli.reports.figures import Figure, Report
 from complaints_cli.reports.output import CASE_HEADERS, TREND_HEADERS, header_lines
 
@@ -186,7 +186,7 @@ def build(report: Report) -> Workbook:
 
 
 def save_report(report: Report, target: Path, *, force: bool) -> Saved:
-    """Write the workbook atomically; see :func:`complaints_cli.exporter.save_atomically`."""
+    """Write the workbook atomically; see :func:`complaints_cli.files.exporter.save_atomically`."""
     wb = build(report)
 
     def write(stream: IO[bytes]) -> None:

@@ -1,0 +1,537 @@
+"""A case's deadlines: what is due when, and whether it was met. Pure functions.
+
+Given a case's dates (:class:`CaseDates`, a mapping, or any object with those attributes), a
+:class:`~complaints_cli.domain.profiles.Profile` and a
+:class:`~complaints_cli.domain.workdays.Calendar`:
+
+* :func:`compute_milestones` evaluates every milestone of the profile that applies to the case;
+* :func:`next_milestones` keeps the open ones, soonest first, with working days left;
+* :func:`met_columns` gives the log's computed Yes/No columns ("Met HOS acknowledgment
+  timeframe", "Met HOS code response timeframe?", "Stage 2 HOS code timeframe met?");
+* :func:`explain_milestones` shows the working for ``complaints due --explain REF``.
+
+Rules (see ``profiles.toml`` for the data):
+
+* A milestone applies when its ``from`` event is known (the first recorded of its list; a
+  projected event such as ``ack_due`` is the acknowledgement date once recorded and until then
+  the acknowledgement *deadline*, flagged ``projected``), none of its ``unless`` events is
+  recorded, its Stage 2 ``review`` types include the case's, and - for ``while_open`` ones - the
+  case is open. On a closed case a deadline whose completing event was never recorded is left
+  out (there is nothing to chase and nothing to judge). So is one whose completing event is
+  missing while a *later* step of the same case is recorded (:data:`IMPLIED_BY`): a case with a
+  Stage 1 response but no acknowledgement date (common in imported logs) was acknowledged on a
+  date the log does not hold, so it is neither chased in ``due`` nor judged.
+* ``due`` is the N-th working day after the anchor (or the anchor plus N calendar weeks).
+* An extension counts only on ``extendable`` milestones and only when the case records the
+  extended date for that stage. The *deadline* is then that date, but never later than the
+  profile's cap (``due`` plus the stage's maximum extra working days).
+* A completed deadline is ``met`` when done on or before its deadline, else ``missed``. An open
+  one is ``pending`` up to and including its deadline and ``missed`` (overdue) after it. A
+  ``window`` (a period to wait out, e.g. before closing an unescalated case) is ``pending`` until
+  its end and ``elapsed`` after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import NamedTuple
+
+from complaints_cli.domain.profiles import PROJECTIONS, MilestoneRule, Profile
+from complaints_cli.domain.workdays import Calendar, Explanation
+from complaints_cli.errors import ComplaintsError
+
+__all__ = [
+    "INFORMAL_STAGE",
+    "CaseDates",
+    "Milestone",
+    "MilestoneExplanation",
+    "State",
+    "as_case",
+    "compute_milestones",
+    "explain_milestones",
+    "is_finished_status",
+    "met_columns",
+    "next_milestones",
+    "review_type",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDates:
+    """The dates (and the few facts) of one case that deadlines depend on."""
+
+    received: date
+    acknowledged: date | None = None
+    stage1_responded: date | None = None
+    stage1_extended_to: date | None = None  #: the new Stage 1 date when an extension was given
+    escalation_received: date | None = None
+    stage2_acknowledged: date | None = None
+    stage2_responded: date | None = None
+    stage2_extended_to: date | None = None  #: the new Stage 2 date when an extension was given
+    last_update: date | None = None  #: the last update to the resident on outstanding actions
+    ombudsman_requested: date | None = None  #: the Ombudsman's request for evidence
+    ombudsman_evidence_sent: date | None = None  #: when the evidence went to the Ombudsman
+    informal_received: date | None = None  #: a service dissatisfaction was raised
+    informal_responded: date | None = None  #: ... and answered
+    converted_from_informal: date | None = None  #: ... or converted to a Stage 1 complaint
+    panel_meeting: date | None = None  #: the Complaint Review Panel met
+    stage: str = "Stage 1"
+    status: str = "Open"
+    stage2_review: str | None = None  #: "Manager Review", "Compensation Review", "Panel", ...
+
+    @property
+    def is_open(self) -> bool:
+        """Everything but a status starting "Closed" or "Not accepted" counts as open."""
+        return not is_finished_status(self.status)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, object]) -> CaseDates:
+        """Build from a mapping of field name -> value (other keys are ignored).
+
+        Values may be ``date``, ``datetime`` (its date is used), ``None``/``""`` (not recorded)
+        or text in a form :func:`~complaints_cli.domain.dates.parse_date` reads (``03/02/2025``).
+        Raises :class:`ComplaintsError` naming the field for anything else, or when
+        ``received`` is missing.
+        """
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = data.get(f.name)
+            if f.name in ("stage", "status", "stage2_review"):
+                if raw is not None:
+                    values[f.name] = str(raw)
+                continue
+            values[f.name] = _to_date(raw, f.name)
+        if values["received"] is None:
+            raise ComplaintsError("case has no 'received' date: deadlines count from it")
+        return cls(**values)  # type: ignore[arg-type]
+
+    def event(self, name: str) -> date | None:
+        """The recorded date of a case event (see :data:`.profiles.CASE_EVENTS`)."""
+        value: date | None = getattr(self, name)
+        return value
+
+
+#: The stage of a service dissatisfaction (informal, before any Stage 1 complaint).
+INFORMAL_STAGE = "Informal"
+
+
+def is_finished_status(status: object) -> bool:
+    """A closed case, or one not accepted as a complaint under the policy: nothing is chased."""
+    text = str(status or "").strip().lower()
+    return text.startswith("closed") or text.startswith("not accepted")
+
+
+def _to_date(value: object, name: str) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        if not value.strip():
+            return None
+        from complaints_cli.domain.dates import parse_date
+
+        return parse_date(value, what=name.replace("_", " "))
+    raise ComplaintsError(f"{name.replace('_', ' ')} {value!r} is not a date")
+
+
+def as_case(case: CaseDates | Mapping[str, object] | object) -> CaseDates:
+    """Accept a :class:`CaseDates`, a mapping, or any object with those attribute names."""
+    if isinstance(case, CaseDates):
+        return case
+    if isinstance(case, Mapping):
+        return CaseDates.from_mapping(case)
+    return CaseDates.from_mapping({f.name: getattr(case, f.name, None) for f in fields(CaseDates)})
+
+
+def review_type(text: str | None) -> str | None:
+    """Map the log's Stage 2 details to a review type: manager, compensation, panel, or None."""
+    if not text:
+        return None
+    lowered = text.lower()
+    for kind in ("compensation", "panel", "manager"):
+        if kind in lowered:
+            return kind
+    return None
+
+
+class State(StrEnum):
+    """Where a milestone stands."""
+
+    MET = "met"  #: done on or before its deadline
+    MISSED = "missed"  #: done late, or not done and the deadline has passed (overdue)
+    PENDING = "pending"  #: not done yet, deadline today or later (a window: not yet ended)
+    ELAPSED = "elapsed"  #: a window that has ended
+
+
+class Milestone(NamedTuple):
+    """One milestone of one case, evaluated (an immutable record)."""
+
+    key: str
+    label: str
+    stage: str
+    kind: str  #: ``deadline`` or ``window``
+    anchor_event: str  #: the event counted from (a projection's name while projected)
+    anchor: date
+    projected: bool  #: the anchor is a projected deadline, not a recorded date
+    due: date  #: the original deadline (or a window's end)
+    deadline: date  #: ``due``, or the recorded extension (capped) when there is one
+    extended_to: date | None  #: the extended date recorded on the case, if any
+    extension_limit: date | None  #: the latest date the profile lets an extension reach
+    done: date | None  #: when it was done (``None``: not recorded / not applicable)
+    state: State
+    working_days_left: int | None  #: open ones: working days from ``as_of`` to ``deadline``
+    days_left: int | None  #: open ones: calendar days from ``as_of`` to ``deadline``
+    log_column: str | None
+    rule: MilestoneRule
+
+    @property
+    def within_timeframe(self) -> bool | None:
+        """Done on or before the original deadline (None when not done)."""
+        return None if self.done is None else self.done <= self.due
+
+    @property
+    def within_extension(self) -> bool | None:
+        """Done on or before the recorded extended date (None: not done or no extension)."""
+        if self.done is None or self.extended_to is None:
+            return None
+        return self.done <= self.extended_to
+
+    @property
+    def extension_within_cap(self) -> bool | None:
+        """The recorded extension is within the profile's cap (None: no extension)."""
+        if self.extended_to is None or self.extension_limit is None:
+            return None
+        return self.extended_to <= self.extension_limit
+
+    @property
+    def met(self) -> bool | None:
+        """Done on or before the deadline (extension included): the log's Yes/No."""
+        return None if self.done is None else self.done <= self.deadline
+
+
+# --------------------------------------------------------------------------------------------
+# Evaluation
+# --------------------------------------------------------------------------------------------
+
+#: A completing event is implied (done, date unknown) once any of these later events is recorded.
+#: Escalation does not imply a Stage 1 response: a resident may escalate because none came.
+IMPLIED_BY: Mapping[str, tuple[str, ...]] = {
+    "acknowledged": (
+        "stage1_responded",
+        "escalation_received",
+        "stage2_acknowledged",
+        "stage2_responded",
+    ),
+    "stage1_responded": ("stage2_acknowledged", "stage2_responded"),
+    "stage2_acknowledged": ("stage2_responded",),
+}
+
+_EXTENDED_FIELD = {"stage1": "stage1_extended_to", "stage2": "stage2_extended_to"}
+
+
+def _rule_due(rule: MilestoneRule, anchor: date, calendar: Calendar) -> date:
+    if rule.weeks is not None:
+        return anchor + timedelta(weeks=rule.weeks)
+    assert rule.working_days is not None
+    return calendar.add_working_days(anchor, rule.working_days)
+
+
+class _Start(NamedTuple):
+    """One ``from`` event, ready to evaluate."""
+
+    event: str  #: the name shown while projected (``ack_due``) or the case event
+    recorded: str  #: the case attribute holding the recorded date
+    target: MilestoneRule | None  #: for a projection: the milestone whose due date stands in
+    target_starts: tuple[str, ...]  #: that milestone's ``from`` events (all recorded ones)
+
+
+class _Plan(NamedTuple):
+    """A profile's milestone rule, precompiled so a case is evaluated without look-ups."""
+
+    rule: MilestoneRule
+    starts: tuple[_Start, ...]
+    unless: tuple[str, ...]
+    review: frozenset[str]
+    done_attr: str | None
+    extended_attr: str | None
+    cap: int | None
+    window: bool
+    implied_by: tuple[str, ...]  #: later events that imply ``done_attr`` happened
+
+
+_PLANS: dict[int, tuple[Profile, tuple[_Plan, ...]]] = {}
+
+
+def _plans(profile: Profile) -> tuple[_Plan, ...]:
+    """The profile's rules, compiled once per profile object."""
+    cached = _PLANS.get(id(profile))
+    if cached is not None and cached[0] is profile:
+        return cached[1]
+    plans = []
+    for rule in profile.milestones:
+        starts = []
+        for event in rule.start:
+            projection = PROJECTIONS.get(event)
+            if projection is None:
+                starts.append(_Start(event, event, None, ()))
+            else:
+                recorded, target_key = projection
+                target = profile.milestone(target_key)
+                starts.append(_Start(event, recorded, target, target.start))
+        extendable = rule.extendable and rule.stage in _EXTENDED_FIELD
+        plans.append(
+            _Plan(
+                rule=rule,
+                starts=tuple(starts),
+                unless=rule.unless,
+                review=frozenset(rule.review),
+                done_attr=rule.done_by,
+                extended_attr=_EXTENDED_FIELD[rule.stage] if extendable else None,
+                cap=profile.extension_cap(rule.stage) if extendable else None,
+                window=rule.kind == "window",
+                implied_by=IMPLIED_BY.get(rule.done_by or "", ()),
+            )
+        )
+    result = tuple(plans)
+    if len(_PLANS) > 64:  # profiles are few; never let a long-lived process grow this
+        _PLANS.clear()
+    _PLANS[id(profile)] = (profile, result)
+    return result
+
+
+_new_milestone = tuple.__new__  # Milestone(...) minus one Python call: this is the hot path
+
+
+def _evaluate(
+    plan: _Plan, case: CaseDates, is_open: bool, calendar: Calendar, as_of: date
+) -> Milestone | None:
+    """One rule against one case; None when it does not apply (see the module notes)."""
+    rule, starts, unless, _review, done_attr, extended_attr, cap, window, implied_by = plan
+    for attr in unless:
+        if getattr(case, attr) is not None:
+            return None
+    anchor = None
+    for start in starts:
+        anchor = getattr(case, start.recorded)
+        if anchor is not None:
+            anchor_event, projected = start.recorded, False
+            break
+        if start.target is not None:
+            for attr in start.target_starts:
+                base = getattr(case, attr)
+                if base is not None:
+                    anchor = _rule_due(start.target, base, calendar)
+                    anchor_event, projected = start.event, True
+                    break
+            if anchor is not None:
+                break
+    if anchor is None:
+        return None
+    done: date | None = getattr(case, done_attr) if done_attr else None
+    if done is None and not window:
+        if not is_open:
+            return None
+        for attr in implied_by:
+            if getattr(case, attr) is not None:
+                return None
+    weeks = rule.weeks
+    if weeks is None:
+        due = calendar.add_working_days(anchor, rule.working_days or 0)
+    else:
+        due = anchor + timedelta(weeks=weeks)
+
+    deadline, extended_to, limit = due, None, None
+    if extended_attr is not None:
+        extended_to = getattr(case, extended_attr)
+        if cap is not None:
+            limit = calendar.add_working_days(due, cap)
+        if extended_to is not None:
+            deadline = max(due, extended_to if limit is None else min(extended_to, limit))
+
+    if done is None:
+        if window:
+            state = State.PENDING if as_of <= due else State.ELAPSED
+        else:
+            state = State.PENDING if as_of <= deadline else State.MISSED
+        return _new_milestone(
+            Milestone,
+            (
+                rule.key,
+                rule.label,
+                rule.stage,
+                rule.kind,
+                anchor_event,
+                anchor,
+                projected,
+                due,
+                deadline,
+                extended_to,
+                limit,
+                None,
+                state,
+                calendar.working_days_between(as_of, deadline),
+                (deadline - as_of).days,
+                rule.log_column,
+                rule,
+            ),
+        )
+    return _new_milestone(
+        Milestone,
+        (
+            rule.key,
+            rule.label,
+            rule.stage,
+            rule.kind,
+            anchor_event,
+            anchor,
+            projected,
+            due,
+            deadline,
+            extended_to,
+            limit,
+            done,
+            State.MET if done <= deadline else State.MISSED,
+            None,
+            None,
+            rule.log_column,
+            rule,
+        ),
+    )
+
+
+def compute_milestones(
+    case: CaseDates | Mapping[str, object] | object,
+    profile: Profile,
+    calendar: Calendar,
+    *,
+    as_of: date,
+) -> list[Milestone]:
+    """Every milestone of ``profile`` that applies to ``case``, in the profile's order.
+
+    ``as_of`` (usually today) decides pending versus missed for what is not yet done, and the
+    days left; completed milestones do not depend on it.
+    """
+    c = case if type(case) is CaseDates else as_case(case)
+    is_open = c.is_open
+    review = review_type(c.stage2_review) or profile.default_review
+    informal = c.stage == INFORMAL_STAGE
+    out = []
+    for plan in _plans(profile):
+        if (plan.rule.stage == "informal") is not informal:
+            continue  # a service dissatisfaction has only its own milestones
+        if plan.rule.while_open and not is_open:
+            continue
+        if plan.review and review not in plan.review:
+            continue
+        m = _evaluate(plan, c, is_open, calendar, as_of)
+        if m is not None:
+            out.append(m)
+    return out
+
+
+def next_milestones(
+    case: CaseDates | Mapping[str, object] | object,
+    profile: Profile,
+    calendar: Calendar,
+    *,
+    as_of: date,
+) -> list[Milestone]:
+    """The case's open milestones, soonest deadline first, each with working days left.
+
+    Open means not done: pending and overdue deadlines, and windows not yet ended. A
+    ``while_open`` window that has ended stays (it asks for action, e.g. close the case);
+    other ended windows are dropped.
+    """
+    items = [
+        m
+        for m in compute_milestones(case, profile, calendar, as_of=as_of)
+        if m.done is None and (m.state is not State.ELAPSED or m.rule.while_open)
+    ]
+    return sorted(items, key=lambda m: m.deadline)
+
+
+def met_columns(
+    case: CaseDates | Mapping[str, object] | object, profile: Profile, calendar: Calendar
+) -> dict[str, bool | None]:
+    """The log's computed Yes/No columns: column header -> met (None: not done / n/a).
+
+    Every ``log_column`` the profile names is present, so an export can fill each cell.
+    """
+    c = as_case(case)
+    result: dict[str, bool | None] = {
+        r.log_column: None for r in profile.milestones if r.log_column is not None
+    }
+    for m in compute_milestones(c, profile, calendar, as_of=c.received):
+        if m.log_column is not None and m.done is not None:
+            result[m.log_column] = m.met
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Explanations
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneExplanation:
+    """A milestone with the working behind its dates."""
+
+    milestone: Milestone
+    counting: Explanation | None  #: day-by-day count to ``due`` (None for calendar weeks)
+    extension: Explanation | None  #: count from ``due`` to the extension limit, if any
+
+    def lines(self) -> list[str]:
+        """Plain text for ``complaints due --explain REF``."""
+        m = self.milestone
+        rule = m.rule
+        anchor = f"{m.anchor_event} {m.anchor:%a %d/%m/%Y}"
+        if m.projected:
+            anchor += " (projected: not yet recorded)"
+        out = [f"{m.label} [{m.key}]: {rule.limit_text} from {anchor}"]
+        if rule.source:
+            out.append(f"  source: {rule.source}")
+        out.append(f"  due {m.due:%a %d/%m/%Y}")
+        if m.extended_to is not None:
+            out.append(f"  extended to {m.extended_to:%a %d/%m/%Y}")
+        if m.extension_limit is not None:
+            out.append(f"  an extension may reach at most {m.extension_limit:%a %d/%m/%Y}")
+        if m.deadline != m.due:
+            out.append(f"  deadline {m.deadline:%a %d/%m/%Y}")
+        if m.done is not None:
+            out.append(f"  done {m.done:%a %d/%m/%Y}: {m.state}")
+        else:
+            out.append(f"  {m.state}, {m.working_days_left} working day(s) left")
+        if self.counting is not None:
+            out += ["  " + line for line in self.counting.lines()]
+        if self.extension is not None:
+            out.append("  the extension limit:")
+            out += ["    " + line for line in self.extension.lines()]
+        return out
+
+
+def explain_milestones(
+    case: CaseDates | Mapping[str, object] | object,
+    profile: Profile,
+    calendar: Calendar,
+    *,
+    as_of: date,
+) -> list[MilestoneExplanation]:
+    """Every applicable milestone with its day-by-day working (see :meth:`Calendar.explain`)."""
+    out = []
+    for m in compute_milestones(case, profile, calendar, as_of=as_of):
+        rule = m.rule
+        counting = None
+        if rule.working_days is not None:
+            counting = calendar.explain(m.anchor, rule.working_days)
+        extension = None
+        cap = profile.extension_cap(rule.stage) if rule.extendable else None
+        if cap is not None and m.extended_to is not None:
+            extension = calendar.explain(m.due, cap)
+        out.append(MilestoneExplanation(m, counting, extension))
+    return out

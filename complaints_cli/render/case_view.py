@@ -1,0 +1,284 @@
+"""What ``show`` and ``list`` print: a case as the log's columns, the log as a table.
+
+Kept apart from :mod:`complaints_cli.cli.app` so the CLI stays a thin parser, and apart from the
+core so the core never prints.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from complaints_cli.domain.dates import format_uk
+from complaints_cli.domain.presentation import json_default, json_value, log_cells
+from complaints_cli.render.listing import output_rows
+from complaints_cli.store.reads import CASE_FIELDS, VULNERABILITY_FIELDS
+
+LIST_COLUMNS = ("reference", "status", "stage", "handler", "complainant", "address", "received")
+LIST_HEADERS = {
+    "reference": "Reference",
+    "status": "Status",
+    "stage": "Stage",
+    "handler": "Handler",
+    "complainant": "Complainant",
+    "address": "Address",
+    "received": "Received",
+}
+
+
+def case_json(case: dict[str, Any]) -> dict[str, Any]:
+    """The stable JSON object for a case (see the README's "JSON output").
+
+    Dates and money stay Python objects here; dump with ``default=json_default``.
+    """
+    out = {f: case.get(f) for f in CASE_FIELDS}
+    out["extra"] = case.get("extra") or {}
+    return out
+
+
+def _text(_column: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return format_uk(value)
+    return str(value)
+
+
+def list_cases(cases: Sequence[dict[str, Any]], fmt: str) -> None:
+    if fmt == "json":
+        # One case per line: readable, and json's C encoder (indent=None) is ~10x faster.
+        write = sys.stdout.write
+        write("[")
+        for i, case in enumerate(cases):
+            write(",\n" if i else "\n")
+            write(json.dumps(case_json(case), ensure_ascii=False, default=json_default))
+        write("\n]\n" if cases else "]\n")
+        return
+    output_rows(
+        cases,
+        LIST_COLUMNS,
+        fmt,
+        headers=LIST_HEADERS,
+        text=_text,
+        empty="No complaints match.",
+        no_wrap=("reference", "status", "stage", "received"),
+        title=f"{len(cases)} complaint{'s' if len(cases) != 1 else ''}",
+    )
+
+
+def show_case(
+    case: dict[str, Any],
+    history: Sequence[dict[str, Any]],
+    actions: Sequence[dict[str, Any]],
+    milestones: Sequence[Any],
+    root: Path,
+    fmt: str,
+    process: dict[str, Any] | None = None,
+) -> None:
+    """``process``: the case's signatories and related cases (see :func:`reader.related`)."""
+    process = process or {}
+    folder = str(root / case["folder"]) if case.get("folder") else None
+    if fmt == "json":
+        data = case_json(case)
+        data["related_to"] = process.get("related_to")
+        data["related_cases"] = process.get("related_cases", [])
+        data["vulnerability"] = {f: case.get(f) for f in VULNERABILITY_FIELDS}
+        data["signatories"] = [
+            {k: json_value(v) for k, v in s.items()} for s in process.get("signatories", [])
+        ]
+        data["folder_path"] = folder
+        # What ``--expect-version`` takes: a change is refused if the case has moved on.
+        data["version"] = case.get("row_version")
+        data["actions"] = [{k: json_value(v) for k, v in a.items()} for a in actions]
+        data["deadlines"] = [
+            {
+                "key": m.key,
+                "milestone": m.label,
+                "due": m.due.isoformat(),
+                "deadline": m.deadline.isoformat(),
+                "done": json_value(m.done),
+                "state": str(m.state),
+                "working_days_left": m.working_days_left,
+            }
+            for m in milestones
+        ]
+        data["history"] = [
+            {
+                "at": json_value(h["at"]),
+                "actor": h["actor"],
+                "command": h["command"],
+                "changes": h["changes"],
+                "note": h["note"],
+            }
+            for h in history
+        ]
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=json_default))
+        sys.stdout.write("\n")
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console()
+    console.print(Text(f"{case['reference']}: {case['status']}, {case['stage']}", style="bold"))
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="cyan", no_wrap=True)
+    table.add_column(overflow="fold")
+    for header, text in log_cells(case):
+        table.add_row(header, Text(text))
+    for label, value in (
+        ("Channel", case.get("channel") or ""),
+        ("Stage 2 acknowledged", format_uk(case.get("stage2_acknowledged"))),
+        ("Ombudsman", _ombudsman(case)),
+        ("Date closed", format_uk(case.get("closed"))),
+        ("Folder", folder or "(none)"),
+        ("Logged", _stamp(case.get("created_at"))),
+        ("Last changed", f"{_stamp(case.get('updated_at'))} (version {case.get('row_version')})"),
+        ("Legal hold", _hold(case)),
+        *process_rows(case, process),
+    ):
+        table.add_row(label, Text(value))
+    for key, value in (case.get("extra") or {}).items():
+        table.add_row(f"{key} (imported)", Text(str(value)))
+    console.print(table)
+    if milestones:
+        console.print(Text("Deadlines", style="bold"))
+        dl = Table(box=None, pad_edge=False, header_style="bold")
+        for col in ("Milestone", "Due", "Done", "State"):
+            dl.add_column(col)
+        for m in milestones:
+            due = format_uk(m.deadline) + (
+                f" (extended from {format_uk(m.due)})" if m.deadline != m.due else ""
+            )
+            state = str(m.state)
+            if m.done is None and m.working_days_left is not None:
+                state += f", {m.working_days_left} working day(s) left"
+            colour = "red" if str(m.state) == "missed" else None
+            dl.add_row(m.label, due, format_uk(m.done), state, style=colour)
+        console.print(dl)
+    if actions:
+        console.print(Text("Actions", style="bold"))
+        at = Table(box=None, pad_edge=False, header_style="bold")
+        for col in ("#", "Action", "Owner", "Due", "Done"):
+            at.add_column(col, overflow="fold")
+        for a in actions:
+            kind = a.get("kind") or "action"
+            at.add_row(
+                str(a["number"]),
+                Text(a["text"] if kind == "action" else f"{kind.capitalize()}: {a['text']}"),
+                Text(a["owner"]),
+                format_uk(a["due"]),
+                format_uk(a["done"]) or "outstanding",
+            )
+        console.print(at)
+    if history:
+        console.print(Text("History", style="bold"))
+        hist = Table(box=None, pad_edge=False, header_style="bold")
+        for col in ("When (UTC)", "Who", "Command", "Changes"):
+            hist.add_column(col, overflow="fold")
+        for h in history:
+            changes = "; ".join(
+                f"{k}: {_short(old)} -> {_short(new)}" for k, (old, new) in h["changes"].items()
+            )
+            if h.get("note"):
+                changes = f"{changes}; note: {h['note']}" if changes else f"note: {h['note']}"
+            hist.add_row(_stamp(h["at"]), Text(h["actor"]), h["command"], Text(changes))
+        console.print(hist)
+
+
+def process_rows(case: dict[str, Any], process: dict[str, Any]) -> list[tuple[str, str]]:
+    """``show``'s lines for the process beyond the 24 columns; only those that apply."""
+    rows: list[tuple[str, str]] = []
+    kind = case.get("kind") or "complaint"
+    if kind != "complaint" or case.get("converted_from_informal"):
+        text = kind
+        if case.get("informal_received"):
+            text += f"; raised informally {format_uk(case['informal_received'])}"
+        if case.get("informal_responded"):
+            text += f", answered {format_uk(case['informal_responded'])}"
+        if case.get("converted_from_informal"):
+            text += f"; converted to Stage 1 {format_uk(case['converted_from_informal'])}"
+        rows.append(("Kind", text))
+    if case.get("not_accepted_reason"):
+        told = case.get("not_accepted_told")
+        rows.append(
+            (
+                "Not accepted",
+                f"{case['not_accepted_reason']}; "
+                + (
+                    f"told of the right to go to the Ombudsman {format_uk(told)}"
+                    if told
+                    else "resident not yet told of the right to go to the Ombudsman"
+                ),
+            )
+        )
+    if case.get("events_date"):
+        rows.append(("Events complained of", format_uk(case["events_date"])))
+    if process.get("related_to"):
+        rows.append(("Raised from", str(process["related_to"])))
+    if process.get("related_cases"):
+        rows.append(("New complaints raised from it", ", ".join(process["related_cases"])))
+    if case.get("folded_issues"):
+        rows.append(("Further issues", str(case["folded_issues"])))
+    if case.get("panel_meeting"):
+        rows.append(("Panel meeting", format_uk(case["panel_meeting"])))
+    if case.get("ombudsman_determined"):
+        rows.append(
+            (
+                "Ombudsman determination",
+                format_uk(case["ombudsman_determined"])
+                + f": {case.get('ombudsman_findings') or ''}",
+            )
+        )
+    vulnerable = case.get("vulnerable")
+    if vulnerable is not None or any(case.get(f) for f in VULNERABILITY_FIELDS[1:]):
+        rows.append(("Vulnerable", "" if vulnerable is None else ("yes" if vulnerable else "no")))
+        for label, name in (
+            ("Preferred contact", "contact_preference"),
+            ("Reasonable adjustments", "adjustments"),
+            ("Vulnerability notes", "vulnerability_notes"),
+        ):
+            if case.get(name):
+                rows.append((label, str(case[name])))
+    signatories = process.get("signatories") or []
+    if signatories:
+        lead = next((s["name"] for s in signatories if s["lead"]), None)
+        rows.append(
+            (
+                "Signatories",
+                f"{len(signatories)}"
+                + (f", lead petitioner {lead}" if lead else "")
+                + f" (complaints signatory list {case['reference']})",
+            )
+        )
+    return rows
+
+
+def _hold(case: dict[str, Any]) -> str:
+    if not case.get("legal_hold"):
+        return "no"
+    return f"yes: {case.get('legal_hold_reason') or 'no reason given'} (never purged while held)"
+
+
+def _ombudsman(case: dict[str, Any]) -> str:
+    parts = []
+    if case.get("ombudsman_referred"):
+        body = case.get("ombudsman_body") or "HOS"
+        parts.append(f"referred to {body} {format_uk(case['ombudsman_referred'])}")
+    if case.get("ombudsman_requested"):
+        parts.append(f"evidence requested {format_uk(case['ombudsman_requested'])}")
+    if case.get("ombudsman_evidence_sent"):
+        parts.append(f"evidence sent {format_uk(case['ombudsman_evidence_sent'])}")
+    return "; ".join(parts)
+
+
+def _stamp(value: Any) -> str:
+    return value.strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = "(blank)" if value in (None, "") else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

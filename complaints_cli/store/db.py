@@ -1,0 +1,229 @@
+"""Opening the log: a raw driver connection for fast reads, a SQLAlchemy engine for writes.
+
+Read-only commands (``show``, ``list``, ``due``) must start in a few tens of milliseconds, and
+SQLAlchemy with pydantic alone costs ~0.3 s to import, so they talk to the driver directly
+(``sqlite3`` or ``psycopg``) through :class:`RawDatabase`. Writes go through
+:func:`make_engine`, whose SQLite connections take the write lock up front (``BEGIN IMMEDIATE``)
+and wait a bounded time for a busy log. Both make sure the schema is current before use.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from complaints_cli.config import is_url, sqlite_path
+from complaints_cli.errors import BusyError, ComplaintsError
+from complaints_cli.store.schema import check_version
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+
+def busy_timeout() -> float:
+    """Seconds to wait for another handler's write to finish (``COMPLAINTS_BUSY_TIMEOUT``)."""
+    raw = os.environ.get("COMPLAINTS_BUSY_TIMEOUT", "15")
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        raise ComplaintsError(
+            f"COMPLAINTS_BUSY_TIMEOUT {raw!r} must be a number of seconds"
+        ) from None
+
+
+BUSY_MESSAGE = (
+    "the log is busy: another handler is saving a change; try again in a moment "
+    "(if this keeps happening, see 'Working as a team' in the README)"
+)
+
+
+def _driver_url(url: str) -> str:
+    """``postgresql+psycopg://u@h/db`` -> ``postgresql://u@h/db`` for psycopg itself."""
+    return re.sub(r"^postgres(?:ql)?(\+\w+)?://", "postgresql://", url)
+
+
+def check_sqlite_target(path: Path, *, default: bool) -> None:
+    """Refuse a database path whose folder is missing (a typo must not start a new, empty log).
+
+    The default location is created on first use, so a fresh machine just works.
+    """
+    if path.parent.is_dir():
+        if path.is_dir():
+            raise ComplaintsError(f"database path {str(path)!r} is a folder, not a file")
+        return
+    if default:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return
+    raise ComplaintsError(
+        f"the folder for the database {str(path)!r} does not exist: check the path "
+        "(--db or COMPLAINTS_DB) or create the folder first"
+    )
+
+
+class RawDatabase:
+    """A DB-API connection with named parameters (``:name``) on SQLite and PostgreSQL alike."""
+
+    def __init__(self, url: str, *, default_location: bool = False) -> None:
+        self.url = url
+        self.path = sqlite_path(url)
+        self.dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
+        self._conn: Any
+        if self.dialect == "sqlite":
+            import sqlite3
+
+            if self.path is None:
+                raise ComplaintsError("an in-memory database cannot hold a log: give a file path")
+            check_sqlite_target(self.path, default=default_location)
+            try:
+                self._conn = sqlite3.connect(self.path, timeout=busy_timeout())
+            except sqlite3.Error as exc:
+                raise ComplaintsError(
+                    f"cannot open the database {str(self.path)!r}: {exc}"
+                ) from None
+        elif url.startswith(("postgresql", "postgres")):
+            import psycopg
+
+            try:
+                self._conn = psycopg.connect(_driver_url(url), autocommit=True)
+            except psycopg.Error as exc:
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise ComplaintsError(f"cannot connect to the database server: {first}") from None
+        else:
+            scheme = url.split("://", 1)[0] if is_url(url) else url
+            raise ComplaintsError(
+                f"unsupported database {scheme!r}: use a file path or postgresql+psycopg://..."
+            )
+        self.ensure_schema()
+
+    # -- queries ---------------------------------------------------------------------------
+    def _params(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
+        values = dict(params or {})
+        if self.dialect == "sqlite":  # SQLite keeps dates as ISO text
+            for k, v in values.items():
+                if isinstance(v, date):
+                    values[k] = v.isoformat()
+        return values
+
+    def _sql(self, sql: str) -> str:
+        if self.dialect == "sqlite":
+            return sql
+        return re.sub(r"(?<![:\w]):([A-Za-z_]\w*)", r"%(\1)s", sql.replace("%", "%%"))
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        import sqlite3
+
+        try:
+            cur = self._conn.cursor()
+            cur.execute(self._sql(sql), self._params(params))
+            return cur
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise BusyError(BUSY_MESSAGE) from None
+            if "no such table" in str(exc):
+                raise ComplaintsError(f"{self.url} is not a complaints log ({exc})") from None
+            raise
+        except sqlite3.DatabaseError as exc:
+            raise ComplaintsError(
+                f"{str(self.path)!r} is not a usable complaints database: {exc}"
+            ) from None
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        cur = self.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def iter_rows(
+        self, sql: str, params: Mapping[str, Any] | None = None, *, size: int = 2000
+    ) -> Iterator[dict[str, Any]]:
+        cur = self.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        while batch := cur.fetchmany(size):
+            for row in batch:
+                yield dict(zip(names, row, strict=True))
+
+    def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        row = self.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def column(self, sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any]:
+        return [row[0] for row in self.execute(sql, params).fetchall()]
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> RawDatabase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema ----------------------------------------------------------------------------
+    def _version(self) -> str | None:
+        if self.dialect == "sqlite":
+            exists = self.scalar(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+            )
+        else:
+            exists = self.scalar("SELECT to_regclass('alembic_version') IS NOT NULL")
+        if not exists:
+            return None
+        return self.scalar("SELECT version_num FROM alembic_version")
+
+    def ensure_schema(self) -> None:
+        if check_version(self._version()):
+            return
+        from complaints_cli.store.schema import upgrade
+
+        engine = make_engine(self.url)
+        try:
+            upgrade(engine)
+        except Exception as exc:
+            translate_db_error(exc)
+            raise
+        finally:
+            engine.dispose()
+
+
+def translate_db_error(exc: BaseException) -> None:
+    """Raise the :class:`ComplaintsError` a driver error means to a user, if it means one."""
+    text = str(getattr(exc, "orig", None) or exc)
+    if "database is locked" in text or "database is busy" in text:
+        raise BusyError(BUSY_MESSAGE) from None
+    if "file is not a database" in text or "database disk image is malformed" in text:
+        raise ComplaintsError(f"the database is not a usable complaints log: {text}") from None
+    if "unable to open database file" in text or "readonly database" in text:
+        raise ComplaintsError(f"cannot write to the database: {text}") from None
+
+
+def make_engine(url: str) -> Engine:
+    """A SQLAlchemy engine whose SQLite transactions take the write lock at BEGIN.
+
+    ``BEGIN IMMEDIATE`` makes a second writer wait (up to the busy timeout) at the start of its
+    transaction instead of failing half-way, which is what keeps references gap-free and
+    unique when several handlers log at once.
+    """
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import NullPool
+
+    if url.startswith("sqlite"):
+        timeout = busy_timeout()
+        engine = create_engine(url, connect_args={"timeout": timeout}, poolclass=NullPool)
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cur = dbapi_conn.cursor()
+            cur.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            cur.execute("PRAGMA foreign_keys = ON")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, poolclass=NullPool)

@@ -1,0 +1,147 @@
+"""What is due: every open case's next milestones, and outstanding actions, most urgent first.
+
+The stored ``next_due`` column (kept current by every write, see
+:func:`complaints_cli.domain.lifecycle.stored_deadlines`) lets the database pick the few cases that
+can be due within the horizon through an index; only those are worked out in full. Cases whose
+stored deadlines were computed with another profile or calendar are listed by
+:func:`stale_case_ids` so the caller can recompute them first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import date
+from typing import Any
+
+from complaints_cli.domain.deadlines import CaseDates, State, next_milestones
+from complaints_cli.domain.lifecycle import same_person
+from complaints_cli.domain.profiles import Profile
+from complaints_cli.domain.workdays import Calendar
+from complaints_cli.store.db import RawDatabase
+
+#: The keys of each item, in order: the stable JSON of ``complaints due --format json``.
+DUE_FIELDS = (
+    "reference",
+    "milestone",
+    "due",
+    "working_days_left",
+    "handler",
+    "stage",
+    "state",
+    "key",
+)
+
+
+#: CaseDates' date fields, in its order: each is a column of the complaint table.
+_DATE_FIELDS = tuple(f.name for f in fields(CaseDates) if f.type in ("date", "date | None"))
+_DATE_SQL = ", ".join(_DATE_FIELDS)
+
+
+def _date(value: Any) -> date | None:
+    """SQLite gives ISO text, PostgreSQL a date."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def _owner(case: dict[str, Any], stage: str) -> str:
+    """Who must act: Stage 1 milestones are the Stage 1 handler's; Stage 2 ones the Stage 2
+    handler's; the rest belong to whoever handles the stage the case is at."""
+    second = case.get("stage2_handler")
+    if stage == "stage2" or (stage != "stage1" and case["stage"] != "Stage 1" and second):
+        return str(second or case["handler"])
+    return str(case["handler"])
+
+
+def stale_case_ids(db: RawDatabase, key: str) -> list[int]:
+    """Open cases whose stored deadlines were not worked out with ``key``."""
+    return list(
+        db.column(
+            "SELECT id FROM complaint WHERE status = 'Open' "
+            "AND (deadlines_key IS NULL OR deadlines_key <> :key)",
+            {"key": key},
+        )
+    )
+
+
+def due_items(
+    db: RawDatabase,
+    profile: Profile,
+    calendar: Calendar,
+    *,
+    as_of: date,
+    within: int,
+    overdue_only: bool = False,
+    handler: str | None = None,
+) -> list[dict[str, Any]]:
+    """Milestones and actions due within ``within`` working days of ``as_of`` (overdue included)."""
+    horizon = calendar.add_working_days(as_of, within) if within > 0 else as_of
+    params: dict[str, Any] = {"horizon": horizon}
+    who = ""
+    if handler:
+        who = " AND (LOWER(handler) = LOWER(:who) OR LOWER(stage2_handler) = LOWER(:who))"
+        params["who"] = handler
+    items: list[dict[str, Any]] = []
+    # Only the columns deadlines need, as tuples: this is the hot path of `due` on a big log.
+    cursor = db.execute(
+        f"SELECT reference, stage, status, handler, stage2_handler, review_type, {_DATE_SQL} "
+        f"FROM complaint WHERE status = 'Open' AND next_due IS NOT NULL "
+        f"AND next_due <= :horizon{who}",
+        params,
+    )
+    for row in cursor.fetchall():
+        reference, stage, status, first, second, review = row[:6]
+        case = {"reference": reference, "stage": stage, "handler": first, "stage2_handler": second}
+        known: dict[str, Any] = dict(zip(_DATE_FIELDS, map(_date, row[6:]), strict=True))
+        dates = CaseDates(**known, stage=stage, status=status, stage2_review=review)
+        for m in next_milestones(dates, profile, calendar, as_of=as_of):
+            if m.deadline > horizon:
+                continue
+            owner = _owner(case, m.stage)
+            if handler and not same_person(owner, handler):
+                continue
+            items.append(
+                {
+                    "reference": case["reference"],
+                    "milestone": m.label,
+                    "due": m.deadline,
+                    "working_days_left": m.working_days_left,
+                    "handler": owner,
+                    "stage": case["stage"],
+                    "state": "overdue"
+                    if m.state is State.MISSED
+                    else ("ended" if m.state is State.ELAPSED else "pending"),
+                    "key": m.key,
+                }
+            )
+    actions = db.rows(
+        "SELECT c.reference, c.stage, c.handler AS case_handler, a.number, a.kind, a.text, "
+        "a.owner, a.due FROM action a JOIN complaint c ON c.id = a.complaint_id "
+        "WHERE c.status = 'Open' AND a.done IS NULL AND a.due <= :horizon"
+        + (
+            " AND (LOWER(a.owner) = LOWER(:who) OR LOWER(c.handler) = LOWER(:who))"
+            if handler
+            else ""
+        ),
+        params,
+    )
+    for a in actions:
+        due = a["due"] if isinstance(a["due"], date) else date.fromisoformat(str(a["due"]))
+        left = calendar.working_days_between(as_of, due)
+        items.append(
+            {
+                "reference": a["reference"],
+                # "Action 1: ...", or an Ombudsman determination's "Order 2: ...".
+                "milestone": f"{(a['kind'] or 'action').capitalize()} {a['number']}: {a['text']}",
+                "due": due,
+                "working_days_left": left,
+                "handler": a["owner"],
+                "stage": a["stage"],
+                "state": "overdue" if due < as_of else "pending",
+                "key": f"action_{a['number']}",
+            }
+        )
+    if overdue_only:
+        items = [i for i in items if i["state"] != "pending"]
+    items.sort(key=lambda i: (i["due"], i["reference"], i["key"]))
+    return items
