@@ -13,8 +13,6 @@ from typer.testing import CliRunner
 
 from tests.pg import INSTALL_HINT, PostgresServer, find_bindir
 
-REPO = Path(__file__).resolve().parents[1]
-
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

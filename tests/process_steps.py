@@ -1,4 +1,4 @@
-"""Helpers for the process tests (tests/test_process_*.py): run the CLI on a given day."""
+"""Helpers for the process tests (tests/cli/test_process_*.py): run the CLI on a given day."""
 
 from __future__ import annotations
 

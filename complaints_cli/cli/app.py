@@ -275,21 +275,21 @@ def show_cmd(
 
     Example: complaints show SPRUCE001
     """
-    from complaints_cli.render import case_view as views
-    from complaints_cli.store import reads as reader
+    from complaints_cli.render import case_view
+    from complaints_cli.store import reads
 
     fmt = check_format(fmt, ("table", "json"))
     tf = Timeframes(ctx)
     with open_raw(tf.settings) as db:
-        case = reader.get_case(db, reference)
-        entries = reader.history(db, case["id"])
-        actions = reader.actions(db, case["id"])
-        more = {**reader.related(db, case), "signatories": reader.signatories(db, case["id"])}
+        case = reads.get_case(db, reference)
+        entries = reads.history(db, case["id"])
+        actions = reads.actions(db, case["id"])
+        more = {**reads.related(db, case), "signatories": reads.signatories(db, case["id"])}
     from complaints_cli.domain.deadlines import compute_milestones
     from complaints_cli.domain.lifecycle import case_dates
 
     milestones = compute_milestones(case_dates(case), tf.profile, tf.calendar, as_of=tf.today)
-    views.show_case(case, entries, actions, milestones, tf.settings.root_path, fmt, more)
+    case_view.show_case(case, entries, actions, milestones, tf.settings.root_path, fmt, more)
 
 
 @app.command("list")
@@ -315,14 +315,14 @@ def list_cmd(
 
     Example: complaints list --status Open --stage "Stage 2" --format csv
     """
-    from complaints_cli.render import case_view as views
-    from complaints_cli.store import reads as reader
+    from complaints_cli.render import case_view
+    from complaints_cli.store import reads
 
     fmt = check_format(fmt)
     cfg = settings(ctx)
     with open_raw(cfg) as db:
-        cases = reader.list_cases(db, status=status, stage=stage, handler=handler, text=search)
-    views.list_cases(cases, fmt)
+        cases = reads.list_cases(db, status=status, stage=stage, handler=handler, text=search)
+    case_view.list_cases(cases, fmt)
 
 
 # --------------------------------------------------------------------------------------------
@@ -461,12 +461,12 @@ def history_cmd(
     Example: complaints history SPRUCE001
     """
     from complaints_cli.render.listing import output_rows
-    from complaints_cli.store import reads as reader
+    from complaints_cli.store import reads
 
     fmt = check_format(fmt)
     with open_raw(settings(ctx)) as db:
-        case = reader.get_case(db, reference)
-        entries = reader.history(db, case["id"])
+        case = reads.get_case(db, reference)
+        entries = reads.history(db, case["id"])
     rows = [
         {
             **e,

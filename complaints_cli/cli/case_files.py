@@ -31,12 +31,12 @@ def _case_folder(root: Path, reference: str) -> Path:
 
 
 def _read_case(cfg: Any, reference: str) -> tuple[dict[str, Any], list[Any], list[Any]]:
-    from complaints_cli.store import reads as reader
+    from complaints_cli.store import reads
 
     with open_raw(cfg) as db:
-        case = reader.get_case(db, reference)
-        entries = reader.history(db, case["id"])
-        actions = reader.actions(db, case["id"])
+        case = reads.get_case(db, reference)
+        entries = reads.history(db, case["id"])
+        actions = reads.actions(db, case["id"])
     return case, entries, actions
 
 

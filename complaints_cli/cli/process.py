@@ -160,11 +160,11 @@ def register(app: Any) -> None:
         Example: complaints link SPRUCE012 --to SPRUCE001
         """
         from complaints_cli.domain import process
-        from complaints_cli.store import reads as reader
+        from complaints_cli.store import reads
 
         cfg = settings(ctx)
         with open_raw(cfg) as db:
-            other = reader.get_case(db, to)
+            other = reads.get_case(db, to)
         _apply(
             ctx,
             reference,
@@ -340,12 +340,12 @@ def register(app: Any) -> None:
 
         Example: complaints signatory list SPRUCE006
         """
-        from complaints_cli.store import reads as reader
+        from complaints_cli.store import reads
 
         fmt = check_format(fmt)
         with open_raw(settings(ctx)) as db:
-            case = reader.get_case(db, reference)
-            rows = reader.signatories(db, case["id"])
+            case = reads.get_case(db, reference)
+            rows = reads.signatories(db, case["id"])
         _signatories(case["reference"], rows, fmt)
 
     @app.command("compliment")
@@ -403,12 +403,12 @@ def register(app: Any) -> None:
         Example: complaints compliments --month 2025-03
         """
         from complaints_cli.render.listing import output_rows
-        from complaints_cli.store import reads as reader
+        from complaints_cli.store import reads
 
         fmt = check_format(fmt)
         start, end = (None, None) if month is None else _month(month)
         with open_raw(settings(ctx)) as db:
-            rows = reader.compliments(db, start=start, end=end, about=about)
+            rows = reads.compliments(db, start=start, end=end, about=about)
         output_rows(
             rows,
             ("id", "received", "from_name", "about", "channel", "details")

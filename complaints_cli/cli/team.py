@@ -65,7 +65,7 @@ def register(app: Any) -> None:
         Example: complaints purge --dry-run
         """
         from complaints_cli.domain import retention
-        from complaints_cli.store import reads as reader
+        from complaints_cli.store import reads
         from complaints_cli.store.purge import check_years
 
         fmt = check_format(fmt)
@@ -75,7 +75,7 @@ def register(app: Any) -> None:
         )
         day = today()
         with open_raw(cfg) as db:
-            rows = [reader.case_record(r) for r in db.rows(_RETENTION_SQL)]
+            rows = [reads.case_record(r) for r in db.rows(_RETENTION_SQL)]
         due, kept = retention.assess_all(rows, today=day, years=years)
         kept_text = ", ".join(f"{n} {kind}" for kind, n in retention.kept_summary(kept).items())
         title = (

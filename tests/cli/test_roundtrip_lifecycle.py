@@ -120,11 +120,11 @@ def _set(url: str, reference: str, values: dict[str, Any]) -> None:
 
 
 def _case(url: str, reference: str) -> dict[str, Any]:
-    from complaints_cli.store import reads as reader
+    from complaints_cli.store import reads
     from complaints_cli.store.db import RawDatabase
 
     with RawDatabase(url) as db:
-        return reader.get_case(db, reference)
+        return reads.get_case(db, reference)
 
 
 def _told_and_stage2_compensation(cli: Any, monkeypatch: Any) -> None:
@@ -275,11 +275,11 @@ def test_told_flags_stage2_compensation_and_process_fields_round_trip(
 
 
 def _actions(url: str) -> list[tuple[Any, ...]]:
-    from complaints_cli.store import reads as reader
+    from complaints_cli.store import reads
     from complaints_cli.store.db import RawDatabase
 
     with RawDatabase(url) as db:
-        case = reader.get_case(db, "SPRUCE001")
+        case = reads.get_case(db, "SPRUCE001")
         return [
             (
                 a["number"],
@@ -290,7 +290,7 @@ def _actions(url: str) -> list[tuple[Any, ...]]:
                 a["due"].isoformat(),
                 a["done"].isoformat() if a["done"] else None,
             )
-            for a in reader.actions(db, case["id"])
+            for a in reads.actions(db, case["id"])
         ]
 
 

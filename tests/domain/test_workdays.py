@@ -21,6 +21,7 @@ from complaints_cli.domain.workdays import (
     parse_closure,
 )
 from complaints_cli.errors import ComplaintsError
+from tests.paths import DATA, REPO
 
 GOV_UK_FILE = "gov-uk-bank-holidays-2018-2026.json"
 DIVISIONS = ("england-and-wales", "scotland", "northern-ireland")
@@ -59,8 +60,8 @@ def gov_uk() -> dict[str, dict[date, str]]:
     looked = []
     env = os.environ.get("COMPLAINTS_SHARED_DIR")
     candidates = [Path(env)] if env else []
-    candidates.append(Path(__file__).resolve().parent)
-    candidates.append(Path(__file__).resolve().parents[2] / "shared")
+    candidates.append(DATA.parent)
+    candidates.append(REPO.parent / "shared")
     for shared in candidates:
         path = shared / "data" / GOV_UK_FILE
         looked.append(str(path))

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 from complaints_cli.store.schema import SCHEMA_HEAD
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.paths import REPO
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("CI") != "true" and os.environ.get("COMPLAINTS_TEST_WHEEL") != "1",

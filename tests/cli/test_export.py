@@ -21,8 +21,8 @@ from complaints_cli.files.headers import EXTRA_COLUMNS
 from complaints_cli.store.db import RawDatabase
 from complaints_cli.store.reads import list_cases
 from tests.conftest import LOG_ARGS
+from tests.paths import SAMPLE
 
-SAMPLE = Path(__file__).resolve().parents[1] / "sample_log.xlsx"
 #: The tool's own columns, in the registry's order (test_headers pins the registry's names).
 TOOL_HEADERS = [*(e.header for e in EXTRA_COLUMNS if not e.sensitive), "Created", "Updated"]
 SAMPLE_TODAY = "2025-11-14"  # the day the sample log was last saved
@@ -61,7 +61,7 @@ def all_cases(url: str) -> dict[str, dict[str, Any]]:
 EXPORTED_FIELDS = (
     *(f for c in COLUMNS for f in c.fields if f != "compensation_amount"),
     "compensation_amount",
-    # Actions live in their own table (tests/test_roundtrip_lifecycle.py checks them).
+    # Actions live in their own table (tests/cli/test_roundtrip_lifecycle.py checks them).
     *(f for e in EXTRA_COLUMNS for f in e.fields if f not in ("actions", "related_to")),
     "extra",
 )

@@ -5,15 +5,14 @@ from __future__ import annotations
 import importlib.util
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
 from types import ModuleType
 
 from complaints_cli.domain.columns import HEADERS
 from complaints_cli.files.spreadsheet import Workbook
 from complaints_cli.store.db import RawDatabase
 from complaints_cli.store.reads import list_cases
+from tests.paths import REPO
 
-REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_log.xlsx"
 
 

@@ -1,6 +1,6 @@
 """``complaints letter``: draft letters in the case folder, opened back with python-docx.
 
-Dates (England and Wales, Spruce profile), as in tests/test_lifecycle_cli.py:
+Dates (England and Wales, Spruce profile), as in tests/cli/test_lifecycle_cli.py:
 - received Fri 19/12/2025, acknowledged Wed 24/12: Stage 1 response due Mon 12/01/2026.
 - extended on 09/01 by 10 working days -> Mon 26/01/2026.
 - responded Fri 09/01/2026: the resident may escalate within 20 working days -> Fri 06/02/2026.

@@ -395,7 +395,7 @@ def test_a_month_in_progress_is_reported_to_today(
 def test_reports_read_without_sqlalchemy_and_openpyxl_only_for_output(
     built_log: Any, tmp_path: Path
 ) -> None:
-    from tests.test_smoke import heavy_modules_imported_by
+    from tests.cli.test_smoke import heavy_modules_imported_by
 
     assert heavy_modules_imported_by("report", "emt", "--month", "2025-05") == []
     assert heavy_modules_imported_by("report", "annual", "--year", "2025", "-f", "json") == []

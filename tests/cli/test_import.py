@@ -30,9 +30,7 @@ from complaints_cli.files.spreadsheet import Workbook
 from complaints_cli.store.db import RawDatabase
 from complaints_cli.store.reads import get_case, history, list_cases
 from tests.conftest import LOG_ARGS
-
-FIXTURES = Path(__file__).parent / "fixtures"
-SAMPLE = Path(__file__).resolve().parents[1] / "sample_log.xlsx"
+from tests.paths import FIXTURES, SAMPLE
 
 
 def fixture(tmp_path: Path, name: str) -> Path:

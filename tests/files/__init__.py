@@ -1,0 +1,1 @@
+"""Tests of the file edge: cells, headers, folder names, spreadsheets and writers."""

@@ -1,0 +1,14 @@
+"""Where the tests' files are: the repository, the fixtures, the published reference data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: The repository's top folder.
+REPO = Path(__file__).resolve().parents[1]
+#: Workbooks made by the programs that make them (``tests/fixtures/build_fixtures.py``).
+FIXTURES = REPO / "tests" / "fixtures"
+#: Published reference data (GOV.UK bank holidays), copied from the project's shared folder.
+DATA = REPO / "tests" / "data"
+#: The sample log shipped with the README's quick start.
+SAMPLE = REPO / "sample_log.xlsx"
