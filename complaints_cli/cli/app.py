@@ -186,7 +186,10 @@ def log_cmd(
     Example: complaints log --complainant "Ann Lee" --address "1 Essex Brewery" --received 03/02/2025 --handler "Sam Patel" --channel email
     """
     from complaints_cli.domain.intake import new_complaint
-    from complaints_cli.domain.process import SERVICE_DISSATISFACTION, checks_on_log, parse_kind
+    from complaints_cli.domain.process import checks_on_log, parse_kind
+    from complaints_cli.domain.references import format_reference
+    from complaints_cli.domain.vocabulary import CaseKind
+    from complaints_cli.files.folders import check_root, planned_name
 
     fmt = check_format(fmt, ("table", "json"))
     cfg = settings(ctx)
@@ -216,28 +219,30 @@ def log_cmd(
     )
     tf = Timeframes(ctx)
     warnings = checks_on_log(new, tf.profile)
+    root = cfg.root_path
+    # Before anything is written: a root that cannot hold case folders is refused.
+    check_root(root, format_reference(cfg.prefix.value, 1))
     with open_store(cfg) as store:
         logged = store.log(
             new,
             prefix=cfg.prefix.value,
-            root=cfg.root_path,
             actor=cfg.user.value,
+            folder=lambda reference: planned_name(root, new.address, reference),
             deadlines=tf.deadlines,
         )
-    informal = new.kind == SERVICE_DISSATISFACTION
-    stage = "Informal" if informal else "Stage 1"
-    case = {"received": new.received, "status": "Open", "stage": stage}
-    if informal:
-        case["informal_received"] = new.received
+        # The folder is made after the log's write lock is released (a network share can be
+        # slow); a crash in between leaves a case without its folder, which
+        # `complaints folders --check` reports.
+        folder, created = _case_folder(store, root, logged.case)
     for warning in warnings:
         typer.echo(f"complaints: warning: {warning}", err=True)
+    case = logged.case
     if fmt == "json":
         import json
 
-        from complaints_cli.domain.deadlines import next_milestones
-        from complaints_cli.domain.lifecycle import case_dates
+        from complaints_cli.domain.deadlines import CaseDates, next_milestones
 
-        upcoming = next_milestones(case_dates(case), tf.profile, tf.calendar, as_of=day)
+        upcoming = next_milestones(CaseDates.of(case), tf.profile, tf.calendar, as_of=day)
         deadlines = [
             {"key": m.key, "milestone": m.label, "due": m.deadline.isoformat()} for m in upcoming
         ]
@@ -245,20 +250,41 @@ def log_cmd(
             json.dumps(
                 {
                     "reference": logged.reference,
-                    "folder": str(logged.folder),
-                    "folder_created": logged.folder_created,
+                    "folder": str(folder),
+                    "folder_created": created,
                     "deadlines": deadlines,
                 },
                 ensure_ascii=False,
             )
         )
         return
-    what = "" if new.kind == "complaint" else f"{new.kind}, "
-    typer.echo(f"Logged {logged.reference}: {new.complainant}, {new.address} ({what}{stage}, Open)")
-    note = "" if logged.folder_created else " (existing folder reused)"
-    typer.echo(f"Folder: {logged.folder}{note}")
+    what = "" if new.kind is CaseKind.COMPLAINT else f"{new.kind}, "
+    typer.echo(
+        f"Logged {logged.reference}: {new.complainant}, {new.address} ({what}{case.stage}, Open)"
+    )
+    note = "" if created else " (existing folder reused)"
+    typer.echo(f"Folder: {folder}{note}")
     for line in next_lines(case, tf, day):
         typer.echo(line)
+
+
+def _case_folder(store: Any, root: Path, case: Any) -> tuple[Path, bool]:
+    """Make (or find) a newly logged case's folder; record its name if it is not the one
+    planned. A folder that cannot be made is a warning: the case is already logged."""
+    from complaints_cli.files.folders import make_case_folder
+
+    try:
+        folder, created = make_case_folder(root, case.address, case.reference)
+    except ComplaintsError as exc:
+        typer.echo(
+            f"complaints: warning: {case.reference} is logged, but its folder could not be "
+            f"made ({exc}); make {case.folder!r} under {str(root)!r} by hand",
+            err=True,
+        )
+        return root / str(case.folder), False
+    if folder.name != case.folder:
+        store.set_folder(case.reference, folder.name)
+    return folder, created
 
 
 # --------------------------------------------------------------------------------------------
@@ -282,13 +308,13 @@ def show_cmd(
     tf = Timeframes(ctx)
     with open_raw(tf.settings) as db:
         case = reads.get_case(db, reference)
-        entries = reads.history(db, case["id"])
-        actions = reads.actions(db, case["id"])
-        more = {**reads.related(db, case), "signatories": reads.signatories(db, case["id"])}
+        assert case.id is not None
+        entries = reads.history(db, case.id)
+        actions = reads.actions(db, case.id)
+        more = {**reads.related(db, case), "signatories": reads.signatories(db, case.id)}
     from complaints_cli.domain.deadlines import compute_milestones
-    from complaints_cli.domain.lifecycle import case_dates
 
-    milestones = compute_milestones(case_dates(case), tf.profile, tf.calendar, as_of=tf.today)
+    milestones = compute_milestones(case, tf.profile, tf.calendar, as_of=tf.today)
     case_view.show_case(case, entries, actions, milestones, tf.settings.root_path, fmt, more)
 
 
@@ -381,10 +407,11 @@ def db_check_cmd(ctx: typer.Context) -> None:
     Example: complaints db check
     """
     from complaints_cli.store.maintenance import integrity_problems
+    from complaints_cli.store.reads import count_cases
 
     with open_raw(settings(ctx)) as db:
         problems = integrity_problems(db)
-        cases = db.scalar("SELECT count(*) FROM complaint")
+        cases = count_cases(db)
     if problems:
         for problem in problems:
             typer.echo(f"problem: {problem}", err=True)
@@ -466,7 +493,8 @@ def history_cmd(
     fmt = check_format(fmt)
     with open_raw(settings(ctx)) as db:
         case = reads.get_case(db, reference)
-        entries = reads.history(db, case["id"])
+        assert case.id is not None
+        entries = reads.history(db, case.id)
     rows = [
         {
             **e,

@@ -30,13 +30,14 @@ def _case_folder(root: Path, reference: str) -> Path:
     return folder
 
 
-def _read_case(cfg: Any, reference: str) -> tuple[dict[str, Any], list[Any], list[Any]]:
+def _read_case(cfg: Any, reference: str) -> tuple[Any, list[Any], list[Any]]:
     from complaints_cli.store import reads
 
     with open_raw(cfg) as db:
         case = reads.get_case(db, reference)
-        entries = reads.history(db, case["id"])
-        actions = reads.actions(db, case["id"])
+        assert case.id is not None
+        entries = reads.history(db, case.id)
+        actions = reads.actions(db, case.id)
     return case, entries, actions
 
 
@@ -65,7 +66,6 @@ def register(app: Any) -> None:
         from complaints_cli.cli.lifecycle import Timeframes
         from complaints_cli.domain.deadlines import compute_milestones
         from complaints_cli.domain.letters import KINDS, build_letter, file_stem, letter_deadlines
-        from complaints_cli.domain.lifecycle import case_dates
 
         wanted = kind.strip().lower().replace(" ", "").replace("-", "")
         wanted = {"ack": "acknowledgement", "acknowledgment": "acknowledgement"}.get(wanted, wanted)
@@ -73,7 +73,7 @@ def register(app: Any) -> None:
             raise ComplaintsError(f"letter {kind!r} is not one of: {', '.join(KINDS)}")
         tf = Timeframes(ctx)
         case, _entries, actions = _read_case(tf.settings, reference)
-        milestones = compute_milestones(case_dates(case), tf.profile, tf.calendar, as_of=tf.today)
+        milestones = compute_milestones(case, tf.profile, tf.calendar, as_of=tf.today)
         letter = build_letter(
             wanted,
             case,
@@ -82,7 +82,7 @@ def register(app: Any) -> None:
             today=tf.today,
             profile_limits={r.key: r.limit_text for r in tf.profile.milestones},
         )
-        folder = _case_folder(tf.settings.root_path, case["reference"])
+        folder = _case_folder(tf.settings.root_path, case.reference)
         from complaints_cli.files.docx_writer import letter_docx, save_new
 
         path = save_new(folder, file_stem(letter), ".docx", letter_docx(letter))
@@ -100,17 +100,13 @@ def register(app: Any) -> None:
         Example: complaints pack SPRUCE001
         """
         from complaints_cli.cli.options import today
-        from complaints_cli.domain.case_pack import (
-            CHRONOLOGY_HEADER,
-            INDEX_HEADER,
-            chronology,
-            folder_index,
-        )
+        from complaints_cli.domain.case_pack import CHRONOLOGY_HEADER, chronology
+        from complaints_cli.files.folders import INDEX_HEADER, folder_index
 
         cfg = settings(ctx)
         day = today()
         case, entries, actions = _read_case(cfg, reference)
-        ref = case["reference"]
+        ref = case.reference
         folder = _case_folder(cfg.root_path, ref)
         events = chronology(case, entries, actions)
         files = folder_index(folder)
@@ -119,9 +115,9 @@ def register(app: Any) -> None:
         data = table_docx(
             f"{ref}: case chronology and folder index",
             [
-                f"Complainant: {case['complainant']}",
-                f"Address: {case['address']}",
-                f"Status: {case['status']}, {case['stage']}",
+                f"Complainant: {case.complainant}",
+                f"Address: {case.address}",
+                f"Status: {case.status}, {case.stage}",
                 f"Prepared on {day:%d/%m/%Y} from the complaints log and the case folder "
                 f"{folder.name!r}.",
                 "Case record: the dates the log holds for the case. History: who recorded "
@@ -155,7 +151,8 @@ def register(app: Any) -> None:
 
         Example: complaints folders --check --format csv
         """
-        from complaints_cli.files.folder_check import case_folders, check_folders
+        from complaints_cli.files.folder_check import check_folders
+        from complaints_cli.files.folders import case_folders
         from complaints_cli.render.listing import output_rows
 
         fmt = check_format(fmt)
@@ -166,13 +163,10 @@ def register(app: Any) -> None:
                 f"the complaints root {str(root)!r} is not a folder (check --root or "
                 "COMPLAINTS_ROOT)"
             )
+        from complaints_cli.store.reads import references_and_addresses
+
         with open_raw(cfg) as db:
-            cases = [
-                (str(ref), str(address or ""))
-                for ref, address in db.execute(
-                    "SELECT reference, address FROM complaint ORDER BY id"
-                ).fetchall()
-            ]
+            cases = references_and_addresses(db)
         if not check:
             by_ref, _strays = case_folders(root)
             listing = [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -86,27 +86,16 @@ def _write_rejected(result: Any) -> Path:
 
 
 def _import(ctx: typer.Context, *args: Any) -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
+    from complaints_cli.cli.lifecycle import Timeframes
     from complaints_cli.files.importer import bulk_work
 
-    cfg = settings(ctx)
-    # Open the log (SQLAlchemy's ~0.7 s of imports, the schema check) in a thread while the
-    # workbook is read: python-calamine releases the GIL while it parses.
-    pool = ThreadPoolExecutor(max_workers=1)
-    opening = pool.submit(open_store, cfg)
-    pool.shutdown(wait=False)
-    try:
-        with bulk_work():
-            _import_file(cfg, opening.result, *args)
-    finally:
-        with suppress(Exception):
-            opening.result().close()
+    tf = Timeframes(ctx)
+    with bulk_work():
+        _import_file(tf, *args)
 
 
 def _import_file(
-    cfg: Any,
-    get_store: Callable[[], Any],
+    tf: Any,
     file: Path,
     sheet: str | None,
     dry_run: bool,
@@ -114,16 +103,17 @@ def _import_file(
     skip_invalid: bool,
     create_folders: bool,
 ) -> None:
+    from complaints_cli.domain.import_plan import Source, describe_conflict, make_plan
     from complaints_cli.files.importer import (
-        apply_plan,
-        describe_conflict,
-        load_existing,
-        make_plan,
+        FIELD_HEADERS,
+        existing_folders,
         read_log,
         unknown_columns_note,
     )
     from complaints_cli.files.spreadsheet import Workbook
+    from complaints_cli.store.bulk import apply_plan, load_existing
 
+    cfg = tf.settings
     with Workbook(file) as workbook, _progress("Reading", None) as advance:
         result = read_log(workbook, sheet_name=sheet, progress=advance)
     name = file.name
@@ -144,31 +134,35 @@ def _import_file(
             f"sheet {result.sheet!r} of {name} has no complaints below its headers"
         )
 
-    created: list[Path] = []
-    store = get_store()
-    try:
-        with store.transaction() as session:
-            existing = load_existing(session, [r.reference for r in result.rows])
-            plan = make_plan(result.rows, existing, result.fields, update=update)
-            outcome = None
+    root: Path = cfg.root_path
+    # The folders are listed before the log's write lock is taken (a network share can be
+    # slow), and made after it is released.
+    folders = existing_folders(root) if root.is_dir() else {}
+    source = Source(name, result.sha256, result.sheet)
+    outcome = None
+    with open_store(cfg) as store:
+        with store.transaction() as tx:
+            existing = load_existing(tx, [r.reference for r in result.rows])
+            plan = make_plan(
+                result.rows, existing, result.fields, update=update, headers=FIELD_HEADERS
+            )
             if not dry_run:
                 with _progress("Writing", len(plan.adds) + len(plan.updates)) as advance:
                     outcome = apply_plan(
                         store,
-                        session,
+                        tx,
                         plan,
-                        result,
+                        source,
+                        result.fields,
                         actor=cfg.user.value,
-                        root=cfg.root_path,
-                        create_folders=create_folders,
-                        created=created,
+                        prefixes=[cfg.prefix.value],
+                        folders=folders,
+                        deadlines=tf.deadlines,
                         progress=advance,
                     )
-    except BaseException:
-        for folder in created:
-            with suppress(OSError):
-                folder.rmdir()
-        raise
+        made = 0
+        if outcome is not None and create_folders:
+            made = _make_folders(store, root, plan.adds, folders)
 
     changed = plan.conflicts if not update else plan.updates
     if changed:
@@ -189,10 +183,39 @@ def _import_file(
         typer.echo(f"Dry run of {where}: would be {counts}; nothing was written")
         return
     tail = f"; rejected rows saved to {rejected_file}" if rejected_file else ""
-    folders = (
-        f"; {outcome.folders_created} folder(s) made" if outcome and outcome.folders_created else ""
-    )
-    typer.echo(f"Imported {where}: {counts}{folders}{tail}")
+    folders_made = f"; {made} folder(s) made" if made else ""
+    typer.echo(f"Imported {where}: {counts}{folders_made}{tail}")
+
+
+def _make_folders(store: Any, root: Path, adds: list[Any], folders: dict[str, str]) -> int:
+    """Make the folders of the imported cases that have none, after the import committed;
+    record each folder's name. A folder that cannot be made is a warning."""
+    from complaints_cli.files.folders import check_root, make_case_folder
+
+    wanted = [row for row in adds if row.reference.upper() not in folders]
+    if not wanted:
+        return 0
+    check_root(root, wanted[0].reference)
+    names: dict[str, str] = {}
+    made = 0
+    problems: list[str] = []
+    with _progress("Making folders", len(wanted)) as advance:
+        for n, row in enumerate(wanted, start=1):
+            try:
+                path, created = make_case_folder(
+                    root, str(row.values.get("address") or ""), row.reference
+                )
+            except ComplaintsError as exc:
+                problems.append(f"{row.reference}: {exc}")
+                continue
+            names[row.reference] = path.name
+            made += created
+            if advance is not None and n % 100 == 0:
+                advance(100)
+    store.set_folders(names)
+    for problem in problems[:MAX_LISTED]:
+        _err(f"complaints: warning: no folder made for {problem}")
+    return made
 
 
 def _export(
@@ -205,6 +228,7 @@ def _export(
     include_sensitive: bool = False,
 ) -> None:
     from complaints_cli.files.exporter import export_log, overdue_check
+    from complaints_cli.store import reads
 
     suffix = file.suffix.lower()
     if fmt is None:
@@ -217,17 +241,22 @@ def _export(
     if suffix in (".xls", ".ods", ".xlsm"):
         raise ComplaintsError(f"export writes .xlsx or .csv, not {suffix}")
     cfg = settings(ctx)
-    overdue = overdue_check(cfg, today()) if fmt == "xlsx" else None
+    overdue = None
+    if fmt == "xlsx":
+        from complaints_cli.domain.timeframes import calendar_for, profile_for
+
+        overdue = overdue_check(profile_for(cfg), calendar_for(cfg), today())
     with open_raw(cfg) as db:
-        total = db.scalar("SELECT COUNT(*) FROM complaint")
+        total = reads.count_cases(db, status=status, stage=stage)
         with _progress("Exporting", total) as advance:
             result = export_log(
-                db,
+                reads.iter_cases(db, status=status, stage=stage),
                 file,
                 fmt=fmt,
                 force=force,
-                status=status,
-                stage=stage,
+                extra_keys=reads.extra_keys(db, status=status, stage=stage),
+                actions=reads.actions_by_case(db),
+                related=reads.related_references(db),
                 overdue=overdue,
                 progress=advance,
                 include_sensitive=include_sensitive,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,6 +18,13 @@ from complaints_cli.cli.options import (
     today,
 )
 from complaints_cli.errors import ComplaintsError
+
+if TYPE_CHECKING:
+    from complaints_cli.domain.case import Action, Case
+    from complaints_cli.domain.rules import Change, NewAction, Rules
+
+#: A rule as the commands give it: (case, its actions, the rules) -> the change.
+CaseRule = Callable[["Case", Sequence["Action"], "Rules"], "Change"]
 
 RefArg = Annotated[str, typer.Argument(help="The complaint reference, e.g. SPRUCE001.")]
 DateOpt = Annotated[
@@ -37,12 +44,12 @@ class Timeframes:
         self.calendar = calendar_for(self.settings)
         self.key = deadlines_key(self.settings, self.profile)
 
-    def rules(self) -> Any:
-        from complaints_cli.domain.lifecycle import Rules
+    def rules(self) -> Rules:
+        from complaints_cli.domain.rules import Rules
 
         return Rules(self.profile, self.calendar, self.today)
 
-    def deadlines(self, case: dict[str, Any]) -> dict[str, Any]:
+    def deadlines(self, case: Case) -> Case:
         from complaints_cli.domain.lifecycle import stored_deadlines
 
         return stored_deadlines(case, self.profile, self.calendar, self.key)
@@ -53,13 +60,12 @@ class Timeframes:
         return self.today if text is None else parse_date(text, what=what, today=self.today)
 
 
-def next_lines(case: dict[str, Any], tf: Timeframes, as_of: date) -> list[str]:
+def next_lines(case: Case, tf: Timeframes, as_of: date) -> list[str]:
     """``Next: Stage 1 response due Fri 21/02/2025 (4 working days)`` for each open milestone."""
-    from complaints_cli.domain.deadlines import next_milestones
-    from complaints_cli.domain.lifecycle import case_dates
+    from complaints_cli.domain.deadlines import CaseDates, next_milestones
 
     out = []
-    for m in next_milestones(case_dates(case), tf.profile, tf.calendar, as_of=as_of):
+    for m in next_milestones(CaseDates.of(case), tf.profile, tf.calendar, as_of=as_of):
         left = m.working_days_left
         when = "overdue by" if left is not None and left < 0 else "in"
         count = abs(left) if left is not None else 0
@@ -71,7 +77,7 @@ def _apply(
     ctx: typer.Context,
     reference: str,
     command: str,
-    rule: Callable[..., Any],
+    rule: CaseRule,
     tf: Timeframes | None = None,
     *,
     expected_version: int | None = None,
@@ -88,11 +94,11 @@ def _apply(
             reference,
             actor=tf.settings.user.value,
             command=command,
-            apply=lambda c, actions: rule(c, actions, rules),
+            rule=lambda c, actions: rule(c, actions, rules),
             deadlines=tf.deadlines,
             expected_version=expected_version,
         )
-    typer.echo(f"{case['reference']}: {command} recorded ({case['status']}, {case['stage']})")
+    typer.echo(f"{case.reference}: {command} recorded ({case.status}, {case.stage})")
     for message in change.messages:
         typer.echo(message)
     for warning in change.warnings:
@@ -103,8 +109,9 @@ def _apply(
 
 def _actions(
     texts: list[str], dues: list[str], owners: list[str], default_owner: str | None, tf: Timeframes
-) -> list[Any]:
-    from complaints_cli.domain.lifecycle import NewAction
+) -> list[NewAction]:
+    from complaints_cli.domain.rules import NewAction
+    from complaints_cli.domain.text import optional_text, required_text
 
     if len(dues) != len(texts):
         raise ComplaintsError(
@@ -116,11 +123,10 @@ def _actions(
         )
     out = []
     for i, text in enumerate(texts):
-        if not text.strip():
-            raise ComplaintsError(f"action {i + 1} has no text")
+        what = required_text(text, f"--action {i + 1}", hint=": give the action's text")
         due = tf.date(dues[i], f"due date of action {i + 1}")
-        owner = owners[i] if owners else default_owner
-        out.append(NewAction(text.strip(), (owner or "").strip() or "handler", due))
+        owner = optional_text(owners[i] if owners else default_owner, f"--action-owner {i + 1}")
+        out.append(NewAction(what, owner or "handler", due))
     return out
 
 
@@ -261,20 +267,23 @@ def register(app: Any) -> None:
 
         tf = Timeframes(ctx)
         day = tf.date(on, "response date")
+        from complaints_cli.domain.money import parse_amount
+        from complaints_cli.domain.vocabulary import Stage
+
         wanted = None
         if stage is not None:
             wanted = {
-                "1": "Stage 1",
-                "2": "Stage 2",
-                "stage 1": "Stage 1",
-                "stage 2": "Stage 2",
+                "1": Stage.STAGE_1,
+                "2": Stage.STAGE_2,
+                "stage 1": Stage.STAGE_1,
+                "stage 2": Stage.STAGE_2,
             }.get(stage.strip().lower())
             if wanted is None:
                 raise ComplaintsError(f"--stage {stage!r} must be 1 or 2")
-        amount = None if compensation is None else lifecycle.parse_money(compensation)
+        amount = None if compensation is None else parse_amount(compensation)
 
-        def rule(c: dict[str, Any], _a: Any, r: Any) -> Any:
-            owner = c.get("stage2_handler") if c.get("stage") == "Stage 2" else c.get("handler")
+        def rule(c: Case, _a: Sequence[Action], r: Rules) -> Change:
+            owner = c.stage2_handler if c.stage is Stage.STAGE_2 else c.handler
             new = _actions(action or [], action_due or [], action_owner or [], owner, tf)
             return lifecycle.respond(
                 c,
@@ -344,8 +353,8 @@ def register(app: Any) -> None:
         tf = Timeframes(ctx)
         day = tf.date(on, "update date")
 
-        def rule(c: dict[str, Any], actions: list[dict[str, Any]], r: Any) -> Any:
-            outstanding = sum(1 for a in actions if a["done"] is None)
+        def rule(c: Case, actions: Sequence[Action], r: Rules) -> Change:
+            outstanding = sum(1 for a in actions if a.done is None)
             return lifecycle.update(c, r, on=day, note=note, outstanding=outstanding)
 
         _apply(ctx, reference, "update", rule, tf, expected_version=expect_version)
@@ -404,8 +413,8 @@ def register(app: Any) -> None:
         if force and not (reason or "").strip():
             raise ComplaintsError("--force needs --reason: why close with actions outstanding")
 
-        def rule(c: dict[str, Any], actions: list[dict[str, Any]], r: Any) -> Any:
-            outstanding = sum(1 for a in actions if a["done"] is None)
+        def rule(c: Case, actions: Sequence[Action], r: Rules) -> Change:
+            outstanding = sum(1 for a in actions if a.done is None)
             return lifecycle.close(
                 c, r, on=day, outstanding=outstanding, force_reason=reason if force else None
             )
@@ -536,14 +545,11 @@ def register(app: Any) -> None:
             if explain:
                 _explain(db, explain, tf, day)
                 return
-            stale = due_core.stale_case_ids(db, tf.key)
-            if stale:
-                with open_store(tf.settings) as store:
-                    store.refresh_deadlines(stale, tf.deadlines)
             items = due_core.due_items(
                 db,
                 tf.profile,
                 tf.calendar,
+                key=tf.key,
                 as_of=day,
                 within=within,
                 overdue_only=overdue,
@@ -626,15 +632,14 @@ def _due_text(column: str, value: Any) -> str:
 
 def _explain(db: Any, reference: str, tf: Timeframes, as_of: date) -> None:
     from complaints_cli.domain.deadlines import explain_milestones
-    from complaints_cli.domain.lifecycle import case_dates
     from complaints_cli.store.reads import get_case
 
     case = get_case(db, reference)
     typer.echo(
-        f"{case['reference']}: {case['status']}, {case['stage']}; profile {tf.profile.name}, "
+        f"{case.reference}: {case.status}, {case.stage}; profile {tf.profile.name}, "
         f"{tf.calendar.nation}; as of {as_of:%a %d/%m/%Y}"
     )
-    explained = explain_milestones(case_dates(case), tf.profile, tf.calendar, as_of=as_of)
+    explained = explain_milestones(case, tf.profile, tf.calendar, as_of=as_of)
     if not explained:
         typer.echo("No deadlines apply.")
     for item in explained:

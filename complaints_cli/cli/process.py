@@ -36,7 +36,7 @@ def _on_day(
     command: str,
     on: str | None,
     what: str,
-    rule: Callable[[dict[str, Any], Any, date], Any],
+    rule: Callable[[Any, Any, date], Any],
     expect_version: int | None,
 ) -> None:
     """Run ``rule(case, rules, day)`` on one case, ``day`` being ``--date`` (default today)."""
@@ -109,7 +109,7 @@ def register(app: Any) -> None:
 
         Example: complaints convert SPRUCE005 --date 14/02/2025
         """
-        from complaints_cli.domain import process
+        from complaints_cli.domain import informal
 
         _on_day(
             ctx,
@@ -117,7 +117,7 @@ def register(app: Any) -> None:
             "convert",
             on,
             "conversion date",
-            lambda c, r, day: process.convert(c, r, on=day),
+            lambda c, r, day: informal.convert(c, r, on=day),
             expect_version,
         )
 
@@ -165,11 +165,13 @@ def register(app: Any) -> None:
         cfg = settings(ctx)
         with open_raw(cfg) as db:
             other = reads.get_case(db, to)
+        assert other.id is not None
+        to_id = other.id
         _apply(
             ctx,
             reference,
             "link",
-            lambda c, _a, r: process.link(c, r, to_id=other["id"], to_reference=other["reference"]),
+            lambda c, _a, r: process.link(c, r, to_id=to_id, to_reference=other.reference),
             expected_version=expect_version,
         )
 
@@ -235,13 +237,15 @@ def register(app: Any) -> None:
         tf = Timeframes(ctx)
         day = tf.date(on, "determination date")
 
-        def rule(c: dict[str, Any], _a: Any, r: Any) -> Any:
-            owner = str(c.get("stage2_handler") or c.get("handler") or "handler")
+        from complaints_cli.domain.vocabulary import ActionKind
+
+        def rule(c: Any, _a: Any, r: Any) -> Any:
+            owner = c.stage2_handler or c.handler or "handler"
             new = [
                 process.parse_action_spec(spec, kind, owner, tf.date, i)
                 for kind, specs in (
-                    (process.ORDER, order),
-                    (process.RECOMMENDATION, recommendation),
+                    (ActionKind.ORDER, order),
+                    (ActionKind.RECOMMENDATION, recommendation),
                 )
                 for i, spec in enumerate(specs or [], 1)
             ]
@@ -332,7 +336,7 @@ def register(app: Any) -> None:
             )
         if fmt == "table":
             typer.echo(f"{ref}: {who} added{' as the lead petitioner' if lead else ''}")
-        _signatories(ref, rows, fmt)
+        _signatories(ref, [r._asdict() for r in rows], fmt)
 
     @signatory_app.command("list")
     def signatory_list_cmd(ctx: typer.Context, reference: RefArg, fmt: FormatOpt = "table") -> None:
@@ -345,8 +349,9 @@ def register(app: Any) -> None:
         fmt = check_format(fmt)
         with open_raw(settings(ctx)) as db:
             case = reads.get_case(db, reference)
-            rows = reads.signatories(db, case["id"])
-        _signatories(case["reference"], rows, fmt)
+            assert case.id is not None
+            rows = [r._asdict() for r in reads.signatories(db, case.id)]
+        _signatories(case.reference, rows, fmt)
 
     @app.command("compliment")
     def compliment_cmd(
@@ -372,7 +377,7 @@ def register(app: Any) -> None:
         cfg = settings(ctx)
         day = today()
         when = day if received is None else parse_date(received, what="date received", today=day)
-        fields = process.compliment(
+        found = process.compliment(
             from_name=from_name,
             about=about,
             received=when,
@@ -381,10 +386,10 @@ def register(app: Any) -> None:
             today=day,
         )
         with open_store(cfg) as store:
-            number = store.add_compliment(fields, actor=cfg.user.value)
+            number = store.add_compliment(found, actor=cfg.user.value)
         typer.echo(
-            f"Compliment {number} recorded: from {fields['from_name']} about {fields['about']}, "
-            f"received {when:%d/%m/%Y}. Acknowledge it and tell {fields['about']} (policy 3.3)."
+            f"Compliment {number} recorded: from {found.from_name} about {found.about}, "
+            f"received {when:%d/%m/%Y}. Acknowledge it and tell {found.about} (policy 3.3)."
         )
 
     @app.command("compliments")

@@ -19,12 +19,6 @@ from complaints_cli.cli.options import (
 )
 from complaints_cli.errors import ComplaintsError
 
-#: What ``purge`` reads to decide: never the personal data itself.
-_RETENTION_SQL = (
-    "SELECT reference, status, closed, folder, legal_hold, legal_hold_reason "
-    "FROM complaint ORDER BY id"
-)
-
 
 def _interactive() -> bool:
     """A person at a terminal can answer the confirmation (a scheduled task cannot)."""
@@ -75,7 +69,7 @@ def register(app: Any) -> None:
         )
         day = today()
         with open_raw(cfg) as db:
-            rows = [reads.case_record(r) for r in db.rows(_RETENTION_SQL)]
+            rows = reads.retention_facts(db)
         due, kept = retention.assess_all(rows, today=day, years=years)
         kept_text = ", ".join(f"{n} {kind}" for kind, n in retention.kept_summary(kept).items())
         title = (
@@ -122,31 +116,18 @@ def register(app: Any) -> None:
         Example: complaints hold SPRUCE001 --reason "Disrepair claim issued 02/09/2026"
         """
         from complaints_cli.cli.lifecycle import _apply
-        from complaints_cli.domain.lifecycle import Change
+        from complaints_cli.domain.retention import hold, release_hold
+        from complaints_cli.domain.text import optional_text
 
-        text = (reason or "").strip()
+        text = optional_text(reason, "--reason")
         if not release and not text:
             raise ComplaintsError("give --reason (why the case must be kept) or --release")
 
-        def rule(case: dict[str, Any], _actions: Any, _rules: Any) -> Change:
-            ref = case["reference"]
+        def rule(case: Any, _actions: Any, _rules: Any) -> Any:
             if release:
-                if not case.get("legal_hold"):
-                    raise ComplaintsError(f"{ref} is not under a legal hold")
-                return Change(
-                    fields={"legal_hold": False, "legal_hold_reason": None},
-                    note=text or None,
-                    messages=[f"{ref} is no longer held: it can be purged when it is due."],
-                )
-            if case.get("legal_hold"):
-                raise ComplaintsError(
-                    f"{ref} is already under a legal hold ({case.get('legal_hold_reason')}): "
-                    "release it first to record a different reason"
-                )
-            return Change(
-                fields={"legal_hold": True, "legal_hold_reason": text},
-                messages=[f"{ref} is under a legal hold: it will not be purged until released."],
-            )
+                return release_hold(case, note=text)
+            assert text is not None
+            return hold(case, reason=text)
 
         _apply(
             ctx,
@@ -177,17 +158,21 @@ def register(app: Any) -> None:
 
         Example: complaints subject-access "Ann Lee" --output "Ann Lee SAR.md"
         """
+        from complaints_cli.files import subject_access_report as report
+        from complaints_cli.files.folders import list_folder
         from complaints_cli.store import subject_access
 
         cfg = settings(ctx)
-        kind = subject_access.output_kind(output)
+        kind = report.output_kind(output)
         if output.exists() and not force:
             raise ComplaintsError(
                 f"{str(output)!r} exists: choose another name or give --force to replace it"
             )
         with open_raw(cfg) as db:
-            found = subject_access.gather(db, name, cfg.root_path)
-        subject_access.write(found, output, kind, generated=today())
+            found = subject_access.gather(db, name)
+        for case in found.cases:
+            case.folder = list_folder(cfg.root_path, case.folder_name)
+        report.write(found, output, kind, generated=today(), force=force)
         typer.echo(
             f"Found {len(found.cases)} case(s), {found.history_count} history entry(ies) and "
             f"{found.file_count} file(s) in {found.folder_count} folder(s) naming {name!r}; "
@@ -225,7 +210,8 @@ def _list_due(due: list[Any], root: Path, fmt: str, title: str, empty: str) -> N
 
 
 def _purge(cfg: Any, due: list[Any], years: int, day: Any) -> None:
-    from complaints_cli.store.purge import purge_cases, remove_folders, scrub
+    from complaints_cli.files.folders import remove_folders
+    from complaints_cli.store.purge import purge_cases, scrub
 
     with open_store(cfg) as store:
         result = purge_cases(store, due, actor=cfg.user.value, years=years, today=day)

@@ -39,7 +39,9 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
+from complaints_cli.domain.case import Case
 from complaints_cli.domain.profiles import PROJECTIONS, MilestoneRule, Profile
+from complaints_cli.domain.vocabulary import Stage
 from complaints_cli.domain.workdays import Calendar, Explanation
 from complaints_cli.errors import ComplaintsError
 
@@ -108,6 +110,30 @@ class CaseDates:
             raise ComplaintsError("case has no 'received' date: deadlines count from it")
         return cls(**values)  # type: ignore[arg-type]
 
+    @classmethod
+    def of(cls, case: Case) -> CaseDates:
+        """The dates of a stored case (its Stage 2 review type included)."""
+        return cls(
+            case.received,
+            case.acknowledged,
+            case.stage1_responded,
+            case.stage1_extended_to,
+            case.escalation_received,
+            case.stage2_acknowledged,
+            case.stage2_responded,
+            case.stage2_extended_to,
+            case.last_update,
+            case.ombudsman_requested,
+            case.ombudsman_evidence_sent,
+            case.informal_received,
+            case.informal_responded,
+            case.converted_from_informal,
+            case.panel_meeting,
+            case.stage,
+            case.status,
+            case.review_type,
+        )
+
     def event(self, name: str) -> date | None:
         """The recorded date of a case event (see :data:`.profiles.CASE_EVENTS`)."""
         value: date | None = getattr(self, name)
@@ -115,7 +141,7 @@ class CaseDates:
 
 
 #: The stage of a service dissatisfaction (informal, before any Stage 1 complaint).
-INFORMAL_STAGE = "Informal"
+INFORMAL_STAGE = Stage.INFORMAL
 
 
 def is_finished_status(status: object) -> bool:
@@ -144,6 +170,8 @@ def as_case(case: CaseDates | Mapping[str, object] | object) -> CaseDates:
     """Accept a :class:`CaseDates`, a mapping, or any object with those attribute names."""
     if isinstance(case, CaseDates):
         return case
+    if isinstance(case, Case):
+        return CaseDates.of(case)
     if isinstance(case, Mapping):
         return CaseDates.from_mapping(case)
     return CaseDates.from_mapping({f.name: getattr(case, f.name, None) for f in fields(CaseDates)})

@@ -6,18 +6,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from complaints_cli.domain.case import Action, Case
 from complaints_cli.domain.columns import COLUMNS, Column
 from complaints_cli.domain.dates import format_uk
+from complaints_cli.domain.vocabulary import ReviewType
 
-REVIEW_LABELS = {
-    "manager": "Manager Review",
-    "compensation": "Compensation Review",
-    "panel": "Panel review",  # a Complaint Review Panel (Southern Housing 4.8)
-}
+#: The review types as the log names them (``Panel review``: a Complaint Review Panel,
+#: Southern Housing 4.8).
+REVIEW_LABELS: dict[str, str] = {r.value: r.label for r in ReviewType}
 
 
 def money(amount: Decimal | None) -> str:
@@ -32,9 +33,9 @@ def yes_no(flag: bool | None, note: str | None = None) -> str:
     return f"{word} - {note}" if note else word
 
 
-def cell_text(column: Column, case: dict[str, Any]) -> str:
-    """The text of one log column for ``case`` (a :func:`reader.case_record`)."""
-    values = [case.get(f) for f in column.fields]
+def cell_text(column: Column, case: Case) -> str:
+    """The text of one log column for ``case``."""
+    values = [getattr(case, f) for f in column.fields]
     first = values[0]
     if column.kind == "date":
         return format_uk(first)
@@ -57,7 +58,7 @@ def cell_text(column: Column, case: dict[str, Any]) -> str:
     return "" if first is None else str(first)
 
 
-def log_cells(case: dict[str, Any]) -> list[tuple[str, str]]:
+def log_cells(case: Case) -> list[tuple[str, str]]:
     """``[(header, text), ...]`` for all 24 columns, in the log's order."""
     return [(c.header, cell_text(c, case)) for c in COLUMNS]
 
@@ -77,3 +78,23 @@ def json_default(value: Any) -> Any:
     if converted is value:
         raise TypeError(f"{type(value).__name__} is not JSON serialisable")
     return converted
+
+
+def format_actions(actions: Iterable[Action]) -> str | None:
+    """A case's actions as the log writes them in one cell, one action a line (``None`` when
+    it has none); read back by :mod:`complaints_cli.files.action_cells`."""
+    lines = [
+        " | ".join(
+            [
+                str(a.number),
+                a.stage,
+                a.kind,
+                a.text,
+                a.owner,
+                f"due {format_uk(a.due)}",
+                *([f"done {format_uk(a.done)}"] if a.done else []),
+            ]
+        )
+        for a in actions
+    ]
+    return "\n".join(lines) or None

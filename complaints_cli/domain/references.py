@@ -32,13 +32,33 @@ def split_reference(reference: str) -> tuple[str, int] | None:
 
 
 def highest_number(prefix: str, references: Iterable[str]) -> int:
-    """The largest number among ``references`` that carry ``prefix`` (0 when none do)."""
-    best = 0
+    """The largest number among ``references`` that are ``prefix`` then digits (0 when none).
+
+    ``HA2001`` is number 1 of prefix ``HA2`` and number 2001 of prefix ``HA``: a prefix that
+    ends in a digit is read with the prefix known, never guessed.
+    """
+    return highest_numbers([prefix], references).get(prefix, 0)
+
+
+def highest_numbers(prefixes: Iterable[str], references: Iterable[str]) -> dict[str, int]:
+    """``{prefix: the largest number among references with that prefix}`` (only prefixes
+    some reference has)."""
+    wanted = list(prefixes)
+    best: dict[str, int] = {}
     for ref in references:
-        parts = split_reference(ref)
-        if parts and parts[0] == prefix:
-            best = max(best, parts[1])
+        for prefix in wanted:
+            number = number_after(prefix, ref)
+            if number is not None and number > best.get(prefix, -1):
+                best[prefix] = number
     return best
+
+
+def number_after(prefix: str, reference: str) -> int | None:
+    """The number of ``reference`` when it is ``prefix`` then digits, else ``None``."""
+    if not reference.startswith(prefix):
+        return None
+    digits = reference[len(prefix) :]
+    return int(digits) if digits.isdigit() and digits.isascii() else None
 
 
 def suggest(reference: str, known: Iterable[str], limit: int = 3) -> list[str]:

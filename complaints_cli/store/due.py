@@ -1,10 +1,11 @@
 """What is due: every open case's next milestones, and outstanding actions, most urgent first.
 
-The stored ``next_due`` column (kept current by every write, see
-:func:`complaints_cli.domain.lifecycle.stored_deadlines`) lets the database pick the few cases that
-can be due within the horizon through an index; only those are worked out in full. Cases whose
-stored deadlines were computed with another profile or calendar are listed by
-:func:`stale_case_ids` so the caller can recompute them first.
+Read-only: ``due`` never writes. The stored ``next_due`` column (kept current by every write,
+see :func:`complaints_cli.domain.lifecycle.stored_deadlines`) lets the database pick the few
+cases that can be due within the horizon through an index; only those are worked out in full.
+A case whose stored deadlines were worked out with another profile or calendar (its
+``deadlines_key`` differs, or an import left it empty) is picked too and worked out in memory
+for this run.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from datetime import date
 from typing import Any
 
 from complaints_cli.domain.deadlines import CaseDates, State, next_milestones
-from complaints_cli.domain.lifecycle import same_person
 from complaints_cli.domain.profiles import Profile
+from complaints_cli.domain.rules import same_person
+from complaints_cli.domain.vocabulary import Stage, Status
 from complaints_cli.domain.workdays import Calendar
 from complaints_cli.store.db import RawDatabase
 
@@ -48,20 +50,9 @@ def _owner(case: dict[str, Any], stage: str) -> str:
     """Who must act: Stage 1 milestones are the Stage 1 handler's; Stage 2 ones the Stage 2
     handler's; the rest belong to whoever handles the stage the case is at."""
     second = case.get("stage2_handler")
-    if stage == "stage2" or (stage != "stage1" and case["stage"] != "Stage 1" and second):
+    if stage == "stage2" or (stage != "stage1" and case["stage"] != Stage.STAGE_1 and second):
         return str(second or case["handler"])
     return str(case["handler"])
-
-
-def stale_case_ids(db: RawDatabase, key: str) -> list[int]:
-    """Open cases whose stored deadlines were not worked out with ``key``."""
-    return list(
-        db.column(
-            "SELECT id FROM complaint WHERE status = 'Open' "
-            "AND (deadlines_key IS NULL OR deadlines_key <> :key)",
-            {"key": key},
-        )
-    )
 
 
 def due_items(
@@ -69,6 +60,7 @@ def due_items(
     profile: Profile,
     calendar: Calendar,
     *,
+    key: str,
     as_of: date,
     within: int,
     overdue_only: bool = False,
@@ -76,7 +68,7 @@ def due_items(
 ) -> list[dict[str, Any]]:
     """Milestones and actions due within ``within`` working days of ``as_of`` (overdue included)."""
     horizon = calendar.add_working_days(as_of, within) if within > 0 else as_of
-    params: dict[str, Any] = {"horizon": horizon}
+    params: dict[str, Any] = {"horizon": horizon, "key": key, "open": Status.OPEN}
     who = ""
     if handler:
         who = " AND (LOWER(handler) = LOWER(:who) OR LOWER(stage2_handler) = LOWER(:who))"
@@ -85,8 +77,8 @@ def due_items(
     # Only the columns deadlines need, as tuples: this is the hot path of `due` on a big log.
     cursor = db.execute(
         f"SELECT reference, stage, status, handler, stage2_handler, review_type, {_DATE_SQL} "
-        f"FROM complaint WHERE status = 'Open' AND next_due IS NOT NULL "
-        f"AND next_due <= :horizon{who}",
+        f"FROM complaint WHERE status = :open AND (next_due <= :horizon "
+        f"OR deadlines_key IS NULL OR deadlines_key <> :key){who}",
         params,
     )
     for row in cursor.fetchall():
@@ -117,7 +109,7 @@ def due_items(
     actions = db.rows(
         "SELECT c.reference, c.stage, c.handler AS case_handler, a.number, a.kind, a.text, "
         "a.owner, a.due FROM action a JOIN complaint c ON c.id = a.complaint_id "
-        "WHERE c.status = 'Open' AND a.done IS NULL AND a.due <= :horizon"
+        "WHERE c.status = :open AND a.done IS NULL AND a.due <= :horizon"
         + (
             " AND (LOWER(a.owner) = LOWER(:who) OR LOWER(c.handler) = LOWER(:who))"
             if handler

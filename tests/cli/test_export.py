@@ -22,6 +22,7 @@ from complaints_cli.store.db import RawDatabase
 from complaints_cli.store.reads import list_cases
 from tests.conftest import LOG_ARGS
 from tests.paths import SAMPLE
+from tests.records import record
 
 #: The tool's own columns, in the registry's order (test_headers pins the registry's names).
 TOOL_HEADERS = [*(e.header for e in EXTRA_COLUMNS if not e.sensitive), "Created", "Updated"]
@@ -53,7 +54,7 @@ def rows_of(path: Path) -> list[list[Any]]:
 
 def all_cases(url: str) -> dict[str, dict[str, Any]]:
     with RawDatabase(url) as db:
-        return {c["reference"]: c for c in list_cases(db)}
+        return {c.reference: record(c) for c in list_cases(db)}
 
 
 #: What the log's workbook holds: the 24 columns' fields, the tool's own columns, the kept ones.

@@ -31,6 +31,7 @@ from complaints_cli.store.db import RawDatabase
 from complaints_cli.store.reads import get_case, history, list_cases
 from tests.conftest import LOG_ARGS
 from tests.paths import FIXTURES, SAMPLE
+from tests.records import record
 
 
 def fixture(tmp_path: Path, name: str) -> Path:
@@ -49,7 +50,7 @@ def log_url(_tmp_path: Path | None = None) -> str:
 
 def cases(tmp_path: Path) -> dict[str, dict[str, Any]]:
     with RawDatabase(log_url(tmp_path)) as db:
-        return {c["reference"]: c for c in list_cases(db)}
+        return {c.reference: record(c) for c in list_cases(db)}
 
 
 def table_state(tmp_path: Path) -> tuple[list[Any], list[Any], list[Any]]:
@@ -142,7 +143,7 @@ def test_each_case_has_a_history_entry_naming_the_file_and_its_hash(cli, tmp_pat
     assert cli("import", str(source)).exit_code == 0
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
     with RawDatabase(log_url(tmp_path)) as db:
-        case = get_case(db, "SPRUCE003")
+        case = record(get_case(db, "SPRUCE003"))
         entries = history(db, case["id"])
         total = db.scalar("SELECT COUNT(*) FROM history")
     assert total == 5
@@ -330,7 +331,7 @@ def test_update_applies_the_files_values_with_history(cli, tmp_path, db_url):
     assert result.exit_code == 0, result.output
     assert "0 added, 1 updated, 4 unchanged, 0 conflicting, 0 rejected" in result.stdout
     with RawDatabase(log_url(tmp_path)) as db:
-        case = get_case(db, "SPRUCE001")
+        case = record(get_case(db, "SPRUCE001"))
         entries = history(db, case["id"])
     assert case["status"] == "Open"
     assert case["stage1_responded"] is None

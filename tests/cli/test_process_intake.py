@@ -15,7 +15,7 @@ from datetime import date
 
 import pytest
 
-from complaints_cli.domain.process import add_months
+from complaints_cli.domain.time_limits import add_months
 from tests.process_steps import Day, warnings
 
 

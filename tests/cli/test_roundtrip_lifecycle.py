@@ -14,6 +14,7 @@ import pytest
 
 from complaints_cli.domain.columns import COLUMNS
 from tests.conftest import LOG_ARGS
+from tests.records import record
 
 KEPT = (
     "stage2_acknowledged",
@@ -124,7 +125,7 @@ def _case(url: str, reference: str) -> dict[str, Any]:
     from complaints_cli.store.db import RawDatabase
 
     with RawDatabase(url) as db:
-        return reads.get_case(db, reference)
+        return record(reads.get_case(db, reference))
 
 
 def _told_and_stage2_compensation(cli: Any, monkeypatch: Any) -> None:
@@ -280,17 +281,18 @@ def _actions(url: str) -> list[tuple[Any, ...]]:
 
     with RawDatabase(url) as db:
         case = reads.get_case(db, "SPRUCE001")
+        assert case.id is not None
         return [
             (
-                a["number"],
-                a["stage"],
-                a["kind"],
-                a["text"],
-                a["owner"],
-                a["due"].isoformat(),
-                a["done"].isoformat() if a["done"] else None,
+                a.number,
+                a.stage,
+                a.kind,
+                a.text,
+                a.owner,
+                a.due.isoformat(),
+                a.done.isoformat() if a.done else None,
             )
-            for a in reads.actions(db, case["id"])
+            for a in reads.actions(db, case.id)
         ]
 
 
