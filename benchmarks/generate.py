@@ -131,13 +131,12 @@ def generate(db: Path, n: int, until: date, seed: int = 1) -> None:
     if db.exists():
         db.unlink()
     db.parent.mkdir(parents=True, exist_ok=True)
+    from complaints_cli.cli.options import Timeframes
     from complaints_cli.config import resolve
     from complaints_cli.domain.lifecycle import stored_deadlines
-    from complaints_cli.domain.timeframes import calendar_for, deadlines_key, profile_for
 
-    settings = resolve({}, {})
-    profile, calendar = profile_for(settings), calendar_for(settings)
-    key = deadlines_key(settings, profile)
+    tf = Timeframes(cfg=resolve({}, {}))
+    profile, calendar, key = tf.profile, tf.calendar, tf.key
     url = f"sqlite:///{db}"
     Store(url).close()  # makes the schema
     engine = make_engine(url)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from complaints_cli.domain.references import check_prefix
+from complaints_cli.domain.workdays import normalise_nation
 from complaints_cli.errors import ComplaintsError
 
 APP_NAME = "complaints"
@@ -40,7 +42,8 @@ FILE_KEYS = {
     "prefix": "reference prefix, e.g. SPRUCE gives SPRUCE001",
     "profile": "timeframe profile (spruce, hos-code-2024, ...)",
     "profiles_file": "a team's own TOML file of timeframe profiles",
-    "nation": "bank holidays: england-and-wales, scotland or northern-ireland",
+    "nation": "bank holidays: england-and-wales, scotland or northern-ireland "
+    "[default: the profile's nation]",
     "closures": "office closure days: dates (2025-12-29) or yearly ranges (12-29..12-31)",
     "homes": "number of homes managed (TSM CH01 in `complaints report annual`)",
     "retention_years": "years a closed case is kept before `complaints purge` removes it",
@@ -48,11 +51,8 @@ FILE_KEYS = {
 
 DEFAULT_PREFIX = "SPRUCE"
 DEFAULT_PROFILE = "spruce"
-DEFAULT_NATION = "england-and-wales"
 #: Years a closed case's personal data is kept (a common housing retention schedule: 6 years).
 DEFAULT_RETENTION_YEARS = 6
-NATIONS = ("england-and-wales", "scotland", "northern-ireland")
-_PREFIX = re.compile(r"[A-Z][A-Z0-9]{0,11}")
 
 
 @dataclass(frozen=True)
@@ -168,14 +168,17 @@ def read_config_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def _normalise_prefix(value: str, source: str) -> str:
-    prefix = value.strip().upper()
-    if not _PREFIX.fullmatch(prefix):
-        raise ComplaintsError(
-            f"reference prefix {value!r} (from {source}) must be 1-12 letters or digits "
-            "starting with a letter, e.g. SPRUCE"
-        )
-    return prefix
+def _nation(value: Any, source: str) -> str | None:
+    """The nation in its canonical spelling (``Scotland`` -> ``scotland``); ``None``: not set,
+    the profile's nation applies (see :func:`complaints_cli.domain.timeframes.team_nation`)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise ComplaintsError(f"nation {value!r} (from {source}) must be text, e.g. scotland")
+    try:
+        return normalise_nation(value)
+    except ComplaintsError as exc:
+        raise ComplaintsError(f"{exc} (from {source})") from None
 
 
 def _closures(value: Any, source: str) -> tuple[str, ...]:
@@ -247,13 +250,10 @@ def resolve(
         root = Value(str(Path(str(root.value)).expanduser().resolve()), root.source)
 
     prefix = pick("prefix", DEFAULT_PREFIX)
-    prefix = Value(_normalise_prefix(str(prefix.value), prefix.source), prefix.source)
+    prefix = Value(check_prefix(str(prefix.value), prefix.source), prefix.source)
 
-    nation = pick("nation", DEFAULT_NATION)
-    if nation.value not in NATIONS:
-        raise ComplaintsError(
-            f"nation {nation.value!r} (from {nation.source}) must be one of {', '.join(NATIONS)}"
-        )
+    nation = pick("nation", None)
+    nation = Value(_nation(nation.value, nation.source), nation.source)
     closures = pick("closures", [])
     closures = Value(_closures(closures.value, closures.source), closures.source)
 

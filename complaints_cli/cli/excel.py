@@ -14,7 +14,14 @@ from typing import Annotated, Any
 
 import typer
 
-from complaints_cli.cli.options import check_format, open_raw, open_store, settings, today
+from complaints_cli.cli.options import (
+    Timeframes,
+    check_format,
+    new_app,
+    open_raw,
+    open_store,
+    settings,
+)
 from complaints_cli.errors import ComplaintsError
 
 #: Problems listed on stderr before the one-line error; the rest are counted.
@@ -86,7 +93,6 @@ def _write_rejected(result: Any) -> Path:
 
 
 def _import(ctx: typer.Context, *args: Any) -> None:
-    from complaints_cli.cli.lifecycle import Timeframes
     from complaints_cli.files.importer import bulk_work
 
     tf = Timeframes(ctx)
@@ -243,9 +249,8 @@ def _export(
     cfg = settings(ctx)
     overdue = None
     if fmt == "xlsx":
-        from complaints_cli.domain.timeframes import calendar_for, profile_for
-
-        overdue = overdue_check(profile_for(cfg), calendar_for(cfg), today())
+        tf = Timeframes(cfg=cfg)
+        overdue = overdue_check(tf.profile, tf.calendar, tf.today)
     with open_raw(cfg) as db:
         total = reads.count_cases(db, status=status, stage=stage)
         with _progress("Exporting", total) as advance:
@@ -275,87 +280,82 @@ def _export(
     )
 
 
-def register(app: Any) -> None:
-    """Add the Excel commands to ``app``."""
+app = new_app()
 
-    @app.command("import")
-    def import_cmd(
-        ctx: typer.Context,
-        file: Annotated[Path, typer.Argument(help="The workbook: .xlsx, .xls or .ods.")],
-        sheet: Annotated[
-            str | None, typer.Option("--sheet", help="The sheet holding the log.")
-        ] = None,
-        dry_run: Annotated[
-            bool, typer.Option("--dry-run", help="Report what would happen; write nothing.")
-        ] = False,
-        update: Annotated[
-            bool,
-            typer.Option("--update", help="Apply the file's values to cases already in the log."),
-        ] = False,
-        skip_invalid: Annotated[
-            bool,
-            typer.Option(
-                "--skip-invalid",
-                help="Import the valid rows; save the others, with reasons, beside the file.",
-            ),
-        ] = False,
-        create_folders: Annotated[
-            bool,
-            typer.Option("--create-folders", help="Make missing case folders for new cases."),
-        ] = False,
-    ) -> None:
-        """Import an existing Complaints Log workbook into the log.
 
-        Finds the header row below any title rows, reads every cell (UK dates, Excel dates,
-        "Yes - explanation", "£50 (reasons)"), and checks the whole file first: any problem is
-        listed by sheet, row, column and value, and nothing is written unless every row is
-        valid (or --skip-invalid). All rows are written in one transaction. Cases already in
-        the log are left alone when they match, and reported column by column when they
-        differ (applied with --update). Columns the log does not know are kept and exported
-        back. Importing the same file twice changes nothing.
+@app.command("import")
+def import_cmd(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The workbook: .xlsx, .xls or .ods.")],
+    sheet: Annotated[str | None, typer.Option("--sheet", help="The sheet holding the log.")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would happen; write nothing.")
+    ] = False,
+    update: Annotated[
+        bool,
+        typer.Option("--update", help="Apply the file's values to cases already in the log."),
+    ] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Import the valid rows; save the others, with reasons, beside the file.",
+        ),
+    ] = False,
+    create_folders: Annotated[
+        bool,
+        typer.Option("--create-folders", help="Make missing case folders for new cases."),
+    ] = False,
+) -> None:
+    """Import an existing Complaints Log workbook into the log.
 
-        Example: complaints import sample_log.xlsx --dry-run
-        """
-        _import(ctx, file, sheet, dry_run, update, skip_invalid, create_folders)
+    Finds the header row below any title rows, reads every cell (UK dates, Excel dates,
+    "Yes - explanation", "£50 (reasons)"), and checks the whole file first: any problem is
+    listed by sheet, row, column and value, and nothing is written unless every row is
+    valid (or --skip-invalid). All rows are written in one transaction. Cases already in
+    the log are left alone when they match, and reported column by column when they
+    differ (applied with --update). Columns the log does not know are kept and exported
+    back. Importing the same file twice changes nothing.
 
-    @app.command("export")
-    def export_cmd(
-        ctx: typer.Context,
-        file: Annotated[Path, typer.Argument(help="The file to write: .xlsx or .csv.")],
-        status: Annotated[
-            str | None, typer.Option(help="Only this status: Open or Closed.")
-        ] = None,
-        stage: Annotated[
-            str | None, typer.Option(help="Only this stage: 'Stage 1', 'Stage 2' or Ombudsman.")
-        ] = None,
-        fmt: Annotated[
-            str | None,
-            typer.Option(
-                "--format", "-f", help="xlsx or csv [default: from the file name, else xlsx]."
-            ),
-        ] = None,
-        force: Annotated[
-            bool, typer.Option("--force", help="Replace the file if it exists.")
-        ] = False,
-        include_sensitive: Annotated[
-            bool,
-            typer.Option(
-                "--include-sensitive",
-                help="Also export the vulnerability columns (vulnerable, contact preference, "
-                "adjustments, notes): personal data, left out by default.",
-            ),
-        ] = False,
-    ) -> None:
-        """Export the log as the Spruce Complaints Log workbook (or CSV).
+    Example: complaints import sample_log.xlsx --dry-run
+    """
+    _import(ctx, file, sheet, dry_run, update, skip_invalid, create_folders)
 
-        The 24 columns with the procedure's headers, in its order, then the tool's own columns
-        and any kept columns from imports. Real dates shown dd/mm/yyyy, compensation in pounds,
-        a frozen header row with filters, overdue open cases highlighted. No text is ever
-        written as a formula. The file is written beside the target and moved into place, so
-        an existing file is never half-overwritten; if it is open in Excel, the export is
-        saved under another name instead. The residents' vulnerability details are left out
-        unless --include-sensitive.
 
-        Example: complaints export log.xlsx --status Open --force
-        """
-        _export(ctx, file, status, stage, fmt, force, include_sensitive)
+@app.command("export")
+def export_cmd(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The file to write: .xlsx or .csv.")],
+    status: Annotated[str | None, typer.Option(help="Only this status: Open or Closed.")] = None,
+    stage: Annotated[
+        str | None, typer.Option(help="Only this stage: 'Stage 1', 'Stage 2' or Ombudsman.")
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="xlsx or csv [default: from the file name, else xlsx]."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
+    include_sensitive: Annotated[
+        bool,
+        typer.Option(
+            "--include-sensitive",
+            help="Also export the vulnerability columns (vulnerable, contact preference, "
+            "adjustments, notes): personal data, left out by default.",
+        ),
+    ] = False,
+) -> None:
+    """Export the log as the Spruce Complaints Log workbook (or CSV).
+
+    The 24 columns with the procedure's headers, in its order, then the tool's own columns
+    and any kept columns from imports. Real dates shown dd/mm/yyyy, compensation in pounds,
+    a frozen header row with filters, overdue open cases highlighted. No text is ever
+    written as a formula. The file is written beside the target and moved into place, so
+    an existing file is never half-overwritten; if it is open in Excel, the export is
+    saved under another name instead. The residents' vulnerability details are left out
+    unless --include-sensitive.
+
+    Example: complaints export log.xlsx --status Open --force
+    """
+    _export(ctx, file, status, stage, fmt, force, include_sensitive)

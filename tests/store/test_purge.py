@@ -248,7 +248,7 @@ def test_purge_on_both_backends_never_touches_open_or_held_cases(
 
 
 def test_purge_needs_confirmation(cli: Any, old_log: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from complaints_cli.cli import team
+    from complaints_cli.cli import data_protection as team
 
     refused = run(cli, monkeypatch, TODAY, "purge")  # not at a terminal, no --yes
     assert refused.exit_code == 1
