@@ -21,7 +21,7 @@ from complaints_cli.cli.options import (
     settings,
     today,
 )
-from complaints_cli.errors import ComplaintsError
+from complaints_cli.errors import ComplaintsError, ExitCode
 
 
 def _case_folder(root: Path, reference: str) -> Path:
@@ -204,4 +204,4 @@ def folders_cmd(
     )
     if problems:
         typer.echo(f"complaints: {len(problems)} folder problem(s) found", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.PROBLEMS_FOUND)

@@ -1,5 +1,8 @@
 """Word documents for the case folder, and saving a new file there without replacing anything.
 
+Every text goes through :func:`complaints_cli.domain.text.xml_safe`: a control character
+stored in a case (XML cannot hold it) is written as ``_xHHHH_``, never a crash.
+
 Imports python-docx (and lxml, ~0.1 s) at module level, so only ``letter`` and ``pack`` import
 this module, inside their command functions.
 
@@ -19,6 +22,7 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Pt
 
 from complaints_cli.domain.letters import Letter
+from complaints_cli.domain.text import xml_safe
 from complaints_cli.files.safe_save import save_new
 
 __all__ = ["letter_docx", "save_new", "table_docx"]
@@ -30,14 +34,15 @@ def letter_docx(letter: Letter) -> bytes:
     so none is sent by mistake."""
     doc = Document()
     _base_font(doc)
-    doc.core_properties.title = f"{letter.reference} {letter.title} (draft)"
+    doc.core_properties.title = xml_safe(f"{letter.reference} {letter.title} (draft)")
     for block in letter.blocks:
+        text = xml_safe(block.text)
         if block.kind == "heading":
-            doc.add_heading(block.text, level=2)
+            doc.add_heading(text, level=2)
             continue
         style = "List Bullet" if block.kind == "bullet" else None
         paragraph = doc.add_paragraph(style=style)
-        run = paragraph.add_run(block.text)
+        run = paragraph.add_run(text)
         if "[" in block.text or block.text.startswith("DRAFT"):
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
     return _to_bytes(doc)
@@ -51,24 +56,24 @@ def table_docx(
     """A document of a title, some lines, and titled tables (heading, header row, rows)."""
     doc = Document()
     _base_font(doc)
-    doc.core_properties.title = title
-    doc.add_heading(title, level=1)
+    doc.core_properties.title = xml_safe(title)
+    doc.add_heading(xml_safe(title), level=1)
     for line in intro:
-        doc.add_paragraph(line)
+        doc.add_paragraph(xml_safe(line))
     for heading, header, rows in tables:
-        doc.add_heading(heading, level=2)
+        doc.add_heading(xml_safe(heading), level=2)
         if not rows:
             doc.add_paragraph("(none)")
             continue
         table = doc.add_table(rows=1, cols=len(header))
         table.style = "Table Grid"
         for cell, text in zip(table.rows[0].cells, header, strict=True):
-            cell.text = text
+            cell.text = xml_safe(text)
             for run in cell.paragraphs[0].runs:
                 run.bold = True
         for row in rows:
             for cell, text in zip(table.add_row().cells, row, strict=True):
-                cell.text = text
+                cell.text = xml_safe(text)
     return _to_bytes(doc)
 
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -46,6 +45,7 @@ from complaints_cli.domain.dates import format_uk
 from complaints_cli.domain.deadlines import State, next_milestones
 from complaints_cli.domain.presentation import REVIEW_LABELS, cell_text, money
 from complaints_cli.domain.profiles import Profile
+from complaints_cli.domain.text import csv_safe, xml_safe
 from complaints_cli.domain.workdays import Calendar
 from complaints_cli.errors import ComplaintsError
 from complaints_cli.files.action_cells import format_actions
@@ -204,22 +204,11 @@ def overdue_check(profile: Profile, calendar: Calendar, today: date) -> Callable
 
 # --- cell text --------------------------------------------------------------------------------
 
-# XML 1.0 cannot hold these; Excel writes them as _xHHHH_. A literal "_xHHHH_" in the text is
-# escaped too (its underscore as _x005F_), or a reader would decode it.
-_NOT_XML = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)"
-)
-
-
-def _escape_char(m: re.Match[str]) -> str:
-    return f"_x{ord(m[0]):04X}_"
-
 
 def xml_text(text: str) -> str:
-    """Text for an XML element, with Excel's ``_xHHHH_`` escape for what XML cannot hold."""
-    if _NOT_XML.search(text):
-        text = _NOT_XML.sub(_escape_char, text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text for an XML element: :func:`complaints_cli.domain.text.xml_safe` (Excel's
+    ``_xHHHH_`` for what XML cannot hold), then the markup characters escaped."""
+    return xml_safe(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _attr(text: str) -> str:
@@ -548,13 +537,6 @@ def check_xlsx(path: Path) -> None:
 
 # --- CSV --------------------------------------------------------------------------------------
 
-#: A spreadsheet runs a cell starting with one of these as a formula (OWASP CSV injection).
-_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
-#: Text Excel would read from a CSV as an error value rather than as text.
-_ERROR_LITERAL: Final = re.compile(
-    r"#(?:N/A|VALUE!|REF!|DIV/0!|NUM!|NAME\?|NULL!|SPILL!|CALC!|GETTING_DATA)", re.I
-)
-
 
 def csv_text(value: object) -> str:
     """A value as CSV text: dates dd/mm/yyyy, money in pounds, text that a spreadsheet would
@@ -572,10 +554,7 @@ def csv_text(value: object) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
         return repr(value)
-    text = str(value)
-    if text.startswith(_FORMULA_START) or _ERROR_LITERAL.fullmatch(text.strip()):
-        return "'" + text
-    return text
+    return csv_safe(str(value))
 
 
 # --- the export -------------------------------------------------------------------------------

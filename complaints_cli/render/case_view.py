@@ -15,7 +15,7 @@ from typing import Any
 from complaints_cli.domain.case import CASE_FIELDS, VULNERABILITY_FIELDS, Action, Case
 from complaints_cli.domain.dates import format_uk
 from complaints_cli.domain.presentation import json_default, json_value, log_cells
-from complaints_cli.render.listing import output_rows
+from complaints_cli.render.listing import emphasis, key_values, output_rows, plain_table
 
 LIST_COLUMNS = ("reference", "status", "stage", "handler", "complainant", "address", "received")
 LIST_HEADERS = {
@@ -119,18 +119,28 @@ def show_case(
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=json_default))
         sys.stdout.write("\n")
         return
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+    _show_text(case, history, actions, milestones, folder, process)
 
-    console = Console()
-    console.print(Text(f"{case.reference}: {case.status}, {case.stage}", style="bold"))
-    table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_column(style="cyan", no_wrap=True)
-    table.add_column(overflow="fold")
-    for header, text in log_cells(case):
-        table.add_row(header, Text(text))
-    for label, value in (
+
+def _show_text(
+    case: Case,
+    history: Sequence[dict[str, Any]],
+    actions: Sequence[Action],
+    milestones: Sequence[Any],
+    folder: str | None,
+    process: dict[str, Any],
+) -> None:
+    """``show`` as text: every column as "label  value", then deadlines, actions, history.
+
+    Plain text fitted to the terminal (:mod:`complaints_cli.render.listing`): every stored
+    value goes through :func:`~complaints_cli.domain.text.terminal_safe`, so a name holding an
+    escape sequence can never drive the terminal.
+    """
+    out = sys.stdout
+    write = out.write
+    write(emphasis(f"{case.reference}: {case.status}, {case.stage}", out) + "\n")
+    pairs = [
+        *log_cells(case),
         ("Channel", case.channel or ""),
         ("Stage 2 acknowledged", format_uk(case.stage2_acknowledged)),
         ("Ombudsman", _ombudsman(case)),
@@ -140,16 +150,13 @@ def show_case(
         ("Last changed", f"{_stamp(case.updated_at)} (version {case.row_version})"),
         ("Legal hold", _hold(case)),
         *process_rows(case, process),
-    ):
-        table.add_row(label, Text(value))
-    for key, kept in case.extra.items():
-        table.add_row(f"{key} (imported)", Text(str(kept)))
-    console.print(table)
+        *((f"{key} (imported)", str(kept)) for key, kept in case.extra.items()),
+    ]
+    for line in key_values(pairs, stream=out):
+        write(line + "\n")
     if milestones:
-        console.print(Text("Deadlines", style="bold"))
-        dl = Table(box=None, pad_edge=False, header_style="bold")
-        for col in ("Milestone", "Due", "Done", "State"):
-            dl.add_column(col)
+        write("\n" + emphasis("Deadlines", out) + "\n")
+        rows, styles = [], []
         for m in milestones:
             due = format_uk(m.deadline) + (
                 f" (extended from {format_uk(m.due)})" if m.deadline != m.due else ""
@@ -157,36 +164,37 @@ def show_case(
             state = str(m.state)
             if m.done is None and m.working_days_left is not None:
                 state += f", {m.working_days_left} working day(s) left"
-            colour = "red" if str(m.state) == "missed" else None
-            dl.add_row(m.label, due, format_uk(m.done), state, style=colour)
-        console.print(dl)
+            rows.append([m.label, due, format_uk(m.done), state])
+            styles.append("red" if str(m.state) == "missed" else None)
+        for line in plain_table(["Milestone", "Due", "Done", "State"], rows, styles, stream=out):
+            write(line + "\n")
     if actions:
-        console.print(Text("Actions", style="bold"))
-        at = Table(box=None, pad_edge=False, header_style="bold")
-        for col in ("#", "Action", "Owner", "Due", "Done"):
-            at.add_column(col, overflow="fold")
-        for a in actions:
-            at.add_row(
+        write("\n" + emphasis("Actions", out) + "\n")
+        rows = [
+            [
                 str(a.number),
-                Text(a.text if a.kind == "action" else f"{a.kind.capitalize()}: {a.text}"),
-                Text(a.owner),
+                a.text if a.kind == "action" else f"{a.kind.capitalize()}: {a.text}",
+                a.owner,
                 format_uk(a.due),
                 format_uk(a.done) or "outstanding",
-            )
-        console.print(at)
+            ]
+            for a in actions
+        ]
+        for line in plain_table(["#", "Action", "Owner", "Due", "Done"], rows, stream=out):
+            write(line + "\n")
     if history:
-        console.print(Text("History", style="bold"))
-        hist = Table(box=None, pad_edge=False, header_style="bold")
-        for col in ("When (UTC)", "Who", "Command", "Changes"):
-            hist.add_column(col, overflow="fold")
+        write("\n" + emphasis("History", out) + "\n")
+        rows = []
         for h in history:
             changes = "; ".join(
                 f"{k}: {_short(old)} -> {_short(new)}" for k, (old, new) in h["changes"].items()
             )
             if h.get("note"):
                 changes = f"{changes}; note: {h['note']}" if changes else f"note: {h['note']}"
-            hist.add_row(_stamp(h["at"]), Text(h["actor"]), h["command"], Text(changes))
-        console.print(hist)
+            rows.append([_stamp(h["at"]), str(h["actor"]), str(h["command"]), changes])
+        header = ["When (UTC)", "Who", "Command", "Changes"]
+        for line in plain_table(header, rows, no_wrap=[True, False, True, False], stream=out):
+            write(line + "\n")
 
 
 def process_rows(case: Case, process: dict[str, Any]) -> list[tuple[str, str]]:

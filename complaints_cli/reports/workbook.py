@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from complaints_cli.domain.text import xml_safe
 from complaints_cli.files.exporter import check_xlsx
 from complaints_cli.files.safe_save import Saved, save_atomically
 from complaints_cli.reports.figures import Figure, Report
@@ -49,9 +50,11 @@ SUMMARY_HEADERS = (
 def put(ws: Worksheet, row: int, col: int, value: Any, fmt: str | None = None) -> Any:
     """Write one cell; text is always a string cell, so ``=HYPERLINK(...)`` stays text."""
     cell = ws.cell(row=row, column=col)
-    cell.value = value
     if isinstance(value, str):
+        cell.value = xml_safe(value)  # a control character stored in a case: _xHHHH_
         cell.data_type = "s"
+    else:
+        cell.value = value
     if fmt is not None:
         cell.number_format = fmt
     return cell
