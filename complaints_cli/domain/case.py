@@ -31,9 +31,11 @@ from complaints_cli.domain.vocabulary import (
     CaseKind,
     Channel,
     OmbudsmanBody,
+    Outcome,
     ReviewType,
     Stage,
     Status,
+    Tenure,
 )
 
 __all__ = [
@@ -149,6 +151,34 @@ class Case(NamedTuple):
     #: The Ombudsman's determination (its orders are actions).
     ombudsman_determined: date | None = None
     ombudsman_findings: str | None = None
+    #: The team's category of the complaint (a word from the config's list).
+    category: str | None = None
+    #: The TSM's stock type (CH01 and CH02 are published per stock type).
+    tenure: Tenure | None = None
+    #: What each stage decided.
+    stage1_outcome: Outcome | None = None
+    stage2_outcome: Outcome | None = None
+    #: The resident withdrew the complaint (status ``Withdrawn``).
+    withdrawn: date | None = None
+    withdrawn_reason: str | None = None
+    #: Logged in error, or a duplicate of ``duplicate_of_id`` (status ``Void``).
+    voided: date | None = None
+    void_reason: str | None = None
+    duplicate_of_id: int | None = None
+    #: When each extension was agreed, and when the resident was told of it (Code 6.4).
+    stage1_extension_agreed: date | None = None
+    stage1_extension_told_on: date | None = None
+    stage2_extension_agreed: date | None = None
+    stage2_extension_told_on: date | None = None
+    #: When the compensation decided at each stage was paid.
+    compensation_paid: date | None = None
+    stage2_compensation_paid: date | None = None
+    #: A Stage 2 escalation refused: when, why, and when the resident was told.
+    stage2_refused: date | None = None
+    stage2_refused_reason: str | None = None
+    stage2_refusal_told: date | None = None
+    #: When the organisational learning was sent (Spruce procedure: to the SPM and the HoS).
+    learning_sent: date | None = None
     # Kept out of listings (PRIVATE_FIELDS).
     id: int | None = None
     #: Columns an imported workbook had that the log does not know.

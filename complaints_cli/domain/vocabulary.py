@@ -21,9 +21,11 @@ __all__ = [
     "CaseKind",
     "Channel",
     "OmbudsmanBody",
+    "Outcome",
     "ReviewType",
     "Stage",
     "Status",
+    "Tenure",
     "words",
 ]
 
@@ -35,10 +37,14 @@ class Status(StrEnum):
     CLOSED = "Closed"
     #: Excluded under the policy's exclusions (Spruce policy 2.2); nothing is chased.
     NOT_ACCEPTED = "Not accepted"
+    #: The resident withdrew the complaint: counted as received, never as responded.
+    WITHDRAWN = "Withdrawn"
+    #: Logged in error, or a duplicate: kept in the history, out of every list and figure.
+    VOID = "Void"
 
     @property
     def finished(self) -> bool:
-        """Closed or not accepted: nothing on the case is chased any more."""
+        """Nothing on the case is chased any more (closed, not accepted, withdrawn, void)."""
         return self is not Status.OPEN
 
 
@@ -51,6 +57,30 @@ class Stage(StrEnum):
     OMBUDSMAN = "Ombudsman"
     #: A service dissatisfaction, before any Stage 1 complaint (Southern Housing 4.2).
     INFORMAL = "Informal"
+
+
+class Outcome(StrEnum):
+    """What a stage decided (Code 9: the governing body sees complaints' outcomes)."""
+
+    UPHELD = "upheld"
+    PARTLY_UPHELD = "partly upheld"
+    NOT_UPHELD = "not upheld"
+    #: Resolved without a finding (e.g. put right at once, with the resident's agreement).
+    RESOLVED = "resolved"
+    #: The resident withdrew the complaint.
+    WITHDRAWN = "withdrawn"
+
+
+class Tenure(StrEnum):
+    """The Regulator's stock type for TSM CH01 and CH02."""
+
+    #: Low-cost rental accommodation (LCRA).
+    LOW_COST_RENTAL = "low-cost rental"
+    #: Low-cost home ownership (LCHO): shared owners and the like.
+    LOW_COST_HOME_OWNERSHIP = "low-cost home ownership"
+    #: Any other tenure (market rent, a leaseholder outside LCHO, a non-resident).
+    OTHER = "other"
+    UNKNOWN = "unknown"
 
 
 class Channel(StrEnum):

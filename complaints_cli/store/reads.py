@@ -32,9 +32,11 @@ from complaints_cli.domain.vocabulary import (
     CaseKind,
     Channel,
     OmbudsmanBody,
+    Outcome,
     ReviewType,
     Stage,
     Status,
+    Tenure,
 )
 from complaints_cli.errors import ComplaintsError, NotFoundError
 from complaints_cli.store.db import RawDatabase
@@ -129,6 +131,9 @@ _CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "review_type": _enum(ReviewType),
     "kind": _enum(CaseKind),
     "ombudsman_body": _enum(OmbudsmanBody),
+    "tenure": _enum(Tenure),
+    "stage1_outcome": _enum(Outcome),
+    "stage2_outcome": _enum(Outcome),
     "extra": _extra,
 }
 #: (position in the row, converter) for every field that needs one.
