@@ -137,6 +137,17 @@ def sqlite_path(url: str) -> Path | None:
     return None if path in ("", ":memory:") else Path(path)
 
 
+def hide_password(url: str) -> str:
+    """``postgresql+psycopg://sam:secret@host/db`` -> ``postgresql+psycopg://sam:***@host/db``."""
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+def shown_location(url: str) -> str:
+    """Where a log is, for a message: the file's path, or the URL with its password hidden."""
+    path = sqlite_path(url)
+    return str(path) if path is not None else hide_password(url)
+
+
 def default_config_file() -> Path:
     from platformdirs import user_config_path
 

@@ -45,6 +45,23 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "Show a case's history: when (UTC), who, which command, each field from what to what.",
     ),
+    "correct": (
+        "record",
+        "app",
+        "Correct logged columns of a case, with a reason; the history keeps the old values.",
+    ),
+    "withdraw": (
+        "record",
+        "app",
+        "The resident withdrew the complaint: status Withdrawn, nothing chased; reopen reverses "
+        "it.",
+    ),
+    "void": (
+        "record",
+        "app",
+        "Void a case logged in error or twice: kept with its history, out of every list and "
+        "figure.",
+    ),
     "acknowledge": (
         "lifecycle",
         "app",

@@ -246,14 +246,40 @@ def list_cmd(
 
     Example: complaints list --status Open --stage "Stage 2" --format csv
     """
+    from complaints_cli.domain.filters import match_person, parse_stage, parse_status
     from complaints_cli.render import case_view
     from complaints_cli.store import reads
 
     fmt = check_format(fmt)
     cfg = settings(ctx)
+    wanted_status = None if status is None else parse_status(status)
+    wanted_stage = None if stage is None else parse_stage(stage)
     with open_raw(cfg) as db:
-        cases = reads.list_cases(db, status=status, stage=stage, handler=handler, text=search)
+        if reads.is_empty(db):
+            empty_log(cfg, fmt)
+            return
+        who = None if handler is None else match_person(handler, reads.people(db))
+        cases = reads.list_cases(
+            db, status=wanted_status, stage=wanted_stage, handler=who, text=search
+        )
     case_view.list_cases(cases, fmt)
+
+
+def empty_log(cfg: Any, fmt: str) -> None:
+    """Say the log is empty, and where it is: an empty answer is never silent."""
+    from complaints_cli.config import shown_location
+
+    if fmt != "table":
+        typer.echo("[]" if fmt == "json" else "", nl=fmt == "json")
+    where = shown_location(cfg.db_url)
+    message = (
+        f"the log {where} is empty: log a complaint (complaints log) or import your workbook "
+        "(complaints import FILE)"
+    )
+    if fmt == "table":
+        typer.echo(message[0].upper() + message[1:])
+    else:
+        typer.echo(f"complaints: {message}", err=True)
 
 
 @app.command("history")

@@ -54,7 +54,7 @@ def db_path_cmd(ctx: typer.Context) -> None:
 
 
 def _hide_password(url: str) -> str:
-    from complaints_cli.store.transfer import hide_password
+    from complaints_cli.config import hide_password
 
     return hide_password(url)
 
@@ -165,8 +165,8 @@ def db_copy_cmd(
 
     Example: complaints db copy --to postgresql+psycopg://complaints@dbserver/complaints
     """
-    from complaints_cli.config import database_url
-    from complaints_cli.store.transfer import copy_log, hide_password
+    from complaints_cli.config import database_url, hide_password
+    from complaints_cli.store.transfer import copy_log
 
     cfg = settings(ctx)
     target = database_url(to)

@@ -188,8 +188,9 @@ def apply_rule(
     tf: Timeframes | None = None,
     *,
     expected_version: int | None = None,
-) -> None:
-    """Run one rule on one case in one transaction, then say what happened.
+) -> tuple[Case, Change]:
+    """Run one rule on one case in one transaction, then say what happened; returns the case
+    as saved and the change.
 
     With ``expected_version`` (``--expect-version``) the change is refused, and nothing saved,
     when another handler changed the case after this handler read it.
@@ -216,6 +217,7 @@ def apply_rule(
         warn(terminal_safe(warning))
     for line in next_lines(case, tf, tf.today):
         typer.echo(line)
+    return case, change
 
 
 def new_actions(

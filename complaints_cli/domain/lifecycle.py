@@ -40,7 +40,14 @@ from complaints_cli.domain.rules import (
 )
 from complaints_cli.domain.text import optional_text, required_text
 from complaints_cli.domain.time_limits import escalation_time_limit
-from complaints_cli.domain.vocabulary import OmbudsmanBody, ReviewType, Stage, Status, words
+from complaints_cli.domain.vocabulary import (
+    OmbudsmanBody,
+    Outcome,
+    ReviewType,
+    Stage,
+    Status,
+    words,
+)
 from complaints_cli.domain.workdays import Calendar
 from complaints_cli.errors import ComplaintsError, ConflictError
 
@@ -561,7 +568,8 @@ def close(
 
 
 def reopen(case: Case, rules: Rules, *, reason: str | None, outstanding: int = 0) -> Change:
-    """Reopen a closed case, or one whose not-accepted decision is reversed.
+    """Reopen a closed case, one whose not-accepted decision is reversed, a withdrawn one the
+    resident takes up again, or one voided by mistake (the history keeps what it was).
 
     With ``outstanding`` actions, the weekly updates on them are due again, counted from the
     day it is reopened (Code 6.6), as closing had stopped them.
@@ -571,6 +579,14 @@ def reopen(case: Case, rules: Rules, *, reason: str | None, outstanding: int = 0
     saved = case._replace(status=Status.OPEN, closed=None, close_reason=None)
     if case.status is Status.NOT_ACCEPTED:
         saved = saved._replace(not_accepted_reason=None, not_accepted_told=None)
+    elif case.status is Status.WITHDRAWN:
+        saved = saved._replace(withdrawn=None, withdrawn_reason=None)
+        if case.stage1_outcome is Outcome.WITHDRAWN:
+            saved = saved._replace(stage1_outcome=None)
+        if case.stage2_outcome is Outcome.WITHDRAWN:
+            saved = saved._replace(stage2_outcome=None)
+    elif case.status is Status.VOID:
+        saved = saved._replace(voided=None, void_reason=None, duplicate_of_id=None)
     if outstanding:
         saved = saved._replace(last_update=rules.today)
     return Change(saved, note=optional_text(reason, "--reason"))

@@ -21,7 +21,8 @@ from complaints_cli.store.reads import to_date as as_date
 #: received on the day of conversion), nor a case not accepted under the policy's exclusions.
 COUNTED = (
     "COALESCE(kind, 'complaint') <> 'service dissatisfaction' "
-    "AND LOWER(COALESCE(status, '')) NOT LIKE 'not accepted%'"
+    "AND LOWER(COALESCE(status, '')) NOT LIKE 'not accepted%' "
+    "AND COALESCE(status, '') <> 'Void'"
 )
 
 
