@@ -85,6 +85,10 @@ def log_cmd(
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never prompt; a missing value is an error.")
     ] = False,
+    create: Annotated[
+        bool,
+        typer.Option("--create", help="Start a new log at the configured path if none is there."),
+    ] = False,
     fmt: FormatOpt = "table",
 ) -> None:
     """Log a new complaint: give it the next reference and make its folder.
@@ -131,7 +135,7 @@ def log_cmd(
     root = cfg.root_path
     # Before anything is written: a root that cannot hold case folders is refused.
     check_root(root, format_reference(cfg.prefix.value, 1))
-    with open_store(cfg) as store:
+    with open_store(cfg, create=create) as store:
         logged = store.log(
             new,
             prefix=cfg.prefix.value,

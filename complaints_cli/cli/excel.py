@@ -17,6 +17,7 @@ import typer
 from complaints_cli.cli.options import (
     Timeframes,
     check_format,
+    log_exists,
     new_app,
     open_raw,
     open_store,
@@ -108,8 +109,9 @@ def _import_file(
     update: bool,
     skip_invalid: bool,
     create_folders: bool,
+    create: bool,
 ) -> None:
-    from complaints_cli.domain.import_plan import Source, describe_conflict, make_plan
+    from complaints_cli.domain.import_plan import Source, make_plan
     from complaints_cli.files.importer import (
         FIELD_HEADERS,
         existing_folders,
@@ -146,7 +148,12 @@ def _import_file(
     folders = existing_folders(root) if root.is_dir() else {}
     source = Source(name, result.sha256, result.sheet)
     outcome = None
-    with open_store(cfg) as store:
+    if dry_run and create and not log_exists(cfg.db_url):
+        # A dry run writes nothing, not even the new log: every row would be added.
+        plan = make_plan(result.rows, {}, result.fields, update=update, headers=FIELD_HEADERS)
+        _report(result, plan, problems, update=update, dry_run=True, skip_invalid=False)
+        return
+    with open_store(cfg, create=create and not dry_run) as store:
         with store.transaction() as tx:
             existing = load_existing(tx, [r.reference for r in result.rows])
             plan = make_plan(
@@ -170,6 +177,31 @@ def _import_file(
         if outcome is not None and create_folders:
             made = _make_folders(store, root, plan.adds, folders)
 
+    _report(
+        result,
+        plan,
+        problems,
+        update=update,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        made=made,
+    )
+
+
+def _report(
+    result: Any,
+    plan: Any,
+    problems: list[Any],
+    *,
+    update: bool,
+    dry_run: bool,
+    skip_invalid: bool,
+    made: int = 0,
+) -> None:
+    """What the import did (or would do): the differences on stderr, the counts on stdout."""
+    from complaints_cli.domain.import_plan import describe_conflict
+
+    name = result.path.name
     changed = plan.conflicts if not update else plan.updates
     if changed:
         verb = "differ from the log" if not update else "were updated"
@@ -306,6 +338,10 @@ def import_cmd(
         bool,
         typer.Option("--create-folders", help="Make missing case folders for new cases."),
     ] = False,
+    create: Annotated[
+        bool,
+        typer.Option("--create", help="Start a new log at the configured path if none is there."),
+    ] = False,
 ) -> None:
     """Import an existing Complaints Log workbook into the log.
 
@@ -319,7 +355,7 @@ def import_cmd(
 
     Example: complaints import sample_log.xlsx --dry-run
     """
-    _import(ctx, file, sheet, dry_run, update, skip_invalid, create_folders)
+    _import(ctx, file, sheet, dry_run, update, skip_invalid, create_folders, create)
 
 
 @app.command("export")

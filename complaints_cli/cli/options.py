@@ -87,14 +87,32 @@ def today() -> date:
 
 
 def open_raw(cfg: Settings) -> RawDatabase:
-    """The log for reading, through the driver (fast start)."""
+    """The log for reading, through the driver (fast start); a log that does not exist is
+    refused (the first run on the default location makes it)."""
     from complaints_cli.store.db import RawDatabase
 
     return RawDatabase(cfg.db_url, default_location=cfg.db.source == "default")
 
 
-def open_store(cfg: Settings) -> Store:
-    """The log for writing, through the driver; a warning when SQLite is on a network share."""
+def log_exists(url: str) -> bool:
+    """Whether the log at ``url`` is there to open: a SQLite file with something in it (a
+    PostgreSQL log is checked when it is opened)."""
+    from complaints_cli.config import sqlite_path
+
+    path = sqlite_path(url)
+    if path is None:
+        return True
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def open_store(cfg: Settings, *, create: bool = False) -> Store:
+    """The log for writing, through the driver; a warning when SQLite is on a network share.
+
+    ``create`` (``log --create``, ``import --create``) makes a log that does not exist yet.
+    """
     from complaints_cli.config import sqlite_path
     from complaints_cli.store.maintenance import network_location
     from complaints_cli.store.writes import Store
@@ -107,7 +125,7 @@ def open_store(cfg: Settings) -> Store:
             "machines writing over a share: move the team to PostgreSQL (README, 'Working as "
             "a team')"
         )
-    return Store(cfg.db_url, default_location=cfg.db.source == "default")
+    return Store(cfg.db_url, default_location=cfg.db.source == "default", create=create)
 
 
 class Timeframes:

@@ -265,7 +265,7 @@ def copy_log(source_url: str, target_url: str) -> CopyReport:
     try:
         if not created_file:
             _check_target_empty(target_url)
-        RawDatabase(target_url).close()  # the target at the same head, still empty
+        RawDatabase(target_url, create=True).close()  # the target at the same head, empty
         report = _copy(source_url, target_url)
     except BaseException:
         if created_file and target_file is not None:
