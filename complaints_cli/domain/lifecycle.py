@@ -64,6 +64,7 @@ __all__ = [
     "extend",
     "extension_told",
     "learning",
+    "met_disagreements",
     "met_messages",
     "ombudsman",
     "parse_body",
@@ -692,6 +693,20 @@ def with_met_columns(case: Case, profile: Profile, calendar: Calendar) -> Case:
         if met:
             changes[note] = None
     return case._replace(**changes) if changes else case  # type: ignore[arg-type]
+
+
+def met_disagreements(
+    case: Case, profile: Profile, calendar: Calendar
+) -> list[tuple[str, str, str]]:
+    """``(column, recorded, judged)`` (``"Yes"``/``"No"``) for each Met column whose recorded
+    value the case's dates contradict: an imported log's typed values, checked (issue 12)."""
+    judged = met_columns(case_dates(case), profile, calendar)
+    out = []
+    for column, flag, _note in MET_FIELDS:
+        recorded, met = getattr(case, flag), judged.get(column)
+        if recorded is not None and met is not None and recorded != met:
+            out.append((column, "Yes" if recorded else "No", "Yes" if met else "No"))
+    return out
 
 
 def met_messages(before: Case, after: Case) -> list[str]:

@@ -12,12 +12,13 @@ the one before).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from complaints_cli.domain.case import Case
 from complaints_cli.domain.rules import same_person, uk
 
-__all__ = ["AFTER", "LABELS", "independence_problem", "order_problems"]
+__all__ = ["AFTER", "LABELS", "independence_problem", "order_findings", "order_problems"]
 
 #: Each recorded date, as people name it.
 LABELS: dict[str, str] = {
@@ -52,20 +53,33 @@ AFTER: dict[str, tuple[str, ...]] = {
 def order_problems(case: Case, today: date | None = None) -> list[str]:
     """Every way ``case`` breaks the order of events, one line each (empty: none); with
     ``today``, a date after it too."""
-    problems: list[str] = []
+    return [message for _field, message in order_findings(case._asdict(), today)]
+
+
+def order_findings(
+    values: Mapping[str, object], today: date | None = None
+) -> list[tuple[str, str]]:
+    """``(field, message)`` for each way the dates in ``values`` (a case's fields by name, as
+    an import row holds them; missing ones count as blank) break the order of events; the
+    field is the later date, the one at fault."""
+    problems: list[tuple[str, str]] = []
     for field, earlier in AFTER.items():
-        value: date | None = getattr(case, field)
-        if value is None:
+        value = values.get(field)
+        if not isinstance(value, date):
             continue
         if today is not None and value > today:
             problems.append(
-                f"the {LABELS[field]} {uk(value)} is in the future (today is {uk(today)})"
+                (field, f"the {LABELS[field]} {uk(value)} is in the future (today is {uk(today)})")
             )
         for other in earlier:
-            before: date | None = getattr(case, other)
-            if before is not None and value < before:
+            before = values.get(other)
+            if isinstance(before, date) and value < before:
                 problems.append(
-                    f"the {LABELS[field]} {uk(value)} is before the {LABELS[other]} {uk(before)}"
+                    (
+                        field,
+                        f"the {LABELS[field]} {uk(value)} is before the {LABELS[other]} "
+                        f"{uk(before)}",
+                    )
                 )
     return problems
 
