@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from complaints_cli.cli.options import (
+    CreateOpt,
     FormatOpt,
     Timeframes,
     check_format,
@@ -85,10 +86,7 @@ def log_cmd(
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never prompt; a missing value is an error.")
     ] = False,
-    create: Annotated[
-        bool,
-        typer.Option("--create", help="Start a new log at the configured path if none is there."),
-    ] = False,
+    create: CreateOpt = False,
     fmt: FormatOpt = "table",
 ) -> None:
     """Log a new complaint: give it the next reference and make its folder.

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from complaints_cli.cli.options import (
+    CreateOpt,
     Timeframes,
     check_format,
     log_exists,
@@ -396,10 +397,7 @@ def import_cmd(
         bool,
         typer.Option("--create-folders", help="Make missing case folders for new cases."),
     ] = False,
-    create: Annotated[
-        bool,
-        typer.Option("--create", help="Start a new log at the configured path if none is there."),
-    ] = False,
+    create: CreateOpt = False,
     renumber_clashes: Annotated[
         bool,
         typer.Option(

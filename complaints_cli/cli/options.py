@@ -41,6 +41,11 @@ ExpectVersionOpt = Annotated[
 ]
 
 RefArg = Annotated[str, typer.Argument(help="The complaint reference, e.g. SPRUCE001.")]
+CreateOpt = Annotated[
+    bool,
+    typer.Option("--create", help="Start a new log at the configured path if none is there."),
+]
+
 DateOpt = Annotated[
     str | None, typer.Option("--date", help="When: dd/mm/yyyy or yyyy-mm-dd [default: today].")
 ]
