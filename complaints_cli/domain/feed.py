@@ -157,11 +157,14 @@ def owner(case: Case, stage: str) -> str:
 
 
 def _finished_on(case: Case) -> date | None:
-    """When a finished case last changed (closing, withdrawing, ...)."""
+    """When a finished case was finished (closed, withdrawn, voided), else when it last
+    changed; ``None`` for an open case."""
     if case.is_open:
         return None
-    stamp = case.updated_at
-    return stamp.date() if stamp is not None else case.closed
+    day = case.closed or case.withdrawn or case.voided or case.not_accepted_told
+    if day is None and case.updated_at is not None:
+        day = case.updated_at.date()
+    return day
 
 
 #: A projected anchor (the deadline standing in for a step not yet done), in words.

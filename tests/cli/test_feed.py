@@ -189,6 +189,11 @@ def test_a_closed_case_is_cancelled_then_left_out(log: Any, tmp_path: Path) -> N
     log.ok("2025-02-14", "feed", "--output", str(out))
     mine = {u: e for u, e in read(out).items() if u.startswith("SPRUCE001")}
     assert mine and all(e["status"] == "CANCELLED" for e in mine.values())
+    # Closed 14/02: cancelled for 90 days (to 15/05), then left out of the file.
+    log.ok("2025-05-15", "feed", "--output", str(out), "--force")
+    assert any(u.startswith("SPRUCE001") for u in read(out))
+    log.ok("2025-05-16", "feed", "--output", str(out), "--force")
+    assert not any(u.startswith("SPRUCE001") for u in read(out))
 
 
 def test_only_one_handlers_deadlines(log: Any, tmp_path: Path) -> None:

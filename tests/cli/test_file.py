@@ -141,10 +141,24 @@ def test_reserved_names_are_never_made(tmp_path: Path) -> None:
     ],
 )
 def test_odd_dates_are_read_in_uk_time(
-    day: Any, case: Path, tmp_path: Path, header: str, filed_on: str
+    day: Any,
+    case: Path,
+    tmp_path: Path,
+    header: str,
+    filed_on: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    import time
+
+    # The machine's own zone never counts (a date with no zone is UTC, not local time).
     src = eml(tmp_path / "m.eml", date=header)
-    day.ok("2025-07-02", "file", "SPRUCE001", str(src))
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        day.ok("2025-07-02", "file", "SPRUCE001", str(src))
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
     (filed,) = list(case.iterdir())
     assert filed.name.startswith(f"{filed_on} email from Ann Lee")
 
