@@ -157,13 +157,15 @@ def owner(case: Case, stage: str) -> str:
 
 
 def _finished_on(case: Case) -> date | None:
-    """When a finished case was finished (closed, withdrawn, voided), else when it last
-    changed; ``None`` for an open case."""
+    """When a finished case was finished (closed, withdrawn, voided); with no such date (an
+    imported log has no closing date), the last date it records; ``None`` for an open case."""
     if case.is_open:
         return None
     day = case.closed or case.withdrawn or case.voided or case.not_accepted_told
-    if day is None and case.updated_at is not None:
-        day = case.updated_at.date()
+    if day is None:
+        recorded = CaseDates.of(case)
+        dates = (getattr(recorded, f.name) for f in dataclasses.fields(recorded))
+        day = max(d for d in dates if isinstance(d, date))  # received is always there
     return day
 
 

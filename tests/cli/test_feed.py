@@ -224,3 +224,23 @@ def test_bad_output_is_refused_and_nothing_written(log: Any, tmp_path: Path) -> 
         r"the folder .* does not exist", log.fails("2025-02-14", "feed", "-o", str(missing))
     )
     assert not (tmp_path / "due.xlsx").exists()
+
+
+def test_an_imported_closed_case_with_no_closing_date_is_not_in_the_feed(
+    log: Any, tmp_path: Path
+) -> None:
+    """An imported log has no closing dates: such a case counts as finished on its last
+    recorded date (here the acknowledgement, 05/02), not on the day of the import."""
+    from complaints_cli.config import database_url
+    from complaints_cli.store.db import RawDatabase
+
+    url = database_url(str(tmp_path / "log.db"))
+    with RawDatabase(url) as db, db.transaction() as tx:
+        tx.execute("UPDATE complaint SET status = 'Closed' WHERE reference = 'SPRUCE001'")
+    out = tmp_path / "due.ics"
+    log.ok("2025-05-06", "feed", "--output", str(out))  # 05/02 + 90 days = 06/05: still in
+    assert {str(e["status"]) for u, e in read(out).items() if u.startswith("SPRUCE001")} == {
+        "CANCELLED"
+    }
+    log.ok("2025-05-07", "feed", "--output", str(out), "--force")
+    assert not [u for u in read(out) if u.startswith("SPRUCE001")]
