@@ -87,6 +87,15 @@ def log_cmd(
         bool, typer.Option("--no-input", help="Never prompt; a missing value is an error.")
     ] = False,
     create: CreateOpt = False,
+    from_email: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-email",
+            metavar="FILE",
+            help="An e-mail (.eml): complainant, date received (UK time), channel and summary "
+            "from it; it is filed in the new folder.",
+        ),
+    ] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """Log a new complaint: give it the next reference and make its folder.
@@ -106,6 +115,12 @@ def log_cmd(
     cfg = settings(ctx)
     day = today()
     case_kind = parse_kind(kind)
+    if from_email is not None:
+        from complaints_cli.cli.filing import from_email_values
+
+        complainant, received, channel, summary = from_email_values(
+            from_email, complainant, received, channel, summary
+        )
     # Every answer is gathered before the database is touched: no lock is held while typing.
     complainant = _ask("complainant", complainant, no_input=no_input, prompt="Complainant")
     address = _ask("address", address, no_input=no_input, prompt="Address")
@@ -145,6 +160,11 @@ def log_cmd(
         # slow); a crash in between leaves a case without its folder, which
         # `complaints folders --check` reports.
         folder, created = _case_folder(store, root, logged.case)
+    filed = None
+    if from_email is not None and folder.is_dir():
+        from complaints_cli.cli.filing import file_logged_email
+
+        filed = file_logged_email(cfg, logged.reference, from_email, day)
     for warning in warnings:
         typer.echo(f"complaints: warning: {warning}", err=True)
     case = logged.case
@@ -164,6 +184,7 @@ def log_cmd(
                     "folder": str(folder),
                     "folder_created": created,
                     "deadlines": deadlines,
+                    **({"filed": filed} if from_email is not None else {}),
                 },
                 ensure_ascii=False,
             )
@@ -175,6 +196,8 @@ def log_cmd(
     )
     note = "" if created else " (existing folder reused)"
     typer.echo(f"Folder: {folder}{note}")
+    if filed:
+        typer.echo(f"Filed {from_email} as {filed}")
     for line in next_lines(case, tf, day):
         typer.echo(line)
 

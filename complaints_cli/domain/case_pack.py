@@ -152,12 +152,40 @@ def _label(field: str) -> str:
     return field.removesuffix("_pence").removesuffix("_amount").replace("_", " ")
 
 
+def _filed(e: Mapping[str, Any], at: datetime) -> Entry:
+    """Correspondence filed in the case folder (``complaints file``), on its own date: an
+    e-mail on the day it was sent (UK time), anything else on the day it was filed under."""
+    changes = e.get("changes") or {}
+
+    def new(key: str) -> str:
+        pair = changes.get(key)
+        return str(pair[1]) if isinstance(pair, list | tuple) and pair[1] is not None else ""
+
+    try:
+        day = date.fromisoformat(new("date"))
+    except ValueError:
+        day = at.date()
+    sender, subject = new("from"), new("subject")
+    what = f"E-mail from {sender or 'an unknown sender'}" if sender or subject else "Document"
+    if subject:
+        what += f": {subject!r}"
+    what += (
+        f", filed as {new('file')!r} by {e.get('actor') or 'unknown'} on "
+        f"{format_uk(at.date())} (SHA-256 {new('sha256')[:16]}…)"
+    )
+    return Entry(day, None, "Correspondence", sender, what)
+
+
 def history_events(entries: Sequence[Mapping[str, Any]]) -> list[Entry]:
-    """Each history entry: who ran which command, and each field from what to what."""
+    """Each history entry: who ran which command, and each field from what to what; filed
+    correspondence on its own date (:func:`_filed`)."""
     out = []
     for e in entries:
         at: datetime = e["at"]
         at = at.astimezone(UTC) if at.tzinfo else at
+        if e["command"] == "file":
+            out.append(_filed(e, at))
+            continue
         changes = "; ".join(
             f"{_label(field)}: {_value(field, old)} -> {_value(field, new)}"
             for field, (old, new) in (e.get("changes") or {}).items()
