@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,6 +13,7 @@ from complaints_cli.cli.options import (
     FormatOpt,
     Timeframes,
     check_format,
+    log_exists,
     new_app,
     next_lines,
     open_raw,
@@ -24,22 +26,57 @@ from complaints_cli.errors import ComplaintsError
 app = new_app()
 
 
-def _ask(
-    name: str, value: str | None, *, no_input: bool, prompt: str, default: str | None = None
-) -> str | None:
-    if value is not None:
-        return value
+def _interview(
+    cfg: Any, day: date, *, no_input: bool, **given: str | None
+) -> dict[str, str | None]:
+    """``{complainant, address, received, handler, channel, summary}``: as given, the missing
+    ones asked for in that order (each checked as it is answered, see :mod:`.ask`), or, with
+    --no-input, a missing required one refused."""
+    required = ("complainant", "address", "handler", "channel")
+    missing = [name for name in required if given[name] is None]
+    order = ("complainant", "address", "received", "handler", "channel", "summary")
+    if not missing:
+        return dict(given)
     if no_input:
-        if default is not None:
-            return default
-        raise ComplaintsError(f"--{name} is required with --no-input")
-    try:
-        answer: str = typer.prompt(prompt, default=default, show_default=default is not None)
-    except (EOFError, typer.Abort):
-        raise ComplaintsError(
-            f"--{name} is required (no answer could be read; give it as an option)"
-        ) from None
-    return answer
+        raise ComplaintsError(f"--{missing[0]} is required with --no-input")
+    from complaints_cli.cli.ask import Question, ask, handler_note
+    from complaints_cli.domain.intake import parse_channel, read_received
+    from complaints_cli.domain.text import optional_text, required_text
+
+    known: list[str] = []
+    if log_exists(cfg.db_url):
+        from complaints_cli.store import reads
+
+        with open_raw(cfg) as db:
+            known = sorted(reads.people(db))
+    shown = f" (known: {', '.join(known[:8])}{' ...' if len(known) > 8 else ''})" if known else ""
+    questions = {
+        "complainant": Question(
+            "--complainant", "Complainant", lambda t: required_text(t, "complainant")
+        ),
+        "address": Question("--address", "Address", lambda t: required_text(t, "address")),
+        "received": Question(
+            "--received",
+            "Date received",
+            lambda t: read_received(t, day),
+            default=f"{day:%d/%m/%Y}",
+        ),
+        "handler": Question("--handler", f"Handler{shown}", lambda t: required_text(t, "handler")),
+        "channel": Question(
+            "--channel",
+            "Channel (email, phone, letter, in person, website, social media)",
+            parse_channel,
+        ),
+        "summary": Question(
+            "--summary", "Summary", lambda t: optional_text(t, "summary"), optional=True
+        ),
+    }
+    out: dict[str, str | None] = dict(given)
+    for name in order:
+        if out[name] is None:
+            suggest = handler_note(known) if name == "handler" else None
+            out[name] = ask(questions[name], suggest=suggest) or None
+    return out
 
 
 @app.command("log")
@@ -122,22 +159,19 @@ def log_cmd(
             from_email, complainant, received, channel, summary
         )
     # Every answer is gathered before the database is touched: no lock is held while typing.
-    complainant = _ask("complainant", complainant, no_input=no_input, prompt="Complainant")
-    address = _ask("address", address, no_input=no_input, prompt="Address")
-    handler = _ask("handler", handler, no_input=no_input, prompt="Handler")
-    channel = _ask(
-        "channel",
-        channel,
+    answers = _interview(
+        cfg,
+        day,
         no_input=no_input,
-        prompt="Channel (email, phone, letter, in person, website, social media)",
-    )
-    new = new_complaint(
         complainant=complainant,
         address=address,
         received=received,
         handler=handler,
         channel=channel,
         summary=summary,
+    )
+    new = new_complaint(
+        **answers,
         today=day,
         kind=case_kind,
         events_date=events_date,
@@ -192,7 +226,8 @@ def log_cmd(
         return
     what = "" if new.kind is CaseKind.COMPLAINT else f"{new.kind}, "
     typer.echo(
-        f"Logged {logged.reference}: {new.complainant}, {new.address} ({what}{case.stage}, Open)"
+        f"Logged {logged.reference}: {new.complainant}, {new.address}, received "
+        f"{new.received:%d/%m/%Y} ({what}{case.stage}, Open)"
     )
     note = "" if created else " (existing folder reused)"
     typer.echo(f"Folder: {folder}{note}")
@@ -319,6 +354,7 @@ def history_cmd(
 
     Example: complaints history SPRUCE001
     """
+    from complaints_cli.domain.presentation import describe_changes
     from complaints_cli.render.listing import output_rows
     from complaints_cli.store import reads
 
@@ -330,11 +366,7 @@ def history_cmd(
     rows = [
         {
             **e,
-            "changes": e["changes"]
-            if fmt == "json"
-            else "; ".join(
-                f"{k}: {_short(o)} -> {_short(n)}" for k, (o, n) in e["changes"].items()
-            ),
+            "changes": e["changes"] if fmt == "json" else describe_changes(e["changes"]),
         }
         for e in entries
     ]
