@@ -49,7 +49,7 @@ def _interview(
         from complaints_cli.store import reads
 
         with open_raw(cfg) as db:
-            known = sorted(reads.people(db))
+            known = sorted(reads.people(db, owners=False))
     shown = f" (known: {', '.join(known[:8])}{' ...' if len(known) > 8 else ''})" if known else ""
     questions = {
         "complainant": Question(
@@ -357,7 +357,7 @@ def list_cmd(
         if reads.is_empty(db):
             empty_log(cfg, fmt)
             return
-        who = None if handler is None else match_person(handler, reads.people(db))
+        who = None if handler is None else match_person(handler, reads.people(db, owners=False))
         cases = reads.list_cases(
             db, status=wanted_status, stage=wanted_stage, handler=who, text=search
         )

@@ -89,7 +89,16 @@ def correct_cmd(
     category: Annotated[str | None, _opt("--category", "The complaint's category.")] = None,
     tenure: Annotated[
         str | None,
-        _opt("--tenure", "low-cost rental, low-cost home ownership, other or unknown."),
+        _opt("--tenure", "LCRA (low-cost rental), LCHO (low-cost home ownership), other, unknown."),
+    ] = None,
+    ack_explanation: Annotated[
+        str | None, _opt("--ack-explanation", "Column 10's explanation of a 'No'.")
+    ] = None,
+    response_explanation: Annotated[
+        str | None, _opt("--response-explanation", "Column 13's explanation of a 'No'.")
+    ] = None,
+    stage2_explanation: Annotated[
+        str | None, _opt("--stage2-explanation", "Column 22's explanation of a 'No'.")
     ] = None,
     expect_version: ExpectVersionOpt = None,
 ) -> None:
@@ -133,6 +142,9 @@ def correct_cmd(
         "--closed": closed,
         "--category": category,
         "--tenure": tenure,
+        "--ack-explanation": ack_explanation,
+        "--response-explanation": response_explanation,
+        "--stage2-explanation": stage2_explanation,
     }
     assert set(given) == {c.option for c in CORRECTABLE}
     tf = Timeframes(ctx)

@@ -25,6 +25,7 @@ from complaints_cli.domain.deadlines import (
     next_milestones,
 )
 from complaints_cli.domain.informal import respond_informal
+from complaints_cli.domain.order import check_order
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.rules import (
     Change,
@@ -555,6 +556,11 @@ def update(case: Case, rules: Rules, *, on: date, note: str, outstanding: int) -
     require_open(case)
     text = required_text(note, "--note", hint=": what the resident was told")
     check_date(on, "update date", rules, (case.received, "date received"))
+    if outstanding and case.last_update is not None and on < case.last_update:
+        raise ComplaintsError(
+            f"update date {uk(on)} is before the last contact about the actions (the response "
+            f"or an update) {uk(case.last_update)}: the weekly clock counts from the latest"
+        )
     saved = case._replace(last_update=on) if outstanding else case
     return Change(saved, note=text)
 
@@ -571,7 +577,14 @@ def action_done(
         raise ComplaintsError(f"{ref} has no action {number} (its actions: {numbers})")
     if found.done is not None:
         raise ConflictError(f"action {number} of {ref} was already done on {uk(found.done)}")
-    check_date(on, "completion date", rules, (case.received, "date received"))
+    promised = case.stage2_responded if found.stage is Stage.STAGE_2 else case.stage1_responded
+    check_date(
+        on,
+        "completion date",
+        rules,
+        (case.received, "date received"),
+        (promised, f"{found.stage} response that promised it"),
+    )
     still_open = [a for a in actions if a.done is None and a.number != number]
     change = Change(case, done_actions={number: on}, note=f"action {number} done: {found.text}")
     if not still_open:
@@ -596,6 +609,7 @@ def close(
     saved = case._replace(status=Status.CLOSED, closed=on, close_reason=reason, last_update=None)
     if case.stage is Stage.STAGE_1 and case.escalated is None:
         saved = saved._replace(escalated=False)  # the log's "No" in column 16
+    check_order(saved, "close")
     return Change(saved)
 
 

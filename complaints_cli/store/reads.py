@@ -395,16 +395,13 @@ def is_empty(db: RawDatabase) -> bool:
     return db.scalar("SELECT id FROM complaint LIMIT 1") is None
 
 
-def people(db: RawDatabase) -> list[str]:
-    """Everyone the log names as a handler (Stage 1 or 2) or an action's owner."""
-    return [
-        str(p)
-        for p in db.column(
-            "SELECT handler FROM complaint UNION SELECT stage2_handler FROM complaint "
-            "UNION SELECT owner FROM action"
-        )
-        if p
-    ]
+def people(db: RawDatabase, *, owners: bool = True) -> list[str]:
+    """Everyone the log names as a handler (Stage 1 or 2) or, with ``owners``, an action's
+    owner (``due`` lists actions by owner; ``list`` filters cases by handler only)."""
+    sql = "SELECT handler FROM complaint UNION SELECT stage2_handler FROM complaint"
+    if owners:
+        sql += " UNION SELECT owner FROM action"
+    return [str(p) for p in db.column(sql) if p]
 
 
 def references_and_addresses(db: RawDatabase) -> list[tuple[str, str]]:
