@@ -29,7 +29,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from complaints_cli.errors import ComplaintsError
-from complaints_cli.files.folders import MAX_PATH, _is_reserved, find_case_folder
+from complaints_cli.files.folders import MAX_PATH, find_case_folder, is_reserved
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -194,7 +194,7 @@ def filed_name(
             "move the complaints root nearer the top of the drive"
         )
     stem = _cut(head + tail, room) if tail else _cut(head, room)
-    if _is_reserved(stem):
+    if is_reserved(stem):
         stem = f"_{stem}"
     return stem, suffix.lower()
 

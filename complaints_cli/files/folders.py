@@ -68,8 +68,15 @@ def clean_address(address: str) -> str:
     return text.lstrip(". ")
 
 
-def _is_reserved(name: str) -> bool:
-    """Windows reserves device names, with or without an extension (``CON``, ``nul.txt``)."""
+def is_reserved(name: str) -> bool:
+    """Whether Windows takes ``name`` for a device: ``"CON"``, ``"nul.txt"``, ``"LPT1 .log"``
+    -> ``True``; ``"CON – SPRUCE001"`` -> ``False``. Never raises.
+
+    The rule (Microsoft, "Naming Files, Paths, and Namespaces"): CON, PRN, AUX, NUL, COM1-9,
+    LPT1-9 (and their superscript-digit forms), CONIN$ and CONOUT$ are devices whatever the
+    case and whatever extension follows. Used for folder names and for the names ``complaints
+    file`` gives correspondence.
+    """
     return name.split(".", 1)[0].strip().upper() in _RESERVED
 
 
@@ -96,7 +103,7 @@ def folder_name(address: str, reference: str, *, limit: int = MAX_NAME) -> str:
     if room < 8 or not cleaned:
         return reference
     name = f"{_truncate(cleaned, room)}{SEPARATOR}{reference}"
-    return f"_{name}" if _is_reserved(name) else name
+    return f"_{name}" if is_reserved(name) else name
 
 
 def name_limit(root: Path) -> int:
