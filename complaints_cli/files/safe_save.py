@@ -40,7 +40,7 @@ import secrets
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +56,7 @@ __all__ = [
     "is_temporary_name",
     "save_atomically",
     "save_new",
+    "save_once",
     "save_through_path",
     "sweep_temporary",
 ]
@@ -424,10 +425,9 @@ def save_through_path(
     return _save(target, through, force=force, check=check)
 
 
-def save_new(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
-    """Save ``data`` as ``folder/stem+suffix``, or ``stem (2)+suffix``, ... never replacing a
-    file, never through a link (``folder`` itself must be a real folder); return where it
-    went. Raises :class:`ComplaintsError` (nothing written)."""
+def _save_under(folder: Path, stem: str, data: bytes, names: Iterable[str]) -> str | None:
+    """Write ``data`` to a temporary file in ``folder`` (a real folder, opened without following
+    a link) and give it the first of ``names`` that is free; ``None`` when none was."""
     where = _Folder(Path(folder), no_follow=True)
     try:
 
@@ -435,20 +435,45 @@ def save_new(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
             stream.write(data)
 
         with _temporary(where, stem) as tmp:
-            try:
-                tmp.fill(write, 0o666 & ~current_umask())
-                if _WINDOWS:
-                    tmp.release()
-                for n in range(1, MAX_COPIES + 1):
-                    name = f"{stem}{suffix}" if n == 1 else f"{stem} ({n}){suffix}"
-                    if not where.exists(name) and _claim(where, tmp.name, name):
-                        tmp.done = True
-                        return Path(folder) / name
-            except OSError as exc:
-                raise ComplaintsError(
-                    f"cannot write {stem}{suffix} in {str(folder)!r}: {exc.strerror or exc}; "
-                    "nothing was written"
-                ) from None
+            tmp.fill(write, 0o666 & ~current_umask())
+            if _WINDOWS:
+                tmp.release()
+            for name in names:
+                if not where.exists(name) and _claim(where, tmp.name, name):
+                    tmp.done = True
+                    return name
+            return None
     finally:
         where.close()
-    raise ComplaintsError(f"cannot find a free name for {stem}{suffix} in {str(folder)!r}")
+
+
+def save_new(folder: Path, stem: str, suffix: str, data: bytes) -> Path:
+    """Save ``data`` as ``folder/stem+suffix``, or ``stem (2)+suffix``, ... never replacing a
+    file, never through a link (``folder`` itself must be a real folder); return where it
+    went. Raises :class:`ComplaintsError` (nothing written)."""
+    names = (
+        f"{stem}{suffix}" if n == 1 else f"{stem} ({n}){suffix}" for n in range(1, MAX_COPIES + 1)
+    )
+    try:
+        name = _save_under(folder, stem, data, names)
+    except OSError as exc:
+        raise ComplaintsError(
+            f"cannot write {stem}{suffix} in {str(folder)!r}: {exc.strerror or exc}; "
+            "nothing was written"
+        ) from None
+    if name is None:
+        raise ComplaintsError(f"cannot find a free name for {stem}{suffix} in {str(folder)!r}")
+    return Path(folder) / name
+
+
+def save_once(folder: Path, name: str, data: bytes) -> bool:
+    """Save ``data`` as ``folder/name`` unless that name is taken (``False``), in one step and
+    never through a link: the markers that claim a root or a case folder (two handlers
+    claiming at once: one wins, the other reads the winner's). Raises
+    :class:`ComplaintsError` when it cannot be written (nothing is left)."""
+    try:
+        return _save_under(folder, name, data, [name]) is not None
+    except OSError as exc:
+        raise ComplaintsError(
+            f"cannot write {name} in {str(folder)!r}: {exc.strerror or exc}"
+        ) from None
