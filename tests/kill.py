@@ -15,6 +15,8 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,6 +80,25 @@ def stopped(
     """Run ``complaints ARGS`` until a function in ``points`` (``"os.fsync,os.replace"``;
     ``"os.mkdir:after"`` stops once it has made the folder) is called on a path containing
     ``where``; kill it there with SIGKILL. Fails when the point is never reached."""
+    with paused(args, where=where, points=points, tmp_path=tmp_path, timeout=timeout) as found:
+        pass
+    return Stopped(found.path, found.stderr)
+
+
+class Paused:
+    """A process held at a point (see :func:`paused`); ``stderr`` is filled once killed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.stderr = ""
+
+
+@contextmanager
+def paused(
+    args: list[str], *, where: Path | str, points: str, tmp_path: Path, timeout: float = 90
+) -> Iterator[Paused]:
+    """As :func:`stopped`, but the test runs its body while the process is held at the point
+    (another handler's command, say), and the process is killed with SIGKILL on leaving."""
     marker = tmp_path / f"stopped-{time.monotonic_ns()}"
     python, *module = complaints_cmd()
     assert module == ["-m", "complaints_cli"]
@@ -87,19 +108,24 @@ def stopped(
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + timeout
-    while not marker.exists():
-        if proc.poll() is not None:
-            raise AssertionError(
-                f"complaints {' '.join(args)} ended ({proc.returncode}) before {points} on "
-                f"{where}: {proc.stderr.read() if proc.stderr else ''}"
-            )
-        assert time.monotonic() < deadline, f"{points} on {where} was never reached"
-        time.sleep(0.005)
-    proc.send_signal(signal.SIGKILL)
-    _out, err = proc.communicate(timeout=30)
+    try:
+        deadline = time.monotonic() + timeout
+        while not marker.exists():
+            if proc.poll() is not None:
+                raise AssertionError(
+                    f"complaints {' '.join(args)} ended ({proc.returncode}) before {points} on "
+                    f"{where}: {proc.stderr.read() if proc.stderr else ''}"
+                )
+            assert time.monotonic() < deadline, f"{points} on {where} was never reached"
+            time.sleep(0.005)
+        held = Paused(Path(marker.read_text()))
+        yield held
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+        _out, err = proc.communicate(timeout=30)
     assert proc.returncode == -signal.SIGKILL
-    return Stopped(Path(marker.read_text()), err)
+    held.stderr = err
 
 
 def leftovers(folder: Path) -> list[str]:

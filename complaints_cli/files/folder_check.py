@@ -15,8 +15,9 @@ reports:
     two folders end in the case's reference (correspondence split between them, or a copy);
 ``not claimed``
     the case's only folder has no marker: made before markers, by hand, or left empty by a
-    ``log`` killed between making it and claiming it (``--fix`` claims such an empty folder
-    with the very name the log recorded; any other is for ``--adopt``);
+    ``log`` or ``import`` killed between making it and claiming it (``--fix`` claims such an
+    empty folder with the very name the log recorded or the address gives; any other is for
+    ``--adopt``);
 ``claimed elsewhere``
     the folder's marker names another log, or an earlier case with the same reference (a log
     restored from a backup hands references out again): it is never reused;
@@ -115,7 +116,7 @@ def _one_folder(root: Path, case: KnownCase, name: str, expected: str) -> Folder
     ref = case.reference
     found = folder_claim(root, name)
     if found is None:
-        if name == case.folder and is_empty_folder(root, name):
+        if name in (case.folder, expected) and is_empty_folder(root, name):
             why = "it is empty, as an interrupted complaints log leaves it: --fix claims it"
         else:
             why = (
@@ -272,16 +273,19 @@ def fix_folders(
 ) -> FixResult:
     """Finish what a killed ``log``, ``import --create-folders`` or ``purge`` left, safe to
     run at any time: make the folder of each case that has none (claimed at once), claim an
-    empty unclaimed folder that has exactly the name the log recorded for the case, remove
+    empty unclaimed folder that has exactly the name the log recorded for the case or the
+    name its address gives it (what a killed ``log`` or ``import`` leaves), remove
     each purged case's folder that its marker claims. Everything else (a folder with files
     but no marker, another log's folder, a link, a stray) is left for a person: the caller
     lists it with :func:`check_folders`."""
     result = FixResult()
     by_ref = _by_reference(e for e in root_entries(root) if not e.link)
+    limit = name_limit(root)
     for case in cases:
         if progress is not None:
             progress(1)
         names = [e.name for e in by_ref.get(case.reference.upper(), [])]
+        planned = (case.folder, folder_name(case.address or "", case.reference, limit=limit))
         if not names:
             try:
                 made, _created, _notes = make_case_folder(root, case.address, case.claim)
@@ -292,7 +296,7 @@ def fix_folders(
             result.names[case.reference] = made.name
         elif (
             len(names) == 1
-            and names[0] == case.folder
+            and names[0] in planned
             and folder_claim(root, names[0]) is None
             and is_empty_folder(root, names[0])
         ):

@@ -283,6 +283,7 @@ class RawDatabase:
                     "free some space and try again"
                 ) from None
             if "readonly" in text or "read-only" in text:
+                self.check_same_file()  # SQLite says "readonly" once its file was replaced
                 raise ComplaintsError(
                     f"the log {str(self.path)!r} is read-only here: nothing was saved; check "
                     "the file's permissions"
