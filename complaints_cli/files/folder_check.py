@@ -305,6 +305,8 @@ def fix_folders(
                 result.failed.append(f"{case.reference}: {problem}")
             else:
                 result.done.append(f"Claimed the empty folder {names[0]!r} for {case.reference}")
+                if names[0] != case.folder:  # a killed import had not recorded it yet
+                    result.names[case.reference] = names[0]
     for claim in pending:
         removed, problems, finished = remove_claimed(root, claim)
         result.done += [f"Removed {p.name!r} (purged case {claim.reference})" for p in removed]

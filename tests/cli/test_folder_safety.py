@@ -53,9 +53,20 @@ def check(cli: Any, *extra: str) -> tuple[int, list[tuple[Any, ...]]]:
     return result.exit_code, [(p["problem"], p["reference"], p["folder"]) for p in found]
 
 
-def complaints_in(path: Path) -> list[str]:
-    with sqlite3.connect(path) as db:
-        return [r[0] for r in db.execute("SELECT reference FROM complaint ORDER BY id")]
+def complaints_in(where: Path | str) -> list[str]:
+    """The references in the log at ``where`` (a SQLite path or a URL)."""
+    from complaints_cli.store.db import RawDatabase
+
+    url = where if isinstance(where, str) else f"sqlite:///{where}"
+    with RawDatabase(url) as db:
+        return [str(r) for r in db.column("SELECT reference FROM complaint ORDER BY id")]
+
+
+def scalar(url: str, sql: str) -> Any:
+    from complaints_cli.store.db import RawDatabase
+
+    with RawDatabase(url) as db:
+        return db.scalar(sql)
 
 
 @pytest.fixture(autouse=True)
@@ -212,7 +223,7 @@ def test_a_log_killed_after_making_its_folder_is_finished_by_fix(
 
 
 def test_a_purge_killed_before_removing_folders_is_finished_by_the_next_purge(
-    cli: Any, root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Any, db_url: str, root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("COMPLAINTS_TODAY", "2019-03-01")
     for n, address in enumerate(("1 Old Road", "2 Old Road", "3 Old Road"), start=1):
@@ -225,10 +236,12 @@ def test_a_purge_killed_before_removing_folders_is_finished_by_the_next_purge(
     )
     assert hit.path.parent.parent == root
     # Purged from the log; their folders (personal data) are still there, but listed.
-    assert complaints_in(tmp_path / "log.db") == []
+    assert complaints_in(db_url) == []
     left = sorted(p.name for p in contents(root))
     assert len(left) == 3
-    with sqlite3.connect(tmp_path / "log.db") as db:
+    from complaints_cli.store.db import RawDatabase
+
+    with RawDatabase(db_url) as db:
         pending = db.execute("SELECT reference, folder FROM folder_removal ORDER BY id").fetchall()
     assert [r for r, _ in pending] == ["SPRUCE001", "SPRUCE002", "SPRUCE003"]
     assert not any("Old Road" in str(f) for _, f in pending)  # no address kept
@@ -243,7 +256,7 @@ def test_a_purge_killed_before_removing_folders_is_finished_by_the_next_purge(
 
 
 def test_folders_fix_finishes_a_killed_purge(
-    cli: Any, root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Any, db_url: str, root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("COMPLAINTS_TODAY", "2019-03-01")
     for n in (1, 2):
@@ -256,12 +269,11 @@ def test_folders_fix_finishes_a_killed_purge(
     assert fixed.exit_code == 0, fixed.output
     assert "Removed '1 Old Road – SPRUCE001' (purged case SPRUCE001)" in fixed.stdout
     assert contents(root) == []
-    with sqlite3.connect(tmp_path / "log.db") as db:
-        assert db.execute("SELECT COUNT(*) FROM folder_removal").fetchone() == (0,)
+    assert scalar(db_url, "SELECT COUNT(*) FROM folder_removal") == 0
 
 
 def test_import_makes_folders_outside_the_write_lock_and_a_kill_is_finished_by_fix(
-    cli: Any, root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cli: Any, db_url: str, root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("COMPLAINTS_TODAY", "2026-11-30")
     monkeypatch.setenv("COMPLAINTS_BUSY_TIMEOUT", "2")
@@ -279,7 +291,7 @@ def test_import_makes_folders_outside_the_write_lock_and_a_kill_is_finished_by_f
             check=False,
         )
         assert other.returncode == 0, other.stderr
-        assert len(complaints_in(tmp_path / "log.db")) > 5
+        assert len(complaints_in(db_url)) > 5
     assert held.path.parent == root
     assert contents(held.path) == []
     status, problems = check(cli)
@@ -289,8 +301,9 @@ def test_import_makes_folders_outside_the_write_lock_and_a_kill_is_finished_by_f
     fixed = cli("folders", "--check", "--fix")
     assert fixed.exit_code == 0, fixed.output
     assert check(cli) == (0, [])
-    refs = complaints_in(tmp_path / "log.db")
+    refs = complaints_in(db_url)
     assert len(contents(root)) == len(refs)
+    assert scalar(db_url, "SELECT COUNT(*) FROM complaint WHERE folder IS NULL") == 0
 
 
 # -- 10. Windows names on a real NTFS volume ------------------------------------------------
