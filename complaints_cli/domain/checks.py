@@ -69,11 +69,10 @@ KINDS: tuple[str, ...] = (
     "learning not sent",
 )
 
-#: How a record is corrected when no command records the value: export, correct, re-import.
-REIMPORT = (
-    "correct it in an export (complaints export log.xlsx) and run "
-    "complaints import log.xlsx --update"
-)
+#: The Met columns worked out again from the dates, for the whole log.
+RECOMPUTE = "complaints db recompute (works every Met column out from the dates)"
+#: The ``complaints correct`` option for the date that decides each Met column.
+_DATE_OPTION = {10: "--acknowledged", 13: "--responded", 22: "--stage2-responded"}
 
 #: (the Case field, its log column's number, the column's header as the profiles name it).
 _MET = (
@@ -136,9 +135,10 @@ def _met_problems(case: Case, milestones: Sequence[Milestone]) -> list[Problem]:
                 "met column",
                 ref,
                 f"column {number} '{header}' says {_yes_no(stored)}, {why}",
-                f"make column {number} {_yes_no(computed)}"
-                + (" with its reason" if computed is False else "")
-                + f": {REIMPORT}",
+                RECOMPUTE
+                if m is not None and m.done is not None
+                else f"record the date: complaints correct {ref} {_DATE_OPTION[number]} "
+                "DD/MM/YYYY --reason TEXT",
             )
         )
     return out
@@ -182,8 +182,7 @@ def _extension_problems(case: Case, milestones: Sequence[Milestone]) -> list[Pro
                 case.reference,
                 f"the Stage {n} extension was agreed {uk(agreed)}, after the deadline "
                 f"{uk(m.due)}: it cannot count (Code 6.4)",
-                f"judge the Stage {n} response against {uk(m.due)} (its Met column No, with "
-                f"the reason), or correct the date agreed if it is wrong: {REIMPORT}",
+                f"judge the Stage {n} response against {uk(m.due)}: {RECOMPUTE}",
             )
         )
     return out
@@ -199,7 +198,7 @@ def _stage2_ack(case: Case, milestones: Sequence[Milestone], today: date) -> Pro
     fix = (
         f"complaints acknowledge {ref} --date DD/MM/YYYY (the day it was acknowledged)"
         if case.is_open and case.stage is Stage.STAGE_2
-        else f"record the date in the 'Stage 2 acknowledged' column: {REIMPORT}"
+        else f"complaints correct {ref} --stage2-acknowledged DD/MM/YYYY --reason TEXT"
     )
     return Problem(
         "stage 2 not acknowledged",
@@ -260,7 +259,8 @@ def check_case(
                 ref,
                 f"the Stage 2 handler {case.stage2_handler!r} also handled Stage 1: the review "
                 "is not independent",
-                f"name a Stage 2 handler who was not involved in column 19: {REIMPORT}",
+                f"complaints correct {ref} --stage2-handler NAME --reason TEXT (a senior "
+                "manager who was not involved)",
             )
         )
     counted = case.status not in (Status.NOT_ACCEPTED, Status.WITHDRAWN)
@@ -276,13 +276,20 @@ def check_case(
                         ref,
                         f"the Stage {n} response was sent {uk(responded)} with no outcome "
                         "(upheld, partly upheld, not upheld, resolved)",
-                        f"record the Stage {n} outcome",
+                        f"complaints correct {ref} "
+                        f"--{'outcome' if n == 1 else 'stage2-outcome'} "
+                        "upheld|partly upheld|not upheld|resolved --reason TEXT",
                     )
                 )
     informal = case.kind is CaseKind.SERVICE_DISSATISFACTION
     if facts.uses_categories and counted and not informal and not case.category:
         out.append(
-            Problem("no category", ref, "the complaint has no category", "record its category")
+            Problem(
+                "no category",
+                ref,
+                "the complaint has no category",
+                f"complaints correct {ref} --category NAME --reason TEXT",
+            )
         )
     if case.status is Status.CLOSED and case.legal_hold and case.closed is not None:
         due = due_date(case.closed, facts.retention_years)
