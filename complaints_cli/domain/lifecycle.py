@@ -541,6 +541,12 @@ def escalate(
     if not case.stage1_responded:
         change.messages.append(f"note: {ref} is escalated before any Stage 1 response was recorded")
     change.warnings += escalation_time_limit(case, rules, received)
+    if case.stage2_refused is not None:
+        change.messages.append(
+            f"note: the Stage 2 request of {uk(case.stage2_refused)} was refused "
+            f"({case.stage2_refused_reason}); the refusal stays on record and this escalation "
+            "goes ahead"
+        )
     return change
 
 

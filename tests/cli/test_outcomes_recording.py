@@ -349,3 +349,18 @@ def test_recording_works_on_each_backend(db_url: str, day: Day) -> None:
         "2025-02-18",
         "2025-02-19",
     )
+
+
+def test_an_escalation_after_a_refusal_goes_ahead_and_the_refusal_stays(day: Day) -> None:
+    _responded(day, "--outcome", "not upheld")
+    day.ok("2025-02-20", "refuse-escalation", "SPRUCE001", "--received", "18/02/2025",
+           "--reason", "Out of time", "--told", "19/02/2025")  # fmt: skip
+    out = day.ok("2025-02-24", "escalate", "SPRUCE001", "--received", "24/02/2025",
+                 "--review", "manager", "--details", "Reconsidered",
+                 "--handler", "Jo Blake").stdout  # fmt: skip
+    assert (
+        "note: the Stage 2 request of 18/02/2025 was refused (Out of time); the refusal stays on "
+        "record and this escalation goes ahead" in out
+    )
+    shown = day.show("2025-02-24")
+    assert (shown["stage"], shown["stage2_refused"]) == ("Stage 2", "2025-02-18")
