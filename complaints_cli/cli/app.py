@@ -154,7 +154,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "folders": (
         "case_files",
         "app",
-        "Compare the case folders under the root with the log (read-only: nothing is changed).",
+        "Compare the case folders under the root with the log; --fix and --adopt put right "
+        "what can be put right safely.",
     ),
     "not-accepted": (
         "process",

@@ -160,6 +160,7 @@ def log_cmd(
 
     Example: complaints log --complainant "Ann Lee" --address "1 Essex Brewery" --received 03/02/2025 --handler "Sam Patel" --channel email
     """
+    from complaints_cli.cli.roots import TeamRoot
     from complaints_cli.domain.intake import new_complaint
     from complaints_cli.domain.process import checks_on_log, parse_kind
     from complaints_cli.domain.references import format_reference
@@ -204,6 +205,8 @@ def log_cmd(
     # Before anything is written: a root that cannot hold case folders is refused.
     check_root(root, format_reference(cfg.prefix.value, 1))
     with open_store(cfg, create=create) as store:
+        # ... and so is one that is another log's, or holds folders no log has claimed.
+        team = TeamRoot(cfg, store.db, claim=True)
         logged = store.log(
             new,
             prefix=cfg.prefix.value,
@@ -212,9 +215,9 @@ def log_cmd(
             deadlines=tf.derive,
         )
         # The folder is made after the log's write lock is released (a network share can be
-        # slow); a crash in between leaves a case without its folder, which
-        # `complaints folders --check` reports.
-        folder, created = _case_folder(store, root, logged.case)
+        # slow); a kill in between leaves a case without its folder (or an empty folder
+        # without its marker), which `complaints folders --check --fix` finishes.
+        folder, created = _case_folder(store, team, logged.case)
     filed = None
     if from_email is not None and folder.is_dir():
         from complaints_cli.cli.filing import file_logged_email
@@ -258,20 +261,24 @@ def log_cmd(
         typer.echo(line)
 
 
-def _case_folder(store: Any, root: Path, case: Any) -> tuple[Path, bool]:
-    """Make (or find) a newly logged case's folder; record its name if it is not the one
-    planned. A folder that cannot be made is a warning: the case is already logged."""
+def _case_folder(store: Any, team: Any, case: Any) -> tuple[Path, bool]:
+    """Make (or find) a newly logged case's folder and claim it with its marker; record its
+    name if it is not the one planned. A folder that cannot be made is a warning: the case is
+    already logged. A folder that ends in the reference but is not claimed for this case is
+    never reused."""
     from complaints_cli.files.folders import make_case_folder
 
+    root = team.path
     try:
-        folder, created = make_case_folder(root, case.address, case.reference)
+        folder, created, notes = make_case_folder(root, case.address, team.claim_of(case))
     except ComplaintsError as exc:
         typer.echo(
-            f"complaints: warning: {case.reference} is logged, but its folder could not be "
-            f"made ({exc}); make {case.folder!r} under {str(root)!r} by hand",
+            f"complaints: warning: {case.reference} is logged, but its folder was not made ({exc})",
             err=True,
         )
         return root / str(case.folder), False
+    for note in notes:
+        typer.echo(f"complaints: warning: {note}", err=True)
     if folder.name != case.folder:
         store.set_folder(case.reference, folder.name)
     return folder, created
