@@ -272,3 +272,81 @@ def test_due_output_is_unchanged_by_where_it_came_from(
     stale = [cli("due", "--within", "10", *f) for f in ((), ("-f", "json"))]
     assert [r.stdout for r in stale] == fresh
     assert "had deadlines worked out with another profile" in stale[0].stderr
+
+
+# --- a log from before schema 0006, and the purge ----------------------------------------------
+
+
+def test_a_log_from_schema_0005_is_upgraded_and_recompute_stores_its_rows(
+    cli: Any, blank_db_url: str, monkeypatch: Any
+) -> None:
+    """Upgrading marks every open case's stored deadlines as not worked out: ``due`` works
+    them out from the dates (same list, and it says how to store them) until ``db
+    recompute``, which stores every open case's rows."""
+    from alembic import command
+
+    from complaints_cli.store.db import make_engine
+    from complaints_cli.store.schema import alembic_config
+
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-06-01")
+    # Stored with today's profile and calendar: without the upgrade's marking, ``due`` would
+    # trust them and read no rows (nothing due: a wrong answer that looks like good news).
+    key = Timeframes(cfg=resolve({"db": blank_db_url})).key
+    engine = make_engine(blank_db_url)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0005")
+        for n, (status, received) in enumerate(
+            [("Open", "2025-05-20"), ("Open", "2025-05-28"), ("Closed", "2025-05-01")], start=1
+        ):
+            conn.exec_driver_sql(
+                "INSERT INTO complaint (reference, status, stage, handler, complainant, address, "
+                "received, created_at, updated_at, row_version, deadlines_key, next_due) VALUES "
+                f"('SPRUCE00{n}', '{status}', 'Stage 1', 'Sam Patel', 'Ann Lee', '{n} Road', "
+                f"'{received}', '2025-05-01 09:00:00', '2025-05-01 09:00:00', 1, '{key}', "
+                "'2025-05-21')"
+            )
+        conn.exec_driver_sql("INSERT INTO counter (prefix, last_number) VALUES ('SPRUCE', 3)")
+    engine.dispose()
+    before = cli("due", "-f", "json")
+    assert before.exit_code == 0, before.output
+    assert "2 open case(s) had deadlines worked out with another profile" in before.stderr
+    listed = json.loads(before.stdout)
+    assert {i["reference"] for i in listed} == {"SPRUCE001", "SPRUCE002"}
+    with RawDatabase(blank_db_url) as db:
+        assert db.scalar("SELECT version_num FROM alembic_version") == "0006"
+        assert db.column("SELECT deadlines_key FROM complaint ORDER BY id") == [None, None, key]
+        assert stored(db) == {}
+    assert cli("db", "recompute").exit_code == 0
+    assert assert_table_is_fresh(blank_db_url) >= 4
+    after = cli("due", "-f", "json")
+    assert json.loads(after.stdout) == listed
+    assert "another profile" not in after.stderr
+
+
+def test_purge_takes_the_rows_of_a_purged_case_and_keeps_the_others(
+    cli: Any, db_url: str, monkeypatch: Any
+) -> None:
+    """Rows left for a closed case (written by an older version, say) go with it: the purge
+    finds ``open_milestone`` by its foreign key like every table that points at a case."""
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2019-02-01")
+    for _ in range(2):
+        assert cli("log", *LOG_ARGS, "--received", "2019-02-01").exit_code == 0
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2019-03-01")
+    assert cli("close", "SPRUCE001", "--date", "2019-03-01").exit_code == 0
+    with RawDatabase(db_url) as db:
+        kept = stored(db)
+        assert list(kept) == [2]
+        with db.transaction() as tx:
+            tx.execute(
+                "INSERT INTO open_milestone (complaint_id, milestone, label, stage, kind, "
+                "while_open, due, deadline) VALUES (1, 'stage1_response', 'Stage 1 response', "
+                "'stage1', 'deadline', :no, :day, :day)",
+                {"no": False, "day": date(2019, 2, 15)},
+            )
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2040-01-01")
+    result = cli("purge", "--yes")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Purged 1 case(s): SPRUCE001 ")
+    with RawDatabase(db_url) as db:
+        assert stored(db) == kept
+        assert db.column("SELECT reference FROM complaint") == ["SPRUCE002"]
