@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import LOG_ARGS, complaints_cmd
 
 
@@ -100,6 +102,30 @@ def test_everyday_commands_do_not_import_sqlalchemy_or_pydantic(tmp_path: Path) 
     exported = heavy_modules_imported_by("export", str(tmp_path / "log.xlsx"))
     assert exported == []
     assert (tmp_path / "log.xlsx").is_file()
+
+
+def test_the_everyday_writes_stay_on_the_driver_on_both_backends(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """log and the lifecycle commands write through sqlite3 or psycopg (the same transaction,
+    locking, history and references as ever): SQLAlchemy, SQLModel and pydantic are never
+    imported, on SQLite and on PostgreSQL (``db_url`` sets COMPLAINTS_DB)."""
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-02-05")
+    assert run("log", *LOG_ARGS).returncode == 0  # caches the bank holidays
+    for argv in (
+        ("log", *LOG_ARGS),
+        ("acknowledge", "SPRUCE001", "--summary", "Damp"),
+        ("respond", "SPRUCE001", "--summary", "Upheld"),
+        ("correct", "SPRUCE002", "--handler", "Kim Ho", "--reason", "Moved"),
+        ("due",),
+    ):
+        assert heavy_modules_imported_by(*argv) == [], argv
+    shown = run("show", "SPRUCE002", "--format", "json")
+    assert shown.returncode == 0, shown.stderr
+    case = json.loads(shown.stdout)
+    assert (case["reference"], case["handler"]) == ("SPRUCE002", "Kim Ho")
+    history = json.loads(run("history", "SPRUCE001", "--format", "json").stdout)
+    assert [h["command"] for h in history] == ["log", "acknowledge", "respond"]
 
 
 def test_console_script_is_installed() -> None:
