@@ -122,14 +122,18 @@ def cached_holidays(subdiv: str, first_year: int, last_year: int) -> dict[date, 
         if kept:
             break
     missing = [y for y in wanted if y not in kept]
+    now = date.today().year
     if not missing:
         found = _dates(kept, wanted)
         if found is not None:
+            if any(abs(y - now) > KEEP_AROUND for y in kept):  # kept by an earlier version
+                _write(
+                    path, version, {y: d for y, d in kept.items() if abs(y - now) <= KEEP_AROUND}
+                )
             return found
         kept, missing = {}, list(wanted)  # a corrupt file: worked out again and rewritten
     # Work out a decade either side of this year too, once: every later command's calendar is
     # then served from the file.
-    now = date.today().year
     lo, hi = min(*missing, now - YEARS_AROUND), max(*missing, now + YEARS_AROUND)
     missing = [y for y in range(lo, hi + 1) if y not in kept]
     found = holidays_from_package(subdiv, min(missing), max(missing))

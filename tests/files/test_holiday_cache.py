@@ -108,3 +108,16 @@ def test_a_kept_year_that_is_not_dates_is_worked_out_again(tmp_path: Path) -> No
     data["years"]["2027"] = ["2027-12-25"]  # not a year's {date: name}: the file is not used
     cache.write_text(json.dumps(data))
     assert cached_holidays("ENG", 2025, 2026) == good
+
+
+def test_far_years_an_earlier_version_kept_are_dropped_on_the_next_read(tmp_path: Path) -> None:
+    good = cached_holidays("ENG", 2025, 2026)
+    cache = cache_file(tmp_path)
+    data = json.loads(cache.read_text())
+    data["years"]["1700"] = {}
+    data["years"]["9999"] = {}
+    cache.write_text(json.dumps(data))
+    assert cached_holidays("ENG", 2025, 2026) == good
+    years = set(json.loads(cache.read_text())["years"])
+    assert {"2025", "2026"} <= years
+    assert not {"1700", "9999"} & years
