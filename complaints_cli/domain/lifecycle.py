@@ -16,15 +16,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from complaints_cli.domain.case import Action, Case
 from complaints_cli.domain.deadlines import (
     Milestone,
     compute_milestones,
     met_columns,
-    next_milestones,
 )
 from complaints_cli.domain.informal import respond_informal
+from complaints_cli.domain.open_milestones import OpenMilestone, open_milestones, state_on
 from complaints_cli.domain.order import check_order
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.rules import (
@@ -57,6 +58,7 @@ __all__ = [
     "MET_FIELDS",
     "STAGE1_COLUMN",
     "STAGE2_COLUMN",
+    "Derived",
     "acknowledge",
     "action_done",
     "close",
@@ -765,10 +767,24 @@ def met_messages(before: Case, after: Case) -> list[str]:
     return out
 
 
-def derived(case: Case, profile: Profile, calendar: Calendar, key: str) -> Case:
-    """Everything the log works out rather than records: the Met columns and the stored
-    deadlines. Applied by the store to every case it saves, so neither can go stale."""
-    return stored_deadlines(with_met_columns(case, profile, calendar), profile, calendar, key)
+class Derived(NamedTuple):
+    """A case as the store saves it: its derived columns worked out, and its open milestones
+    (the rows of ``open_milestone``, see :mod:`complaints_cli.domain.open_milestones`)."""
+
+    case: Case
+    milestones: list[OpenMilestone]
+
+
+def derived(
+    case: Case, profile: Profile, calendar: Calendar, key: str, *, met: bool = True
+) -> Derived:
+    """Everything the log works out rather than records: the Met columns (unless ``met`` is
+    False: the import keeps the Met columns a workbook typed), the stored deadlines and the
+    open milestones. Applied by the store to every case it saves, so none can go stale."""
+    if met:
+        case = with_met_columns(case, profile, calendar)
+    milestones = open_milestones(case, profile, calendar)
+    return Derived(_with_next_due(case, milestones, key), milestones)
 
 
 def stored_deadlines(case: Case, profile: Profile, calendar: Calendar, key: str) -> Case:
@@ -778,11 +794,17 @@ def stored_deadlines(case: Case, profile: Profile, calendar: Calendar, key: str)
     ``next_milestone`` names it); a closed case has none. ``key`` records the profile and
     calendar they were worked out with, so a change of either is noticed and recomputed.
     """
-    if case.status.finished:
-        return case._replace(next_due=None, next_milestone=None, deadlines_key=key)
-    dates = case_dates(case)
-    pending = next_milestones(dates, profile, calendar, as_of=dates.received)
+    return derived(case, profile, calendar, key, met=False).case
+
+
+def _with_next_due(case: Case, milestones: Sequence[OpenMilestone], key: str) -> Case:
+    """``next_due``: the soonest deadline of those :func:`.next_milestones` lists on the day
+    the case was received (the first in the profile's order on a tie)."""
+    received = case.received
+    pending = [
+        m for m in milestones if state_on(m.window, m.while_open, m.due, m.deadline, received)
+    ]
     if not pending:
         return case._replace(next_due=None, next_milestone=None, deadlines_key=key)
-    first = pending[0]
+    first = min(pending, key=lambda m: m.deadline)
     return case._replace(next_due=first.deadline, next_milestone=first.key, deadlines_key=key)

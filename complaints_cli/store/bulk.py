@@ -7,8 +7,9 @@ the conflicting ones when asked (row version bumped), the reference counter adva
 prefix, and a history entry for every case imported or updated, with the same contract as every
 other write (:func:`~complaints_cli.store.writes.changes_json`: command ``import``, the file,
 its SHA-256 and, for a new case, its row; an update lists each field's old and new value, money
-in pounds). The stored deadlines of each new case are worked out here too, so the next ``due``
-reads them from the index instead of working every case out again.
+in pounds). The stored deadlines and open milestones of each new or updated case are worked out
+here too (:mod:`complaints_cli.store.milestones`), so the next ``due`` reads them from the index
+instead of working every case out again.
 
 No file-system work happens here: the caller lists the case folders before the transaction and
 makes missing ones after it commits (:meth:`~complaints_cli.store.writes.Store.set_folders`).
@@ -27,12 +28,15 @@ from typing import Any
 from complaints_cli.domain.case import DATE_FIELDS, FLAG_FIELDS, Action
 from complaints_cli.domain.import_plan import DEFAULTS, PENCE_FIELDS, Plan, Source, stored_extra
 from complaints_cli.domain.money import from_pence
+from complaints_cli.domain.open_milestones import OpenMilestone
 from complaints_cli.domain.presentation import format_actions
 from complaints_cli.domain.references import format_reference, highest_number, highest_numbers
 from complaints_cli.errors import ComplaintsError, ConflictError
 from complaints_cli.store.db import RawDatabase, sqlite_stamp
+from complaints_cli.store.milestones import Derivation
+from complaints_cli.store.milestones import replace as replace_milestones
 from complaints_cli.store.reads import CASE_COLUMNS, action_from_row, case_from_mapping, to_date
-from complaints_cli.store.writes import Deadlines, Store, changes_json, utcnow
+from complaints_cli.store.writes import Store, changes_json, utcnow
 
 __all__ = ["Outcome", "apply_plan", "insert_rows", "load_existing"]
 
@@ -269,7 +273,7 @@ def apply_plan(
     actor: str,
     prefixes: Sequence[str],
     folders: Mapping[str, str],
-    deadlines: Deadlines | None = None,
+    deadlines: Derivation | None = None,
     progress: Progress | None = None,
 ) -> Outcome:
     """Write the plan in the caller's transaction (see the module notes).
@@ -296,6 +300,8 @@ def apply_plan(
     batch: list[dict[str, Any]] = []
     notes_by_ref: dict[str, str] = {}
     actions_by_ref: dict[str, Any] = {}
+    milestones_by_ref: dict[str, Sequence[OpenMilestone]] = {}
+    fresh: dict[int, Sequence[OpenMilestone]] = {}
     links: list[tuple[str, int, str]] = []
 
     def flush() -> None:
@@ -310,6 +316,9 @@ def apply_plan(
                 f"SELECT id, reference FROM complaint WHERE reference IN ({marks})", params
             ).fetchall()
             for complaint_id, reference in found:
+                milestones = milestones_by_ref.pop(reference, None)
+                if milestones:
+                    fresh[complaint_id] = milestones
                 actions = actions_by_ref.pop(reference, None)
                 if actions:
                     _write_actions(tx, complaint_id, actions, None, now)
@@ -350,12 +359,14 @@ def apply_plan(
             "row_version": 1,
         }
         if deadlines is not None:
-            case = deadlines(case_from_mapping(row))
+            case, milestones = deadlines(case_from_mapping(row))
             row |= {
                 "next_due": case.next_due,
                 "next_milestone": case.next_milestone,
                 "deadlines_key": case.deadlines_key,
             }
+            if milestones:
+                milestones_by_ref[parsed.reference] = milestones
         # A new case's history entry names its source row; its values are the row's (every
         # later change records old and new). Listing each value as [null, value] too cost
         # ~1.5 s of a 100k-case import's ~10 s, for no information the case does not hold.
@@ -373,6 +384,8 @@ def apply_plan(
         if len(batch) >= 5000:
             flush()
     flush()
+    replace_milestones(tx, fresh, new=True)
+    fresh.clear()
     outcome.added = len(plan.adds)
 
     for item in plan.updates:
@@ -408,6 +421,13 @@ def apply_plan(
             changes[name] = (old, _history(ch.field, ch.new)[1])
         if extra_changed:
             new_values["extra"] = _extra_text(kept)
+        if deadlines is not None:  # the updated case's deadlines, worked out again
+            case, fresh[stored["id"]] = deadlines(case_from_mapping({**stored, **new_values}))
+            new_values |= {
+                "next_due": case.next_due,
+                "next_milestone": case.next_milestone,
+                "deadlines_key": case.deadlines_key,
+            }
         new_values["updated_at"] = now
         new_values["row_version"] = int(stored["row_version"] or 0) + 1
         sets = ", ".join(f"{c} = :{c}" for c in new_values)
@@ -430,6 +450,7 @@ def apply_plan(
                 "note": note,
             }
         )
+    replace_milestones(tx, fresh)
     outcome.updated = len(plan.updates)
     _link_related(tx, links)
 
