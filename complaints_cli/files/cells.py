@@ -453,13 +453,18 @@ def parse_person(value: object) -> str | None:
 
 
 def parse_cell(
-    value: object, kind: str, *, epoch_1904: bool = False, prefix: str | None = None
+    value: object,
+    kind: str,
+    *,
+    epoch_1904: bool = False,
+    prefix: str | None = None,
+    epoch: date | None = None,
 ) -> object:
     """Parse one cell for a column kind (a :data:`~complaints_cli.domain.columns.Kind`, or
     ``extension``, ``channel``, ``review_type``, ``case_kind``); see the ``parse_*`` function
     of each kind."""
     if kind == "date":
-        return parse_date_cell(value, epoch_1904=epoch_1904)
+        return parse_date_cell(value, epoch_1904=epoch_1904, epoch=epoch)
     if kind == "reference":
         return parse_reference(value, prefix=prefix)
     parsers: dict[str, Callable[[object], object]] = {
@@ -486,6 +491,7 @@ def parse_column(
     *,
     epoch_1904: bool = False,
     prefix: str | None = None,
+    epoch: date | None = None,
 ) -> dict[str, object]:
     """One cell as the stored fields of its column, every field present (``None`` if empty)."""
     fields = column.fields
@@ -506,7 +512,7 @@ def parse_column(
     if column.kind == "money":
         money = parse_money(value)
         return empty if money is None else dict(zip(fields, money, strict=True))
-    parsed = parse_cell(value, column.kind, epoch_1904=epoch_1904, prefix=prefix)
+    parsed = parse_cell(value, column.kind, epoch_1904=epoch_1904, prefix=prefix, epoch=epoch)
     if len(fields) == 2 and fields[1] == "review_type":
         text = parsed if isinstance(parsed, str) else None
         return {fields[0]: parsed, fields[1]: review_type_from_details(text)}
@@ -531,6 +537,7 @@ def parse_row(
     epoch_1904: bool = False,
     *,
     prefix: str | None = None,
+    epoch: date | None = None,
 ) -> tuple[dict[str, object], list[RowError]]:
     """Parse every cell of one row.
 
@@ -545,7 +552,7 @@ def parse_row(
     errors: list[RowError] = []
     for column, value in sorted(cells_by_column.items(), key=lambda item: _order(item[0])):
         try:
-            parsed = parse_column(column, value, epoch_1904=epoch_1904, prefix=prefix)
+            parsed = parse_column(column, value, epoch_1904=epoch_1904, prefix=prefix, epoch=epoch)
         except CellError as err:
             errors.append((column.header, value, err.reason))
             continue

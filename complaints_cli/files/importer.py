@@ -226,9 +226,11 @@ class SheetParser:
         epoch_1904: bool,
         prefix: str | None = None,
         store: bool = False,
+        epoch: date | None = None,
     ) -> None:
         self.ordered = sorted(columns.items(), key=lambda item: _order(item[1]))
         self.epoch_1904 = epoch_1904
+        self.epoch = epoch
         self.prefix = prefix
         self.store = store
         #: how many blank cells took a default, by field (``store`` only)
@@ -264,7 +266,9 @@ class SheetParser:
             # references are unique, so this is the one column the cache cannot help).
             return (value,)
         try:
-            parsed = parse_column(column, value, epoch_1904=self.epoch_1904, prefix=self.prefix)
+            parsed = parse_column(
+                column, value, epoch_1904=self.epoch_1904, prefix=self.prefix, epoch=self.epoch
+            )
         except CellError as err:
             return err
         if self.store:
@@ -571,7 +575,13 @@ def read_log(
     length_labels = {
         key: labels[i] for col, i in index_of.items() for key in MAX_LENGTHS if key in col.fields
     }
-    parser = SheetParser(match.columns, epoch_1904=workbook.epoch_1904, prefix=prefix, store=True)
+    parser = SheetParser(
+        match.columns,
+        epoch_1904=workbook.epoch_1904,
+        prefix=prefix,
+        store=True,
+        epoch=workbook.epoch,
+    )
     parsed: list[ParsedRow] = []
     rejected: list[RejectedRow] = []
     seen: dict[str, int] = {}

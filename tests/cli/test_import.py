@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import shutil
 import sqlite3
+import warnings
 import zipfile
 from datetime import date, timedelta
 from decimal import Decimal
@@ -118,13 +120,11 @@ def test_messy_log_imports_every_value(cli, tmp_path, name, db_url):
     assert (three["stage2_responded"], three["stage2_met"]) == (date(2025, 5, 2), True)
     assert three["extra"] == {}
 
-    # The Handler cell merged down over two rows applies to both (xlsx and xls keep merges;
-    # calamine does not report merges for .ods, so there the second row's handler is blank).
+    # The Handler cell merged down over two rows applies to both, in every format (the merges
+    # of an .ods are read from its content.xml: calamine reports none).
     assert log["SPRUCE004"]["handler"] == "Sam Patel"
-    expected = "" if name.endswith(".ods") else "Sam Patel"
-    assert log["SPRUCE005"]["handler"] == expected
-    if not name.endswith(".ods"):
-        assert "1 cell(s) merged down over several rows" in result.stderr
+    assert log["SPRUCE005"]["handler"] == "Sam Patel"
+    assert "1 cell(s) merged down over several rows" in result.stderr
 
 
 def test_reimporting_the_same_file_changes_nothing(cli, tmp_path, db_url):
@@ -386,8 +386,10 @@ def test_two_sheets_that_look_like_logs_are_not_guessed(cli, tmp_path):
 # --- untrusted files ---------------------------------------------------------------------------
 
 
-def _xlsx_with(parts: dict[str, bytes | str]) -> bytes:
-    """The messy log fixture with some parts replaced (or added)."""
+def _xlsx_with(
+    parts: dict[str, bytes | str], drop: frozenset[str] | set[str] = frozenset()
+) -> bytes:
+    """The messy log fixture with some parts replaced (or added), and some left out."""
     src = zipfile.ZipFile(FIXTURES / "messy_log.xlsx")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
@@ -395,7 +397,8 @@ def _xlsx_with(parts: dict[str, bytes | str]) -> bytes:
             if info.filename not in parts:
                 z.writestr(info.filename, src.read(info.filename))
         for name, data in parts.items():
-            z.writestr(name, data)
+            if name not in drop:
+                z.writestr(name, data)
     return out.getvalue()
 
 
@@ -439,8 +442,12 @@ def _grid_bomb() -> bytes:
 
 
 UNTRUSTED = {
-    "text": (b"Ref,Status\nSPRUCE001,Open\n", "is a text file (CSV?), not a workbook"),
-    "html": (b"<html><body><table></table></body></html>", "is a web page or XML file"),
+    "text": (
+        b"Ref,Status\nSPRUCE001,Open\n",
+        "is a text file (CSV or tab-separated), not a workbook: open it in Excel, choose File > "
+        "Save As > Excel Workbook (.xlsx), and import that",
+    ),
+    "html": (b"<html><body><table></table></body></html>", "is a web page (HTML), not a workbook"),
     "binary": (bytes(range(256)) * 4, "is not a spreadsheet"),
     "empty": (b"", "is empty (0 bytes)"),
     "corrupt zip": (
@@ -453,7 +460,20 @@ UNTRUSTED = {
     "billion laughs": (None, "has an XML document type declaration in xl/sharedStrings.xml"),
     "external entity": (None, "refused as a possible XML entity attack"),
     "grid bomb": (None, "uses column XFD, past the 512 columns an import reads"),
-    "encrypted": (None, "is password-protected (encrypted)"),
+    "grid bomb in single quotes": (None, "uses column XFD, past the 512 columns"),
+    "grid bomb after a tab": (None, "uses column XFD, past the 512 columns"),
+    "grid bomb in a second r in single quotes": (None, "duplicate attribute"),
+    "grid bomb in a second r after a tab": (None, "duplicate attribute"),
+    "grid bomb in a part not named .xml": (None, "uses column XFD, past the 512 columns"),
+    "grid bomb without cell addresses": (None, "uses column ACOG, past the 512 columns"),
+    "grid bomb under a lying dimension": (None, "uses row 1048576, past the 500000 rows"),
+    "grid past the memory budget": (None, "more than the 3,072 MB an import may use"),
+    "duplicate part names": (None, "has two parts named xl/worksheets/sheet2.xml"),
+    "UTF-16 sheet part": (None, "is written in UTF-16, which Excel and LibreOffice never write"),
+    "xls cell past column 512": (None, "uses column CJSS, past the 512 columns"),
+    "ods empty repeats then a value": (None, "uses column WQK, past the 512 columns"),
+    "ods value repeated down": (None, "uses row 600010, past the 500000 rows"),
+    "ods table inside a cell": (None, "a table inside a cell, which the import does not read"),
 }
 
 
@@ -477,13 +497,108 @@ def _untrusted_bytes(kind: str) -> bytes:
         return _xlsx_with({"xl/sharedStrings.xml": EXTERNAL_ENTITY})
     if kind == "grid bomb":
         return _grid_bomb()
-    if kind == "encrypted":
-        return (
-            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-            + b"\0" * 500
-            + "EncryptedPackage".encode("utf-16-le")
+    sheet = zipfile.ZipFile(FIXTURES / "messy_log.xlsx").read("xl/worksheets/sheet2.xml").decode()
+    if kind == "grid bomb in single quotes":
+        far = "<row r='1048576'><c r='XFD1048576' t='n'><v>1</v></c></row></sheetData>"
+        return _xlsx_with({"xl/worksheets/sheet2.xml": sheet.replace("</sheetData>", far)})
+    if kind == "grid bomb after a tab":
+        far = '<row r="9"><c\tr="XFD9"><v>1</v></c></row></sheetData>'
+        return _xlsx_with({"xl/worksheets/sheet2.xml": sheet.replace("</sheetData>", far)})
+    if kind == "grid bomb in a second r in single quotes":
+        far = '<row r="9"><c r="A9" r=\'XFD1048576\'><v>1</v></c></row></sheetData>'
+        return _xlsx_with({"xl/worksheets/sheet2.xml": sheet.replace("</sheetData>", far)})
+    if kind == "grid bomb in a second r after a tab":
+        far = '<row r="9"><c r="A9"\tr="XFD1048576"><v>1</v></c></row></sheetData>'
+        return _xlsx_with({"xl/worksheets/sheet2.xml": sheet.replace("</sheetData>", far)})
+    if kind == "grid bomb in a part not named .xml":
+        far = '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
+        rels = zipfile.ZipFile(FIXTURES / "messy_log.xlsx").read("xl/_rels/workbook.xml.rels")
+        return _xlsx_with(
+            {
+                "xl/worksheets/sheet2.xml": b"",
+                "xl/worksheets/log.bin": sheet.replace("</sheetData>", far),
+                "xl/_rels/workbook.xml.rels": rels.replace(b"sheet2.xml", b"log.bin"),
+            },
+            drop={"xl/worksheets/sheet2.xml"},
         )
-    raise AssertionError(kind)
+    if kind == "grid bomb without cell addresses":
+        wide = '<row r="20">' + "<c/>" * 20_000 + "<c><v>1</v></c></row></sheetData>"
+        return _xlsx_with({"xl/worksheets/sheet2.xml": sheet.replace("</sheetData>", wide)})
+    if kind == "grid bomb under a lying dimension":
+        far = '<row><c r="A1048576"><v>1</v></c></row></sheetData>'
+        lying = re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:Z10"/>', sheet)
+        return _xlsx_with({"xl/worksheets/sheet2.xml": lying.replace("</sheetData>", far)})
+    if kind == "grid past the memory budget":
+        far = '<row r="400000"><c r="SR400000"><v>1</v></c></row></sheetData>'
+        return _xlsx_with({"xl/worksheets/sheet2.xml": sheet.replace("</sheetData>", far)})
+    if kind == "duplicate part names":
+        data = _xlsx_with({})
+        out = io.BytesIO(data)
+        with zipfile.ZipFile(out, "a") as z, warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Duplicate name": the point of the test
+            z.writestr("xl/worksheets/sheet2.xml", sheet)
+        return out.getvalue()
+    if kind == "UTF-16 sheet part":
+        return _xlsx_with({"xl/worksheets/sheet2.xml": sheet.encode("utf-16")})
+    if kind == "xls cell past column 512":
+        return _xls_cell_moved(column=60_000)
+    content = zipfile.ZipFile(FIXTURES / "messy_log.ods").read("content.xml").decode()
+    end = content.index("</table:table>", content.index('table:name="Log 2025"'))
+    value = '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p>'
+    value += "</table:table-cell>"
+    if kind == "ods empty repeats then a value":
+        rows = (
+            '<table:table-row table:number-rows-repeated="1000"><table:table-cell/>'
+            "</table:table-row><table:table-row><table:table-cell table:number-columns-"
+            f'repeated="16000"/>{value}</table:table-row>'
+        )
+    elif kind == "ods value repeated down":
+        rows = f'<table:table-row table:number-rows-repeated="600000">{value}</table:table-row>'
+    elif kind == "ods table inside a cell":
+        rows = (
+            "<table:table-row><table:table-cell><table:table table:name='x'/>"
+            "</table:table-cell></table:table-row>"
+        )
+    else:
+        raise AssertionError(kind)
+    return _ods_with(content[:end] + rows + content[end:])
+
+
+def _ods_with(content: str) -> bytes:
+    src = zipfile.ZipFile(FIXTURES / "messy_log.ods")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = content.encode() if info.filename == "content.xml" else src.read(info)
+            z.writestr(info, data)
+    return out.getvalue()
+
+
+def _xls_cell_moved(column: int) -> bytes:
+    """messy_log.xls with its first number cell of 'Log 2025' moved to another column: the
+    BIFF record's column field patched in place, in the compound file's sectors."""
+    import struct
+
+    from complaints_cli.files.xls_file import read_compound
+
+    data = bytearray((FIXTURES / "messy_log.xls").read_bytes())
+    compound = read_compound(bytes(data))
+    start, size = compound.streams["workbook"]
+    stream = compound.read("workbook")
+    pos, sheets = 0, 0
+    while pos + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, pos)
+        sheets += kind == 0x0809
+        if sheets == 3 and kind in (0x0203, 0x027E):  # 'Log 2025', a NUMBER or RK cell
+            break
+        pos += 4 + length
+    else:
+        raise AssertionError("no number cell")
+    chain = compound._chain(start, compound.fat, size // compound.sector + 1)
+    at = pos + 4 + 2  # the column field
+    offset = (chain[at // compound.sector] + 1) * compound.sector + at % compound.sector
+    data[offset : offset + 2] = struct.pack("<H", column)
+    return bytes(data)
 
 
 @pytest.mark.parametrize("kind", list(UNTRUSTED))
