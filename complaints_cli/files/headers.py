@@ -109,6 +109,10 @@ EXTRA_COLUMNS: tuple[ExtraColumn, ...] = (
 #: the importer ignores their values, the tool sets its own.
 TOOL_COLUMNS: tuple[str, ...] = ("Created", "Updated")
 
+#: The column ``import --skip-invalid`` adds to the rejected-rows workbook, saying why each row
+#: was refused: recognised and left out when the fixed workbook is imported.
+REJECTED_BECAUSE = "Rejected because"
+
 AnyColumn = Column | ExtraColumn
 
 #: A header row qualifies when it has the reference and date-received columns and at least
@@ -505,12 +509,53 @@ def _build_aliases() -> dict[frozenset[str], _Target]:
         add(extra.header, extra)
         for alias in _EXTRA_ALIASES.get(extra.fields[0], ()):
             add(alias, extra)
-    for tool in TOOL_COLUMNS:
+    for tool in (*TOOL_COLUMNS, REJECTED_BECAUSE):
         add(tool, tool)
     return table
 
 
 _ALIASES: dict[frozenset[str], _Target] = _build_aliases()
+_ALIAS_SHAPES: list[tuple[str, str]] = []  # filled on first use (only a failed header needs it)
+
+
+def _display(target: _Target) -> str:
+    return target if isinstance(target, str) else target.header
+
+
+def _shape(text: str) -> str:
+    """A header's words, sorted, for comparing by likeness (word order does not count)."""
+    return " ".join(sorted(header_key(text)))
+
+
+def _alias_shapes() -> list[tuple[str, str]]:
+    shapes: dict[str, str] = {}
+    for column in COLUMNS:
+        for alias in (column.header, *_COLUMN_ALIASES.get(column.number, ())):
+            shapes.setdefault(_shape(alias), column.header)
+    for extra in EXTRA_COLUMNS:
+        for alias in (extra.header, *_EXTRA_ALIASES.get(extra.fields[0], ())):
+            shapes.setdefault(_shape(alias), extra.header)
+    return list(shapes.items())
+
+
+def nearest_header(header: object) -> str | None:
+    """The known header most like ``header`` (a typing slip: ``Complaint Refrence`` ->
+    ``Complaints reference``), or ``None`` when none is close (difflib's ratio of their words,
+    in order, under 0.8: typing slips score over 0.9, different headers under 0.8)."""
+    import difflib
+
+    if not _ALIAS_SHAPES:
+        _ALIAS_SHAPES.extend(_alias_shapes())
+    text = _cell_text(header)
+    if not text:
+        return None
+    shape = _shape(text) or text.lower()
+    best, score = None, 0.8
+    for alias, display in _ALIAS_SHAPES:
+        ratio = difflib.SequenceMatcher(None, shape, alias).ratio()
+        if ratio > score:
+            best, score = display, ratio
+    return best
 
 
 def recognise(header: object) -> Column | ExtraColumn | str | None:
@@ -676,6 +721,28 @@ def _qualifies(match: HeaderMatch) -> bool:
     return match.log_columns >= MIN_HEADER_COLUMNS or not match.unknown
 
 
+def near_miss(where: str, match: HeaderMatch) -> str:
+    """Why the row that came closest is not the header row: what it has, what it lacks, and
+    each header it did not recognise with the nearest known one (at most ten)."""
+    named = ", ".join(repr(c.header) for c in match.columns.values() if isinstance(c, Column))
+    lacking = " and ".join(repr(c.header) for c in REQUIRED if c in match.missing)
+    if lacking:
+        reason = f"but has no {lacking} column"
+    else:
+        reason = "but too few of the log's columns to be sure it is the header row"
+    message = f"no header row found: {where} looks like one (it has {named}) {reason}"
+    unknown = sorted(match.unknown.items())
+    if unknown:
+        listed = []
+        for index, text in unknown[:10]:
+            near = nearest_header(text)
+            hint = f"nearest known header {near!r}" if near else "no known header is close"
+            listed.append(f"{column_letter(index)} {text!r} ({hint})")
+        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+        message += "; columns not recognised: " + ", ".join(listed) + more
+    return message
+
+
 def find_header_row(
     rows: Iterable[Sequence[object]], max_scan: int = 30
 ) -> tuple[int, HeaderMatch]:
@@ -700,16 +767,7 @@ def find_header_row(
         if match.log_columns and (best is None or match.log_columns > best[1].log_columns):
             best = (index, match)
     if best is not None and best[1].log_columns >= 2:
-        index, match = best
-        named = ", ".join(repr(c.header) for c in match.columns.values() if isinstance(c, Column))
-        lacking = " and ".join(repr(c.header) for c in REQUIRED if c in match.missing)
-        if lacking:
-            reason = f"but has no {lacking} column"
-        else:
-            reason = "but too few of the log's columns to be sure it is the header row"
-        raise HeaderError(
-            f"no header row found: row {index + 1} looks like one (it has {named}) {reason}"
-        )
+        raise HeaderError(near_miss(f"row {best[0] + 1}", best[1]))
     raise HeaderError(
         f"no header row found in the first {max_scan} rows: expected headers such as "
         "'Complaints reference', 'Status', 'Stage' and 'Complaint received'"

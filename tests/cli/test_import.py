@@ -721,3 +721,58 @@ def test_the_counter_follows_the_highest_number_not_the_longest_reference(cli, t
     with sqlite3.connect(tmp_path / "log.db") as conn:
         counters = dict(conn.execute("SELECT prefix, last_number FROM counter").fetchall())
     assert counters == {"OLD": 5, "SPRUCE": 1000}
+
+
+# --- headers over two rows, headings between the cases -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["two_row_headers.xlsx", "two_row_headers.xls", "two_row_headers.ods"]
+)
+def test_a_two_row_header_with_banner_rows_imports(cli, tmp_path, name):
+    result = cli("import", str(fixture(tmp_path, name)))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == (
+        f"Imported {name} (sheet 'Log'): 3 added, 0 updated, 0 unchanged, 0 conflicting, 0 rejected"
+    )
+    assert result.stderr == (
+        "note: skipped 3 row(s) that are headings, notes or totals, not cases: row 4 "
+        "'April 2025', row 7 'Stage 2 cases', row 9 'Total'\n"
+    )
+    log = cases(tmp_path)
+    assert "APRIL2025" not in log and "TOTAL" not in log
+    award = log["SPRUCE101"]
+    assert award["compensation_amount"] == Decimal("250.00")
+    assert award["compensation_reasons"] == (
+        "£150 time and trouble, £100 distress and inconvenience"
+    )
+    assert log["SPRUCE102"]["stage2_handler"] == "Jordan Blake"
+
+
+def test_the_merged_cells_note_names_the_cells(cli, tmp_path):
+    result = cli("import", "--dry-run", str(fixture(tmp_path, "messy_log.xlsx")))
+    assert result.exit_code == 0, result.output
+    assert (
+        "note: 1 cell(s) merged down over several rows: each row took the value (D9:D10)"
+        in result.stderr
+    )
+
+
+def test_a_header_that_cannot_be_found_names_the_row_and_the_nearest_headers(cli, tmp_path):
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    wb = OpenpyxlWorkbook()
+    ws = wb.active
+    ws.title = "Log"
+    ws.append(["Complaint Refrence", "Status", "Stage", "Handler", "Date recieved", "Notes"])
+    ws.append(["SPRUCE001", "Open", "Stage 1", "Sam", "03/02/2025", ""])
+    path = tmp_path / "typo.xlsx"
+    wb.save(path)
+    result = cli("import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "complaints: error: sheet 'Log': no header row found: row 1 looks like one (it has "
+        "'Status', 'Stage', 'Handler', 'Complaint received') but has no 'Complaints reference' "
+        "column; columns not recognised: A 'Complaint Refrence' (nearest known header "
+        "'Complaints reference'), F 'Notes' (no known header is close)\n"
+    )

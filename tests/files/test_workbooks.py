@@ -11,6 +11,7 @@ import io
 import json
 import zipfile
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,43 @@ def test_other_refused_kinds(tmp_path: Path, name: str):
     message = str(caught.value)
     assert message.startswith(f"{name!r} {expected}") or expected in message, message
     assert "\n" not in message
+
+
+def test_a_compensation_breakdown_in_a_workbook(tmp_path: Path):
+    with Workbook(FIXTURES / "two_row_headers.xlsx") as workbook:
+        result = read_log(workbook)
+    award = {r.reference: r.values for r in result.rows}["SPRUCE101"]
+    assert award["compensation_pence"] == 25000
+    assert award["compensation_reasons"] == (
+        "£150 time and trouble, £100 distress and inconvenience"
+    )
+    assert Decimal(award["compensation_pence"]) / 100 == Decimal("250")
+
+
+# --- a header over two rows, headings and totals between the cases ------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["two_row_headers.xlsx", "two_row_headers.xls", "two_row_headers.ods"]
+)
+def test_a_header_over_two_rows_with_banners(name):
+    with Workbook(FIXTURES / name) as workbook:
+        result = read_log(workbook)
+    assert result.header_row == 2
+    assert result.match.log_columns == 24
+    assert not result.extra_keys  # every column named: banners combined with sub-headers
+    assert result.headers[10] == "Stage 1 Date response sent"
+    assert result.headers[18] == "Stage 2 Handler"
+    assert result.headers[20] == "Stage 2 Extension required"  # column 21, not 12
+    assert [r.reference for r in result.rows] == ["SPRUCE101", "SPRUCE102", "SPRUCE103"]
+    assert not result.problems
+    assert result.notes == [
+        "skipped 3 row(s) that are headings, notes or totals, not cases: row 4 'April 2025', "
+        "row 7 'Stage 2 cases', row 9 'Total'"
+    ]
+    stage2 = {r.reference: r.values for r in result.rows}["SPRUCE102"]
+    assert stage2["stage2_handler"] == "Jordan Blake"
+    assert stage2["escalation_received"] == date(2025, 4, 22)
+    assert stage2["review_type"] == "manager"
+    assert stage2["stage2_extension"] is False
+    assert stage2["stage1_extension"] is False
