@@ -86,7 +86,7 @@ from typing import Final
 from complaints_cli.domain.columns import CHANNELS, REVIEW_TYPES, STAGES, STATUSES, Column
 from complaints_cli.domain.dates import format_uk
 from complaints_cli.errors import ComplaintsError
-from complaints_cli.files.cell_basics import CellError, describe, is_empty, note, type_name
+from complaints_cli.files.cell_basics import CellError, describe, is_empty, type_name
 from complaints_cli.files.date_cells import (
     EPOCH_1900,
     EPOCH_1904,
@@ -98,138 +98,12 @@ from complaints_cli.files.date_cells import (
 )
 from complaints_cli.files.headers import EXTRA_COLUMNS, ExtraColumn
 from complaints_cli.files.money_cells import MAX_AMOUNT, PENNY, money_cell_text, parse_money
-
-# --- yes/no -------------------------------------------------------------------------------------
-
-_YESNO = re.compile(r"(?P<word>yes|no|y|n|true|false)(?![a-z0-9'])(?P<rest>.*)", re.I | re.S)
-_YESNO_HELP = "write Yes or No, optionally followed by ' - ' and the explanation"
-
-
-def parse_yesno(value: object) -> tuple[bool, str | None] | None:
-    """A Yes/No cell: ``(answer, explanation or None)``, or ``None`` when empty.
-
-    ``Yes - sent late, handler on leave`` -> ``(True, "sent late, handler on leave")``.
-    """
-    if is_empty(value):
-        return None
-    if isinstance(value, bool):
-        return value, None
-    if not isinstance(value, str):
-        raise CellError(f"{describe(value)} is {type_name(value)}, not Yes or No: {_YESNO_HELP}")
-    text = value.strip()
-    m = _YESNO.fullmatch(text)
-    if m is None:
-        raise CellError(f"{text!r} is not Yes or No: {_YESNO_HELP}")
-    answer = m["word"].lower() in {"yes", "y", "true"}
-    try:
-        explanation = note(m["rest"])
-    except ValueError:
-        if not m["rest"][:1].isspace():  # "Y/N", "Yes/No": a template, not an answer
-            raise CellError(f"{text!r} is not Yes or No: {_YESNO_HELP}") from None
-        word = "Yes" if answer else "No"
-        raise CellError(
-            f"{text!r} does not separate the answer from its explanation: write {word}, "
-            f"then ' - ' or brackets, then the explanation (e.g. '{word} - handler on leave')"
-        ) from None
-    return answer, explanation
-
-
-_NEW_DATE = re.compile(
-    r"\b(?:new\s+(?:response\s+)?(?:due\s+)?(?:date|deadline)|revised\s+(?:response\s+)?"
-    r"(?:date|deadline)|extended\s+(?:to|until|till)|extension\s+(?:to|until))\b"
-    r"\s*(?:is\s+|of\s+|[:=\-–]\s*)?"
-    r"(?P<date>\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}"
-    r"|(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
-    r"(?:\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+[a-z]{3,9}\.?[\s\-,]+\d{2,4}"
-    r"|[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{2,4}))"
-    r"(?![\d/.\-]*\d)",
-    re.I,
+from complaints_cli.files.yesno_cells import (
+    extension_cell_text,
+    parse_extension,
+    parse_yesno,
+    yes_no_cell_text,
 )
-
-
-def parse_extension(value: object) -> tuple[bool, str | None, date | None] | None:
-    """An extension cell (columns 12 and 21): ``(extended, reason, new date)`` or ``None``.
-
-    ``Yes - awaiting contractor report (new date 24/03/2025)`` ->
-    ``(True, "awaiting contractor report", date(2025, 3, 24))``.
-    """
-    text = value.strip() if isinstance(value, str) else ""
-    structured = _STRUCTURED_EXTENSION.fullmatch(text)
-    if structured and (structured["date"] or structured["reason"] is not None):
-        new_date = structured["date"]
-        extended = structured["word"].lower() == "yes"
-        day = parse_text_date(new_date) if new_date else None
-        if day is not None and not extended:
-            raise CellError(f"{text!r} says No but gives a new date: write Yes")
-        return extended, structured["reason"] or None, day
-    parsed = parse_yesno(value)
-    if parsed is None:
-        return None
-    extended, explained = parsed
-    if explained is None:
-        return extended, None, None
-    text = text or str(value)
-    matches = list(_NEW_DATE.finditer(explained))
-    if not matches:
-        return extended, explained, None
-    dates: list[date] = []
-    for m in matches:
-        try:
-            dates.append(parse_text_date(m["date"]))
-        except CellError as err:
-            raise CellError(f"the new date in {text!r} cannot be read: {err.reason}") from None
-    if len(set(dates)) > 1:
-        listed = " and ".join(format_uk(d) for d in dates)
-        raise CellError(f"{text!r} gives two different new dates ({listed}): keep one")
-    if not extended:
-        raise CellError(f"{text!r} says No but gives a new date: write Yes, or drop the date")
-    reason = _without_new_date(explained, matches[0]) if len(matches) == 1 else explained
-    return extended, reason or None, dates[0]
-
-
-#: The export's form when the plain one would not read back: ``Yes [new date 04/03/2025]
-#: [reason] <the reason as stored>``; the reason runs to the end of the cell.
-_STRUCTURED_EXTENSION = re.compile(
-    r"(?P<word>yes|no)(?: \[new date (?P<date>\d{2}/\d{2}/\d{4})\])?"
-    r"(?: \[reason\] (?P<reason>.*))?",
-    re.I | re.S,
-)
-
-
-def extension_cell_text(extended: bool, reason: str | None, new_date: date | None) -> str:
-    """The text an extension cell is written as so that :func:`parse_extension` reads back
-    exactly ``(extended, reason, new_date)``: ``Yes - reason (new date 04/03/2025)`` when that
-    reads back, else ``Yes [new date 04/03/2025] [reason] reason`` (a reason that mentions a
-    date, starts with a bracket, ...)."""
-    word = "Yes" if extended else "No"
-    plain = f"{word} - {reason}" if reason else word
-    if new_date is not None:
-        plain += f" (new date {format_uk(new_date)})"
-    try:
-        if parse_extension(plain) == (extended, reason, new_date):
-            return plain
-    except CellError:
-        pass
-    out = word
-    if new_date is not None:
-        out += f" [new date {format_uk(new_date)}]"
-    if reason:
-        out += f" [reason] {reason}"
-    return out
-
-
-def _without_new_date(note: str, m: re.Match[str]) -> str:
-    """Take the ``new date ...`` phrase out of the reason when it is bracketed or at the end;
-    otherwise (it sits mid-sentence) keep the reason as written."""
-    before, after = note[: m.start()], note[m.end() :]
-    if before.rstrip().endswith("(") and after.lstrip().startswith(")"):
-        cut = before.rstrip()[:-1] + after.lstrip()[1:]
-    elif not after.strip():
-        cut = re.sub(r"[\s,;\-–—:]*$", "", before)
-    else:
-        return note
-    return " ".join(cut.split()).strip(" ,;-–—:")
-
 
 # --- status, stage, channel, review type -------------------------------------------------------
 
@@ -315,6 +189,23 @@ _LEADING_REVIEW = re.compile(
     r"(?:stage\s*2\s*[-–—:,]?\s*)?(?:senior\s+)?(?P<kind>manager|compensation)\s+review\b",
     re.I,
 )
+
+
+#: Column 18 written by the export when its text starts like a review type that is not the
+#: case's (``Manager review wanted`` on a compensation review): the text after it is the
+#: details, as written, and no review type is read from it.
+DETAILS_MARK: Final = "[details] "
+
+
+def details_cell_text(details: str | None, review_type: str | None) -> str | None:
+    """Column 18's text, so that the review type read from it is the case's own (or none)."""
+    if not details:
+        return details
+    if review_type_from_details(details) in (None, review_type) and not details.startswith(
+        DETAILS_MARK
+    ):
+        return details
+    return DETAILS_MARK + details
 
 
 def review_type_from_details(details: str | None) -> str | None:
@@ -515,6 +406,8 @@ def parse_column(
     parsed = parse_cell(value, column.kind, epoch_1904=epoch_1904, prefix=prefix, epoch=epoch)
     if len(fields) == 2 and fields[1] == "review_type":
         text = parsed if isinstance(parsed, str) else None
+        if text is not None and text.startswith(DETAILS_MARK):
+            return {fields[0]: text.removeprefix(DETAILS_MARK) or None, fields[1]: None}
         return {fields[0]: parsed, fields[1]: review_type_from_details(text)}
     return {fields[0]: parsed}
 
@@ -591,6 +484,7 @@ __all__ = [
     "MIN_YEAR",
     "PENNY",
     "CellError",
+    "details_cell_text",
     "excel_serial_to_date",
     "extension_cell_text",
     "is_empty",
@@ -606,4 +500,5 @@ __all__ = [
     "parse_text_date",
     "parse_yesno",
     "split_reference",
+    "yes_no_cell_text",
 ]

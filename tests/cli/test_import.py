@@ -246,12 +246,72 @@ def test_skip_invalid_imports_the_valid_rows_and_saves_the_others(cli, tmp_path)
 
     sheet = load_workbook(rejected).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0][:2] == ["Ref", "Status"] and rows[0][-1] == "Reason"
+    assert rows[0][:2] == ["Ref", "Status"] and rows[0][-1] == "Rejected because"
     assert [r[0] for r in rows[1:]] == ["SPRUCE011", "SPRUCE012", "SPRUCE013", None,
                                          "SPRUCE010", "SPRUCE014"]  # fmt: skip
     assert rows[1][6] == "31/02/2025"  # the cell as it was, to fix in place
     assert rows[1][-1].startswith("row 4: G 'Date received': '31/02/2025' is not a real date")
     assert rows[2][-1].count(";") == 1  # two problems on row 5
+
+
+def test_the_rejected_rows_workbook_has_real_dates_and_imports_once_fixed(cli, tmp_path):
+    from openpyxl import load_workbook
+
+    assert cli("import", "--skip-invalid", str(fixture(tmp_path, "bad_rows.xlsx"))).exit_code == 0
+    rejected = tmp_path / "bad_rows-rejected.xlsx"
+    book = load_workbook(rejected)
+    sheet = book.active
+    received = sheet["G3"]  # row 5 of the source: SPRUCE012, a good date beside bad cells
+    assert received.is_date and received.value.date() == date(2025, 2, 3)
+    assert received.number_format == "dd\\/mm\\/yyyy"
+    # Fix the rows in place (keep the reasons column, as a user would) and import again.
+    fixes = {
+        "SPRUCE011": {"G": "28/02/2025"},
+        "SPRUCE012": {"H": "13/02/2025", "J": "No - late"},
+        "SPRUCE013": {"O": "£75 (£50 delay, £25 goodwill)"},
+        "SPRUCE014": {"G": date(2025, 2, 7)},
+    }
+    for row in sheet.iter_rows(min_row=2):
+        ref = row[0].value
+        for letter, value in fixes.get(ref, {}).items():
+            sheet[f"{letter}{row[0].row}"].value = value
+        if ref not in fixes:
+            for cell in row:
+                cell.value = None  # the rows without a reference, or a duplicate: dropped
+    book.save(rejected)
+    result = cli("import", str(rejected))
+    assert result.exit_code == 0, result.output
+    assert "4 added" in result.stdout
+    assert "do not know" not in result.stderr  # "Rejected because" left out, not kept
+    log = cases(tmp_path)
+    assert log["SPRUCE011"]["received"] == date(2025, 2, 28)
+    assert log["SPRUCE013"]["compensation_amount"] == Decimal("75.00")
+    assert log["SPRUCE014"]["received"] == date(2025, 2, 7)
+    assert all(case["extra"] == {} for case in log.values())
+
+
+def test_an_older_rejected_rows_workbook_has_its_reason_column_left_out(cli, tmp_path):
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    wb = OpenpyxlWorkbook()
+    ws = wb.active
+    ws.append(["Ref", "Status", "Stage", "Date received", "Reason"])
+    ws.append(["SPRUCE011", "Open", "Stage 1", "28/02/2025", "row 4: D 'Date received': bad"])
+    path = tmp_path / "old-rejected.xlsx"
+    wb.save(path)
+    result = cli("import", str(path))
+    assert result.exit_code == 0, result.output
+    assert (
+        "note: column E 'Reason' holds the reasons a rejected-rows workbook gives: left out"
+        in result.stderr
+    )
+    assert cases(tmp_path)["SPRUCE011"]["extra"] == {}
+    # A team's own "Reason" column is kept: its values are not the import's reasons.
+    ws["E2"] = "Repairs"
+    wb.save(path)
+    again = cli("--db", str(tmp_path / "other.db"), "import", str(path))
+    assert again.exit_code == 0, again.output
+    assert "note: kept 1 column(s) the log does not know: 'Reason'" in again.stderr
 
 
 def test_dry_run_with_skip_invalid_writes_no_rejected_workbook(cli, tmp_path):
