@@ -305,3 +305,14 @@ def _plain_case() -> dict[str, Any]:
         "updated_at": datetime(2025, 3, 1),
     }
     return case
+
+
+@pytest.mark.parametrize("note", ["- late", ": see the file", "(late)", "late", "No - really"])
+def test_yes_no_explanations_survive(tmp_path: Path, note: str):
+    case = _plain_case() | {"ack_met": False, "ack_met_note": note}
+    path = tmp_path / "log.xlsx"
+    with path.open("wb") as fh:
+        write_xlsx(fh, [case], export_columns())
+    with Workbook(path) as workbook:
+        (row,) = read_log(workbook).rows
+    assert (row.values["ack_met"], row.values["ack_met_note"]) == (False, note)
