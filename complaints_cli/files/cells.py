@@ -102,7 +102,6 @@ from complaints_cli.files.yesno_cells import (
     extension_cell_text,
     parse_extension,
     parse_yesno,
-    yes_no_cell_text,
 )
 
 # --- status, stage, channel, review type -------------------------------------------------------
@@ -500,5 +499,4 @@ __all__ = [
     "parse_text_date",
     "parse_yesno",
     "split_reference",
-    "yes_no_cell_text",
 ]

@@ -49,7 +49,6 @@ from complaints_cli.files.cells import (
     details_cell_text,
     extension_cell_text,
     money_cell_text,
-    yes_no_cell_text,
 )
 from complaints_cli.files.headers import EXTRA_COLUMNS, TOOL_COLUMNS, ExtraColumn
 from complaints_cli.files.xlsx_writer import (
@@ -102,14 +101,6 @@ def _log_value(column: Column) -> Callable[[Case], object]:
             return extension_cell_text(bool(extended), case.get(why), case.get(until))
 
         return extension
-    if column.kind == "yesno" and len(column.fields) == 2:
-        note = column.fields[1]
-
-        def yes_no(case: Case) -> object:
-            answer = case.get(first)
-            return None if answer is None else yes_no_cell_text(bool(answer), case.get(note))
-
-        return yes_no
     if column.kind in ("yesno",):
         return lambda case: cell_text(column, case) or None
     return lambda case: case.get(first)

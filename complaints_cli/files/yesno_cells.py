@@ -3,8 +3,9 @@
 The rules are :mod:`complaints_cli.files.cells`' (its module docstring, "Yes/No"): ``Yes``,
 ``No``, ``Y``, ``N``, ``TRUE``, ``FALSE``, then an explanation after a dash, colon, comma or
 semicolon, or in brackets; an extension's new date only when it is named as one (``new date
-24/03/2025``, ``extended to 10 March 2025``). The export writes ``Yes [reason] <text>`` and
-``Yes [new date dd/mm/yyyy] [reason] <text>`` when the plain form would not read back.
+24/03/2025``, ``extended to 10 March 2025``). The export writes ``Yes [new date dd/mm/yyyy]
+[reason] <text>`` when the plain form would not read back (a Yes/No cell's ``Yes - <text>``
+always does: the explanation is everything after the first dash and its spaces).
 """
 
 from __future__ import annotations
@@ -18,24 +19,6 @@ from complaints_cli.files.date_cells import parse_text_date
 
 _YESNO = re.compile(r"(?P<word>yes|no|y|n|true|false)(?![a-z0-9'])(?P<rest>.*)", re.I | re.S)
 _YESNO_HELP = "write Yes or No, optionally followed by ' - ' and the explanation"
-#: The export's form when ``Yes - explanation`` would not read back (an explanation starting
-#: with a dash or a colon): everything after ``[reason]`` is the explanation, as written.
-_STRUCTURED_YESNO = re.compile(r"(?P<word>yes|no) \[reason\] (?P<reason>.*)", re.I | re.S)
-
-
-def yes_no_cell_text(answer: bool, explanation: str | None) -> str:
-    """The text a Yes/No cell is written as so that :func:`parse_yesno` reads back exactly
-    ``(answer, explanation)``: ``Yes - explanation``, or ``Yes [reason] explanation``."""
-    word = "Yes" if answer else "No"
-    if not explanation:
-        return word
-    plain = f"{word} - {explanation}"
-    try:
-        if parse_yesno(plain) == (answer, explanation):
-            return plain
-    except CellError:
-        pass
-    return f"{word} [reason] {explanation}"
 
 
 def parse_yesno(value: object) -> tuple[bool, str | None] | None:
@@ -50,8 +33,6 @@ def parse_yesno(value: object) -> tuple[bool, str | None] | None:
     if not isinstance(value, str):
         raise CellError(f"{describe(value)} is {type_name(value)}, not Yes or No: {_YESNO_HELP}")
     text = value.strip()
-    if structured := _STRUCTURED_YESNO.fullmatch(text):
-        return structured["word"].lower() == "yes", structured["reason"] or None
     m = _YESNO.fullmatch(text)
     if m is None:
         raise CellError(f"{text!r} is not Yes or No: {_YESNO_HELP}")
