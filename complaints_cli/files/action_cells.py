@@ -75,14 +75,19 @@ def format_actions(actions: Iterable[ActionCell]) -> str | None:
     return "\n".join(lines) or None
 
 
+#: The most actions a case's cell may number (an action's number is stored as an integer).
+MAX_ACTION_NUMBER = 9_999
+
+
 def _date(text: str, line: str) -> date:
-    from complaints_cli.domain.dates import parse_date
-    from complaints_cli.errors import ComplaintsError
+    """A ``dd/mm/yyyy`` date, in the years a complaint's dates may fall (1990-2100)."""
+    from complaints_cli.files.cell_basics import CellError
+    from complaints_cli.files.date_cells import parse_text_date
 
     try:
-        return parse_date(text)
-    except ComplaintsError as exc:
-        raise ActionError(f"action {line!r}: {exc}") from None
+        return parse_text_date(text)
+    except CellError as exc:
+        raise ActionError(f"action {line!r}: {exc.reason}") from None
 
 
 def _one(line: str, parse_stage: Any) -> ActionCell:
@@ -111,6 +116,10 @@ def _one(line: str, parse_stage: Any) -> ActionCell:
     stage = parse_stage(stage_text)
     if not text or not owner or stage is None:
         raise ActionError(f"action {line!r} needs a stage, a text and an owner: {help_}")
+    if not number.isdigit() or not 1 <= int(number[:6]) <= MAX_ACTION_NUMBER:
+        raise ActionError(
+            f"action {line!r}: its number must be between 1 and {MAX_ACTION_NUMBER:,}"
+        )
     return ActionCell(int(number), stage, kind, text, owner, due, done)
 
 

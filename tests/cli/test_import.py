@@ -836,3 +836,55 @@ def test_a_header_that_cannot_be_found_names_the_row_and_the_nearest_headers(cli
         "column; columns not recognised: A 'Complaint Refrence' (nearest known header "
         "'Complaints reference'), F 'Notes' (no known header is close)\n"
     )
+
+
+# --- numbers and dates out of bounds: one line per cell, never a traceback -----------------------
+
+
+def test_amounts_and_years_out_of_bounds_are_refused_cell_by_cell(cli, tmp_path, db_url):
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    wb = OpenpyxlWorkbook()
+    ws = wb.active
+    ws.title = "Log"
+    ws.append(["Ref", "Status", "Stage", "Handler", "Date received", "Compensation paid & reasons"])
+    values = ["9" * 40, 1e308, "1e400", "1e3", "1,2,3", 10**30, "£1,000,000.01", "NaN"]
+    for n, value in enumerate(values, start=1):
+        ws.append([f"SPRUCE{n:03d}", "Open", "Stage 1", "Sam", "03/02/2025", value])
+    ws.append(["SPRUCE101", "Open", "Stage 1", "Sam", "03/02/0001", "£50"])
+    ws.append(["SPRUCE102", "Open", "Stage 1", "Sam", date(2101, 1, 1), "£50"])
+    ws.append(["SPRUCE103", "Open", "Stage 1", "Sam", 10**12, "£50"])
+    ws.append(["SPRUCE104", "Open", "Stage 1", "Sam", "03/02/2025", "£1,000,000"])
+    path = tmp_path / "bounds.xlsx"
+    wb.save(path)
+    assert cli("log", "--no-input", *LOG_ARGS).exit_code == 0
+    before = table_state(tmp_path)
+    result = cli("import", str(path))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert lines[-1].startswith("complaints: error: 11 row(s) of bounds.xlsx cannot be imported")
+    expected = [
+        "row 2, column F 'Compensation paid & reasons', value '999",
+        "is more than £1,000,000.00",
+        "row 3, column F 'Compensation paid & reasons', value 1e+308: 1e+308 is more than",
+        "row 4, column F 'Compensation paid & reasons', value '1e400': '1e400' is written with "
+        "an exponent",
+        "row 5, column F 'Compensation paid & reasons', value '1e3': '1e3' is written with an "
+        "exponent",
+        "row 6, column F 'Compensation paid & reasons', value '1,2,3': '1,2,3': '1,2,3' is not "
+        "a clear amount (check the commas)",
+        "row 8, column F 'Compensation paid & reasons', value '£1,000,000.01'",
+        "row 9, column F 'Compensation paid & reasons', value 'NaN': 'NaN' has no amount",
+        "row 10, column E 'Date received', value '03/02/0001': '03/02/0001' is in 1: a "
+        "complaint date must fall between 1990 and 2100",
+        "row 11, column E 'Date received', value 2101-01-01",
+        "row 12, column E 'Date received', value 1000000000000.0: Excel date number "
+        "1000000000000.0 is too large to be a date",
+    ]
+    for text in expected:
+        assert any(text in line for line in lines), text
+    assert table_state(tmp_path) == before
+    skipped = cli("import", "--skip-invalid", "--dry-run", str(path))
+    assert skipped.exit_code == 0, skipped.output
+    assert "would be 1 added" in skipped.stdout  # SPRUCE104: £1,000,000 exactly
