@@ -123,28 +123,36 @@ def cases(n: int, until: date, seed: int) -> Iterator[dict[str, Any]]:
 
 
 def generate(db: Path, n: int, until: date, seed: int = 1) -> None:
+    from complaints_cli.store.db import make_engine
     from complaints_cli.store.models import Complaint, Counter, HistoryEntry
+    from complaints_cli.store.reads import case_from_mapping
     from complaints_cli.store.writes import Store, changes_json
 
     if db.exists():
         db.unlink()
     db.parent.mkdir(parents=True, exist_ok=True)
+    from complaints_cli.cli.options import Timeframes
     from complaints_cli.config import resolve
     from complaints_cli.domain.lifecycle import stored_deadlines
-    from complaints_cli.domain.timeframes import calendar_for, deadlines_key, profile_for
 
-    settings = resolve({}, {})
-    profile, calendar = profile_for(settings), calendar_for(settings)
-    key = deadlines_key(settings, profile)
-    store = Store(f"sqlite:///{db}")
+    tf = Timeframes(cfg=resolve({}, {}))
+    profile, calendar, key = tf.profile, tf.calendar, tf.key
+    url = f"sqlite:///{db}"
+    Store(url, create=True).close()  # makes the schema
+    engine = make_engine(url)
     # Columns with a server default (legal_hold, kind) are left to it: None would break NOT NULL.
     table = Complaint.__table__  # type: ignore[attr-defined]
     columns = [c.name for c in table.columns if c.name != "id" and c.server_default is None]
     batch: list[dict[str, Any]] = []
     history: list[dict[str, Any]] = []
-    with store.engine.begin() as conn:
+    with engine.begin() as conn:
         for i, row in enumerate(cases(n, until, seed), start=1):
-            row.update(stored_deadlines(row, profile, calendar, key))
+            case = stored_deadlines(case_from_mapping(row), profile, calendar, key)
+            row.update(
+                next_due=case.next_due,
+                next_milestone=case.next_milestone,
+                deadlines_key=case.deadlines_key,
+            )
             batch.append({c: row.get(c) for c in columns})
             history.append(
                 {
@@ -164,7 +172,7 @@ def generate(db: Path, n: int, until: date, seed: int = 1) -> None:
             conn.execute(Complaint.__table__.insert(), batch)  # type: ignore[attr-defined]
             conn.execute(HistoryEntry.__table__.insert(), history)  # type: ignore[attr-defined]
         conn.execute(Counter.__table__.insert(), [{"prefix": "SPRUCE", "last_number": n}])  # type: ignore[attr-defined]
-    store.close()
+    engine.dispose()
 
 
 def main() -> None:

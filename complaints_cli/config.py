@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from complaints_cli.domain.references import check_prefix
+from complaints_cli.domain.workdays import normalise_nation
 from complaints_cli.errors import ComplaintsError
 
 APP_NAME = "complaints"
@@ -31,6 +33,7 @@ ENV_VARS = {
     "user": "COMPLAINTS_USER",
     "homes": "COMPLAINTS_HOMES",
     "retention_years": "COMPLAINTS_RETENTION_YEARS",
+    "learning_recipients": "COMPLAINTS_LEARNING_RECIPIENTS",
 }
 
 #: Keys a config file may hold, with a line of help for each.
@@ -40,19 +43,19 @@ FILE_KEYS = {
     "prefix": "reference prefix, e.g. SPRUCE gives SPRUCE001",
     "profile": "timeframe profile (spruce, hos-code-2024, ...)",
     "profiles_file": "a team's own TOML file of timeframe profiles",
-    "nation": "bank holidays: england-and-wales, scotland or northern-ireland",
+    "nation": "bank holidays: england-and-wales, scotland or northern-ireland "
+    "[default: the profile's nation]",
     "closures": "office closure days: dates (2025-12-29) or yearly ranges (12-29..12-31)",
     "homes": "number of homes managed (TSM CH01 in `complaints report annual`)",
     "retention_years": "years a closed case is kept before `complaints purge` removes it",
+    "learning_recipients": "who `complaints learning --draft-email` addresses: a list of "
+    "e-mail addresses (the SPM and the HoS)",
 }
 
 DEFAULT_PREFIX = "SPRUCE"
 DEFAULT_PROFILE = "spruce"
-DEFAULT_NATION = "england-and-wales"
 #: Years a closed case's personal data is kept (a common housing retention schedule: 6 years).
 DEFAULT_RETENTION_YEARS = 6
-NATIONS = ("england-and-wales", "scotland", "northern-ireland")
-_PREFIX = re.compile(r"[A-Z][A-Z0-9]{0,11}")
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ class Settings:
     retention_years: Value
     #: Homes managed, for TSM CH01 (None: not set).
     homes: Value = field(default_factory=lambda: Value(None, "default"))
+    #: Who the organisational learning e-mail goes to (addresses, as given).
+    learning_recipients: Value = field(default_factory=lambda: Value((), "default"))
     extra: dict[str, Value] = field(default_factory=dict)
 
     @property
@@ -102,6 +107,7 @@ class Settings:
             "user",
             "homes",
             "retention_years",
+            "learning_recipients",
         ):
             item: Value = getattr(self, name)
             shown = item.value
@@ -137,6 +143,17 @@ def sqlite_path(url: str) -> Path | None:
     return None if path in ("", ":memory:") else Path(path)
 
 
+def hide_password(url: str) -> str:
+    """``postgresql+psycopg://sam:secret@host/db`` -> ``postgresql+psycopg://sam:***@host/db``."""
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+def shown_location(url: str) -> str:
+    """Where a log is, for a message: the file's path, or the URL with its password hidden."""
+    path = sqlite_path(url)
+    return str(path) if path is not None else hide_password(url)
+
+
 def default_config_file() -> Path:
     from platformdirs import user_config_path
 
@@ -168,14 +185,17 @@ def read_config_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def _normalise_prefix(value: str, source: str) -> str:
-    prefix = value.strip().upper()
-    if not _PREFIX.fullmatch(prefix):
-        raise ComplaintsError(
-            f"reference prefix {value!r} (from {source}) must be 1-12 letters or digits "
-            "starting with a letter, e.g. SPRUCE"
-        )
-    return prefix
+def _nation(value: Any, source: str) -> str | None:
+    """The nation in its canonical spelling (``Scotland`` -> ``scotland``); ``None``: not set,
+    the profile's nation applies (see :func:`complaints_cli.domain.timeframes.team_nation`)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise ComplaintsError(f"nation {value!r} (from {source}) must be text, e.g. scotland")
+    try:
+        return normalise_nation(value)
+    except ComplaintsError as exc:
+        raise ComplaintsError(f"{exc} (from {source})") from None
 
 
 def _closures(value: Any, source: str) -> tuple[str, ...]:
@@ -247,13 +267,10 @@ def resolve(
         root = Value(str(Path(str(root.value)).expanduser().resolve()), root.source)
 
     prefix = pick("prefix", DEFAULT_PREFIX)
-    prefix = Value(_normalise_prefix(str(prefix.value), prefix.source), prefix.source)
+    prefix = Value(check_prefix(str(prefix.value), prefix.source), prefix.source)
 
-    nation = pick("nation", DEFAULT_NATION)
-    if nation.value not in NATIONS:
-        raise ComplaintsError(
-            f"nation {nation.value!r} (from {nation.source}) must be one of {', '.join(NATIONS)}"
-        )
+    nation = pick("nation", None)
+    nation = Value(_nation(nation.value, nation.source), nation.source)
     closures = pick("closures", [])
     closures = Value(_closures(closures.value, closures.source), closures.source)
 
@@ -267,6 +284,9 @@ def resolve(
     homes = pick("homes", None)
     homes = Value(_homes(homes.value, homes.source), homes.source)
 
+    recipients = pick("learning_recipients", [])
+    recipients = Value(_recipients(recipients.value, recipients.source), recipients.source)
+
     return Settings(
         config_file=Value(str(cfg_path), config_file.source),
         db=db,
@@ -279,7 +299,20 @@ def resolve(
         user=user,
         homes=homes,
         retention_years=retention,
+        learning_recipients=recipients,
     )
+
+
+def _recipients(value: Any, source: str) -> tuple[str, ...]:
+    """E-mail addresses: a list, or text separated by commas or semicolons (checked when a
+    draft is written)."""
+    if isinstance(value, str):
+        value = [v.strip() for v in re.split(r"[;,]", value) if v.strip()]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ComplaintsError(
+            f"learning_recipients (from {source}) must be a list of e-mail addresses"
+        )
+    return tuple(value)
 
 
 def _retention_years(value: Any, source: str) -> int:

@@ -1,13 +1,19 @@
-"""The ``complaints`` command: parse, call the core, print. Nothing else lives here.
+"""The ``complaints`` command: the root options, the error boundary, and every command, loaded
+only when it runs.
 
-Heavy modules (SQLAlchemy, openpyxl, Alembic, holidays) are imported inside the commands that
-need them, so ``complaints --help`` and the read-only commands start fast. Every
-:class:`~complaints_cli.errors.ComplaintsError` becomes one line on stderr and exit status 1,
-in :class:`_Group` below, and nowhere else.
+Each command group lives in its own module with its own ``typer.Typer()``
+(:data:`COMMANDS` says which); the root imports and builds only the module of the command being
+run, so ``complaints due`` never builds (or imports) the forty other commands, and
+``complaints --help`` lists every command from :data:`COMMANDS` without importing any
+(``tests/cli/test_docs.py`` checks that the table says what each command's own help says).
+
+Every :class:`~complaints_cli.errors.ComplaintsError` becomes one line on stderr and its exit
+status (:class:`~complaints_cli.errors.ExitCode`), in :class:`_Group` below, and nowhere else.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,23 +21,251 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+try:
+    from typer._click.utils import make_default_short_help  # typer 0.28 carries its own click
+except ImportError:  # pragma: no cover - earlier typer uses the click package
+    from click.utils import make_default_short_help  # type: ignore[no-redef]
+
 from complaints_cli import __version__
-from complaints_cli.cli import case_files, excel, lifecycle, report, team
-from complaints_cli.cli import process as process_commands
-from complaints_cli.cli.lifecycle import Timeframes, next_lines
-from complaints_cli.cli.options import (
-    FormatOpt,
-    check_format,
-    open_raw,
-    open_store,
-    settings,
-    today,
-)
-from complaints_cli.errors import ComplaintsError
+from complaints_cli.errors import ComplaintsError, ExitCode
+
+#: Every command, in the order ``--help`` lists them: name -> (module in ``complaints_cli.cli``,
+#: its Typer app, the first paragraph of the command's help).
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "log": ("case", "app", "Log a new complaint: give it the next reference and make its folder."),
+    "show": ("case", "app", "Show every column of one complaint, its folder and its history."),
+    "list": ("case", "app", "List the log, oldest first, with optional filters."),
+    "config": (
+        "database",
+        "app",
+        "Show each setting in force and where it came from (flag, environment, file, default).",
+    ),
+    "history": (
+        "case",
+        "app",
+        "Show a case's history: when (UTC), who, which command, each field from what to what.",
+    ),
+    "correct": (
+        "record",
+        "app",
+        "Correct logged columns of a case, with a reason; the history keeps the old values.",
+    ),
+    "withdraw": (
+        "record",
+        "app",
+        "The resident withdrew the complaint: status Withdrawn, nothing chased; reopen reverses "
+        "it.",
+    ),
+    "void": (
+        "record",
+        "app",
+        "Void a case logged in error or twice: kept with its history, out of every list and "
+        "figure.",
+    ),
+    "acknowledge": (
+        "lifecycle",
+        "app",
+        "Record the acknowledgement (columns 8-10; at Stage 2, the Stage 2 acknowledgement).",
+    ),
+    "extend": (
+        "lifecycle",
+        "app",
+        "Extend the response deadline of the stage the case is at, within the profile's limit.",
+    ),
+    "respond": (
+        "lifecycle",
+        "app",
+        "Record the response at the case's stage (Stage 1: columns 11, 13-15; Stage 2: 20, 22, "
+        "23).",
+    ),
+    "escalate": (
+        "lifecycle",
+        "app",
+        "Escalate to Stage 2 (columns 16-19), reviewed by someone not involved at Stage 1.",
+    ),
+    "update": (
+        "lifecycle",
+        "app",
+        "Record a contact with the resident about outstanding actions (weekly, Code 6.6).",
+    ),
+    "close": (
+        "lifecycle",
+        "app",
+        "Close a case; refused while actions are outstanding unless forced with a reason.",
+    ),
+    "reopen": (
+        "lifecycle",
+        "app",
+        "Reopen a closed case (to escalate it, or to correct it).",
+    ),
+    "learning": (
+        "lifecycle",
+        "app",
+        "Record organisational learning (column 24), at any time, on a closed case too.",
+    ),
+    "ombudsman": (
+        "lifecycle",
+        "app",
+        "Record a referral to the Ombudsman, its request for evidence, and our reply.",
+    ),
+    "due": (
+        "due",
+        "app",
+        "What is due and overdue, most urgent first (overdue red, due within 2 working days "
+        "amber).",
+    ),
+    "calendar": (
+        "due",
+        "app",
+        "The non-working weekdays in force (bank holidays, office closures) and where each comes "
+        "from.",
+    ),
+    "import": ("excel", "app", "Import an existing Complaints Log workbook into the log."),
+    "export": (
+        "excel",
+        "app",
+        "Export the log as the Spruce Complaints Log workbook (or CSV).",
+    ),
+    "purge": (
+        "data_protection",
+        "app",
+        "Remove closed cases past the retention period: record, history, actions and folder.",
+    ),
+    "hold": (
+        "data_protection",
+        "app",
+        "Put a case under a legal hold (never purged while held), or release it.",
+    ),
+    "subject-access": (
+        "data_protection",
+        "app",
+        "Gather every case, history entry and folder listing that names a person.",
+    ),
+    "letter": (
+        "case_files",
+        "app",
+        "Write a draft letter to the resident into the case folder, as a Word document.",
+    ),
+    "pack": (
+        "case_files",
+        "app",
+        "Write the case's chronology and an index of its folder into the folder (Word).",
+    ),
+    "folders": (
+        "case_files",
+        "app",
+        "Compare the case folders under the root with the log (read-only: nothing is changed).",
+    ),
+    "not-accepted": (
+        "process",
+        "app",
+        "Record that a complaint is not accepted under the policy (status 'Not accepted').",
+    ),
+    "convert": (
+        "process",
+        "app",
+        "Convert a service dissatisfaction to a Stage 1 complaint (same reference, history kept).",
+    ),
+    "fold": (
+        "process",
+        "app",
+        "Add a new issue raised during the investigation to this case (Code 6.8).",
+    ),
+    "link": (
+        "process",
+        "app",
+        "Link a complaint to the case it was raised from as a new issue (Code 6.8).",
+    ),
+    "panel": (
+        "process",
+        "app",
+        "Record when the Complaint Review Panel met (Southern Housing procedure 4.8.2).",
+    ),
+    "determination": (
+        "process",
+        "app",
+        "Record the Ombudsman's determination; each order and recommendation is an action.",
+    ),
+    "vulnerability": (
+        "process",
+        "app",
+        "Record vulnerability, preferred contact and reasonable adjustments (Code 6.1).",
+    ),
+    "compliment": (
+        "process",
+        "app",
+        "Record a compliment (Spruce policy, section 3); the EMT report counts them.",
+    ),
+    "compliments": ("process", "app", "List compliments received, oldest first."),
+    "feed": (
+        "handler_day",
+        "app",
+        "Write every open deadline as an all-day calendar event (.ics) for Outlook.",
+    ),
+    "check": (
+        "handler_day",
+        "app",
+        "List every record that will make a report wrong, each with the command that fixes it.",
+    ),
+    "file": (
+        "filing",
+        "app",
+        "File e-mails, letters and attachments into the case folder under dated names, in the "
+        "history.",
+    ),
+    "digest": (
+        "handler_day",
+        "app",
+        "Write one handler's week (overdue, due soon, weekly updates, actions) as an e-mail "
+        "draft or Markdown.",
+    ),
+    "db": ("database", "db_app", "Look after the database: where it is, and its schema."),
+    "action": ("lifecycle", "action_app", "Actions promised in a response."),
+    "signatory": (
+        "process",
+        "signatory_app",
+        "A petition's signatories (one case, any number of people).",
+    ),
+    "report": (
+        "report",
+        "report_app",
+        "Performance reports: the monthly EMT report, the annual Code and TSM figures.",
+    ),
+}
+
+
+def load_command(name: str) -> Any:
+    """The command ``name``, built from its module's Typer app (``None``: no such command)."""
+    entry = COMMANDS.get(name)
+    if entry is None:
+        return None
+    module, attribute, _help = entry
+    typer_app = getattr(importlib.import_module(f"complaints_cli.cli.{module}"), attribute)
+    group = typer.main.get_group(typer_app)
+    if attribute == "app":  # one of the module's top-level commands
+        return group.commands.get(name)
+    return group  # a named group (db, action, signatory, report)
 
 
 class _Group(TyperGroup):
-    """Turns a ComplaintsError raised anywhere below into one line on stderr and its exit code."""
+    """The root: commands loaded on demand, and the one error boundary.
+
+    Turns a :class:`ComplaintsError` raised anywhere below into one line on stderr and its
+    exit code, and Ctrl-C into "nothing was saved".
+    """
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return load_command(cmd_name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """Every command with the first line of its help, without importing any of them."""
+        width = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [(name, make_default_short_help(h, width)) for name, (_, _, h) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -41,7 +275,7 @@ class _Group(TyperGroup):
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             typer.echo("complaints: interrupted; nothing was saved", err=True)
-            raise typer.Exit(130) from None
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
 
 
 HELP = """Track housing complaints against the Housing Ombudsman's timeframes.
@@ -60,13 +294,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-db_app = typer.Typer(
-    cls=_Group,
-    help="Look after the database: where it is, and its schema.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-app.add_typer(db_app, name="db")
 
 
 def _version(value: bool) -> None:
@@ -108,409 +335,6 @@ def _main(
         "prefix": prefix,
         "user": actor,
     }
-
-
-# --------------------------------------------------------------------------------------------
-# log
-
-
-def _ask(
-    name: str, value: str | None, *, no_input: bool, prompt: str, default: str | None = None
-) -> str | None:
-    if value is not None:
-        return value
-    if no_input:
-        if default is not None:
-            return default
-        raise ComplaintsError(f"--{name} is required with --no-input")
-    try:
-        answer: str = typer.prompt(prompt, default=default, show_default=default is not None)
-    except (EOFError, typer.Abort):
-        raise ComplaintsError(
-            f"--{name} is required (no answer could be read; give it as an option)"
-        ) from None
-    return answer
-
-
-@app.command("log")
-def log_cmd(
-    ctx: typer.Context,
-    complainant: Annotated[
-        str | None, typer.Option(help="Who is complaining (one or more names).")
-    ] = None,
-    address: Annotated[
-        str | None, typer.Option(help="The property's address; names the case folder.")
-    ] = None,
-    received: Annotated[
-        str | None, typer.Option(help="Date received: dd/mm/yyyy or yyyy-mm-dd [default: today].")
-    ] = None,
-    handler: Annotated[str | None, typer.Option(help="Who handles Stage 1.")] = None,
-    channel: Annotated[
-        str | None,
-        typer.Option(
-            help="How it came in: email, phone, letter, in person, website, social media."
-        ),
-    ] = None,
-    summary: Annotated[
-        str | None, typer.Option(help="What the complaint is about (optional).")
-    ] = None,
-    kind: Annotated[
-        str | None,
-        typer.Option(
-            help="complaint (default), dissatisfaction (a service dissatisfaction, informal) "
-            "or petition (the complainant is the lead petitioner)."
-        ),
-    ] = None,
-    events_date: Annotated[
-        str | None,
-        typer.Option(
-            "--events-date", help="When the events complained of happened (policy time limit)."
-        ),
-    ] = None,
-    related_to: Annotated[
-        str | None,
-        typer.Option(
-            "--related-to", help="The case this new issue was raised in (Code 6.8).", metavar="REF"
-        ),
-    ] = None,
-    no_input: Annotated[
-        bool, typer.Option("--no-input", help="Never prompt; a missing value is an error.")
-    ] = False,
-    fmt: FormatOpt = "table",
-) -> None:
-    """Log a new complaint: give it the next reference and make its folder.
-
-    Required values not given as options are asked for, unless --no-input. The date received
-    defaults to today.
-
-    Example: complaints log --complainant "Ann Lee" --address "1 Essex Brewery" --received 03/02/2025 --handler "Sam Patel" --channel email
-    """
-    from complaints_cli.domain.intake import new_complaint
-    from complaints_cli.domain.process import SERVICE_DISSATISFACTION, checks_on_log, parse_kind
-
-    fmt = check_format(fmt, ("table", "json"))
-    cfg = settings(ctx)
-    day = today()
-    case_kind = parse_kind(kind)
-    # Every answer is gathered before the database is touched: no lock is held while typing.
-    complainant = _ask("complainant", complainant, no_input=no_input, prompt="Complainant")
-    address = _ask("address", address, no_input=no_input, prompt="Address")
-    handler = _ask("handler", handler, no_input=no_input, prompt="Handler")
-    channel = _ask(
-        "channel",
-        channel,
-        no_input=no_input,
-        prompt="Channel (email, phone, letter, in person, website, social media)",
-    )
-    new = new_complaint(
-        complainant=complainant,
-        address=address,
-        received=received,
-        handler=handler,
-        channel=channel,
-        summary=summary,
-        today=day,
-        kind=case_kind,
-        events_date=events_date,
-        related_to=related_to,
-    )
-    tf = Timeframes(ctx)
-    warnings = checks_on_log(new, tf.profile)
-    with open_store(cfg) as store:
-        logged = store.log(
-            new,
-            prefix=cfg.prefix.value,
-            root=cfg.root_path,
-            actor=cfg.user.value,
-            deadlines=tf.deadlines,
-        )
-    informal = new.kind == SERVICE_DISSATISFACTION
-    stage = "Informal" if informal else "Stage 1"
-    case = {"received": new.received, "status": "Open", "stage": stage}
-    if informal:
-        case["informal_received"] = new.received
-    for warning in warnings:
-        typer.echo(f"complaints: warning: {warning}", err=True)
-    if fmt == "json":
-        import json
-
-        from complaints_cli.domain.deadlines import next_milestones
-        from complaints_cli.domain.lifecycle import case_dates
-
-        upcoming = next_milestones(case_dates(case), tf.profile, tf.calendar, as_of=day)
-        deadlines = [
-            {"key": m.key, "milestone": m.label, "due": m.deadline.isoformat()} for m in upcoming
-        ]
-        typer.echo(
-            json.dumps(
-                {
-                    "reference": logged.reference,
-                    "folder": str(logged.folder),
-                    "folder_created": logged.folder_created,
-                    "deadlines": deadlines,
-                },
-                ensure_ascii=False,
-            )
-        )
-        return
-    what = "" if new.kind == "complaint" else f"{new.kind}, "
-    typer.echo(f"Logged {logged.reference}: {new.complainant}, {new.address} ({what}{stage}, Open)")
-    note = "" if logged.folder_created else " (existing folder reused)"
-    typer.echo(f"Folder: {logged.folder}{note}")
-    for line in next_lines(case, tf, day):
-        typer.echo(line)
-
-
-# --------------------------------------------------------------------------------------------
-# show / list
-
-
-@app.command("show")
-def show_cmd(
-    ctx: typer.Context,
-    reference: Annotated[str, typer.Argument(help="The complaint reference, e.g. SPRUCE001.")],
-    fmt: FormatOpt = "table",
-) -> None:
-    """Show every column of one complaint, its folder and its history.
-
-    Example: complaints show SPRUCE001
-    """
-    from complaints_cli.render import case_view
-    from complaints_cli.store import reads
-
-    fmt = check_format(fmt, ("table", "json"))
-    tf = Timeframes(ctx)
-    with open_raw(tf.settings) as db:
-        case = reads.get_case(db, reference)
-        entries = reads.history(db, case["id"])
-        actions = reads.actions(db, case["id"])
-        more = {**reads.related(db, case), "signatories": reads.signatories(db, case["id"])}
-    from complaints_cli.domain.deadlines import compute_milestones
-    from complaints_cli.domain.lifecycle import case_dates
-
-    milestones = compute_milestones(case_dates(case), tf.profile, tf.calendar, as_of=tf.today)
-    case_view.show_case(case, entries, actions, milestones, tf.settings.root_path, fmt, more)
-
-
-@app.command("list")
-def list_cmd(
-    ctx: typer.Context,
-    status: Annotated[
-        str | None, typer.Option(help="Only this status: Open, Closed or 'Not accepted'.")
-    ] = None,
-    stage: Annotated[
-        str | None,
-        typer.Option(help="Only this stage: Informal, 'Stage 1', 'Stage 2' or Ombudsman."),
-    ] = None,
-    handler: Annotated[
-        str | None, typer.Option(help="Only cases this person handles (Stage 1 or 2).")
-    ] = None,
-    search: Annotated[
-        str | None,
-        typer.Option("--search", "-s", help="Free text in reference, names, address, summaries."),
-    ] = None,
-    fmt: FormatOpt = "table",
-) -> None:
-    """List the log, oldest first, with optional filters.
-
-    Example: complaints list --status Open --stage "Stage 2" --format csv
-    """
-    from complaints_cli.render import case_view
-    from complaints_cli.store import reads
-
-    fmt = check_format(fmt)
-    cfg = settings(ctx)
-    with open_raw(cfg) as db:
-        cases = reads.list_cases(db, status=status, stage=stage, handler=handler, text=search)
-    case_view.list_cases(cases, fmt)
-
-
-# --------------------------------------------------------------------------------------------
-# config and db
-
-
-@app.command("config")
-def config_cmd(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
-    """Show each setting in force and where it came from (flag, environment, file, default).
-
-    Example: complaints config
-    """
-    from complaints_cli.render.listing import output_rows
-
-    fmt = check_format(fmt)
-    rows = settings(ctx).rows()
-    output_rows(rows, ["setting", "value", "source"], fmt)
-
-
-@db_app.command("path")
-def db_path_cmd(ctx: typer.Context) -> None:
-    """Print where the log is stored (file path or URL, password hidden).
-
-    Example: complaints db path
-    """
-    cfg = settings(ctx)
-    from complaints_cli.config import sqlite_path
-
-    path = sqlite_path(cfg.db_url)
-    typer.echo(str(path) if path else _hide_password(cfg.db_url))
-
-
-def _hide_password(url: str) -> str:
-    from complaints_cli.store.transfer import hide_password
-
-    return hide_password(url)
-
-
-@db_app.command("upgrade")
-def db_upgrade_cmd(ctx: typer.Context) -> None:
-    """Bring the database's schema up to date (also done automatically on open).
-
-    Example: complaints db upgrade
-    """
-    from complaints_cli.store.schema import SCHEMA_HEAD
-
-    cfg = settings(ctx)
-    open_raw(cfg).close()
-    typer.echo(f"Database is at schema {SCHEMA_HEAD}: {_hide_password(cfg.db.value)}")
-
-
-@db_app.command("check")
-def db_check_cmd(ctx: typer.Context) -> None:
-    """Check the database's integrity (exit status 1 when a problem is found).
-
-    Example: complaints db check
-    """
-    from complaints_cli.store.maintenance import integrity_problems
-
-    with open_raw(settings(ctx)) as db:
-        problems = integrity_problems(db)
-        cases = db.scalar("SELECT count(*) FROM complaint")
-    if problems:
-        for problem in problems:
-            typer.echo(f"problem: {problem}", err=True)
-        raise ComplaintsError(
-            f"the database has {len(problems)} problem(s): restore a backup (complaints db backup)"
-        )
-    typer.echo(f"Database OK: {cases} case(s), integrity check passed")
-
-
-@db_app.command("backup")
-def db_backup_cmd(
-    ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="Where to write the copy.")],
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
-) -> None:
-    """Take a consistent copy of the log while others keep working (SQLite's online backup).
-
-    Example: complaints db backup "Y:/Backups/complaints-2026-11-23.db"
-    """
-    from complaints_cli.store.maintenance import backup
-
-    with open_raw(settings(ctx)) as db:
-        cases = backup(db, path, force=force)
-    typer.echo(f"Backed up {cases} case(s) to {path}")
-
-
-@db_app.command("copy")
-def db_copy_cmd(
-    ctx: typer.Context,
-    to: Annotated[
-        str,
-        typer.Option(
-            "--to",
-            help="The empty database to copy into: postgresql+psycopg://user@server/db or a file.",
-        ),
-    ],
-) -> None:
-    """Copy the whole log, history included, into an empty database, and verify the copy.
-
-    One transaction on the target: a failure leaves nothing there. Every table's row count and
-    a checksum of every row are compared with the log before the copy is kept. Then point the
-    team at the new database (db = "..." in the team config file).
-
-    Example: complaints db copy --to postgresql+psycopg://complaints@dbserver/complaints
-    """
-    from complaints_cli.config import database_url
-    from complaints_cli.store.transfer import copy_log, hide_password
-
-    cfg = settings(ctx)
-    target = database_url(to)
-    report = copy_log(cfg.db_url, target)
-    shown = hide_password(target)
-    typer.echo(f"Copied the log to {shown}")
-    width = max(len(t.name) for t in report.tables)
-    for t in report.tables:
-        typer.echo(f"  {t.name:<{width}}  {t.rows:>7} row(s)  checksum {t.checksum[:12]} matches")
-    typer.echo(
-        f"Verified: {len(report.tables)} table(s), {report.cases} case(s); row counts and "
-        "checksums match the log."
-    )
-    typer.echo("Next: point every handler at it (--db, COMPLAINTS_DB, or db in the team config).")
-
-
-@app.command("history")
-def history_cmd(
-    ctx: typer.Context,
-    reference: Annotated[str, typer.Argument(help="The complaint reference.")],
-    fmt: FormatOpt = "table",
-) -> None:
-    """Show a case's history: when (UTC), who, which command, each field from what to what.
-
-    The history is append-only: the tool offers no way to edit it.
-
-    Example: complaints history SPRUCE001
-    """
-    from complaints_cli.render.listing import output_rows
-    from complaints_cli.store import reads
-
-    fmt = check_format(fmt)
-    with open_raw(settings(ctx)) as db:
-        case = reads.get_case(db, reference)
-        entries = reads.history(db, case["id"])
-    rows = [
-        {
-            **e,
-            "changes": e["changes"]
-            if fmt == "json"
-            else "; ".join(
-                f"{k}: {_short(o)} -> {_short(n)}" for k, (o, n) in e["changes"].items()
-            ),
-        }
-        for e in entries
-    ]
-
-    def text(column: str, value: Any) -> str:
-        if column == "at":
-            return value.strftime("%d/%m/%Y %H:%M:%S")
-        return "" if value is None else str(value)
-
-    output_rows(
-        rows,
-        ("at", "actor", "command", "changes", "note"),
-        fmt,
-        text=text,
-        headers={
-            "at": "When (UTC)",
-            "actor": "Who",
-            "command": "Command",
-            "changes": "Changes",
-            "note": "Note",
-        },
-        no_wrap=("at",),
-    )
-
-
-def _short(value: Any) -> str:
-    return "(blank)" if value in (None, "") else str(value)
-
-
-# Command groups in their own modules (each light to import; heavy imports inside commands).
-lifecycle.register(app)
-excel.register(app)
-team.register(app)
-case_files.register(app)
-process_commands.register(app)
-report.register(app)
 
 
 def main() -> None:

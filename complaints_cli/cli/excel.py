@@ -1,20 +1,31 @@
 """``complaints import`` and ``complaints export``: the log as an Excel workbook.
 
-Imported on every run, so only Typer is imported here: openpyxl, python-calamine, SQLAlchemy
-and the models are imported inside the commands (see ``commands/__init__.py``).
+Only Typer is imported at the top: the readers, writers and the store are imported inside
+the commands, so ``complaints --help`` stays fast (see :mod:`complaints_cli.cli.app`).
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from complaints_cli.cli.options import check_format, open_raw, open_store, settings, today
+from complaints_cli.cli.options import (
+    CreateOpt,
+    Timeframes,
+    check_format,
+    log_exists,
+    new_app,
+    open_raw,
+    open_store,
+    settings,
+)
 from complaints_cli.errors import ComplaintsError
 
 #: Problems listed on stderr before the one-line error; the rest are counted.
@@ -87,47 +98,42 @@ def _write_rejected(result: Any) -> Path:
     return save_atomically(target, write, force=False, check=check_xlsx).path
 
 
-def _import(ctx: typer.Context, *args: Any) -> None:
-    from concurrent.futures import ThreadPoolExecutor
+@dataclass(frozen=True)
+class ImportChoices:
+    """What ``complaints import`` was asked to do (its flags)."""
 
+    sheet: str | None = None
+    dry_run: bool = False
+    update: bool = False
+    skip_invalid: bool = False
+    create_folders: bool = False
+    create: bool = False
+    renumber_clashes: bool = False
+    allow_rollback: bool = False
+
+
+def _import(ctx: typer.Context, file: Path, choices: ImportChoices) -> None:
     from complaints_cli.files.importer import bulk_work
 
-    cfg = settings(ctx)
-    # Open the log (SQLAlchemy's ~0.7 s of imports, the schema check) in a thread while the
-    # workbook is read: python-calamine releases the GIL while it parses.
-    pool = ThreadPoolExecutor(max_workers=1)
-    opening = pool.submit(open_store, cfg)
-    pool.shutdown(wait=False)
-    try:
-        with bulk_work():
-            _import_file(cfg, opening.result, *args)
-    finally:
-        with suppress(Exception):
-            opening.result().close()
+    tf = Timeframes(ctx)
+    with bulk_work():
+        _import_file(tf, file, choices)
 
 
-def _import_file(
-    cfg: Any,
-    get_store: Callable[[], Any],
-    file: Path,
-    sheet: str | None,
-    dry_run: bool,
-    update: bool,
-    skip_invalid: bool,
-    create_folders: bool,
-) -> None:
+def _import_file(tf: Any, file: Path, choices: ImportChoices) -> None:
+    from complaints_cli.domain.import_plan import Source, make_plan
     from complaints_cli.files.importer import (
-        apply_plan,
-        describe_conflict,
-        load_existing,
-        make_plan,
+        FIELD_HEADERS,
+        existing_folders,
         read_log,
         unknown_columns_note,
     )
     from complaints_cli.files.spreadsheet import Workbook
+    from complaints_cli.store.bulk import apply_plan, load_existing
 
+    cfg = tf.settings
     with Workbook(file) as workbook, _progress("Reading", None) as advance:
-        result = read_log(workbook, sheet_name=sheet, progress=advance)
+        result = read_log(workbook, sheet_name=choices.sheet, progress=advance, today=tf.today)
     name = file.name
     for note in filter(None, [unknown_columns_note(result), *result.notes]):
         _err(f"note: {note}")
@@ -135,7 +141,7 @@ def _import_file(
     if problems:
         _err(f"{name}: {len(problems)} problem(s) in {len(result.rejected)} row(s):")
         _list([p.line() for p in problems])
-        if not skip_invalid:
+        if not choices.skip_invalid:
             raise ComplaintsError(
                 f"{len(result.rejected)} row(s) of {name} cannot be imported (listed above); "
                 f"nothing was imported: correct them, or use --skip-invalid to import the "
@@ -146,55 +152,169 @@ def _import_file(
             f"sheet {result.sheet!r} of {name} has no complaints below its headers"
         )
 
-    created: list[Path] = []
-    store = get_store()
-    try:
-        with store.transaction() as session:
-            existing = load_existing(session, [r.reference for r in result.rows])
-            plan = make_plan(result.rows, existing, result.fields, update=update)
-            outcome = None
-            if not dry_run:
+    root: Path = cfg.root_path
+    # The folders are listed before the log's write lock is taken (a network share can be
+    # slow), and made after it is released.
+    folders = existing_folders(root) if root.is_dir() else {}
+    source = Source(name, result.sha256, result.sheet)
+    outcome = None
+    plan_for = partial(
+        make_plan,
+        result.rows,
+        fields=result.fields,
+        update=choices.update,
+        headers=FIELD_HEADERS,
+        allow_rollback=choices.allow_rollback,
+    )
+    if choices.dry_run and choices.create and not log_exists(cfg.db_url):
+        # A dry run writes nothing, not even the new log: every row would be added.
+        _report(result, plan_for({}), choices)
+        return
+    made = 0
+    with open_store(cfg, create=choices.create and not choices.dry_run) as store:
+        with store.transaction() as tx:
+            existing = load_existing(tx, [r.reference for r in result.rows])
+            plan = plan_for(existing)
+            _settle_clashes(tx, plan, result, cfg.prefix.value, choices)
+            if not choices.dry_run:
                 with _progress("Writing", len(plan.adds) + len(plan.updates)) as advance:
                     outcome = apply_plan(
                         store,
-                        session,
+                        tx,
                         plan,
-                        result,
+                        source,
+                        result.fields,
                         actor=cfg.user.value,
-                        root=cfg.root_path,
-                        create_folders=create_folders,
-                        created=created,
+                        prefixes=[cfg.prefix.value],
+                        folders=folders,
+                        deadlines=tf.deadlines,
                         progress=advance,
                     )
-    except BaseException:
-        for folder in created:
-            with suppress(OSError):
-                folder.rmdir()
-        raise
+        if outcome is not None and choices.create_folders:
+            made = _make_folders(store, root, plan.adds, folders)
+    _met_warnings(tf, result, plan)
+    _report(result, plan, choices, made=made)
 
-    changed = plan.conflicts if not update else plan.updates
-    if changed:
-        verb = "differ from the log" if not update else "were updated"
-        _err(f"{len(changed)} case(s) in {name} {verb}:")
-        _list([line for item in changed for line in describe_conflict(result.sheet, item)])
-        if not update:
-            _err("  (not written: use --update to apply the file's values)")
+
+def _settle_clashes(tx: Any, plan: Any, result: Any, prefix: str, choices: ImportChoices) -> None:
+    """Rows whose reference is another complaint's in the log: renumbered (the next free
+    references) with ``--renumber-clashes``, else the import is refused, both versions shown."""
+    from complaints_cli.domain.import_plan import describe_clash, renumber_clashes
+    from complaints_cli.store.bulk import free_references
+
+    if not plan.clashes:
+        return
+    name = result.path.name
+    if choices.renumber_clashes:
+        taken = [r.reference for r in result.rows]
+        renumber_clashes(plan, free_references(tx, prefix, taken, len(plan.clashes)))
+        return
+    _err(f"{len(plan.clashes)} row(s) of {name} clash with another complaint in the log:")
+    _list([line for clash in plan.clashes for line in describe_clash(result.sheet, clash)])
+    raise ComplaintsError(
+        f"{len(plan.clashes)} row(s) of {name} have a reference the log gives to another "
+        "complaint (listed above); nothing was imported: give them new references with "
+        "--renumber-clashes, or correct the file"
+    )
+
+
+def _met_warnings(tf: Any, result: Any, plan: Any) -> None:
+    """A Met column the file typed that the dates contradict is kept, with a warning."""
+    from complaints_cli.domain.lifecycle import met_disagreements
+    from complaints_cli.store.reads import case_from_mapping
+
+    lines = []
+    for row in plan.adds:
+        if not any(row.values.get(f) is not None for f in ("ack_met", "stage1_met", "stage2_met")):
+            continue
+        case = case_from_mapping({"status": "Open", "stage": "Stage 1", **row.values})
+        for column, typed, judged in met_disagreements(case, tf.profile, tf.calendar):
+            lines.append(
+                f"{row.reference} (sheet {result.sheet!r}, row {row.row}) {column!r}: the file "
+                f"says {typed}, the dates say {judged}; the file's {typed} is kept (complaints "
+                "db recompute works every Met column out from the dates)"
+            )
+    if lines:
+        _err(f"complaints: warning: {len(lines)} Met column(s) disagree with the dates:")
+        _list(lines)
+
+
+def _report(result: Any, plan: Any, choices: ImportChoices, *, made: int = 0) -> None:
+    """What the import did (or would do): the differences on stderr, the counts on stdout."""
+    from complaints_cli.domain.import_plan import describe_conflict, describe_update
+
+    name = result.path.name
+    sheet = result.sheet
+    dry_run = choices.dry_run
+    if plan.conflicts:
+        _err(f"{len(plan.conflicts)} case(s) in {name} differ from the log:")
+        _list([line for item in plan.conflicts for line in describe_conflict(sheet, item)])
+        _err("  (not written: use --update to apply the file's values)")
+    if plan.blanks:
+        _err(f"{len(plan.blanks)} case(s) in {name} have blank cells where the log has values:")
+        _list([line for item in plan.blanks for line in describe_update(sheet, item)])
+    if plan.updates:
+        verb = "would be updated" if dry_run else "were updated"
+        _err(f"{len(plan.updates)} case(s) in {name} {verb}:")
+        _list([line for item in plan.updates for line in describe_update(sheet, item)])
+    if plan.held:
+        _err(f"{len(plan.held)} case(s) in {name} were held back:")
+        _list([line for item in plan.held for line in describe_update(sheet, item)])
+    for row, old, new in plan.renumbered:
+        would = "would be added" if dry_run else "added"
+        _err(
+            f"{old} (sheet {sheet!r}, row {row}) is another complaint than the log's {old}: "
+            f"{would} as {new} (rename its folder, if it has one, to end in {new})"
+        )
     rejected_file = None
-    if problems and skip_invalid and not dry_run:
+    if result.rejected and choices.skip_invalid and not dry_run:
         rejected_file = _write_rejected(result)
     counts = (
         f"{len(plan.adds)} added, {len(plan.updates)} updated, {len(plan.unchanged)} unchanged, "
         f"{len(plan.conflicts)} conflicting, {len(result.rejected)} rejected"
     )
-    where = f"{name} (sheet {result.sheet!r})"
+    if plan.renumbered:
+        counts += f", {len(plan.renumbered)} renumbered"
+    if plan.held:
+        counts += f", {len(plan.held)} held back"
+    where = f"{name} (sheet {sheet!r})"
     if dry_run:
         typer.echo(f"Dry run of {where}: would be {counts}; nothing was written")
         return
     tail = f"; rejected rows saved to {rejected_file}" if rejected_file else ""
-    folders = (
-        f"; {outcome.folders_created} folder(s) made" if outcome and outcome.folders_created else ""
-    )
-    typer.echo(f"Imported {where}: {counts}{folders}{tail}")
+    folders_made = f"; {made} folder(s) made" if made else ""
+    typer.echo(f"Imported {where}: {counts}{folders_made}{tail}")
+
+
+def _make_folders(store: Any, root: Path, adds: list[Any], folders: dict[str, str]) -> int:
+    """Make the folders of the imported cases that have none, after the import committed;
+    record each folder's name. A folder that cannot be made is a warning."""
+    from complaints_cli.files.folders import check_root, make_case_folder
+
+    wanted = [row for row in adds if row.reference.upper() not in folders]
+    if not wanted:
+        return 0
+    check_root(root, wanted[0].reference)
+    names: dict[str, str] = {}
+    made = 0
+    problems: list[str] = []
+    with _progress("Making folders", len(wanted)) as advance:
+        for n, row in enumerate(wanted, start=1):
+            try:
+                path, created = make_case_folder(
+                    root, str(row.values.get("address") or ""), row.reference
+                )
+            except ComplaintsError as exc:
+                problems.append(f"{row.reference}: {exc}")
+                continue
+            names[row.reference] = path.name
+            made += created
+            if advance is not None and n % 100 == 0:
+                advance(100)
+    store.set_folders(names)
+    for problem in problems[:MAX_LISTED]:
+        _err(f"complaints: warning: no folder made for {problem}")
+    return made
 
 
 def _export(
@@ -207,6 +327,7 @@ def _export(
     include_sensitive: bool = False,
 ) -> None:
     from complaints_cli.files.exporter import export_log, overdue_check
+    from complaints_cli.store import reads
 
     suffix = file.suffix.lower()
     if fmt is None:
@@ -219,17 +340,21 @@ def _export(
     if suffix in (".xls", ".ods", ".xlsm"):
         raise ComplaintsError(f"export writes .xlsx or .csv, not {suffix}")
     cfg = settings(ctx)
-    overdue = overdue_check(cfg, today()) if fmt == "xlsx" else None
+    overdue = None
+    if fmt == "xlsx":
+        tf = Timeframes(cfg=cfg)
+        overdue = overdue_check(tf.profile, tf.calendar, tf.today)
     with open_raw(cfg) as db:
-        total = db.scalar("SELECT COUNT(*) FROM complaint")
+        total = reads.count_cases(db, status=status, stage=stage)
         with _progress("Exporting", total) as advance:
             result = export_log(
-                db,
+                reads.iter_cases(db, status=status, stage=stage),
                 file,
                 fmt=fmt,
                 force=force,
-                status=status,
-                stage=stage,
+                extra_keys=reads.extra_keys(db, status=status, stage=stage),
+                actions=reads.actions_by_case(db),
+                related=reads.related_references(db),
                 overdue=overdue,
                 progress=advance,
                 include_sensitive=include_sensitive,
@@ -248,87 +373,111 @@ def _export(
     )
 
 
-def register(app: Any) -> None:
-    """Add the Excel commands to ``app``."""
+app = new_app()
 
-    @app.command("import")
-    def import_cmd(
-        ctx: typer.Context,
-        file: Annotated[Path, typer.Argument(help="The workbook: .xlsx, .xls or .ods.")],
-        sheet: Annotated[
-            str | None, typer.Option("--sheet", help="The sheet holding the log.")
-        ] = None,
-        dry_run: Annotated[
-            bool, typer.Option("--dry-run", help="Report what would happen; write nothing.")
-        ] = False,
-        update: Annotated[
-            bool,
-            typer.Option("--update", help="Apply the file's values to cases already in the log."),
-        ] = False,
-        skip_invalid: Annotated[
-            bool,
-            typer.Option(
-                "--skip-invalid",
-                help="Import the valid rows; save the others, with reasons, beside the file.",
-            ),
-        ] = False,
-        create_folders: Annotated[
-            bool,
-            typer.Option("--create-folders", help="Make missing case folders for new cases."),
-        ] = False,
-    ) -> None:
-        """Import an existing Complaints Log workbook into the log.
 
-        Finds the header row below any title rows, reads every cell (UK dates, Excel dates,
-        "Yes - explanation", "£50 (reasons)"), and checks the whole file first: any problem is
-        listed by sheet, row, column and value, and nothing is written unless every row is
-        valid (or --skip-invalid). All rows are written in one transaction. Cases already in
-        the log are left alone when they match, and reported column by column when they
-        differ (applied with --update). Columns the log does not know are kept and exported
-        back. Importing the same file twice changes nothing.
+@app.command("import")
+def import_cmd(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The workbook: .xlsx, .xls or .ods.")],
+    sheet: Annotated[str | None, typer.Option("--sheet", help="The sheet holding the log.")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Report what would happen; write nothing.")
+    ] = False,
+    update: Annotated[
+        bool,
+        typer.Option("--update", help="Apply the file's values to cases already in the log."),
+    ] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Import the valid rows; save the others, with reasons, beside the file.",
+        ),
+    ] = False,
+    create_folders: Annotated[
+        bool,
+        typer.Option("--create-folders", help="Make missing case folders for new cases."),
+    ] = False,
+    create: CreateOpt = False,
+    renumber_clashes: Annotated[
+        bool,
+        typer.Option(
+            "--renumber-clashes",
+            help="Give a row whose reference is another complaint's in the log the next free "
+            "reference, instead of refusing the import.",
+        ),
+    ] = False,
+    allow_rollback: Annotated[
+        bool,
+        typer.Option(
+            "--allow-rollback",
+            help="With --update: let blank cells empty the log's values and cases move back "
+            "(an earlier stage, Closed to Open).",
+        ),
+    ] = False,
+) -> None:
+    """Import an existing Complaints Log workbook into the log.
 
-        Example: complaints import sample_log.xlsx --dry-run
-        """
-        _import(ctx, file, sheet, dry_run, update, skip_invalid, create_folders)
+    Finds the header row below any title rows, reads every cell (UK dates, Excel dates,
+    "Yes - explanation", "£50 (reasons)"), and checks the whole file first: any problem is
+    listed by sheet, row, column and value, and nothing is written unless every row is
+    valid (or --skip-invalid). All rows are written in one transaction. Cases already in
+    the log are left alone when they match, and reported column by column when they
+    differ (applied with --update). Columns the log does not know are kept and exported
+    back. Importing the same file twice changes nothing.
 
-    @app.command("export")
-    def export_cmd(
-        ctx: typer.Context,
-        file: Annotated[Path, typer.Argument(help="The file to write: .xlsx or .csv.")],
-        status: Annotated[
-            str | None, typer.Option(help="Only this status: Open or Closed.")
-        ] = None,
-        stage: Annotated[
-            str | None, typer.Option(help="Only this stage: 'Stage 1', 'Stage 2' or Ombudsman.")
-        ] = None,
-        fmt: Annotated[
-            str | None,
-            typer.Option(
-                "--format", "-f", help="xlsx or csv [default: from the file name, else xlsx]."
-            ),
-        ] = None,
-        force: Annotated[
-            bool, typer.Option("--force", help="Replace the file if it exists.")
-        ] = False,
-        include_sensitive: Annotated[
-            bool,
-            typer.Option(
-                "--include-sensitive",
-                help="Also export the vulnerability columns (vulnerable, contact preference, "
-                "adjustments, notes): personal data, left out by default.",
-            ),
-        ] = False,
-    ) -> None:
-        """Export the log as the Spruce Complaints Log workbook (or CSV).
+    Example: complaints import sample_log.xlsx --dry-run
+    """
+    choices = ImportChoices(
+        sheet=sheet,
+        dry_run=dry_run,
+        update=update,
+        skip_invalid=skip_invalid,
+        create_folders=create_folders,
+        create=create,
+        renumber_clashes=renumber_clashes,
+        allow_rollback=allow_rollback,
+    )
+    if allow_rollback and not update:
+        raise ComplaintsError("--allow-rollback only applies with --update")
+    _import(ctx, file, choices)
 
-        The 24 columns with the procedure's headers, in its order, then the tool's own columns
-        and any kept columns from imports. Real dates shown dd/mm/yyyy, compensation in pounds,
-        a frozen header row with filters, overdue open cases highlighted. No text is ever
-        written as a formula. The file is written beside the target and moved into place, so
-        an existing file is never half-overwritten; if it is open in Excel, the export is
-        saved under another name instead. The residents' vulnerability details are left out
-        unless --include-sensitive.
 
-        Example: complaints export log.xlsx --status Open --force
-        """
-        _export(ctx, file, status, stage, fmt, force, include_sensitive)
+@app.command("export")
+def export_cmd(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="The file to write: .xlsx or .csv.")],
+    status: Annotated[str | None, typer.Option(help="Only this status: Open or Closed.")] = None,
+    stage: Annotated[
+        str | None, typer.Option(help="Only this stage: 'Stage 1', 'Stage 2' or Ombudsman.")
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="xlsx or csv [default: from the file name, else xlsx]."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
+    include_sensitive: Annotated[
+        bool,
+        typer.Option(
+            "--include-sensitive",
+            help="Also export the vulnerability columns (vulnerable, contact preference, "
+            "adjustments, notes): personal data, left out by default.",
+        ),
+    ] = False,
+) -> None:
+    """Export the log as the Spruce Complaints Log workbook (or CSV).
+
+    The 24 columns with the procedure's headers, in its order, then the tool's own columns
+    and any kept columns from imports. Real dates shown dd/mm/yyyy, compensation in pounds,
+    a frozen header row with filters, overdue open cases highlighted. No text is ever
+    written as a formula. The file is written beside the target and moved into place, so
+    an existing file is never half-overwritten; if it is open in Excel, the export is
+    saved under another name instead. The residents' vulnerability details are left out
+    unless --include-sensitive.
+
+    Example: complaints export log.xlsx --status Open --force
+    """
+    _export(ctx, file, status, stage, fmt, force, include_sensitive)

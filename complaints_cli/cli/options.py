@@ -1,14 +1,29 @@
-"""What every command shares: settings, opening the log, formats, today's date."""
+"""What every command shares: options, settings, opening the log, the team's timeframes, and
+running one rule on one case.
+
+Imported by every command module, so it imports only Typer at module level: the settings,
+the store and the rules are imported when a command asks for them.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from complaints_cli.errors import ComplaintsError
+
+if TYPE_CHECKING:
+    from complaints_cli.config import Settings
+    from complaints_cli.domain.case import Action, Case
+    from complaints_cli.domain.profiles import Profile
+    from complaints_cli.domain.rules import Change, NewAction, Rules
+    from complaints_cli.domain.workdays import Calendar
+    from complaints_cli.store.db import RawDatabase
+    from complaints_cli.store.writes import Store
 
 FormatOpt = Annotated[
     str, typer.Option("--format", "-f", help="Output: table, json or csv.", metavar="FORMAT")
@@ -25,6 +40,26 @@ ExpectVersionOpt = Annotated[
     ),
 ]
 
+RefArg = Annotated[str, typer.Argument(help="The complaint reference, e.g. SPRUCE001.")]
+CreateOpt = Annotated[
+    bool,
+    typer.Option("--create", help="Start a new log at the configured path if none is there."),
+]
+
+DateOpt = Annotated[
+    str | None, typer.Option("--date", help="When: dd/mm/yyyy or yyyy-mm-dd [default: today].")
+]
+
+#: A rule as the commands give it: (case, its actions, the rules) -> the change.
+CaseRule = Callable[["Case", Sequence["Action"], "Rules"], "Change"]
+
+
+def new_app(**kwargs: Any) -> typer.Typer:
+    """A command module's Typer app, configured as every one is: plain help (no rich)."""
+    kwargs.setdefault("rich_markup_mode", None)
+    kwargs.setdefault("add_completion", False)
+    return typer.Typer(**kwargs)
+
 
 def check_format(fmt: str, allowed: tuple[str, ...] = ("table", "json", "csv")) -> str:
     value = fmt.lower()
@@ -33,7 +68,12 @@ def check_format(fmt: str, allowed: tuple[str, ...] = ("table", "json", "csv")) 
     return value
 
 
-def settings(ctx: typer.Context) -> Any:
+def warn(message: str) -> None:
+    """``complaints: warning: ...`` on stderr: the command still succeeds."""
+    typer.echo(f"complaints: warning: {message}", err=True)
+
+
+def settings(ctx: typer.Context) -> Settings:
     """The settings in force for this run (flags from the root command's options)."""
     from complaints_cli.config import resolve
 
@@ -51,15 +91,33 @@ def today() -> date:
     return date.today()
 
 
-def open_raw(cfg: Any) -> Any:
-    """The log for reading, through the raw driver (fast start)."""
+def open_raw(cfg: Settings) -> RawDatabase:
+    """The log for reading, through the driver (fast start); a log that does not exist is
+    refused (the first run on the default location makes it)."""
     from complaints_cli.store.db import RawDatabase
 
     return RawDatabase(cfg.db_url, default_location=cfg.db.source == "default")
 
 
-def open_store(cfg: Any) -> Any:
-    """The log for writing (SQLAlchemy; ~0.3 s of imports)."""
+def log_exists(url: str) -> bool:
+    """Whether the log at ``url`` is there to open: a SQLite file with something in it (a
+    PostgreSQL log is checked when it is opened)."""
+    from complaints_cli.config import sqlite_path
+
+    path = sqlite_path(url)
+    if path is None:
+        return True
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def open_store(cfg: Settings, *, create: bool = False) -> Store:
+    """The log for writing, through the driver; a warning when SQLite is on a network share.
+
+    ``create`` (``log --create``, ``import --create``) makes a log that does not exist yet.
+    """
     from complaints_cli.config import sqlite_path
     from complaints_cli.store.maintenance import network_location
     from complaints_cli.store.writes import Store
@@ -67,10 +125,143 @@ def open_store(cfg: Any) -> Any:
     path = sqlite_path(cfg.db_url)
     where = network_location(path) if path is not None else None
     if where:
-        typer.echo(
-            f"complaints: warning: the log {path} is on a network share ({where}); SQLite is not "
-            "safe for several machines writing over a share: move the team to PostgreSQL "
-            "(README, 'Working as a team')",
-            err=True,
+        warn(
+            f"the log {path} is on a network share ({where}); SQLite is not safe for several "
+            "machines writing over a share: move the team to PostgreSQL (README, 'Working as "
+            "a team')"
         )
-    return Store(cfg.db_url, default_location=cfg.db.source == "default")
+    return Store(cfg.db_url, default_location=cfg.db.source == "default", create=create)
+
+
+class Timeframes:
+    """The team's profile, nation and calendar for this run, and today's date."""
+
+    def __init__(self, ctx: typer.Context | None = None, *, cfg: Settings | None = None) -> None:
+        from complaints_cli.domain.profiles import get_profile
+        from complaints_cli.domain.timeframes import deadlines_key, team_nation
+        from complaints_cli.domain.workdays import Calendar
+        from complaints_cli.files.holiday_cache import cached_holidays, holidays_version
+
+        assert ctx is not None or cfg is not None
+        self.settings: Settings = cfg if cfg is not None else settings(ctx)  # type: ignore[arg-type]
+        self.today = today()
+        self.profile: Profile = get_profile(
+            self.settings.profile.value, self.settings.profiles_file.value
+        )
+        self.nation, self.nation_why = team_nation(
+            self.settings.nation.value, self.settings.nation.source, self.profile
+        )
+        self.calendar: Calendar = Calendar(
+            self.nation, closures=self.settings.closures.value, holiday_source=cached_holidays
+        )
+        self.key = deadlines_key(
+            self.profile, self.nation, self.settings.closures.value, holidays_version()
+        )
+
+    def code_profile(self) -> Profile:
+        """The Complaint Handling Code's own timeframes, for the annual figures."""
+        from complaints_cli.domain.profiles import get_profile
+        from complaints_cli.domain.timeframes import CODE_PROFILE
+
+        return get_profile(CODE_PROFILE)
+
+    def rules(self) -> Rules:
+        from complaints_cli.domain.rules import Rules
+
+        return Rules(self.profile, self.calendar, self.today)
+
+    def derive(self, case: Case) -> Case:
+        """``case`` with its Met columns and stored deadlines worked out (``derived``)."""
+        from complaints_cli.domain.lifecycle import derived
+
+        return derived(case, self.profile, self.calendar, self.key)
+
+    def deadlines(self, case: Case) -> Case:
+        """``case`` with its stored deadline columns worked out (``stored_deadlines``): the
+        import's, which keeps the Met columns a workbook recorded."""
+        from complaints_cli.domain.lifecycle import stored_deadlines
+
+        return stored_deadlines(case, self.profile, self.calendar, self.key)
+
+    def date(self, text: str | None, what: str) -> date:
+        """``--date`` and the like: today when not given."""
+        from complaints_cli.domain.dates import parse_date
+
+        return self.today if text is None else parse_date(text, what=what, today=self.today)
+
+
+def next_lines(case: Case, tf: Timeframes, as_of: date) -> list[str]:
+    """``Next: Stage 1 response due Fri 21/02/2025 (4 working days)`` for each open milestone."""
+    from complaints_cli.domain.deadlines import CaseDates, next_milestones
+
+    out = []
+    for m in next_milestones(CaseDates.of(case), tf.profile, tf.calendar, as_of=as_of):
+        left = m.working_days_left
+        when = "overdue by" if left is not None and left < 0 else "in"
+        count = abs(left) if left is not None else 0
+        out.append(f"Next: {m.label}, due {m.deadline:%a %d/%m/%Y} ({when} {count} working day(s))")
+    return out
+
+
+def apply_rule(
+    ctx: typer.Context,
+    reference: str,
+    command: str,
+    rule: CaseRule,
+    tf: Timeframes | None = None,
+    *,
+    expected_version: int | None = None,
+) -> tuple[Case, Change]:
+    """Run one rule on one case in one transaction, then say what happened; returns the case
+    as saved and the change.
+
+    With ``expected_version`` (``--expect-version``) the change is refused, and nothing saved,
+    when another handler changed the case after this handler read it.
+    """
+    from complaints_cli.domain.text import terminal_safe
+
+    tf = tf or Timeframes(ctx)
+    rules = tf.rules()
+    with open_store(tf.settings) as store:
+        case, change = store.change(
+            reference,
+            actor=tf.settings.user.value,
+            command=command,
+            rule=lambda c, actions: rule(c, actions, rules),
+            deadlines=tf.derive,
+            expected_version=expected_version,
+        )
+    from complaints_cli.domain.lifecycle import met_messages
+
+    typer.echo(f"{case.reference}: {command} recorded ({case.status}, {case.stage})")
+    for message in [*change.messages, *met_messages(change.case, case)]:
+        typer.echo(terminal_safe(message))
+    for warning in change.warnings:
+        warn(terminal_safe(warning))
+    for line in next_lines(case, tf, tf.today):
+        typer.echo(line)
+    return case, change
+
+
+def new_actions(
+    texts: list[str], dues: list[str], owners: list[str], default_owner: str | None, tf: Timeframes
+) -> list[NewAction]:
+    """``--action`` / ``--action-due`` / ``--action-owner`` as the actions to add."""
+    from complaints_cli.domain.rules import NewAction
+    from complaints_cli.domain.text import optional_text, required_text
+
+    if len(dues) != len(texts):
+        raise ComplaintsError(
+            f"give one --action-due for each --action ({len(texts)} action(s), {len(dues)} date(s))"
+        )
+    if owners and len(owners) != len(texts):
+        raise ComplaintsError(
+            "give one --action-owner for each --action, or none (the handler owns them)"
+        )
+    out = []
+    for i, text in enumerate(texts):
+        what = required_text(text, f"--action {i + 1}", hint=": give the action's text")
+        due = tf.date(dues[i], f"due date of action {i + 1}")
+        owner = optional_text(owners[i] if owners else default_owner, f"--action-owner {i + 1}")
+        out.append(NewAction(what, owner or "handler", due))
+    return out

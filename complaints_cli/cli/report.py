@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from complaints_cli.cli.options import check_format, open_raw, settings, today
+from complaints_cli.cli.options import Timeframes, check_format, new_app, open_raw
 from complaints_cli.errors import ComplaintsError
 
 FORMATS = ("table", "json", "markdown")
@@ -76,18 +76,21 @@ def _now() -> Any:
 
 
 def _emt(ctx: typer.Context, month: str, fmt: str, output: Path | None, force: bool) -> None:
-    from complaints_cli.domain.timeframes import calendar_for, profile_for
+    from complaints_cli.domain.periods import month as parse_month
     from complaints_cli.reports.emt import emt_report
-    from complaints_cli.reports.periods import month as parse_month
 
     fmt = check_format(fmt, FORMATS)
     _check_output(output, force)
     period = parse_month(month)
-    cfg = settings(ctx)
-    profile, calendar = profile_for(cfg), calendar_for(cfg)
-    with open_raw(cfg) as db:
+    tf = Timeframes(ctx)
+    with open_raw(tf.settings) as db:
         report = emt_report(
-            db, period, profile=profile, calendar=calendar, today=today(), generated_at=_now()
+            db,
+            period,
+            profile=tf.profile,
+            calendar=tf.calendar,
+            today=tf.today,
+            generated_at=_now(),
         )
     _deliver(report, fmt, output, force)
 
@@ -103,9 +106,8 @@ def _annual(
     force: bool,
 ) -> None:
     from complaints_cli.domain.dates import parse_date
-    from complaints_cli.domain.timeframes import calendar_for, code_profile
+    from complaints_cli.domain.periods import between, financial_year
     from complaints_cli.reports.annual import annual_report
-    from complaints_cli.reports.periods import between, financial_year
 
     fmt = check_format(fmt, FORMATS)
     _check_output(output, force)
@@ -122,76 +124,74 @@ def _annual(
         period = between(parse_date(start, what="--from"), parse_date(end, what="--to"))
     if homes is not None and homes < 1:
         raise ComplaintsError(f"--homes {homes} must be at least 1")
-    cfg = settings(ctx)
-    calendar = calendar_for(cfg)
-    with open_raw(cfg) as db:
+    tf = Timeframes(ctx)
+    with open_raw(tf.settings) as db:
         report = annual_report(
             db,
             period,
-            code=code_profile(cfg),
-            calendar=calendar,
-            homes=homes if homes is not None else cfg.homes.value,
-            today=today(),
+            code=tf.code_profile(),
+            calendar=tf.calendar,
+            homes=homes if homes is not None else tf.settings.homes.value,
+            today=tf.today,
             generated_at=_now(),
         )
     _deliver(report, fmt, output, force)
 
 
-def register(app: Any) -> None:
-    """Add ``complaints report`` (``emt``, ``annual``) to ``app``."""
-    report_app = typer.Typer(
-        help="Performance reports: the monthly EMT report, the annual Code and TSM figures.",
-        no_args_is_help=True,
-        rich_markup_mode=None,
-    )
-    app.add_typer(report_app, name="report")
+report_app = new_app(
+    name="report",
+    help="Performance reports: the monthly EMT report, the annual Code and TSM figures.",
+    no_args_is_help=True,
+)
 
-    @report_app.command("emt")
-    def emt_cmd(
-        ctx: typer.Context,
-        month: Annotated[
-            str,
-            typer.Option("--month", help="The month: yyyy-mm, e.g. 2026-10.", show_default=False),
-        ],
-        output: EmtOutputOpt = None,
-        fmt: ReportFormatOpt = "table",
-        force: ForceOpt = False,
-    ) -> None:
-        """The monthly EMT performance report: activity, open cases, timeliness against the
-        team's profile, compensation, learning, the Ombudsman, compliments, a 12-month trend.
 
-        Every figure is counted from the log; the JSON and the workbook list the cases behind
-        each one. See the README, "Reports", for what each figure counts.
+@report_app.command("emt")
+def emt_cmd(
+    ctx: typer.Context,
+    month: Annotated[
+        str,
+        typer.Option("--month", help="The month: yyyy-mm, e.g. 2026-10.", show_default=False),
+    ],
+    output: EmtOutputOpt = None,
+    fmt: ReportFormatOpt = "table",
+    force: ForceOpt = False,
+) -> None:
+    """The monthly EMT performance report: activity, open cases, timeliness against the
+    team's profile, compensation, learning, the Ombudsman, compliments, a 12-month trend.
 
-        Example: complaints report emt --month 2026-10 --output emt-2026-10.xlsx
-        """
-        _emt(ctx, month, fmt, output, force)
+    Every figure is counted from the log; the JSON and the workbook list the cases behind
+    each one. See the README, "Reports", for what each figure counts.
 
-    @report_app.command("annual")
-    def annual_cmd(
-        ctx: typer.Context,
-        year: Annotated[
-            int | None,
-            typer.Option("--year", help="Financial year starting in April: 2025 is 2025/26."),
-        ] = None,
-        start: Annotated[
-            str | None, typer.Option("--from", help="Another period's first day (with --to).")
-        ] = None,
-        end: Annotated[str | None, typer.Option("--to", help="Its last day.")] = None,
-        homes: Annotated[
-            int | None,
-            typer.Option("--homes", help="Homes managed, for TSM CH01 [default: config homes]."),
-        ] = None,
-        output: AnnualOutputOpt = None,
-        fmt: ReportFormatOpt = "table",
-        force: ForceOpt = False,
-    ) -> None:
-        """The annual figures against the Complaint Handling Code: the self-assessment shares
-        (section 6) and the Regulator's Tenant Satisfaction Measures CH01 and CH02.
+    Example: complaints report emt --month 2026-10 --output emt-2026-10.xlsx
+    """
+    _emt(ctx, month, fmt, output, force)
 
-        Judged against the Code (hos-code-2024) whatever the team's profile. Each figure lists
-        the cases counted in and out of it, and why.
 
-        Example: complaints report annual --year 2025 --homes 2500 --format markdown
-        """
-        _annual(ctx, year, start, end, homes, fmt, output, force)
+@report_app.command("annual")
+def annual_cmd(
+    ctx: typer.Context,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", help="Financial year starting in April: 2025 is 2025/26."),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="Another period's first day (with --to).")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Its last day.")] = None,
+    homes: Annotated[
+        int | None,
+        typer.Option("--homes", help="Homes managed, for TSM CH01 [default: config homes]."),
+    ] = None,
+    output: AnnualOutputOpt = None,
+    fmt: ReportFormatOpt = "table",
+    force: ForceOpt = False,
+) -> None:
+    """The annual figures against the Complaint Handling Code: the self-assessment shares
+    (section 6) and the Regulator's Tenant Satisfaction Measures CH01 and CH02.
+
+    Judged against the Code (hos-code-2024) whatever the team's profile. Each figure lists
+    the cases counted in and out of it, and why.
+
+    Example: complaints report annual --year 2025 --homes 2500 --format markdown
+    """
+    _annual(ctx, year, start, end, homes, fmt, output, force)

@@ -1,6 +1,6 @@
-"""A case pack for an Ombudsman evidence request: the case's chronology and its folder's index.
+"""A case pack for an Ombudsman evidence request: the case's chronology. Pure.
 
-Pure except for :func:`folder_index`, which reads the folder's file listing (never the files).
+(The index of the case folder's files is :func:`complaints_cli.files.folders.folder_index`.)
 
 The chronology has every date the log holds for the case (received, acknowledged, responses,
 extensions, escalation, updates, Ombudsman dates, actions due and done, closed), in plain words,
@@ -11,22 +11,16 @@ and an imported case may have only the first, so both are listed, each marked wi
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
+from complaints_cli.domain.case import Action, Case
 from complaints_cli.domain.dates import format_uk
-from complaints_cli.domain.presentation import REVIEW_LABELS, money
-
-#: Files in a case folder that are not evidence: Word's lock files, our own temporary files.
-_SKIP_PREFIXES = ("~$", ".~")
+from complaints_cli.domain.presentation import describe_changes, money
 
 CHRONOLOGY_HEADER = ("Date", "Time (UTC)", "Source", "Who", "What happened")
-INDEX_HEADER = ("File", "Size", "Modified")
 
 
 @dataclass(frozen=True)
@@ -54,7 +48,7 @@ def _compensation(amount: Any, reasons: Any) -> str:
     return f". Compensation{paid}" + (f" ({reasons})" if reasons else "")
 
 
-def case_events(case: Mapping[str, Any]) -> list[Entry]:
+def case_events(case: Case) -> list[Entry]:
     """The case record's dates as plain-word entries (unsorted)."""
     out: list[Entry] = []
 
@@ -62,102 +56,114 @@ def case_events(case: Mapping[str, Any]) -> list[Entry]:
         if isinstance(day, date):
             out.append(Entry(day, None, "Case record", str(who or ""), what))
 
-    channel = f" by {case['channel']}" if case.get("channel") else ""
+    channel = f" by {case.channel}" if case.channel else ""
     add(
-        case.get("received"),
-        case.get("handler"),
-        f"Complaint received{channel} from {case.get('complainant')}",
+        case.received,
+        case.handler,
+        f"Complaint received{channel} from {case.complainant}",
     )
     ack = "Complaint acknowledged"
-    if case.get("ack_met") is False:
-        ack += " late" + (f" ({case['ack_met_note']})" if case.get("ack_met_note") else "")
-    add(case.get("acknowledged"), case.get("handler"), _with(ack, case.get("complaint_summary")))
-    for n, handler_field in (("1", "handler"), ("2", "stage2_handler")):
-        prefix = f"stage{n}_"
-        if case.get(f"{prefix}extension"):
-            told = " (resident told)" if case.get(f"{prefix}extension_told") else ""
-            add(
-                case.get(f"{prefix}extended_to"),
-                case.get(handler_field),
-                _with(
-                    f"Stage {n} response deadline, as extended{told}",
-                    case.get(f"{prefix}extension_reason"),
-                ),
-            )
+    if case.ack_met is False:
+        ack += " late" + (f" ({case.ack_met_note})" if case.ack_met_note else "")
+    add(case.acknowledged, case.handler, _with(ack, case.complaint_summary))
+    for n, extended, to, told_them, reason, handler in (
+        (
+            "1",
+            case.stage1_extension,
+            case.stage1_extended_to,
+            case.stage1_extension_told,
+            case.stage1_extension_reason,
+            case.handler,
+        ),
+        (
+            "2",
+            case.stage2_extension,
+            case.stage2_extended_to,
+            case.stage2_extension_told,
+            case.stage2_extension_reason,
+            case.stage2_handler,
+        ),
+    ):
+        if extended:
+            told = " (resident told)" if told_them else ""
+            add(to, handler, _with(f"Stage {n} response deadline, as extended{told}", reason))
     add(
-        case.get("stage1_responded"),
-        case.get("handler"),
-        _with("Stage 1 response sent", case.get("stage1_response_summary"))
-        + _compensation(case.get("compensation_amount"), case.get("compensation_reasons")),
+        case.stage1_responded,
+        case.handler,
+        _with("Stage 1 response sent", case.stage1_response_summary)
+        + _compensation(case.compensation_amount, case.compensation_reasons),
     )
-    review = REVIEW_LABELS.get(case.get("review_type") or "", case.get("review_type"))
+    review = case.review_type.label if case.review_type else None
     add(
-        case.get("escalation_received"),
-        case.get("stage2_handler"),
+        case.escalation_received,
+        case.stage2_handler,
         _with(
             "Escalation to Stage 2 requested" + (f" ({review})" if review else ""),
-            case.get("escalation_details"),
+            case.escalation_details,
         ),
     )
-    add(case.get("stage2_acknowledged"), case.get("stage2_handler"), "Stage 2 acknowledged")
+    add(case.stage2_acknowledged, case.stage2_handler, "Stage 2 acknowledged")
     add(
-        case.get("stage2_responded"),
-        case.get("stage2_handler"),
-        _with("Stage 2 response sent", case.get("stage2_response_details"))
-        + _compensation(
-            case.get("stage2_compensation_amount"), case.get("stage2_compensation_reasons")
-        ),
+        case.stage2_responded,
+        case.stage2_handler,
+        _with("Stage 2 response sent", case.stage2_response_details)
+        + _compensation(case.stage2_compensation_amount, case.stage2_compensation_reasons),
     )
-    add(case.get("last_update"), None, "Last update to the resident on outstanding actions")
-    body = case.get("ombudsman_body") or "HOS"
-    add(case.get("ombudsman_referred"), None, f"Complaint referred to the Ombudsman ({body})")
-    add(case.get("ombudsman_requested"), None, "Ombudsman requested evidence")
-    add(case.get("ombudsman_evidence_sent"), None, "Evidence sent to the Ombudsman")
-    add(case.get("closed"), None, _with("Case closed", case.get("close_reason")))
+    add(case.last_update, None, "Last update to the resident on outstanding actions")
+    body = case.ombudsman_body or "HOS"
+    add(case.ombudsman_referred, None, f"Complaint referred to the Ombudsman ({body})")
+    add(case.ombudsman_requested, None, "Ombudsman requested evidence")
+    add(case.ombudsman_evidence_sent, None, "Evidence sent to the Ombudsman")
+    add(case.closed, None, _with("Case closed", case.close_reason))
     return out
 
 
-def action_events(actions: Sequence[Mapping[str, Any]]) -> list[Entry]:
+def action_events(actions: Sequence[Action]) -> list[Entry]:
     """Each action's due date, and its completion when done."""
     out: list[Entry] = []
     for a in actions:
-        label = f"Action {a['number']} ({a['stage']})"
-        out.append(Entry(a["due"], None, "Case record", a["owner"], f"{label} due: {a['text']}"))
-        if a.get("done"):
-            out.append(Entry(a["done"], None, "Case record", a["owner"], f"{label} done"))
+        label = f"Action {a.number} ({a.stage})"
+        out.append(Entry(a.due, None, "Case record", a.owner, f"{label} due: {a.text}"))
+        if a.done:
+            out.append(Entry(a.done, None, "Case record", a.owner, f"{label} done"))
     return out
 
 
-def _value(field: str, value: Any) -> str:
-    if value in (None, ""):
-        return "(blank)"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if field.endswith("_pence") and isinstance(value, int):
-        return money(Decimal(value) / 100)
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        try:
-            return format_uk(date.fromisoformat(value))
-        except ValueError:
-            return value
-    return str(value)
+def _filed(e: Mapping[str, Any], at: datetime) -> Entry:
+    """Correspondence filed in the case folder (``complaints file``), on its own date: an
+    e-mail on the day it was sent (UK time), anything else on the day it was filed under."""
+    changes = e.get("changes") or {}
 
+    def new(key: str) -> str:
+        pair = changes.get(key)
+        return str(pair[1]) if isinstance(pair, list | tuple) and pair[1] is not None else ""
 
-def _label(field: str) -> str:
-    """``compensation_pence`` -> ``compensation``; ``stage1_met`` -> ``stage1 met``."""
-    return field.removesuffix("_pence").replace("_", " ")
+    try:
+        day = date.fromisoformat(new("date"))
+    except ValueError:
+        day = at.date()
+    sender, subject = new("from"), new("subject")
+    what = f"E-mail from {sender or 'an unknown sender'}" if sender or subject else "Document"
+    if subject:
+        what += f": {subject!r}"
+    what += (
+        f", filed as {new('file')!r} by {e.get('actor') or 'unknown'} on "
+        f"{format_uk(at.date())} (SHA-256 {new('sha256')[:16]}…)"
+    )
+    return Entry(day, None, "Correspondence", sender, what)
 
 
 def history_events(entries: Sequence[Mapping[str, Any]]) -> list[Entry]:
-    """Each history entry: who ran which command, and each field from what to what."""
+    """Each history entry: who ran which command, and each field from what to what; filed
+    correspondence on its own date (:func:`_filed`)."""
     out = []
     for e in entries:
         at: datetime = e["at"]
         at = at.astimezone(UTC) if at.tzinfo else at
-        changes = "; ".join(
-            f"{_label(field)}: {_value(field, old)} -> {_value(field, new)}"
-            for field, (old, new) in (e.get("changes") or {}).items()
-        )
+        if e["command"] == "file":
+            out.append(_filed(e, at))
+            continue
+        changes = describe_changes(e.get("changes") or {})
         what = e["command"] + (f" ({changes})" if changes else "")
         if e.get("note"):
             what += f". Note: {e['note']}"
@@ -166,45 +172,12 @@ def history_events(entries: Sequence[Mapping[str, Any]]) -> list[Entry]:
 
 
 def chronology(
-    case: Mapping[str, Any],
+    case: Case,
     history: Sequence[Mapping[str, Any]],
-    actions: Sequence[Mapping[str, Any]],
+    actions: Sequence[Action],
 ) -> list[Entry]:
     """Everything dated on the case, oldest first; on one day the case record's dates come
     before the history entries, which are in time order."""
     entries = [*case_events(case), *action_events(actions), *history_events(history)]
     # sorted() is stable: entries of one day and kind keep the order they were listed in.
     return sorted(entries, key=lambda e: (e.day, e.at is not None, e.at or datetime.min))
-
-
-@dataclass(frozen=True)
-class FileEntry:
-    path: str  #: relative to the case folder, with the platform's separator
-    size: int
-    modified: datetime  #: local time, as Explorer shows it
-
-    def row(self) -> tuple[str, str, str]:
-        return (self.path, f"{self.size:,} bytes", self.modified.strftime("%d/%m/%Y %H:%M"))
-
-
-def folder_index(folder: Path) -> list[FileEntry]:
-    """Every file under ``folder`` (sub-folders too), by path; lock and temporary files left out."""
-    out: list[FileEntry] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        for name in sorted(filenames):
-            if name.startswith(_SKIP_PREFIXES):
-                continue
-            full = Path(dirpath) / name
-            try:
-                st = full.stat()
-            except OSError:
-                continue  # removed while we looked
-            out.append(
-                FileEntry(
-                    str(full.relative_to(folder)),
-                    st.st_size,
-                    datetime.fromtimestamp(st.st_mtime),
-                )
-            )
-    return sorted(out, key=lambda f: f.path.casefold())

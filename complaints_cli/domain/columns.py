@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from complaints_cli.domain.vocabulary import Channel, ReviewType, Stage, Status
+
 Kind = Literal["reference", "status", "stage", "person", "text", "date", "yesno", "money"]
 
 
@@ -67,8 +69,8 @@ COLUMNS: tuple[Column, ...] = (
 
 HEADERS: tuple[str, ...] = tuple(c.header for c in COLUMNS)
 
-#: "Not accepted": excluded under the policy; "Informal": a service dissatisfaction (issue 7).
-STATUSES: tuple[str, ...] = ("Open", "Closed", "Not accepted")
-STAGES: tuple[str, ...] = ("Stage 1", "Stage 2", "Ombudsman", "Informal")
-CHANNELS: tuple[str, ...] = ("email", "phone", "letter", "in person", "website", "social media")
-REVIEW_TYPES: tuple[str, ...] = ("manager", "compensation", "panel")
+#: The words each kind of column takes (the enums of :mod:`complaints_cli.domain.vocabulary`).
+STATUSES: tuple[str, ...] = tuple(Status)
+STAGES: tuple[str, ...] = tuple(Stage)
+CHANNELS: tuple[str, ...] = tuple(Channel)
+REVIEW_TYPES: tuple[str, ...] = tuple(ReviewType)

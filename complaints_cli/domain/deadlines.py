@@ -39,7 +39,9 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
+from complaints_cli.domain.case import Case
 from complaints_cli.domain.profiles import PROJECTIONS, MilestoneRule, Profile
+from complaints_cli.domain.vocabulary import Stage, Status
 from complaints_cli.domain.workdays import Calendar, Explanation
 from complaints_cli.errors import ComplaintsError
 
@@ -78,6 +80,12 @@ class CaseDates:
     informal_responded: date | None = None  #: ... and answered
     converted_from_informal: date | None = None  #: ... or converted to a Stage 1 complaint
     panel_meeting: date | None = None  #: the Complaint Review Panel met
+    #: When each stage's extension was agreed, and when the resident was told of it: an
+    #: extension counts only when both were within the deadline it extends (Code 6.4).
+    stage1_extension_agreed: date | None = None
+    stage1_extension_told_on: date | None = None
+    stage2_extension_agreed: date | None = None
+    stage2_extension_told_on: date | None = None
     stage: str = "Stage 1"
     status: str = "Open"
     stage2_review: str | None = None  #: "Manager Review", "Compensation Review", "Panel", ...
@@ -108,6 +116,34 @@ class CaseDates:
             raise ComplaintsError("case has no 'received' date: deadlines count from it")
         return cls(**values)  # type: ignore[arg-type]
 
+    @classmethod
+    def of(cls, case: Case) -> CaseDates:
+        """The dates of a stored case (its Stage 2 review type included)."""
+        return cls(
+            case.received,
+            case.acknowledged,
+            case.stage1_responded,
+            case.stage1_extended_to,
+            case.escalation_received,
+            case.stage2_acknowledged,
+            case.stage2_responded,
+            case.stage2_extended_to,
+            case.last_update,
+            case.ombudsman_requested,
+            case.ombudsman_evidence_sent,
+            case.informal_received,
+            case.informal_responded,
+            case.converted_from_informal,
+            case.panel_meeting,
+            case.stage1_extension_agreed,
+            case.stage1_extension_told_on,
+            case.stage2_extension_agreed,
+            case.stage2_extension_told_on,
+            case.stage,
+            case.status,
+            case.review_type,
+        )
+
     def event(self, name: str) -> date | None:
         """The recorded date of a case event (see :data:`.profiles.CASE_EVENTS`)."""
         value: date | None = getattr(self, name)
@@ -115,13 +151,20 @@ class CaseDates:
 
 
 #: The stage of a service dissatisfaction (informal, before any Stage 1 complaint).
-INFORMAL_STAGE = "Informal"
+INFORMAL_STAGE = Stage.INFORMAL
 
 
 def is_finished_status(status: object) -> bool:
-    """A closed case, or one not accepted as a complaint under the policy: nothing is chased."""
+    """Closed, not accepted under the policy, withdrawn or void: nothing is chased.
+
+    Read leniently (``Closed - resolved`` in an old workbook is closed): the status starts with
+    one of the finished words.
+    """
     text = str(status or "").strip().lower()
-    return text.startswith("closed") or text.startswith("not accepted")
+    return text.startswith(_FINISHED)
+
+
+_FINISHED = tuple(s.value.lower() for s in Status if s.finished)
 
 
 def _to_date(value: object, name: str) -> date | None:
@@ -144,6 +187,8 @@ def as_case(case: CaseDates | Mapping[str, object] | object) -> CaseDates:
     """Accept a :class:`CaseDates`, a mapping, or any object with those attribute names."""
     if isinstance(case, CaseDates):
         return case
+    if isinstance(case, Case):
+        return CaseDates.of(case)
     if isinstance(case, Mapping):
         return CaseDates.from_mapping(case)
     return CaseDates.from_mapping({f.name: getattr(case, f.name, None) for f in fields(CaseDates)})
@@ -233,6 +278,11 @@ IMPLIED_BY: Mapping[str, tuple[str, ...]] = {
 }
 
 _EXTENDED_FIELD = {"stage1": "stage1_extended_to", "stage2": "stage2_extended_to"}
+#: When the extension was agreed and when the resident was told, per stage.
+_AGREED_FIELDS = {
+    "stage1": ("stage1_extension_agreed", "stage1_extension_told_on"),
+    "stage2": ("stage2_extension_agreed", "stage2_extension_told_on"),
+}
 
 
 def _rule_due(rule: MilestoneRule, anchor: date, calendar: Calendar) -> date:
@@ -260,6 +310,7 @@ class _Plan(NamedTuple):
     review: frozenset[str]
     done_attr: str | None
     extended_attr: str | None
+    agreed_attrs: tuple[str, str] | None  #: (agreed, told) of the extension
     cap: int | None
     window: bool
     implied_by: tuple[str, ...]  #: later events that imply ``done_attr`` happened
@@ -293,6 +344,7 @@ def _plans(profile: Profile) -> tuple[_Plan, ...]:
                 review=frozenset(rule.review),
                 done_attr=rule.done_by,
                 extended_attr=_EXTENDED_FIELD[rule.stage] if extendable else None,
+                agreed_attrs=_AGREED_FIELDS[rule.stage] if extendable else None,
                 cap=profile.extension_cap(rule.stage) if extendable else None,
                 window=rule.kind == "window",
                 implied_by=IMPLIED_BY.get(rule.done_by or "", ()),
@@ -312,7 +364,18 @@ def _evaluate(
     plan: _Plan, case: CaseDates, is_open: bool, calendar: Calendar, as_of: date
 ) -> Milestone | None:
     """One rule against one case; None when it does not apply (see the module notes)."""
-    rule, starts, unless, _review, done_attr, extended_attr, cap, window, implied_by = plan
+    (
+        rule,
+        starts,
+        unless,
+        _review,
+        done_attr,
+        extended_attr,
+        agreed_attrs,
+        cap,
+        window,
+        implied_by,
+    ) = plan
     for attr in unless:
         if getattr(case, attr) is not None:
             return None
@@ -351,6 +414,13 @@ def _evaluate(
         extended_to = getattr(case, extended_attr)
         if cap is not None:
             limit = calendar.add_working_days(due, cap)
+        if extended_to is not None and agreed_attrs is not None:
+            agreed, told = (getattr(case, a) for a in agreed_attrs)
+            if (agreed is not None and agreed > due) or (told is not None and told > due):
+                # Agreed, or told to the resident, after the deadline it extends: a late
+                # extension never makes a late response "within the extension" (Code 6.4;
+                # the Ombudsman: the resident must be told within the original timeframe).
+                extended_to = None
         if extended_to is not None:
             deadline = max(due, extended_to if limit is None else min(extended_to, limit))
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from complaints_cli.domain.columns import CHANNELS
 from complaints_cli.domain.dates import parse_date
+from complaints_cli.domain.text import optional_text, required_text
+from complaints_cli.domain.vocabulary import CaseKind, Channel, words
 from complaints_cli.errors import ComplaintsError
 
 #: Everyday words for how a complaint arrived -> the channel we store.
@@ -34,8 +35,6 @@ CHANNEL_ALIASES = {
     "x": "social media",
 }
 
-MAX_TEXT = 32_000
-
 
 @dataclass(frozen=True)
 class NewComplaint:
@@ -43,31 +42,47 @@ class NewComplaint:
     address: str
     received: date
     handler: str
-    channel: str
+    channel: Channel
     summary: str | None = None
-    #: ``complaint``, ``service dissatisfaction`` (logged at the Informal stage) or ``petition``.
-    kind: str = "complaint"
+    #: A service dissatisfaction is logged at the Informal stage; a petition's complainant is
+    #: its lead petitioner.
+    kind: CaseKind = CaseKind.COMPLAINT
     #: When the events complained of happened (for the policy's time limit).
     events_date: date | None = None
     #: The reference of the case this complaint was raised from as a new issue (Code 6.8).
     related_to: str | None = None
 
 
-def parse_channel(text: str) -> str:
+def parse_channel(text: str) -> Channel:
+    """``email``, ``telephone``, ``post``, ``face to face`` ... -> the channel."""
     value = " ".join(text.strip().lower().split())
     value = CHANNEL_ALIASES.get(value, value)
-    if value not in CHANNELS:
-        raise ComplaintsError(f"channel {text!r} is not one of: {', '.join(CHANNELS)}")
-    return value
+    try:
+        return Channel(value)
+    except ValueError:
+        raise ComplaintsError(f"channel {text!r} is not one of: {words(Channel)}") from None
 
 
 def _required(name: str, value: str | None) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ComplaintsError(f"{name} is required: give --{name} or answer the prompt")
-    if len(text) > MAX_TEXT:
-        raise ComplaintsError(f"{name} is longer than {MAX_TEXT} characters")
-    return text
+    return required_text(value, name, hint=f": give --{name} or answer the prompt")
+
+
+def read_received(received: str | date | None, today: date) -> date:
+    """The date a complaint was received: today when not given, never in the future.
+
+    Raises :class:`ComplaintsError` naming the value."""
+    if received is None or received == "":
+        return today
+    day = (
+        received
+        if isinstance(received, date)
+        else parse_date(received, what="date received", today=today)
+    )
+    if day > today:
+        raise ComplaintsError(
+            f"date received {day:%d/%m/%Y} is in the future (today is {today:%d/%m/%Y})"
+        )
+    return day
 
 
 def new_complaint(
@@ -79,21 +94,12 @@ def new_complaint(
     channel: str | None,
     summary: str | None,
     today: date,
-    kind: str = "complaint",
+    kind: CaseKind = CaseKind.COMPLAINT,
     events_date: str | date | None = None,
     related_to: str | None = None,
 ) -> NewComplaint:
     """Validate a complaint's first details; raise :class:`ComplaintsError` on the first problem."""
-    if received is None or received == "":
-        received_date = today
-    elif isinstance(received, date):
-        received_date = received
-    else:
-        received_date = parse_date(received, what="date received", today=today)
-    if received_date > today:
-        raise ComplaintsError(
-            f"date received {received_date:%d/%m/%Y} is in the future (today is {today:%d/%m/%Y})"
-        )
+    received_date = read_received(received, today)
     events: date | None = None
     if isinstance(events_date, date):
         events = events_date
@@ -103,9 +109,7 @@ def new_complaint(
         raise ComplaintsError(
             f"events date {events:%d/%m/%Y} is after the date received {received_date:%d/%m/%Y}"
         )
-    text_summary = (summary or "").strip() or None
-    if text_summary and len(text_summary) > MAX_TEXT:
-        raise ComplaintsError(f"summary is longer than {MAX_TEXT} characters")
+    text_summary = optional_text(summary, "summary")
     return NewComplaint(
         complainant=_required("complainant", complainant),
         address=_required("address", address),
@@ -115,5 +119,5 @@ def new_complaint(
         summary=text_summary,
         kind=kind,
         events_date=events,
-        related_to=(related_to or "").strip() or None,
+        related_to=optional_text(related_to, "--related-to"),
     )

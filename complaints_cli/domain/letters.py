@@ -37,7 +37,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Final, Literal
 
-from complaints_cli.domain.presentation import REVIEW_LABELS, money
+from complaints_cli.domain.case import Action, Case
+from complaints_cli.domain.presentation import money
+from complaints_cli.domain.vocabulary import Stage, Status
 from complaints_cli.errors import ComplaintsError
 
 LetterKind = Literal["acknowledgement", "extension", "stage1", "stage2"]
@@ -157,53 +159,59 @@ class _Draft:
         self.blocks.extend(Block("bullet", t) for t in items)
 
 
-def _when(d: date) -> str:
-    """``Monday 12 January 2026``: a date no resident can misread."""
+def _when(d: date | None) -> str:
+    """``Monday 12 January 2026``: a date no resident can misread (a date the log does not
+    hold is left for the handler to fill in)."""
+    if d is None:
+        return "[date: not in the log]"
     return f"{d:%A} {d.day} {d:%B %Y}"
 
 
-def _opening(draft: _Draft, case: Mapping[str, Any], stage_line: str) -> None:
+def _opening(draft: _Draft, case: Case, stage_line: str) -> None:
     draft.p("DRAFT: check and complete every paragraph, then delete this line before sending.")
     needs = [
-        f"{label}: {case[name]}"
-        for name, label in (("contact_preference", "contact"), ("adjustments", "adjustments"))
-        if case.get(name)
+        f"{label}: {value}"
+        for value, label in (
+            (case.contact_preference, "contact"),
+            (case.adjustments, "adjustments"),
+        )
+        if value
     ]
     if needs:
         # Code 6.1: the resident's reasonable adjustments decide how this letter is sent.
         draft.p(f"[Before sending, follow the resident's {'; '.join(needs)}]")
     draft.p(_when(draft.today))
-    draft.p(_need(case.get("complainant"), "[Resident's name]"))
-    draft.p(_need(case.get("address"), "[Address]"))
-    draft.p(f"Our reference: {case['reference']}")
+    draft.p(_need(case.complainant, "[Resident's name]"))
+    draft.p(_need(case.address, "[Address]"))
+    draft.p(f"Our reference: {case.reference}")
     draft.p(stage_line)
-    draft.p(f"Dear {_need(case.get('complainant'), '[Resident]')},")
+    draft.p(f"Dear {_need(case.complainant, '[Resident]')},")
 
 
-def _definition(draft: _Draft, case: Mapping[str, Any], *, stage2: bool = False) -> None:
+def _definition(draft: _Draft, case: Case, *, stage2: bool = False) -> None:
     draft.h("Your complaint")
     draft.p(
-        f"We received your complaint on {_when(case['received'])}"
-        + _CHANNEL_WORDS.get(case.get("channel") or "", "")
+        f"We received your complaint on {_when(case.received)}"
+        + _CHANNEL_WORDS.get(case.channel or "", "")
         + ". We understand your complaint to be:"
     )
     draft.p(
         _need(
-            case.get("complaint_summary"),
+            case.complaint_summary,
             "[Set out each point of the complaint as you have defined it with the resident]",
         )
     )
     if stage2:
-        review = REVIEW_LABELS.get(case.get("review_type") or "", case.get("review_type"))
+        review = case.review_type.label if case.review_type else None
         draft.p(
-            f"You asked us on {_when(case['escalation_received'])} to review your complaint at "
+            f"You asked us on {_when(case.escalation_received)} to review your complaint at "
             "Stage 2"
             + (f" (a {review})" if review else "")
             + ". You told us you remain unhappy because:"
         )
         draft.p(
             _need(
-                case.get("escalation_details"),
+                case.escalation_details,
                 "[Why the resident remains unhappy, as they explained it]",
             )
         )
@@ -242,9 +250,9 @@ def _remedy(draft: _Draft, amount: Decimal | None, reasons: str | None, stage: s
         )
 
 
-def _outstanding(draft: _Draft, actions: Sequence[Mapping[str, Any]]) -> None:
+def _outstanding(draft: _Draft, actions: Sequence[Action]) -> None:
     draft.h("What we will do next")
-    open_actions = [a for a in actions if a.get("done") is None]
+    open_actions = [a for a in actions if a.done is None]
     if not open_actions:
         draft.p("There are no outstanding actions on your complaint.")
         return
@@ -255,9 +263,9 @@ def _outstanding(draft: _Draft, actions: Sequence[Mapping[str, Any]]) -> None:
     )
     draft.bullets(
         [
-            f"{a['text']}: by {_when(a['due'])} ({a['owner']} is responsible)"
-            if a.get("owner")
-            else f"{a['text']}: by {_when(a['due'])}"
+            f"{a.text}: by {_when(a.due)} ({a.owner} is responsible)"
+            if a.owner
+            else f"{a.text}: by {_when(a.due)}"
             for a in open_actions
         ]
     )
@@ -277,26 +285,24 @@ def _decision(draft: _Draft, summary: str | None, what: str) -> None:
     )
 
 
-def _acknowledgement(
-    draft: _Draft, case: Mapping[str, Any], deadlines: Mapping[str, Deadline]
-) -> str:
-    if case.get("stage") == "Stage 2" or case.get("escalation_received"):
-        if case.get("stage2_responded"):
+def _acknowledgement(draft: _Draft, case: Case, deadlines: Mapping[str, Deadline]) -> str:
+    if case.stage is Stage.STAGE_2 or case.escalation_received:
+        if case.stage2_responded:
             raise LetterRefused(
-                f"{case['reference']} already has its Stage 2 response: an acknowledgement "
+                f"{case.reference} already has its Stage 2 response: an acknowledgement "
                 "letter no longer makes sense"
             )
         _opening(draft, case, "Stage 2 of our complaints procedure")
         draft.p(
             f"Thank you for asking us to review your complaint. We received your request on "
-            f"{_when(case['escalation_received'])} and have logged it at Stage 2, the final "
+            f"{_when(case.escalation_received)} and have logged it at Stage 2, the final "
             "stage of our complaints procedure."
         )
         _definition(draft, case, stage2=True)
         due = deadlines.get("stage2_response")
         draft.h("What happens next")
         draft.p(
-            f"{_need(case.get('stage2_handler'), '[Stage 2 handler]')}, a senior manager who was "
+            f"{_need(case.stage2_handler, '[Stage 2 handler]')}, a senior manager who was "
             "not involved at Stage 1, will review your complaint"
             + (
                 f" and send you our final response by {_when(due.deadline)} "
@@ -310,23 +316,23 @@ def _acknowledgement(
             draft,
             "You can contact the Housing Ombudsman at any time for advice about your complaint:",
         )
-        _sign_off(draft, case.get("stage2_handler"), "[Job title]")
+        _sign_off(draft, case.stage2_handler, "[Job title]")
         return title
-    if case.get("stage1_responded"):
+    if case.stage1_responded:
         raise LetterRefused(
-            f"{case['reference']} already has its Stage 1 response: an acknowledgement letter "
+            f"{case.reference} already has its Stage 1 response: an acknowledgement letter "
             "no longer makes sense"
         )
     _opening(draft, case, "Stage 1 of our complaints procedure")
     draft.p(
         "Thank you for your complaint. We have logged it at Stage 1 of our complaints procedure "
-        f"under the reference {case['reference']}: please quote it when you contact us."
+        f"under the reference {case.reference}: please quote it when you contact us."
     )
     _definition(draft, case)
     due = deadlines.get("stage1_response")
     draft.h("What happens next")
     draft.p(
-        f"{_need(case.get('handler'), '[Handler]')} will investigate your complaint"
+        f"{_need(case.handler, '[Handler]')} will investigate your complaint"
         + (
             f" and send you our response by {_when(due.deadline)} "
             f"({due.limit} from our acknowledgement)."
@@ -340,27 +346,40 @@ def _acknowledgement(
         draft,
         "You can contact the Housing Ombudsman at any time during your complaint for advice:",
     )
-    _sign_off(draft, case.get("handler"), "[Job title]")
+    _sign_off(draft, case.handler, "[Job title]")
     return "Acknowledgement"
 
 
-def _extension(draft: _Draft, case: Mapping[str, Any], deadlines: Mapping[str, Deadline]) -> str:
-    at_stage2 = case.get("stage") != "Stage 1" and bool(case.get("escalation_received"))
+def _extension(draft: _Draft, case: Case, deadlines: Mapping[str, Deadline]) -> str:
+    at_stage2 = case.stage is not Stage.STAGE_1 and bool(case.escalation_received)
     n = "2" if at_stage2 else "1"
-    prefix = "stage2_" if at_stage2 else "stage1_"
-    if case.get(f"{prefix}responded"):
+    if at_stage2:
+        responded, extended, extended_to, reason = (
+            case.stage2_responded,
+            case.stage2_extension,
+            case.stage2_extended_to,
+            case.stage2_extension_reason,
+        )
+    else:
+        responded, extended, extended_to, reason = (
+            case.stage1_responded,
+            case.stage1_extension,
+            case.stage1_extended_to,
+            case.stage1_extension_reason,
+        )
+    if responded:
         raise LetterRefused(
-            f"{case['reference']} already has its Stage {n} response: an extension letter no "
+            f"{case.reference} already has its Stage {n} response: an extension letter no "
             "longer makes sense"
         )
-    if not case.get(f"{prefix}extension") or not case.get(f"{prefix}extended_to"):
+    if not extended or extended_to is None:
         raise LetterRefused(
-            f"{case['reference']} has no Stage {n} extension recorded: record it first with "
-            f"complaints extend {case['reference']} --reason ... --told"
+            f"{case.reference} has no Stage {n} extension recorded: record it first with "
+            f"complaints extend {case.reference} --reason ... --told"
         )
     _opening(draft, case, f"Stage {n} of our complaints procedure")
     due = deadlines.get(f"stage{n}_response")
-    new_date: date = case[f"{prefix}extended_to"]
+    new_date: date = extended_to
     draft.h("We need more time to respond")
     draft.p(
         f"We are sorry that we cannot send you our Stage {n} response"
@@ -368,29 +387,29 @@ def _extension(draft: _Draft, case: Mapping[str, Any], deadlines: Mapping[str, D
         + f". We will now respond by {_when(new_date)}."
     )
     draft.h("Why we need more time")
-    draft.p(_need(case.get(f"{prefix}extension_reason"), "[The reason for the extension]"))
+    draft.p(_need(reason, "[The reason for the extension]"))
     _definition(draft, case, stage2=at_stage2)
     _ombudsman(
         draft,
         "If you are unhappy that we need more time, you can contact the Housing Ombudsman, who "
         "can give you advice about your complaint at any time:",
     )
-    handler = case.get("stage2_handler") if at_stage2 else case.get("handler")
+    handler = case.stage2_handler if at_stage2 else case.handler
     _sign_off(draft, handler, "[Job title]")
     return f"Stage {n} extension"
 
 
 def _stage1(
     draft: _Draft,
-    case: Mapping[str, Any],
-    actions: Sequence[Mapping[str, Any]],
+    case: Case,
+    actions: Sequence[Action],
     deadlines: Mapping[str, Deadline],
     profile_limits: Mapping[str, str],
 ) -> str:
-    if not case.get("stage1_responded"):
+    if not case.stage1_responded:
         raise LetterRefused(
-            f"{case['reference']} has no Stage 1 response recorded: the letter is built from it, "
-            f"so record it first with complaints respond {case['reference']} --summary ..."
+            f"{case.reference} has no Stage 1 response recorded: the letter is built from it, "
+            f"so record it first with complaints respond {case.reference} --summary ..."
         )
     _opening(draft, case, "Stage 1 response to your complaint")
     draft.p(
@@ -401,15 +420,15 @@ def _stage1(
     _definition(draft, case)
     draft.h("What we found")
     draft.p("[The investigation: who you spoke to, what you looked at, what you found]")
-    _decision(draft, case.get("stage1_response_summary"), "Stage 1")
-    _remedy(draft, case.get("compensation_amount"), case.get("compensation_reasons"), "Stage 1")
+    _decision(draft, case.stage1_response_summary, "Stage 1")
+    _remedy(draft, case.compensation_amount, case.compensation_reasons, "Stage 1")
     _outstanding(draft, actions)
     draft.h("If you are not satisfied: Stage 2")
     window = deadlines.get("close_if_not_escalated")
     draft.p(
         "If you are not satisfied with this response, you can ask us to escalate your complaint "
         "to Stage 2 by replying to this letter, by email or by phone, quoting "
-        f"{case['reference']}"
+        f"{case.reference}"
         + (
             f". Please let us know within {window.limit}, by {_when(window.deadline)}; "
             "after that we will take it that you are satisfied and close your complaint."
@@ -432,23 +451,23 @@ def _stage1(
         draft,
         "You can also contact the Housing Ombudsman at any time for advice about your complaint:",
     )
-    _sign_off(draft, case.get("handler"), "[Job title]")
+    _sign_off(draft, case.handler, "[Job title]")
     return "Stage 1 response"
 
 
 def _stage2(
     draft: _Draft,
-    case: Mapping[str, Any],
-    actions: Sequence[Mapping[str, Any]],
+    case: Case,
+    actions: Sequence[Action],
     deadlines: Mapping[str, Deadline],
 ) -> str:
-    ref = case["reference"]
-    if not case.get("escalated") and not case.get("escalation_received"):
+    ref = case.reference
+    if not case.escalated and not case.escalation_received:
         raise LetterRefused(
             f"{ref} was never escalated to Stage 2: record the escalation with complaints "
             f"escalate {ref} and the Stage 2 response with complaints respond {ref} --stage 2"
         )
-    if not case.get("stage2_responded"):
+    if not case.stage2_responded:
         raise LetterRefused(
             f"{ref} has no Stage 2 response recorded: the letter is built from it, so record it "
             f"first with complaints respond {ref} --stage 2 --summary ..."
@@ -461,21 +480,21 @@ def _stage2(
     )
     _definition(draft, case, stage2=True)
     draft.h("Our Stage 1 response")
-    responded = case.get("stage1_responded")
+    responded = case.stage1_responded
     draft.p(
         (f"On {_when(responded)} we responded at Stage 1: " if responded else "At Stage 1: ")
-        + _need(case.get("stage1_response_summary"), "[The outcome of the Stage 1 complaint]")
+        + _need(case.stage1_response_summary, "[The outcome of the Stage 1 complaint]")
     )
     draft.h("The review we carried out")
     draft.p(
-        f"{_need(case.get('stage2_handler'), '[Stage 2 handler]')}, who was not involved at "
+        f"{_need(case.stage2_handler, '[Stage 2 handler]')}, who was not involved at "
         "Stage 1, reviewed your complaint. [What the review looked at and who was involved]"
     )
-    _decision(draft, case.get("stage2_response_details"), "Stage 2")
+    _decision(draft, case.stage2_response_details, "Stage 2")
     _remedy(
         draft,
-        case.get("stage2_compensation_amount"),
-        case.get("stage2_compensation_reasons"),
+        case.stage2_compensation_amount,
+        case.stage2_compensation_reasons,
         "Stage 2",
     )
     _outstanding(draft, actions)
@@ -496,20 +515,20 @@ def _stage2(
     )
     draft.bullets(OMBUDSMAN_CONTACT)
     draft.p(f"Property Redress Scheme: {PRS_CONTACT}")
-    _sign_off(draft, case.get("stage2_handler"), "[Job title]")
+    _sign_off(draft, case.stage2_handler, "[Job title]")
     return "Stage 2 response"
 
 
 def build_letter(
     kind: str,
-    case: Mapping[str, Any],
-    actions: Sequence[Mapping[str, Any]],
+    case: Case,
+    actions: Sequence[Action],
     deadlines: Mapping[str, Deadline],
     *,
     today: date,
     profile_limits: Mapping[str, str] | None = None,
 ) -> Letter:
-    """The draft letter ``kind`` for ``case`` (a :func:`reader.case_record`).
+    """The draft letter ``kind`` for ``case``.
 
     ``deadlines`` maps milestone keys (``stage1_response``, ``close_if_not_escalated``,
     ``stage2_response``, ``ombudsman_referral``) to their evaluated deadlines;
@@ -518,14 +537,13 @@ def build_letter(
     """
     if kind not in KINDS:
         raise ComplaintsError(f"letter {kind!r} is not one of: {', '.join(KINDS)}")
-    ref = case["reference"]
-    status = str(case.get("status") or "")
-    if status.lower() == "not accepted":
+    ref = case.reference
+    if case.status is Status.NOT_ACCEPTED:
         raise LetterRefused(
             f"{ref} was not accepted as a complaint: write to the resident about that decision "
             "(and their right to go to the Ombudsman) rather than a complaint letter"
         )
-    if kind in ("acknowledgement", "extension") and status.lower().startswith("closed"):
+    if kind in ("acknowledgement", "extension") and case.status is Status.CLOSED:
         raise LetterRefused(f"{ref} is closed: an {kind} letter no longer makes sense")
     draft = _Draft(today)
     if kind == "acknowledgement":
@@ -536,7 +554,7 @@ def build_letter(
         title = _stage1(draft, case, actions, deadlines, profile_limits or {})
     else:
         title = _stage2(draft, case, actions, deadlines)
-    return Letter(kind, title, str(case["reference"]), today, tuple(draft.blocks))
+    return Letter(kind, title, case.reference, today, tuple(draft.blocks))
 
 
 def letter_deadlines(milestones: Sequence[Any]) -> dict[str, Deadline]:

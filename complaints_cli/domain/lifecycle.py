@@ -1,138 +1,101 @@
-"""The rules of a case's life: what each lifecycle command changes, and what it refuses.
+"""The rules of a case's life through the log's 24 columns: what each command changes, and what
+it refuses.
 
-Pure functions. Each takes the case as it stands (a mapping of field -> value, as
-:class:`~complaints_cli.store.models.Complaint` holds it), the handler's input and a :class:`Rules`
-(the team's profile and calendar, and today's date), and returns a :class:`Change` - the fields
-to set, actions to add or complete, and a note for the history - or raises
-:class:`~complaints_cli.errors.ComplaintsError` with one line saying what is wrong and how to
-put it right. The store applies a change in one transaction; nothing here touches a database.
+Pure functions over :class:`~complaints_cli.domain.case.Case` (see
+:mod:`complaints_cli.domain.rules` for what they take and return). The log's "Met ..." columns
+are worked out here from the profile's deadlines, never typed: a late acknowledgement or
+response must carry the explanation that goes with its "No".
 
-The log's "Met ..." columns are worked out here from the profile's deadlines, never typed: a
-late acknowledgement or response must carry the explanation that goes with its "No".
+Sources: the Spruce procedure (acknowledge within 3 working days, respond within 10, escalate,
+Stage 2 within 20, updates on outstanding actions weekly) and the Complaint Handling Code 2024
+(6.4 extensions and telling the resident, 6.6 updates, 6.9 and 6.19 what a response says).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
+from complaints_cli.domain.case import Action, Case
 from complaints_cli.domain.deadlines import (
-    INFORMAL_STAGE,
-    CaseDates,
     Milestone,
     compute_milestones,
-    is_finished_status,
+    met_columns,
     next_milestones,
 )
+from complaints_cli.domain.informal import respond_informal
 from complaints_cli.domain.profiles import Profile
+from complaints_cli.domain.rules import (
+    Change,
+    NewAction,
+    Rules,
+    case_dates,
+    check_date,
+    late_text,
+    milestone,
+    require_open,
+    same_person,
+    uk,
+)
+from complaints_cli.domain.text import optional_text, required_text
+from complaints_cli.domain.time_limits import escalation_time_limit
+from complaints_cli.domain.vocabulary import (
+    OmbudsmanBody,
+    Outcome,
+    ReviewType,
+    Stage,
+    Status,
+    words,
+)
 from complaints_cli.domain.workdays import Calendar
 from complaints_cli.errors import ComplaintsError, ConflictError
 
-REVIEWS = ("manager", "compensation", "panel")
-BODIES = ("HOS", "PRS")
-STAGE_KEY = {"Stage 1": "stage1", "Stage 2": "stage2"}
-
-Case = Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class Rules:
-    """What a rule needs besides the case: the team's timeframes and today's date."""
-
-    profile: Profile
-    calendar: Calendar
-    today: date
-
-
-@dataclass(frozen=True)
-class NewAction:
-    text: str
-    owner: str
-    due: date
-    #: ``action`` (promised in a response), ``order`` or ``recommendation`` (an Ombudsman
-    #: determination's).
-    kind: str = "action"
-
-
-@dataclass
-class Change:
-    """What a command does to a case; applied by the store in one transaction."""
-
-    fields: dict[str, Any] = field(default_factory=dict)
-    new_actions: list[NewAction] = field(default_factory=list)
-    #: Action number -> the date it was done.
-    done_actions: dict[int, date] = field(default_factory=dict)
-    note: str | None = None
-    #: One-line messages for the handler (what was worked out, what is due next).
-    messages: list[str] = field(default_factory=list)
-    #: Warnings for stderr (``complaints: warning: ...``): the command still succeeds.
-    warnings: list[str] = field(default_factory=list)
-
-
-def _uk(d: date) -> str:
-    return d.strftime("%d/%m/%Y")
-
-
-def same_person(a: str | None, b: str | None) -> bool:
-    """``"Sam  Patel"`` and ``"sam patel"`` are one person; the Stage 2 rule depends on it."""
-    norm = lambda s: " ".join((s or "").split()).casefold()  # noqa: E731
-    return bool(a) and norm(a) == norm(b)
-
-
-def _ref(case: Case) -> str:
-    return str(case.get("reference") or "the case")
-
-
-def require_open(case: Case) -> None:
-    status = case.get("status", "Open")
-    if is_finished_status(status):
-        ref = _ref(case)
-        word = "closed" if str(status).lower().startswith("closed") else "not accepted"
-        raise ConflictError(f"{ref} is {word}: reopen it first (complaints reopen {ref})")
-
-
-def check_date(value: date, what: str, case: Case, rules: Rules, *after: tuple[str, str]) -> None:
-    """Refuse a date in the future, or before any of the case's named dates."""
-    if value > rules.today:
-        raise ComplaintsError(f"{what} {_uk(value)} is in the future (today is {_uk(rules.today)})")
-    for field_name, label in after:
-        earlier = case.get(field_name)
-        if earlier is not None and value < earlier:
-            raise ComplaintsError(f"{what} {_uk(value)} is before the {label} {_uk(earlier)}")
-
-
-def case_dates(case: Case, **changes: Any) -> CaseDates:
-    """The dates deadlines depend on, from a stored case (plus any changes about to be made)."""
-    return CaseDates.from_mapping({**case, "stage2_review": case.get("review_type"), **changes})
-
-
-_dates = case_dates
-
-
-def _milestone(
-    case: CaseDates, rules: Rules, *, log_column: str | None = None, key: str | None = None
-) -> Milestone | None:
-    for m in compute_milestones(case, rules.profile, rules.calendar, as_of=rules.today):
-        if (log_column and m.log_column == log_column) or (key and m.key == key):
-            return m
-    return None
-
-
-def _late(m: Milestone) -> str:
-    limit = m.rule.limit_text
-    return f"after its deadline {_uk(m.deadline)} ({limit} from {m.anchor_event} {_uk(m.anchor)})"
-
-
-# --------------------------------------------------------------------------------------------
-# acknowledge
-
+__all__ = [
+    "ACK_COLUMN",
+    "MET_FIELDS",
+    "STAGE1_COLUMN",
+    "STAGE2_COLUMN",
+    "acknowledge",
+    "action_done",
+    "close",
+    "derived",
+    "escalate",
+    "extend",
+    "extension_told",
+    "learning",
+    "met_disagreements",
+    "met_messages",
+    "ombudsman",
+    "parse_body",
+    "parse_review",
+    "reopen",
+    "respond",
+    "stored_deadlines",
+    "update",
+    "with_met_columns",
+]
 
 ACK_COLUMN = "Met HOS acknowledgment timeframe"
 STAGE1_COLUMN = "Met HOS code response timeframe?"
 STAGE2_COLUMN = "Stage 2 HOS code timeframe met?"
+
+#: The two stages with a response, and the prefix of their fields.
+_RESPONSE_STAGES = {Stage.STAGE_1: "stage1", Stage.STAGE_2: "stage2"}
+
+#: Everyday names of the Stage 2 reviews (Southern Housing calls them "Senior Manager
+#: Review" and "Complaint Review Panel").
+_REVIEW_WORDS = {
+    "manager": ReviewType.MANAGER,
+    "senior manager": ReviewType.MANAGER,
+    "compensation": ReviewType.COMPENSATION,
+    "panel": ReviewType.PANEL,
+    "complaint review panel": ReviewType.PANEL,
+}
+
+
+# --------------------------------------------------------------------------------------------
+# acknowledge
 
 
 def acknowledge(
@@ -140,55 +103,54 @@ def acknowledge(
 ) -> Change:
     """Columns 8-10 at Stage 1 (the Yes/No worked out); the Stage 2 acknowledgement at Stage 2."""
     require_open(case)
-    ref = _ref(case)
-    if case.get("stage") == "Stage 2":
-        if case.get("stage2_acknowledged"):
+    ref = case.reference
+    if case.stage is Stage.STAGE_2:
+        if case.stage2_acknowledged:
             raise ConflictError(
                 f"{ref}'s Stage 2 request was already acknowledged on "
-                f"{_uk(case['stage2_acknowledged'])}"
+                f"{uk(case.stage2_acknowledged)}"
             )
         check_date(
             on,
             "acknowledgement date",
-            case,
             rules,
-            ("escalation_received", "date the escalation request was received"),
+            (case.escalation_received, "date the escalation request was received"),
         )
-        change = Change({"stage2_acknowledged": on})
-        m = _milestone(_dates(case, stage2_acknowledged=on), rules, key="stage2_acknowledge")
+        saved = case._replace(stage2_acknowledged=on)
+        change = Change(saved)
+        m = milestone(saved, rules, key="stage2_acknowledge")
         if m is not None:
             word = "within" if m.met else "after"
             change.messages.append(
-                f"Stage 2 request acknowledged {_uk(on)}, {word} its deadline {_uk(m.deadline)}"
+                f"Stage 2 request acknowledged {uk(on)}, {word} its deadline {uk(m.deadline)}"
             )
         return change
-    if case.get("stage") != "Stage 1":
-        raise ConflictError(f"{ref} is at the {case.get('stage')} stage: nothing to acknowledge")
-    if case.get("acknowledged"):
-        raise ConflictError(f"{ref} was already acknowledged on {_uk(case['acknowledged'])}")
-    check_date(on, "acknowledgement date", case, rules, ("received", "date received"))
-    text = (summary or "").strip() or case.get("complaint_summary")
+    if case.stage is not Stage.STAGE_1:
+        raise ConflictError(f"{ref} is at the {case.stage} stage: nothing to acknowledge")
+    if case.acknowledged:
+        raise ConflictError(f"{ref} was already acknowledged on {uk(case.acknowledged)}")
+    check_date(on, "acknowledgement date", rules, (case.received, "date received"))
+    text = optional_text(summary, "--summary") or case.complaint_summary
     if not text:
         raise ComplaintsError("--summary is required: the log's 'Summary of complaint' column")
-    m = _milestone(_dates(case, acknowledged=on), rules, log_column=ACK_COLUMN)
+    note = optional_text(reason, "--reason")
+    m = milestone(case._replace(acknowledged=on), rules, log_column=ACK_COLUMN)
     met = None if m is None else m.met
-    note = (reason or "").strip() or None
-    if met is False and not note:
-        assert m is not None
+    if m is not None and met is False and not note:
         raise ComplaintsError(
-            f"acknowledged {_uk(on)}, {_late(m)}: give --reason to explain the 'No' in the log"
+            f"acknowledged {uk(on)}, {late_text(m)}: give --reason to explain the 'No' in the log"
         )
     change = Change(
-        {
-            "acknowledged": on,
-            "complaint_summary": text,
-            "ack_met": met,
-            "ack_met_note": note if met is False else None,
-        }
+        case._replace(
+            acknowledged=on,
+            complaint_summary=text,
+            ack_met=met,
+            ack_met_note=note if met is False else None,
+        )
     )
     if m is not None:
         verdict = "within the timeframe" if met else "late"
-        change.messages.append(f"Acknowledged {_uk(on)}: {verdict} (due {_uk(m.deadline)})")
+        change.messages.append(f"Acknowledged {uk(on)}: {verdict} (due {uk(m.deadline)})")
     return change
 
 
@@ -196,24 +158,43 @@ def acknowledge(
 # extend
 
 
-def _open_stage(case: Case, what: str) -> str:
-    """``stage1`` or ``stage2``: the stage whose response is still to come."""
-    ref = _ref(case)
-    stage = case.get("stage")
-    key = STAGE_KEY.get(str(stage))
-    if stage == INFORMAL_STAGE:
+def _open_stage(case: Case, what: str) -> Stage:
+    """Stage 1 or Stage 2: the stage whose response is still to come."""
+    ref = case.reference
+    stage = case.stage
+    if stage is Stage.INFORMAL:
         raise ConflictError(
             f"{ref} is a service dissatisfaction: convert it to a Stage 1 complaint first "
             f"(complaints convert {ref})"
         )
-    if key is None:
+    if stage not in _RESPONSE_STAGES:
         raise ConflictError(f"{ref} is with the {stage}: there is no response to {what}")
-    if case.get(f"{key}_responded"):
+    responded = case.stage1_responded if stage is Stage.STAGE_1 else case.stage2_responded
+    if responded:
         raise ConflictError(
-            f"{ref}'s {stage} response was sent on {_uk(case[f'{key}_responded'])}: "
-            f"nothing to {what}"
+            f"{ref}'s {stage} response was sent on {uk(responded)}: nothing to {what}"
         )
-    return key
+    return stage
+
+
+def _extendable(case: Case, rules: Rules, stage: Stage) -> Milestone:
+    key = _RESPONSE_STAGES[stage]
+    m = next(
+        (
+            x
+            for x in compute_milestones(
+                case_dates(case), rules.profile, rules.calendar, as_of=rules.today
+            )
+            if x.rule.stage == key and x.rule.extendable and x.done is None
+        ),
+        None,
+    )
+    if m is None:
+        raise ConflictError(
+            f"the {rules.profile.name} profile has no extendable {stage} deadline for "
+            f"{case.reference}"
+        )
+    return m
 
 
 def extend(
@@ -225,83 +206,149 @@ def extend(
     new_date: date | None,
     told: bool,
     beyond_cap: str | None,
+    agreed: date | None = None,
+    late: str | None = None,
 ) -> Change:
-    """Column 12 (Stage 1) or 21 (Stage 2): an extension within the profile's cap."""
+    """Column 12 (Stage 1) or 21 (Stage 2): an extension within the profile's cap, agreed on
+    ``agreed`` (default today).
+
+    The Code (6.4) lets a landlord extend a response deadline when it tells the resident,
+    within that deadline, why and until when. So an extension agreed after the deadline it
+    extends is refused, unless ``late`` gives the reason it is recorded anyway; a late
+    extension never makes a late response "within the extension" (the deadlines ignore it).
+    ``told``: the resident was told, on the day it was agreed.
+    """
     require_open(case)
-    ref = _ref(case)
-    if not reason.strip():
-        raise ComplaintsError("--reason is required: the log records why the extension was needed")
+    text = required_text(reason, "--reason", hint=": the log records why the extension was needed")
     if days is not None and new_date is not None:
         raise ComplaintsError("give --days or --new-date, not both")
     if days is not None and days < 1:
         raise ComplaintsError(f"--days {days} must be at least 1 working day")
     stage = _open_stage(case, "extend")
-    dates = _dates(case)
-    m = next(
-        (
-            x
-            for x in compute_milestones(dates, rules.profile, rules.calendar, as_of=rules.today)
-            if x.rule.stage == stage and x.rule.extendable and x.done is None
-        ),
-        None,
-    )
-    if m is None:
-        raise ConflictError(
-            f"the {rules.profile.name} profile has no extendable {case.get('stage')} deadline "
-            f"for {ref}"
-        )
-    cap = rules.profile.extension_cap(stage) or 0
+    day = agreed or rules.today
+    check_date(day, "agreement date", rules, (case.received, "date received"))
+    m = _extendable(case, rules, stage)
+    key = _RESPONSE_STAGES[stage]
+    cap = rules.profile.extension_cap(key) or 0
     target = new_date or rules.calendar.add_working_days(m.due, days if days else cap)
     if target <= m.deadline:
         raise ComplaintsError(
-            f"the new date {_uk(target)} must be after the current deadline {_uk(m.deadline)}"
+            f"the new date {uk(target)} must be after the current deadline {uk(m.deadline)}"
         )
     extra = rules.calendar.working_days_between(m.due, target)
-    text = reason.strip()
     if extra > cap:
-        if not (beyond_cap or "").strip():
+        why = optional_text(beyond_cap, "--beyond-cap")
+        if not why:
             raise ComplaintsError(
-                f"{_uk(target)} is {extra} working days after the original deadline "
-                f"{_uk(m.due)}; the {rules.profile.name} profile allows at most {cap}: "
+                f"{uk(target)} is {extra} working days after the original deadline "
+                f"{uk(m.due)}; the {rules.profile.name} profile allows at most {cap}: "
                 "choose an earlier date, or give --beyond-cap REASON"
             )
-        text = f"{text} (beyond the {cap}-working-day limit: {beyond_cap.strip()})"  # type: ignore[union-attr]
-    change = Change(
-        {
-            f"{stage}_extension": True,
-            f"{stage}_extension_reason": text,
-            f"{stage}_extended_to": target,
-            f"{stage}_extension_told": told,
-        }
-    )
-    change.messages.append(
-        f"{case.get('stage')} response now due {_uk(target)} "
-        f"({extra} working day(s) after the original {_uk(m.due)})"
-    )
+        text = f"{text} (beyond the {cap}-working-day limit: {why})"
+    late_why = optional_text(late, "--late")
+    is_late = day > m.deadline
+    if is_late and not late_why:
+        raise ComplaintsError(
+            f"the extension is agreed on {uk(day)}, after the deadline it extends "
+            f"({uk(m.deadline)}): the Code (6.4) needs the resident told within it; record it "
+            "anyway with --late REASON (it will not count: the response is judged against "
+            f"{uk(m.deadline)})"
+        )
+    if is_late:
+        text = f"{text} (agreed late, on {uk(day)}: {late_why})"
+    # A timely extension keeps the day the stage's first extension was agreed; a late one
+    # records the late day, so the deadlines do not count it.
+    first = case.stage1_extension_agreed if stage is Stage.STAGE_1 else case.stage2_extension_agreed
+    agreed_on = day if is_late or first is None else first
+    told_on = day if told else None
+    if stage is Stage.STAGE_1:
+        saved = case._replace(
+            stage1_extension=True,
+            stage1_extension_reason=text,
+            stage1_extended_to=target,
+            stage1_extension_told=told or bool(case.stage1_extension_told),
+            stage1_extension_agreed=agreed_on,
+            stage1_extension_told_on=told_on or case.stage1_extension_told_on,
+        )
+    else:
+        saved = case._replace(
+            stage2_extension=True,
+            stage2_extension_reason=text,
+            stage2_extended_to=target,
+            stage2_extension_told=told or bool(case.stage2_extension_told),
+            stage2_extension_agreed=agreed_on,
+            stage2_extension_told_on=told_on or case.stage2_extension_told_on,
+        )
+    change = Change(saved)
+    if is_late:
+        change.messages.append(
+            f"{stage} extension to {uk(target)} recorded late: it does not count, the response "
+            f"is judged against {uk(m.deadline)}"
+        )
+    else:
+        change.messages.append(
+            f"{stage} response now due {uk(target)} "
+            f"({extra} working day(s) after the original {uk(m.due)})"
+        )
     if not told:
         change.messages.append(
             "warning: the Code (6.4) requires telling the resident of the extension, with the "
-            "Ombudsman's contact details; record that with --told when done"
+            f"Ombudsman's contact details, by {uk(m.deadline)}; record that with "
+            f"complaints extend {case.reference} --told --date D when done"
         )
+    return change
+
+
+def extension_told(case: Case, rules: Rules, *, on: date) -> Change:
+    """Record afterwards that the resident was told of the stage's extension, on ``on``.
+
+    Told after the deadline the extension extends, it does not count (the Ombudsman: the
+    resident must be told within the original timeframe); the message says so.
+    """
+    require_open(case)
+    stage = case.stage
+    if stage is Stage.STAGE_1:
+        extended, original = case.stage1_extension, case.stage1_extended_to
+    elif stage is Stage.STAGE_2:
+        extended, original = case.stage2_extension, case.stage2_extended_to
+    else:
+        extended, original = None, None
+    if not extended or original is None:
+        raise ConflictError(
+            f"{case.reference} has no {stage} extension to tell the resident about: record it "
+            f"with complaints extend {case.reference} --reason ..."
+        )
+    check_date(on, "date told", rules, (case.received, "date received"))
+    if stage is Stage.STAGE_1:
+        if case.stage1_extension_told_on is not None:
+            raise ConflictError(
+                f"{case.reference}'s resident was already told on "
+                f"{uk(case.stage1_extension_told_on)}"
+            )
+        saved = case._replace(stage1_extension_told=True, stage1_extension_told_on=on)
+    else:
+        if case.stage2_extension_told_on is not None:
+            raise ConflictError(
+                f"{case.reference}'s resident was already told on "
+                f"{uk(case.stage2_extension_told_on)}"
+            )
+        saved = case._replace(stage2_extension_told=True, stage2_extension_told_on=on)
+    change = Change(saved)
+    counting = _extendable(
+        case._replace(stage1_extended_to=None, stage2_extended_to=None), rules, stage
+    )
+    if on > counting.due:
+        change.messages.append(
+            f"told on {uk(on)}, after the deadline {uk(counting.due)}: the extension does not "
+            f"count, the response is judged against {uk(counting.due)}"
+        )
+    else:
+        change.messages.append(f"the resident was told of the extension on {uk(on)}")
     return change
 
 
 # --------------------------------------------------------------------------------------------
 # respond
-
-
-def parse_money(text: str) -> Decimal:
-    """``£1,250.00`` or ``50`` -> an exact amount in pounds with pence."""
-    cleaned = text.strip().replace(",", "").removeprefix("£").strip()
-    try:
-        amount = Decimal(cleaned)
-    except ArithmeticError:
-        amount = Decimal("NaN")
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise ComplaintsError(
-            f"compensation {text!r} is not an amount in pounds and pence, e.g. 250 or £1,250.00"
-        )
-    return amount.quantize(Decimal("0.01"))
 
 
 def respond(
@@ -310,7 +357,7 @@ def respond(
     *,
     on: date,
     summary: str,
-    stage: str | None,
+    stage: Stage | None,
     compensation: Decimal | None,
     compensation_reason: str | None,
     reason: str | None,
@@ -318,95 +365,109 @@ def respond(
 ) -> Change:
     """Stage 1 columns 11, 13-15, or Stage 2 columns 20, 22, 23; promised actions.
 
-    A service dissatisfaction's response is recorded by :func:`process.respond_informal`.
+    A service dissatisfaction's response is recorded by :func:`.informal.respond_informal`.
     """
     require_open(case)
-    ref = _ref(case)
-    if case.get("stage") == INFORMAL_STAGE and stage is None:
+    ref = case.reference
+    if case.stage is Stage.INFORMAL and stage is None:
         if compensation is not None or actions:
             raise ComplaintsError(
                 f"{ref} is a service dissatisfaction: its response takes --summary and --date "
                 f"only (convert it to a Stage 1 complaint first: complaints convert {ref})"
             )
-        from complaints_cli.domain.process import respond_informal
-
         return respond_informal(case, rules, on=on, summary=summary)
-    key = _open_stage(case, "respond to")
-    if stage is not None and STAGE_KEY.get(stage) != key:
+    at = _open_stage(case, "respond to")
+    if stage is not None and stage is not at:
         raise ConflictError(
-            f"{ref} is at {case.get('stage')}: "
+            f"{ref} is at {case.stage}: "
             + (
                 "escalate it before recording a Stage 2 response"
-                if key == "stage1"
+                if at is Stage.STAGE_1
                 else "its Stage 1 response is already recorded"
             )
         )
-    if not summary.strip():
-        raise ComplaintsError("--summary is required: what the response decided and why")
-    after = [("received", "date received"), ("acknowledged", "acknowledgement")]
-    if key == "stage2":
+    text = required_text(summary, "--summary", hint=": what the response decided and why")
+    after: list[tuple[date | None, str]] = [
+        (case.received, "date received"),
+        (case.acknowledged, "acknowledgement"),
+    ]
+    if at is Stage.STAGE_2:
         after += [
-            ("escalation_received", "escalation request"),
-            ("stage2_acknowledged", "Stage 2 acknowledgement"),
+            (case.escalation_received, "escalation request"),
+            (case.stage2_acknowledged, "Stage 2 acknowledgement"),
         ]
-    check_date(on, "response date", case, rules, *after)
-    if compensation is not None and not (compensation_reason or "").strip():
+    check_date(on, "response date", rules, *after)
+    reasons = optional_text(compensation_reason, "--compensation-reason")
+    if compensation is not None and not reasons:
         raise ComplaintsError("--compensation-reason is required with --compensation")
-    if compensation is None and (compensation_reason or "").strip():
+    if compensation is None and reasons:
         raise ComplaintsError("--compensation-reason needs --compensation AMOUNT")
     for action in actions:
         if action.due < on:
             raise ComplaintsError(
-                f"action {action.text!r} is due {_uk(action.due)}, before the response {_uk(on)}"
+                f"action {action.text!r} is due {uk(action.due)}, before the response {uk(on)}"
             )
-    column = STAGE1_COLUMN if key == "stage1" else STAGE2_COLUMN
-    m = _milestone(_dates(case, **{f"{key}_responded": on}), rules, log_column=column)
-    met = None if m is None else m.met
-    note = (reason or "").strip() or None
-    if met is False and not note:
-        assert m is not None
-        raise ComplaintsError(
-            f"responded {_uk(on)}, {_late(m)}: give --reason to explain the 'No' in the log"
-        )
-    pence = None if compensation is None else int(compensation * 100)
-    reasons = (compensation_reason or "").strip() or None
-    fields: dict[str, Any] = {
-        f"{key}_responded": on,
-        f"{key}_met": met,
-        f"{key}_met_note": note if met is False else None,
-    }
-    if case.get(f"{key}_extension") is None:
-        fields[f"{key}_extension"] = False  # the log's "No" in column 12 / 21
-    if key == "stage1":
-        fields |= {
-            "stage1_response_summary": summary.strip(),
-            "compensation_pence": pence,
-            "compensation_reasons": reasons,
-        }
+    note = optional_text(reason, "--reason")
+    if at is Stage.STAGE_1:
+        m = milestone(case._replace(stage1_responded=on), rules, log_column=STAGE1_COLUMN)
     else:
-        fields |= {
-            "stage2_response_details": summary.strip(),
-            "stage2_compensation_pence": pence,
-            "stage2_compensation_reasons": reasons,
-        }
-    if actions:
-        fields["last_update"] = on  # weekly updates on the actions count from the response
-    change = Change(fields, new_actions=list(actions))
-    if m is not None:
-        if met:
-            within = (
-                "within the extension" if m.extended_to and on > m.due else "within the timeframe"
-            )
-        else:
-            within = "late"
-        change.messages.append(
-            f"{case.get('stage')} response sent {_uk(on)}: {within} (due {_uk(m.deadline)})"
+        m = milestone(case._replace(stage2_responded=on), rules, log_column=STAGE2_COLUMN)
+    met = None if m is None else m.met
+    if m is not None and met is False and not note:
+        raise ComplaintsError(
+            f"responded {uk(on)}, {late_text(m)}: give --reason to explain the 'No' in the log"
         )
+    late_note = note if met is False else None
+    if at is Stage.STAGE_1:
+        saved = case._replace(
+            stage1_responded=on,
+            stage1_met=met,
+            stage1_met_note=late_note,
+            # The log's "No" in column 12 when no extension was recorded.
+            stage1_extension=False if case.stage1_extension is None else case.stage1_extension,
+            stage1_response_summary=text,
+            compensation_amount=compensation,
+            compensation_reasons=reasons,
+        )
+    else:
+        saved = case._replace(
+            stage2_responded=on,
+            stage2_met=met,
+            stage2_met_note=late_note,
+            stage2_extension=False if case.stage2_extension is None else case.stage2_extension,
+            stage2_response_details=text,
+            stage2_compensation_amount=compensation,
+            stage2_compensation_reasons=reasons,
+        )
+    if actions:
+        saved = saved._replace(last_update=on)  # weekly updates count from the response
+    change = Change(saved, new_actions=list(actions))
+    if m is not None:
+        change.messages.append(f"{case.stage} response sent {uk(on)}: {_within(m, on)}")
     return change
+
+
+def _within(m: Milestone, on: date) -> str:
+    if not m.met:
+        verdict = "late"
+    elif m.extended_to and on > m.due:
+        verdict = "within the extension"
+    else:
+        verdict = "within the timeframe"
+    return f"{verdict} (due {uk(m.deadline)})"
 
 
 # --------------------------------------------------------------------------------------------
 # escalate, update, actions, close, reopen, learning, the Ombudsman
+
+
+def parse_review(text: str) -> ReviewType:
+    """``manager``, ``Compensation Review``, ``senior manager``, ``panel`` -> the review type."""
+    word = " ".join(text.strip().lower().split()).removesuffix(" review")
+    review = _REVIEW_WORDS.get(word)
+    if review is None:
+        raise ComplaintsError(f"--review {text!r} is not one of: {words(ReviewType)}")
+    return review
 
 
 def escalate(
@@ -414,25 +475,20 @@ def escalate(
 ) -> Change:
     """Columns 16-19: the case moves to Stage 2, under a handler who was not involved."""
     require_open(case)
-    ref = _ref(case)
-    if case.get("stage") == INFORMAL_STAGE:
+    ref = case.reference
+    if case.stage is Stage.INFORMAL:
         raise ConflictError(
             f"{ref} is a service dissatisfaction: convert it to a Stage 1 complaint first "
             f"(complaints convert {ref})"
         )
-    if case.get("stage") != "Stage 1":
-        raise ConflictError(f"{ref} is already at {case.get('stage')}")
-    kind = review.strip().lower().removesuffix(" review")
-    kind = {"senior manager": "manager", "complaint review panel": "panel"}.get(kind, kind)
-    if kind not in REVIEWS:
-        raise ComplaintsError(f"--review {review!r} is not one of: {', '.join(REVIEWS)}")
-    if not details.strip():
-        raise ComplaintsError("--details is required: why the resident remains unhappy")
-    if not handler.strip():
-        raise ComplaintsError("--handler is required: the Stage 2 complaint handler")
-    if same_person(handler, case.get("handler")):
+    if case.stage is not Stage.STAGE_1:
+        raise ConflictError(f"{ref} is already at {case.stage}")
+    kind = parse_review(review)
+    why = required_text(details, "--details", hint=": why the resident remains unhappy")
+    who = required_text(handler, "--handler", hint=": the Stage 2 complaint handler")
+    if same_person(who, case.handler):
         raise ConflictError(
-            f"the Stage 2 handler must not be the Stage 1 handler ({case.get('handler')}): "
+            f"the Stage 2 handler must not be the Stage 1 handler ({case.handler}): "
             "Stage 2 is a review by a senior manager who has not been involved"
         )
     if kind not in rules.profile.reviews:
@@ -443,25 +499,22 @@ def escalate(
     check_date(
         received,
         "escalation date",
-        case,
         rules,
-        ("received", "date received"),
-        ("stage1_responded", "Stage 1 response"),
+        (case.received, "date received"),
+        (case.stage1_responded, "Stage 1 response"),
     )
     change = Change(
-        {
-            "stage": "Stage 2",
-            "escalated": True,
-            "escalation_received": received,
-            "escalation_details": details.strip(),
-            "review_type": kind,
-            "stage2_handler": " ".join(handler.split()),
-        }
+        case._replace(
+            stage=Stage.STAGE_2,
+            escalated=True,
+            escalation_received=received,
+            escalation_details=why,
+            review_type=kind,
+            stage2_handler=" ".join(who.split()),
+        )
     )
-    if not case.get("stage1_responded"):
+    if not case.stage1_responded:
         change.messages.append(f"note: {ref} is escalated before any Stage 1 response was recorded")
-    from complaints_cli.domain.process import escalation_time_limit
-
     change.warnings += escalation_time_limit(case, rules, received)
     return change
 
@@ -469,30 +522,29 @@ def escalate(
 def update(case: Case, rules: Rules, *, on: date, note: str, outstanding: int) -> Change:
     """A contact with the resident about outstanding actions: the weekly clock restarts."""
     require_open(case)
-    if not note.strip():
-        raise ComplaintsError("--note is required: what the resident was told")
-    check_date(on, "update date", case, rules, ("received", "date received"))
-    fields = {"last_update": on} if outstanding else {}
-    return Change(fields, note=note.strip())
+    text = required_text(note, "--note", hint=": what the resident was told")
+    check_date(on, "update date", rules, (case.received, "date received"))
+    saved = case._replace(last_update=on) if outstanding else case
+    return Change(saved, note=text)
 
 
 def action_done(
-    case: Case, rules: Rules, *, number: int, on: date, actions: Sequence[Mapping[str, Any]]
+    case: Case, rules: Rules, *, number: int, on: date, actions: Sequence[Action]
 ) -> Change:
     """Mark action N done; when it was the last outstanding one, weekly updates stop."""
     require_open(case)
-    ref = _ref(case)
-    found = next((a for a in actions if a["number"] == number), None)
+    ref = case.reference
+    found = next((a for a in actions if a.number == number), None)
     if found is None:
-        numbers = ", ".join(str(a["number"]) for a in actions) or "none"
+        numbers = ", ".join(str(a.number) for a in actions) or "none"
         raise ComplaintsError(f"{ref} has no action {number} (its actions: {numbers})")
-    if found["done"] is not None:
-        raise ConflictError(f"action {number} of {ref} was already done on {_uk(found['done'])}")
-    check_date(on, "completion date", case, rules, ("received", "date received"))
-    still_open = [a for a in actions if a["done"] is None and a["number"] != number]
-    change = Change(done_actions={number: on}, note=f"action {number} done: {found['text']}")
+    if found.done is not None:
+        raise ConflictError(f"action {number} of {ref} was already done on {uk(found.done)}")
+    check_date(on, "completion date", rules, (case.received, "date received"))
+    still_open = [a for a in actions if a.done is None and a.number != number]
+    change = Change(case, done_actions={number: on}, note=f"action {number} done: {found.text}")
     if not still_open:
-        change.fields["last_update"] = None
+        change.case = case._replace(last_update=None)
         change.messages.append(f"all actions of {ref} are done: it can be closed")
     return change
 
@@ -502,44 +554,63 @@ def close(
 ) -> Change:
     """Close a case; refused while actions are outstanding unless forced with a reason."""
     require_open(case)
-    ref = _ref(case)
-    check_date(on, "closing date", case, rules, ("received", "date received"))
-    reason = (force_reason or "").strip() or None
+    ref = case.reference
+    check_date(on, "closing date", rules, (case.received, "date received"))
+    reason = optional_text(force_reason, "--reason")
     if outstanding and not reason:
         raise ConflictError(
             f"{ref} has {outstanding} outstanding action(s): mark them done "
             f"(complaints action done {ref} N) or close with --force --reason TEXT"
         )
-    fields: dict[str, Any] = {
-        "status": "Closed",
-        "closed": on,
-        "close_reason": reason,
-        "last_update": None,
-    }
-    if case.get("stage") == "Stage 1" and case.get("escalated") is None:
-        fields["escalated"] = False  # the log's "No" in column 16
-    return Change(fields)
+    saved = case._replace(status=Status.CLOSED, closed=on, close_reason=reason, last_update=None)
+    if case.stage is Stage.STAGE_1 and case.escalated is None:
+        saved = saved._replace(escalated=False)  # the log's "No" in column 16
+    return Change(saved)
 
 
-def reopen(case: Case, rules: Rules, *, reason: str | None) -> Change:
-    """Reopen a closed case, or one whose not-accepted decision is reversed."""
-    if not is_finished_status(case.get("status")):
-        raise ConflictError(f"{_ref(case)} is not closed")
-    fields: dict[str, Any] = {"status": "Open", "closed": None, "close_reason": None}
-    if str(case.get("status")).lower().startswith("not accepted"):
-        fields |= {"not_accepted_reason": None, "not_accepted_told": None}
-    return Change(fields, note=(reason or "").strip() or None)
+def reopen(case: Case, rules: Rules, *, reason: str | None, outstanding: int = 0) -> Change:
+    """Reopen a closed case, one whose not-accepted decision is reversed, a withdrawn one the
+    resident takes up again, or one voided by mistake (the history keeps what it was).
+
+    With ``outstanding`` actions, the weekly updates on them are due again, counted from the
+    day it is reopened (Code 6.6), as closing had stopped them.
+    """
+    if not case.status.finished:
+        raise ConflictError(f"{case.reference} is not closed")
+    saved = case._replace(status=Status.OPEN, closed=None, close_reason=None)
+    if case.status is Status.NOT_ACCEPTED:
+        saved = saved._replace(not_accepted_reason=None, not_accepted_told=None)
+    elif case.status is Status.WITHDRAWN:
+        saved = saved._replace(withdrawn=None, withdrawn_reason=None)
+        if case.stage1_outcome is Outcome.WITHDRAWN:
+            saved = saved._replace(stage1_outcome=None)
+        if case.stage2_outcome is Outcome.WITHDRAWN:
+            saved = saved._replace(stage2_outcome=None)
+    elif case.status is Status.VOID:
+        saved = saved._replace(voided=None, void_reason=None, duplicate_of_id=None)
+    if outstanding:
+        saved = saved._replace(last_update=rules.today)
+    return Change(saved, note=optional_text(reason, "--reason"))
 
 
 def learning(case: Case, rules: Rules, *, text: str, replace_existing: bool) -> Change:
     """Column 24. Learning can be recorded at any time, on a closed case too; it is added to
     what is there unless ``replace_existing``."""
-    new = text.strip()
+    new = optional_text(text, "the learning text")
     if not new:
         raise ComplaintsError("the learning text is empty")
-    existing = (case.get("learning") or "").strip()
+    existing = (case.learning or "").strip()
     value = new if replace_existing or not existing else f"{existing}\n{new}"
-    return Change({"learning": value})
+    return Change(case._replace(learning=value))
+
+
+def parse_body(text: str | None) -> OmbudsmanBody:
+    """``HOS`` (the default) or ``PRS``, in any case."""
+    name = (text or "HOS").strip().upper()
+    try:
+        return OmbudsmanBody(name)
+    except ValueError:
+        raise ComplaintsError(f"--body {text!r} is not one of: {words(OmbudsmanBody)}") from None
 
 
 def ombudsman(
@@ -555,48 +626,41 @@ def ombudsman(
     require_open(case)
     if referred is None and requested is None and evidence_sent is None:
         raise ComplaintsError("give --referred D, --requested D or --evidence-sent D")
-    fields: dict[str, Any] = {}
-    name = (body or "HOS").strip().upper()
-    if name not in BODIES:
-        raise ComplaintsError(f"--body {body!r} is not one of: HOS, PRS")
+    name = parse_body(body)
+    saved = case
     if referred is not None:
-        check_date(referred, "referral date", case, rules, ("received", "date received"))
-        fields |= {"ombudsman_referred": referred, "ombudsman_body": name, "stage": "Ombudsman"}
+        check_date(referred, "referral date", rules, (case.received, "date received"))
+        saved = saved._replace(
+            ombudsman_referred=referred, ombudsman_body=name, stage=Stage.OMBUDSMAN
+        )
     if requested is not None:
         check_date(
             requested,
             "evidence request date",
-            case,
             rules,
-            ("received", "date received"),
-            ("ombudsman_referred", "referral"),
+            (case.received, "date received"),
+            (case.ombudsman_referred, "referral"),
         )
-        fields |= {
-            "ombudsman_requested": requested,
-            "stage": "Ombudsman",
-            "ombudsman_body": case.get("ombudsman_body") or name,
-        }
-        sent = case.get("ombudsman_evidence_sent")
+        saved = saved._replace(
+            ombudsman_requested=requested,
+            stage=Stage.OMBUDSMAN,
+            ombudsman_body=case.ombudsman_body or name,
+        )
+        sent = case.ombudsman_evidence_sent
         if evidence_sent is None and sent is not None and sent < requested:
             # A further request: the evidence sent for the last one does not answer it (the
             # history keeps the earlier request and reply).
-            fields["ombudsman_evidence_sent"] = None
+            saved = saved._replace(ombudsman_evidence_sent=None)
     if evidence_sent is not None:
-        asked = requested or case.get("ombudsman_requested")
+        asked = requested or case.ombudsman_requested
         if asked is None:
             raise ComplaintsError("record the Ombudsman's request first (--requested D)")
-        check_date(
-            evidence_sent,
-            "evidence date",
-            {**case, "ombudsman_requested": asked},
-            rules,
-            ("ombudsman_requested", "Ombudsman's request"),
-        )
-        fields["ombudsman_evidence_sent"] = evidence_sent
-    change = Change(fields)
-    m = _milestone(_dates({**case, **fields}), rules, key="ombudsman_evidence")
+        check_date(evidence_sent, "evidence date", rules, (asked, "Ombudsman's request"))
+        saved = saved._replace(ombudsman_evidence_sent=evidence_sent)
+    change = Change(saved)
+    m = milestone(saved, rules, key="ombudsman_evidence")
     if m is not None and m.done is None:
-        change.messages.append(f"evidence due to the Ombudsman by {_uk(m.deadline)}")
+        change.messages.append(f"evidence due to the Ombudsman by {uk(m.deadline)}")
     return change
 
 
@@ -604,18 +668,76 @@ def ombudsman(
 # stored deadlines
 
 
-def stored_deadlines(case: Case, profile: Profile, calendar: Calendar, key: str) -> dict[str, Any]:
-    """The deadline columns kept on a case so ``due`` can filter with an index.
+#: The log's computed Yes/No columns: (column header, the flag field, its explanation field).
+MET_FIELDS: tuple[tuple[str, str, str], ...] = (
+    (ACK_COLUMN, "ack_met", "ack_met_note"),
+    (STAGE1_COLUMN, "stage1_met", "stage1_met_note"),
+    (STAGE2_COLUMN, "stage2_met", "stage2_met_note"),
+)
+
+
+def with_met_columns(case: Case, profile: Profile, calendar: Calendar) -> Case:
+    """The case with its "Met ..." columns worked out again from its dates (columns 10, 13, 22).
+
+    A column the dates can judge (its step is recorded) takes the judged Yes/No; one they
+    cannot (the step's date is not in the log, as in many imported logs) keeps what was
+    recorded. A "No" that becomes "Yes" loses its explanation (the history keeps it).
+    """
+    judged = met_columns(case_dates(case), profile, calendar)
+    changes: dict[str, object] = {}
+    for column, flag, note in MET_FIELDS:
+        met = judged.get(column)
+        if met is None or met == getattr(case, flag):
+            continue
+        changes[flag] = met
+        if met:
+            changes[note] = None
+    return case._replace(**changes) if changes else case  # type: ignore[arg-type]
+
+
+def met_disagreements(
+    case: Case, profile: Profile, calendar: Calendar
+) -> list[tuple[str, str, str]]:
+    """``(column, recorded, judged)`` (``"Yes"``/``"No"``) for each Met column whose recorded
+    value the case's dates contradict: an imported log's typed values, checked (issue 12)."""
+    judged = met_columns(case_dates(case), profile, calendar)
+    out = []
+    for column, flag, _note in MET_FIELDS:
+        recorded, met = getattr(case, flag), judged.get(column)
+        if recorded is not None and met is not None and recorded != met:
+            out.append((column, "Yes" if recorded else "No", "Yes" if met else "No"))
+    return out
+
+
+def met_messages(before: Case, after: Case) -> list[str]:
+    """``Met HOS code response timeframe? is now No (was Yes)`` for each column that changed."""
+    out = []
+    for column, flag, _note in MET_FIELDS:
+        old, new = getattr(before, flag), getattr(after, flag)
+        if old != new and new is not None:
+            was = "blank" if old is None else ("Yes" if old else "No")
+            out.append(f"{column} is now {'Yes' if new else 'No'} (was {was})")
+    return out
+
+
+def derived(case: Case, profile: Profile, calendar: Calendar, key: str) -> Case:
+    """Everything the log works out rather than records: the Met columns and the stored
+    deadlines. Applied by the store to every case it saves, so neither can go stale."""
+    return stored_deadlines(with_met_columns(case, profile, calendar), profile, calendar, key)
+
+
+def stored_deadlines(case: Case, profile: Profile, calendar: Calendar, key: str) -> Case:
+    """The case with the deadline columns kept so ``due`` can filter with an index.
 
     ``next_due`` is the earliest deadline among the case's milestones not yet done (its
     ``next_milestone`` names it); a closed case has none. ``key`` records the profile and
     calendar they were worked out with, so a change of either is noticed and recomputed.
     """
-    if is_finished_status(case.get("status")):
-        return {"next_due": None, "next_milestone": None, "deadlines_key": key}
+    if case.status.finished:
+        return case._replace(next_due=None, next_milestone=None, deadlines_key=key)
     dates = case_dates(case)
     pending = next_milestones(dates, profile, calendar, as_of=dates.received)
     if not pending:
-        return {"next_due": None, "next_milestone": None, "deadlines_key": key}
+        return case._replace(next_due=None, next_milestone=None, deadlines_key=key)
     first = pending[0]
-    return {"next_due": first.deadline, "next_milestone": first.key, "deadlines_key": key}
+    return case._replace(next_due=first.deadline, next_milestone=first.key, deadlines_key=key)

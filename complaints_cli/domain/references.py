@@ -1,48 +1,161 @@
-"""Complaint references: ``SPRUCE001``, ``SPRUCE002``, ... ``SPRUCE999``, ``SPRUCE1000``."""
+"""Complaint references: the one grammar for ``SPRUCE001``, ``SPRUCE1000``, ``HA2001``.
+
+A reference is a **prefix** and a **number**, written as the prefix then the number with at
+least three digits (the procedure's ``SPRUCE001``; it grows past 999 to ``SPRUCE1000``). The
+prefix is 1-12 capital letters or digits, starting with a letter (:data:`PREFIX`), so it may end
+in a digit (``HA2``): then ``HA2001`` is number 1 of prefix ``HA2`` *and* could be read as
+number 2001 of prefix ``HA``. The grammar never guesses between them:
+
+* where the prefix is known (the team's configured prefix, the prefixes the log's counter
+  already holds), a reference is read with it: :func:`split_reference` with ``prefixes``;
+* numbers are handed out per prefix and checked with the prefix known (:func:`number_after`,
+  :func:`highest_numbers`), so the counter for ``HA`` moves past ``HA2001`` too, and no two
+  prefixes can ever hand out the same text;
+* what a handler types is forgiven: case, spaces and separators (``spruce 7``, ``Spruce-007``
+  -> ``SPRUCE007``); without a known prefix the prefix is everything before the separator, or
+  the letters before the digits.
+
+Config validation (:func:`check_prefix`), the commands (:func:`normalise_reference`), the
+import's reference cells (:func:`parse_reference`), the counter and the folder names all use
+this module.
+"""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
+from typing import Final
 
-from complaints_cli.errors import NotFoundError
+from complaints_cli.errors import ComplaintsError, NotFoundError
 
-_REF = re.compile(r"([A-Z][A-Z0-9]*?)[\s\-_]*(\d+)")
+__all__ = [
+    "MIN_DIGITS",
+    "PREFIX",
+    "check_prefix",
+    "format_reference",
+    "highest_number",
+    "highest_numbers",
+    "normalise_reference",
+    "not_found",
+    "number_after",
+    "parse_reference",
+    "split_reference",
+    "suggest",
+]
+
+#: A reference prefix: 1-12 capital letters or digits, starting with a letter.
+PREFIX: Final = re.compile(r"[A-Z][A-Z0-9]{0,11}")
+#: The fewest digits a reference's number is written with.
+MIN_DIGITS: Final = 3
+#: The largest number a reference may carry (the log's counter is a 64-bit integer; a number
+#: this long is a typing mistake, not a complaint).
+MAX_NUMBER: Final = 10**12 - 1
+
+_SEPARATED: Final = re.compile(r"([A-Z][A-Z0-9]{0,11})[\s\-_/]+(\d+)")
+_LETTERS: Final = re.compile(r"([A-Z]{1,12})(\d+)")
+_COMPACT: Final = re.compile(r"[\s\-_/]+")
+
+
+def check_prefix(text: str, source: str) -> str:
+    """A configured prefix, upper-cased; :class:`ComplaintsError` naming ``source`` if it is
+    not 1-12 letters or digits starting with a letter."""
+    prefix = text.strip().upper()
+    if not PREFIX.fullmatch(prefix):
+        raise ComplaintsError(
+            f"reference prefix {text!r} (from {source}) must be 1-12 letters or digits "
+            "starting with a letter, e.g. SPRUCE"
+        )
+    return prefix
 
 
 def format_reference(prefix: str, number: int) -> str:
     """At least three digits, growing past 999: ``format_reference("SPRUCE", 7) == "SPRUCE007"``."""
-    return f"{prefix}{number:03d}"
+    return f"{prefix}{number:0{MIN_DIGITS}d}"
 
 
-def normalise_reference(text: str) -> str:
-    """What a handler typed, as stored: ``spruce 7`` and ``Spruce-007`` both -> ``SPRUCE007``."""
+def number_after(prefix: str, reference: str) -> int | None:
+    """The number of ``reference`` when it is ``prefix`` then digits, else ``None``."""
+    if not reference.startswith(prefix):
+        return None
+    digits = reference[len(prefix) :]
+    return int(digits) if digits.isdigit() and digits.isascii() else None
+
+
+def split_reference(text: str, prefixes: Iterable[str] = ()) -> tuple[str, int] | None:
+    """``(prefix, number)`` of a reference as typed, or ``None`` when it is not one.
+
+    A known prefix (longest first) wins; then a prefix written before a separator
+    (``HA2-001``); then the letters before the digits (``SPRUCE012``).
+    """
     value = text.strip().upper()
-    m = _REF.fullmatch(value)
+    compact = _COMPACT.sub("", value)
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        number = number_after(prefix, compact)
+        if number is not None:
+            return prefix, number
+    m = _SEPARATED.fullmatch(value) or _LETTERS.fullmatch(compact)
     if m is None:
-        return value
-    return format_reference(m[1], int(m[2]))
+        return None
+    return m[1], int(m[2])
 
 
-def split_reference(reference: str) -> tuple[str, int] | None:
-    """``SPRUCE012`` -> ``("SPRUCE", 12)``; ``None`` for a reference not of that shape."""
-    m = _REF.fullmatch(reference.strip().upper())
-    return (m[1], int(m[2])) if m else None
+def normalise_reference(text: str, prefixes: Iterable[str] = ()) -> str:
+    """What a handler typed, as stored: ``spruce 7`` and ``Spruce-007`` both -> ``SPRUCE007``;
+    text that is not a reference comes back upper-cased, to be reported as not found."""
+    parts = split_reference(text, prefixes)
+    if parts is None or parts[1] > MAX_NUMBER:
+        return text.strip().upper()
+    return format_reference(*parts)
+
+
+def parse_reference(text: str, prefixes: Iterable[str] = ()) -> str:
+    """A reference as a workbook cell holds it, strictly: the prefix and at least three
+    digits (``SPRUCE1`` is refused, not padded: its folder is named with what the log says).
+    Raises :class:`ComplaintsError` with what is wrong and how to write it."""
+    value = " ".join(text.split()).upper()
+    parts = split_reference(value, prefixes)
+    if parts is None:
+        raise ComplaintsError(
+            f"{text!r} is not a reference: write a prefix and at least three digits, e.g. SPRUCE001"
+        )
+    prefix, number = parts
+    digits = _COMPACT.sub("", value)[len(prefix) :]
+    if len(digits) < MIN_DIGITS:
+        raise ComplaintsError(
+            f"{text!r} has fewer than three digits: write it as the log numbers it, "
+            f"e.g. {format_reference(prefix, number)}"
+        )
+    if number > MAX_NUMBER:
+        raise ComplaintsError(f"{text!r} has a number too large for a reference")
+    return prefix + digits
+
+
+def highest_numbers(prefixes: Iterable[str], references: Iterable[str]) -> dict[str, int]:
+    """``{prefix: the largest number among references that are that prefix then digits}``
+    (only prefixes some reference has; numbers beyond :data:`MAX_NUMBER` are ignored)."""
+    wanted = list(prefixes)
+    best: dict[str, int] = {}
+    for ref in references:
+        for prefix in wanted:
+            number = number_after(prefix, ref)
+            if number is not None and number > best.get(prefix, -1) and number <= MAX_NUMBER:
+                best[prefix] = number
+    return best
 
 
 def highest_number(prefix: str, references: Iterable[str]) -> int:
-    """The largest number among ``references`` that carry ``prefix`` (0 when none do)."""
-    best = 0
-    for ref in references:
-        parts = split_reference(ref)
-        if parts and parts[0] == prefix:
-            best = max(best, parts[1])
-    return best
+    """The largest number among ``references`` that are ``prefix`` then digits (0 when none).
+
+    ``HA2001`` is number 1 of prefix ``HA2`` and number 2001 of prefix ``HA``: a prefix that
+    ends in a digit is read with the prefix known, never guessed.
+    """
+    return highest_numbers([prefix], references).get(prefix, 0)
 
 
 def suggest(reference: str, known: Iterable[str], limit: int = 3) -> list[str]:
     """The nearest known references, for a "did you mean" hint."""
+    import difflib  # only when a reference is not found
+
     return difflib.get_close_matches(reference.upper(), list(known), n=limit, cutoff=0.6)
 
 

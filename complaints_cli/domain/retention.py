@@ -14,10 +14,15 @@ answer "why was this one kept?":
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import NamedTuple
+
+from complaints_cli.domain.case import Case
+from complaints_cli.domain.rules import Change
+from complaints_cli.domain.vocabulary import Status
+from complaints_cli.errors import ComplaintsError
 
 
 def due_date(closed: date, years: int) -> date:
@@ -42,31 +47,31 @@ class Verdict:
     reason: str
 
 
-def _as_date(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
+class RetentionFacts(NamedTuple):
+    """What the retention decision reads of a case: never its personal data."""
+
+    reference: str
+    status: Status
+    closed: date | None
+    folder: str | None
+    legal_hold: bool
+    legal_hold_reason: str | None
 
 
-def assess(case: Mapping[str, Any], *, today: date, years: int) -> Verdict:
-    """Whether ``case`` is due for purge on ``today`` under a ``years`` retention period.
-
-    ``case`` needs ``reference``, ``status``, ``closed``, ``folder``, ``legal_hold`` and
-    ``legal_hold_reason``.
-    """
-    reference = str(case["reference"])
-    closed = _as_date(case.get("closed"))
-    folder = case.get("folder")
+def assess(case: RetentionFacts, *, today: date, years: int) -> Verdict:
+    """Whether ``case`` is due for purge on ``today`` under a ``years`` retention period."""
+    reference = case.reference
+    closed = case.closed
+    folder = case.folder
     due = due_date(closed, years) if closed else None
 
     def keep(reason: str) -> Verdict:
         return Verdict(reference, closed, due, folder, False, reason)
 
-    status = str(case.get("status") or "").strip().lower()
-    if status != "closed":
-        return keep(f"open ({case.get('status') or 'no status'})")
-    if case.get("legal_hold"):
-        return keep(f"legal hold: {case.get('legal_hold_reason') or 'no reason recorded'}")
+    if case.status is not Status.CLOSED:
+        return keep(f"open ({case.status})")
+    if case.legal_hold:
+        return keep(f"legal hold: {case.legal_hold_reason or 'no reason recorded'}")
     if closed is None or due is None:
         return keep("closed with no closing date: the retention period cannot be counted")
     if today < due:
@@ -75,7 +80,7 @@ def assess(case: Mapping[str, Any], *, today: date, years: int) -> Verdict:
 
 
 def assess_all(
-    cases: Iterable[Mapping[str, Any]], *, today: date, years: int
+    cases: Iterable[RetentionFacts], *, today: date, years: int
 ) -> tuple[list[Verdict], list[Verdict]]:
     """(due for purge, kept), each in the order given."""
     due: list[Verdict] = []
@@ -95,3 +100,29 @@ def kept_summary(kept: Iterable[Verdict]) -> dict[str, int]:
         kind = "no closing date" if kind.startswith("closed with no") else kind
         out[kind] = out.get(kind, 0) + 1
     return out
+
+
+def hold(case: Case, *, reason: str) -> Change:
+    """Put a case under a legal hold: it is never purged while held."""
+    ref = case.reference
+    if case.legal_hold:
+        raise ComplaintsError(
+            f"{ref} is already under a legal hold ({case.legal_hold_reason}): release it first "
+            "to record a different reason"
+        )
+    return Change(
+        case._replace(legal_hold=True, legal_hold_reason=reason),
+        messages=[f"{ref} is under a legal hold: it will not be purged until released."],
+    )
+
+
+def release_hold(case: Case, *, note: str | None) -> Change:
+    """Lift a legal hold (the reason, if given, goes to the history)."""
+    ref = case.reference
+    if not case.legal_hold:
+        raise ComplaintsError(f"{ref} is not under a legal hold")
+    return Change(
+        case._replace(legal_hold=False, legal_hold_reason=None),
+        note=note,
+        messages=[f"{ref} is no longer held: it can be purged when it is due."],
+    )

@@ -257,7 +257,7 @@ class Explanation:
 # --------------------------------------------------------------------------------------------
 
 
-def _holidays_from_package(subdiv: str, first_year: int, last_year: int) -> dict[date, str]:
+def holidays_from_package(subdiv: str, first_year: int, last_year: int) -> dict[date, str]:
     """Bank holidays for ``first_year..last_year`` from the ``holidays`` package (lazy import).
 
     Names follow the package, with ``(observed)`` spelt ``(substitute day)`` as GOV.UK does.
@@ -322,7 +322,7 @@ class Calendar:
                 raise ComplaintsError(f"office closure {item!r} is not a date or a date range")
         self.one_off_closures: frozenset[date] = frozenset(one_off)
         self.recurring_closures: tuple[RecurringClosure, ...] = tuple(recurring)
-        self._holiday_source: BankHolidaySource = holiday_source or _holidays_from_package
+        self._holiday_source: BankHolidaySource = holiday_source or holidays_from_package
         self._ords: list[int] = []  # sorted ordinals of working days in [_first, _last]
         self._nonworking: dict[int, tuple[str, str]] = {}  # weekday ordinal -> (reason, source)
         self._lo_year = 0

@@ -14,11 +14,13 @@ from the right, so the action's own text may hold ``|``. A line that does not st
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date
 from typing import Any, NamedTuple
 
-from complaints_cli.domain.dates import format_uk
+from complaints_cli.domain.presentation import format_actions
+
+__all__ = ["ActionCell", "ActionError", "action_from_row", "format_actions", "parse_actions"]
 
 ACTION_KINDS = ("action", "order", "recommendation")
 _START = re.compile(r"^\s*(\d+)\s*\|")
@@ -54,25 +56,6 @@ def action_from_row(row: Mapping[str, Any]) -> ActionCell:
 
 def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
-def format_actions(actions: Iterable[ActionCell]) -> str | None:
-    """The cell text for a case's actions (``None`` when it has none)."""
-    lines = [
-        " | ".join(
-            [
-                str(a.number),
-                a.stage,
-                a.kind,
-                a.text,
-                a.owner,
-                f"due {format_uk(a.due)}",
-                *([f"done {format_uk(a.done)}"] if a.done else []),
-            ]
-        )
-        for a in actions
-    ]
-    return "\n".join(lines) or None
 
 
 #: The most actions a case's cell may number (an action's number is stored as an integer).

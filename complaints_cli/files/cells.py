@@ -239,7 +239,10 @@ def parse_case_kind(value: object) -> str | None:
     ``None`` when empty (the log's everyday words too: ``informal``, ``SD``, ``formal``)."""
     if is_empty(value):
         return None
-    from complaints_cli.domain.process import KINDS, parse_kind
+    from complaints_cli.domain.process import parse_kind
+    from complaints_cli.domain.vocabulary import CaseKind
+
+    KINDS = tuple(CaseKind)
 
     if isinstance(value, str):
         try:

@@ -29,28 +29,32 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import re
-import tempfile
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, Final
+from typing import IO, Final
 
+from complaints_cli.domain.case import Action, Case
 from complaints_cli.domain.columns import COLUMNS, Column
 from complaints_cli.domain.dates import format_uk
+from complaints_cli.domain.deadlines import State, next_milestones
 from complaints_cli.domain.presentation import REVIEW_LABELS, cell_text, money
+from complaints_cli.domain.profiles import Profile
+from complaints_cli.domain.text import csv_safe
+from complaints_cli.domain.workdays import Calendar
 from complaints_cli.errors import ComplaintsError
+from complaints_cli.files.action_cells import format_actions
 from complaints_cli.files.cells import (
     details_cell_text,
     extension_cell_text,
     money_cell_text,
 )
 from complaints_cli.files.headers import EXTRA_COLUMNS, TOOL_COLUMNS, ExtraColumn
+from complaints_cli.files.safe_save import Saved, save_atomically
 from complaints_cli.files.xlsx_writer import (
     MAX_CELL_TEXT,
     MAX_SHEET_ROWS,
@@ -61,8 +65,6 @@ from complaints_cli.files.xlsx_writer import (
 )
 
 Progress = Callable[[int], None]
-#: A case as :func:`complaints_cli.store.reads.case_record` gives it.
-Case = dict[str, Any]
 
 
 # --- the columns ------------------------------------------------------------------------------
@@ -80,30 +82,28 @@ class ExportColumn:
 def _log_value(column: Column) -> Callable[[Case], object]:
     first = column.fields[0]
     if column.kind == "date":
-        return lambda case: case.get(first)
+        return lambda case: getattr(case, first)
     if column.kind == "money":
         reasons = column.fields[1]
-        return lambda case: _money_cell(case.get(first), case.get(reasons))
+        return lambda case: _money_cell(getattr(case, first), getattr(case, reasons))
     if column.number == 18:
-        return lambda case: details_cell_text(
-            case.get("escalation_details"), case.get("review_type")
-        )
+        return lambda case: details_cell_text(case.escalation_details, case.review_type)
     if column.kind == "yesno" and len(column.fields) == 3:
-        # Columns 12 and 21: "Yes - reason (new date dd/mm/yyyy)", or the bracketed form when
-        # that would not read back (see cells.extension_cell_text); with no Yes/No recorded
-        # the new date alone has no cell of its own here, it is in "Stage N extended to".
+        # Columns 12 and 21: "Yes - reason (new date dd/mm/yyyy)", written so that any reason
+        # reads back (see cells.extension_cell_text); with no Yes/No recorded the new date
+        # alone has no cell of its own here, it is in "Stage N extended to".
         _, why, until = column.fields
 
         def extension(case: Case) -> object:
-            extended = case.get(first)
+            extended = getattr(case, first)
             if extended is None:
                 return None
-            return extension_cell_text(bool(extended), case.get(why), case.get(until))
+            return extension_cell_text(bool(extended), getattr(case, why), getattr(case, until))
 
         return extension
     if column.kind in ("yesno",):
         return lambda case: cell_text(column, case) or None
-    return lambda case: case.get(first)
+    return lambda case: getattr(case, first)
 
 
 #: The widest each kind of column may grow, in characters (the writer fits each column to its
@@ -132,13 +132,13 @@ def _money_cell(amount: Decimal | None, reasons: str | None) -> object:
 def _extra_value(extra: ExtraColumn) -> Callable[[Case], object]:
     name = extra.fields[0]
     if extra.kind == "review_type":
-        return lambda case: REVIEW_LABELS.get(case.get(name) or "", case.get(name))
+        return lambda case: REVIEW_LABELS.get(getattr(case, name) or "", getattr(case, name))
     if extra.kind == "yesno":
-        return lambda case: _YES_NO.get(case.get(name))
+        return lambda case: _YES_NO.get(getattr(case, name))
     if extra.kind == "money":
         reasons = extra.fields[1]
-        return lambda case: _money_cell(case.get(name), case.get(reasons))
-    return lambda case: case.get(name)
+        return lambda case: _money_cell(getattr(case, name), getattr(case, reasons))
+    return lambda case: getattr(case, name)
 
 
 _YES_NO: Final[dict[object, str]] = {True: "Yes", False: "No"}
@@ -146,7 +146,7 @@ _YES_NO: Final[dict[object, str]] = {True: "Yes", False: "No"}
 
 def _stamp(name: str) -> Callable[[Case], object]:
     def value(case: Case) -> object:
-        stamp = case.get(name)
+        stamp = getattr(case, name)
         if isinstance(stamp, datetime) and stamp.tzinfo is not None:
             return stamp.replace(tzinfo=None)  # stored in UTC; Excel has no time zones
         return stamp
@@ -155,21 +155,22 @@ def _stamp(name: str) -> Callable[[Case], object]:
 
 
 def _kept(key: str) -> Callable[[Case], object]:
-    return lambda case: case["extra"].get(key)
+    return lambda case: case.extra.get(key)
 
 
 def export_columns(
     extra_keys: Sequence[str] = (),
     *,
     include_sensitive: bool = False,
-    actions: Mapping[int, str] | None = None,
+    actions: Mapping[int, Sequence[Action]] | None = None,
     related: Mapping[int, str] | None = None,
 ) -> list[ExportColumn]:
     """The columns of an export, in order (see the module docstring). The vulnerability
     columns (:attr:`ExtraColumn.sensitive`) only with ``include_sensitive``; ``actions`` maps
-    a case's id to its ``Actions`` cell (:func:`action_cells`), ``related`` to the reference
-    of its related case (:func:`related_references`)."""
-    linked: dict[str, Mapping[int, str]] = {"actions": actions or {}, "reference": related or {}}
+    a case's id to its actions (written one a line in the ``Actions`` cell), ``related`` to
+    the reference of its related case."""
+    cells = {case_id: format_actions(found) for case_id, found in (actions or {}).items()}
+    linked: dict[str, Mapping[int, str | None]] = {"actions": cells, "reference": related or {}}
     out = [
         ExportColumn(
             c.header,
@@ -196,93 +197,17 @@ def export_columns(
     return out
 
 
-# --- reading the cases ------------------------------------------------------------------------
+def _linked(by_case: Mapping[int, str | None]) -> Callable[[Case], object]:
+    return lambda case: by_case.get(case.id or 0)
 
 
-def extra_keys(db: Any, where: str = "", params: Mapping[str, Any] | None = None) -> list[str]:
-    """Every kept unknown column among the cases, in the order they were first seen."""
-    import json
-
-    keys: dict[str, None] = {}
-    sql = "SELECT extra FROM complaint WHERE extra IS NOT NULL"
-    if where:
-        sql += " AND " + where
-    for (text,) in db.execute(sql + " ORDER BY id", params or {}).fetchall():
-        loaded = json.loads(text) if text else {}
-        if isinstance(loaded, dict):
-            keys.update(dict.fromkeys(loaded))
-    return list(keys)
-
-
-def _linked(by_case: Mapping[int, str]) -> Callable[[Case], object]:
-    return lambda case: by_case.get(case["id"])
-
-
-def related_references(db: Any) -> dict[int, str]:
-    """Each case's related case (``related_to_id``) as its reference, by case id."""
-    rows = db.execute(
-        "SELECT c.id, r.reference FROM complaint c JOIN complaint r ON r.id = c.related_to_id"
-    ).fetchall()
-    return {int(case_id): str(reference) for case_id, reference in rows}
-
-
-def action_cells(db: Any) -> dict[int, str]:
-    """Each case's ``Actions`` cell, by case id: one query for the whole export."""
-    from itertools import groupby
-
-    from complaints_cli.files.action_cells import action_from_row, format_actions
-
-    rows = db.rows(
-        "SELECT complaint_id, number, stage, kind, text, owner, due, done FROM action "
-        "ORDER BY complaint_id, number"
-    )
-    out: dict[int, str] = {}
-    for complaint_id, group in groupby(rows, key=lambda r: r["complaint_id"]):
-        text = format_actions(action_from_row(r) for r in group)
-        if text:
-            out[complaint_id] = text
-    return out
-
-
-def filters(status: str | None, stage: str | None) -> tuple[str, dict[str, Any]]:
-    """SQL condition and parameters for ``--status`` / ``--stage`` (case-insensitive)."""
-    where: list[str] = []
-    params: dict[str, Any] = {}
-    if status:
-        where.append("LOWER(status) = LOWER(:status)")
-        params["status"] = status
-    if stage:
-        where.append("LOWER(stage) = LOWER(:stage)")
-        params["stage"] = stage
-    return " AND ".join(where), params
-
-
-def iter_cases(db: Any, where: str, params: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    """The cases in log order as :func:`complaints_cli.store.reads.case_record` dicts, streamed."""
-    from complaints_cli.store.reads import case_record
-
-    sql = "SELECT * FROM complaint" + (f" WHERE {where}" if where else "") + " ORDER BY id"
-    for row in db.iter_rows(sql, params):
-        yield case_record(row)
-
-
-def overdue_check(settings: Any, today: date) -> Callable[[Case], bool]:
+def overdue_check(profile: Profile, calendar: Calendar, today: date) -> Callable[[Case], bool]:
     """A test of whether an open case has a deadline that has passed (the team's profile)."""
-    from complaints_cli.domain.deadlines import State, next_milestones
-    from complaints_cli.domain.timeframes import calendar_for, profile_for
-
-    calendar = calendar_for(settings)
-    profile = profile_for(settings)
 
     def overdue(case: Case) -> bool:
-        if str(case.get("status") or "").strip().lower().startswith("closed"):
+        if case.status.finished:
             return False  # nothing on a closed case is chased
-        dates = dict(case)
-        dates["stage2_review"] = REVIEW_LABELS.get(case.get("review_type") or "")
-        try:
-            milestones = next_milestones(dates, profile, calendar, as_of=today)
-        except ComplaintsError:
-            return False
+        milestones = next_milestones(case, profile, calendar, as_of=today)
         return any(m.state is State.MISSED and m.kind == "deadline" for m in milestones)
 
     return overdue
@@ -301,13 +226,6 @@ def check_xlsx(path: Path) -> None:
 
 # --- CSV --------------------------------------------------------------------------------------
 
-#: A spreadsheet runs a cell starting with one of these as a formula (OWASP CSV injection).
-_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
-#: Text Excel would read from a CSV as an error value rather than as text.
-_ERROR_LITERAL: Final = re.compile(
-    r"#(?:N/A|VALUE!|REF!|DIV/0!|NUM!|NAME\?|NULL!|SPILL!|CALC!|GETTING_DATA)", re.I
-)
-
 
 def csv_text(value: object) -> str:
     """A value as CSV text: dates dd/mm/yyyy, money in pounds, text that a spreadsheet would
@@ -325,107 +243,7 @@ def csv_text(value: object) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
         return repr(value)
-    text = str(value)
-    if text.startswith(_FORMULA_START) or _ERROR_LITERAL.fullmatch(text.strip()):
-        return "'" + text
-    return text
-
-
-# --- saving safely ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Saved:
-    path: Path  #: where the export is
-    locked: bool  #: the target was locked, so ``path`` is another name beside it
-
-
-def _free_name(target: Path) -> Path:
-    for n in range(2, 1000):
-        candidate = target.with_name(f"{target.stem} ({n}){target.suffix}")
-        if not candidate.exists():
-            return candidate
-    raise ComplaintsError(f"cannot find a free name beside {str(target)!r}")
-
-
-def _place(tmp: Path, target: Path) -> None:
-    """Move ``tmp`` to ``target`` without replacing anything already there."""
-    try:
-        os.link(tmp, target)
-    except OSError:
-        if target.exists():
-            raise FileExistsError(str(target)) from None
-        os.replace(tmp, target)
-    else:
-        tmp.unlink()
-
-
-def save_atomically(
-    target: Path,
-    write: Callable[[IO[bytes]], None],
-    *,
-    force: bool,
-    check: Callable[[Path], None] | None = None,
-) -> Saved:
-    """Write a file so that ``target`` is never half-written.
-
-    ``write`` fills a temporary file in the target's folder; ``check`` may inspect it; then it
-    replaces ``target`` in one rename. An existing target is refused unless ``force``. When the
-    rename is refused because the target is open elsewhere (``PermissionError``: Excel on
-    Windows), the old file is left as it was and the new one is saved as ``NAME (2).xlsx``.
-    """
-    target = Path(target)
-    if target.is_dir():
-        raise ComplaintsError(f"{str(target)!r} is a folder: give a file name")
-    if not target.parent.is_dir():
-        raise ComplaintsError(f"the folder {str(target.parent)!r} does not exist")
-    existed = target.exists()
-    if existed and not force:
-        raise ComplaintsError(f"{str(target)!r} already exists: use --force to replace it")
-    try:
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".~{target.stem}.", suffix=".tmp")
-    except OSError as exc:
-        raise ComplaintsError(
-            f"cannot write in {str(target.parent)!r}: {exc.strerror or exc}"
-        ) from None
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if check is not None:
-            check(tmp)
-        mode = target.stat().st_mode & 0o777 if existed else 0o666 & ~current_umask()
-        os.chmod(tmp, mode)
-        try:
-            os.replace(tmp, target)
-            return Saved(target, locked=False)
-        except PermissionError:
-            for _ in range(5):
-                other = _free_name(target)
-                try:
-                    _place(tmp, other)
-                    return Saved(other, locked=True)
-                except FileExistsError:
-                    continue
-            raise
-    except OSError as exc:
-        raise ComplaintsError(
-            f"cannot write {str(target)!r}: {exc.strerror or exc}; "
-            + ("the existing file is unchanged" if existed else "nothing was written")
-        ) from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def current_umask() -> int:
-    """The process's umask (read by setting and restoring it): a new file gets the usual
-    permissions, not the temporary file's private 0600."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    return csv_safe(str(value))
 
 
 # --- the export -------------------------------------------------------------------------------
@@ -450,8 +268,6 @@ def write_xlsx(
     warnings: Warnings | None = None,
 ) -> tuple[int, int]:
     """Write the cases as a workbook; return ``(rows, overdue rows)``."""
-    from complaints_cli.store.writes import utcnow
-
     writer = XlsxWriter(stream, columns)
     getters = [c.value for c in columns]
     late = 0
@@ -461,10 +277,10 @@ def write_xlsx(
             is_late = bool(overdue and overdue(case))
             late += is_late
             values = [get(case) for get in getters]
-            writer.add_row(values, overdue=is_late, label=str(case.get("reference")), warnings=warn)
+            writer.add_row(values, overdue=is_late, label=case.reference, warnings=warn)
             if progress is not None and n % 1000 == 0:
                 progress(1000)
-        writer.close(utcnow())  # the store's clock stamps the document, as its history
+        writer.close()
     except BaseException:
         writer.abort()
         raise
@@ -494,31 +310,28 @@ def write_csv(
 
 
 def export_log(
-    db: Any,
+    cases: Iterable[Case],
     target: Path,
     *,
     fmt: str,
     force: bool,
-    status: str | None = None,
-    stage: str | None = None,
+    extra_keys: Sequence[str] = (),
+    actions: Mapping[int, Sequence[Action]] | None = None,
+    related: Mapping[int, str] | None = None,
     overdue: Callable[[Case], bool] | None = None,
     progress: Progress | None = None,
     include_sensitive: bool = False,
 ) -> ExportResult:
-    """Export the (filtered) log to ``target`` as ``xlsx`` or ``csv``; the vulnerability
-    columns only with ``include_sensitive``."""
-    where, params = filters(status, stage)
+    """Export ``cases`` to ``target`` as ``xlsx`` or ``csv`` (``extra_keys``: the kept
+    columns they hold; ``actions`` and ``related`` by case id); the vulnerability columns
+    only with ``include_sensitive``."""
     columns = export_columns(
-        extra_keys(db, where, params),
-        include_sensitive=include_sensitive,
-        actions=action_cells(db),
-        related=related_references(db),
+        extra_keys, include_sensitive=include_sensitive, actions=actions, related=related
     )
     warnings = Warnings()
     counts: dict[str, int] = {"rows": 0, "overdue": 0}
 
     def write(stream: IO[bytes]) -> None:
-        cases = iter_cases(db, where, params)
         if fmt == "csv":
             counts["rows"] = write_csv(stream, cases, columns, progress=progress)
         else:

@@ -20,16 +20,12 @@ and reports:
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from complaints_cli.domain.references import split_reference
-from complaints_cli.files.folders import DASH, folder_name, name_limit
-
-_SEPARATORS = (f" {DASH} ", " - ")
+from complaints_cli.files.folders import case_folders, folder_name, name_limit, split_folder_name
 
 #: The problems, in the order they are listed.
 PROBLEMS = ("no folder", "two folders", "name out of date", "no case", "no reference")
@@ -43,36 +39,6 @@ class FolderProblem:
     #: The name the tool would give the folder now (``name out of date``), else ``None``.
     expected: str | None
     detail: str
-
-
-def split_folder_name(name: str) -> tuple[str, str] | None:
-    """``"1 Essex Brewery – SPRUCE001"`` -> ``("1 Essex Brewery", "SPRUCE001")``.
-
-    A bare ``"SPRUCE001"`` gives an empty address part; a name that does not end in something
-    shaped like a reference gives ``None``.
-    """
-    for sep in _SEPARATORS:
-        if sep in name:
-            address, ref = name.rsplit(sep, 1)
-            ref = ref.strip().upper()
-            return (address.strip(), ref) if split_reference(ref) and ref.isalnum() else None
-    bare = name.strip().upper()
-    return ("", bare) if split_reference(bare) and bare.isalnum() else None
-
-
-def case_folders(root: Path) -> tuple[dict[str, list[str]], list[str]]:
-    """One listing of ``root``: reference -> folder names, and the names with no reference."""
-    by_ref: dict[str, list[str]] = {}
-    strays: list[str] = []
-    for entry in sorted(os.scandir(root), key=lambda e: e.name):
-        if not entry.is_dir() or entry.name.startswith("."):
-            continue
-        parts = split_folder_name(entry.name)
-        if parts is None:
-            strays.append(entry.name)
-        else:
-            by_ref.setdefault(parts[1], []).append(entry.name)
-    return by_ref, strays
 
 
 def _same(a: str, b: str) -> bool:

@@ -21,24 +21,26 @@ not recomputed. Columns the log does not know are kept per case (``extra``) and 
 from __future__ import annotations
 
 import gc
-import json
-import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
-from functools import lru_cache
+from datetime import date, datetime, time, timedelta
 from itertools import chain
-from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final
 
 from complaints_cli.domain.columns import COLUMNS, Column
 from complaints_cli.domain.dates import format_uk
+from complaints_cli.domain.import_plan import (
+    DEFAULTS,
+    MAX_LENGTHS,
+    PENCE_FIELDS,
+    ParsedRow,
+    make_plan,
+)
+from complaints_cli.domain.order import order_findings
 from complaints_cli.errors import ComplaintsError
-from complaints_cli.files.action_cells import ActionCell, format_actions
 from complaints_cli.files.cells import CellError, parse_column, parse_text
 from complaints_cli.files.header_rows import HeaderRows, find_header
 from complaints_cli.files.headers import (
@@ -51,30 +53,11 @@ from complaints_cli.files.headers import (
 from complaints_cli.files.row_kinds import drop_old_reasons, not_cases, short
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
     from complaints_cli.files.spreadsheet import Sheet, Workbook
-    from complaints_cli.store.writes import Store
 
 AnyColumn = Column | ExtraColumn
 Progress = Callable[[int], None]
 
-#: Stored lengths the database enforces (PostgreSQL VARCHAR); checked before writing.
-MAX_LENGTHS: Final = {"reference": 32, "handler": 200, "stage2_handler": 200}
-#: Values a new case gets when its cell is blank: the model requires these fields.
-DEFAULTS: Final[dict[str, object]] = {
-    "status": "Open",
-    "stage": "Stage 1",
-    "handler": "",
-    "complainant": "",
-    "address": "",
-    "kind": "complaint",
-}
-#: Money is parsed as pounds (``…compensation_amount``) and stored as whole pence.
-PENCE_FIELDS: Final = {
-    "compensation_amount": "compensation_pence",
-    "stage2_compensation_amount": "stage2_compensation_pence",
-}
 #: The fields an import never writes from a sheet: the tool's own bookkeeping.
 _BOOKKEEPING: Final = frozenset({"id", "created_at", "updated_at", "row_version", "folder"})
 
@@ -131,19 +114,6 @@ def _show_value(value: object) -> str:
 
 
 # --- step 1: reading ------------------------------------------------------------------------------
-
-
-@dataclass
-class ParsedRow:
-    """One valid row: the case's stored values, ready to compare and write."""
-
-    row: int  #: Excel's row number
-    reference: str
-    #: model field -> value, for every field of every column the sheet has (``None``: blank).
-    #: Compensation is ``compensation_pence`` / ``stage2_compensation_pence`` (whole pence).
-    values: dict[str, object]
-    #: unknown column header -> value (``None``: blank), for every unknown column of the sheet.
-    extra: dict[str, object]
 
 
 @dataclass
@@ -547,8 +517,13 @@ def read_log(
     sheet_name: str | None = None,
     prefix: str | None = None,
     progress: Progress | None = None,
+    today: date | None = None,
 ) -> ReadResult:
     """Read and validate the log in ``workbook`` (see the module docstring). Pure: no database.
+
+    Each row's dates are checked as the commands check them (:func:`order_findings`: the
+    order of events, and none after ``today``), so an import never records what ``log`` and
+    the lifecycle commands refuse.
 
     Raises :class:`ComplaintsError` when the file as a whole cannot be used (no header row, a
     column named twice, two candidate sheets); problems with rows are returned, not raised.
@@ -588,6 +563,7 @@ def read_log(
     length_labels = {
         key: labels[i] for col, i in index_of.items() for key in MAX_LENGTHS if key in col.fields
     }
+    date_labels = {f: labels[i] for col, i in index_of.items() for f in col.fields}
     parser = SheetParser(
         match.columns,
         epoch_1904=workbook.epoch_1904,
@@ -652,6 +628,19 @@ def read_log(
                 continue
         assert isinstance(reference, str)
         seen[reference] = number
+        order = order_findings(values, today)
+        if order:
+            rejected.append(
+                RejectedRow(
+                    number,
+                    list(row),
+                    [
+                        Problem(name, number, date_labels.get(f, f), _uk(values.get(f)), m)
+                        for f, m in order
+                    ],
+                )
+            )
+            continue
         extra = dict(zip(kept_headers, kept_rows[position], strict=True))
         parsed.append(ParsedRow(number, reference, values, extra))
     for key in ("status", "stage"):
@@ -674,550 +663,6 @@ def read_log(
     )
 
 
-# --- step 2: the plan -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Change:
-    """One field of one case that the file and the log disagree on."""
-
-    field: str  #: model field, or ``extra:<header>`` for a kept unknown column
-    column: str  #: the column's header, for people
-    old: object
-    new: object
-
-
-@dataclass
-class CaseUpdate:
-    row: ParsedRow
-    existing: dict[str, Any]
-    changes: list[Change]
-
-
-@dataclass
-class Plan:
-    adds: list[ParsedRow] = field(default_factory=list)
-    updates: list[CaseUpdate] = field(default_factory=list)  #: applied (``--update``)
-    conflicts: list[CaseUpdate] = field(default_factory=list)  #: reported, not applied
-    unchanged: list[ParsedRow] = field(default_factory=list)
-
-
-_FIELD_HEADER: Final = {
-    **{f: c.header for c in EXTRA_COLUMNS for f in c.fields},
-    **{f: c.header for c in COLUMNS for f in c.fields},
-    "compensation_pence": COLUMNS[14].header,
-    **{PENCE_FIELDS[f]: c.header for c in EXTRA_COLUMNS for f in c.fields if f in PENCE_FIELDS},
-}
-
-
-def stored_extra(text: object) -> dict[str, object]:
-    """The ``extra`` column as a dict (it is JSON text, or NULL)."""
-    if not text:
-        return {}
-    loaded = json.loads(str(text))
-    return loaded if isinstance(loaded, dict) else {}
-
-
-def _differs(old: object, new: object) -> bool:
-    """Whether a stored value and a file's value differ (``1`` and ``True`` do; ``None`` and
-    a value do)."""
-    if old is None or new is None:
-        return (old is None) != (new is None)
-    if isinstance(old, datetime) and not isinstance(new, datetime):
-        old = old.date()
-    return bool(old != new) or (type(old) is not type(new) and not isinstance(old, date))
-
-
-def diff_case(row: ParsedRow, existing: Mapping[str, Any], fields: Iterable[str]) -> list[Change]:
-    """What the file would change in a stored case: only the columns the sheet has."""
-    changes: list[Change] = []
-    for name in fields:
-        old, new = existing.get(name), row.values.get(name)
-        if _differs(old, new):
-            changes.append(Change(name, _FIELD_HEADER.get(name, name), old, new))
-    kept = stored_extra(existing.get("extra"))
-    for header, new in row.extra.items():
-        old = kept.get(header)
-        if _differs(old, new):
-            changes.append(Change(f"extra:{header}", header, old, new))
-    return changes
-
-
-def make_plan(
-    rows: Sequence[ParsedRow],
-    existing: Mapping[str, Mapping[str, Any]],
-    fields: Sequence[str],
-    *,
-    update: bool,
-) -> Plan:
-    """Sort the file's rows into adds, updates or conflicts, and unchanged. Pure."""
-    plan = Plan()
-    for row in rows:
-        stored = existing.get(row.reference)
-        if stored is None:
-            plan.adds.append(row)
-            continue
-        changes = diff_case(row, stored, fields)
-        if not changes:
-            plan.unchanged.append(row)
-        elif update:
-            plan.updates.append(CaseUpdate(row, dict(stored), changes))
-        else:
-            plan.conflicts.append(CaseUpdate(row, dict(stored), changes))
-    return plan
-
-
-def describe_conflict(sheet: str, item: CaseUpdate) -> list[str]:
-    """One line per differing column: ``SPRUCE003 (row 9) 'Status': log 'Open', file 'Closed'``."""
-    out = []
-    for ch in item.changes:
-        out.append(
-            f"{item.row.reference} (sheet {sheet!r}, row {item.row.row}) {ch.column!r}"
-            + (f" [{ch.field}]" if not ch.field.startswith("extra:") else "")
-            + f": log has {_show_change(ch.old)}, file has {_show_change(ch.new)}"
-        )
-    return out
-
-
-def _show_change(value: object) -> str:
-    if value is None:
-        return "blank"
-    if isinstance(value, date):
-        return format_uk(value)
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "...'"
-
-
-# --- step 3: writing -----------------------------------------------------------------------------
-
-
-@dataclass
-class Outcome:
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    conflicts: int = 0
-    folders_created: int = 0
-
-
-def _json_default(value: object) -> object:
-    """``json.dumps(default=...)``: only dates and money reach it, so the C encoder stays fast."""
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def _changes_text(changes: Mapping[str, Sequence[object]]) -> str:
-    """The history's ``changes`` JSON, the shape :func:`complaints_cli.store.writes.changes_json`
-    writes (``{"field": [old, new]}``, sorted keys, ISO dates)."""
-    return json.dumps(changes, ensure_ascii=False, sort_keys=True, default=_json_default)
-
-
-def _extra_text(extra: Mapping[str, object]) -> str | None:
-    if not extra:
-        return None
-    kept = {k: v for k, v in extra.items() if v is not None}
-    return json.dumps(kept, ensure_ascii=False) if kept else None
-
-
-def existing_folders(root: Path) -> dict[str, str]:
-    """Reference (upper case) -> folder name, for the case folders already under ``root``.
-
-    One directory listing for the whole import (``find_case_folder`` per case would list the
-    root once per case).
-    """
-    from complaints_cli.files.folders import DASH
-
-    out: dict[str, str] = {}
-    try:
-        entries = list(os.scandir(root))
-    except OSError:
-        return out
-    for entry in entries:
-        if not entry.is_dir():
-            continue
-        name = entry.name
-        for sep in (f" {DASH} ", " - "):
-            if sep in name:
-                out.setdefault(name.rsplit(sep, 1)[1].strip().upper(), name)
-                break
-        else:
-            out.setdefault(name.strip().upper(), name)
-    return out
-
-
-def insert_rows(
-    session: Session, table: Any, names: Sequence[str], rows: Sequence[Mapping[str, Any]]
-) -> None:
-    """``INSERT`` many rows in one ``executemany`` at the driver, in the session's transaction.
-
-    Why not ``session.execute(table.insert(), rows)``: SQLAlchemy runs its bind processors on
-    every value of every row, which took 4.4 of the 6.6 s a 100k-case import spent writing;
-    the driver itself needs 1.8 s. The values here are already the stored types, so the only
-    conversion SQLite needs is done here, once per column kind: dates and date-times to the
-    text SQLAlchemy's SQLite dialect stores and reads back (``2025-02-03``,
-    ``2025-02-03 10:48:25.168942``, UTC); psycopg adapts Python values itself.
-    """
-    from sqlalchemy import Date, DateTime
-
-    if not rows:
-        return
-    conn = session.connection()
-    dialect = conn.dialect
-    quote = dialect.identifier_preparer.quote
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-        f"VALUES ({', '.join([mark] * len(names))})"
-    )
-    getter = itemgetter(*names)
-    if dialect.name != "sqlite":
-        params: list[Any] = [getter(row) for row in rows]
-        if len(names) == 1:
-            params = [(p,) for p in params]
-    else:
-        kinds = [getattr(table.c[n].type, "impl", table.c[n].type) for n in names]
-        stamps = [i for i, kind in enumerate(kinds) if isinstance(kind, DateTime)]
-        dates = [i for i, kind in enumerate(kinds) if isinstance(kind, Date) and i not in stamps]
-        params = []
-        append = params.append
-        iso: dict[date, str] = {}  # a log has a few thousand distinct days: convert each once
-        for row in rows:
-            values = list(getter(row)) if len(names) > 1 else [getter(row)]
-            for i in dates:
-                value = values[i]
-                if value is not None:
-                    text = iso.get(value)
-                    if text is None:
-                        text = iso[value] = value.isoformat()
-                    values[i] = text
-            for i in stamps:
-                value = values[i]
-                if value is not None:
-                    values[i] = _sqlite_stamp(value)
-            append(tuple(values))
-    conn.exec_driver_sql(sql, params)
-
-
-@lru_cache(maxsize=64)
-def _sqlite_stamp(value: datetime) -> str:
-    """A date-time as SQLAlchemy's SQLite dialect stores it: naive UTC, microseconds always.
-    (Cached: an import stamps every row with the same moment.)"""
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def load_existing(session: Session, references: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """The stored cases with these references, locked for the rest of the transaction."""
-    from sqlalchemy import exists, select
-
-    from complaints_cli.store.models import Complaint
-
-    table: Any = Complaint.__table__  # type: ignore[attr-defined]
-    out: dict[str, dict[str, Any]] = {}
-    if not session.execute(select(exists().where(table.c.id.is_not(None)))).scalar():
-        return out  # an empty log (the first import): nothing to look up
-    for start in range(0, len(references), 1000):
-        chunk = list(references[start : start + 1000])
-        stmt = select(table).where(table.c.reference.in_(chunk)).with_for_update()
-        for row in session.execute(stmt).mappings():
-            out[row["reference"]] = dict(row)
-    _attach_linked(session, out)
-    return out
-
-
-def _attach_linked(session: Session, cases: dict[str, dict[str, Any]]) -> None:
-    """Give each stored case its actions and its related case as the ``Actions`` and
-    ``Related case`` columns read them (``None``: none), so a file's cells compare with them
-    like any other field."""
-    from sqlalchemy import select
-
-    from complaints_cli.files.action_cells import action_from_row
-    from complaints_cli.store.models import Action, Complaint
-
-    table: Any = Action.__table__  # type: ignore[attr-defined]
-    complaint: Any = Complaint.__table__  # type: ignore[attr-defined]
-    by_id = {case["id"]: case for case in cases.values()}
-    related_ids = {c["related_to_id"] for c in cases.values() if c.get("related_to_id")}
-    references: dict[int, str] = {}
-    if related_ids:
-        stmt = select(complaint.c.id, complaint.c.reference).where(complaint.c.id.in_(related_ids))
-        references = {i: r for i, r in session.execute(stmt).all()}
-    for case in cases.values():
-        case["related_to"] = references.get(case.get("related_to_id") or 0)
-    found: dict[int, list[Any]] = {}
-    ids = list(by_id)
-    for start in range(0, len(ids), 1000):
-        stmt = select(table).where(table.c.complaint_id.in_(ids[start : start + 1000]))
-        for row in session.execute(stmt).mappings():
-            found.setdefault(row["complaint_id"], []).append(action_from_row(dict(row)))
-    for complaint_id, case in by_id.items():
-        actions = found.get(complaint_id)
-        case["actions"] = tuple(sorted(actions)) if actions else None
-
-
-def _link_related(session: Session, links: Sequence[tuple[str, int, str]]) -> None:
-    """Point each case (reference, row) at its related case by reference; the related case
-    must be in the log by now (in the file or already there), else nothing is imported."""
-    from sqlalchemy import select, update
-
-    from complaints_cli.store.models import Complaint
-
-    if not links:
-        return
-    table: Any = Complaint.__table__  # type: ignore[attr-defined]
-    wanted = sorted({related for _, _, related in links})
-    ids: dict[str, int] = {}
-    for start in range(0, len(wanted), 1000):
-        stmt = select(table.c.reference, table.c.id).where(
-            table.c.reference.in_(wanted[start : start + 1000])
-        )
-        ids.update({r: i for r, i in session.execute(stmt).all()})
-    for reference, row, related in links:
-        if related not in ids:
-            raise ComplaintsError(
-                f"{reference} (row {row}) 'Related case': {related} is neither in the file nor "
-                "in the log; nothing was imported"
-            )
-        if related == reference:
-            raise ComplaintsError(
-                f"{reference} (row {row}) 'Related case' names the case itself; nothing was "
-                "imported"
-            )
-        session.execute(
-            update(table).where(table.c.reference == reference).values(related_to_id=ids[related])
-        )
-
-
-def _write_actions(
-    session: Session,
-    complaint_id: int,
-    new: Sequence[Any],
-    stored: Sequence[Any] | None,
-    now: datetime,
-) -> None:
-    """Insert the file's actions a case does not have, and update those whose number it has.
-    An action the file lacks is kept: an import never deletes an action."""
-    from sqlalchemy import insert, update
-
-    from complaints_cli.store.models import Action
-
-    table: Any = Action.__table__  # type: ignore[attr-defined]
-    have = {a.number for a in stored or ()}
-    for a in new:
-        values = {
-            "stage": a.stage,
-            "kind": a.kind,
-            "text": a.text,
-            "owner": a.owner,
-            "due": a.due,
-            "done": a.done,
-        }
-        if a.number in have:
-            session.execute(
-                update(table)
-                .where(table.c.complaint_id == complaint_id, table.c.number == a.number)
-                .values(**values)
-            )
-        else:
-            session.execute(
-                insert(table).values(
-                    complaint_id=complaint_id, number=a.number, created_at=now, **values
-                )
-            )
-
-
-def apply_plan(
-    store: Store,
-    session: Session,
-    plan: Plan,
-    result: ReadResult,
-    *,
-    actor: str,
-    root: Path | None,
-    create_folders: bool,
-    created: list[Path],
-    progress: Progress | None = None,
-) -> Outcome:
-    """Write the plan in the caller's transaction. Folders it makes are appended to
-    ``created`` so the caller can remove them if the transaction then fails."""
-    from sqlalchemy import select, update
-
-    from complaints_cli.files.folders import ensure_case_folder
-    from complaints_cli.store.models import Complaint, HistoryEntry
-    from complaints_cli.store.writes import utcnow
-
-    table: Any = Complaint.__table__  # type: ignore[attr-defined]
-    history: Any = HistoryEntry.__table__  # type: ignore[attr-defined]
-    now = utcnow()
-    note = f"imported from {result.path.name} (sha256 {result.sha256})"
-    add_note = f"imported from {result.path.name} (sha256 {result.sha256}),"
-    outcome = Outcome(unchanged=len(plan.unchanged), conflicts=len(plan.conflicts))
-    folders = existing_folders(root) if root is not None else {}
-
-    # Only the columns the sheet fills, the required ones and the bookkeeping are written:
-    # every other column (the sheet lacks it, or a later migration added it) gets its default
-    # or NULL from the database, and fewer columns bind faster (~20% of the insert's time).
-    wanted = set(DEFAULTS) | set(result.fields)
-    names = [c.name for c in table.columns if c.name in wanted]
-    base: dict[str, Any] = {n: DEFAULTS.get(n) for n in names if n in DEFAULTS}
-    names_with_stamps = list(
-        dict.fromkeys([*names, "folder", "extra", "created_at", "updated_at", "row_version"])
-    )
-    history_rows: list[dict[str, Any]] = []
-    batch: list[dict[str, Any]] = []
-    refs: list[str] = []
-    notes_by_ref: dict[str, str] = {}
-    actions_by_ref: dict[str, Any] = {}
-    links: list[tuple[str, int, str]] = []
-
-    def flush() -> None:
-        # A plain executemany, then one query for the new ids: INSERT ... RETURNING with
-        # executemany runs one statement per row on SQLite (5x slower at 100k rows).
-        if not batch:
-            return
-        insert_rows(session, table, names_with_stamps, batch)
-        found = session.execute(
-            select(table.c.id, table.c.reference).where(table.c.reference.in_(refs))
-        ).all()
-        for complaint_id, reference in found:
-            actions = actions_by_ref.pop(reference, None)
-            if actions:
-                _write_actions(session, complaint_id, actions, None, now)
-            history_rows.append(
-                {
-                    "complaint_id": complaint_id,
-                    "at": now,
-                    "actor": actor,
-                    "command": "import",
-                    "changes": "{}",
-                    "note": notes_by_ref.pop(reference),
-                }
-            )
-        if progress is not None:
-            progress(len(batch))
-        batch.clear()
-        refs.clear()
-
-    # The highest number per prefix (references are stored as letters then digits).
-    highest: dict[str, int] = {}
-    for parsed in (*plan.adds, *(u.row for u in plan.updates), *plan.unchanged):
-        ref = parsed.reference
-        digits = len(ref) - len(ref.rstrip("0123456789"))
-        if digits:
-            prefix, number = ref[:-digits], int(ref[-digits:])
-            if number > highest.get(prefix, -1):
-                highest[prefix] = number
-    # Before the inserts: a prefix's first counter row is seeded by scanning the references
-    # already stored, which is cheap while the new cases are not there yet.
-    for prefix, number in sorted(highest.items()):
-        store.advance_counter(session, prefix, number)
-
-    for parsed in plan.adds:
-        values = parsed.values
-        folder = folders.get(parsed.reference.upper())
-        if folder is None and create_folders and root is not None:
-            path, made = ensure_case_folder(
-                root, str(values.get("address") or ""), parsed.reference
-            )
-            if made:
-                created.append(path)
-                outcome.folders_created += 1
-            folder = path.name
-        row = {
-            **base,
-            **values,
-            "folder": folder,
-            "extra": _extra_text(parsed.extra),
-            "created_at": now,
-            "updated_at": now,
-            "row_version": 1,
-        }
-        # A new case's history entry names its source row; its values are the row's (every
-        # later change records old and new). Listing each value as [null, value] too cost
-        # ~1.5 s of a 100k-case import's ~10 s, for no information the case does not hold.
-        notes_by_ref[parsed.reference] = f"{add_note} sheet {result.sheet!r} row {parsed.row}"
-        if values.get("actions"):
-            actions_by_ref[parsed.reference] = values["actions"]
-        if values.get("related_to"):
-            links.append((parsed.reference, parsed.row, str(values["related_to"])))
-        batch.append(row)
-        refs.append(parsed.reference)
-        if len(batch) >= 5000:
-            flush()
-    flush()
-    outcome.added = len(plan.adds)
-
-    for item in plan.updates:
-        stored = item.existing
-        new_values: dict[str, Any] = {}
-        history_changes: dict[str, tuple[object, object]] = {}
-        kept = stored_extra(stored.get("extra"))
-        extra_changed = False
-        for ch in item.changes:
-            if ch.field.startswith("extra:"):
-                header = ch.field.removeprefix("extra:")
-                if ch.new is None:
-                    kept.pop(header, None)
-                else:
-                    kept[header] = ch.new
-                extra_changed = True
-            elif ch.field == "actions":
-                old_actions = cast("tuple[ActionCell, ...]", ch.old or ())
-                new_actions = cast("tuple[ActionCell, ...]", ch.new or ())
-                _write_actions(session, stored["id"], new_actions, old_actions, now)
-                history_changes[ch.field] = (
-                    format_actions(old_actions),
-                    format_actions(new_actions),
-                )
-                continue
-            elif ch.field == "related_to":
-                if ch.new is None:  # as with actions, an import never removes a link
-                    continue
-                links.append((item.row.reference, item.row.row, str(ch.new)))
-            else:
-                new_values[ch.field] = ch.new
-            history_changes[ch.field] = (ch.old, ch.new)
-        if extra_changed:
-            new_values["extra"] = _extra_text(kept)
-        new_values["updated_at"] = now
-        new_values["row_version"] = int(stored["row_version"] or 0) + 1
-        stmt = (
-            update(table)
-            .where(table.c.id == stored["id"])
-            .where(table.c.row_version == stored["row_version"])
-            .values(**new_values)
-        )
-        if session.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
-            from complaints_cli.errors import ConflictError
-
-            raise ConflictError(
-                f"{item.row.reference} was changed by someone else during the import; "
-                "nothing was imported: run it again"
-            )
-        history_rows.append(
-            {
-                "complaint_id": stored["id"],
-                "at": now,
-                "actor": actor,
-                "command": "import",
-                "changes": _changes_text(history_changes),
-                "note": note,
-            }
-        )
-    outcome.updated = len(plan.updates)
-    _link_related(session, links)
-
-    history_names = ["complaint_id", "at", "actor", "command", "changes", "note"]
-    for start in range(0, len(history_rows), 5000):
-        insert_rows(session, history, history_names, history_rows[start : start + 5000])
-
-    return outcome
-
-
 def unknown_columns_note(result: ReadResult) -> str | None:
     """``Kept 2 columns the log does not know: 'Notes', 'Column K'``."""
     if not result.extra_keys:
@@ -1226,21 +671,35 @@ def unknown_columns_note(result: ReadResult) -> str | None:
     return f"kept {len(result.extra_keys)} column(s) the log does not know: {listed}"
 
 
+#: Each stored field's column header, for people (log columns win over the tool's own).
+FIELD_HEADERS: Final = {
+    **{f: c.header for c in EXTRA_COLUMNS for f in c.fields},
+    **{PENCE_FIELDS[f]: c.header for c in EXTRA_COLUMNS for f in c.fields if f in PENCE_FIELDS},
+    **{f: c.header for c in COLUMNS for f in c.fields},
+    "compensation_pence": COLUMNS[14].header,
+}
+
+
+def existing_folders(root: Path) -> dict[str, str]:
+    """Reference (upper case) -> folder name, for the case folders already under ``root``
+    (one listing for a whole import; see :func:`complaints_cli.files.folders.case_folders`)."""
+    from complaints_cli.files.folders import case_folders
+
+    by_ref, _strays = case_folders(root)
+    return {ref: names[0] for ref, names in by_ref.items()}
+
+
 __all__ = [
-    "Change",
-    "Outcome",
+    "FIELD_HEADERS",
     "ParsedRow",
-    "Plan",
     "Problem",
     "ReadResult",
     "RejectedRow",
     "SheetParser",
-    "apply_plan",
     "bulk_work",
-    "describe_conflict",
-    "diff_case",
+    "existing_folders",
     "extra_value",
-    "load_existing",
     "make_plan",
     "read_log",
+    "unknown_columns_note",
 ]

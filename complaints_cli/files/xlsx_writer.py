@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import re
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -40,6 +39,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import IO, Final, Protocol
 
+from complaints_cli.domain.text import xml_safe
 from complaints_cli.errors import ComplaintsError
 from complaints_cli.files.headers import column_letter
 
@@ -67,22 +67,10 @@ class SheetColumn(Protocol):
 
 # --- cell text --------------------------------------------------------------------------------
 
-# XML 1.0 cannot hold these; Excel writes them as _xHHHH_. A literal "_xHHHH_" in the text is
-# escaped too (its underscore as _x005F_), or a reader would decode it.
-_NOT_XML = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)"
-)
-
-
-def _escape_char(m: re.Match[str]) -> str:
-    return f"_x{ord(m[0]):04X}_"
-
-
 def xml_text(text: str) -> str:
-    """Text for an XML element, with Excel's ``_xHHHH_`` escape for what XML cannot hold."""
-    if _NOT_XML.search(text):
-        text = _NOT_XML.sub(_escape_char, text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text for an XML element: :func:`complaints_cli.domain.text.xml_safe` (Excel's
+    ``_xHHHH_`` for what XML cannot hold), then the markup characters escaped."""
+    return xml_safe(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def xml_attr(text: str) -> str:

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from complaints_cli.domain.case import CASE_FIELDS, VULNERABILITY_FIELDS, Action, Case
 from complaints_cli.domain.dates import format_uk
-from complaints_cli.domain.presentation import json_default, json_value, log_cells
-from complaints_cli.render.listing import output_rows
-from complaints_cli.store.reads import CASE_FIELDS, VULNERABILITY_FIELDS
+from complaints_cli.domain.presentation import describe_changes, json_default, json_value, log_cells
+from complaints_cli.render.listing import emphasis, key_values, output_rows, plain_table
 
 LIST_COLUMNS = ("reference", "status", "stage", "handler", "complainant", "address", "received")
 LIST_HEADERS = {
@@ -29,13 +29,13 @@ LIST_HEADERS = {
 }
 
 
-def case_json(case: dict[str, Any]) -> dict[str, Any]:
+def case_json(case: Case) -> dict[str, Any]:
     """The stable JSON object for a case (see the README's "JSON output").
 
     Dates and money stay Python objects here; dump with ``default=json_default``.
     """
-    out = {f: case.get(f) for f in CASE_FIELDS}
-    out["extra"] = case.get("extra") or {}
+    out = {f: getattr(case, f) for f in CASE_FIELDS}
+    out["extra"] = dict(case.extra)
     return out
 
 
@@ -47,7 +47,7 @@ def _text(_column: str, value: Any) -> str:
     return str(value)
 
 
-def list_cases(cases: Sequence[dict[str, Any]], fmt: str) -> None:
+def list_cases(cases: Sequence[Case], fmt: str) -> None:
     if fmt == "json":
         # One case per line: readable, and json's C encoder (indent=None) is ~10x faster.
         write = sys.stdout.write
@@ -58,7 +58,7 @@ def list_cases(cases: Sequence[dict[str, Any]], fmt: str) -> None:
         write("\n]\n" if cases else "]\n")
         return
     output_rows(
-        cases,
+        [{c: getattr(case, c) for c in LIST_COLUMNS} for case in cases],
         LIST_COLUMNS,
         fmt,
         headers=LIST_HEADERS,
@@ -70,9 +70,9 @@ def list_cases(cases: Sequence[dict[str, Any]], fmt: str) -> None:
 
 
 def show_case(
-    case: dict[str, Any],
+    case: Case,
     history: Sequence[dict[str, Any]],
-    actions: Sequence[dict[str, Any]],
+    actions: Sequence[Action],
     milestones: Sequence[Any],
     root: Path,
     fmt: str,
@@ -80,19 +80,20 @@ def show_case(
 ) -> None:
     """``process``: the case's signatories and related cases (see :func:`reader.related`)."""
     process = process or {}
-    folder = str(root / case["folder"]) if case.get("folder") else None
+    folder = str(root / case.folder) if case.folder else None
     if fmt == "json":
         data = case_json(case)
         data["related_to"] = process.get("related_to")
         data["related_cases"] = process.get("related_cases", [])
-        data["vulnerability"] = {f: case.get(f) for f in VULNERABILITY_FIELDS}
+        data["vulnerability"] = {f: getattr(case, f) for f in VULNERABILITY_FIELDS}
         data["signatories"] = [
-            {k: json_value(v) for k, v in s.items()} for s in process.get("signatories", [])
+            {k: json_value(v) for k, v in s._asdict().items()}
+            for s in process.get("signatories", [])
         ]
         data["folder_path"] = folder
         # What ``--expect-version`` takes: a change is refused if the case has moved on.
-        data["version"] = case.get("row_version")
-        data["actions"] = [{k: json_value(v) for k, v in a.items()} for a in actions]
+        data["version"] = case.row_version
+        data["actions"] = [{k: json_value(v) for k, v in a._asdict().items()} for a in actions]
         data["deadlines"] = [
             {
                 "key": m.key,
@@ -118,37 +119,44 @@ def show_case(
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=json_default))
         sys.stdout.write("\n")
         return
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+    _show_text(case, history, actions, milestones, folder, process)
 
-    console = Console()
-    console.print(Text(f"{case['reference']}: {case['status']}, {case['stage']}", style="bold"))
-    table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_column(style="cyan", no_wrap=True)
-    table.add_column(overflow="fold")
-    for header, text in log_cells(case):
-        table.add_row(header, Text(text))
-    for label, value in (
-        ("Channel", case.get("channel") or ""),
-        ("Stage 2 acknowledged", format_uk(case.get("stage2_acknowledged"))),
+
+def _show_text(
+    case: Case,
+    history: Sequence[dict[str, Any]],
+    actions: Sequence[Action],
+    milestones: Sequence[Any],
+    folder: str | None,
+    process: dict[str, Any],
+) -> None:
+    """``show`` as text: every column as "label  value", then deadlines, actions, history.
+
+    Plain text fitted to the terminal (:mod:`complaints_cli.render.listing`): every stored
+    value goes through :func:`~complaints_cli.domain.text.terminal_safe`, so a name holding an
+    escape sequence can never drive the terminal.
+    """
+    out = sys.stdout
+    write = out.write
+    write(emphasis(f"{case.reference}: {case.status}, {case.stage}", out) + "\n")
+    pairs = [
+        *log_cells(case),
+        ("Channel", case.channel or ""),
+        ("Stage 2 acknowledged", format_uk(case.stage2_acknowledged)),
         ("Ombudsman", _ombudsman(case)),
-        ("Date closed", format_uk(case.get("closed"))),
+        ("Date closed", format_uk(case.closed)),
         ("Folder", folder or "(none)"),
-        ("Logged", _stamp(case.get("created_at"))),
-        ("Last changed", f"{_stamp(case.get('updated_at'))} (version {case.get('row_version')})"),
+        ("Logged", _stamp(case.created_at)),
+        ("Last changed", f"{_stamp(case.updated_at)} (version {case.row_version})"),
         ("Legal hold", _hold(case)),
         *process_rows(case, process),
-    ):
-        table.add_row(label, Text(value))
-    for key, value in (case.get("extra") or {}).items():
-        table.add_row(f"{key} (imported)", Text(str(value)))
-    console.print(table)
+        *((f"{key} (imported)", str(kept)) for key, kept in case.extra.items()),
+    ]
+    for line in key_values(pairs, stream=out):
+        write(line + "\n")
     if milestones:
-        console.print(Text("Deadlines", style="bold"))
-        dl = Table(box=None, pad_edge=False, header_style="bold")
-        for col in ("Milestone", "Due", "Done", "State"):
-            dl.add_column(col)
+        write("\n" + emphasis("Deadlines", out) + "\n")
+        rows, styles = [], []
         for m in milestones:
             due = format_uk(m.deadline) + (
                 f" (extended from {format_uk(m.due)})" if m.deadline != m.due else ""
@@ -156,58 +164,55 @@ def show_case(
             state = str(m.state)
             if m.done is None and m.working_days_left is not None:
                 state += f", {m.working_days_left} working day(s) left"
-            colour = "red" if str(m.state) == "missed" else None
-            dl.add_row(m.label, due, format_uk(m.done), state, style=colour)
-        console.print(dl)
+            rows.append([m.label, due, format_uk(m.done), state])
+            styles.append("red" if str(m.state) == "missed" else None)
+        for line in plain_table(["Milestone", "Due", "Done", "State"], rows, styles, stream=out):
+            write(line + "\n")
     if actions:
-        console.print(Text("Actions", style="bold"))
-        at = Table(box=None, pad_edge=False, header_style="bold")
-        for col in ("#", "Action", "Owner", "Due", "Done"):
-            at.add_column(col, overflow="fold")
-        for a in actions:
-            kind = a.get("kind") or "action"
-            at.add_row(
-                str(a["number"]),
-                Text(a["text"] if kind == "action" else f"{kind.capitalize()}: {a['text']}"),
-                Text(a["owner"]),
-                format_uk(a["due"]),
-                format_uk(a["done"]) or "outstanding",
-            )
-        console.print(at)
+        write("\n" + emphasis("Actions", out) + "\n")
+        rows = [
+            [
+                str(a.number),
+                a.text if a.kind == "action" else f"{a.kind.capitalize()}: {a.text}",
+                a.owner,
+                format_uk(a.due),
+                format_uk(a.done) or "outstanding",
+            ]
+            for a in actions
+        ]
+        for line in plain_table(["#", "Action", "Owner", "Due", "Done"], rows, stream=out):
+            write(line + "\n")
     if history:
-        console.print(Text("History", style="bold"))
-        hist = Table(box=None, pad_edge=False, header_style="bold")
-        for col in ("When (UTC)", "Who", "Command", "Changes"):
-            hist.add_column(col, overflow="fold")
+        write("\n" + emphasis("History", out) + "\n")
+        rows = []
         for h in history:
-            changes = "; ".join(
-                f"{k}: {_short(old)} -> {_short(new)}" for k, (old, new) in h["changes"].items()
-            )
+            changes = describe_changes(h["changes"])
             if h.get("note"):
                 changes = f"{changes}; note: {h['note']}" if changes else f"note: {h['note']}"
-            hist.add_row(_stamp(h["at"]), Text(h["actor"]), h["command"], Text(changes))
-        console.print(hist)
+            rows.append([_stamp(h["at"]), str(h["actor"]), str(h["command"]), changes])
+        header = ["When (UTC)", "Who", "Command", "Changes"]
+        for line in plain_table(header, rows, no_wrap=[True, False, True, False], stream=out):
+            write(line + "\n")
 
 
-def process_rows(case: dict[str, Any], process: dict[str, Any]) -> list[tuple[str, str]]:
+def process_rows(case: Case, process: dict[str, Any]) -> list[tuple[str, str]]:
     """``show``'s lines for the process beyond the 24 columns; only those that apply."""
     rows: list[tuple[str, str]] = []
-    kind = case.get("kind") or "complaint"
-    if kind != "complaint" or case.get("converted_from_informal"):
-        text = kind
-        if case.get("informal_received"):
-            text += f"; raised informally {format_uk(case['informal_received'])}"
-        if case.get("informal_responded"):
-            text += f", answered {format_uk(case['informal_responded'])}"
-        if case.get("converted_from_informal"):
-            text += f"; converted to Stage 1 {format_uk(case['converted_from_informal'])}"
+    if case.kind != "complaint" or case.converted_from_informal:
+        text = str(case.kind)
+        if case.informal_received:
+            text += f"; raised informally {format_uk(case.informal_received)}"
+        if case.informal_responded:
+            text += f", answered {format_uk(case.informal_responded)}"
+        if case.converted_from_informal:
+            text += f"; converted to Stage 1 {format_uk(case.converted_from_informal)}"
         rows.append(("Kind", text))
-    if case.get("not_accepted_reason"):
-        told = case.get("not_accepted_told")
+    if case.not_accepted_reason:
+        told = case.not_accepted_told
         rows.append(
             (
                 "Not accepted",
-                f"{case['not_accepted_reason']}; "
+                f"{case.not_accepted_reason}; "
                 + (
                     f"told of the right to go to the Ombudsman {format_uk(told)}"
                     if told
@@ -215,63 +220,62 @@ def process_rows(case: dict[str, Any], process: dict[str, Any]) -> list[tuple[st
                 ),
             )
         )
-    if case.get("events_date"):
-        rows.append(("Events complained of", format_uk(case["events_date"])))
+    if case.events_date:
+        rows.append(("Events complained of", format_uk(case.events_date)))
     if process.get("related_to"):
         rows.append(("Raised from", str(process["related_to"])))
     if process.get("related_cases"):
         rows.append(("New complaints raised from it", ", ".join(process["related_cases"])))
-    if case.get("folded_issues"):
-        rows.append(("Further issues", str(case["folded_issues"])))
-    if case.get("panel_meeting"):
-        rows.append(("Panel meeting", format_uk(case["panel_meeting"])))
-    if case.get("ombudsman_determined"):
+    if case.folded_issues:
+        rows.append(("Further issues", str(case.folded_issues)))
+    if case.panel_meeting:
+        rows.append(("Panel meeting", format_uk(case.panel_meeting)))
+    if case.ombudsman_determined:
         rows.append(
             (
                 "Ombudsman determination",
-                format_uk(case["ombudsman_determined"])
-                + f": {case.get('ombudsman_findings') or ''}",
+                format_uk(case.ombudsman_determined) + f": {case.ombudsman_findings or ''}",
             )
         )
-    vulnerable = case.get("vulnerable")
-    if vulnerable is not None or any(case.get(f) for f in VULNERABILITY_FIELDS[1:]):
+    vulnerable = case.vulnerable
+    if vulnerable is not None or any(getattr(case, f) for f in VULNERABILITY_FIELDS[1:]):
         rows.append(("Vulnerable", "" if vulnerable is None else ("yes" if vulnerable else "no")))
         for label, name in (
             ("Preferred contact", "contact_preference"),
             ("Reasonable adjustments", "adjustments"),
             ("Vulnerability notes", "vulnerability_notes"),
         ):
-            if case.get(name):
-                rows.append((label, str(case[name])))
+            if getattr(case, name):
+                rows.append((label, str(getattr(case, name))))
     signatories = process.get("signatories") or []
     if signatories:
-        lead = next((s["name"] for s in signatories if s["lead"]), None)
+        lead = next((s.name for s in signatories if s.lead), None)
         rows.append(
             (
                 "Signatories",
                 f"{len(signatories)}"
                 + (f", lead petitioner {lead}" if lead else "")
-                + f" (complaints signatory list {case['reference']})",
+                + f" (complaints signatory list {case.reference})",
             )
         )
     return rows
 
 
-def _hold(case: dict[str, Any]) -> str:
-    if not case.get("legal_hold"):
+def _hold(case: Case) -> str:
+    if not case.legal_hold:
         return "no"
-    return f"yes: {case.get('legal_hold_reason') or 'no reason given'} (never purged while held)"
+    return f"yes: {case.legal_hold_reason or 'no reason given'} (never purged while held)"
 
 
-def _ombudsman(case: dict[str, Any]) -> str:
+def _ombudsman(case: Case) -> str:
     parts = []
-    if case.get("ombudsman_referred"):
-        body = case.get("ombudsman_body") or "HOS"
-        parts.append(f"referred to {body} {format_uk(case['ombudsman_referred'])}")
-    if case.get("ombudsman_requested"):
-        parts.append(f"evidence requested {format_uk(case['ombudsman_requested'])}")
-    if case.get("ombudsman_evidence_sent"):
-        parts.append(f"evidence sent {format_uk(case['ombudsman_evidence_sent'])}")
+    if case.ombudsman_referred:
+        body = case.ombudsman_body or "HOS"
+        parts.append(f"referred to {body} {format_uk(case.ombudsman_referred)}")
+    if case.ombudsman_requested:
+        parts.append(f"evidence requested {format_uk(case.ombudsman_requested)}")
+    if case.ombudsman_evidence_sent:
+        parts.append(f"evidence sent {format_uk(case.ombudsman_evidence_sent)}")
     return "; ".join(parts)
 
 

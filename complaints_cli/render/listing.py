@@ -19,18 +19,16 @@ from collections.abc import Callable, Sequence
 from typing import IO, Any, Literal
 
 from complaints_cli.domain.presentation import json_default, json_value
+from complaints_cli.domain.text import csv_safe, terminal_safe
 
 Format = Literal["table", "json", "csv"]
 FORMATS: tuple[str, ...] = ("table", "json", "csv")
 
-#: First characters that make Excel or LibreOffice treat a CSV cell as a formula (OWASP).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
 
 def safe_csv_cell(value: Any) -> str:
-    """Text for a CSV cell that a spreadsheet will never evaluate."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """Text for a CSV cell that a spreadsheet will never evaluate (see
+    :func:`complaints_cli.domain.text.csv_safe`: the export's CSV uses the same guard)."""
+    return csv_safe("" if value is None else str(value))
 
 
 def output_rows(
@@ -127,7 +125,9 @@ def plain_table(
     """
     out = stream or sys.stdout
     if not rows:
-        return [empty]
+        return [terminal_safe(empty)]
+    headers = [terminal_safe(h) for h in headers]
+    rows = [[terminal_safe(cell) for cell in row] for row in rows]
     n = len(headers)
     fixed = list(no_wrap) or [False] * n
     widths = [
@@ -150,7 +150,7 @@ def plain_table(
     colour = _use_colour(out)
     lines = []
     if title:
-        lines.append(title)
+        lines.append(terminal_safe(title))
     lines.append("   ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
     lines.append("   ".join("-" * w for w in widths))
     for row, style in zip(rows, list(styles) or [None] * len(rows), strict=True):
@@ -161,6 +161,27 @@ def plain_table(
             if colour and style in _ANSI:
                 text = f"{_ANSI[style]}{text}{_RESET}"
             lines.append(text)
+    return lines
+
+
+def emphasis(text: str, stream: IO[str] | None = None) -> str:
+    """``text`` in bold on a colour terminal (plain elsewhere), made terminal-safe."""
+    safe = terminal_safe(text)
+    return f"{_ANSI['bold']}{safe}{_RESET}" if _use_colour(stream or sys.stdout) else safe
+
+
+def key_values(pairs: Sequence[tuple[str, str]], *, stream: IO[str] | None = None) -> list[str]:
+    """``label   value`` lines, labels in a column, values wrapped to the terminal's width
+    (a value's own line breaks are kept); everything made terminal-safe."""
+    out = stream or sys.stdout
+    safe = [(terminal_safe(k), terminal_safe(v)) for k, v in pairs]
+    width = max((len(k) for k, _ in safe), default=0)
+    room = max(20, _width(out) - width - 3)
+    lines: list[str] = []
+    for key, value in safe:
+        wrapped = _wrap(value, room) or [""]
+        lines.append(f"{key.ljust(width)}   {wrapped[0]}".rstrip())
+        lines += [f"{'':{width}}   {more}".rstrip() for more in wrapped[1:]]
     return lines
 
 

@@ -36,12 +36,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from complaints_cli.domain.periods import Period
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.workdays import Calendar
 from complaints_cli.reports import timeliness
 from complaints_cli.reports.cases import ReportCase, load_cases
 from complaints_cli.reports.figures import CaseLine, Figure, Report
-from complaints_cli.reports.periods import Period
 from complaints_cli.reports.timeliness import (
     DONE,
     Judged,

@@ -24,6 +24,7 @@ from complaints_cli.domain.presentation import yes_no
 from complaints_cli.domain.profiles import PROJECTIONS, MilestoneRule, Profile
 from complaints_cli.domain.workdays import Calendar
 from complaints_cli.store.db import RawDatabase
+from complaints_cli.store.report_queries import report_rows
 
 #: Role -> how its milestone is recognised in any profile.
 ROLE_COLUMNS = {"ack": ACK_COLUMN, "stage1": STAGE1_COLUMN, "stage2": STAGE2_COLUMN}
@@ -56,7 +57,6 @@ _TEXT = (
 )
 _PENCE = ("compensation_pence", "stage2_compensation_pence")
 COLUMNS = ("id", *_DATES, *_OTHER_DATES, *_FLAGS, *_TEXT, *_PENCE)
-SELECT = f"SELECT {', '.join(COLUMNS)} FROM complaint"
 
 
 def as_date(value: Any) -> date | None:
@@ -131,15 +131,6 @@ class ReportCase:
         return roles
 
 
-#: What the reports count: complaints and petitions (a petition is one complaint), not a
-#: service dissatisfaction still being handled informally (once converted it is a complaint,
-#: received on the day of conversion), nor a case not accepted under the policy's exclusions.
-COUNTED = (
-    "COALESCE(kind, 'complaint') <> 'service dissatisfaction' "
-    "AND LOWER(COALESCE(status, '')) NOT LIKE 'not accepted%'"
-)
-
-
 def role_rule(profile: Profile, role: str) -> MilestoneRule | None:
     """The profile's milestone rule playing ``role`` (None: the profile sets no timeframe)."""
     column = ROLE_COLUMNS.get(role)
@@ -176,15 +167,9 @@ def judging_profile(profile: Profile) -> Profile:
 
 
 def load_cases(db: RawDatabase, start: date, end: date) -> list[ReportCase]:
-    """Every counted case (:data:`COUNTED`) that can figure in a report on ``start``..``end``:
-    received by ``end`` and not closed before ``start`` (or with Ombudsman activity in it)."""
-    where = (
-        f" WHERE {COUNTED} AND received <= :end AND (closed IS NULL OR closed >= :start"
-        " OR ombudsman_referred >= :start OR ombudsman_requested >= :start"
-        " OR ombudsman_evidence_sent >= :start)"
-    )
-    cur = db.execute(SELECT + where + " ORDER BY received, reference", {"start": start, "end": end})
-    return [case_from_row(row) for row in cur.fetchall()]
+    """Every counted case that can figure in a report on ``start``..``end`` (see
+    :func:`complaints_cli.store.report_queries.report_rows`)."""
+    return [case_from_row(row) for row in report_rows(db, COLUMNS, start, end)]
 
 
 _DATE_INDEX = [COLUMNS.index(n) for n in (*_DATES, *_OTHER_DATES)]
@@ -202,7 +187,7 @@ _DAYS: dict[str, date] = {}
 
 
 def case_from_row(row: tuple[Any, ...]) -> ReportCase:
-    """A row of :data:`SELECT` as a :class:`ReportCase` (dates as dates, flags as bools)."""
+    """A row of :data:`COLUMNS` as a :class:`ReportCase` (dates as dates, flags as bools)."""
     values = list(row)
     days = _DAYS
     for i in _DATE_INDEX:

@@ -34,13 +34,13 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
+from complaints_cli.domain.periods import Period, months_back
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.workdays import Calendar
 from complaints_cli.errors import ComplaintsError
-from complaints_cli.reports import log_queries, timeliness
+from complaints_cli.reports import timeliness
 from complaints_cli.reports.cases import ReportCase, load_cases, overdue_at, pounds, role_rule
 from complaints_cli.reports.figures import CaseLine, Figure, Report, percent
-from complaints_cli.reports.periods import Period, months_back
 from complaints_cli.reports.timeliness import (
     Judged,
     judge,
@@ -50,6 +50,7 @@ from complaints_cli.reports.timeliness import (
     within_extension,
     within_timeframe,
 )
+from complaints_cli.store import report_queries as log_queries
 from complaints_cli.store.db import RawDatabase
 
 TREND_MONTHS = 12

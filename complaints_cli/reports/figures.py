@@ -190,7 +190,7 @@ class Report:
 
     kind: Literal["emt", "annual"]
     title: str
-    period: Any  #: a :class:`~complaints_cli.reports.periods.Period`
+    period: Any  #: a :class:`~complaints_cli.domain.periods.Period`
     as_of: date  #: the day the open/overdue snapshot is taken
     profile_name: str
     profile_label: str

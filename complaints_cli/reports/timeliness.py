@@ -23,11 +23,11 @@ from datetime import date
 from typing import NamedTuple
 
 from complaints_cli.domain.deadlines import Milestone
+from complaints_cli.domain.periods import Period
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.workdays import Calendar
 from complaints_cli.reports.cases import ReportCase, log_disagrees
 from complaints_cli.reports.figures import CaseLine, Figure
-from complaints_cli.reports.periods import Period
 
 #: Role -> the case date that completes it, and how the step reads.
 DONE = {

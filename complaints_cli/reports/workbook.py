@@ -3,9 +3,9 @@
 Every number on the summary links to the sheet listing the cases it was counted from, so each
 can be checked case by case. User text (references, reasons, learning) is always written as a
 string cell, never as a formula. The file is written beside the target and moved into place by
-:func:`complaints_cli.files.exporter.save_atomically` (the export's own safe save: refuse to replace
-without ``force``, never half-written, a copy under another name when the target is open in
-Excel). Importing this module costs openpyxl: only ``--output`` does.
+:func:`complaints_cli.files.safe_save.save_atomically` (the one safe save: refuse to
+replace without ``force``, never half-written, a copy under another name when the target is
+open in Excel). Importing this module costs openpyxl: only ``--output`` does.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from complaints_cli.files.exporter import Saved, check_xlsx, save_atomically
+from complaints_cli.domain.text import xml_safe
+from complaints_cli.files.exporter import check_xlsx
+from complaints_cli.files.safe_save import Saved, save_atomically
 from complaints_cli.reports.figures import Figure, Report
 from complaints_cli.reports.output import CASE_HEADERS, TREND_HEADERS, header_lines
 
@@ -48,9 +50,11 @@ SUMMARY_HEADERS = (
 def put(ws: Worksheet, row: int, col: int, value: Any, fmt: str | None = None) -> Any:
     """Write one cell; text is always a string cell, so ``=HYPERLINK(...)`` stays text."""
     cell = ws.cell(row=row, column=col)
-    cell.value = value
     if isinstance(value, str):
+        cell.value = xml_safe(value)  # a control character stored in a case: _xHHHH_
         cell.data_type = "s"
+    else:
+        cell.value = value
     if fmt is not None:
         cell.number_format = fmt
     return cell
@@ -186,7 +190,7 @@ def build(report: Report) -> Workbook:
 
 
 def save_report(report: Report, target: Path, *, force: bool) -> Saved:
-    """Write the workbook atomically; see :func:`complaints_cli.files.exporter.save_atomically`."""
+    """Write the workbook atomically; see :func:`complaints_cli.files.safe_save.save_atomically`."""
     wb = build(report)
 
     def write(stream: IO[bytes]) -> None:

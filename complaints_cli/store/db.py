@@ -1,10 +1,13 @@
-"""Opening the log: a raw driver connection for fast reads, a SQLAlchemy engine for writes.
+"""Opening the log: the driver itself for every everyday read and write.
 
-Read-only commands (``show``, ``list``, ``due``) must start in a few tens of milliseconds, and
-SQLAlchemy with pydantic alone costs ~0.3 s to import, so they talk to the driver directly
-(``sqlite3`` or ``psycopg``) through :class:`RawDatabase`. Writes go through
-:func:`make_engine`, whose SQLite connections take the write lock up front (``BEGIN IMMEDIATE``)
-and wait a bounded time for a busy log. Both make sure the schema is current before use.
+Commands must start in a few tens of milliseconds, and SQLAlchemy with pydantic alone costs
+~0.3 s to import, so reads and the everyday writes talk to the driver directly (``sqlite3`` or
+``psycopg``) through :class:`RawDatabase`, with named parameters (``:name``) on both. A write
+runs in :meth:`RawDatabase.transaction`: on SQLite that takes the write lock up front
+(``BEGIN IMMEDIATE``), waiting a bounded time for a busy log, so two handlers never interleave;
+on PostgreSQL the rows a write depends on are locked with ``SELECT ... FOR UPDATE``
+(:attr:`RawDatabase.for_update`). SQLAlchemy (:func:`make_engine`) remains for the schema's
+migrations, copying a log and purging. Both make sure the schema is current before use.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,28 +51,57 @@ def _driver_url(url: str) -> str:
     return re.sub(r"^postgres(?:ql)?(\+\w+)?://", "postgresql://", url)
 
 
-def check_sqlite_target(path: Path, *, default: bool) -> None:
-    """Refuse a database path whose folder is missing (a typo must not start a new, empty log).
+#: What to do when the log named is missing: the one message every command gives.
+MISSING_LOG = (
+    "the log {where} does not exist: check the path (--db, COMPLAINTS_DB or the db setting; "
+    "complaints config shows which is in force), or create a new, empty log there with "
+    "complaints db init {init}"
+)
 
-    The default location is created on first use, so a fresh machine just works.
+
+def check_sqlite_target(path: Path, *, default: bool, create: bool = False) -> None:
+    """Refuse a log file that does not exist, unless it is to be created.
+
+    A typo in a path must never start a new, empty log that answers "Nothing due." (issue 12):
+    only ``db init``, ``log --create``, ``import --create`` and the first run on the default
+    location (``default``: its folder is made too, so a fresh machine just works) create one.
+    A file of 0 bytes counts as missing (SQLite would quietly make a log in it).
+
+    Raises :class:`ComplaintsError` naming the path and the fix.
     """
-    if path.parent.is_dir():
-        if path.is_dir():
-            raise ComplaintsError(f"database path {str(path)!r} is a folder, not a file")
+    if path.is_dir():
+        raise ComplaintsError(f"database path {str(path)!r} is a folder, not a file")
+    try:
+        present = path.stat().st_size > 0
+    except OSError:
+        present = False
+    if present:
         return
-    if default:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        if default:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return
+        raise ComplaintsError(
+            f"the folder for the database {str(path)!r} does not exist: check the path "
+            "(--db, COMPLAINTS_DB or the db setting) or create the folder first"
+        )
+    if default or create:
         return
-    raise ComplaintsError(
-        f"the folder for the database {str(path)!r} does not exist: check the path "
-        "(--db or COMPLAINTS_DB) or create the folder first"
-    )
+    shown = f'"{path}"' if " " in str(path) else str(path)
+    message = MISSING_LOG.format(where=str(path), init=shown)
+    if path.exists():
+        message = message.replace("does not exist", "is an empty file (0 bytes), not a log", 1)
+    raise ComplaintsError(message)
 
 
 class RawDatabase:
     """A DB-API connection with named parameters (``:name``) on SQLite and PostgreSQL alike."""
 
-    def __init__(self, url: str, *, default_location: bool = False) -> None:
+    def __init__(self, url: str, *, default_location: bool = False, create: bool = False) -> None:
+        """Open the log at ``url`` (a SQLite path or a PostgreSQL URL), its schema brought up
+        to date. A log that does not exist (a missing or empty SQLite file, a PostgreSQL
+        database without the log's tables) is refused unless ``create`` or, for SQLite,
+        ``default_location`` (the first run on the default location)."""
         self.url = url
         self.path = sqlite_path(url)
         self.dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
@@ -77,9 +111,13 @@ class RawDatabase:
 
             if self.path is None:
                 raise ComplaintsError("an in-memory database cannot hold a log: give a file path")
-            check_sqlite_target(self.path, default=default_location)
+            check_sqlite_target(self.path, default=default_location, create=create)
             try:
-                self._conn = sqlite3.connect(self.path, timeout=busy_timeout())
+                # Autocommit: reads take no lock; a write begins its own transaction.
+                self._conn = sqlite3.connect(
+                    self.path, timeout=busy_timeout(), isolation_level=None
+                )
+                self._conn.execute("PRAGMA foreign_keys = ON")
             except sqlite3.Error as exc:
                 raise ComplaintsError(
                     f"cannot open the database {str(self.path)!r}: {exc}"
@@ -97,16 +135,55 @@ class RawDatabase:
             raise ComplaintsError(
                 f"unsupported database {scheme!r}: use a file path or postgresql+psycopg://..."
             )
+        if not create and self.dialect == "postgresql" and self._version() is None:
+            self._refuse_empty_server_database()
         self.ensure_schema()
 
+    def _refuse_empty_server_database(self) -> None:
+        """A PostgreSQL database that holds no log yet: refused unless created on purpose."""
+        from complaints_cli.config import hide_password
+
+        shown = hide_password(self.url)
+        self.close()
+        raise ComplaintsError(MISSING_LOG.format(where=shown, init=shown))
+
     # -- queries ---------------------------------------------------------------------------
+    @property
+    def for_update(self) -> str:
+        """`` FOR UPDATE`` on PostgreSQL (SQLite's write lock is already held)."""
+        return "" if self.dialect == "sqlite" else " FOR UPDATE"
+
     def _params(self, params: Mapping[str, Any] | None) -> dict[str, Any]:
         values = dict(params or {})
-        if self.dialect == "sqlite":  # SQLite keeps dates as ISO text
-            for k, v in values.items():
-                if isinstance(v, date):
-                    values[k] = v.isoformat()
+        sqlite = self.dialect == "sqlite"
+        for k, v in values.items():
+            if isinstance(v, Enum):
+                values[k] = v.value
+            elif sqlite and isinstance(v, datetime):
+                values[k] = sqlite_stamp(v)
+            elif sqlite and isinstance(v, date):  # SQLite keeps dates as ISO text
+                values[k] = v.isoformat()
         return values
+
+    @contextmanager
+    def transaction(self) -> Iterator[RawDatabase]:
+        """One command's writes: committed together, or rolled back on any error.
+
+        SQLite: ``BEGIN IMMEDIATE`` takes the write lock at the start (a second writer waits
+        up to the busy timeout, then is told the log is busy), so a read inside the transaction
+        is never stale. PostgreSQL: lock what you read with :attr:`for_update`.
+        """
+        if self.dialect == "sqlite":
+            self.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+                self.execute("COMMIT")
+            except BaseException:
+                self._conn.rollback()
+                raise
+            return
+        with self._conn.transaction():
+            yield self
 
     def _sql(self, sql: str) -> str:
         if self.dialect == "sqlite":
@@ -114,22 +191,67 @@ class RawDatabase:
         return re.sub(r"(?<![:\w]):([A-Za-z_]\w*)", r"%(\1)s", sql.replace("%", "%%"))
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
-        import sqlite3
-
         try:
             cur = self._conn.cursor()
             cur.execute(self._sql(sql), self._params(params))
             return cur
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise BusyError(BUSY_MESSAGE) from None
-            if "no such table" in str(exc):
-                raise ComplaintsError(f"{self.url} is not a complaints log ({exc})") from None
+        except Exception as exc:
+            self._translate(exc)
             raise
-        except sqlite3.DatabaseError as exc:
+
+    def executemany(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """One statement for many rows (the values already converted with :meth:`values`)."""
+        try:
+            cur = self._conn.cursor()
+            cur.executemany(self._sql(sql), rows)
+        except Exception as exc:
+            self._translate(exc)
+            raise
+
+    @property
+    def paramstyle(self) -> str:
+        """The driver's positional mark: ``?`` (sqlite3) or ``%s`` (psycopg)."""
+        return "?" if self.dialect == "sqlite" else "%s"
+
+    def executemany_raw(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """``sql`` with the driver's own positional marks, for many rows of driver values
+        (the bulk import's hot path: no per-value conversion here)."""
+        try:
+            self._conn.cursor().executemany(sql, rows)
+        except Exception as exc:
+            self._translate(exc)
+            raise
+
+    def values(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """``row`` as the driver takes it (for :meth:`executemany`)."""
+        return self._params(row)
+
+    def _translate(self, exc: Exception) -> None:
+        """Raise the :class:`ComplaintsError` a driver error means to a user, if it means one."""
+        import sqlite3
+
+        text = str(exc)
+        if isinstance(exc, sqlite3.OperationalError):
+            if "locked" in text or "busy" in text:
+                raise BusyError(BUSY_MESSAGE) from None
+            if "no such table" in text:
+                raise ComplaintsError(f"{self.url} is not a complaints log ({exc})") from None
+            if "disk is full" in text or "database or disk is full" in text:
+                raise ComplaintsError(
+                    f"the disk holding the log {str(self.path)!r} is full: nothing was saved; "
+                    "free some space and try again"
+                ) from None
+            if "readonly" in text or "read-only" in text:
+                raise ComplaintsError(
+                    f"the log {str(self.path)!r} is read-only here: nothing was saved; check "
+                    "the file's permissions"
+                ) from None
+        elif isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError):
             raise ComplaintsError(
                 f"{str(self.path)!r} is not a usable complaints database: {exc}"
             ) from None
+        if self.dialect == "postgresql":
+            translate_pg_error(exc)
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         cur = self.execute(sql, params)
@@ -186,6 +308,31 @@ class RawDatabase:
             raise
         finally:
             engine.dispose()
+
+
+def sqlite_stamp(value: datetime) -> str:
+    """A date-time as the log keeps it in SQLite: naive UTC, microseconds always
+    (``2025-02-03 10:48:25.168942``, as SQLAlchemy's SQLite dialect writes and reads it)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def translate_pg_error(exc: BaseException) -> None:
+    """Raise the :class:`ComplaintsError` a PostgreSQL error means to a user, if it means one."""
+    import psycopg
+
+    if not isinstance(exc, psycopg.Error) or isinstance(exc, psycopg.errors.UniqueViolation):
+        return
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, psycopg.errors.StringDataRightTruncation):
+        raise ComplaintsError(f"a value is too long for the log: {first}") from None
+    if isinstance(exc, psycopg.errors.NumericValueOutOfRange):
+        raise ComplaintsError(f"a number is out of range for the log: {first}") from None
+    if isinstance(exc, psycopg.errors.UntranslatableCharacter | psycopg.DataError):
+        raise ComplaintsError(f"a value cannot be stored in the log: {first}") from None
+    if isinstance(exc, psycopg.OperationalError):
+        raise ComplaintsError(f"lost the connection to the database server: {first}") from None
 
 
 def translate_db_error(exc: BaseException) -> None:

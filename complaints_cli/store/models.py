@@ -136,6 +136,43 @@ class Complaint(SQLModel, table=True):
     #: The Ombudsman's determination: its date and findings (orders are actions).
     ombudsman_determined: date | None = None
     ombudsman_findings: str | None = Field(default=None, sa_column=Column(Text))
+    # Trust and reports (migration 0005).
+    #: The team's category of the complaint (a word from the config's list).
+    category: str | None = Field(default=None, sa_column=Column(Text))
+    #: The TSM's stock type: low-cost rental, low-cost home ownership, other, unknown.
+    tenure: str | None = Field(default=None, max_length=30)
+    #: The outcome at each stage: upheld, partly upheld, not upheld, withdrawn, resolved.
+    stage1_outcome: str | None = Field(default=None, max_length=30)
+    stage2_outcome: str | None = Field(default=None, max_length=30)
+    #: The resident withdrew the complaint (status ``Withdrawn``).
+    withdrawn: date | None = None
+    withdrawn_reason: str | None = Field(default=None, sa_column=Column(Text))
+    #: Logged in error or a duplicate (status ``Void``): out of every list and figure.
+    voided: date | None = None
+    void_reason: str | None = Field(default=None, sa_column=Column(Text))
+    duplicate_of_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer,
+            ForeignKey("complaint.id", name="fk_complaint_duplicate_of_id"),
+            nullable=True,
+            index=True,
+        ),
+    )
+    #: When each extension was agreed, and when the resident was told of it.
+    stage1_extension_agreed: date | None = None
+    stage1_extension_told_on: date | None = None
+    stage2_extension_agreed: date | None = None
+    stage2_extension_told_on: date | None = None
+    #: When the compensation decided at each stage was paid.
+    compensation_paid: date | None = None
+    stage2_compensation_paid: date | None = None
+    #: A Stage 2 escalation refused: when, why, when the resident was told (and signposted).
+    stage2_refused: date | None = None
+    stage2_refused_reason: str | None = Field(default=None, sa_column=Column(Text))
+    stage2_refusal_told: date | None = None
+    #: When the organisational learning was sent to the Senior Property Manager and the HoS.
+    learning_sent: date | None = None
 
 
 class HistoryEntry(SQLModel, table=True):
@@ -235,3 +272,24 @@ class Counter(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     prefix: str = Field(max_length=12)
     last_number: int = 0
+
+
+class LogIdentity(SQLModel, table=True):
+    """The log's own id (one row), checked against the marker in the case folders' root."""
+
+    __tablename__ = "log_identity"
+
+    id: int | None = Field(default=None, primary_key=True)
+    log_id: str = Field(max_length=36, unique=True)
+    created_at: datetime
+
+
+class FolderRemoval(SQLModel, table=True):
+    """A case folder a purge still has to remove (removed on the next run)."""
+
+    __tablename__ = "folder_removal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=32)
+    folder: str = Field(sa_column=Column(Text, nullable=False))
+    recorded_at: datetime

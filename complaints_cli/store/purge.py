@@ -11,24 +11,22 @@ Three steps, in this order, so that a failure never leaves personal data behind 
    ``PRAGMA secure_delete`` (freed space is overwritten with zeros) and then ``VACUUM`` rebuilds
    the file; the rollback journal is deleted at commit. PostgreSQL: ``VACUUM FULL`` rewrites the
    tables (see the README for what the server still keeps: WAL, backups).
-3. :func:`remove_folders`: each purged case's folder, only when it is directly inside the root;
-   a folder that cannot be removed (a file open in Excel) is reported, never fatal.
+3. :func:`complaints_cli.files.folders.remove_folders` (called by the command, outside the
+   database's write lock): each purged case's folder, only when it is directly inside the
+   root; a folder that cannot be removed (a file open in Excel) is reported, never fatal.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from complaints_cli.domain.retention import Verdict, assess
 from complaints_cli.errors import ComplaintsError
+from complaints_cli.store.reads import RETENTION_COLUMNS, facts_from_row
 from complaints_cli.store.tables import CASE_TABLE, case_links, reflect
 
 
@@ -58,13 +56,15 @@ def _purge_transaction(store: Any) -> Iterator[Any]:
     """
     from sqlalchemy.exc import DBAPIError
 
-    from complaints_cli.store.db import translate_db_error
+    from complaints_cli.store.db import make_engine, translate_db_error
 
+    engine = make_engine(store.url)
     try:
-        with store.engine.connect() as conn:
+        with engine.connect() as conn:
             sqlite = conn.dialect.name == "sqlite"
             if sqlite:  # before BEGIN: the setting cannot change inside a transaction
                 raw = conn.connection.dbapi_connection
+                assert raw is not None
                 raw.execute("PRAGMA foreign_keys = OFF")
                 raw.execute("PRAGMA secure_delete = ON")
             with conn.begin():
@@ -79,6 +79,8 @@ def _purge_transaction(store: Any) -> Iterator[Any]:
     except DBAPIError as exc:
         translate_db_error(exc)
         raise
+    finally:
+        engine.dispose()
 
 
 def purge_cases(
@@ -108,7 +110,9 @@ def purge_cases(
             if row is None:
                 result.kept.append((ref, "no longer in the log"))
                 continue
-            verdict = assess(row, today=today, years=years)
+            verdict = assess(
+                facts_from_row([row[c] for c in RETENTION_COLUMNS]), today=today, years=years
+            )
             if not verdict.purge:
                 result.kept.append((ref, f"changed since it was listed: {verdict.reason}"))
                 continue
@@ -220,60 +224,6 @@ def _pg_tables(db: Any) -> list[str]:
         "AND tablename <> 'alembic_version' ORDER BY tablename"
     )
     return [f'"{n}"' for n in names]
-
-
-def remove_folders(root: Path, purged: Sequence[Verdict]) -> tuple[list[Path], list[str]]:
-    """Remove each purged case's folder under ``root``: (removed, problems to tell the user).
-
-    A folder is removed only when its name is a single name directly inside the root and it is
-    a real folder, never a link (a link is not followed). Read-only files (Windows) are made
-    writable first. What cannot be removed is listed, with why.
-    """
-    removed: list[Path] = []
-    problems: list[str] = []
-    base = root.resolve()
-    for verdict in purged:
-        name = verdict.folder
-        if not name:
-            continue
-        path = root / name
-        if Path(name).is_absolute() or len(Path(name).parts) != 1 or name in (".", ".."):
-            problems.append(f"{verdict.reference}: folder {name!r} is not inside the root; left")
-            continue
-        if path.is_symlink():
-            problems.append(f"{verdict.reference}: {path} is a link; not followed, left")
-            continue
-        if not path.exists():
-            continue
-        if not path.is_dir() or path.resolve().parent != base:
-            problems.append(f"{verdict.reference}: {path} is not a folder inside the root; left")
-            continue
-        errors: list[str] = []
-        shutil.rmtree(path, onerror=_retry_writable(errors))
-        if path.exists():
-            detail = "; ".join(errors[:3]) or "unknown reason"
-            problems.append(
-                f"{verdict.reference}: {path} could not be removed ({detail}); close any file "
-                "open from it (Excel, Word) and delete the folder by hand"
-            )
-        else:
-            removed.append(path)
-    return removed, problems
-
-
-def _retry_writable(errors: list[str]) -> Callable[[Any, str, Any], None]:
-    def handle(func: Any, target: str, exc_info: Any) -> None:
-        exc = exc_info[1]
-        if isinstance(exc, PermissionError):
-            try:  # a read-only file on Windows: make it writable and try once more
-                os.chmod(target, stat.S_IWRITE | stat.S_IREAD)
-                func(target)
-                return
-            except OSError as again:
-                exc = again
-        errors.append(f"{Path(target).name}: {getattr(exc, 'strerror', None) or exc}")
-
-    return handle
 
 
 def check_years(years: int) -> int:

@@ -1,155 +1,182 @@
-"""Reading the log through the raw driver: plain dicts with real Python types.
+"""Reading the log through the raw driver: typed cases, their history and actions.
 
-These functions back ``show`` and ``list`` (and later ``due``), which must start fast, so they
-import neither SQLAlchemy nor the models. :func:`case_record` turns a row as either driver
-returns it (SQLite gives text dates and 0/1 flags; PostgreSQL gives real types) into one shape.
+These functions back ``show``, ``list``, ``export``, ``due`` and the case-folder commands, which
+must start fast, so they import neither SQLAlchemy nor the models. :func:`case_from_row` turns
+a row as either driver returns it (SQLite gives text dates and 0/1 flags; PostgreSQL gives real
+types) into one :class:`~complaints_cli.domain.case.Case`; :func:`case_values` is the way back.
+This module is the one place that knows the log keeps compensation in whole pence and kept
+columns as JSON text.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
-from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from complaints_cli.domain.columns import COLUMNS
+from complaints_cli.domain.case import (
+    DATE_FIELDS,
+    FLAG_FIELDS,
+    MONEY_FIELDS,
+    NO_EXTRA,
+    Action,
+    Case,
+    KeptValue,
+)
+from complaints_cli.domain.money import from_pence, to_pence
 from complaints_cli.domain.references import normalise_reference, not_found
-from complaints_cli.errors import NotFoundError
+from complaints_cli.domain.retention import RetentionFacts
+from complaints_cli.domain.vocabulary import (
+    ActionKind,
+    CaseKind,
+    Channel,
+    OmbudsmanBody,
+    Outcome,
+    ReviewType,
+    Stage,
+    Status,
+    Tenure,
+)
+from complaints_cli.errors import ComplaintsError, NotFoundError
 from complaints_cli.store.db import RawDatabase
 
-DATE_FIELDS = frozenset(
-    {
-        "received",
-        "acknowledged",
-        "stage2_acknowledged",
-        "last_update",
-        "ombudsman_referred",
-        "ombudsman_requested",
-        "ombudsman_evidence_sent",
-        "next_due",
-        "stage1_responded",
-        "stage1_extended_to",
-        "escalation_received",
-        "stage2_responded",
-        "stage2_extended_to",
-        "closed",
-        "not_accepted_told",
-        "events_date",
-        "informal_received",
-        "informal_responded",
-        "converted_from_informal",
-        "panel_meeting",
-        "ombudsman_determined",
-    }
-)
-BOOL_FIELDS = frozenset(
-    {
-        "ack_met",
-        "stage1_extension",
-        "stage1_met",
-        "escalated",
-        "stage2_extension",
-        "stage2_met",
-        "stage1_extension_told",
-        "stage2_extension_told",
-        "legal_hold",
-        "vulnerable",
-    }
-)
-DATETIME_FIELDS = frozenset({"created_at", "updated_at", "at"})
-
-#: The stable JSON shape of a case: the 24 columns' fields in log order, then the tool's own.
-CASE_FIELDS: tuple[str, ...] = (
-    *(f for c in COLUMNS for f in c.fields),
-    "channel",
-    "closed",
-    "close_reason",
-    "folder",
-    "stage2_acknowledged",
-    "stage1_extension_told",
-    "stage2_extension_told",
-    "stage2_compensation_amount",
-    "stage2_compensation_reasons",
-    "last_update",
-    "ombudsman_body",
-    "ombudsman_referred",
-    "ombudsman_requested",
-    "ombudsman_evidence_sent",
-    "next_due",
-    "next_milestone",
-    "created_at",
-    "updated_at",
-    "row_version",
-    "legal_hold",
-    "legal_hold_reason",
-    # The whole process (migration 0004). Vulnerability is not here: it is personal and
-    # sensitive, so `show` gives it under "vulnerability" and listings leave it out.
-    "kind",
-    "not_accepted_reason",
-    "not_accepted_told",
-    "events_date",
-    "informal_received",
-    "informal_responded",
-    "converted_from_informal",
-    "related_to_id",
-    "folded_issues",
-    "panel_meeting",
-    "ombudsman_determined",
-    "ombudsman_findings",
-)
-
-#: Vulnerability and reasonable adjustments: on `show`, never in a listing or export by default.
-VULNERABILITY_FIELDS: tuple[str, ...] = (
-    "vulnerable",
-    "contact_preference",
-    "adjustments",
-    "vulnerability_notes",
-)
-
-_SELECT = "SELECT * FROM complaint"
+__all__ = [
+    "CASE_COLUMNS",
+    "Signatory",
+    "action_from_row",
+    "actions",
+    "actions_by_case",
+    "case_from_mapping",
+    "case_from_row",
+    "case_values",
+    "cases_by_id",
+    "column_of",
+    "compliments",
+    "count_cases",
+    "extra_keys",
+    "facts_from_row",
+    "get_case",
+    "history",
+    "is_empty",
+    "iter_cases",
+    "list_cases",
+    "people",
+    "references_and_addresses",
+    "related",
+    "related_references",
+    "retention_facts",
+    "signatories",
+    "to_date",
+    "to_datetime",
+]
 
 
-def _to_date(value: Any) -> date | None:
-    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+def column_of(field: str) -> str:
+    """The complaint table's column for a :class:`Case` field (money is kept in pence)."""
+    return field.replace("_amount", "_pence") if field in MONEY_FIELDS else field
+
+
+#: The complaint table's columns in :class:`Case` field order.
+CASE_COLUMNS: tuple[str, ...] = tuple(column_of(f) for f in Case._fields)
+_SELECT = f"SELECT {', '.join(CASE_COLUMNS)} FROM complaint"
+
+
+def to_date(value: Any) -> date | None:
+    """A stored date (SQLite: ISO text; PostgreSQL: a date)."""
+    if value is None or type(value) is date:
         return value
     if isinstance(value, datetime):
         return value.date()
     return date.fromisoformat(str(value)[:10])
 
 
-def _to_datetime(value: Any) -> datetime | None:
-    """Timestamps are UTC; SQLite hands them back as text without the offset."""
+def to_datetime(value: Any) -> datetime | None:
+    """A stored timestamp, aware UTC (SQLite keeps it as text without the offset)."""
     if value is None:
         return None
     stamp = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
 
 
-def case_record(row: dict[str, Any]) -> dict[str, Any]:
-    """A complaint row with dates as ``date``, flags as ``bool``, money as ``Decimal`` pounds."""
-    out = dict(row)
-    for key in DATE_FIELDS:
-        if key in out:
-            out[key] = _to_date(out[key])
-    for key in BOOL_FIELDS:
-        if key in out and out[key] is not None:
-            out[key] = bool(out[key])
-    for key in ("created_at", "updated_at"):
-        if key in out:
-            out[key] = _to_datetime(out[key])
-    for stage in ("", "stage2_"):
-        pence = out.pop(f"{stage}compensation_pence", None)
-        out[f"{stage}compensation_amount"] = None if pence is None else Decimal(pence) / 100
-    extra = out.get("extra")
-    out["extra"] = json.loads(extra) if extra else {}
+def _extra(value: Any) -> Mapping[str, KeptValue]:
+    if not value:
+        return NO_EXTRA
+    loaded = json.loads(value)
+    return loaded if isinstance(loaded, dict) else NO_EXTRA
+
+
+def _enum(kind: Any) -> Callable[[Any], Any]:
+    by_value = {member.value: member for member in kind}
+
+    def convert(value: Any) -> Any:
+        try:
+            return by_value[value]
+        except KeyError:
+            raise ComplaintsError(
+                f"the log holds {value!r}, which is not a known {kind.__name__} word: run "
+                "complaints db check"
+            ) from None
+
+    return convert
+
+
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    **dict.fromkeys(DATE_FIELDS, to_date),
+    **dict.fromkeys(FLAG_FIELDS, bool),
+    **dict.fromkeys(MONEY_FIELDS, from_pence),
+    "created_at": to_datetime,
+    "updated_at": to_datetime,
+    "status": _enum(Status),
+    "stage": _enum(Stage),
+    "channel": _enum(Channel),
+    "review_type": _enum(ReviewType),
+    "kind": _enum(CaseKind),
+    "ombudsman_body": _enum(OmbudsmanBody),
+    "tenure": _enum(Tenure),
+    "stage1_outcome": _enum(Outcome),
+    "stage2_outcome": _enum(Outcome),
+    "extra": _extra,
+}
+#: (position in the row, converter) for every field that needs one.
+_CONVERT = tuple((i, _CONVERTERS[f]) for i, f in enumerate(Case._fields) if f in _CONVERTERS)
+_EXTRA = Case._fields.index("extra")
+_new_case = tuple.__new__
+
+
+def case_from_row(row: Sequence[Any]) -> Case:
+    """A row of :data:`CASE_COLUMNS` as a typed case."""
+    values = list(row)
+    for i, convert in _CONVERT:
+        value = values[i]
+        if value is not None:
+            values[i] = convert(value)
+    if values[_EXTRA] is None:
+        values[_EXTRA] = NO_EXTRA
+    return _new_case(Case, values)
+
+
+def case_values(case: Case) -> dict[str, Any]:
+    """A case as the complaint table's columns (``id`` left out): money in pence, kept
+    columns as JSON text, the log's words as text."""
+    out: dict[str, Any] = {}
+    value: Any
+    for field, column, value in zip(Case._fields, CASE_COLUMNS, case, strict=True):
+        if field == "id":
+            continue
+        if field in MONEY_FIELDS:
+            value = None if value is None else to_pence(value)
+        elif field == "extra":
+            value = json.dumps(dict(value), ensure_ascii=False) if value else None
+        out[column] = value
     return out
 
 
-def get_case(db: RawDatabase, reference: str) -> dict[str, Any]:
+def get_case(db: RawDatabase, reference: str) -> Case:
     """One case by reference; an unknown reference suggests the nearest ones."""
     ref = normalise_reference(reference)
-    rows = db.rows(f"{_SELECT} WHERE reference = :ref", {"ref": ref})
-    if not rows:
+    row = db.execute(f"{_SELECT} WHERE reference = :ref", {"ref": ref}).fetchone()
+    if row is None:
         purged = db.rows(
             "SELECT purged_at, actor, retention_years FROM purge_record WHERE reference = :ref "
             "ORDER BY id DESC",
@@ -158,27 +185,24 @@ def get_case(db: RawDatabase, reference: str) -> dict[str, Any]:
         if purged:  # a gap in the references is explained, without any personal data
             p = purged[0]
             raise NotFoundError(
-                f"{ref} was purged on {_to_datetime(p['purged_at']):%d/%m/%Y} by {p['actor']} "
+                f"{ref} was purged on {to_datetime(p['purged_at']):%d/%m/%Y} by {p['actor']} "
                 f"under the {p['retention_years']}-year retention period"
             )
         raise not_found(reference, db.column("SELECT reference FROM complaint"))
-    return case_record(rows[0])
+    return case_from_row(row)
 
 
-def list_cases(
-    db: RawDatabase,
-    *,
-    status: str | None = None,
-    stage: str | None = None,
-    handler: str | None = None,
-    text: str | None = None,
-) -> list[dict[str, Any]]:
-    """The log in reference order, filtered (case-insensitively) by the given values."""
+def _filters(
+    status: str | None, stage: str | None, handler: str | None, text: str | None
+) -> tuple[str, dict[str, Any]]:
     where: list[str] = []
     params: dict[str, Any] = {}
     if status:
         where.append("LOWER(status) = LOWER(:status)")
         params["status"] = status
+    else:  # a void case is out of every list unless asked for by its status
+        where.append("status <> :void")
+        params["void"] = Status.VOID
     if stage:
         where.append("LOWER(stage) = LOWER(:stage)")
         params["stage"] = stage
@@ -203,8 +227,49 @@ def list_cases(
         )
         where.append(f"({like})")
         params["text"] = f"%{text.lower()}%"
-    sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
-    return [case_record(r) for r in db.iter_rows(sql, params)]
+    return (" WHERE " + " AND ".join(where) if where else ""), params
+
+
+def iter_cases(
+    db: RawDatabase,
+    *,
+    status: str | None = None,
+    stage: str | None = None,
+    handler: str | None = None,
+    text: str | None = None,
+) -> Iterator[Case]:
+    """The log in reference order (streamed), filtered case-insensitively by the given values."""
+    where, params = _filters(status, stage, handler, text)
+    cursor = db.execute(_SELECT + where + " ORDER BY id", params)
+    while batch := cursor.fetchmany(2000):
+        for row in batch:
+            yield case_from_row(row)
+
+
+def list_cases(
+    db: RawDatabase,
+    *,
+    status: str | None = None,
+    stage: str | None = None,
+    handler: str | None = None,
+    text: str | None = None,
+) -> list[Case]:
+    """:func:`iter_cases` as a list."""
+    return list(iter_cases(db, status=status, stage=stage, handler=handler, text=text))
+
+
+def cases_by_id(db: RawDatabase, ids: Sequence[int]) -> list[Case]:
+    """The cases with these ids, in id order (asked 500 at a time)."""
+    out: list[Case] = []
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        params = {f"i{n}": v for n, v in enumerate(chunk)}
+        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+        out += [
+            case_from_row(r)
+            for r in db.execute(f"{_SELECT} WHERE id IN ({marks}) ORDER BY id", params)
+        ]
+    return out
 
 
 def history(db: RawDatabase, complaint_id: int) -> list[dict[str, Any]]:
@@ -215,48 +280,70 @@ def history(db: RawDatabase, complaint_id: int) -> list[dict[str, Any]]:
         {"id": complaint_id},
     )
     for row in rows:
-        row["at"] = _to_datetime(row["at"])
+        row["at"] = to_datetime(row["at"])
         row["changes"] = json.loads(row["changes"])
     return rows
 
 
-def actions(db: RawDatabase, complaint_id: int) -> list[dict[str, Any]]:
-    """A case's actions in number order: number, stage, kind, text, owner, due, done."""
-    rows = db.rows(
+_ACTION_STAGE = _enum(Stage)
+_ACTION_KIND = _enum(ActionKind)
+
+
+def action_from_row(row: Sequence[Any]) -> Action:
+    """``(number, stage, kind, text, owner, due, done)`` as an :class:`Action`."""
+    number, stage, kind, text, owner, due, done = row
+    return Action(
+        int(number),
+        _ACTION_STAGE(stage),
+        _ACTION_KIND(kind or "action"),
+        str(text),
+        str(owner),
+        to_date(due) or date.min,
+        to_date(done),
+    )
+
+
+def actions(db: RawDatabase, complaint_id: int) -> list[Action]:
+    """A case's actions in number order."""
+    rows = db.execute(
         "SELECT number, stage, kind, text, owner, due, done FROM action "
         "WHERE complaint_id = :id ORDER BY number",
         {"id": complaint_id},
-    )
-    for row in rows:
-        row["due"] = _to_date(row["due"])
-        row["done"] = _to_date(row["done"])
-    return rows
+    ).fetchall()
+    return [action_from_row(r) for r in rows]
 
 
-def signatories(db: RawDatabase, complaint_id: int) -> list[dict[str, Any]]:
+class Signatory(NamedTuple):
+    """One signatory of a petition (Southern Housing procedure 4.11)."""
+
+    name: str
+    address: str
+    #: The lead petitioner, the one the landlord corresponds with.
+    lead: bool
+    added: date
+
+
+def signatories(db: RawDatabase, complaint_id: int) -> list[Signatory]:
     """A petition's signatories, the lead petitioner first, then in the order they were added."""
-    rows = db.rows(
+    rows = db.execute(
         "SELECT name, address, lead, added FROM signatory WHERE complaint_id = :id "
         "ORDER BY lead DESC, id",
         {"id": complaint_id},
-    )
-    for row in rows:
-        row["lead"] = bool(row["lead"])
-        row["added"] = _to_date(row["added"])
-    return rows
+    ).fetchall()
+    return [Signatory(str(n), str(a), bool(lead), to_date(d) or date.min) for n, a, lead, d in rows]
 
 
-def related(db: RawDatabase, case: dict[str, Any]) -> dict[str, Any]:
+def related(db: RawDatabase, case: Case) -> dict[str, Any]:
     """The case this one was raised from (its reference), and the cases raised from this one."""
     parent = None
-    if case.get("related_to_id") is not None:
+    if case.related_to_id is not None:
         parent = db.scalar(
-            "SELECT reference FROM complaint WHERE id = :id", {"id": case["related_to_id"]}
+            "SELECT reference FROM complaint WHERE id = :id", {"id": case.related_to_id}
         )
     children = list(
         db.column(
             "SELECT reference FROM complaint WHERE related_to_id = :id ORDER BY id",
-            {"id": case["id"]},
+            {"id": case.id},
         )
     )
     return {"related_to": parent, "related_cases": children}
@@ -288,5 +375,94 @@ def compliments(
         params,
     )
     for row in rows:
-        row["received"] = _to_date(row["received"])
+        row["received"] = to_date(row["received"])
     return rows
+
+
+def case_from_mapping(row: Mapping[str, Any]) -> Case:
+    """A complaint row as a mapping (``SELECT *``, either driver) as a typed case."""
+    return case_from_row([row.get(c) for c in CASE_COLUMNS])
+
+
+def count_cases(db: RawDatabase, *, status: str | None = None, stage: str | None = None) -> int:
+    """How many cases (with this status and stage; void ones only when asked) the log holds."""
+    where, params = _filters(status, stage, None, None)
+    return int(db.scalar("SELECT COUNT(*) FROM complaint" + where, params) or 0)
+
+
+def is_empty(db: RawDatabase) -> bool:
+    """The log holds no case at all (void ones included)."""
+    return db.scalar("SELECT id FROM complaint LIMIT 1") is None
+
+
+def people(db: RawDatabase) -> list[str]:
+    """Everyone the log names as a handler (Stage 1 or 2) or an action's owner."""
+    return [
+        str(p)
+        for p in db.column(
+            "SELECT handler FROM complaint UNION SELECT stage2_handler FROM complaint "
+            "UNION SELECT owner FROM action"
+        )
+        if p
+    ]
+
+
+def references_and_addresses(db: RawDatabase) -> list[tuple[str, str]]:
+    """``(reference, address)`` of every case, in log order (for the case folders' check)."""
+    rows = db.execute("SELECT reference, address FROM complaint ORDER BY id").fetchall()
+    return [(str(ref), str(address or "")) for ref, address in rows]
+
+
+#: What ``purge`` decides on: never the personal data itself.
+RETENTION_COLUMNS = ("reference", "status", "closed", "folder", "legal_hold", "legal_hold_reason")
+
+
+def retention_facts(db: RawDatabase) -> list[RetentionFacts]:
+    """What ``purge`` decides on, for every case: never the personal data itself."""
+    rows = db.execute(
+        f"SELECT {', '.join(RETENTION_COLUMNS)} FROM complaint ORDER BY id"
+    ).fetchall()
+    return [facts_from_row(r) for r in rows]
+
+
+_STATUS = _enum(Status)
+
+
+def facts_from_row(row: Sequence[Any]) -> RetentionFacts:
+    """``(reference, status, closed, folder, legal_hold, legal_hold_reason)`` as facts."""
+    reference, status, closed, folder, hold, reason = row
+    return RetentionFacts(
+        str(reference), _STATUS(status), to_date(closed), folder, bool(hold), reason
+    )
+
+
+def extra_keys(
+    db: RawDatabase, *, status: str | None = None, stage: str | None = None
+) -> list[str]:
+    """Every kept unknown column among the (filtered) cases, in the order first seen."""
+    where, params = _filters(status, stage, None, None)
+    keys: dict[str, None] = {}
+    sql = "SELECT extra FROM complaint" + (where + " AND " if where else " WHERE ")
+    for (text,) in db.execute(sql + "extra IS NOT NULL ORDER BY id", params).fetchall():
+        keys.update(dict.fromkeys(_extra(text)))
+    return list(keys)
+
+
+def actions_by_case(db: RawDatabase) -> dict[int, list[Action]]:
+    """Every case's actions, by case id, in number order: one query for a whole export."""
+    out: dict[int, list[Action]] = {}
+    rows = db.execute(
+        "SELECT complaint_id, number, stage, kind, text, owner, due, done FROM action "
+        "ORDER BY complaint_id, number"
+    ).fetchall()
+    for row in rows:
+        out.setdefault(int(row[0]), []).append(action_from_row(row[1:]))
+    return out
+
+
+def related_references(db: RawDatabase) -> dict[int, str]:
+    """Each case's related case (``related_to_id``) as its reference, by case id."""
+    rows = db.execute(
+        "SELECT c.id, r.reference FROM complaint c JOIN complaint r ON r.id = c.related_to_id"
+    ).fetchall()
+    return {int(case_id): str(reference) for case_id, reference in rows}

@@ -1,54 +1,81 @@
 """Writing to the log: every command's changes in one short transaction, with history.
 
-A :class:`Store` wraps a SQLAlchemy engine over the SQLModel tables. Each write runs inside
-:meth:`Store.transaction`: on SQLite that is ``BEGIN IMMEDIATE`` (the write lock is taken at the
-start, so two handlers never interleave), on PostgreSQL the counter row is locked with
-``SELECT ... FOR UPDATE``. Nothing is half-written: a failure anywhere rolls the whole command
-back, including a case folder it had just created.
+A :class:`Store` writes through the driver itself (:class:`~complaints_cli.store.db.RawDatabase`,
+no ORM: ``log`` costs tens of milliseconds, not the ~0.5 s SQLAlchemy and pydantic take to
+import). Each write runs in one transaction: on SQLite ``BEGIN IMMEDIATE`` takes the write
+lock at the start, so two handlers never interleave; on PostgreSQL the counter row and the case
+are locked with ``SELECT ... FOR UPDATE``. A failure anywhere rolls the whole command back.
+
+Every change to a case is recorded in ``history`` with the same contract, whichever command
+made it (the import's bulk path in :mod:`complaints_cli.store.bulk` included): when (UTC), who,
+which command, and ``{"field": [old, new]}`` for each field of the
+:class:`~complaints_cli.domain.case.Case` that changed, in the one JSON form
+(:func:`changes_json`: ISO dates, money as ``"75.00"``, the log's words as text).
+
+The store does no file-system work: a new case's folder is made by the caller after the
+transaction commits (:meth:`Store.set_folder` records its name if it differs from the one
+planned).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal
-from pathlib import Path
-from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session, col
-
+from complaints_cli.domain.case import Action, Case
 from complaints_cli.domain.intake import NewComplaint
-from complaints_cli.domain.lifecycle import Change
-from complaints_cli.domain.process import PETITION, SERVICE_DISSATISFACTION
+from complaints_cli.domain.presentation import json_default
+from complaints_cli.domain.process import Compliment
 from complaints_cli.domain.references import (
     format_reference,
     highest_number,
     normalise_reference,
     not_found,
 )
+from complaints_cli.domain.rules import Change
+from complaints_cli.domain.vocabulary import CaseKind, Stage, Status
 from complaints_cli.errors import ConflictError
-from complaints_cli.files.folders import ensure_case_folder
-from complaints_cli.store.db import RawDatabase, make_engine, translate_db_error
-from complaints_cli.store.models import (
-    Action,
-    Complaint,
-    Compliment,
-    Counter,
-    HistoryEntry,
+from complaints_cli.store.db import RawDatabase
+from complaints_cli.store.reads import (
+    CASE_COLUMNS,
     Signatory,
+    action_from_row,
+    case_from_row,
+    case_values,
+    column_of,
+    signatories,
 )
 
-#: Works out a case's stored deadline columns from its fields (see lifecycle.stored_deadlines).
-Deadlines = Callable[[dict[str, Any]], dict[str, Any]]
-#: A lifecycle rule: (case, its actions) -> the change to make.
-Apply = Callable[[dict[str, Any], list[dict[str, Any]]], Change]
+__all__ = ["Deadlines", "LoggedCase", "Rule", "Store", "changes_json", "utcnow"]
+
+#: Works out what a case's columns derive from its dates (see :func:`.lifecycle.derived`).
+Deadlines = Callable[[Case], Case]
+#: A rule: (the case as stored, its actions) -> the change to make.
+Rule = Callable[[Case, Sequence[Action]], Change]
+
+#: The fields ``log`` records in the history of a new case.
+_LOGGED = (
+    "reference",
+    "status",
+    "stage",
+    "handler",
+    "complainant",
+    "address",
+    "received",
+    "complaint_summary",
+    "channel",
+    "folder",
+    "kind",
+    "events_date",
+    "informal_received",
+)
+#: Bookkeeping fields: never listed as a change in the history.
+_BOOKKEEPING = frozenset(
+    {"id", "created_at", "updated_at", "row_version", "next_due", "next_milestone", "deadlines_key"}
+)
 
 
 def utcnow() -> datetime:
@@ -56,40 +83,42 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def to_json_value(value: Any) -> Any:
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
-def changes_json(changes: Mapping[str, tuple[Any, Any]]) -> str:
+def changes_json(changes: Mapping[str, tuple[object, object]]) -> str:
+    """The history's ``changes``: ``{"field": [old, new]}``, sorted, in the one JSON form."""
     return json.dumps(
-        {k: [to_json_value(old), to_json_value(new)] for k, (old, new) in changes.items()},
+        {k: [old, new] for k, (old, new) in changes.items()},
         ensure_ascii=False,
         sort_keys=True,
+        default=json_default,
     )
+
+
+def case_diff(before: Case, after: Case) -> dict[str, tuple[object, object]]:
+    """Every field that differs, as ``{field: (old, new)}`` (bookkeeping left out)."""
+    return {
+        f: (old, new)
+        for f, old, new in zip(Case._fields, before, after, strict=True)
+        if old != new and f not in _BOOKKEEPING
+    }
 
 
 @dataclass(frozen=True)
 class LoggedCase:
     reference: str
-    folder: Path
-    folder_created: bool
     complaint_id: int
+    #: The case as saved (its planned folder name included).
+    case: Case
 
 
 class Store:
     """The log, open for writing."""
 
-    def __init__(self, url: str, *, default_location: bool = False) -> None:
-        RawDatabase(url, default_location=default_location).close()  # creates/migrates
+    def __init__(self, url: str, *, default_location: bool = False, create: bool = False) -> None:
+        self.db = RawDatabase(url, default_location=default_location, create=create)
         self.url = url
-        self.engine = make_engine(url)
 
     def close(self) -> None:
-        self.engine.dispose()
+        self.db.close()
 
     def __enter__(self) -> Store:
         return self
@@ -98,186 +127,186 @@ class Store:
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
+    def transaction(self) -> Iterator[RawDatabase]:
         """One command's writes: committed together or not at all."""
-        try:
-            with Session(self.engine, expire_on_commit=False) as session, session.begin():
-                yield session
-        except DBAPIError as exc:
-            translate_db_error(exc)
-            raise
+        with self.db.transaction() as tx:
+            yield tx
 
     # -- references ------------------------------------------------------------------------
-    def _counter(self, session: Session, prefix: str) -> Counter:
-        stmt = select(Counter).where(col(Counter.prefix) == prefix).with_for_update()
-        counter = session.execute(stmt).scalar_one_or_none()
-        if counter is not None:
-            return counter
-        refs = session.execute(
-            select(col(Complaint.reference)).where(col(Complaint.reference).like(f"{prefix}%"))
-        ).scalars()
-        start = highest_number(prefix, refs)
-        # INSERT ... ON CONFLICT DO NOTHING: two first-ever logs racing on PostgreSQL both succeed.
-        dialect = session.get_bind().dialect.name
-        insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        session.execute(
-            insert(Counter)
-            .values(prefix=prefix, last_number=start)
-            .on_conflict_do_nothing(index_elements=["prefix"])
+    def _counter(self, tx: RawDatabase, prefix: str) -> int:
+        """The last number handed out for ``prefix``, its row locked for this transaction."""
+        lock = f"SELECT last_number FROM counter WHERE prefix = :p{tx.for_update}"
+        found = tx.scalar(lock, {"p": prefix})
+        if found is not None:
+            return int(found)
+        refs = tx.column(
+            "SELECT reference FROM complaint WHERE reference LIKE :like", {"like": f"{prefix}%"}
         )
-        return session.execute(stmt).scalar_one()
+        # ON CONFLICT DO NOTHING: two first-ever logs racing on PostgreSQL both succeed.
+        tx.execute(
+            "INSERT INTO counter (prefix, last_number) VALUES (:p, :n) "
+            "ON CONFLICT (prefix) DO NOTHING",
+            {"p": prefix, "n": highest_number(prefix, map(str, refs))},
+        )
+        return int(tx.scalar(lock, {"p": prefix}))
 
-    def allocate_reference(self, session: Session, prefix: str) -> str:
+    def allocate_reference(self, tx: RawDatabase, prefix: str) -> str:
         """The next reference for ``prefix``: gap-free, as the counter rolls back with the case."""
-        counter = self._counter(session, prefix)
-        counter.last_number += 1
-        session.flush()
-        return format_reference(prefix, counter.last_number)
+        number = self._counter(tx, prefix) + 1
+        tx.execute(
+            "UPDATE counter SET last_number = :n WHERE prefix = :p", {"n": number, "p": prefix}
+        )
+        return format_reference(prefix, number)
 
-    def advance_counter(self, session: Session, prefix: str, number: int) -> None:
+    def advance_counter(self, tx: RawDatabase, prefix: str, number: int) -> None:
         """Make sure the next reference handed out for ``prefix`` is after ``number``."""
-        counter = self._counter(session, prefix)
-        if counter.last_number < number:
-            counter.last_number = number
-            session.flush()
+        if self._counter(tx, prefix) < number:
+            tx.execute(
+                "UPDATE counter SET last_number = :n WHERE prefix = :p",
+                {"n": number, "p": prefix},
+            )
 
     # -- history ---------------------------------------------------------------------------
     def record(
         self,
-        session: Session,
-        complaint: Complaint,
+        tx: RawDatabase,
+        complaint_id: int,
         *,
         actor: str,
         command: str,
-        changes: Mapping[str, tuple[Any, Any]],
+        changes: Mapping[str, tuple[object, object]],
         note: str | None = None,
         at: datetime | None = None,
     ) -> None:
-        assert complaint.id is not None
-        session.add(
-            HistoryEntry(
-                complaint_id=complaint.id,
-                at=at or utcnow(),
-                actor=actor,
-                command=command,
-                changes=changes_json(changes),
-                note=note,
+        """One history entry for one case."""
+        tx.execute(
+            "INSERT INTO history (complaint_id, at, actor, command, changes, note) "
+            "VALUES (:id, :at, :actor, :command, :changes, :note)",
+            {
+                "id": complaint_id,
+                "at": at or utcnow(),
+                "actor": actor,
+                "command": command,
+                "changes": changes_json(changes),
+                "note": note,
+            },
+        )
+
+    # -- cases -----------------------------------------------------------------------------
+    def _insert_case(self, tx: RawDatabase, case: Case) -> int:
+        values = case_values(case)
+        names = list(values)
+        marks = ", ".join(f":{n}" for n in names)
+        return int(
+            tx.scalar(
+                f"INSERT INTO complaint ({', '.join(names)}) VALUES ({marks}) RETURNING id",
+                values,
             )
         )
 
-    # -- commands --------------------------------------------------------------------------
+    def _update_case(self, tx: RawDatabase, before: Case, after: Case) -> None:
+        """Write the fields of ``after`` that differ from ``before`` (the stored case)."""
+        new = case_values(after)
+        old = case_values(before)
+        changed = {c: v for c, v in new.items() if old[c] != v}
+        if not changed:
+            return
+        sets = ", ".join(f"{c} = :{c}" for c in changed)
+        tx.execute(
+            f"UPDATE complaint SET {sets} WHERE id = :case_id", {**changed, "case_id": before.id}
+        )
+
+    def _locked_case(self, tx: RawDatabase, reference: str) -> Case:
+        """The case ``reference``, locked for this transaction (unknown: the nearest named)."""
+        ref = normalise_reference(reference)
+        row = tx.execute(
+            f"SELECT {', '.join(CASE_COLUMNS)} FROM complaint WHERE reference = :ref"
+            f"{tx.for_update}",
+            {"ref": ref},
+        ).fetchone()
+        if row is None:
+            raise not_found(reference, map(str, tx.column("SELECT reference FROM complaint")))
+        return case_from_row(row)
+
+    def _id_of(self, tx: RawDatabase, reference: str) -> int:
+        """The id of the case ``reference`` (an unknown one suggests the nearest)."""
+        found = tx.scalar(
+            "SELECT id FROM complaint WHERE reference = :ref",
+            {"ref": normalise_reference(reference)},
+        )
+        if found is None:
+            raise not_found(reference, map(str, tx.column("SELECT reference FROM complaint")))
+        return int(found)
+
     def log(
         self,
         new: NewComplaint,
         *,
         prefix: str,
-        root: Path,
         actor: str,
+        folder: Callable[[str], str],
         deadlines: Deadlines | None = None,
     ) -> LoggedCase:
-        """Record a new complaint, give it the next reference, and make its folder."""
-        created_folder: Path | None = None
-        try:
-            with self.transaction() as session:
-                reference = self.allocate_reference(session, prefix)
-                folder, created = ensure_case_folder(root, new.address, reference)
-                if created:
-                    created_folder = folder
-                now = utcnow()
-                informal = new.kind == SERVICE_DISSATISFACTION
-                complaint = Complaint(
-                    reference=reference,
-                    status="Open",
-                    stage="Informal" if informal else "Stage 1",
-                    handler=new.handler,
-                    complainant=new.complainant,
-                    address=new.address,
-                    received=new.received,
-                    complaint_summary=new.summary,
-                    channel=new.channel,
-                    folder=folder.name,
-                    created_at=now,
-                    updated_at=now,
-                    row_version=1,
-                    kind=new.kind,
-                    events_date=new.events_date,
-                    informal_received=new.received if informal else None,
-                    related_to_id=self._id_of(session, new.related_to) if new.related_to else None,
-                )
-                if deadlines is not None:
-                    for name, value in deadlines(complaint.model_dump()).items():
-                        setattr(complaint, name, value)
-                session.add(complaint)
-                session.flush()
-                if new.kind == PETITION:  # the complainant is the lead petitioner (4.11.1)
-                    assert complaint.id is not None
-                    session.add(
-                        Signatory(
-                            complaint_id=complaint.id,
-                            name=new.complainant,
-                            address=new.address,
-                            lead=True,
-                            added=new.received,
-                        )
-                    )
-                fields = (
-                    "reference",
-                    "status",
-                    "stage",
-                    "handler",
-                    "complainant",
-                    "address",
-                    "received",
-                    "complaint_summary",
-                    "channel",
-                    "folder",
-                    "kind",
-                    "events_date",
-                    "informal_received",
-                )
-                changes: dict[str, tuple[Any, Any]] = {
-                    f: (None, getattr(complaint, f))
-                    for f in fields
-                    if getattr(complaint, f) is not None
-                    and (f, getattr(complaint, f)) != ("kind", "complaint")
-                }
-                if new.related_to:  # the case it was raised from, by reference, not id
-                    changes["related_to"] = (None, normalise_reference(new.related_to))
-                self.record(
-                    session,
-                    complaint,
-                    actor=actor,
-                    command="log",
-                    changes=changes,
-                    at=now,
-                )
-                assert complaint.id is not None
-                complaint_id = complaint.id
-        except BaseException:
-            if created_folder is not None:
-                _remove_if_empty(created_folder)
-            raise
-        return LoggedCase(reference, folder, created, complaint_id)
+        """Record a new complaint under the next reference, in one transaction.
 
-    def _locked_case(self, session: Session, reference: str) -> Complaint:
-        """The case ``reference``, locked for this transaction (unknown: the nearest named)."""
-        ref = normalise_reference(reference)
-        stmt = select(Complaint).where(col(Complaint.reference) == ref).with_for_update()
-        complaint = session.execute(stmt).scalar_one_or_none()
-        if complaint is None:
-            known = session.execute(select(col(Complaint.reference))).scalars()
-            raise not_found(reference, known)
-        return complaint
+        ``folder(reference)`` names the case folder the caller will make once this commits
+        (it must do no file-system work: the log's write lock is held while it runs).
+        """
+        with self.transaction() as tx:
+            reference = self.allocate_reference(tx, prefix)
+            now = utcnow()
+            informal = new.kind is CaseKind.SERVICE_DISSATISFACTION
+            case = Case(
+                reference=reference,
+                status=Status.OPEN,
+                stage=Stage.INFORMAL if informal else Stage.STAGE_1,
+                handler=new.handler,
+                complainant=new.complainant,
+                address=new.address,
+                received=new.received,
+                complaint_summary=new.summary,
+                channel=new.channel,
+                folder=folder(reference),
+                created_at=now,
+                updated_at=now,
+                row_version=1,
+                kind=new.kind,
+                events_date=new.events_date,
+                informal_received=new.received if informal else None,
+                related_to_id=self._id_of(tx, new.related_to) if new.related_to else None,
+            )
+            if deadlines is not None:
+                case = deadlines(case)
+            complaint_id = self._insert_case(tx, case)
+            if new.kind is CaseKind.PETITION:  # the complainant is the lead petitioner (4.11.1)
+                self._insert_signatory(
+                    tx, complaint_id, new.complainant, new.address, lead=True, added=new.received
+                )
+            changes: dict[str, tuple[object, object]] = {
+                f: (None, getattr(case, f))
+                for f in _LOGGED
+                if getattr(case, f) is not None and (f, getattr(case, f)) != ("kind", "complaint")
+            }
+            if new.related_to:  # the case it was raised from, by reference, not id
+                changes["related_to"] = (None, normalise_reference(new.related_to))
+            self.record(tx, complaint_id, actor=actor, command="log", changes=changes, at=now)
+        return LoggedCase(reference, complaint_id, case._replace(id=complaint_id))
 
-    def _id_of(self, session: Session, reference: str) -> int:
-        """The id of the case ``reference`` (an unknown one suggests the nearest)."""
-        ref = normalise_reference(reference)
-        found = session.execute(
-            select(col(Complaint.id)).where(col(Complaint.reference) == ref)
-        ).scalar_one_or_none()
-        if found is None:
-            raise not_found(reference, session.execute(select(col(Complaint.reference))).scalars())
-        return int(found)
+    def set_folder(self, reference: str, name: str) -> None:
+        """Record the name of the folder actually used for a case (bookkeeping: no history)."""
+        self.set_folders({normalise_reference(reference): name})
+
+    def set_folders(self, names: Mapping[str, str]) -> None:
+        """Record the folders made for cases, ``{reference: folder name}``, in one short
+        transaction (bookkeeping: no history, no new version)."""
+        if not names:
+            return
+        with self.transaction() as tx:
+            for reference, name in names.items():
+                tx.execute(
+                    "UPDATE complaint SET folder = :f WHERE reference = :ref",
+                    {"f": name, "ref": reference},
+                )
 
     def change(
         self,
@@ -285,80 +314,133 @@ class Store:
         *,
         actor: str,
         command: str,
-        apply: Apply,
+        rule: Rule,
         deadlines: Deadlines | None = None,
         expected_version: int | None = None,
-    ) -> tuple[dict[str, Any], Change]:
-        """Apply one lifecycle command to one case, in one transaction, with its history.
+    ) -> tuple[Case, Change]:
+        """Apply one rule to one case, in one transaction, with its history.
 
-        ``apply(case, actions)`` is a pure rule from :mod:`complaints_cli.domain.lifecycle`: it sees
-        the case as stored *inside* the transaction (the write lock is held, so no other
-        handler's change can slip in between the read and the write) and returns the change.
-        ``expected_version`` refuses the change when the case has moved on since the caller
-        last read it. Returns the case as saved and the change.
+        ``rule(case, actions)`` is a pure rule from the domain: it sees the case as stored
+        *inside* the transaction (the write lock is held, so no other handler's change can slip
+        in between the read and the write) and returns the change. ``expected_version``
+        refuses the change when the case has moved on since the caller last read it. Returns
+        the case as saved and the change.
         """
         ref = normalise_reference(reference)
-        with self.transaction() as session:
-            complaint = self._locked_case(session, reference)
-            assert complaint.id is not None
-            if expected_version is not None and complaint.row_version != expected_version:
+        with self.transaction() as tx:
+            before = self._locked_case(tx, reference)
+            assert before.id is not None
+            if expected_version is not None and before.row_version != expected_version:
                 raise ConflictError(
                     f"{ref} was changed by someone else since you read it (it is now at version "
-                    f"{complaint.row_version}, you read version {expected_version}); nothing was "
+                    f"{before.row_version}, you read version {expected_version}); nothing was "
                     f"saved: reload with `complaints show {ref}` and try again"
                 )
-            actions = list(
-                session.execute(
-                    select(Action)
-                    .where(col(Action.complaint_id) == complaint.id)
-                    .order_by(col(Action.number))
-                ).scalars()
-            )
-            before = complaint.model_dump()
-            change = apply(before, [a.model_dump() for a in actions])
-            diff: dict[str, tuple[Any, Any]] = {
-                k: (before.get(k), v) for k, v in change.fields.items() if before.get(k) != v
-            }
-            for name, value in change.fields.items():
-                setattr(complaint, name, value)
+            rows = tx.execute(
+                "SELECT number, stage, kind, text, owner, due, done FROM action "
+                "WHERE complaint_id = :id ORDER BY number",
+                {"id": before.id},
+            ).fetchall()
+            actions = [action_from_row(r) for r in rows]
+            change = rule(before, actions)
+            after = change.case._replace(id=before.id)
+            if deadlines is not None:  # the Met columns and stored deadlines, worked out again
+                after = deadlines(after)
+            diff = case_diff(before, after)
             number = max((a.number for a in actions), default=0)
             now = utcnow()
             for new in change.new_actions:
                 number += 1
-                session.add(
-                    Action(
-                        complaint_id=complaint.id,
-                        number=number,
-                        stage=complaint.stage,
-                        text=new.text,
-                        owner=new.owner,
-                        due=new.due,
-                        created_at=now,
-                        kind=new.kind,
-                    )
+                tx.execute(
+                    "INSERT INTO action (complaint_id, number, stage, text, owner, due, "
+                    "created_at, kind) VALUES (:id, :n, :stage, :text, :owner, :due, :at, :kind)",
+                    {
+                        "id": before.id,
+                        "n": number,
+                        "stage": after.stage,
+                        "text": new.text,
+                        "owner": new.owner,
+                        "due": new.due,
+                        "at": now,
+                        "kind": new.kind,
+                    },
                 )
                 diff[f"{new.kind} {number}"] = (None, f"{new.text} ({new.owner}, due {new.due})")
             for action in actions:
-                if action.number in change.done_actions:
-                    action.done = change.done_actions[action.number]
-                    diff[f"action {action.number} done"] = (None, action.done)
-            if deadlines is not None:
-                for name, value in deadlines(complaint.model_dump()).items():
-                    setattr(complaint, name, value)
+                done = change.done_actions.get(action.number)
+                if done is not None:
+                    tx.execute(
+                        "UPDATE action SET done = :done WHERE complaint_id = :id AND number = :n",
+                        {"done": done, "id": before.id, "n": action.number},
+                    )
+                    diff[f"action {action.number} done"] = (None, done)
             if diff or change.note:
-                complaint.row_version += 1
-                complaint.updated_at = now
+                after = after._replace(row_version=before.row_version + 1, updated_at=now)
                 self.record(
-                    session,
-                    complaint,
+                    tx,
+                    before.id,
                     actor=actor,
                     command=command,
                     changes=diff,
                     note=change.note,
                     at=now,
                 )
-            session.flush()
-            return complaint.model_dump(), change
+            self._update_case(tx, before, after)
+            return after, change
+
+    def recompute(
+        self, derive: Deadlines, *, actor: str, batch: int = 500
+    ) -> list[tuple[str, dict[str, tuple[object, object]]]]:
+        """Work out every case's derived columns again (after the profile, the nation or the
+        office closures changed): ``(reference, {field: (old, new)})`` for each case whose
+        recorded columns changed (each with a history entry, command ``recompute``); stored
+        deadlines are brought up to date silently. Short transactions of ``batch`` cases, so
+        other handlers are never kept waiting long."""
+        ids = [int(i) for i in self.db.column("SELECT id FROM complaint ORDER BY id")]
+        changed: list[tuple[str, dict[str, tuple[object, object]]]] = []
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+            params = {f"i{n}": v for n, v in enumerate(chunk)}
+            with self.transaction() as tx:
+                rows = tx.execute(
+                    f"SELECT {', '.join(CASE_COLUMNS)} FROM complaint WHERE id IN ({marks})"
+                    f"{tx.for_update}",
+                    params,
+                ).fetchall()
+                now = utcnow()
+                for row in rows:
+                    before = case_from_row(row)
+                    after = derive(before)
+                    if after == before:
+                        continue
+                    diff = case_diff(before, after)
+                    if diff:
+                        after = after._replace(row_version=before.row_version + 1, updated_at=now)
+                        assert before.id is not None
+                        self.record(
+                            tx, before.id, actor=actor, command="recompute", changes=diff, at=now
+                        )
+                        changed.append((before.reference, diff))
+                    self._update_case(tx, before, after)
+        return changed
+
+    # -- petitions and compliments ---------------------------------------------------------
+    def _insert_signatory(
+        self,
+        tx: RawDatabase,
+        complaint_id: int,
+        name: str,
+        address: str,
+        *,
+        lead: bool,
+        added: date,
+    ) -> None:
+        tx.execute(
+            "INSERT INTO signatory (complaint_id, name, address, lead, added) "
+            "VALUES (:id, :name, :address, :lead, :added)",
+            {"id": complaint_id, "name": name, "address": address, "lead": lead, "added": added},
+        )
 
     def add_signatory(
         self,
@@ -369,87 +451,67 @@ class Store:
         lead: bool,
         added: date,
         actor: str,
-        check: Callable[[dict[str, Any]], None],
-    ) -> tuple[str, list[dict[str, Any]]]:
+        check: Callable[[Case], None],
+    ) -> tuple[str, list[Signatory]]:
         """Add a petition's signatory (``lead``: the lead petitioner, the case's complainant).
 
         ``check(case)`` refuses a case that is not a petition. The same name at the same address
         is refused (signed twice). Returns the reference and every signatory, lead first.
         """
         ref = normalise_reference(reference)
-        with self.transaction() as session:
-            complaint = self._locked_case(session, reference)
-            assert complaint.id is not None
-            check(complaint.model_dump())
-            existing = list(
-                session.execute(
-                    select(Signatory)
-                    .where(col(Signatory.complaint_id) == complaint.id)
-                    .order_by(col(Signatory.id))
-                ).scalars()
-            )
-            squash = lambda s: " ".join(s.split()).casefold()  # noqa: E731
+        with self.transaction() as tx:
+            case = self._locked_case(tx, reference)
+            assert case.id is not None
+            check(case)
+            existing = signatories(tx, case.id)
+
+            def squash(text: str) -> str:
+                return " ".join(text.split()).casefold()
+
             for other in existing:
                 if squash(other.name) == squash(name) and squash(other.address) == squash(address):
                     raise ConflictError(f"{name} at {address} has already signed {ref}'s petition")
-            diff: dict[str, tuple[Any, Any]] = {"signatory": (None, f"{name}, {address}")}
+            diff: dict[str, tuple[object, object]] = {"signatory": (None, f"{name}, {address}")}
+            after = case
             if lead:
-                for other in existing:
-                    if other.lead:
-                        other.lead = False
-                        diff["lead petitioner"] = (other.name, name)
-                diff.setdefault("lead petitioner", (None, name))
-                if complaint.complainant != name:
-                    diff["complainant"] = (complaint.complainant, name)
-                    complaint.complainant = name
-            session.add(
-                Signatory(
-                    complaint_id=complaint.id, name=name, address=address, lead=lead, added=added
+                current = next((s for s in existing if s.lead), None)
+                if current is not None:
+                    tx.execute(
+                        "UPDATE signatory SET lead = :no WHERE complaint_id = :id",
+                        {"no": False, "id": case.id},
+                    )
+                diff["lead petitioner"] = (current.name if current else None, name)
+                if case.complainant != name:
+                    diff["complainant"] = (case.complainant, name)
+                    after = after._replace(complainant=name)
+            self._insert_signatory(tx, case.id, name, address, lead=lead, added=added)
+            now = utcnow()
+            after = after._replace(row_version=case.row_version + 1, updated_at=now)
+            self._update_case(tx, case, after)
+            self.record(tx, case.id, actor=actor, command="signatory add", changes=diff, at=now)
+            return ref, signatories(tx, case.id)
+
+    def add_compliment(self, compliment: Compliment, *, actor: str) -> int:
+        """Record a compliment (not a case: no reference, no folder, no deadlines)."""
+        with self.transaction() as tx:
+            return int(
+                tx.scalar(
+                    "INSERT INTO compliment (received, from_name, about, channel, details, "
+                    "created_at, actor) VALUES (:received, :from_name, :about, :channel, "
+                    ":details, :at, :actor) RETURNING id",
+                    {
+                        "received": compliment.received,
+                        "from_name": compliment.from_name,
+                        "about": compliment.about,
+                        "channel": compliment.channel,
+                        "details": compliment.details,
+                        "at": utcnow(),
+                        "actor": actor,
+                    },
                 )
             )
-            now = utcnow()
-            complaint.row_version += 1
-            complaint.updated_at = now
-            self.record(
-                session, complaint, actor=actor, command="signatory add", changes=diff, at=now
-            )
-            session.flush()
-            rows = session.execute(
-                select(Signatory)
-                .where(col(Signatory.complaint_id) == complaint.id)
-                .order_by(col(Signatory.lead).desc(), col(Signatory.id))
-            ).scalars()
-            return ref, [r.model_dump() for r in rows]
-
-    def add_compliment(self, fields: Mapping[str, Any], *, actor: str) -> int:
-        """Record a compliment (not a case: no reference, no folder, no deadlines)."""
-        with self.transaction() as session:
-            row = Compliment(**fields, created_at=utcnow(), actor=actor)
-            session.add(row)
-            session.flush()
-            assert row.id is not None
-            return row.id
-
-    def refresh_deadlines(self, ids: Iterable[int], deadlines: Deadlines) -> int:
-        """Recompute the stored deadlines of the given cases (the profile or calendar changed).
-
-        Not a change to the case: no history entry, no new version.
-        """
-        count = 0
-        with self.transaction() as session:
-            for complaint in session.execute(
-                select(Complaint).where(col(Complaint.id).in_(list(ids)))
-            ).scalars():
-                for name, value in deadlines(complaint.model_dump()).items():
-                    setattr(complaint, name, value)
-                count += 1
-        return count
 
 
-def _remove_if_empty(folder: Path) -> None:
-    """Undo a folder made for a case that was then not saved (never removes files)."""
-    with contextlib.suppress(OSError):
-        folder.rmdir()
-
-
-__all__ = ["LoggedCase", "Store", "utcnow"]
+def field_column(field: str) -> str:
+    """The complaint table's column for a case field (re-exported for the bulk import)."""
+    return column_of(field)

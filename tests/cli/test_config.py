@@ -48,13 +48,34 @@ def test_urls_pass_through_and_paths_become_sqlite_urls(tmp_path: Path) -> None:
         ('prefx = "X"\n', "unknown setting(s) prefx"),
         ("prefix = \n", "is not valid TOML"),
         ('prefix = "12AB"\n', "reference prefix '12AB'"),
-        ('nation = "wales"\n', "nation 'wales'"),
+        ('nation = "atlantis"\n', "unknown nation 'atlantis'"),
     ],
 )
 def test_bad_config_files_are_explained(tmp_path: Path, text: str, message: str) -> None:
     cfg = write_config(tmp_path / "c.toml", text)
     with pytest.raises(ComplaintsError, match=re.escape(message)):
         resolve({"config": str(cfg)}, {})
+
+
+@pytest.mark.parametrize(
+    ("text", "nation"),
+    [
+        ("Scotland", "scotland"),
+        ("wales", "england-and-wales"),
+        ("Northern Ireland", "northern-ireland"),
+        ("NI", "northern-ireland"),
+        ("england_and_wales", "england-and-wales"),
+    ],
+)
+def test_the_nation_is_spelt_as_the_calendar_spells_it(text: str, nation: str) -> None:
+    """One owner of the nation's spellings: what the calendar accepts, the setting accepts."""
+    s = resolve({}, {"COMPLAINTS_NATION": text})
+    assert (s.nation.value, s.nation.source) == (nation, "env COMPLAINTS_NATION")
+
+
+def test_the_nation_is_not_set_by_default() -> None:
+    """Unset, the profile's nation applies (see tests/cli/test_nation.py)."""
+    assert resolve({}, {}).nation.value is None
 
 
 def test_named_config_file_must_exist(tmp_path: Path) -> None:

@@ -21,8 +21,9 @@ from complaints_cli.files.headers import EXTRA_COLUMNS
 from complaints_cli.files.xlsx_writer import wrapped_lines
 from complaints_cli.store.db import RawDatabase
 from complaints_cli.store.reads import list_cases
-from tests.conftest import LOG_ARGS
+from tests.conftest import LOG_ARGS, new_log_url
 from tests.paths import SAMPLE
+from tests.records import record
 
 #: The tool's own columns, in the registry's order (test_headers pins the registry's names).
 TOOL_HEADERS = [*(e.header for e in EXTRA_COLUMNS if not e.sensitive), "Created", "Updated"]
@@ -54,7 +55,7 @@ def rows_of(path: Path) -> list[list[Any]]:
 
 def all_cases(url: str) -> dict[str, dict[str, Any]]:
     with RawDatabase(url) as db:
-        return {c["reference"]: c for c in list_cases(db)}
+        return {c.reference: record(c) for c in list_cases(db)}
 
 
 #: What the log's workbook holds: the 24 columns' fields, the tool's own columns, the kept ones.
@@ -373,9 +374,8 @@ def test_a_damaged_temporary_file_is_caught_by_the_check(cli, tmp_path, monkeypa
 
 
 def _second_url(request: pytest.FixtureRequest, first: str, tmp_path: Path) -> str:
-    if first.startswith("sqlite"):
-        return f"sqlite:///{tmp_path / 'second.db'}"
-    return request.getfixturevalue("pg_server").new_database()
+    backend = "sqlite" if first.startswith("sqlite") else "postgresql"
+    return new_log_url(request, tmp_path / "second.db", backend)
 
 
 def test_round_trip_reproduces_every_value(cli, tmp_path, db_url, request, monkeypatch):

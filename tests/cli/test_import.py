@@ -33,6 +33,7 @@ from complaints_cli.store.db import RawDatabase
 from complaints_cli.store.reads import get_case, history, list_cases
 from tests.conftest import LOG_ARGS
 from tests.paths import FIXTURES, SAMPLE
+from tests.records import record
 
 
 def fixture(tmp_path: Path, name: str) -> Path:
@@ -51,7 +52,7 @@ def log_url(_tmp_path: Path | None = None) -> str:
 
 def cases(tmp_path: Path) -> dict[str, dict[str, Any]]:
     with RawDatabase(log_url(tmp_path)) as db:
-        return {c["reference"]: c for c in list_cases(db)}
+        return {c.reference: record(c) for c in list_cases(db)}
 
 
 def table_state(tmp_path: Path) -> tuple[list[Any], list[Any], list[Any]]:
@@ -142,7 +143,7 @@ def test_each_case_has_a_history_entry_naming_the_file_and_its_hash(cli, tmp_pat
     assert cli("import", str(source)).exit_code == 0
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
     with RawDatabase(log_url(tmp_path)) as db:
-        case = get_case(db, "SPRUCE003")
+        case = record(get_case(db, "SPRUCE003"))
         entries = history(db, case["id"])
         total = db.scalar("SELECT COUNT(*) FROM history")
     assert total == 5
@@ -309,7 +310,7 @@ def test_an_older_rejected_rows_workbook_has_its_reason_column_left_out(cli, tmp
     # A team's own "Reason" column is kept: its values are not the import's reasons.
     ws["E2"] = "Repairs"
     wb.save(path)
-    again = cli("--db", str(tmp_path / "other.db"), "import", str(path))
+    again = cli("--db", str(tmp_path / "other.db"), "import", "--create", str(path))
     assert again.exit_code == 0, again.output
     assert "note: kept 1 column(s) the log does not know: 'Reason'" in again.stderr
 
@@ -386,11 +387,24 @@ def test_update_applies_the_files_values_with_history(cli, tmp_path, db_url):
             ("SPRUCE001", "Yardi ref"): "T-9999",
         },
     )
-    result = cli("import", "--update", str(edited))
+    # Closed -> Open and a blanked response date move the case back: held back, whole.
+    before = table_state(tmp_path)
+    held = cli("import", "--update", str(edited))
+    assert held.exit_code == 0, held.output
+    assert "0 added, 0 updated, 4 unchanged, 0 conflicting, 0 rejected, 1 held back" in held.stdout
+    assert (
+        "SPRUCE001 (sheet 'Complaints Log', row 2): not updated, it would move the case back "
+        "('Status' back from Closed to Open (reopen it with complaints reopen))"
+    ) in held.stderr
+    assert table_state(tmp_path) == before
+    result = cli("import", "--update", "--allow-rollback", str(edited))
     assert result.exit_code == 0, result.output
     assert "0 added, 1 updated, 4 unchanged, 0 conflicting, 0 rejected" in result.stdout
+    assert "SPRUCE001 (sheet 'Complaints Log', row 2) 'Status': 'Closed' -> 'Open'" in (
+        result.stderr
+    )
     with RawDatabase(log_url(tmp_path)) as db:
-        case = get_case(db, "SPRUCE001")
+        case = record(get_case(db, "SPRUCE001"))
         entries = history(db, case["id"])
     assert case["status"] == "Open"
     assert case["stage1_responded"] is None

@@ -12,6 +12,7 @@ from complaints_cli.files.spreadsheet import Workbook
 from complaints_cli.store.db import RawDatabase
 from complaints_cli.store.reads import list_cases
 from tests.paths import REPO
+from tests.records import record
 
 SAMPLE = REPO / "sample_log.xlsx"
 
@@ -54,7 +55,7 @@ def test_it_imports_cleanly_and_covers_every_stage_and_state(cli, tmp_path, monk
     )
     assert "kept 1 column(s) the log does not know: 'Notes'" in result.stderr
     with RawDatabase(f"sqlite:///{tmp_path / 'log.db'}") as db:
-        cases = list_cases(db)
+        cases = [record(c) for c in list_cases(db)]
     by_ref = {c["reference"]: c for c in cases}
     assert Counter((c["status"], c["stage"]) for c in cases) == {
         ("Closed", "Stage 1"): 22,

@@ -687,7 +687,7 @@ def test_status(value, expected):
 def test_status_refused_lists_the_accepted_values(value, shown):
     assert (
         reason(parse_status, value)
-        == f"{shown} is not a status: use one of Open, Closed, Not accepted"
+        == f"{shown} is not a status: use one of Open, Closed, Not accepted, Withdrawn, Void"
     )
 
 
@@ -1139,7 +1139,11 @@ def test_parse_row_collects_one_error_per_bad_cell():
             "SPRUCE1",
             "'SPRUCE1' has fewer than three digits: write it as the log numbers it, e.g. SPRUCE001",
         ),
-        ("Status", "Pending", "'Pending' is not a status: use one of Open, Closed, Not accepted"),
+        (
+            "Status",
+            "Pending",
+            "'Pending' is not a status: use one of Open, Closed, Not accepted, Withdrawn, Void",
+        ),
         (
             "Complaint received",
             "03/02/25",

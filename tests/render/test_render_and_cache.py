@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import io
-import json
-from datetime import date
-from pathlib import Path
 
-from complaints_cli.domain.timeframes import cached_holidays
 from complaints_cli.render.listing import plain_table
 
 
@@ -43,13 +39,3 @@ def test_plain_table_colours_only_on_a_terminal(monkeypatch) -> None:  # type: i
 
 def test_empty_table() -> None:
     assert plain_table(["A"], [], empty="Nothing due.") == ["Nothing due."]
-
-
-def test_holidays_are_cached_and_a_corrupt_cache_is_ignored(tmp_path: Path) -> None:
-    first = cached_holidays("ENG", 2025, 2026)
-    assert first[date(2025, 12, 25)] == "Christmas Day"
-    (cache,) = (tmp_path / "home" / ".cache" / "complaints").glob("holidays-ENG-2025-2026-*.json")
-    assert json.loads(cache.read_text())["2026-12-28"] == "Boxing Day (substitute day)"
-    cache.write_text("{not json")
-    assert cached_holidays("ENG", 2025, 2026) == first
-    assert json.loads(cache.read_text())["2025-12-25"] == "Christmas Day"  # rewritten

@@ -17,7 +17,14 @@ from typing import Any
 
 import pytest
 
-from complaints_cli.domain.retention import Verdict, assess, due_date, kept_summary
+from complaints_cli.domain.retention import (
+    RetentionFacts,
+    Verdict,
+    assess,
+    due_date,
+    kept_summary,
+)
+from complaints_cli.domain.vocabulary import Status
 from complaints_cli.store.db import RawDatabase
 from tests.conftest import LOG_ARGS
 
@@ -64,9 +71,16 @@ def old_log(cli: Any, db_url: str, monkeypatch: pytest.MonkeyPatch, root: Path) 
 
 
 # --- the rules (pure) ---------------------------------------------------------------------------
-def case(**fields: Any) -> dict[str, Any]:
-    base = {"reference": "X1", "status": "Closed", "closed": date(2019, 3, 1), "folder": "f"}
-    return {**base, **fields}
+def case(**fields: Any) -> RetentionFacts:
+    base: dict[str, Any] = {
+        "reference": "X1",
+        "status": Status.CLOSED,
+        "closed": date(2019, 3, 1),
+        "folder": "f",
+        "legal_hold": False,
+        "legal_hold_reason": None,
+    }
+    return RetentionFacts(**{**base, **fields})
 
 
 def test_due_date_is_the_anniversary_and_29_february_falls_back() -> None:
@@ -81,7 +95,7 @@ def test_every_reason_a_case_is_kept() -> None:
     )
     assert assess(case(), today=date(2025, 2, 28), years=6).reason == "not due until 01/03/2025"
     assert assess(case(closed=date(2025, 3, 1)), today=date(2031, 3, 1), years=6).purge
-    assert assess(case(status="Open"), today=today, years=6).reason == "open (Open)"
+    assert assess(case(status=Status.OPEN), today=today, years=6).reason == "open (Open)"
     assert (
         assess(case(legal_hold=True, legal_hold_reason="Claim"), today=today, years=6).reason
         == "legal hold: Claim"
@@ -90,7 +104,7 @@ def test_every_reason_a_case_is_kept() -> None:
         "closed with no closing date"
     )
     assert assess(case(), today=today, years=7).reason == "not due until 01/03/2026"
-    kept = [assess(case(status="Open"), today=today, years=6)] * 2 + [
+    kept = [assess(case(status=Status.OPEN), today=today, years=6)] * 2 + [
         assess(case(legal_hold=True), today=today, years=6),
         assess(case(), today=date(2020, 1, 1), years=6),
     ]
@@ -234,7 +248,7 @@ def test_purge_on_both_backends_never_touches_open_or_held_cases(
 
 
 def test_purge_needs_confirmation(cli: Any, old_log: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from complaints_cli.cli import team
+    from complaints_cli.cli import data_protection as team
 
     refused = run(cli, monkeypatch, TODAY, "purge")  # not at a terminal, no --yes
     assert refused.exit_code == 1
@@ -338,10 +352,11 @@ def test_a_case_reopened_after_the_listing_is_kept(
     """The purge re-checks each case under the write lock."""
     from complaints_cli.domain.retention import assess_all
     from complaints_cli.store.purge import purge_cases
+    from complaints_cli.store.reads import retention_facts
     from complaints_cli.store.writes import Store
 
     with RawDatabase(old_log) as db:
-        rows = db.rows("SELECT * FROM complaint")
+        rows = retention_facts(db)
     due, _ = assess_all(rows, today=date(2025, 3, 3), years=6)
     assert [v.reference for v in due] == ["SPRUCE001"]
     assert run(cli, monkeypatch, TODAY, "reopen", "SPRUCE001").exit_code == 0

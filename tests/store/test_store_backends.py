@@ -30,10 +30,10 @@ def test_imported_style_references_advance_the_counter(db_url: str, tmp_path) ->
     with Store(db_url) as store:
         with store.transaction() as session:
             store.advance_counter(session, "SPRUCE", 41)
-        logged = store.log(new, prefix="SPRUCE", root=tmp_path / "C", actor="t")
+        logged = store.log(new, prefix="SPRUCE", actor="t", folder=str)
         with store.transaction() as session:
             store.advance_counter(session, "SPRUCE", 10)  # never moves backwards
-        again = store.log(new, prefix="SPRUCE", root=tmp_path / "C", actor="t")
+        again = store.log(new, prefix="SPRUCE", actor="t", folder=str)
     assert (logged.reference, again.reference) == ("SPRUCE042", "SPRUCE043")
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from complaints_cli.domain.subject_access import fold, name_pattern
 from complaints_cli.store.db import RawDatabase
-from complaints_cli.store.subject_access import fold, name_pattern
 from tests.conftest import LOG_ARGS
 
 

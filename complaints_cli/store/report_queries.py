@@ -1,5 +1,6 @@
-"""SQL the reports run besides reading cases: the trend's aggregate counts, learning from the
-history, compliments. Plain SQL with ``:name`` parameters, the same on SQLite and PostgreSQL.
+"""Every SQL statement the reports run: the cases a report reads, the trend's aggregate
+counts, learning from the history, compliments. Plain SQL with ``:name`` parameters, the same
+on SQLite and PostgreSQL; the counting itself is in :mod:`complaints_cli.reports`.
 """
 
 from __future__ import annotations
@@ -11,9 +12,37 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from complaints_cli.reports.cases import COUNTED, as_date
-from complaints_cli.reports.periods import Period
+from complaints_cli.domain.periods import Period
 from complaints_cli.store.db import RawDatabase
+from complaints_cli.store.reads import to_date as as_date
+
+#: What the reports count: complaints and petitions (a petition is one complaint), not a
+#: service dissatisfaction still being handled informally (once converted it is a complaint,
+#: received on the day of conversion), nor a case not accepted under the policy's exclusions.
+COUNTED = (
+    "COALESCE(kind, 'complaint') <> 'service dissatisfaction' "
+    "AND LOWER(COALESCE(status, '')) NOT LIKE 'not accepted%' "
+    "AND COALESCE(status, '') <> 'Void'"
+)
+
+
+def report_rows(
+    db: RawDatabase, columns: Sequence[str], start: date, end: date
+) -> list[tuple[Any, ...]]:
+    """``columns`` of every counted case (:data:`COUNTED`) that can figure in a report on
+    ``start``..``end``: received by ``end`` and not closed before ``start`` (or with Ombudsman
+    activity in it), in order received."""
+    where = (
+        f" WHERE {COUNTED} AND received <= :end AND (closed IS NULL OR closed >= :start"
+        " OR ombudsman_referred >= :start OR ombudsman_requested >= :start"
+        " OR ombudsman_evidence_sent >= :start)"
+    )
+    cur = db.execute(
+        f"SELECT {', '.join(columns)} FROM complaint" + where + " ORDER BY received, reference",
+        {"start": start, "end": end},
+    )
+    return [tuple(row) for row in cur.fetchall()]
+
 
 # The trend's counts. The report's own month lists its cases with the same rules in Python
 # (``emt.py``), and a test checks that the two agree on a generated log.

@@ -1,0 +1,184 @@
+"""What is due (``due``) and the working days it is counted in (``calendar``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import typer
+
+from complaints_cli.cli.options import (
+    FormatOpt,
+    Timeframes,
+    check_format,
+    new_app,
+    open_raw,
+    warn,
+)
+from complaints_cli.errors import ComplaintsError
+
+app = new_app()
+
+#: The furthest ahead ``due --within`` looks: about four years of working days.
+MAX_WITHIN = 1000
+
+
+@app.command("due")
+def due_cmd(
+    ctx: typer.Context,
+    within: Annotated[int, typer.Option(help="Working days ahead to look.")] = 5,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only what is overdue.")] = False,
+    handler: Annotated[
+        str | None, typer.Option(help="Only this handler's cases and actions.")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="What was due on this day, as the log stood then (cases closed since "
+            "included, later steps ignored).",
+        ),
+    ] = None,
+    explain: Annotated[
+        str | None,
+        typer.Option(
+            "--explain",
+            help="Show how each deadline of this case was worked out.",
+            metavar="REF",
+        ),
+    ] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """What is due and overdue, most urgent first (overdue red, due within 2 working days amber).
+
+    Example: complaints due --within 10 --handler "Sam Patel"
+    """
+    from complaints_cli.cli.case import empty_log
+    from complaints_cli.domain.filters import match_person
+    from complaints_cli.store import due as due_core
+    from complaints_cli.store import reads
+
+    fmt = check_format(fmt)
+    if not 0 <= within <= MAX_WITHIN:
+        raise ComplaintsError(
+            f"--within {within} must be 0 to {MAX_WITHIN} working days (about four years)"
+        )
+    tf = Timeframes(ctx)
+    day = tf.date(as_of, "--as-of date")
+    with open_raw(tf.settings) as db:
+        if explain:
+            _explain(db, explain, tf, day)
+            return
+        if reads.is_empty(db):
+            empty_log(tf.settings, fmt)
+            return
+        who = None if handler is None else match_person(handler, reads.people(db))
+        items = due_core.due_items(
+            db,
+            tf.profile,
+            tf.calendar,
+            key=tf.key,
+            as_of=day,
+            within=within,
+            overdue_only=overdue,
+            handler=who,
+            today=tf.today,
+        )
+        stale = due_core.stale_count(db, tf.key)
+    if stale:
+        warn(
+            f"{stale} open case(s) had deadlines worked out with another profile, nation or "
+            "closures: worked out again for this list; store them with complaints db recompute"
+        )
+    from complaints_cli.render.listing import output_rows
+
+    def style(item: dict[str, Any]) -> str | None:
+        left = item["working_days_left"]
+        return (
+            "red"
+            if item["state"] != "pending"
+            else ("yellow" if left is not None and left <= 2 else None)
+        )
+
+    headers = {
+        "reference": "Reference",
+        "milestone": "Milestone",
+        "due": "Due",
+        "working_days_left": "Days left",
+        "handler": "Handler",
+        "stage": "Stage",
+        "state": "State",
+        "key": "Key",
+    }
+    columns = (
+        due_core.DUE_FIELDS
+        if fmt != "table"
+        else ("reference", "milestone", "due", "working_days_left", "handler", "stage")
+    )
+    output_rows(
+        items,
+        columns,
+        fmt,
+        headers=headers,
+        text=_due_text,
+        styles=style,
+        title=f"Due by {tf.calendar.add_working_days(day, within) if within else day:%a %d/%m/%Y} (as of {day:%d/%m/%Y})",
+        empty="Nothing due." if not overdue else "Nothing overdue.",
+        no_wrap=("reference", "due", "working_days_left", "stage"),
+    )
+
+
+@app.command("calendar")
+def calendar_cmd(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option(help="The year [default: this year].")] = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """The non-working weekdays in force (bank holidays, office closures) and where each comes from.
+
+    Example: complaints calendar --year 2026
+    """
+    fmt = check_format(fmt)
+    tf = Timeframes(ctx)
+    y = year or tf.today.year
+    if not 1990 <= y <= 2100:
+        raise ComplaintsError(f"--year {y} is out of range (1990-2100)")
+    from complaints_cli.render.listing import output_rows
+
+    rows = [
+        {"date": d.day, "weekday": d.day.strftime("%A"), "reason": d.reason, "source": d.source}
+        for d in tf.calendar.non_working_days(y)
+    ]
+    output_rows(
+        rows,
+        ("date", "weekday", "reason", "source"),
+        fmt,
+        text=_due_text,
+        title=f"Non-working weekdays in {y} ({tf.nation}: {tf.nation_why}); weekends are never "
+        "working days",
+    )
+
+
+def _due_text(column: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.strftime("%a %d/%m/%Y")
+    return str(value)
+
+
+def _explain(db: Any, reference: str, tf: Timeframes, as_of: date) -> None:
+    from complaints_cli.domain.deadlines import explain_milestones
+    from complaints_cli.store.reads import get_case
+
+    case = get_case(db, reference)
+    typer.echo(
+        f"{case.reference}: {case.status}, {case.stage}; profile {tf.profile.name}, "
+        f"{tf.calendar.nation}; as of {as_of:%a %d/%m/%Y}"
+    )
+    explained = explain_milestones(case, tf.profile, tf.calendar, as_of=as_of)
+    if not explained:
+        typer.echo("No deadlines apply.")
+    for item in explained:
+        for line in item.lines():
+            typer.echo(line)

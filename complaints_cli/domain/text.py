@@ -1,0 +1,150 @@
+"""Text that is safe to keep, and safe to write anywhere: the one owner of text safety.
+
+Complaint text comes from people (options, prompts, workbook cells) and goes to many places:
+the database, a terminal, CSV, SpreadsheetML (the log export, the rejected rows, the report
+workbook), WordprocessingML (letters and case packs). Each place has characters it cannot take:
+
+* **Intake** (:func:`required_text`, :func:`optional_text`, :func:`check_text`): control
+  characters other than tab and line break are refused with the character and its position
+  (a vertical tab pasted from a Word table, an escape sequence); line breaks are kept, as
+  ``\\n``; undecodable bytes are refused.
+* **XML** (:func:`xml_safe`): XML 1.0 cannot hold most control characters at all, so a
+  writer given one (stored before this check existed, or imported as ``_x000B_``) would fail.
+  Each is written as Excel's own escape ``_xHHHH_``, which Excel and LibreOffice read back as
+  the character, and which Word shows as written: the character is visible, never lost.
+* **A terminal** (:func:`terminal_safe`): escape sequences in stored text (``ESC]0;...BEL``
+  retitles the window, ``ESC[2J`` clears the screen) are shown as ``\\x1b`` and never sent.
+* **CSV** (:func:`csv_safe`): a cell a spreadsheet would run as a formula (OWASP "CSV
+  injection": ``=``, ``+``, ``-``, ``@``, tab, CR, LF, ``|``, ``%``, their full-width forms) or
+  read as an error value (``#N/A``) gets a leading ``'``, visible, as OWASP advises.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Final
+
+from complaints_cli.errors import ComplaintsError
+
+__all__ = [
+    "MAX_TEXT",
+    "check_text",
+    "csv_safe",
+    "optional_text",
+    "required_text",
+    "terminal_safe",
+    "xml_safe",
+]
+
+#: The longest text the log keeps in one field (Excel's cell holds 32,767 characters).
+MAX_TEXT: Final = 32_000
+
+#: Characters text may not hold: C0 controls but tab and line feed, DEL, C1 controls, lone
+#: surrogates (undecodable bytes), and the two non-characters XML cannot hold.
+_UNSAFE: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+#: What XML 1.0 cannot hold (it can hold DEL and the C1 controls), and a literal ``_xHHHH_``
+#: that a SpreadsheetML reader would decode.
+_NOT_XML: Final = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)"
+)
+#: What a terminal must not be sent: every control character but line feed and tab.
+_NOT_TERMINAL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+_FORMULA_START: Final = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    "\n",
+    "|",
+    "%",
+    "\uff1d",  # full-width = + - @: Excel normalises them to their ASCII forms
+    "\uff0b",
+    "\uff0d",
+    "\uff20",
+)
+_ERROR_LITERAL: Final = re.compile(
+    r"#(?:N/A|VALUE!|REF!|DIV/0!|NUM!|NAME\?|NULL!|SPILL!|CALC!|GETTING_DATA)", re.I
+)
+
+
+def _describe(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    if not name:
+        name = {
+            "\x0b": "vertical tab",
+            "\x0c": "form feed",
+            "\x1b": "escape",
+            "\x07": "bell",
+            "\x00": "NUL",
+            "\x08": "backspace",
+            "\x7f": "delete",
+        }.get(ch, "control character")
+    return f"U+{ord(ch):04X}, {name.lower()}"
+
+
+def check_text(value: str, what: str) -> str:
+    """``value`` with its line breaks as ``\\n``; :class:`ComplaintsError` naming ``what``,
+    the character and its position when it holds a character text may not hold."""
+    text = value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+    bad = _UNSAFE.search(text)
+    if bad is not None:
+        ch = bad.group()
+        if "\ud800" <= ch <= "\udfff":
+            raise ComplaintsError(
+                f"{what} holds bytes that are not text in this terminal's encoding: type it "
+                "again, or paste it as plain text"
+            )
+        raise ComplaintsError(
+            f"{what} holds a control character ({_describe(ch)}) at character "
+            f"{bad.start() + 1}: remove it (paste the text as plain text)"
+        )
+    return text
+
+
+def optional_text(value: str | None, what: str) -> str | None:
+    """Trimmed, checked text; ``None`` for nothing (or only spaces)."""
+    if value is None:
+        return None
+    text = check_text(value, what).strip()
+    if not text:
+        return None
+    if len(text) > MAX_TEXT:
+        raise ComplaintsError(f"{what} is longer than {MAX_TEXT:,} characters")
+    return text
+
+
+def required_text(value: str | None, what: str, *, hint: str = "") -> str:
+    """Trimmed, checked text that must be there (``hint`` ends the refusal message)."""
+    text = optional_text(value, what)
+    if text is None:
+        raise ComplaintsError(f"{what} is required{hint}")
+    return text
+
+
+def _escape(m: re.Match[str]) -> str:
+    return f"_x{ord(m.group()):04X}_"
+
+
+def xml_safe(text: str) -> str:
+    """Text an XML 1.0 document can hold: see the module notes (``\\x0b`` -> ``_x000B_``)."""
+    return _NOT_XML.sub(_escape, text) if _NOT_XML.search(text) else text
+
+
+def _visible(m: re.Match[str]) -> str:
+    return f"\\x{ord(m.group()):02x}"
+
+
+def terminal_safe(text: str) -> str:
+    """Text that cannot drive a terminal: control characters shown as ``\\x1b``."""
+    return _NOT_TERMINAL.sub(_visible, text) if _NOT_TERMINAL.search(text) else text
+
+
+def csv_safe(text: str) -> str:
+    """Text for a CSV cell that a spreadsheet will show as text (see the module notes)."""
+    if text.startswith(_FORMULA_START) or _ERROR_LITERAL.fullmatch(text.strip()):
+        return "'" + text
+    return text
