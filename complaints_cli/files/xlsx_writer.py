@@ -67,6 +67,7 @@ class SheetColumn(Protocol):
 
 # --- cell text --------------------------------------------------------------------------------
 
+
 def xml_text(text: str) -> str:
     """Text for an XML element: :func:`complaints_cli.domain.text.xml_safe` (Excel's
     ``_xHHHH_`` for what XML cannot hold), then the markup characters escaped."""
