@@ -63,14 +63,15 @@ MAX_ACTION_NUMBER = 9_999
 
 
 def _date(text: str, line: str) -> date:
-    """A ``dd/mm/yyyy`` date, in the years a complaint's dates may fall (1990-2100)."""
-    from complaints_cli.files.cell_basics import CellError
-    from complaints_cli.files.date_cells import parse_text_date
+    """A ``dd/mm/yyyy`` date read by :func:`complaints_cli.domain.dates.parse_date` (the one
+    date grammar: a real day, 1990-2100); :class:`ActionError` naming the line otherwise."""
+    from complaints_cli.domain.dates import parse_date
+    from complaints_cli.errors import ComplaintsError
 
     try:
-        return parse_text_date(text)
-    except CellError as exc:
-        raise ActionError(f"action {line!r}: {exc.reason}") from None
+        return parse_date(text, what="", words=False)
+    except ComplaintsError as exc:
+        raise ActionError(f"action {line!r}: {exc}") from None
 
 
 def _one(line: str, parse_stage: Any) -> ActionCell:

@@ -84,14 +84,12 @@ from decimal import Decimal
 from typing import Final
 
 from complaints_cli.domain.columns import CHANNELS, REVIEW_TYPES, STAGES, STATUSES, Column
-from complaints_cli.domain.dates import format_uk
+from complaints_cli.domain.dates import MAX_YEAR, MIN_YEAR, format_uk
 from complaints_cli.errors import ComplaintsError
 from complaints_cli.files.cell_basics import CellError, describe, is_empty, type_name
 from complaints_cli.files.date_cells import (
     EPOCH_1900,
     EPOCH_1904,
-    MAX_YEAR,
-    MIN_YEAR,
     excel_serial_to_date,
     parse_date_cell,
     parse_text_date,

@@ -8,10 +8,11 @@ The rules (from the procedure's own examples and from what Excel and LibreOffice
   Excel's fictitious 29 February 1900, serial 60, refused), the 1904 system, or an
   OpenDocument ``table:null-date``. It is taken at 15 significant digits and to the
   millisecond first, so ``45678.99999999999`` is day 45679, as Excel shows it.
-* Text is read in UK order only (``03/02/2025`` is 3 February), ISO ``2025-02-03``, or with
-  the month's name; two-digit years, words and numbers typed as text are refused.
+* Text is read by :func:`complaints_cli.domain.dates.parse_date`, the one date grammar: UK
+  order only (``03/02/2025`` is 3 February), ISO ``2025-02-03``, or with the month's name;
+  two-digit years, words (``today``) and numbers typed as text are refused.
 * Every date must fall between :data:`MIN_YEAR` and :data:`MAX_YEAR` (a typing mistake
-  otherwise: ``0025``, ``2205``).
+  otherwise: ``0025``, ``2205``), checked by :func:`complaints_cli.domain.dates.in_years`.
 """
 
 from __future__ import annotations
@@ -21,76 +22,21 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Final
 
-from complaints_cli.domain.dates import format_uk, parse_date
+from complaints_cli.domain.dates import (
+    DATE_HELP,
+    format_uk,
+    in_years,
+    parse_date,
+)
 from complaints_cli.errors import ComplaintsError
 from complaints_cli.files.cell_basics import CellError, describe, is_empty, type_name
 
-#: Complaint dates outside these years are refused as typing mistakes.
-MIN_YEAR: Final = 1990
-MAX_YEAR: Final = 2100
-
-_MONTHS: Final = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_WEEKDAYS: Final = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("mon", "monday"),
-            ("tue", "tues", "tuesday"),
-            ("wed", "weds", "wednesday"),
-            ("thu", "thur", "thurs", "thursday"),
-            ("fri", "friday"),
-            ("sat", "saturday"),
-            ("sun", "sunday"),
-        )
-    )
-    for name in names
-}
-_TIME_SUFFIX = re.compile(
-    r"(?P<date>.+?)(?:[ T]+|,\s*|\s+at\s+)(?P<h>\d{1,2}):(?P<m>\d{2})"
-    r"(?::(?P<s>\d{2})(?:\.\d{1,6})?)?\s*(?P<ampm>[ap]\.?m\.?)?",
-    re.I,
-)
-_NUMERIC_DATE = re.compile(r"(?P<a>\d{1,4})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})")
-_WEEKDAY_PREFIX = r"(?:(?P<wd>[a-z]+)\.?,?\s+)?"
-_DAY_MONTH_YEAR = re.compile(
-    _WEEKDAY_PREFIX + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s\-/.]*"
-    r"(?P<mon>[a-z]+)\.?[\s\-/.,]*(?P<y>\d+)",
-    re.I,
-)
-_MONTH_DAY_YEAR = re.compile(
-    _WEEKDAY_PREFIX + r"(?P<mon>[a-z]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d+)",
-    re.I,
-)
-DATE_HELP = "write it as dd/mm/yyyy (UK order), yyyy-mm-dd or 3 February 2025"
-
 
 def _plausible(day: date, shown: str) -> date:
-    if not MIN_YEAR <= day.year <= MAX_YEAR:
-        raise CellError(
-            f"{shown} is in {day.year}: a complaint date must fall between {MIN_YEAR} and "
-            f"{MAX_YEAR}"
-        )
-    return day
+    try:
+        return in_years(day, shown)
+    except ComplaintsError as err:
+        raise CellError(str(err)) from None
 
 
 #: Day 0 of each date system. Excel's 1900 system counts from 1899-12-31 with a 29 February
@@ -165,69 +111,14 @@ def datetime_day(value: datetime) -> date:
 _LAST_MS: Final = time(23, 59, 59, 999_500)
 
 
-def _check_time(m: re.Match[str], text: str) -> None:
-    hour, minute = int(m["h"]), int(m["m"])
-    second = int(m["s"]) if m["s"] else 0
-    limit_ok = 1 <= hour <= 12 if m["ampm"] else hour <= 23
-    if not (limit_ok and minute <= 59 and second <= 59):
-        raise CellError(f"{text!r} has a time of day that does not exist")
-
-
-def _named_month_date(m: re.Match[str], text: str) -> date | None:
-    month = _MONTHS.get(m["mon"].lower())
-    weekday = m["wd"]
-    if month is None or (weekday is not None and weekday.lower() not in _WEEKDAYS):
-        return None
-    year_text = m["y"]
-    if len(year_text) == 2:
-        raise CellError(f"{text!r} has a two-digit year: write the year in full, e.g. 2025")
-    if len(year_text) != 4:
-        return None
-    day, year = int(m["d"]), int(year_text)
-    try:
-        found = date(year, month, day)
-    except ValueError:
-        raise CellError(
-            f"{text!r} is not a real date (day {day}, month {month}, year {year})"
-        ) from None
-    if weekday is not None and found.weekday() != _WEEKDAYS[weekday.lower()]:
-        raise CellError(f"{text!r} contradicts itself: {found.day} {found:%B %Y} is a {found:%A}")
-    return found
-
-
 def parse_text_date(text: str) -> date:
-    """Read a date typed as text (UK order, see the module docstring); check its year."""
-    shown = " ".join(text.split())
-    body = shown
-    if m := _TIME_SUFFIX.fullmatch(shown):
-        _check_time(m, shown)
-        body = m["date"].strip()
-    found: date | None = None
-    if m := _NUMERIC_DATE.fullmatch(body):
-        a, sep, b, c = m["a"], m["sep"], m["b"], m["c"]
-        if len(a) == 4 and len(c) <= 2 and sep != "-":
-            # 2025/02/03 or 2025.02.03: year first is always year-month-day.
-            try:
-                found = date(int(a), int(b), int(c))
-            except ValueError:
-                raise CellError(
-                    f"{shown!r} is not a real date (day {c}, month {b}, year {a})"
-                ) from None
-        elif (len(a) == 4 and len(c) <= 2) or (len(a) <= 2 and len(c) in (2, 4)):
-            try:
-                found = parse_date(body, what="date")
-            except ComplaintsError as err:
-                reason = str(err).removeprefix("date ")
-                raise CellError(reason.replace(repr(body), repr(shown), 1)) from None
-    else:
-        for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
-            if m := pattern.fullmatch(body):
-                found = _named_month_date(m, shown)
-                if found is not None:
-                    break
-    if found is None:
-        raise CellError(f"{shown!r} is not a date: {DATE_HELP}")
-    return _plausible(found, repr(shown))
+    """A date typed as text in a cell: :func:`complaints_cli.domain.dates.parse_date`, the one
+    date grammar (no words such as ``today``: a cell is not read on the day it was typed),
+    its message as a :class:`CellError` naming the value alone."""
+    try:
+        return parse_date(text, what="", words=False)
+    except ComplaintsError as err:
+        raise CellError(str(err)) from None
 
 
 def parse_date_cell(

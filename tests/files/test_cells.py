@@ -232,7 +232,7 @@ def test_impossible_serials(serial, expected):
         ),
         (
             "2025/13/01",
-            "'2025/13/01' is not a real date (day 01, month 13, year 2025)",
+            "'2025/13/01' is not a real date (day 1, month 13, year 2025)",
         ),
         (
             "1985-06-01",
