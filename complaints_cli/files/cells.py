@@ -60,10 +60,13 @@ Status / stage
     two``, ``1``/``2`` and ``HOS``/``Housing Ombudsman`` for ``Ombudsman``. ``PRS`` is refused:
     the Property Redress Scheme is not the Ombudsman.
 Reference
-    Upper-cased, and one space, hyphen, underscore or slash between the prefix and the digits is
-    removed: ``spruce-001`` -> ``SPRUCE001``. The prefix is letters only and the number has at
-    least three digits (``SPRUCE1`` is refused, not padded: its folder is named with what the log
-    says). A bare number is refused: its prefix is missing.
+    Read by :func:`complaints_cli.domain.references.parse_reference`, the one reference
+    grammar: upper-cased, and spaces, hyphens, underscores or slashes between the prefix and
+    the digits removed: ``spruce-001`` -> ``SPRUCE001``. The prefix is 1-12 letters or digits
+    starting with a letter (read with the log's prefix known: ``HA2001`` under ``HA2`` is its
+    number 1); the number has at least three digits (``SPRUCE1`` is refused, not padded: its
+    folder is named with what the log says) and at most twelve. A bare number is refused: its
+    prefix is missing; so are separators inside the number (``SH-2025-001``).
 Text / person
     Outer whitespace is stripped; line breaks inside a cell are kept (``\\r\\n`` becomes
     ``\\n``). Numbers become their text (``12.0`` -> ``"12"``), dates ``dd/mm/yyyy``, booleans
@@ -83,6 +86,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Final
 
+from complaints_cli.domain import references
 from complaints_cli.domain.columns import CHANNELS, REVIEW_TYPES, STAGES, STATUSES, Column
 from complaints_cli.domain.dates import MAX_YEAR, MIN_YEAR, format_uk
 from complaints_cli.errors import ComplaintsError
@@ -252,13 +256,13 @@ def parse_case_kind(value: object) -> str | None:
 
 # --- reference -----------------------------------------------------------------------------------
 
-_REFERENCE = re.compile(r"(?P<prefix>[A-Z]+)[ \-_/]?(?P<digits>\d+)")
-
 
 def parse_reference(value: object, *, prefix: str | None = None) -> str | None:
     """A reference cell, normalised (``spruce-001`` -> ``SPRUCE001``), or ``None`` when empty.
 
-    With ``prefix``, the reference must use it.
+    Read by :func:`complaints_cli.domain.references.parse_reference`, the one reference
+    grammar; with ``prefix``, the reference must use it (read with it known, so ``HA2001``
+    under prefix ``HA2`` is number 1). Raises :class:`CellError` saying what is wrong.
     """
     if is_empty(value):
         return None
@@ -268,29 +272,24 @@ def parse_reference(value: object, *, prefix: str | None = None) -> str | None:
             "prefix and at least three digits, e.g. SPRUCE001"
         )
     text = " ".join(value.split())
-    m = _REFERENCE.fullmatch(text.upper())
-    if m is None:
-        raise CellError(
-            f"{text!r} is not a reference: write a prefix and at least three digits, e.g. SPRUCE001"
-        )
-    if len(m["digits"]) < 3:
-        raise CellError(
-            f"{text!r} has fewer than three digits: write it as the log numbers it, "
-            f"e.g. {m['prefix']}{m['digits'].zfill(3)}"
-        )
-    if prefix is not None and m["prefix"] != prefix.upper():
-        raise CellError(f"{text!r} does not start with this log's prefix {prefix.upper()}")
-    return m["prefix"] + m["digits"]
+    expected = prefix.upper() if prefix is not None else None
+    try:
+        reference = references.parse_reference(text, [expected] if expected else ())
+    except ComplaintsError as err:
+        raise CellError(str(err)) from None
+    if expected is not None and references.number_after(expected, reference) is None:
+        raise CellError(f"{text!r} does not start with this log's prefix {expected}")
+    return reference
 
 
 def split_reference(reference: str) -> tuple[str, int]:
-    """``SPRUCE012`` -> ``("SPRUCE", 12)``; raises :class:`CellError` if it is not one."""
-    normal = parse_reference(reference)
-    if normal is None:
+    """``SPRUCE012`` -> ``("SPRUCE", 12)``
+    (:func:`complaints_cli.domain.references.split_reference`); raises :class:`CellError` if
+    it is not one."""
+    parts = references.split_reference(reference)
+    if parts is None:
         raise CellError(f"{reference!r} is not a reference")
-    m = _REFERENCE.fullmatch(normal)
-    assert m is not None
-    return m["prefix"], int(m["digits"])
+    return parts
 
 
 # --- text and people -----------------------------------------------------------------------------

@@ -364,7 +364,9 @@ class SheetParser:
         return rows_out
 
 
-_PLAIN_REFERENCE: Final = re.compile(r"[A-Z]+[0-9]{3,}")
+#: A reference exactly as the log writes it, within the grammar's bounds (a prefix of at most
+#: 12 letters, a number of at most 12 digits: see domain/references).
+_PLAIN_REFERENCE: Final = re.compile(r"[A-Z]{1,12}[0-9]{3,12}")
 _PLAIN_TYPES: Final = frozenset({str, date, datetime, time, timedelta, type(None)})
 
 

@@ -827,6 +827,9 @@ def test_review_type_only_from_a_leading_label(details, expected):
         ("SPRUCE1000", "SPRUCE1000"),
         ("SPRUCE0042", "SPRUCE0042"),
         ("OAK123", "OAK123"),
+        # The one grammar (domain/references): a run of separators, a prefix ending in a digit.
+        ("SPRUCE--001", "SPRUCE001"),
+        ("ha2-001", "HA2001"),
     ],
 )
 def test_reference(value, expected):
@@ -857,8 +860,12 @@ REF_HELP = "e.g. SPRUCE001"
             "'001' is not a reference: write a prefix and at least three digits, e.g. SPRUCE001",
         ),
         (
-            "SPRUCE--001",
-            "'SPRUCE--001' is not a reference: write a prefix and at least three digits, "
+            "SPRUCE" + "9" * 13,
+            f"'SPRUCE{'9' * 13}' has a number too large for a reference",
+        ),
+        (
+            "ABCDEFGHIJKLM001",
+            "'ABCDEFGHIJKLM001' is not a reference: write a prefix and at least three digits, "
             "e.g. SPRUCE001",
         ),
         (
@@ -889,6 +896,7 @@ def test_reference_refused(value, expected):
 
 def test_reference_with_an_expected_prefix():
     assert parse_reference("spruce-007", prefix="SPRUCE") == "SPRUCE007"
+    assert parse_reference("HA2001", prefix="HA2") == "HA2001"  # number 1 of HA2, not HA 2001
     assert parse_reference("SPRUCE007", prefix="spruce") == "SPRUCE007"
     assert reason(parse_reference, "OAK007", prefix="SPRUCE") == (
         "'OAK007' does not start with this log's prefix SPRUCE"
