@@ -355,6 +355,7 @@ def _export(
                 extra_keys=reads.extra_keys(db, status=status, stage=stage),
                 actions=reads.actions_by_case(db),
                 related=reads.related_references(db),
+                duplicates=reads.duplicate_references(db),
                 overdue=overdue,
                 progress=advance,
                 include_sensitive=include_sensitive,

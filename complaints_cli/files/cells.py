@@ -89,6 +89,7 @@ from typing import Final
 from complaints_cli.domain import references
 from complaints_cli.domain.columns import CHANNELS, REVIEW_TYPES, STAGES, STATUSES, Column
 from complaints_cli.domain.dates import MAX_YEAR, MIN_YEAR, format_uk
+from complaints_cli.domain.vocabulary import OmbudsmanBody, Outcome, Tenure
 from complaints_cli.errors import ComplaintsError
 from complaints_cli.files.cell_basics import CellError, describe, is_empty, type_name
 from complaints_cli.files.date_cells import (
@@ -170,6 +171,46 @@ def parse_channel(value: object) -> str | None:
         if channel in CHANNELS:
             table.update(dict.fromkeys(words, channel))
     return _choice(value, "channel", table, CHANNELS)
+
+
+#: Other words a log uses for the log's words, squashed (see :func:`_squash`).
+_WORD_FORMS: Final[dict[str, dict[str, str]]] = {
+    "tenure": {
+        "lcra": Tenure.LOW_COST_RENTAL,
+        "socialrent": Tenure.LOW_COST_RENTAL,
+        "lcho": Tenure.LOW_COST_HOME_OWNERSHIP,
+        "sharedownership": Tenure.LOW_COST_HOME_OWNERSHIP,
+    },
+    "outcome": {"partiallyupheld": Outcome.PARTLY_UPHELD, "partupheld": Outcome.PARTLY_UPHELD},
+    "ombudsman_body": {
+        "housingombudsman": OmbudsmanBody.HOS,
+        "housingombudsmanservice": OmbudsmanBody.HOS,
+        "propertyredressscheme": OmbudsmanBody.PRS,
+    },
+}
+_WORD_ENUMS: Final = {"tenure": Tenure, "outcome": Outcome, "ombudsman_body": OmbudsmanBody}
+
+
+def _word_parser(kind: str, what: str) -> Callable[[object], str | None]:
+    enum = _WORD_ENUMS[kind]
+    accepted = tuple(member.value for member in enum)
+    table = {_squash(w): w for w in accepted} | {k: str(v) for k, v in _WORD_FORMS[kind].items()}
+
+    def parse(value: object) -> str | None:
+        """A cell holding one of the log's words (case, spacing and punctuation aside), or
+        ``None`` when empty."""
+        if is_empty(value):
+            return None
+        return _choice(value, what, table, accepted)
+
+    return parse
+
+
+#: A tenure cell (the Regulator's stock types; ``LCRA``, ``LCHO`` too), a stage's decision
+#: (``upheld``, ``partly upheld``, ...), an Ombudsman body (``HOS`` or ``PRS``).
+parse_tenure = _word_parser("tenure", "tenure")
+parse_outcome = _word_parser("outcome", "decision")
+parse_ombudsman_body = _word_parser("ombudsman_body", "redress scheme")
 
 
 _REVIEW_ACCEPTED: Final = tuple(f"{kind.capitalize()} review" for kind in REVIEW_TYPES)
@@ -368,6 +409,9 @@ def parse_cell(
         "channel": parse_channel,
         "review_type": parse_review_type,
         "case_kind": parse_case_kind,
+        "tenure": parse_tenure,
+        "outcome": parse_outcome,
+        "ombudsman_body": parse_ombudsman_body,
         "actions": parse_actions_cell,
     }
     if kind not in parsers:

@@ -164,13 +164,19 @@ def export_columns(
     include_sensitive: bool = False,
     actions: Mapping[int, Sequence[Action]] | None = None,
     related: Mapping[int, str] | None = None,
+    duplicates: Mapping[int, str] | None = None,
 ) -> list[ExportColumn]:
     """The columns of an export, in order (see the module docstring). The vulnerability
     columns (:attr:`ExtraColumn.sensitive`) only with ``include_sensitive``; ``actions`` maps
     a case's id to its actions (written one a line in the ``Actions`` cell), ``related`` to
-    the reference of its related case."""
+    the reference of its related case, ``duplicates`` to the reference of the case a void
+    case duplicates."""
     cells = {case_id: format_actions(found) for case_id, found in (actions or {}).items()}
-    linked: dict[str, Mapping[int, str | None]] = {"actions": cells, "reference": related or {}}
+    linked: dict[str, Mapping[int, str | None]] = {
+        "actions": cells,
+        "related_to": related or {},
+        "duplicate_of": duplicates or {},
+    }
     out = [
         ExportColumn(
             c.header,
@@ -185,7 +191,7 @@ def export_columns(
             e.header,
             e.kind if e.kind in ("date", "money") else "text",
             _WIDTHS.get(e.kind, 14.0),
-            _linked(linked[e.kind]) if e.kind in linked else _extra_value(e),
+            _linked(linked[e.fields[0]]) if e.fields[0] in linked else _extra_value(e),
         )
         for e in EXTRA_COLUMNS
         if include_sensitive or not e.sensitive
@@ -318,15 +324,20 @@ def export_log(
     extra_keys: Sequence[str] = (),
     actions: Mapping[int, Sequence[Action]] | None = None,
     related: Mapping[int, str] | None = None,
+    duplicates: Mapping[int, str] | None = None,
     overdue: Callable[[Case], bool] | None = None,
     progress: Progress | None = None,
     include_sensitive: bool = False,
 ) -> ExportResult:
     """Export ``cases`` to ``target`` as ``xlsx`` or ``csv`` (``extra_keys``: the kept
-    columns they hold; ``actions`` and ``related`` by case id); the vulnerability columns
-    only with ``include_sensitive``."""
+    columns they hold; ``actions``, ``related`` and ``duplicates`` by case id); the
+    vulnerability columns only with ``include_sensitive``."""
     columns = export_columns(
-        extra_keys, include_sensitive=include_sensitive, actions=actions, related=related
+        extra_keys,
+        include_sensitive=include_sensitive,
+        actions=actions,
+        related=related,
+        duplicates=duplicates,
     )
     warnings = Warnings()
     counts: dict[str, int] = {"rows": 0, "overdue": 0}

@@ -38,10 +38,22 @@ from datetime import date, datetime
 from typing import Literal
 
 from complaints_cli.domain.columns import COLUMNS, Column
+from complaints_cli.domain.presentation import field_label
 from complaints_cli.errors import ComplaintsError
 
 ExtraKind = Literal[
-    "channel", "date", "review_type", "text", "yesno", "money", "case_kind", "actions", "reference"
+    "channel",
+    "date",
+    "review_type",
+    "text",
+    "yesno",
+    "money",
+    "case_kind",
+    "actions",
+    "reference",
+    "tenure",
+    "outcome",
+    "ombudsman_body",
 ]
 
 
@@ -58,50 +70,77 @@ class ExtraColumn:
     sensitive: bool = False
 
 
+def _own(kind: ExtraKind, *fields: str, sensitive: bool = False) -> ExtraColumn:
+    """One of the tool's own columns, headed with its first field's words
+    (:func:`complaints_cli.domain.presentation.field_label`, the one owner of them: the
+    history names a change with the same words); an amount's column says ``& reasons``."""
+    header = field_label(fields[0]) + (" & reasons" if kind == "money" else "")
+    return ExtraColumn(header, kind, fields, sensitive)
+
+
 #: The tool's own export columns that carry data, in export order.
 EXTRA_COLUMNS: tuple[ExtraColumn, ...] = (
-    ExtraColumn("Channel", "channel", ("channel",)),
-    ExtraColumn("Date closed", "date", ("closed",)),
-    ExtraColumn("Stage 1 extended to", "date", ("stage1_extended_to",)),
-    ExtraColumn("Stage 2 extended to", "date", ("stage2_extended_to",)),
-    ExtraColumn("Review type", "review_type", ("review_type",)),
+    _own("channel", "channel"),
+    _own("date", "closed"),
+    _own("date", "stage1_extended_to"),
+    _own("date", "stage2_extended_to"),
+    _own("review_type", "review_type"),
     # The lifecycle beyond the 24 columns (migration 0002), so a round trip keeps it.
-    ExtraColumn("Stage 2 acknowledged", "date", ("stage2_acknowledged",)),
-    ExtraColumn("Last update on actions", "date", ("last_update",)),
-    ExtraColumn("Ombudsman body", "text", ("ombudsman_body",)),
-    ExtraColumn("Referred to Ombudsman", "date", ("ombudsman_referred",)),
-    ExtraColumn("Ombudsman evidence requested", "date", ("ombudsman_requested",)),
-    ExtraColumn("Ombudsman evidence sent", "date", ("ombudsman_evidence_sent",)),
-    ExtraColumn("Reason closed with actions outstanding", "text", ("close_reason",)),
+    _own("date", "stage2_acknowledged"),
+    _own("date", "last_update"),
+    _own("ombudsman_body", "ombudsman_body"),
+    _own("date", "ombudsman_referred"),
+    _own("date", "ombudsman_requested"),
+    _own("date", "ombudsman_evidence_sent"),
+    _own("text", "close_reason"),
     # Whether the resident was told of an extension (with the Ombudsman's details, Code 6.5),
     # and the compensation decided at Stage 2 (column 15 holds Stage 1's).
-    ExtraColumn("Stage 1 extension: resident told", "yesno", ("stage1_extension_told",)),
-    ExtraColumn("Stage 2 extension: resident told", "yesno", ("stage2_extension_told",)),
-    ExtraColumn(
-        "Stage 2 compensation & reasons",
-        "money",
-        ("stage2_compensation_amount", "stage2_compensation_reasons"),
-    ),
+    _own("yesno", "stage1_extension_told"),
+    _own("yesno", "stage2_extension_told"),
+    _own("money", "stage2_compensation_amount", "stage2_compensation_reasons"),
     # The whole process (migration 0004).
-    ExtraColumn("Case kind", "case_kind", ("kind",)),
-    ExtraColumn("Not accepted: reason", "text", ("not_accepted_reason",)),
-    ExtraColumn("Not accepted: resident told", "date", ("not_accepted_told",)),
-    ExtraColumn("Date of the events complained of", "date", ("events_date",)),
-    ExtraColumn("Service dissatisfaction received", "date", ("informal_received",)),
-    ExtraColumn("Service dissatisfaction answered", "date", ("informal_responded",)),
-    ExtraColumn("Converted from service dissatisfaction", "date", ("converted_from_informal",)),
-    ExtraColumn("Issues folded in", "text", ("folded_issues",)),
-    ExtraColumn("Panel meeting", "date", ("panel_meeting",)),
-    ExtraColumn("Ombudsman determination", "date", ("ombudsman_determined",)),
-    ExtraColumn("Ombudsman findings", "text", ("ombudsman_findings",)),
+    _own("case_kind", "kind"),
+    _own("text", "not_accepted_reason"),
+    _own("date", "not_accepted_told"),
+    _own("date", "events_date"),
+    _own("date", "informal_received"),
+    _own("date", "informal_responded"),
+    _own("date", "converted_from_informal"),
+    _own("text", "folded_issues"),
+    _own("date", "panel_meeting"),
+    _own("date", "ombudsman_determined"),
+    _own("text", "ombudsman_findings"),
     # The case's actions (their own table), one a line: see complaints_cli.files.action_cells.
-    ExtraColumn("Actions", "actions", ("actions",)),
+    _own("actions", "actions"),
     # The case this one was raised from as a new issue (Code 6.8), by its reference.
-    ExtraColumn("Related case", "reference", ("related_to",)),
-    ExtraColumn("Vulnerable", "yesno", ("vulnerable",), sensitive=True),
-    ExtraColumn("Contact preference", "text", ("contact_preference",), sensitive=True),
-    ExtraColumn("Reasonable adjustments", "text", ("adjustments",), sensitive=True),
-    ExtraColumn("Vulnerability notes", "text", ("vulnerability_notes",), sensitive=True),
+    _own("reference", "related_to"),
+    # The shared ground of migration 0005: category and tenure, each stage's outcome, a
+    # withdrawal, a void (and the case it duplicates, by its reference), when each extension
+    # was agreed and the resident told, when compensation was paid, a refused escalation,
+    # when the learning was sent.
+    _own("text", "category"),
+    _own("tenure", "tenure"),
+    _own("outcome", "stage1_outcome"),
+    _own("outcome", "stage2_outcome"),
+    _own("date", "withdrawn"),
+    _own("text", "withdrawn_reason"),
+    _own("date", "voided"),
+    _own("text", "void_reason"),
+    _own("reference", "duplicate_of"),
+    _own("date", "stage1_extension_agreed"),
+    _own("date", "stage1_extension_told_on"),
+    _own("date", "stage2_extension_agreed"),
+    _own("date", "stage2_extension_told_on"),
+    _own("date", "compensation_paid"),
+    _own("date", "stage2_compensation_paid"),
+    _own("date", "stage2_refused"),
+    _own("text", "stage2_refused_reason"),
+    _own("date", "stage2_refusal_told"),
+    _own("date", "learning_sent"),
+    _own("yesno", "vulnerable", sensitive=True),
+    _own("text", "contact_preference", sensitive=True),
+    _own("text", "adjustments", sensitive=True),
+    _own("text", "vulnerability_notes", sensitive=True),
 )
 
 #: The tool's own bookkeeping columns (timestamps it writes on export). They are recognised so

@@ -247,7 +247,7 @@ _FIELDS = [
     f
     for c in (*COLUMNS, *EXTRA_COLUMNS)
     for f in c.fields
-    if f not in ("actions", "related_to", "reference")
+    if f not in ("actions", "related_to", "duplicate_of", "reference")
 ]
 _PENCE_OF = {"compensation_amount": "compensation_pence"}
 _PENCE_OF["stage2_compensation_amount"] = "stage2_compensation_pence"
