@@ -109,11 +109,11 @@ _FIELD_WORDS: dict[str, str] = {
     "compensation_amount": "Compensation paid",
     "compensation_pence": "Compensation paid",  # history written before 2026-12
     "compensation_reasons": "Compensation reasons",
-    "compensation_paid": "Compensation paid on",
+    "compensation_paid": "Compensation payment date",
     "stage2_compensation_amount": "Stage 2 compensation",
     "stage2_compensation_pence": "Stage 2 compensation",
     "stage2_compensation_reasons": "Stage 2 compensation reasons",
-    "stage2_compensation_paid": "Stage 2 compensation paid on",
+    "stage2_compensation_paid": "Stage 2 compensation payment date",
     "ack_met_note": "Met HOS acknowledgment timeframe: explanation",
     "stage1_met_note": "Met HOS code response timeframe: explanation",
     "stage2_met_note": "Stage 2 HOS code timeframe met: explanation",
@@ -147,24 +147,31 @@ _FIELD_WORDS: dict[str, str] = {
     "related_to_id": "Related case",
     "related_to": "Related case",
     "adjustments": "Reasonable adjustments",
-    # "decision", not "outcome": a real log's "Stage 1 outcome" is its response summary (14).
+    "category": "Category",
+    "tenure": "Tenure (TSM stock type)",
+    # "decision", not "outcome": a real log's "Stage 1 outcome" column is its response summary
+    # (column 14), so the export's header for this field must not be read as that column.
     "stage1_outcome": "Stage 1 decision",
     "stage2_outcome": "Stage 2 decision",
-    "withdrawn_reason": "Withdrawal reason",
+    "withdrawn_reason": "Why withdrawn",
+    "void_reason": "Why voided",
     "stage1_extension_agreed": "Stage 1 extension agreed",
-    "stage1_extension_told_on": "Stage 1 extension: resident told on",
+    # "... on": the date; "Stage 1 extension: resident told" is the Yes/No (as headers, the two
+    # must not read alike).
+    "stage1_extension_told_on": "Resident told of the Stage 1 extension on",
     "stage2_extension_agreed": "Stage 2 extension agreed",
-    "stage2_extension_told_on": "Stage 2 extension: resident told on",
-    "stage2_refused": "Stage 2 refused",
-    "stage2_refused_reason": "Stage 2 refusal: reason",
-    "stage2_refusal_told": "Stage 2 refusal: resident told",
+    "stage2_extension_told_on": "Resident told of the Stage 2 extension on",
+    "stage2_refused": "Stage 2 request refused (date requested)",
+    "stage2_refused_reason": "Why Stage 2 was refused",
+    "stage2_refusal_told": "Resident told of the Stage 2 refusal",
+    "learning_sent": "Learning sent",
 }
 
 
 def field_label(field: str) -> str:
     """A stored field as the log names it: the header of the column it leads
     (``received`` -> ``Complaint received``), else its own words (``compensation_amount`` ->
-    ``Compensation paid``; ``stage2_refused_reason`` -> ``Stage 2 refusal: reason``), else
+    ``Compensation paid``; ``stage2_refused_reason`` -> ``Why Stage 2 was refused``), else
     the field's name in words (``learning_sent`` -> ``Learning sent``)."""
     if field in _FIELD_WORDS:
         return _FIELD_WORDS[field]

@@ -84,12 +84,12 @@ import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
+from enum import StrEnum
 from typing import Final
 
 from complaints_cli.domain import references
 from complaints_cli.domain.columns import CHANNELS, REVIEW_TYPES, STAGES, STATUSES, Column
 from complaints_cli.domain.dates import MAX_YEAR, MIN_YEAR, format_uk
-from complaints_cli.domain.vocabulary import OmbudsmanBody, Outcome, Tenure
 from complaints_cli.errors import ComplaintsError
 from complaints_cli.files.cell_basics import CellError, describe, is_empty, type_name
 from complaints_cli.files.date_cells import (
@@ -173,44 +173,39 @@ def parse_channel(value: object) -> str | None:
     return _choice(value, "channel", table, CHANNELS)
 
 
-#: Other words a log uses for the log's words, squashed (see :func:`_squash`).
-_WORD_FORMS: Final[dict[str, dict[str, str]]] = {
-    "tenure": {
-        "lcra": Tenure.LOW_COST_RENTAL,
-        "socialrent": Tenure.LOW_COST_RENTAL,
-        "lcho": Tenure.LOW_COST_HOME_OWNERSHIP,
-        "sharedownership": Tenure.LOW_COST_HOME_OWNERSHIP,
-    },
-    "outcome": {"partiallyupheld": Outcome.PARTLY_UPHELD, "partupheld": Outcome.PARTLY_UPHELD},
-    "ombudsman_body": {
-        "housingombudsman": OmbudsmanBody.HOS,
-        "housingombudsmanservice": OmbudsmanBody.HOS,
-        "propertyredressscheme": OmbudsmanBody.PRS,
-    },
-}
-_WORD_ENUMS: Final = {"tenure": Tenure, "outcome": Outcome, "ombudsman_body": OmbudsmanBody}
+def _word_cell(parse: Callable[[str, str], StrEnum], value: object) -> str | None:
+    """A cell holding one of the log's words, read by the commands' own parser (``parse``,
+    from :mod:`complaints_cli.domain.classification` or :mod:`~complaints_cli.domain.lifecycle`:
+    one owner for each list of words), or ``None`` when empty."""
+    if is_empty(value):
+        return None
+    if not isinstance(value, str):
+        raise CellError(f"{describe(value)} is {type_name(value)}, not one of the log's words")
+    try:
+        return parse(value, "").value
+    except ComplaintsError as err:
+        raise CellError(str(err).strip()) from None
 
 
-def _word_parser(kind: str, what: str) -> Callable[[object], str | None]:
-    enum = _WORD_ENUMS[kind]
-    accepted = tuple(member.value for member in enum)
-    table = {_squash(w): w for w in accepted} | {k: str(v) for k, v in _WORD_FORMS[kind].items()}
+def parse_tenure(value: object) -> str | None:
+    """A tenure cell (the Regulator's stock types; ``LCRA``, ``LCHO`` too), or ``None``."""
+    from complaints_cli.domain.classification import parse_tenure as words
 
-    def parse(value: object) -> str | None:
-        """A cell holding one of the log's words (case, spacing and punctuation aside), or
-        ``None`` when empty."""
-        if is_empty(value):
-            return None
-        return _choice(value, what, table, accepted)
-
-    return parse
+    return _word_cell(words, value)
 
 
-#: A tenure cell (the Regulator's stock types; ``LCRA``, ``LCHO`` too), a stage's decision
-#: (``upheld``, ``partly upheld``, ...), an Ombudsman body (``HOS`` or ``PRS``).
-parse_tenure = _word_parser("tenure", "tenure")
-parse_outcome = _word_parser("outcome", "decision")
-parse_ombudsman_body = _word_parser("ombudsman_body", "redress scheme")
+def parse_outcome(value: object) -> str | None:
+    """A stage's decision (``upheld``, ``partly upheld``, ...), or ``None`` when empty."""
+    from complaints_cli.domain.classification import parse_outcome as words
+
+    return _word_cell(words, value)
+
+
+def parse_ombudsman_body(value: object) -> str | None:
+    """An Ombudsman body cell (``HOS`` or ``PRS``), or ``None`` when empty."""
+    from complaints_cli.domain.lifecycle import parse_body
+
+    return _word_cell(parse_body, value)
 
 
 _REVIEW_ACCEPTED: Final = tuple(f"{kind.capitalize()} review" for kind in REVIEW_TYPES)

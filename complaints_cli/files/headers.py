@@ -524,6 +524,14 @@ _EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
     "vulnerable": ("Vulnerability", "Resident vulnerable"),
     "adjustments": ("Adjustments",),
     "related_to": ("Related to", "Related complaint", "Linked case"),
+    "tenure": ("Tenure", "Stock type", "Tenure type"),
+    "withdrawn_reason": ("Withdrawal reason", "Reason withdrawn"),
+    "void_reason": ("Void reason", "Reason voided"),
+    "duplicate_of": ("Duplicate of reference", "Duplicates"),
+    "compensation_paid": ("Compensation paid on", "Date compensation paid"),
+    "stage2_compensation_paid": ("Stage 2 compensation paid on",),
+    "stage2_refused_reason": ("Stage 2 refusal reason",),
+    "learning_sent": ("Date learning sent", "Learning sent on"),
 }
 
 _Target = Column | ExtraColumn | str  # a str is one of TOOL_COLUMNS

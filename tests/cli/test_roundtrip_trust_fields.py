@@ -85,11 +85,11 @@ def test_every_new_field_round_trips(
     # Headed in the history's words (one owner: presentation.field_label).
     assert first[field_label("tenure")] == "low-cost home ownership"
     assert first["Stage 1 decision"] == "partly upheld"
-    assert first["Stage 2 refusal: reason"] == WITHDRAWN["stage2_refused_reason"]
+    assert first["Why Stage 2 was refused"] == WITHDRAWN["stage2_refused_reason"]
     assert first["Date withdrawn"] == date(2025, 4, 14)
     assert first["Duplicate of"] is None
     assert second["Duplicate of"] == "SPRUCE001"
-    assert second["Void reason"] == VOID["void_reason"]
+    assert second["Why voided"] == VOID["void_reason"]
 
     monkeypatch.setenv("COMPLAINTS_DB", fresh_url)
     # The new log starts with another case, so its ids do not line up with the first log's.
@@ -161,14 +161,14 @@ def test_a_word_column_takes_only_the_logs_words(
     assert sheet is not None
     headers = ["Complaints reference", "Date complaint received", "Tenure", "Stage 1 decision"]
     sheet.append([*headers, "Ombudsman body"])
-    sheet.append(["SPRUCE001", "03/02/2025", "LCHO", "Partially upheld", "Housing Ombudsman"])
+    sheet.append(["SPRUCE001", "03/02/2025", "LCHO", "Partially upheld", "prs"])
     sheet.append(["SPRUCE002", "03/02/2025", "Freehold", "upheld", "A"])
     path = tmp_path / "words.xlsx"
     book.save(path)
     result = cli("import", str(path))
     assert result.exit_code == 1
-    assert "'Freehold' is not a tenure: use one of low-cost rental" in result.stderr
-    assert "'A' is not a redress scheme: use one of HOS, PRS" in result.stderr
+    assert "'Freehold' is not one of: low-cost rental, low-cost home ownership" in result.stderr
+    assert "'A' is not one of: HOS, PRS" in result.stderr
     assert "SPRUCE001" not in result.stderr
     sheet.delete_rows(3)
     book.save(path)
@@ -177,5 +177,5 @@ def test_a_word_column_takes_only_the_logs_words(
     assert (case["tenure"], case["stage1_outcome"], case["ombudsman_body"]) == (
         "low-cost home ownership",
         "partly upheld",
-        "HOS",
+        "PRS",
     )
