@@ -40,6 +40,7 @@ from typing import Literal
 from complaints_cli.domain.columns import COLUMNS, Column
 from complaints_cli.domain.presentation import field_label
 from complaints_cli.errors import ComplaintsError
+from complaints_cli.files.header_aliases import COLUMN_ALIASES, EXTRA_ALIASES
 
 ExtraKind = Literal[
     "channel",
@@ -236,304 +237,6 @@ def header_key(text: str) -> frozenset[str]:
 
 # --- the alias table -----------------------------------------------------------------------
 
-# Every alias of every column. The procedure's own header is always included (from columns.py).
-_COLUMN_ALIASES: dict[int, tuple[str, ...]] = {
-    1: (
-        "Complaint reference",
-        "Reference",
-        "Ref",
-        "Ref no",
-        "Reference number",
-        "Complaint ref",
-        "Complaint ref no",
-        "Complaint reference number",
-        "Complaint number",
-        "Complaint no",
-        "Case reference",
-        "Case ref",
-        "Case number",
-        "Case no",
-        "Complaint ID",
-        "Case ID",
-    ),
-    2: ("Complaint status", "Case status", "Current status", "Open/Closed"),
-    3: ("Complaint stage", "Case stage", "Current stage"),
-    4: (
-        "Complaint handler",
-        "Case handler",
-        "Handler name",
-        "Complaint handler name",
-        "Stage 1 handler",
-        "Stage 1 complaint handler",
-        "Stage 1 case handler",
-        "Handled by",
-        "Case officer",
-        "Complaint officer",
-    ),
-    5: (
-        "Complainants",
-        "Complainant(s)",
-        "Complainant name",
-        "Name of complainant",
-        "Resident",
-        "Resident(s)",
-        "Resident name",
-        "Tenant",
-        "Tenant name",
-        "Customer",
-        "Customer name",
-    ),
-    6: (
-        "Property address",
-        "Property",
-        "Address of property",
-        "Complainant address",
-        "Resident address",
-        "Tenant address",
-    ),
-    7: (
-        "Date received",
-        "Received",
-        "Received date",
-        "Date complaint received",
-        "Complaint date",
-        "Date of complaint",
-        "Date complaint made",
-        "Stage 1 received",
-        "Date stage 1 received",
-    ),
-    8: (
-        "Date acknowledged",
-        "Acknowledged",
-        "Acknowledged date",
-        "Complaint acknowledged",
-        "Acknowledgement date",
-        "Date of acknowledgement",
-        "Acknowledgement sent",
-        "Date acknowledgement sent",
-        "Stage 1 acknowledged",
-        "Date stage 1 acknowledged",
-        "Stage 1 acknowledgement date",
-    ),
-    9: (
-        "Complaint summary",
-        "Summary",
-        "Complaint details",
-        "Details of complaint",
-        "Nature of complaint",
-        "Complaint description",
-        "Description of complaint",
-        "Description",
-    ),
-    10: (
-        "Met HOS acknowledgement timeframe",
-        "Met HOS code acknowledgement timeframe",
-        "Met acknowledgement timeframe",
-        "Acknowledgement timeframe met",
-        "HOS acknowledgement timeframe met",
-        "Acknowledgement within timeframe",
-        "Acknowledged within timeframe",
-        "Acknowledged on time",
-        "Acknowledged in time",
-        "Acknowledgement on time",
-        "Stage 1 acknowledgement timeframe met",
-    ),
-    11: (
-        "Date response sent",
-        "Response date",
-        "Date of response",
-        "Response sent",
-        "Response sent date",
-        "Date responded",
-        "Date response provided",
-        "Response provided",
-        "Stage 1 response date",
-        "Date stage 1 response sent",
-        "Stage 1 response sent",
-        "Date of stage 1 response",
-        "Stage 1 responded",
-        "Date stage 1 response provided",
-        "Stage 1 response provided",
-    ),
-    12: (
-        "Response extension required",
-        "Response extension required and why",
-        "Extension required",
-        "Extension required & why?",
-        "Extension",
-        "Extension & reason",
-        "Extension and why",
-        "Stage 1 extension",
-        "Stage 1 extension required",
-        "Stage 1 extension required & why",
-        "Stage 1 response extension required",
-        "Stage 1 response extension required & why",
-    ),
-    13: (
-        "Met HOS response timeframe",
-        "Met response timeframe",
-        "Response timeframe met",
-        "HOS code response timeframe met",
-        "Response within timeframe",
-        "Responded within timeframe",
-        "Responded on time",
-        "Response on time",
-        "Stage 1 timeframe met",
-        "Stage 1 HOS code timeframe met?",
-        "Stage 1 response timeframe met",
-        "Met stage 1 timeframe",
-        "Met stage 1 response timeframe",
-        "Stage 1 within timeframe",
-        "Stage 1 response within timeframe",
-    ),
-    14: (
-        "Response summary",
-        "Summary of response",
-        "Stage 1 response summary",
-        "Summary of stage 1 response",
-        "Details of stage 1 response",
-        "Stage 1 response details",
-        "Response details",
-        "Details of response",
-        "Stage 1 outcome",
-    ),
-    15: (
-        "Compensation",
-        "Compensation paid",
-        "Compensation paid & reasons",
-        "Compensation & reasons",
-        "Compensation amount",
-        "Amount of compensation",
-        "Compensation offered",
-        "Compensation awarded",
-    ),
-    16: (
-        "Escalated to stage 2",
-        "Escalated",
-        "Complaint escalated",
-        "Has the complaint been escalated to stage 2",
-        "Escalated to stage 2?",
-    ),
-    17: (
-        "Escalation request received",
-        "Date escalation received",
-        "Escalation received",
-        "Escalation date",
-        "Escalation request date",
-        "Date escalated",
-        "Date of escalation",
-        "Date escalated to stage 2",
-        "Stage 2 escalation date",
-        "Stage 2 request received",
-        "Date stage 2 request received",
-        "Stage 2 received",
-        "Date stage 2 received",
-    ),
-    18: (
-        "Escalation details",
-        "Details of escalation",
-        "Reason for escalation",
-        "Escalation reason",
-        "Stage 2 escalation reason",
-        "Stage 2 reason for escalation",
-    ),
-    19: (
-        "Stage 2 handler",
-        "Stage 2 case handler",
-        "Stage 2 handled by",
-        "Stage 2 reviewer",
-        "Stage 2 reviewing manager",
-        "Stage 2 manager",
-        "Stage 2 officer",
-        "Reviewing manager",
-    ),
-    20: (
-        "Stage 2 response provided",
-        "Date stage 2 response sent",
-        "Stage 2 response sent",
-        "Stage 2 response date",
-        "Date of stage 2 response",
-        "Stage 2 responded",
-        "Date stage 2 responded",
-    ),
-    21: (
-        "Stage 2 response extension required & why?",
-        "Stage 2 extension",
-        "Stage 2 extension required",
-        "Stage 2 extension required & why",
-        "Stage 2 extension & reason",
-    ),
-    22: (
-        "Stage 2 timeframe met",
-        "Met stage 2 timeframe",
-        "Met HOS code stage 2 timeframe",
-        "Stage 2 response timeframe met",
-        "Met stage 2 response timeframe",
-        "Stage 2 within timeframe",
-        "Stage 2 response within timeframe",
-        "Stage 2 responded within timeframe",
-        "Stage 2 responded on time",
-    ),
-    23: (
-        "Stage 2 response details",
-        "Stage 2 response summary",
-        "Summary of stage 2 response",
-        "Stage 2 outcome",
-    ),
-    24: (
-        "Learning",
-        "Lessons learned",
-        "Lessons learnt",
-        "Learning points",
-        "Learning outcomes",
-        "Organisational learning & improvements",
-        "Organisational learning / changes",
-        "Learning & service improvements",
-        "Learning / changes",
-        "Service improvements",
-    ),
-}
-
-_EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
-    "channel": ("Complaint channel", "Contact channel", "How received", "Received via"),
-    "closed": (
-        "Closed date",
-        "Closure date",
-        "Date of closure",
-        "Closed on",
-        "Date complaint closed",
-    ),
-    "stage1_extended_to": (
-        "Extended to",
-        "Extended deadline",
-        "Stage 1 extended deadline",
-        "Stage 1 new deadline",
-        "Stage 1 new response date",
-    ),
-    "stage2_extended_to": (
-        "Stage 2 extended deadline",
-        "Stage 2 new deadline",
-        "Stage 2 new response date",
-    ),
-    "review_type": ("Stage 2 review type", "Type of review"),
-    "stage1_extension_told": ("Stage 1 extension told", "Resident told of extension"),
-    "stage2_extension_told": ("Stage 2 extension told", "Resident told of Stage 2 extension"),
-    "stage2_compensation_amount": ("Stage 2 compensation", "Stage 2 compensation paid"),
-    "kind": ("Kind", "Case type", "Complaint type"),
-    "events_date": ("Events date", "Date of events"),
-    "vulnerable": ("Vulnerability", "Resident vulnerable"),
-    "adjustments": ("Adjustments",),
-    "related_to": ("Related to", "Related complaint", "Linked case"),
-    "tenure": ("Tenure", "Stock type", "Tenure type"),
-    "withdrawn_reason": ("Withdrawal reason", "Reason withdrawn"),
-    "void_reason": ("Void reason", "Reason voided"),
-    "duplicate_of": ("Duplicate of reference", "Duplicates"),
-    "compensation_paid": ("Compensation paid on", "Date compensation paid"),
-    "stage2_compensation_paid": ("Stage 2 compensation paid on",),
-    "stage2_refused_reason": ("Stage 2 refusal reason",),
-    "learning_sent": ("Date learning sent", "Learning sent on"),
-}
-
 _Target = Column | ExtraColumn | str  # a str is one of TOOL_COLUMNS
 
 
@@ -550,11 +253,11 @@ def _build_aliases() -> dict[frozenset[str], _Target]:
 
     for column in COLUMNS:
         add(column.header, column)
-        for alias in _COLUMN_ALIASES.get(column.number, ()):
+        for alias in COLUMN_ALIASES.get(column.number, ()):
             add(alias, column)
     for extra in EXTRA_COLUMNS:
         add(extra.header, extra)
-        for alias in _EXTRA_ALIASES.get(extra.fields[0], ()):
+        for alias in EXTRA_ALIASES.get(extra.fields[0], ()):
             add(alias, extra)
     for tool in (*TOOL_COLUMNS, REJECTED_BECAUSE):
         add(tool, tool)
@@ -577,10 +280,10 @@ def _shape(text: str) -> str:
 def _alias_shapes() -> list[tuple[str, str]]:
     shapes: dict[str, str] = {}
     for column in COLUMNS:
-        for alias in (column.header, *_COLUMN_ALIASES.get(column.number, ())):
+        for alias in (column.header, *COLUMN_ALIASES.get(column.number, ())):
             shapes.setdefault(_shape(alias), column.header)
     for extra in EXTRA_COLUMNS:
-        for alias in (extra.header, *_EXTRA_ALIASES.get(extra.fields[0], ())):
+        for alias in (extra.header, *EXTRA_ALIASES.get(extra.fields[0], ())):
             shapes.setdefault(_shape(alias), extra.header)
     return list(shapes.items())
 
