@@ -73,14 +73,16 @@ def _rejected_name(source: Path) -> Path:
 
 
 def _write_rejected(result: Any) -> Path:
-    """The rejected rows, as read, with a Reason column: a workbook to fix and import again."""
+    """The rejected rows, as read, with a ``Rejected because`` column: a workbook to fix and
+    import again (its dates are real dates; the reasons column is left out on import)."""
     from complaints_cli.files.exporter import ExportColumn, XlsxWriter, check_xlsx, save_atomically
+    from complaints_cli.files.headers import REJECTED_BECAUSE
 
     width = max([len(result.headers), *(len(r.raw) for r in result.rejected)])
     headers = [str(h) if h not in (None, "") else "" for h in result.headers]
     headers += [""] * (width - len(headers))
-    columns = [ExportColumn(h, "any", 18.0, lambda case: None) for h in headers]
-    columns.append(ExportColumn("Reason", "text", 60.0, lambda case: None))
+    columns = [ExportColumn(h, "any", 30.0, lambda case: None) for h in headers]
+    columns.append(ExportColumn(REJECTED_BECAUSE, "text", 60.0, lambda case: None))
 
     def write(stream: Any) -> None:
         writer = XlsxWriter(stream, columns, sheet="Rejected rows")
@@ -378,6 +380,7 @@ def _export(
                 extra_keys=reads.extra_keys(db, status=status, stage=stage),
                 actions=reads.actions_by_case(db),
                 related=reads.related_references(db),
+                duplicates=reads.duplicate_references(db),
                 overdue=overdue,
                 progress=advance,
                 include_sensitive=include_sensitive,

@@ -651,13 +651,15 @@ def learning(case: Case, rules: Rules, *, text: str, replace_existing: bool) -> 
     return Change(case._replace(learning=value))
 
 
-def parse_body(text: str | None) -> OmbudsmanBody:
-    """``HOS`` (the default) or ``PRS``, in any case."""
+def parse_body(text: str | None, what: str = "--body") -> OmbudsmanBody:
+    """``HOS`` (the default) or ``PRS``, in any case; ``what`` names the value in the message
+    (``""``: the value alone, as a workbook cell's message gives it)."""
     name = (text or "HOS").strip().upper()
     try:
         return OmbudsmanBody(name)
     except ValueError:
-        raise ComplaintsError(f"--body {text!r} is not one of: {words(OmbudsmanBody)}") from None
+        shown = f"{what} {text!r}" if what else repr(text)
+        raise ComplaintsError(f"{shown} is not one of: {words(OmbudsmanBody)}") from None
 
 
 def ombudsman(

@@ -54,6 +54,7 @@ __all__ = [
     "column_of",
     "compliments",
     "count_cases",
+    "duplicate_references",
     "extra_keys",
     "facts_from_row",
     "get_case",
@@ -461,5 +462,13 @@ def related_references(db: RawDatabase) -> dict[int, str]:
     """Each case's related case (``related_to_id``) as its reference, by case id."""
     rows = db.execute(
         "SELECT c.id, r.reference FROM complaint c JOIN complaint r ON r.id = c.related_to_id"
+    ).fetchall()
+    return {int(case_id): str(reference) for case_id, reference in rows}
+
+
+def duplicate_references(db: RawDatabase) -> dict[int, str]:
+    """Each void case's original (``duplicate_of_id``) as its reference, by case id."""
+    rows = db.execute(
+        "SELECT c.id, r.reference FROM complaint c JOIN complaint r ON r.id = c.duplicate_of_id"
     ).fetchall()
     return {int(case_id): str(reference) for case_id, reference in rows}
