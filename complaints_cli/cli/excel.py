@@ -370,14 +370,16 @@ def _export(
         tf = Timeframes(cfg=cfg)
         overdue = overdue_check(tf.profile, tf.calendar, tf.today)
     with open_raw(cfg) as db:
-        total = reads.count_cases(db, status=status, stage=stage)
+        # The export is the record: void cases go in (status Void), so a log made from it
+        # never gives their references to new cases.
+        total = reads.count_cases(db, status=status, stage=stage, void=True)
         with _progress("Exporting", total) as advance:
             result = export_log(
-                reads.iter_cases(db, status=status, stage=stage),
+                reads.iter_cases(db, status=status, stage=stage, void=True),
                 file,
                 fmt=fmt,
                 force=force,
-                extra_keys=reads.extra_keys(db, status=status, stage=stage),
+                extra_keys=reads.extra_keys(db, status=status, stage=stage, void=True),
                 actions=reads.actions_by_case(db),
                 related=reads.related_references(db),
                 duplicates=reads.duplicate_references(db),

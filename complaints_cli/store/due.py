@@ -10,11 +10,13 @@ them) is worked out in memory for this run, as is every case for a day in the pa
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import fields
 from datetime import date, timedelta
 from typing import Any
 
+from complaints_cli.domain.as_it_stood import dates_on, stage_on
 from complaints_cli.domain.deadlines import CaseDates, next_milestones
 from complaints_cli.domain.open_milestones import STATE_NAMES, owner_of
 from complaints_cli.domain.profiles import Profile
@@ -48,9 +50,38 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(value)
 
 
-def _as_it_stood(dates: dict[str, Any], day: date) -> dict[str, Any]:
-    """A case's dates as the log stood on ``day``: a step recorded after it had not happened."""
-    return {k: (None if v is not None and v > day else v) for k, v in dates.items()}
+#: An action existed on a day once the step that set it had happened: the response that
+#: promised it, or the Ombudsman's determination that ordered or recommended it (an action
+#: with neither recorded counts from when it was entered).
+_ACTION_SET = (
+    "COALESCE(CASE WHEN a.kind IN ('order', 'recommendation') THEN c.ombudsman_determined "
+    "WHEN a.stage = 'Stage 2' THEN c.stage2_responded ELSE c.stage1_responded END, "
+    "a.created_at) < :next_day"
+)
+#: Open on a past day: received by then, and not closed, withdrawn or voided by then.
+_OPEN_ON_DAY = (
+    "c.received <= :day AND (c.status = :open OR c.closed > :day OR c.withdrawn > :day "
+    "OR c.voided > :day)"
+)
+
+
+def _recorded_updates(db: RawDatabase, ids: list[int]) -> dict[int, list[date]]:
+    """Every value the history gave the weekly update clock (``last_update``) of the cases
+    ``ids``: the responses that promised actions and each ``update``."""
+    updates: dict[int, list[date]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+        params: dict[str, Any] = {f"i{n}": v for n, v in enumerate(chunk)}
+        for complaint_id, changes in db.execute(
+            f"SELECT complaint_id, changes FROM history WHERE complaint_id IN ({marks}) "
+            "AND changes LIKE '%last_update%'",
+            params,
+        ).fetchall():
+            new = json.loads(changes).get("last_update", [None, None])[1]
+            if new:
+                updates.setdefault(complaint_id, []).append(date.fromisoformat(new[:10]))
+    return updates
 
 
 def due_items(
@@ -84,26 +115,41 @@ def due_items(
         params["who"] = handler
     items: list[dict[str, Any]] = []
     if past:
-        # Open on the day: received by then, and not closed, withdrawn or voided by then.
-        which = (
-            "received <= :day AND (status = :open OR closed > :day OR withdrawn > :day "
-            "OR voided > :day)"
-        )
+        which = _OPEN_ON_DAY
+        params["next_day"] = as_of + timedelta(days=1)
     else:
         which = "status = :open AND (deadlines_key IS NULL OR deadlines_key <> :key)"
         _stored_items(db, calendar, params, who, items)
     # Only the columns deadlines need, as tuples.
     rows = db.execute(
-        f"SELECT reference, stage, status, handler, stage2_handler, review_type, {_DATE_SQL} "
-        f"FROM complaint c WHERE {which}{who}",
+        "SELECT reference, stage, status, handler, stage2_handler, review_type, id, "
+        f"ombudsman_referred, {_DATE_SQL} FROM complaint c WHERE {which}{who}",
         params,
     ).fetchall()
     rules = profile if isinstance(profile, Profile) else (profile() if rows else None)
+    if past:
+        updates = _recorded_updates(db, [row[6] for row in rows])
+        # The cases with an action promised by the day and not done on it.
+        outstanding = {
+            int(i)
+            for i in db.column(
+                "SELECT DISTINCT a.complaint_id FROM action a JOIN complaint c ON "
+                f"c.id = a.complaint_id WHERE {_OPEN_ON_DAY} AND {_ACTION_SET} "
+                "AND (a.done IS NULL OR a.done > :day)",
+                params,
+            )
+        }
     for row in rows:
-        reference, stage, status, first, second, review = row[:6]
-        known: dict[str, Any] = dict(zip(_DATE_FIELDS, map(_date, row[6:]), strict=True))
+        reference, stage, status, first, second, review, case_id, referred = row[:8]
+        known: dict[str, Any] = dict(zip(_DATE_FIELDS, map(_date, row[8:]), strict=True))
         if past:
-            known = _as_it_stood(known, as_of)
+            stage = stage_on(stage, known, as_of, _date(referred))
+            known = dates_on(
+                known,
+                as_of,
+                recorded_updates=updates.get(case_id, ()),
+                actions_outstanding=case_id in outstanding,
+            )
             status = Status.OPEN
         dates = CaseDates(**known, stage=stage, status=status, stage2_review=review)
         assert rules is not None
@@ -210,16 +256,14 @@ def _action_items(
 ) -> None:
     """Outstanding actions due by the horizon (on a past day: as the log stood then)."""
     still = (
-        "c.received <= :day AND (c.status = :open OR c.closed > :day OR c.withdrawn > :day "
-        "OR c.voided > :day) AND (a.done IS NULL OR a.done > :day) AND a.created_at < :next_day"
+        f"{_OPEN_ON_DAY} AND (a.done IS NULL OR a.done > :day) AND {_ACTION_SET}"
         if past
         else "c.status = :open AND a.done IS NULL"
     )
-    if past:
-        params["next_day"] = as_of + timedelta(days=1)
     actions = db.rows(
         "SELECT c.reference, c.stage, c.handler AS case_handler, a.number, a.kind, a.text, "
-        f"a.owner, a.due FROM action a JOIN complaint c ON c.id = a.complaint_id WHERE {still} "
+        "a.owner, a.due, c.ombudsman_referred, c.escalation_received FROM action a "
+        f"JOIN complaint c ON c.id = a.complaint_id WHERE {still} "
         "AND a.due <= :horizon"
         + (
             " AND (LOWER(a.owner) = LOWER(:who) OR LOWER(c.handler) = LOWER(:who))"
@@ -239,7 +283,14 @@ def _action_items(
                 "due": due,
                 "working_days_left": left,
                 "handler": a["owner"],
-                "stage": a["stage"],
+                "stage": stage_on(
+                    a["stage"],
+                    {"escalation_received": _date(a["escalation_received"])},
+                    as_of,
+                    _date(a["ombudsman_referred"]),
+                )
+                if past
+                else a["stage"],
                 "state": "overdue" if due < as_of else "pending",
                 "key": f"action_{a['number']}",
             }

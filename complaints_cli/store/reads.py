@@ -194,14 +194,18 @@ def get_case(db: RawDatabase, reference: str) -> Case:
 
 
 def _filters(
-    status: str | None, stage: str | None, handler: str | None, text: str | None
+    status: str | None,
+    stage: str | None,
+    handler: str | None,
+    text: str | None,
+    void: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     where: list[str] = []
     params: dict[str, Any] = {}
     if status:
         where.append("LOWER(status) = LOWER(:status)")
         params["status"] = status
-    else:  # a void case is out of every list unless asked for by its status
+    elif not void:  # a void case is out of every list unless asked for (by status, or export)
         where.append("status <> :void")
         params["void"] = Status.VOID
     if stage:
@@ -238,9 +242,11 @@ def iter_cases(
     stage: str | None = None,
     handler: str | None = None,
     text: str | None = None,
+    void: bool = False,
 ) -> Iterator[Case]:
-    """The log in reference order (streamed), filtered case-insensitively by the given values."""
-    where, params = _filters(status, stage, handler, text)
+    """The log in reference order (streamed), filtered case-insensitively by the given values;
+    void cases only with ``void`` (the export: the record keeps them) or ``status="Void"``."""
+    where, params = _filters(status, stage, handler, text, void)
     cursor = db.execute(_SELECT + where + " ORDER BY id", params)
     while batch := cursor.fetchmany(2000):
         for row in batch:
@@ -385,9 +391,11 @@ def case_from_mapping(row: Mapping[str, Any]) -> Case:
     return case_from_row([row.get(c) for c in CASE_COLUMNS])
 
 
-def count_cases(db: RawDatabase, *, status: str | None = None, stage: str | None = None) -> int:
+def count_cases(
+    db: RawDatabase, *, status: str | None = None, stage: str | None = None, void: bool = False
+) -> int:
     """How many cases (with this status and stage; void ones only when asked) the log holds."""
-    where, params = _filters(status, stage, None, None)
+    where, params = _filters(status, stage, None, None, void)
     return int(db.scalar("SELECT COUNT(*) FROM complaint" + where, params) or 0)
 
 
@@ -435,10 +443,10 @@ def facts_from_row(row: Sequence[Any]) -> RetentionFacts:
 
 
 def extra_keys(
-    db: RawDatabase, *, status: str | None = None, stage: str | None = None
+    db: RawDatabase, *, status: str | None = None, stage: str | None = None, void: bool = False
 ) -> list[str]:
     """Every kept unknown column among the (filtered) cases, in the order first seen."""
-    where, params = _filters(status, stage, None, None)
+    where, params = _filters(status, stage, None, None, void)
     keys: dict[str, None] = {}
     sql = "SELECT extra FROM complaint" + (where + " AND " if where else " WHERE ")
     for (text,) in db.execute(sql + "extra IS NOT NULL ORDER BY id", params).fetchall():
