@@ -201,6 +201,12 @@ def log_cmd(
     )
     tf = Timeframes(ctx)
     warnings = checks_on_log(new, tf.profile)
+    twice: list[str] = []
+    if log_exists(cfg.db_url):
+        from complaints_cli.store import reads
+
+        with open_raw(cfg) as db:
+            twice = reads.same_complaint(db, new.complainant, new.address, new.received)
     root = cfg.root_path
     # Before anything is written: a root that cannot hold case folders is refused.
     check_root(root, format_reference(cfg.prefix.value, 1))
@@ -223,6 +229,12 @@ def log_cmd(
         from complaints_cli.cli.filing import file_logged_email
 
         filed = file_logged_email(cfg, logged.reference, from_email, day)
+    if twice:
+        warnings.append(
+            f"{', '.join(twice)} has the same complainant, address and date received: if "
+            f"{logged.reference} is the same complaint logged twice, void it with complaints "
+            f"void {logged.reference} --duplicate-of {twice[0]} --reason TEXT"
+        )
     for warning in warnings:
         typer.echo(f"complaints: warning: {warning}", err=True)
     case = logged.case

@@ -404,6 +404,25 @@ def is_empty(db: RawDatabase) -> bool:
     return db.scalar("SELECT id FROM complaint LIMIT 1") is None
 
 
+def same_complaint(db: RawDatabase, complainant: str, address: str, received: date) -> list[str]:
+    """The references of the cases (void ones aside) with this complainant, address and date
+    received, compared ignoring case and spacing: a complaint logged twice."""
+
+    def squash(text: object) -> str:
+        return " ".join(str(text or "").casefold().split())
+
+    rows = db.execute(
+        "SELECT reference, complainant, address FROM complaint WHERE received = :received "
+        "AND status <> :void ORDER BY id",
+        {"received": received, "void": Status.VOID},
+    ).fetchall()
+    return [
+        str(ref)
+        for ref, who, where in rows
+        if squash(who) == squash(complainant) and squash(where) == squash(address)
+    ]
+
+
 def people(db: RawDatabase, *, owners: bool = True) -> list[str]:
     """Everyone the log names as a handler (Stage 1 or 2) or, with ``owners``, an action's
     owner (``due`` lists actions by owner; ``list`` filters cases by handler only)."""

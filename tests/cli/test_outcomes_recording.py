@@ -377,3 +377,22 @@ def test_list_by_handler_knows_handlers_not_action_owners(day: Day) -> None:
     )
     # due lists actions by their owner, so it knows the owner.
     assert [r for r, *_ in day.due("2025-02-11", "--handler", "repairs team", "--within", "10")]
+
+
+def test_the_same_complaint_logged_twice_is_warned_with_the_void_that_fixes_it(
+    day: Day,
+) -> None:
+    day.log("2025-02-03")
+    again = day.cli("log", "--complainant", " ann  LEE", "--address", "1 essex brewery",
+                    "--received", "03/02/2025", "--handler", "Sam Patel",
+                    "--channel", "phone")  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert warnings(again) == [
+        "SPRUCE001 has the same complainant, address and date received: if SPRUCE002 is the "
+        "same complaint logged twice, void it with complaints void SPRUCE002 --duplicate-of "
+        "SPRUCE001 --reason TEXT"
+    ]
+    day.ok("2025-02-03", "void", "SPRUCE002", "--duplicate-of", "SPRUCE001", "--reason", "Twice")
+    # Another date, or another address, is another complaint.
+    other = day.log("2025-02-04", received="04/02/2025")
+    assert warnings(other) == []
