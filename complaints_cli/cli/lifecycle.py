@@ -398,6 +398,7 @@ def reopen_cmd(
     reason: Annotated[
         str | None, typer.Option(help="Why it is reopened (kept in the history).")
     ] = None,
+    on: DateOpt = None,
     expect_version: ExpectVersionOpt = None,
 ) -> None:
     """Reopen a closed case (to escalate it, or to correct it).
@@ -406,13 +407,16 @@ def reopen_cmd(
     """
     from complaints_cli.domain import lifecycle
 
+    tf = Timeframes(ctx)
+    day = tf.date(on, "reopening date")
     apply_rule(
         ctx,
         reference,
         "reopen",
         lambda c, a, r: lifecycle.reopen(
-            c, r, reason=reason, outstanding=sum(1 for x in a if x.done is None)
+            c, r, reason=reason, outstanding=sum(1 for x in a if x.done is None), on=day
         ),
+        tf,
         expected_version=expect_version,
     )
 

@@ -615,15 +615,26 @@ def close(
     return Change(saved)
 
 
-def reopen(case: Case, rules: Rules, *, reason: str | None, outstanding: int = 0) -> Change:
+def reopen(
+    case: Case,
+    rules: Rules,
+    *,
+    reason: str | None,
+    outstanding: int = 0,
+    on: date | None = None,
+) -> Change:
     """Reopen a closed case, one whose not-accepted decision is reversed, a withdrawn one the
     resident takes up again, or one voided by mistake (the history keeps what it was).
 
     With ``outstanding`` actions, the weekly updates on them are due again, counted from the
-    day it is reopened (Code 6.6), as closing had stopped them.
+    day it is reopened (``on``, default today; Code 6.6), as closing had stopped them. The
+    day may not be before the case was closed, withdrawn or voided.
     """
     if not case.status.finished:
         raise ConflictError(f"{case.reference} is not closed")
+    day = rules.today if on is None else on
+    ended = case.closed or case.withdrawn or case.voided
+    check_date(day, "reopening date", rules, (ended, f"day it was {case.status.value.lower()}"))
     saved = case._replace(status=Status.OPEN, closed=None, close_reason=None)
     if case.status is Status.NOT_ACCEPTED:
         saved = saved._replace(not_accepted_reason=None, not_accepted_told=None)
@@ -636,7 +647,7 @@ def reopen(case: Case, rules: Rules, *, reason: str | None, outstanding: int = 0
     elif case.status is Status.VOID:
         saved = saved._replace(voided=None, void_reason=None, duplicate_of_id=None)
     if outstanding:
-        saved = saved._replace(last_update=rules.today)
+        saved = saved._replace(last_update=day)
     return Change(saved, note=optional_text(reason, "--reason"))
 
 

@@ -127,3 +127,14 @@ def test_a_correction_that_makes_a_step_late_needs_its_explanation(day: Day) -> 
     assert (shown["ack_met"], shown["ack_met_note"]) == (False, "Post room closed")
     # A correction elsewhere on a case already "No" asks nothing more.
     day.ok("2025-02-14", "correct", "SPRUCE001", "--complainant", "Ann Leigh", "--reason", "x")
+
+
+def test_reopen_on_a_given_day_restarts_the_weekly_clock_from_it(day: Day) -> None:
+    _answered(day)
+    day.ok("2025-02-14", "close", "SPRUCE001", "--date", "14/02/2025", "--force", "--reason",
+           "Resident moved")  # fmt: skip
+    assert day.fails("2025-02-21", "reopen", "SPRUCE001", "--date", "13/02/2025") == (
+        "reopening date 13/02/2025 is before the day it was closed 14/02/2025"
+    )
+    day.ok("2025-02-21", "reopen", "SPRUCE001", "--date", "17/02/2025", "--reason", "Back")
+    assert day.show("2025-02-21")["last_update"] == "2025-02-17"
