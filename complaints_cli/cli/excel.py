@@ -215,6 +215,7 @@ def _settle_clashes(tx: Any, plan: Any, result: Any, prefix: str, choices: Impor
         return
     name = result.path.name
     if choices.renumber_clashes:
+        _already_renumbered(tx, plan, name)
         taken = [r.reference for r in result.rows]
         renumber_clashes(plan, free_references(tx, prefix, taken, len(plan.clashes)))
         return
@@ -227,16 +228,53 @@ def _settle_clashes(tx: Any, plan: Any, result: Any, prefix: str, choices: Impor
     )
 
 
+def _already_renumbered(tx: Any, plan: Any, name: str) -> None:
+    """A clashing row whose complaint (complainant, address, date received) the log already
+    holds under another reference (an earlier ``--renumber-clashes`` of the same file) is
+    not added again: importing the same file twice changes nothing."""
+    from complaints_cli.store.reads import same_complaint
+
+    for clash in list(plan.clashes):
+        values = clash.row.values
+        if values.get("received") is None:
+            continue
+        found = [
+            ref
+            for ref in same_complaint(
+                tx,
+                str(values.get("complainant") or ""),
+                str(values.get("address") or ""),
+                values["received"],
+            )
+            if ref != clash.row.reference
+        ]
+        if found:
+            plan.clashes.remove(clash)
+            _err(
+                f"complaints: warning: {name} row {clash.row.row}: {clash.row.reference}'s "
+                f"complaint is already in the log as {found[0]} (renumbered by an earlier "
+                "import): not added again"
+            )
+
+
 def _met_warnings(tf: Any, result: Any, plan: Any) -> None:
     """A Met column the file typed that the dates contradict is kept, with a warning."""
     from complaints_cli.domain.derived import met_disagreements
     from complaints_cli.store.reads import case_from_mapping
 
+    met = ("ack_met", "stage1_met", "stage2_met")
+    # New cases as the file has them; updated ones as they will be: the log's values with the
+    # file's changes (only when a Met column or a date it depends on changes).
+    candidates = [(row, {"status": "Open", "stage": "Stage 1", **row.values}) for row in plan.adds]
+    for item in plan.updates:
+        if item.changes:
+            changed = {ch.field: ch.new for ch in item.changes}
+            candidates.append((item.row, {**item.existing, **changed}))
     lines = []
-    for row in plan.adds:
-        if not any(row.values.get(f) is not None for f in ("ack_met", "stage1_met", "stage2_met")):
+    for row, values in candidates:
+        if not any(values.get(f) is not None for f in met):
             continue
-        case = case_from_mapping({"status": "Open", "stage": "Stage 1", **row.values})
+        case = case_from_mapping(values)
         for column, typed, judged in met_disagreements(case, tf.profile, tf.calendar):
             lines.append(
                 f"{row.reference} (sheet {result.sheet!r}, row {row.row}) {column!r}: the file "

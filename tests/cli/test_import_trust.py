@@ -165,6 +165,16 @@ def test_renumber_clashes_keeps_both_residents_complaints_whole(
     assert "renumbered" in eve["history"][0]["note"]
     assert day.show("2025-03-10", "SPRUCE001") == before
     assert (root / "7 Dock Road – SPRUCE003").is_dir()
+    # The same file again adds nothing: Eve Moss's complaint is already SPRUCE003.
+    again = day(
+        "2025-03-10", "import", str(workbook), "--renumber-clashes", "--update", "--create-folders"
+    )
+    assert again.exit_code == 0, again.output
+    assert "0 added" in again.stdout
+    assert (
+        "row 3: SPRUCE002's complaint is already in the log as SPRUCE003 (renumbered by an "
+        "earlier import): not added again"
+    ) in again.stderr
     # The counter moved past the new reference: the next case is SPRUCE004.
     assert day.log("2025-03-10").stdout.startswith("Logged SPRUCE004")
 
@@ -282,3 +292,10 @@ def test_a_typed_met_value_the_dates_contradict_is_kept_with_a_warning(
         "SPRUCE001 (sheet 'Complaints Log', row 2) 'Met HOS code response timeframe?': the file "
         "says Yes, the dates say No; the file's Yes is kept"
     ) in result.stderr
+    # An --update that types the Met column against the dates is warned the same way.
+    updated = day("2025-03-10", "import", str(workbook), "--update")
+    assert updated.exit_code == 0, updated.output
+    assert (
+        "SPRUCE001 (sheet 'Complaints Log', row 2) 'Met HOS code response timeframe?': the file "
+        "says Yes, the dates say No; the file's Yes is kept"
+    ) in updated.stderr
