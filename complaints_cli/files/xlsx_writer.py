@@ -19,8 +19,9 @@ How it looks when opened
     height without marking them set by hand, so LibreOffice (whose fonts may differ) fits
     them again on opening. The header row is frozen and filtered.
 How it prints
-    Landscape A4, fitted to one page wide (as many pages down as the log needs), the header
-    row repeated on every page, gridlines printed, the sheet's name and "Page n of m" in the
+    Landscape A4, as few pages wide as keep the print scale at least :data:`MIN_SCALE`
+    (:func:`pages_wide`; as many pages down as the log needs, across then down), the header
+    row and the reference column repeated on every page, gridlines printed, the sheet's name and "Page n of m" in the
     footer.
 
 The column widths are known only once every row is written, and Excel wants them before the
@@ -273,7 +274,8 @@ def _workbook(sheet: str, last_col: str, last_row: int) -> str:
         "<definedNames>"
         '<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
         f"'{quoted}'!$A$1:${last_col}${last_row}</definedName>"
-        f'<definedName name="_xlnm.Print_Titles" localSheetId="0">\'{quoted}\'!$1:$1'
+        '<definedName name="_xlnm.Print_Titles" localSheetId="0">'
+        f"'{quoted}'!$A:$A,'{quoted}'!$1:$1"
         "</definedName></definedNames></workbook>"
     )
 
@@ -453,8 +455,9 @@ class XlsxWriter:
                     '<printOptions gridLines="1"/>'
                     '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" '
                     'footer="0.3"/>'
-                    '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" '
-                    'fitToHeight="0"/>'
+                    '<pageSetup paperSize="9" orientation="landscape" '
+                    f'fitToWidth="{pages_wide(widths)}" '
+                    'fitToHeight="0" pageOrder="overThenDown"/>'
                     "<headerFooter><oddFooter>&amp;L&amp;A&amp;RPage &amp;P of &amp;N"
                     "</oddFooter></headerFooter></worksheet>"
                 ).encode()
@@ -470,6 +473,21 @@ class XlsxWriter:
         z.close()
 
 
+#: The printable width of landscape A4 with the margins above (10.9 in), in pixels at 96 dpi.
+PAGE_PIXELS: Final = 1046
+#: The smallest print scale: below it text is unreadable (all 76 columns on one page wide
+#: printed at 0.9 pt; a fresh user's trial).
+MIN_SCALE: Final = 0.6
+
+
+def pages_wide(widths: Sequence[float]) -> int:
+    """How many landscape A4 pages wide the sheet prints: as few as keep the scale at least
+    :data:`MIN_SCALE` (a column ``w`` characters wide is ``7w + 5`` pixels, Excel's rule for
+    Calibri 11)."""
+    pixels = sum(7 * w + 5 for w in widths)
+    return max(1, math.ceil(pixels * MIN_SCALE / PAGE_PIXELS))
+
+
 __all__ = [
     "HEADER_STYLE",
     "LINE_HEIGHT",
@@ -480,6 +498,7 @@ __all__ = [
     "Warnings",
     "XlsxWriter",
     "fit_text",
+    "pages_wide",
     "wrapped_lines",
     "xml_attr",
     "xml_text",
