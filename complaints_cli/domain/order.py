@@ -82,6 +82,15 @@ def order_findings(
     an import row holds them; missing ones count as blank) break the order of events; the
     field is the later date, the one at fault."""
     problems: list[tuple[str, str]] = []
+    stage = values.get("stage")
+    if str(stage or "") in ("Stage 2", "Ombudsman") and values.get("escalated") is False:
+        problems.append(
+            (
+                "escalated",
+                f"the stage is {stage}, but 'Complaint escalated to Stage 2' says No: a case "
+                "reaches Stage 2 by an escalation",
+            )
+        )
     for field, earlier in AFTER.items():
         value = values.get(field)
         if not isinstance(value, date):

@@ -21,8 +21,8 @@ How it looks when opened
 How it prints
     Landscape A4, as few pages wide as keep the print scale at least :data:`MIN_SCALE`
     (:func:`pages_wide`; as many pages down as the log needs, across then down), the header
-    row and the reference column repeated on every page, gridlines printed, the sheet's name and "Page n of m" in the
-    footer.
+    row and the reference column repeated on every page, gridlines printed, the sheet's name
+    and "Page n of m" in the footer.
 
 The column widths are known only once every row is written, and Excel wants them before the
 rows, so the rows are kept compressed in memory (zlib, ~10x) until :meth:`XlsxWriter.close`.

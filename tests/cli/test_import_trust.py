@@ -299,3 +299,22 @@ def test_a_typed_met_value_the_dates_contradict_is_kept_with_a_warning(
         "SPRUCE001 (sheet 'Complaints Log', row 2) 'Met HOS code response timeframe?': the file "
         "says Yes, the dates say No; the file's Yes is kept"
     ) in updated.stderr
+
+
+def test_a_row_at_stage_2_that_was_never_escalated_is_refused(
+    two_cases: Day, tmp_path: Path
+) -> None:
+    day = two_cases
+    workbook = edit(
+        export(day, tmp_path),
+        {("SPRUCE002", "Stage"): "Stage 2", ("SPRUCE002", "Complaint escalated to Stage 2"): "No"},
+    )
+    result = day(
+        "2025-03-10", "--db", str(tmp_path / "new.db"), "import", str(workbook), "--create"
+    )
+    assert result.exit_code == 1
+    assert (
+        "the stage is Stage 2, but 'Complaint escalated to Stage 2' says No: a case reaches "
+        "Stage 2 by an escalation"
+    ) in result.stderr
+    assert "nothing was imported" in result.stderr
