@@ -23,6 +23,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 from typing import Any, Final
 
@@ -316,13 +317,12 @@ def describe_conflict(sheet: str, item: CaseUpdate) -> list[str]:
     for ch in item.changes:
         out.append(
             f"{item.row.reference} (sheet {sheet!r}, row {item.row.row}) {ch.column!r}"
-            + (f" [{ch.field}]" if not ch.field.startswith("extra:") else "")
-            + f": log has {_show_change(ch.old)}, file has {_show_change(ch.new)}"
+            + f": log has {_old(ch)}, file has {_new(ch)}"
         )
     for ch in item.kept:
         out.append(
             f"{item.row.reference} (sheet {sheet!r}, row {item.row.row}) {ch.column!r}: "
-            f"the file's cell is blank; the log's {_show_change(ch.old)} is kept "
+            f"the file's cell is blank; the log's {_old(ch)} is kept "
             "(--allow-rollback to blank it)"
         )
     return out
@@ -333,12 +333,9 @@ def describe_update(sheet: str, item: CaseUpdate) -> list[str]:
     'Open' -> 'Closed'``, then the blank cells whose log values are kept, then (for an update
     held back) how it would move the case back."""
     where = f"{item.row.reference} (sheet {sheet!r}, row {item.row.row})"
-    out = [
-        f"{where} {ch.column!r}: {_show_change(ch.old)} -> {_show_change(ch.new)}"
-        for ch in item.changes
-    ]
+    out = [f"{where} {ch.column!r}: {_old(ch)} -> {_new(ch)}" for ch in item.changes]
     out += [
-        f"{where} {ch.column!r}: the file's cell is blank; the log's {_show_change(ch.old)} "
+        f"{where} {ch.column!r}: the file's cell is blank; the log's {_old(ch)} "
         "is kept (--allow-rollback to blank it)"
         for ch in item.kept
     ]
@@ -359,9 +356,7 @@ def describe_clash(sheet: str, clash: Clash) -> list[str]:
     ]
     width = max(len(ch.column) for ch in clash.differences)
     for ch in clash.differences:
-        lines.append(
-            f"    {ch.column:<{width}}  log: {_show_change(ch.old)}   file: {_show_change(ch.new)}"
-        )
+        lines.append(f"    {ch.column:<{width}}  log: {_old(ch)}   file: {_new(ch)}")
     lines.append(
         f"    {'(stands at)':<{width}}  log: {_stands(stored)}   file: {_stands(row.values)}"
     )
@@ -373,12 +368,28 @@ def _stands(values: Mapping[str, Any]) -> str:
     return " ".join(str(_text(values.get(k)) or "?") for k in ("stage", "status"))
 
 
-def _show_change(value: object) -> str:
+def _old(change: FieldChange) -> str:
+    return _show_change(change.old, change.field)
+
+
+def _new(change: FieldChange) -> str:
+    return _show_change(change.new, change.field)
+
+
+def _show_change(value: object, field: str = "") -> str:
+    """A value as the log reads it: a date in UK order, Yes/No, an amount in pounds, text
+    quoted."""
     if value is None:
         return "blank"
     if isinstance(value, Enum):
         value = value.value
     if isinstance(value, date):
         return format_uk(value)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if field.endswith("_pence") and isinstance(value, int):
+        return f"£{Decimal(value) / 100:,.2f}"
+    if isinstance(value, Decimal):
+        return f"£{value:,.2f}"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "...'"

@@ -365,7 +365,7 @@ def test_a_changed_case_is_a_conflict_reported_column_by_column(cli, tmp_path, d
     assert result.exit_code == 0, result.output
     assert "0 added, 0 updated, 4 unchanged, 1 conflicting, 0 rejected" in result.stdout
     assert (
-        "SPRUCE001 (sheet 'Complaints Log', row 2) 'Status' [status]: log has 'Closed', "
+        "SPRUCE001 (sheet 'Complaints Log', row 2) 'Status': log has 'Closed', "
         "file has 'Open'" in result.stderr
     )
     assert (
