@@ -97,7 +97,7 @@ def pack_cmd(ctx: typer.Context, reference: RefArg) -> None:
     Example: complaints pack SPRUCE001
     """
     from complaints_cli.domain.case_pack import CHRONOLOGY_HEADER, chronology
-    from complaints_cli.files.folders import INDEX_HEADER, folder_index
+    from complaints_cli.files.folder_index import INDEX_HEADER, folder_index
 
     cfg = settings(ctx)
     day = today()

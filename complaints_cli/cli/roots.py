@@ -52,7 +52,8 @@ class TeamRoot:
     def listing(self, reference: str, created_at: Any) -> FolderListing | None:
         """A case folder's listing for a subject-access answer: the folder its marker claims
         (never through a link), or a note saying which folders were not listed and why."""
-        from complaints_cli.files.folders import find_claimed, list_folder, not_claimed_reason
+        from complaints_cli.files.folder_index import list_folder
+        from complaints_cli.files.folders import find_claimed, not_claimed_reason
 
         want = self.claim_for(reference, created_at)
         if self.state != "ours":

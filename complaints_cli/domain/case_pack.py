@@ -1,6 +1,6 @@
 """A case pack for an Ombudsman evidence request: the case's chronology. Pure.
 
-(The index of the case folder's files is :func:`complaints_cli.files.folders.folder_index`.)
+(The index of the case folder's files is :func:`complaints_cli.files.folder_index.folder_index`.)
 
 The chronology has every date the log holds for the case (received, acknowledged, responses,
 extensions, escalation, updates, Ombudsman dates, actions due and done, closed), in plain words,

@@ -3,7 +3,7 @@
 A resident may ask for every record that names them. Matching is on whole words, ignoring case
 and accents (``"zoe"`` finds ``"Zoë"``, ``"Ann Lee"`` finds ``"ann lee"`` and ``"Lee, Ann"`` but
 not ``"Anne Lee"``). The store gathers the records (:mod:`complaints_cli.store.subject_access`),
-the case folders are listed by :func:`complaints_cli.files.folders.list_folder`, and the answer
+the case folders are listed by :func:`complaints_cli.files.folder_index.list_folder`, and the answer
 is written by :mod:`complaints_cli.files.subject_access_report`.
 """
 

@@ -65,10 +65,16 @@ class Problem:
 
 
 def _show_value(value: object) -> str:
+    """A cell's value as the spreadsheet shows it: text quoted, numbers as typed (``4``, not
+    ``4.0``), dates and times in ISO form, never Python's own spelling."""
     if value is None or value == "":
         return ""
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):
         return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, int | float):
+        return str(value)
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "...'"
 
