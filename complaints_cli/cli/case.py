@@ -137,7 +137,7 @@ def log_cmd(
             prefix=cfg.prefix.value,
             actor=cfg.user.value,
             folder=lambda reference: planned_name(root, new.address, reference),
-            deadlines=tf.deadlines,
+            deadlines=tf.derive,
         )
         # The folder is made after the log's write lock is released (a network share can be
         # slow); a crash in between leaves a case without its folder, which

@@ -93,6 +93,42 @@ def db_check_cmd(ctx: typer.Context) -> None:
     typer.echo(f"Database OK: {cases} case(s), integrity check passed")
 
 
+@db_app.command("recompute")
+def db_recompute_cmd(ctx: typer.Context) -> None:
+    """Work out every case's Met columns and deadlines again, and say which cases changed.
+
+    Run it after changing the team's profile, nation or office closures (or the profiles
+    file): each case whose "Met ..." column changes gets a history entry.
+
+    Example: complaints db recompute
+    """
+    from complaints_cli.cli.options import Timeframes, open_store
+    from complaints_cli.domain.lifecycle import MET_FIELDS
+
+    tf = Timeframes(ctx)
+    with open_store(tf.settings) as store:
+        changed = store.recompute(tf.derive, actor=tf.settings.user.value)
+    headers = {flag: column for column, flag, _note in MET_FIELDS}
+    for reference, diff in changed:
+        parts = [
+            f"{headers.get(field, field)} {_yes_no(old)} -> {_yes_no(new)}"
+            for field, (old, new) in diff.items()
+        ]
+        typer.echo(f"{reference}: {'; '.join(parts)}")
+    typer.echo(
+        f"Recomputed the log with profile {tf.profile.name} ({tf.nation}): "
+        f"{len(changed)} case(s) changed"
+    )
+
+
+def _yes_no(value: object) -> str:
+    if value is None:
+        return "(blank)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
 @db_app.command("backup")
 def db_backup_cmd(
     ctx: typer.Context,

@@ -71,7 +71,12 @@ def acknowledge_cmd(
 def extend_cmd(
     ctx: typer.Context,
     reference: RefArg,
-    reason: Annotated[str, typer.Option(help="Why more time is needed (column 12 or 21).")],
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            help="Why more time is needed (column 12 or 21); not needed with --told alone."
+        ),
+    ] = None,
     days: Annotated[
         int | None,
         typer.Option(
@@ -81,13 +86,31 @@ def extend_cmd(
     new_date: Annotated[
         str | None, typer.Option("--new-date", help="The new deadline instead of --days.")
     ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="When the extension was agreed (or, with --told alone, when the resident was "
+            "told) [default: today].",
+        ),
+    ] = None,
     told: Annotated[
         bool,
         typer.Option(
             "--told",
-            help="The resident was told, with the Ombudsman's contact details (Code 6.4).",
+            help="The resident was told, with the Ombudsman's contact details (Code 6.4). Alone "
+            "(no --reason): record that for the extension already recorded.",
         ),
     ] = False,
+    late: Annotated[
+        str | None,
+        typer.Option(
+            "--late",
+            help="Record an extension agreed after the deadline it extends, and why (it does "
+            "not count).",
+            metavar="REASON",
+        ),
+    ] = None,
     beyond_cap: Annotated[
         str | None,
         typer.Option(
@@ -98,11 +121,31 @@ def extend_cmd(
 ) -> None:
     """Extend the response deadline of the stage the case is at, within the profile's limit.
 
+    The extension must be agreed (and the resident told) within the deadline it extends (Code
+    6.4): one agreed later is refused unless --late REASON, and then it does not count. Record
+    afterwards that the resident was told with --told alone.
+
     Example: complaints extend SPRUCE001 --reason "Awaiting the contractor's damp survey" --days 10 --told
     """
     from complaints_cli.domain import lifecycle
 
     tf = Timeframes(ctx)
+    day = tf.date(on, "--date")
+    if reason is None and told and days is None and new_date is None and late is None:
+        apply_rule(
+            ctx,
+            reference,
+            "extension told",
+            lambda c, _a, r: lifecycle.extension_told(c, r, on=day),
+            tf,
+            expected_version=expect_version,
+        )
+        return
+    if reason is None:
+        raise ComplaintsError(
+            "--reason is required: the log records why the extension was needed (or give "
+            "--told alone to record that the resident was told)"
+        )
     target = None if new_date is None else tf.date(new_date, "new date")
     if target is not None and target <= tf.today:
         raise ComplaintsError(f"the new date {target:%d/%m/%Y} must be after today")
@@ -111,7 +154,15 @@ def extend_cmd(
         reference,
         "extend",
         lambda c, _a, r: lifecycle.extend(
-            c, r, reason=reason, days=days, new_date=target, told=told, beyond_cap=beyond_cap
+            c,
+            r,
+            reason=reason,
+            days=days,
+            new_date=target,
+            told=told,
+            beyond_cap=beyond_cap,
+            agreed=day,
+            late=late,
         ),
         tf,
         expected_version=expect_version,
@@ -338,7 +389,9 @@ def reopen_cmd(
         ctx,
         reference,
         "reopen",
-        lambda c, _a, r: lifecycle.reopen(c, r, reason=reason),
+        lambda c, a, r: lifecycle.reopen(
+            c, r, reason=reason, outstanding=sum(1 for x in a if x.done is None)
+        ),
         expected_version=expect_version,
     )
 

@@ -147,8 +147,15 @@ class Timeframes:
 
         return Rules(self.profile, self.calendar, self.today)
 
+    def derive(self, case: Case) -> Case:
+        """``case`` with its Met columns and stored deadlines worked out (``derived``)."""
+        from complaints_cli.domain.lifecycle import derived
+
+        return derived(case, self.profile, self.calendar, self.key)
+
     def deadlines(self, case: Case) -> Case:
-        """``case`` with its stored deadline columns worked out (see ``stored_deadlines``)."""
+        """``case`` with its stored deadline columns worked out (``stored_deadlines``): the
+        import's, which keeps the Met columns a workbook recorded."""
         from complaints_cli.domain.lifecycle import stored_deadlines
 
         return stored_deadlines(case, self.profile, self.calendar, self.key)
@@ -197,11 +204,13 @@ def apply_rule(
             actor=tf.settings.user.value,
             command=command,
             rule=lambda c, actions: rule(c, actions, rules),
-            deadlines=tf.deadlines,
+            deadlines=tf.derive,
             expected_version=expected_version,
         )
+    from complaints_cli.domain.lifecycle import met_messages
+
     typer.echo(f"{case.reference}: {command} recorded ({case.status}, {case.stage})")
-    for message in change.messages:
+    for message in [*change.messages, *met_messages(change.case, case)]:
         typer.echo(terminal_safe(message))
     for warning in change.warnings:
         warn(terminal_safe(warning))

@@ -80,6 +80,12 @@ class CaseDates:
     informal_responded: date | None = None  #: ... and answered
     converted_from_informal: date | None = None  #: ... or converted to a Stage 1 complaint
     panel_meeting: date | None = None  #: the Complaint Review Panel met
+    #: When each stage's extension was agreed, and when the resident was told of it: an
+    #: extension counts only when both were within the deadline it extends (Code 6.4).
+    stage1_extension_agreed: date | None = None
+    stage1_extension_told_on: date | None = None
+    stage2_extension_agreed: date | None = None
+    stage2_extension_told_on: date | None = None
     stage: str = "Stage 1"
     status: str = "Open"
     stage2_review: str | None = None  #: "Manager Review", "Compensation Review", "Panel", ...
@@ -129,6 +135,10 @@ class CaseDates:
             case.informal_responded,
             case.converted_from_informal,
             case.panel_meeting,
+            case.stage1_extension_agreed,
+            case.stage1_extension_told_on,
+            case.stage2_extension_agreed,
+            case.stage2_extension_told_on,
             case.stage,
             case.status,
             case.review_type,
@@ -261,6 +271,11 @@ IMPLIED_BY: Mapping[str, tuple[str, ...]] = {
 }
 
 _EXTENDED_FIELD = {"stage1": "stage1_extended_to", "stage2": "stage2_extended_to"}
+#: When the extension was agreed and when the resident was told, per stage.
+_AGREED_FIELDS = {
+    "stage1": ("stage1_extension_agreed", "stage1_extension_told_on"),
+    "stage2": ("stage2_extension_agreed", "stage2_extension_told_on"),
+}
 
 
 def _rule_due(rule: MilestoneRule, anchor: date, calendar: Calendar) -> date:
@@ -288,6 +303,7 @@ class _Plan(NamedTuple):
     review: frozenset[str]
     done_attr: str | None
     extended_attr: str | None
+    agreed_attrs: tuple[str, str] | None  #: (agreed, told) of the extension
     cap: int | None
     window: bool
     implied_by: tuple[str, ...]  #: later events that imply ``done_attr`` happened
@@ -321,6 +337,7 @@ def _plans(profile: Profile) -> tuple[_Plan, ...]:
                 review=frozenset(rule.review),
                 done_attr=rule.done_by,
                 extended_attr=_EXTENDED_FIELD[rule.stage] if extendable else None,
+                agreed_attrs=_AGREED_FIELDS[rule.stage] if extendable else None,
                 cap=profile.extension_cap(rule.stage) if extendable else None,
                 window=rule.kind == "window",
                 implied_by=IMPLIED_BY.get(rule.done_by or "", ()),
@@ -340,7 +357,18 @@ def _evaluate(
     plan: _Plan, case: CaseDates, is_open: bool, calendar: Calendar, as_of: date
 ) -> Milestone | None:
     """One rule against one case; None when it does not apply (see the module notes)."""
-    rule, starts, unless, _review, done_attr, extended_attr, cap, window, implied_by = plan
+    (
+        rule,
+        starts,
+        unless,
+        _review,
+        done_attr,
+        extended_attr,
+        agreed_attrs,
+        cap,
+        window,
+        implied_by,
+    ) = plan
     for attr in unless:
         if getattr(case, attr) is not None:
             return None
@@ -379,6 +407,13 @@ def _evaluate(
         extended_to = getattr(case, extended_attr)
         if cap is not None:
             limit = calendar.add_working_days(due, cap)
+        if extended_to is not None and agreed_attrs is not None:
+            agreed, told = (getattr(case, a) for a in agreed_attrs)
+            if (agreed is not None and agreed > due) or (told is not None and told > due):
+                # Agreed, or told to the resident, after the deadline it extends: a late
+                # extension never makes a late response "within the extension" (Code 6.4;
+                # the Ombudsman: the resident must be told within the original timeframe).
+                extended_to = None
         if extended_to is not None:
             deadline = max(due, extended_to if limit is None else min(extended_to, limit))
 

@@ -18,7 +18,12 @@ from datetime import date
 from decimal import Decimal
 
 from complaints_cli.domain.case import Action, Case
-from complaints_cli.domain.deadlines import Milestone, compute_milestones, next_milestones
+from complaints_cli.domain.deadlines import (
+    Milestone,
+    compute_milestones,
+    met_columns,
+    next_milestones,
+)
 from complaints_cli.domain.informal import respond_informal
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.rules import (
@@ -41,14 +46,18 @@ from complaints_cli.errors import ComplaintsError, ConflictError
 
 __all__ = [
     "ACK_COLUMN",
+    "MET_FIELDS",
     "STAGE1_COLUMN",
     "STAGE2_COLUMN",
     "acknowledge",
     "action_done",
     "close",
+    "derived",
     "escalate",
     "extend",
+    "extension_told",
     "learning",
+    "met_messages",
     "ombudsman",
     "parse_body",
     "parse_review",
@@ -56,6 +65,7 @@ __all__ = [
     "respond",
     "stored_deadlines",
     "update",
+    "with_met_columns",
 ]
 
 ACK_COLUMN = "Met HOS acknowledgment timeframe"
@@ -159,25 +169,7 @@ def _open_stage(case: Case, what: str) -> Stage:
     return stage
 
 
-def extend(
-    case: Case,
-    rules: Rules,
-    *,
-    reason: str,
-    days: int | None,
-    new_date: date | None,
-    told: bool,
-    beyond_cap: str | None,
-) -> Change:
-    """Column 12 (Stage 1) or 21 (Stage 2): an extension within the profile's cap."""
-    require_open(case)
-    ref = case.reference
-    text = required_text(reason, "--reason", hint=": the log records why the extension was needed")
-    if days is not None and new_date is not None:
-        raise ComplaintsError("give --days or --new-date, not both")
-    if days is not None and days < 1:
-        raise ComplaintsError(f"--days {days} must be at least 1 working day")
-    stage = _open_stage(case, "extend")
+def _extendable(case: Case, rules: Rules, stage: Stage) -> Milestone:
     key = _RESPONSE_STAGES[stage]
     m = next(
         (
@@ -191,8 +183,44 @@ def extend(
     )
     if m is None:
         raise ConflictError(
-            f"the {rules.profile.name} profile has no extendable {stage} deadline for {ref}"
+            f"the {rules.profile.name} profile has no extendable {stage} deadline for "
+            f"{case.reference}"
         )
+    return m
+
+
+def extend(
+    case: Case,
+    rules: Rules,
+    *,
+    reason: str,
+    days: int | None,
+    new_date: date | None,
+    told: bool,
+    beyond_cap: str | None,
+    agreed: date | None = None,
+    late: str | None = None,
+) -> Change:
+    """Column 12 (Stage 1) or 21 (Stage 2): an extension within the profile's cap, agreed on
+    ``agreed`` (default today).
+
+    The Code (6.4) lets a landlord extend a response deadline when it tells the resident,
+    within that deadline, why and until when. So an extension agreed after the deadline it
+    extends is refused, unless ``late`` gives the reason it is recorded anyway; a late
+    extension never makes a late response "within the extension" (the deadlines ignore it).
+    ``told``: the resident was told, on the day it was agreed.
+    """
+    require_open(case)
+    text = required_text(reason, "--reason", hint=": the log records why the extension was needed")
+    if days is not None and new_date is not None:
+        raise ComplaintsError("give --days or --new-date, not both")
+    if days is not None and days < 1:
+        raise ComplaintsError(f"--days {days} must be at least 1 working day")
+    stage = _open_stage(case, "extend")
+    day = agreed or rules.today
+    check_date(day, "agreement date", rules, (case.received, "date received"))
+    m = _extendable(case, rules, stage)
+    key = _RESPONSE_STAGES[stage]
     cap = rules.profile.extension_cap(key) or 0
     target = new_date or rules.calendar.add_working_days(m.due, days if days else cap)
     if target <= m.deadline:
@@ -209,30 +237,105 @@ def extend(
                 "choose an earlier date, or give --beyond-cap REASON"
             )
         text = f"{text} (beyond the {cap}-working-day limit: {why})"
+    late_why = optional_text(late, "--late")
+    is_late = day > m.deadline
+    if is_late and not late_why:
+        raise ComplaintsError(
+            f"the extension is agreed on {uk(day)}, after the deadline it extends "
+            f"({uk(m.deadline)}): the Code (6.4) needs the resident told within it; record it "
+            "anyway with --late REASON (it will not count: the response is judged against "
+            f"{uk(m.deadline)})"
+        )
+    if is_late:
+        text = f"{text} (agreed late, on {uk(day)}: {late_why})"
+    # A timely extension keeps the day the stage's first extension was agreed; a late one
+    # records the late day, so the deadlines do not count it.
+    first = case.stage1_extension_agreed if stage is Stage.STAGE_1 else case.stage2_extension_agreed
+    agreed_on = day if is_late or first is None else first
+    told_on = day if told else None
     if stage is Stage.STAGE_1:
         saved = case._replace(
             stage1_extension=True,
             stage1_extension_reason=text,
             stage1_extended_to=target,
-            stage1_extension_told=told,
+            stage1_extension_told=told or bool(case.stage1_extension_told),
+            stage1_extension_agreed=agreed_on,
+            stage1_extension_told_on=told_on or case.stage1_extension_told_on,
         )
     else:
         saved = case._replace(
             stage2_extension=True,
             stage2_extension_reason=text,
             stage2_extended_to=target,
-            stage2_extension_told=told,
+            stage2_extension_told=told or bool(case.stage2_extension_told),
+            stage2_extension_agreed=agreed_on,
+            stage2_extension_told_on=told_on or case.stage2_extension_told_on,
         )
     change = Change(saved)
-    change.messages.append(
-        f"{stage} response now due {uk(target)} "
-        f"({extra} working day(s) after the original {uk(m.due)})"
-    )
+    if is_late:
+        change.messages.append(
+            f"{stage} extension to {uk(target)} recorded late: it does not count, the response "
+            f"is judged against {uk(m.deadline)}"
+        )
+    else:
+        change.messages.append(
+            f"{stage} response now due {uk(target)} "
+            f"({extra} working day(s) after the original {uk(m.due)})"
+        )
     if not told:
         change.messages.append(
             "warning: the Code (6.4) requires telling the resident of the extension, with the "
-            "Ombudsman's contact details; record that with --told when done"
+            f"Ombudsman's contact details, by {uk(m.deadline)}; record that with "
+            f"complaints extend {case.reference} --told --date D when done"
         )
+    return change
+
+
+def extension_told(case: Case, rules: Rules, *, on: date) -> Change:
+    """Record afterwards that the resident was told of the stage's extension, on ``on``.
+
+    Told after the deadline the extension extends, it does not count (the Ombudsman: the
+    resident must be told within the original timeframe); the message says so.
+    """
+    require_open(case)
+    stage = case.stage
+    if stage is Stage.STAGE_1:
+        extended, original = case.stage1_extension, case.stage1_extended_to
+    elif stage is Stage.STAGE_2:
+        extended, original = case.stage2_extension, case.stage2_extended_to
+    else:
+        extended, original = None, None
+    if not extended or original is None:
+        raise ConflictError(
+            f"{case.reference} has no {stage} extension to tell the resident about: record it "
+            f"with complaints extend {case.reference} --reason ..."
+        )
+    check_date(on, "date told", rules, (case.received, "date received"))
+    if stage is Stage.STAGE_1:
+        if case.stage1_extension_told_on is not None:
+            raise ConflictError(
+                f"{case.reference}'s resident was already told on "
+                f"{uk(case.stage1_extension_told_on)}"
+            )
+        saved = case._replace(stage1_extension_told=True, stage1_extension_told_on=on)
+    else:
+        if case.stage2_extension_told_on is not None:
+            raise ConflictError(
+                f"{case.reference}'s resident was already told on "
+                f"{uk(case.stage2_extension_told_on)}"
+            )
+        saved = case._replace(stage2_extension_told=True, stage2_extension_told_on=on)
+    change = Change(saved)
+    counting = _extendable(
+        case._replace(stage1_extended_to=None, stage2_extended_to=None), rules, stage
+    )
+    if on > counting.due:
+        change.messages.append(
+            f"told on {uk(on)}, after the deadline {uk(counting.due)}: the extension does not "
+            f"count, the response is judged against {uk(counting.due)}"
+        )
+    else:
+        change.messages.append(f"the resident was told of the extension on {uk(on)}")
     return change
 
 
@@ -457,13 +560,19 @@ def close(
     return Change(saved)
 
 
-def reopen(case: Case, rules: Rules, *, reason: str | None) -> Change:
-    """Reopen a closed case, or one whose not-accepted decision is reversed."""
+def reopen(case: Case, rules: Rules, *, reason: str | None, outstanding: int = 0) -> Change:
+    """Reopen a closed case, or one whose not-accepted decision is reversed.
+
+    With ``outstanding`` actions, the weekly updates on them are due again, counted from the
+    day it is reopened (Code 6.6), as closing had stopped them.
+    """
     if not case.status.finished:
         raise ConflictError(f"{case.reference} is not closed")
     saved = case._replace(status=Status.OPEN, closed=None, close_reason=None)
     if case.status is Status.NOT_ACCEPTED:
         saved = saved._replace(not_accepted_reason=None, not_accepted_told=None)
+    if outstanding:
+        saved = saved._replace(last_update=rules.today)
     return Change(saved, note=optional_text(reason, "--reason"))
 
 
@@ -540,6 +649,50 @@ def ombudsman(
 
 # --------------------------------------------------------------------------------------------
 # stored deadlines
+
+
+#: The log's computed Yes/No columns: (column header, the flag field, its explanation field).
+MET_FIELDS: tuple[tuple[str, str, str], ...] = (
+    (ACK_COLUMN, "ack_met", "ack_met_note"),
+    (STAGE1_COLUMN, "stage1_met", "stage1_met_note"),
+    (STAGE2_COLUMN, "stage2_met", "stage2_met_note"),
+)
+
+
+def with_met_columns(case: Case, profile: Profile, calendar: Calendar) -> Case:
+    """The case with its "Met ..." columns worked out again from its dates (columns 10, 13, 22).
+
+    A column the dates can judge (its step is recorded) takes the judged Yes/No; one they
+    cannot (the step's date is not in the log, as in many imported logs) keeps what was
+    recorded. A "No" that becomes "Yes" loses its explanation (the history keeps it).
+    """
+    judged = met_columns(case_dates(case), profile, calendar)
+    changes: dict[str, object] = {}
+    for column, flag, note in MET_FIELDS:
+        met = judged.get(column)
+        if met is None or met == getattr(case, flag):
+            continue
+        changes[flag] = met
+        if met:
+            changes[note] = None
+    return case._replace(**changes) if changes else case  # type: ignore[arg-type]
+
+
+def met_messages(before: Case, after: Case) -> list[str]:
+    """``Met HOS code response timeframe? is now No (was Yes)`` for each column that changed."""
+    out = []
+    for column, flag, _note in MET_FIELDS:
+        old, new = getattr(before, flag), getattr(after, flag)
+        if old != new and new is not None:
+            was = "blank" if old is None else ("Yes" if old else "No")
+            out.append(f"{column} is now {'Yes' if new else 'No'} (was {was})")
+    return out
+
+
+def derived(case: Case, profile: Profile, calendar: Calendar, key: str) -> Case:
+    """Everything the log works out rather than records: the Met columns and the stored
+    deadlines. Applied by the store to every case it saves, so neither can go stale."""
+    return stored_deadlines(with_met_columns(case, profile, calendar), profile, calendar, key)
 
 
 def stored_deadlines(case: Case, profile: Profile, calendar: Calendar, key: str) -> Case:

@@ -51,7 +51,7 @@ from complaints_cli.store.reads import (
 
 __all__ = ["Deadlines", "LoggedCase", "Rule", "Store", "changes_json", "utcnow"]
 
-#: Works out a case's stored deadline columns (see :func:`.lifecycle.stored_deadlines`).
+#: Works out what a case's columns derive from its dates (see :func:`.lifecycle.derived`).
 Deadlines = Callable[[Case], Case]
 #: A rule: (the case as stored, its actions) -> the change to make.
 Rule = Callable[[Case, Sequence[Action]], Change]
@@ -344,6 +344,8 @@ class Store:
             actions = [action_from_row(r) for r in rows]
             change = rule(before, actions)
             after = change.case._replace(id=before.id)
+            if deadlines is not None:  # the Met columns and stored deadlines, worked out again
+                after = deadlines(after)
             diff = case_diff(before, after)
             number = max((a.number for a in actions), default=0)
             now = utcnow()
@@ -372,8 +374,6 @@ class Store:
                         {"done": done, "id": before.id, "n": action.number},
                     )
                     diff[f"action {action.number} done"] = (None, done)
-            if deadlines is not None:
-                after = deadlines(after)
             if diff or change.note:
                 after = after._replace(row_version=before.row_version + 1, updated_at=now)
                 self.record(
@@ -387,6 +387,43 @@ class Store:
                 )
             self._update_case(tx, before, after)
             return after, change
+
+    def recompute(
+        self, derive: Deadlines, *, actor: str, batch: int = 500
+    ) -> list[tuple[str, dict[str, tuple[object, object]]]]:
+        """Work out every case's derived columns again (after the profile, the nation or the
+        office closures changed): ``(reference, {field: (old, new)})`` for each case whose
+        recorded columns changed (each with a history entry, command ``recompute``); stored
+        deadlines are brought up to date silently. Short transactions of ``batch`` cases, so
+        other handlers are never kept waiting long."""
+        ids = [int(i) for i in self.db.column("SELECT id FROM complaint ORDER BY id")]
+        changed: list[tuple[str, dict[str, tuple[object, object]]]] = []
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+            params = {f"i{n}": v for n, v in enumerate(chunk)}
+            with self.transaction() as tx:
+                rows = tx.execute(
+                    f"SELECT {', '.join(CASE_COLUMNS)} FROM complaint WHERE id IN ({marks})"
+                    f"{tx.for_update}",
+                    params,
+                ).fetchall()
+                now = utcnow()
+                for row in rows:
+                    before = case_from_row(row)
+                    after = derive(before)
+                    if after == before:
+                        continue
+                    diff = case_diff(before, after)
+                    if diff:
+                        after = after._replace(row_version=before.row_version + 1, updated_at=now)
+                        assert before.id is not None
+                        self.record(
+                            tx, before.id, actor=actor, command="recompute", changes=diff, at=now
+                        )
+                        changed.append((before.reference, diff))
+                    self._update_case(tx, before, after)
+        return changed
 
     # -- petitions and compliments ---------------------------------------------------------
     def _insert_signatory(
