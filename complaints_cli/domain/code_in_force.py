@@ -64,8 +64,9 @@ STARTED_BY: Final[dict[str, str]] = {
 #: Code -> role -> the provision that sets the step's timescale (None: the provision's number
 #: could not be checked against the Code's text; the label then names the Code only).
 #: 2024: the self-assessment extract (seeds/hos-code-2024-self-assessment-extract.txt).
-#: 2022: 5.1 as quoted in published self-assessments against the 2022 Code (Slough, Great
-#: Yarmouth); the other numbers were not found in the stored sources, so none is given.
+#: 2022: 5.1, 5.9 and 5.12 as quoted in published self-assessments against the 2022 Code
+#: (Slough, Great Yarmouth); the other numbers were not found in the stored sources, so none is
+#: given.
 PROVISIONS: Final[dict[str, dict[str, str | None]]] = {
     CODE_2024: {
         "ack": "6.2",
@@ -74,6 +75,10 @@ PROVISIONS: Final[dict[str, dict[str, str | None]]] = {
         "stage2_ack": "6.11",
         "stage2": "6.14",
         "stage2_extended": "6.15",
+        "stage1_told": "6.5",
+        "stage2_told": "6.16",
+        "stage2_reviewer": "6.13",
+        "stage2_refused": "6.10",
     },
     CODE_2022: {
         "ack": None,
@@ -82,6 +87,10 @@ PROVISIONS: Final[dict[str, dict[str, str | None]]] = {
         "stage2_ack": None,
         "stage2": None,
         "stage2_extended": None,
+        "stage1_told": None,
+        "stage2_told": None,
+        "stage2_reviewer": "5.12",
+        "stage2_refused": "5.9",
     },
 }
 
