@@ -117,7 +117,7 @@ def empty_db() -> Path:
         from complaints_cli.store.db import RawDatabase
 
         WORK.mkdir(parents=True, exist_ok=True)
-        RawDatabase(f"sqlite:///{path}").close()
+        RawDatabase(f"sqlite:///{path}", create=True).close()
     return path
 
 

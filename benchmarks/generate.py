@@ -138,7 +138,7 @@ def generate(db: Path, n: int, until: date, seed: int = 1) -> None:
     tf = Timeframes(cfg=resolve({}, {}))
     profile, calendar, key = tf.profile, tf.calendar, tf.key
     url = f"sqlite:///{db}"
-    Store(url).close()  # makes the schema
+    Store(url, create=True).close()  # makes the schema
     engine = make_engine(url)
     # Columns with a server default (legal_hold, kind) are left to it: None would break NOT NULL.
     table = Complaint.__table__  # type: ignore[attr-defined]

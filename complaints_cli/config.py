@@ -33,6 +33,7 @@ ENV_VARS = {
     "user": "COMPLAINTS_USER",
     "homes": "COMPLAINTS_HOMES",
     "retention_years": "COMPLAINTS_RETENTION_YEARS",
+    "learning_recipients": "COMPLAINTS_LEARNING_RECIPIENTS",
 }
 
 #: Keys a config file may hold, with a line of help for each.
@@ -47,6 +48,8 @@ FILE_KEYS = {
     "closures": "office closure days: dates (2025-12-29) or yearly ranges (12-29..12-31)",
     "homes": "number of homes managed (TSM CH01 in `complaints report annual`)",
     "retention_years": "years a closed case is kept before `complaints purge` removes it",
+    "learning_recipients": "who `complaints learning --draft-email` addresses: a list of "
+    "e-mail addresses (the SPM and the HoS)",
 }
 
 DEFAULT_PREFIX = "SPRUCE"
@@ -77,6 +80,8 @@ class Settings:
     retention_years: Value
     #: Homes managed, for TSM CH01 (None: not set).
     homes: Value = field(default_factory=lambda: Value(None, "default"))
+    #: Who the organisational learning e-mail goes to (addresses, as given).
+    learning_recipients: Value = field(default_factory=lambda: Value((), "default"))
     extra: dict[str, Value] = field(default_factory=dict)
 
     @property
@@ -102,6 +107,7 @@ class Settings:
             "user",
             "homes",
             "retention_years",
+            "learning_recipients",
         ):
             item: Value = getattr(self, name)
             shown = item.value
@@ -135,6 +141,17 @@ def sqlite_path(url: str) -> Path | None:
         return None
     path = url.removeprefix("sqlite:///").split("?", 1)[0]
     return None if path in ("", ":memory:") else Path(path)
+
+
+def hide_password(url: str) -> str:
+    """``postgresql+psycopg://sam:secret@host/db`` -> ``postgresql+psycopg://sam:***@host/db``."""
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+def shown_location(url: str) -> str:
+    """Where a log is, for a message: the file's path, or the URL with its password hidden."""
+    path = sqlite_path(url)
+    return str(path) if path is not None else hide_password(url)
 
 
 def default_config_file() -> Path:
@@ -267,6 +284,9 @@ def resolve(
     homes = pick("homes", None)
     homes = Value(_homes(homes.value, homes.source), homes.source)
 
+    recipients = pick("learning_recipients", [])
+    recipients = Value(_recipients(recipients.value, recipients.source), recipients.source)
+
     return Settings(
         config_file=Value(str(cfg_path), config_file.source),
         db=db,
@@ -279,7 +299,20 @@ def resolve(
         user=user,
         homes=homes,
         retention_years=retention,
+        learning_recipients=recipients,
     )
+
+
+def _recipients(value: Any, source: str) -> tuple[str, ...]:
+    """E-mail addresses: a list, or text separated by commas or semicolons (checked when a
+    draft is written)."""
+    if isinstance(value, str):
+        value = [v.strip() for v in re.split(r"[;,]", value) if v.strip()]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ComplaintsError(
+            f"learning_recipients (from {source}) must be a list of e-mail addresses"
+        )
+    return tuple(value)
 
 
 def _retention_years(value: Any, source: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,9 +15,28 @@ from typer.testing import CliRunner
 from tests.pg import INSTALL_HINT, PostgresServer, find_bindir
 
 
+@pytest.fixture(scope="session")
+def log_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty log made once by the real migrations: each test starts from a copy of it."""
+    from complaints_cli.store.db import RawDatabase
+
+    path = tmp_path_factory.mktemp("template") / "log.db"
+    RawDatabase(f"sqlite:///{path}", create=True).close()
+    return path
+
+
+def new_sqlite_log(template: Path, path: Path) -> str:
+    """An empty log at ``path`` (a copy of the template); its URL."""
+    shutil.copyfile(template, path)
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No test touches the user's home, config or data: all of it lives under tmp_path."""
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, log_template: Path) -> Path:
+    """No test touches the user's home, config or data: all of it lives under tmp_path.
+
+    ``COMPLAINTS_DB`` is ``tmp_path/log.db``, an empty log (a test of a missing log removes it).
+    """
     for var in list(os.environ):
         if var.startswith("COMPLAINTS_") and var not in ("COMPLAINTS_PG_BINDIR",):
             monkeypatch.delenv(var)
@@ -25,6 +45,7 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    new_sqlite_log(log_template, tmp_path / "log.db")
     monkeypatch.setenv("COMPLAINTS_DB", str(tmp_path / "log.db"))
     monkeypatch.setenv("COMPLAINTS_ROOT", str(tmp_path / "Complaints"))
     monkeypatch.setenv("COMPLAINTS_USER", "tester")
@@ -65,13 +86,33 @@ def pg_server() -> Iterator[PostgresServer]:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A fresh, empty database URL on each backend; COMPLAINTS_DB points at it."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'store.db'}"
-    else:
-        url = request.getfixturevalue("pg_server").new_database()
+    """A fresh, empty log's URL on each backend; COMPLAINTS_DB points at it."""
+    url = new_log_url(request, tmp_path / "store.db", request.param)
     monkeypatch.setenv("COMPLAINTS_DB", url)
     return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def blank_db_url(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """A database with nothing in it (no log yet) on each backend; COMPLAINTS_DB points at it.
+
+    For the tests of migrations and of creating a log: SQLite's file does not exist yet."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'blank.db'}"
+    else:
+        url = str(request.getfixturevalue("pg_server").new_database())
+    monkeypatch.setenv("COMPLAINTS_DB", url)
+    return url
+
+
+def new_log_url(request: pytest.FixtureRequest, path: Path, backend: str) -> str:
+    """An empty log on ``backend``: a copy of the template at ``path``, or a new PostgreSQL
+    database holding one."""
+    if backend == "sqlite":
+        return new_sqlite_log(request.getfixturevalue("log_template"), path)
+    return str(request.getfixturevalue("pg_server").new_log())
 
 
 def complaints_cmd() -> list[str]:

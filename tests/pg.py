@@ -53,6 +53,7 @@ class PostgresServer:
             shutil.chown(self.base, "postgres")
             self._as_user = ["runuser", "-u", "postgres", "--"]
         self._counter = 0
+        self._template = False
 
     def _run(self, *args: str) -> None:
         subprocess.run([*self._as_user, *args], check=True, capture_output=True, timeout=120)
@@ -100,7 +101,26 @@ class PostgresServer:
     def url(self, dbname: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{dbname}"
 
+    def new_log(self) -> str:
+        """A new database holding an empty log (copied from a template made once)."""
+        import psycopg
+
+        from complaints_cli.store.db import RawDatabase
+
+        admin = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        if not self._template:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute('CREATE DATABASE "log_template"')
+            RawDatabase(self.url("log_template"), create=True).close()
+            self._template = True
+        self._counter += 1
+        name = f"t{os.getpid()}_{self._counter}"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "log_template"')
+        return self.url(name)
+
     def new_database(self) -> str:
+        """A new, empty database (no log in it)."""
         import psycopg
 
         self._counter += 1

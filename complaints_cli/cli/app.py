@@ -45,6 +45,23 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "Show a case's history: when (UTC), who, which command, each field from what to what.",
     ),
+    "correct": (
+        "record",
+        "app",
+        "Correct logged columns of a case, with a reason; the history keeps the old values.",
+    ),
+    "withdraw": (
+        "record",
+        "app",
+        "The resident withdrew the complaint: status Withdrawn, nothing chased; reopen reverses "
+        "it.",
+    ),
+    "void": (
+        "record",
+        "app",
+        "Void a case logged in error or twice: kept with its history, out of every list and "
+        "figure.",
+    ),
     "acknowledge": (
         "lifecycle",
         "app",
@@ -180,6 +197,28 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Record a compliment (Spruce policy, section 3); the EMT report counts them.",
     ),
     "compliments": ("process", "app", "List compliments received, oldest first."),
+    "feed": (
+        "handler_day",
+        "app",
+        "Write every open deadline as an all-day calendar event (.ics) for Outlook.",
+    ),
+    "check": (
+        "handler_day",
+        "app",
+        "List every record that will make a report wrong, each with the command that fixes it.",
+    ),
+    "file": (
+        "filing",
+        "app",
+        "File e-mails, letters and attachments into the case folder under dated names, in the "
+        "history.",
+    ),
+    "digest": (
+        "handler_day",
+        "app",
+        "Write one handler's week (overdue, due soon, weekly updates, actions) as an e-mail "
+        "draft or Markdown.",
+    ),
     "db": ("database", "db_app", "Look after the database: where it is, and its schema."),
     "action": ("lifecycle", "action_app", "Actions promised in a response."),
     "signatory": (

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from complaints_cli.cli.options import (
+    CreateOpt,
     FormatOpt,
     Timeframes,
     check_format,
+    log_exists,
     new_app,
     next_lines,
     open_raw,
@@ -23,22 +26,57 @@ from complaints_cli.errors import ComplaintsError
 app = new_app()
 
 
-def _ask(
-    name: str, value: str | None, *, no_input: bool, prompt: str, default: str | None = None
-) -> str | None:
-    if value is not None:
-        return value
+def _interview(
+    cfg: Any, day: date, *, no_input: bool, **given: str | None
+) -> dict[str, str | None]:
+    """``{complainant, address, received, handler, channel, summary}``: as given, the missing
+    ones asked for in that order (each checked as it is answered, see :mod:`.ask`), or, with
+    --no-input, a missing required one refused."""
+    required = ("complainant", "address", "handler", "channel")
+    missing = [name for name in required if given[name] is None]
+    order = ("complainant", "address", "received", "handler", "channel", "summary")
+    if not missing:
+        return dict(given)
     if no_input:
-        if default is not None:
-            return default
-        raise ComplaintsError(f"--{name} is required with --no-input")
-    try:
-        answer: str = typer.prompt(prompt, default=default, show_default=default is not None)
-    except (EOFError, typer.Abort):
-        raise ComplaintsError(
-            f"--{name} is required (no answer could be read; give it as an option)"
-        ) from None
-    return answer
+        raise ComplaintsError(f"--{missing[0]} is required with --no-input")
+    from complaints_cli.cli.ask import Question, ask, handler_note
+    from complaints_cli.domain.intake import parse_channel, read_received
+    from complaints_cli.domain.text import optional_text, required_text
+
+    known: list[str] = []
+    if log_exists(cfg.db_url):
+        from complaints_cli.store import reads
+
+        with open_raw(cfg) as db:
+            known = sorted(reads.people(db))
+    shown = f" (known: {', '.join(known[:8])}{' ...' if len(known) > 8 else ''})" if known else ""
+    questions = {
+        "complainant": Question(
+            "--complainant", "Complainant", lambda t: required_text(t, "complainant")
+        ),
+        "address": Question("--address", "Address", lambda t: required_text(t, "address")),
+        "received": Question(
+            "--received",
+            "Date received",
+            lambda t: read_received(t, day),
+            default=f"{day:%d/%m/%Y}",
+        ),
+        "handler": Question("--handler", f"Handler{shown}", lambda t: required_text(t, "handler")),
+        "channel": Question(
+            "--channel",
+            "Channel (email, phone, letter, in person, website, social media)",
+            parse_channel,
+        ),
+        "summary": Question(
+            "--summary", "Summary", lambda t: optional_text(t, "summary"), optional=True
+        ),
+    }
+    out: dict[str, str | None] = dict(given)
+    for name in order:
+        if out[name] is None:
+            suggest = handler_note(known) if name == "handler" else None
+            out[name] = ask(questions[name], suggest=suggest) or None
+    return out
 
 
 @app.command("log")
@@ -85,6 +123,16 @@ def log_cmd(
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never prompt; a missing value is an error.")
     ] = False,
+    create: CreateOpt = False,
+    from_email: Annotated[
+        Path | None,
+        typer.Option(
+            "--from-email",
+            metavar="FILE",
+            help="An e-mail (.eml): complainant, date received (UK time), channel and summary "
+            "from it; it is filed in the new folder.",
+        ),
+    ] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """Log a new complaint: give it the next reference and make its folder.
@@ -104,23 +152,26 @@ def log_cmd(
     cfg = settings(ctx)
     day = today()
     case_kind = parse_kind(kind)
+    if from_email is not None:
+        from complaints_cli.cli.filing import from_email_values
+
+        complainant, received, channel, summary = from_email_values(
+            from_email, complainant, received, channel, summary
+        )
     # Every answer is gathered before the database is touched: no lock is held while typing.
-    complainant = _ask("complainant", complainant, no_input=no_input, prompt="Complainant")
-    address = _ask("address", address, no_input=no_input, prompt="Address")
-    handler = _ask("handler", handler, no_input=no_input, prompt="Handler")
-    channel = _ask(
-        "channel",
-        channel,
+    answers = _interview(
+        cfg,
+        day,
         no_input=no_input,
-        prompt="Channel (email, phone, letter, in person, website, social media)",
-    )
-    new = new_complaint(
         complainant=complainant,
         address=address,
         received=received,
         handler=handler,
         channel=channel,
         summary=summary,
+    )
+    new = new_complaint(
+        **answers,
         today=day,
         kind=case_kind,
         events_date=events_date,
@@ -131,7 +182,7 @@ def log_cmd(
     root = cfg.root_path
     # Before anything is written: a root that cannot hold case folders is refused.
     check_root(root, format_reference(cfg.prefix.value, 1))
-    with open_store(cfg) as store:
+    with open_store(cfg, create=create) as store:
         logged = store.log(
             new,
             prefix=cfg.prefix.value,
@@ -143,6 +194,11 @@ def log_cmd(
         # slow); a crash in between leaves a case without its folder, which
         # `complaints folders --check` reports.
         folder, created = _case_folder(store, root, logged.case)
+    filed = None
+    if from_email is not None and folder.is_dir():
+        from complaints_cli.cli.filing import file_logged_email
+
+        filed = file_logged_email(cfg, logged.reference, from_email, day)
     for warning in warnings:
         typer.echo(f"complaints: warning: {warning}", err=True)
     case = logged.case
@@ -162,6 +218,7 @@ def log_cmd(
                     "folder": str(folder),
                     "folder_created": created,
                     "deadlines": deadlines,
+                    **({"filed": filed} if from_email is not None else {}),
                 },
                 ensure_ascii=False,
             )
@@ -169,10 +226,13 @@ def log_cmd(
         return
     what = "" if new.kind is CaseKind.COMPLAINT else f"{new.kind}, "
     typer.echo(
-        f"Logged {logged.reference}: {new.complainant}, {new.address} ({what}{case.stage}, Open)"
+        f"Logged {logged.reference}: {new.complainant}, {new.address}, received "
+        f"{new.received:%d/%m/%Y} ({what}{case.stage}, Open)"
     )
     note = "" if created else " (existing folder reused)"
     typer.echo(f"Folder: {folder}{note}")
+    if filed:
+        typer.echo(f"Filed {from_email} as {filed}")
     for line in next_lines(case, tf, day):
         typer.echo(line)
 
@@ -246,14 +306,40 @@ def list_cmd(
 
     Example: complaints list --status Open --stage "Stage 2" --format csv
     """
+    from complaints_cli.domain.filters import match_person, parse_stage, parse_status
     from complaints_cli.render import case_view
     from complaints_cli.store import reads
 
     fmt = check_format(fmt)
     cfg = settings(ctx)
+    wanted_status = None if status is None else parse_status(status)
+    wanted_stage = None if stage is None else parse_stage(stage)
     with open_raw(cfg) as db:
-        cases = reads.list_cases(db, status=status, stage=stage, handler=handler, text=search)
+        if reads.is_empty(db):
+            empty_log(cfg, fmt)
+            return
+        who = None if handler is None else match_person(handler, reads.people(db))
+        cases = reads.list_cases(
+            db, status=wanted_status, stage=wanted_stage, handler=who, text=search
+        )
     case_view.list_cases(cases, fmt)
+
+
+def empty_log(cfg: Any, fmt: str) -> None:
+    """Say the log is empty, and where it is: an empty answer is never silent."""
+    from complaints_cli.config import shown_location
+
+    if fmt != "table":
+        typer.echo("[]" if fmt == "json" else "", nl=fmt == "json")
+    where = shown_location(cfg.db_url)
+    message = (
+        f"the log {where} is empty: log a complaint (complaints log) or import your workbook "
+        "(complaints import FILE)"
+    )
+    if fmt == "table":
+        typer.echo(message[0].upper() + message[1:])
+    else:
+        typer.echo(f"complaints: {message}", err=True)
 
 
 @app.command("history")
@@ -268,6 +354,7 @@ def history_cmd(
 
     Example: complaints history SPRUCE001
     """
+    from complaints_cli.domain.presentation import describe_changes
     from complaints_cli.render.listing import output_rows
     from complaints_cli.store import reads
 
@@ -279,11 +366,7 @@ def history_cmd(
     rows = [
         {
             **e,
-            "changes": e["changes"]
-            if fmt == "json"
-            else "; ".join(
-                f"{k}: {_short(o)} -> {_short(n)}" for k, (o, n) in e["changes"].items()
-            ),
+            "changes": e["changes"] if fmt == "json" else describe_changes(e["changes"]),
         }
         for e in entries
     ]

@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from complaints_cli.cli.options import FormatOpt, check_format, new_app, open_raw, settings
+from complaints_cli.cli.options import (
+    FormatOpt,
+    check_format,
+    log_exists,
+    new_app,
+    open_raw,
+    settings,
+)
 from complaints_cli.errors import ComplaintsError
 
 app = new_app()
@@ -54,9 +61,48 @@ def db_path_cmd(ctx: typer.Context) -> None:
 
 
 def _hide_password(url: str) -> str:
-    from complaints_cli.store.transfer import hide_password
+    from complaints_cli.config import hide_password
 
     return hide_password(url)
+
+
+@db_app.command("init")
+def db_init_cmd(
+    ctx: typer.Context,
+    path: Annotated[
+        str | None,
+        typer.Argument(
+            help="Where: a file path, or a postgresql+psycopg:// URL [default: the db setting].",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Create a new, empty log (the only command that starts one at a path that has none).
+
+    Every other command refuses a log that does not exist, so a mistyped path is an error, not
+    a new empty log. A log already there is left as it is.
+
+    Example: complaints db init "Y:/Complaints/complaints.db"
+    """
+    from complaints_cli.config import database_url, shown_location
+    from complaints_cli.store.db import RawDatabase
+    from complaints_cli.store.reads import count_cases
+
+    cfg = settings(ctx)
+    url = cfg.db_url if path is None else database_url(path)
+    where = shown_location(url)
+    existed = log_exists(url)
+    with RawDatabase(url, create=True) as db:
+        cases = count_cases(db)
+    if existed and cases:
+        typer.echo(f"The log {where} already exists ({cases} complaint(s)); nothing changed")
+        return
+    typer.echo(f"The log {where} is ready (empty)")
+    if url != cfg.db_url:
+        typer.echo(
+            f'Point the team at it: set COMPLAINTS_DB={where} or db = "{where}" in '
+            f"{cfg.config_file.value} (complaints config shows the settings in force)"
+        )
 
 
 @db_app.command("upgrade")
@@ -165,8 +211,8 @@ def db_copy_cmd(
 
     Example: complaints db copy --to postgresql+psycopg://complaints@dbserver/complaints
     """
-    from complaints_cli.config import database_url
-    from complaints_cli.store.transfer import copy_log, hide_password
+    from complaints_cli.config import database_url, hide_password
+    from complaints_cli.store.transfer import copy_log
 
     cfg = settings(ctx)
     target = database_url(to)

@@ -7,10 +7,20 @@ from typing import Annotated, Any
 
 import typer
 
-from complaints_cli.cli.options import FormatOpt, Timeframes, check_format, new_app, open_raw
+from complaints_cli.cli.options import (
+    FormatOpt,
+    Timeframes,
+    check_format,
+    new_app,
+    open_raw,
+    warn,
+)
 from complaints_cli.errors import ComplaintsError
 
 app = new_app()
+
+#: The furthest ahead ``due --within`` looks: about four years of working days.
+MAX_WITHIN = 1000
 
 
 @app.command("due")
@@ -22,7 +32,12 @@ def due_cmd(
         str | None, typer.Option(help="Only this handler's cases and actions.")
     ] = None,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Pretend today is this date.")
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="What was due on this day, as the log stood then (cases closed since "
+            "included, later steps ignored).",
+        ),
     ] = None,
     explain: Annotated[
         str | None,
@@ -38,17 +53,26 @@ def due_cmd(
 
     Example: complaints due --within 10 --handler "Sam Patel"
     """
+    from complaints_cli.cli.case import empty_log
+    from complaints_cli.domain.filters import match_person
     from complaints_cli.store import due as due_core
+    from complaints_cli.store import reads
 
     fmt = check_format(fmt)
-    if within < 0:
-        raise ComplaintsError(f"--within {within} must be 0 or more working days")
+    if not 0 <= within <= MAX_WITHIN:
+        raise ComplaintsError(
+            f"--within {within} must be 0 to {MAX_WITHIN} working days (about four years)"
+        )
     tf = Timeframes(ctx)
     day = tf.date(as_of, "--as-of date")
     with open_raw(tf.settings) as db:
         if explain:
             _explain(db, explain, tf, day)
             return
+        if reads.is_empty(db):
+            empty_log(tf.settings, fmt)
+            return
+        who = None if handler is None else match_person(handler, reads.people(db))
         items = due_core.due_items(
             db,
             tf.profile,
@@ -57,7 +81,14 @@ def due_cmd(
             as_of=day,
             within=within,
             overdue_only=overdue,
-            handler=handler,
+            handler=who,
+            today=tf.today,
+        )
+        stale = due_core.stale_count(db, tf.key)
+    if stale:
+        warn(
+            f"{stale} open case(s) had deadlines worked out with another profile, nation or "
+            "closures: worked out again for this list; store them with complaints db recompute"
         )
     from complaints_cli.render.listing import output_rows
 

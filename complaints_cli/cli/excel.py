@@ -1,7 +1,7 @@
 """``complaints import`` and ``complaints export``: the log as an Excel workbook.
 
-Imported on every run, so only Typer is imported here: openpyxl, python-calamine, SQLAlchemy
-and the models are imported inside the commands (see ``commands/__init__.py``).
+Only Typer is imported at the top: the readers, writers and the store are imported inside
+the commands, so ``complaints --help`` stays fast (see :mod:`complaints_cli.cli.app`).
 """
 
 from __future__ import annotations
@@ -9,14 +9,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from complaints_cli.cli.options import (
+    CreateOpt,
     Timeframes,
     check_format,
+    log_exists,
     new_app,
     open_raw,
     open_store,
@@ -92,24 +96,30 @@ def _write_rejected(result: Any) -> Path:
     return save_atomically(target, write, force=False, check=check_xlsx).path
 
 
-def _import(ctx: typer.Context, *args: Any) -> None:
+@dataclass(frozen=True)
+class ImportChoices:
+    """What ``complaints import`` was asked to do (its flags)."""
+
+    sheet: str | None = None
+    dry_run: bool = False
+    update: bool = False
+    skip_invalid: bool = False
+    create_folders: bool = False
+    create: bool = False
+    renumber_clashes: bool = False
+    allow_rollback: bool = False
+
+
+def _import(ctx: typer.Context, file: Path, choices: ImportChoices) -> None:
     from complaints_cli.files.importer import bulk_work
 
     tf = Timeframes(ctx)
     with bulk_work():
-        _import_file(tf, *args)
+        _import_file(tf, file, choices)
 
 
-def _import_file(
-    tf: Any,
-    file: Path,
-    sheet: str | None,
-    dry_run: bool,
-    update: bool,
-    skip_invalid: bool,
-    create_folders: bool,
-) -> None:
-    from complaints_cli.domain.import_plan import Source, describe_conflict, make_plan
+def _import_file(tf: Any, file: Path, choices: ImportChoices) -> None:
+    from complaints_cli.domain.import_plan import Source, make_plan
     from complaints_cli.files.importer import (
         FIELD_HEADERS,
         existing_folders,
@@ -121,7 +131,7 @@ def _import_file(
 
     cfg = tf.settings
     with Workbook(file) as workbook, _progress("Reading", None) as advance:
-        result = read_log(workbook, sheet_name=sheet, progress=advance)
+        result = read_log(workbook, sheet_name=choices.sheet, progress=advance, today=tf.today)
     name = file.name
     for note in filter(None, [unknown_columns_note(result), *result.notes]):
         _err(f"note: {note}")
@@ -129,7 +139,7 @@ def _import_file(
     if problems:
         _err(f"{name}: {len(problems)} problem(s) in {len(result.rejected)} row(s):")
         _list([p.line() for p in problems])
-        if not skip_invalid:
+        if not choices.skip_invalid:
             raise ComplaintsError(
                 f"{len(result.rejected)} row(s) of {name} cannot be imported (listed above); "
                 f"nothing was imported: correct them, or use --skip-invalid to import the "
@@ -146,13 +156,25 @@ def _import_file(
     folders = existing_folders(root) if root.is_dir() else {}
     source = Source(name, result.sha256, result.sheet)
     outcome = None
-    with open_store(cfg) as store:
+    plan_for = partial(
+        make_plan,
+        result.rows,
+        fields=result.fields,
+        update=choices.update,
+        headers=FIELD_HEADERS,
+        allow_rollback=choices.allow_rollback,
+    )
+    if choices.dry_run and choices.create and not log_exists(cfg.db_url):
+        # A dry run writes nothing, not even the new log: every row would be added.
+        _report(result, plan_for({}), choices)
+        return
+    made = 0
+    with open_store(cfg, create=choices.create and not choices.dry_run) as store:
         with store.transaction() as tx:
             existing = load_existing(tx, [r.reference for r in result.rows])
-            plan = make_plan(
-                result.rows, existing, result.fields, update=update, headers=FIELD_HEADERS
-            )
-            if not dry_run:
+            plan = plan_for(existing)
+            _settle_clashes(tx, plan, result, cfg.prefix.value, choices)
+            if not choices.dry_run:
                 with _progress("Writing", len(plan.adds) + len(plan.updates)) as advance:
                     outcome = apply_plan(
                         store,
@@ -166,25 +188,94 @@ def _import_file(
                         deadlines=tf.deadlines,
                         progress=advance,
                     )
-        made = 0
-        if outcome is not None and create_folders:
+        if outcome is not None and choices.create_folders:
             made = _make_folders(store, root, plan.adds, folders)
+    _met_warnings(tf, result, plan)
+    _report(result, plan, choices, made=made)
 
-    changed = plan.conflicts if not update else plan.updates
-    if changed:
-        verb = "differ from the log" if not update else "were updated"
-        _err(f"{len(changed)} case(s) in {name} {verb}:")
-        _list([line for item in changed for line in describe_conflict(result.sheet, item)])
-        if not update:
-            _err("  (not written: use --update to apply the file's values)")
+
+def _settle_clashes(tx: Any, plan: Any, result: Any, prefix: str, choices: ImportChoices) -> None:
+    """Rows whose reference is another complaint's in the log: renumbered (the next free
+    references) with ``--renumber-clashes``, else the import is refused, both versions shown."""
+    from complaints_cli.domain.import_plan import describe_clash, renumber_clashes
+    from complaints_cli.store.bulk import free_references
+
+    if not plan.clashes:
+        return
+    name = result.path.name
+    if choices.renumber_clashes:
+        taken = [r.reference for r in result.rows]
+        renumber_clashes(plan, free_references(tx, prefix, taken, len(plan.clashes)))
+        return
+    _err(f"{len(plan.clashes)} row(s) of {name} clash with another complaint in the log:")
+    _list([line for clash in plan.clashes for line in describe_clash(result.sheet, clash)])
+    raise ComplaintsError(
+        f"{len(plan.clashes)} row(s) of {name} have a reference the log gives to another "
+        "complaint (listed above); nothing was imported: give them new references with "
+        "--renumber-clashes, or correct the file"
+    )
+
+
+def _met_warnings(tf: Any, result: Any, plan: Any) -> None:
+    """A Met column the file typed that the dates contradict is kept, with a warning."""
+    from complaints_cli.domain.lifecycle import met_disagreements
+    from complaints_cli.store.reads import case_from_mapping
+
+    lines = []
+    for row in plan.adds:
+        if not any(row.values.get(f) is not None for f in ("ack_met", "stage1_met", "stage2_met")):
+            continue
+        case = case_from_mapping({"status": "Open", "stage": "Stage 1", **row.values})
+        for column, typed, judged in met_disagreements(case, tf.profile, tf.calendar):
+            lines.append(
+                f"{row.reference} (sheet {result.sheet!r}, row {row.row}) {column!r}: the file "
+                f"says {typed}, the dates say {judged}; the file's {typed} is kept (complaints "
+                "db recompute works every Met column out from the dates)"
+            )
+    if lines:
+        _err(f"complaints: warning: {len(lines)} Met column(s) disagree with the dates:")
+        _list(lines)
+
+
+def _report(result: Any, plan: Any, choices: ImportChoices, *, made: int = 0) -> None:
+    """What the import did (or would do): the differences on stderr, the counts on stdout."""
+    from complaints_cli.domain.import_plan import describe_conflict, describe_update
+
+    name = result.path.name
+    sheet = result.sheet
+    dry_run = choices.dry_run
+    if plan.conflicts:
+        _err(f"{len(plan.conflicts)} case(s) in {name} differ from the log:")
+        _list([line for item in plan.conflicts for line in describe_conflict(sheet, item)])
+        _err("  (not written: use --update to apply the file's values)")
+    if plan.blanks:
+        _err(f"{len(plan.blanks)} case(s) in {name} have blank cells where the log has values:")
+        _list([line for item in plan.blanks for line in describe_update(sheet, item)])
+    if plan.updates:
+        verb = "would be updated" if dry_run else "were updated"
+        _err(f"{len(plan.updates)} case(s) in {name} {verb}:")
+        _list([line for item in plan.updates for line in describe_update(sheet, item)])
+    if plan.held:
+        _err(f"{len(plan.held)} case(s) in {name} were held back:")
+        _list([line for item in plan.held for line in describe_update(sheet, item)])
+    for row, old, new in plan.renumbered:
+        would = "would be added" if dry_run else "added"
+        _err(
+            f"{old} (sheet {sheet!r}, row {row}) is another complaint than the log's {old}: "
+            f"{would} as {new} (rename its folder, if it has one, to end in {new})"
+        )
     rejected_file = None
-    if problems and skip_invalid and not dry_run:
+    if result.rejected and choices.skip_invalid and not dry_run:
         rejected_file = _write_rejected(result)
     counts = (
         f"{len(plan.adds)} added, {len(plan.updates)} updated, {len(plan.unchanged)} unchanged, "
         f"{len(plan.conflicts)} conflicting, {len(result.rejected)} rejected"
     )
-    where = f"{name} (sheet {result.sheet!r})"
+    if plan.renumbered:
+        counts += f", {len(plan.renumbered)} renumbered"
+    if plan.held:
+        counts += f", {len(plan.held)} held back"
+    where = f"{name} (sheet {sheet!r})"
     if dry_run:
         typer.echo(f"Dry run of {where}: would be {counts}; nothing was written")
         return
@@ -306,6 +397,23 @@ def import_cmd(
         bool,
         typer.Option("--create-folders", help="Make missing case folders for new cases."),
     ] = False,
+    create: CreateOpt = False,
+    renumber_clashes: Annotated[
+        bool,
+        typer.Option(
+            "--renumber-clashes",
+            help="Give a row whose reference is another complaint's in the log the next free "
+            "reference, instead of refusing the import.",
+        ),
+    ] = False,
+    allow_rollback: Annotated[
+        bool,
+        typer.Option(
+            "--allow-rollback",
+            help="With --update: let blank cells empty the log's values and cases move back "
+            "(an earlier stage, Closed to Open).",
+        ),
+    ] = False,
 ) -> None:
     """Import an existing Complaints Log workbook into the log.
 
@@ -319,7 +427,19 @@ def import_cmd(
 
     Example: complaints import sample_log.xlsx --dry-run
     """
-    _import(ctx, file, sheet, dry_run, update, skip_invalid, create_folders)
+    choices = ImportChoices(
+        sheet=sheet,
+        dry_run=dry_run,
+        update=update,
+        skip_invalid=skip_invalid,
+        create_folders=create_folders,
+        create=create,
+        renumber_clashes=renumber_clashes,
+        allow_rollback=allow_rollback,
+    )
+    if allow_rollback and not update:
+        raise ComplaintsError("--allow-rollback only applies with --update")
+    _import(ctx, file, choices)
 
 
 @app.command("export")

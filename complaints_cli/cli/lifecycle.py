@@ -400,10 +400,24 @@ def reopen_cmd(
 def learning_cmd(
     ctx: typer.Context,
     reference: RefArg,
-    text: Annotated[str, typer.Argument(help="What the organisation learned (column 24).")],
+    text: Annotated[
+        str | None, typer.Argument(help="What the organisation learned (column 24).")
+    ] = None,
     replace: Annotated[
         bool, typer.Option("--replace", help="Replace the learning instead of adding to it.")
     ] = False,
+    draft_email: Annotated[
+        bool,
+        typer.Option(
+            "--draft-email",
+            help="Also write the learning as an e-mail draft (.eml) to the config's "
+            "learning_recipients into the case folder.",
+        ),
+    ] = False,
+    sent: Annotated[
+        bool, typer.Option("--sent", help="Record that the learning was sent (--date: when).")
+    ] = False,
+    on: DateOpt = None,
     expect_version: ExpectVersionOpt = None,
 ) -> None:
     """Record organisational learning (column 24), at any time, on a closed case too.
@@ -412,13 +426,37 @@ def learning_cmd(
     """
     from complaints_cli.domain import lifecycle
 
-    apply_rule(
-        ctx,
-        reference,
-        "learning",
-        lambda c, _a, r: lifecycle.learning(c, r, text=text, replace_existing=replace),
-        expected_version=expect_version,
-    )
+    if text is None and not (draft_email or sent):
+        raise ComplaintsError("give the learning's TEXT (or --draft-email, or --sent)")
+    draft = None
+    if draft_email:
+        from complaints_cli.cli.handler_mail import LearningDraft
+
+        draft = LearningDraft(ctx, reference)  # refused here, before anything is saved
+    if text is not None:
+        apply_rule(
+            ctx,
+            reference,
+            "learning",
+            lambda c, _a, r: lifecycle.learning(c, r, text=text, replace_existing=replace),
+            expected_version=expect_version,
+        )
+        expect_version = None  # the version checked; the next change follows this one
+    if draft is not None:
+        draft.write()
+    if sent:
+        from complaints_cli.domain.handler_mail import mark_learning_sent
+
+        tf = Timeframes(ctx)
+        day = tf.date(on, "date sent")
+        apply_rule(
+            ctx,
+            reference,
+            "learning sent",
+            lambda c, _a, r: mark_learning_sent(c, r, on=day),
+            tf,
+            expected_version=expect_version,
+        )
 
 
 @app.command("ombudsman")

@@ -41,6 +41,11 @@ ExpectVersionOpt = Annotated[
 ]
 
 RefArg = Annotated[str, typer.Argument(help="The complaint reference, e.g. SPRUCE001.")]
+CreateOpt = Annotated[
+    bool,
+    typer.Option("--create", help="Start a new log at the configured path if none is there."),
+]
+
 DateOpt = Annotated[
     str | None, typer.Option("--date", help="When: dd/mm/yyyy or yyyy-mm-dd [default: today].")
 ]
@@ -87,14 +92,32 @@ def today() -> date:
 
 
 def open_raw(cfg: Settings) -> RawDatabase:
-    """The log for reading, through the driver (fast start)."""
+    """The log for reading, through the driver (fast start); a log that does not exist is
+    refused (the first run on the default location makes it)."""
     from complaints_cli.store.db import RawDatabase
 
     return RawDatabase(cfg.db_url, default_location=cfg.db.source == "default")
 
 
-def open_store(cfg: Settings) -> Store:
-    """The log for writing, through the driver; a warning when SQLite is on a network share."""
+def log_exists(url: str) -> bool:
+    """Whether the log at ``url`` is there to open: a SQLite file with something in it (a
+    PostgreSQL log is checked when it is opened)."""
+    from complaints_cli.config import sqlite_path
+
+    path = sqlite_path(url)
+    if path is None:
+        return True
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def open_store(cfg: Settings, *, create: bool = False) -> Store:
+    """The log for writing, through the driver; a warning when SQLite is on a network share.
+
+    ``create`` (``log --create``, ``import --create``) makes a log that does not exist yet.
+    """
     from complaints_cli.config import sqlite_path
     from complaints_cli.store.maintenance import network_location
     from complaints_cli.store.writes import Store
@@ -107,7 +130,7 @@ def open_store(cfg: Settings) -> Store:
             "machines writing over a share: move the team to PostgreSQL (README, 'Working as "
             "a team')"
         )
-    return Store(cfg.db_url, default_location=cfg.db.source == "default")
+    return Store(cfg.db_url, default_location=cfg.db.source == "default", create=create)
 
 
 class Timeframes:
@@ -188,8 +211,9 @@ def apply_rule(
     tf: Timeframes | None = None,
     *,
     expected_version: int | None = None,
-) -> None:
-    """Run one rule on one case in one transaction, then say what happened.
+) -> tuple[Case, Change]:
+    """Run one rule on one case in one transaction, then say what happened; returns the case
+    as saved and the change.
 
     With ``expected_version`` (``--expect-version``) the change is refused, and nothing saved,
     when another handler changed the case after this handler read it.
@@ -216,6 +240,7 @@ def apply_rule(
         warn(terminal_safe(warning))
     for line in next_lines(case, tf, tf.today):
         typer.echo(line)
+    return case, change
 
 
 def new_actions(

@@ -41,7 +41,7 @@ from typing import NamedTuple
 
 from complaints_cli.domain.case import Case
 from complaints_cli.domain.profiles import PROJECTIONS, MilestoneRule, Profile
-from complaints_cli.domain.vocabulary import Stage
+from complaints_cli.domain.vocabulary import Stage, Status
 from complaints_cli.domain.workdays import Calendar, Explanation
 from complaints_cli.errors import ComplaintsError
 
@@ -155,9 +155,16 @@ INFORMAL_STAGE = Stage.INFORMAL
 
 
 def is_finished_status(status: object) -> bool:
-    """A closed case, or one not accepted as a complaint under the policy: nothing is chased."""
+    """Closed, not accepted under the policy, withdrawn or void: nothing is chased.
+
+    Read leniently (``Closed - resolved`` in an old workbook is closed): the status starts with
+    one of the finished words.
+    """
     text = str(status or "").strip().lower()
-    return text.startswith("closed") or text.startswith("not accepted")
+    return text.startswith(_FINISHED)
+
+
+_FINISHED = tuple(s.value.lower() for s in Status if s.finished)
 
 
 def _to_date(value: object, name: str) -> date | None:

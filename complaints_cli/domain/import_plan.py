@@ -5,6 +5,16 @@ into a :class:`ParsedRow` holding the values the store keeps (compensation in wh
 :func:`make_plan` compares them with the cases already in the log and sorts them into adds,
 updates (conflicts, when ``--update`` is not given) and unchanged rows, each change field by
 field; the store writes the plan in one transaction (:mod:`complaints_cli.store.bulk`).
+
+An import must never merge two complaints or lose a newer record (issue 12):
+
+* A row whose reference is in the log with a different complainant, address or date
+  received is a **clash**: another resident's complaint that happens to have the same number
+  (two systems issuing references during a changeover). It is never written over the log's
+  case; :func:`renumber_clashes` gives it the next free reference instead.
+* ``--update`` never replaces a value with a blank (an older copy of the log lacks the newer
+  steps) and never moves a case **back** (to an earlier stage, or from a finished status to
+  Open) unless ``--allow-rollback``: such a case is held back, whole, and listed.
 """
 
 from __future__ import annotations
@@ -21,16 +31,21 @@ from complaints_cli.domain.vocabulary import CaseKind, Stage, Status
 
 __all__ = [
     "DEFAULTS",
+    "IDENTITY_FIELDS",
     "MAX_LENGTHS",
     "PENCE_FIELDS",
     "CaseUpdate",
+    "Clash",
     "FieldChange",
     "ParsedRow",
     "Plan",
     "Source",
+    "describe_clash",
     "describe_conflict",
+    "describe_update",
     "diff_case",
     "make_plan",
+    "renumber_clashes",
     "stored_extra",
 ]
 
@@ -72,6 +87,8 @@ class ParsedRow:
     values: dict[str, object]
     #: unknown column header -> value (``None``: blank), for every unknown column of the sheet.
     extra: dict[str, object]
+    #: The reference the row had in the file, when it clashed and was renumbered.
+    renumbered_from: str | None = None
 
 
 # --- the plan ------------------------------------------------------------------------------------
@@ -92,6 +109,20 @@ class CaseUpdate:
     row: ParsedRow
     existing: dict[str, Any]
     changes: list[FieldChange]
+    #: Blank cells whose log value ``--update`` keeps (without ``--allow-rollback``).
+    kept: list[FieldChange] = field(default_factory=list)
+    #: Why a held-back update would move the case back (``Stage 2 -> Stage 1``, ...).
+    rollback: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Clash:
+    """A row whose reference is another complaint's in the log (``differences``: complainant,
+    address or date received, as :class:`FieldChange`)."""
+
+    row: ParsedRow
+    existing: dict[str, Any]
+    differences: list[FieldChange]
 
 
 @dataclass
@@ -100,6 +131,68 @@ class Plan:
     updates: list[CaseUpdate] = field(default_factory=list)  #: applied (``--update``)
     conflicts: list[CaseUpdate] = field(default_factory=list)  #: reported, not applied
     unchanged: list[ParsedRow] = field(default_factory=list)
+    #: Other complaints with a reference in the log: the import is refused while any remain.
+    clashes: list[Clash] = field(default_factory=list)
+    #: Updates that would move a case back: not applied without ``--allow-rollback``.
+    held: list[CaseUpdate] = field(default_factory=list)
+    #: Updates with nothing to apply but blank cells whose log values are kept.
+    blanks: list[CaseUpdate] = field(default_factory=list)
+    #: ``(row, the file's reference, the new one)`` for each clash given a new reference.
+    renumbered: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+#: What makes a row the same complaint as the log's case with its reference.
+IDENTITY_FIELDS: Final = ("complainant", "address", "received")
+
+_STAGE_ORDER: Final = {
+    Stage.INFORMAL.value: 0,
+    Stage.STAGE_1.value: 1,
+    Stage.STAGE_2.value: 2,
+    Stage.OMBUDSMAN.value: 3,
+}
+
+
+def _plain(value: object) -> str:
+    """A name or address as compared for identity: case, spacing and punctuation ignored
+    (``1, Essex Brewery.`` is ``1 Essex Brewery``)."""
+    text = value.value if isinstance(value, Enum) else str(value)
+    kept = "".join(ch if ch.isalnum() else " " for ch in text.casefold())
+    return " ".join(kept.split())
+
+
+def _identity_differences(
+    row: ParsedRow, stored: Mapping[str, Any], headers: Mapping[str, str]
+) -> list[FieldChange]:
+    """How the row's complaint differs from the stored one's identity (blank cells never do)."""
+    out = []
+    for name in IDENTITY_FIELDS:
+        new, old = row.values.get(name), stored.get(name)
+        if new in (None, "") or old in (None, ""):
+            continue
+        differs = _differs(old, new) if name == "received" else _plain(old) != _plain(new)
+        if differs:
+            out.append(FieldChange(name, headers.get(name, name), old, new))
+    return out
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    return value.value if isinstance(value, Enum) else str(value)
+
+
+def _rollback(changes: Sequence[FieldChange]) -> list[str]:
+    """How these changes would move a case back: an earlier stage, a finished case reopened."""
+    out = []
+    for ch in changes:
+        old, new = _text(ch.old), _text(ch.new)
+        if old is None or new is None:
+            continue
+        if ch.field == "stage" and _STAGE_ORDER.get(new, 9) < _STAGE_ORDER.get(old, 0):
+            out.append(f"{ch.column!r} back from {old} to {new}")
+        elif ch.field == "status" and new == Status.OPEN.value and old != Status.OPEN.value:
+            out.append(f"{ch.column!r} back from {old} to {new} (reopen it with complaints reopen)")
+    return out
 
 
 def stored_extra(text: object) -> dict[str, object]:
@@ -152,21 +245,66 @@ def make_plan(
     *,
     update: bool,
     headers: Mapping[str, str],
+    allow_rollback: bool = False,
 ) -> Plan:
-    """Sort the file's rows into adds, updates or conflicts, and unchanged. Pure."""
+    """Sort the file's rows into adds, clashes, updates (held back when they would move a
+    case back), conflicts and unchanged. Pure (see the module notes)."""
     plan = Plan()
     for row in rows:
         stored = existing.get(row.reference)
         if stored is None:
             plan.adds.append(row)
             continue
+        different = _identity_differences(row, stored, headers)
+        if different:
+            plan.clashes.append(Clash(row, dict(stored), different))
+            continue
         changes = diff_case(row, stored, fields, headers)
+        if not update:
+            if changes:
+                plan.conflicts.append(CaseUpdate(row, dict(stored), changes))
+            else:
+                plan.unchanged.append(row)
+            continue
+        kept: list[FieldChange] = []
+        if not allow_rollback:
+            kept = [ch for ch in changes if ch.new is None]
+            changes = [ch for ch in changes if ch.new is not None]
+        item = CaseUpdate(row, dict(stored), changes, kept)
         if not changes:
             plan.unchanged.append(row)
-        elif update:
-            plan.updates.append(CaseUpdate(row, dict(stored), changes))
-        else:
-            plan.conflicts.append(CaseUpdate(row, dict(stored), changes))
+            if kept:
+                plan.blanks.append(item)  # listed: the log's values kept
+            continue
+        item.rollback = [] if allow_rollback else _rollback(changes)
+        (plan.held if item.rollback else plan.updates).append(item)
+    return plan
+
+
+def renumber_clashes(plan: Plan, references: Sequence[str]) -> Plan:
+    """Each clash becomes a new case under the next of ``references`` (free, in order); rows
+    of the file that name a renumbered case as their related case follow it."""
+    if len(references) < len(plan.clashes):
+        raise ValueError("a new reference is needed for each clash")
+    moved: dict[str, str] = {}
+    for clash, new_reference in zip(plan.clashes, references, strict=False):
+        row = clash.row
+        moved[row.reference] = new_reference
+        plan.renumbered.append((row.row, row.reference, new_reference))
+        plan.adds.append(
+            ParsedRow(
+                row.row,
+                new_reference,
+                {**row.values, "reference": new_reference},
+                row.extra,
+                renumbered_from=row.reference,
+            )
+        )
+    plan.clashes = []
+    for row in plan.adds:
+        related = row.values.get("related_to")
+        if isinstance(related, str) and related in moved:
+            row.values["related_to"] = moved[related]
     return plan
 
 
@@ -179,7 +317,58 @@ def describe_conflict(sheet: str, item: CaseUpdate) -> list[str]:
             + (f" [{ch.field}]" if not ch.field.startswith("extra:") else "")
             + f": log has {_show_change(ch.old)}, file has {_show_change(ch.new)}"
         )
+    for ch in item.kept:
+        out.append(
+            f"{item.row.reference} (sheet {sheet!r}, row {item.row.row}) {ch.column!r}: "
+            f"the file's cell is blank; the log's {_show_change(ch.old)} is kept "
+            "(--allow-rollback to blank it)"
+        )
     return out
+
+
+def describe_update(sheet: str, item: CaseUpdate) -> list[str]:
+    """One line per column an update changes (or would): ``SPRUCE003 (row 9) 'Status':
+    'Open' -> 'Closed'``, then the blank cells whose log values are kept, then (for an update
+    held back) how it would move the case back."""
+    where = f"{item.row.reference} (sheet {sheet!r}, row {item.row.row})"
+    out = [
+        f"{where} {ch.column!r}: {_show_change(ch.old)} -> {_show_change(ch.new)}"
+        for ch in item.changes
+    ]
+    out += [
+        f"{where} {ch.column!r}: the file's cell is blank; the log's {_show_change(ch.old)} "
+        "is kept (--allow-rollback to blank it)"
+        for ch in item.kept
+    ]
+    if item.rollback:
+        out.append(
+            f"{where}: not updated, it would move the case back ({'; '.join(item.rollback)}): "
+            "the file is older than the log? --allow-rollback applies it"
+        )
+    return out
+
+
+def describe_clash(sheet: str, clash: Clash) -> list[str]:
+    """Both versions side by side: the log's case and the file's row with its reference."""
+    row, stored = clash.row, clash.existing
+    lines = [
+        f"{row.reference} (sheet {sheet!r}, row {row.row}) is another complaint than the "
+        f"log's {row.reference}:"
+    ]
+    width = max(len(ch.column) for ch in clash.differences)
+    for ch in clash.differences:
+        lines.append(
+            f"    {ch.column:<{width}}  log: {_show_change(ch.old)}   file: {_show_change(ch.new)}"
+        )
+    lines.append(
+        f"    {'(stands at)':<{width}}  log: {_stands(stored)}   file: {_stands(row.values)}"
+    )
+    return lines
+
+
+def _stands(values: Mapping[str, Any]) -> str:
+    """``Stage 2 Open``: where a case stands, for a clash's side-by-side lines."""
+    return " ".join(str(_text(values.get(k)) or "?") for k in ("stage", "status"))
 
 
 def _show_change(value: object) -> str:

@@ -67,6 +67,24 @@ def _required(name: str, value: str | None) -> str:
     return required_text(value, name, hint=f": give --{name} or answer the prompt")
 
 
+def read_received(received: str | date | None, today: date) -> date:
+    """The date a complaint was received: today when not given, never in the future.
+
+    Raises :class:`ComplaintsError` naming the value."""
+    if received is None or received == "":
+        return today
+    day = (
+        received
+        if isinstance(received, date)
+        else parse_date(received, what="date received", today=today)
+    )
+    if day > today:
+        raise ComplaintsError(
+            f"date received {day:%d/%m/%Y} is in the future (today is {today:%d/%m/%Y})"
+        )
+    return day
+
+
 def new_complaint(
     *,
     complainant: str | None,
@@ -81,16 +99,7 @@ def new_complaint(
     related_to: str | None = None,
 ) -> NewComplaint:
     """Validate a complaint's first details; raise :class:`ComplaintsError` on the first problem."""
-    if received is None or received == "":
-        received_date = today
-    elif isinstance(received, date):
-        received_date = received
-    else:
-        received_date = parse_date(received, what="date received", today=today)
-    if received_date > today:
-        raise ComplaintsError(
-            f"date received {received_date:%d/%m/%Y} is in the future (today is {today:%d/%m/%Y})"
-        )
+    received_date = read_received(received, today)
     events: date | None = None
     if isinstance(events_date, date):
         events = events_date

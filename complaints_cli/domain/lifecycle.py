@@ -40,7 +40,14 @@ from complaints_cli.domain.rules import (
 )
 from complaints_cli.domain.text import optional_text, required_text
 from complaints_cli.domain.time_limits import escalation_time_limit
-from complaints_cli.domain.vocabulary import OmbudsmanBody, ReviewType, Stage, Status, words
+from complaints_cli.domain.vocabulary import (
+    OmbudsmanBody,
+    Outcome,
+    ReviewType,
+    Stage,
+    Status,
+    words,
+)
 from complaints_cli.domain.workdays import Calendar
 from complaints_cli.errors import ComplaintsError, ConflictError
 
@@ -57,6 +64,7 @@ __all__ = [
     "extend",
     "extension_told",
     "learning",
+    "met_disagreements",
     "met_messages",
     "ombudsman",
     "parse_body",
@@ -561,7 +569,8 @@ def close(
 
 
 def reopen(case: Case, rules: Rules, *, reason: str | None, outstanding: int = 0) -> Change:
-    """Reopen a closed case, or one whose not-accepted decision is reversed.
+    """Reopen a closed case, one whose not-accepted decision is reversed, a withdrawn one the
+    resident takes up again, or one voided by mistake (the history keeps what it was).
 
     With ``outstanding`` actions, the weekly updates on them are due again, counted from the
     day it is reopened (Code 6.6), as closing had stopped them.
@@ -571,6 +580,14 @@ def reopen(case: Case, rules: Rules, *, reason: str | None, outstanding: int = 0
     saved = case._replace(status=Status.OPEN, closed=None, close_reason=None)
     if case.status is Status.NOT_ACCEPTED:
         saved = saved._replace(not_accepted_reason=None, not_accepted_told=None)
+    elif case.status is Status.WITHDRAWN:
+        saved = saved._replace(withdrawn=None, withdrawn_reason=None)
+        if case.stage1_outcome is Outcome.WITHDRAWN:
+            saved = saved._replace(stage1_outcome=None)
+        if case.stage2_outcome is Outcome.WITHDRAWN:
+            saved = saved._replace(stage2_outcome=None)
+    elif case.status is Status.VOID:
+        saved = saved._replace(voided=None, void_reason=None, duplicate_of_id=None)
     if outstanding:
         saved = saved._replace(last_update=rules.today)
     return Change(saved, note=optional_text(reason, "--reason"))
@@ -676,6 +693,20 @@ def with_met_columns(case: Case, profile: Profile, calendar: Calendar) -> Case:
         if met:
             changes[note] = None
     return case._replace(**changes) if changes else case  # type: ignore[arg-type]
+
+
+def met_disagreements(
+    case: Case, profile: Profile, calendar: Calendar
+) -> list[tuple[str, str, str]]:
+    """``(column, recorded, judged)`` (``"Yes"``/``"No"``) for each Met column whose recorded
+    value the case's dates contradict: an imported log's typed values, checked (issue 12)."""
+    judged = met_columns(case_dates(case), profile, calendar)
+    out = []
+    for column, flag, _note in MET_FIELDS:
+        recorded, met = getattr(case, flag), judged.get(column)
+        if recorded is not None and met is not None and recorded != met:
+            out.append((column, "Yes" if recorded else "No", "Yes" if met else "No"))
+    return out
 
 
 def met_messages(before: Case, after: Case) -> list[str]:

@@ -19,7 +19,7 @@ from datetime import date
 from complaints_cli.domain.case import Case
 from complaints_cli.domain.deadlines import CaseDates, Milestone, compute_milestones
 from complaints_cli.domain.profiles import Profile
-from complaints_cli.domain.vocabulary import ActionKind, Status
+from complaints_cli.domain.vocabulary import ActionKind
 from complaints_cli.domain.workdays import Calendar
 from complaints_cli.errors import ComplaintsError, ConflictError
 
@@ -93,7 +93,7 @@ def same_person(a: str | None, b: str | None) -> bool:
 def require_open(case: Case) -> None:
     """Refuse a change to a closed or not-accepted case (reopen it first)."""
     if case.status.finished:
-        word = "closed" if case.status is Status.CLOSED else "not accepted"
+        word = case.status.value.lower()
         ref = case.reference
         raise ConflictError(f"{ref} is {word}: reopen it first (complaints reopen {ref})")
 

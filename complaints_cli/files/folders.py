@@ -213,6 +213,33 @@ def make_case_folder(root: Path, address: str, reference: str) -> tuple[Path, bo
     return target, True
 
 
+def rename_case_folder(root: Path, name: str, address: str, reference: str) -> tuple[str, str]:
+    """Give a case's folder the name its (corrected) address gives it: ``(name now, problem)``.
+
+    Never makes a second folder: a folder that is missing, is a link, already has the right
+    name, or whose new name is taken is left as it is; one Windows will not rename (a file in
+    it is open) keeps its old name. ``problem`` is empty when nothing needs saying.
+    """
+    root = Path(root)
+    current = root / name
+    wanted = folder_name(address, reference, limit=name_limit(root))
+    if wanted == name:
+        return name, ""
+    if current.is_symlink() or not current.is_dir():
+        return name, f"its folder {name!r} is not under {str(root)!r}: nothing was renamed"
+    target = root / wanted
+    if target.exists():
+        return name, f"a folder named {wanted!r} already exists: {name!r} was left as it is"
+    try:
+        current.rename(target)
+    except OSError as exc:
+        return name, (
+            f"its folder could not be renamed ({exc.strerror or exc}): close any file open from "
+            f"{name!r} and rename it to {wanted!r}"
+        )
+    return wanted, ""
+
+
 #: The name the importer and older callers know.
 ensure_case_folder = make_case_folder
 

@@ -39,6 +39,7 @@ from complaints_cli.domain.import_plan import (
     ParsedRow,
     make_plan,
 )
+from complaints_cli.domain.order import order_findings
 from complaints_cli.errors import ComplaintsError
 from complaints_cli.files.cells import CellError, parse_column, parse_text
 from complaints_cli.files.headers import (
@@ -501,8 +502,13 @@ def read_log(
     sheet_name: str | None = None,
     prefix: str | None = None,
     progress: Progress | None = None,
+    today: date | None = None,
 ) -> ReadResult:
     """Read and validate the log in ``workbook`` (see the module docstring). Pure: no database.
+
+    Each row's dates are checked as the commands check them (:func:`order_findings`: the
+    order of events, and none after ``today``), so an import never records what ``log`` and
+    the lifecycle commands refuse.
 
     Raises :class:`ComplaintsError` when the file as a whole cannot be used (no header row, a
     column named twice, two candidate sheets); problems with rows are returned, not raised.
@@ -540,6 +546,7 @@ def read_log(
     length_labels = {
         key: labels[i] for col, i in index_of.items() for key in MAX_LENGTHS if key in col.fields
     }
+    date_labels = {f: labels[i] for col, i in index_of.items() for f in col.fields}
     parser = SheetParser(match.columns, epoch_1904=workbook.epoch_1904, prefix=prefix, store=True)
     parsed: list[ParsedRow] = []
     rejected: list[RejectedRow] = []
@@ -588,6 +595,19 @@ def read_log(
                 continue
         assert isinstance(reference, str)
         seen[reference] = number
+        order = order_findings(values, today)
+        if order:
+            rejected.append(
+                RejectedRow(
+                    number,
+                    list(row),
+                    [
+                        Problem(name, number, date_labels.get(f, f), _uk(values.get(f)), m)
+                        for f, m in order
+                    ],
+                )
+            )
+            continue
         extra = dict(zip(kept_headers, kept_rows[position], strict=True))
         parsed.append(ParsedRow(number, reference, values, extra))
     for key in ("status", "stage"):

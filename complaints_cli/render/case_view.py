@@ -14,7 +14,7 @@ from typing import Any
 
 from complaints_cli.domain.case import CASE_FIELDS, VULNERABILITY_FIELDS, Action, Case
 from complaints_cli.domain.dates import format_uk
-from complaints_cli.domain.presentation import json_default, json_value, log_cells
+from complaints_cli.domain.presentation import describe_changes, json_default, json_value, log_cells
 from complaints_cli.render.listing import emphasis, key_values, output_rows, plain_table
 
 LIST_COLUMNS = ("reference", "status", "stage", "handler", "complainant", "address", "received")
@@ -186,9 +186,7 @@ def _show_text(
         write("\n" + emphasis("History", out) + "\n")
         rows = []
         for h in history:
-            changes = "; ".join(
-                f"{k}: {_short(old)} -> {_short(new)}" for k, (old, new) in h["changes"].items()
-            )
+            changes = describe_changes(h["changes"])
             if h.get("note"):
                 changes = f"{changes}; note: {h['note']}" if changes else f"note: {h['note']}"
             rows.append([_stamp(h["at"]), str(h["actor"]), str(h["command"]), changes])

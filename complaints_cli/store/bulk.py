@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from operator import itemgetter
@@ -28,7 +28,7 @@ from complaints_cli.domain.case import DATE_FIELDS, FLAG_FIELDS, Action
 from complaints_cli.domain.import_plan import DEFAULTS, PENCE_FIELDS, Plan, Source, stored_extra
 from complaints_cli.domain.money import from_pence
 from complaints_cli.domain.presentation import format_actions
-from complaints_cli.domain.references import highest_numbers
+from complaints_cli.domain.references import format_reference, highest_number, highest_numbers
 from complaints_cli.errors import ComplaintsError, ConflictError
 from complaints_cli.store.db import RawDatabase, sqlite_stamp
 from complaints_cli.store.reads import CASE_COLUMNS, action_from_row, case_from_mapping, to_date
@@ -243,6 +243,22 @@ def _extra_text(extra: Mapping[str, object]) -> str | None:
     return json.dumps(kept, ensure_ascii=False) if kept else None
 
 
+def free_references(tx: RawDatabase, prefix: str, taken: Iterable[str], count: int) -> list[str]:
+    """The next ``count`` references for ``prefix`` after the log's counter and after every
+    reference in ``taken`` (a file's), for rows renumbered because they clash. Writes nothing
+    (a dry run shows them too); :func:`apply_plan` moves the counter past them."""
+    last = tx.scalar(
+        f"SELECT last_number FROM counter WHERE prefix = :p{tx.for_update}", {"p": prefix}
+    )
+    if last is None:
+        stored = tx.column(
+            "SELECT reference FROM complaint WHERE reference LIKE :like", {"like": f"{prefix}%"}
+        )
+        last = highest_number(prefix, map(str, stored))
+    start = max(int(last), highest_number(prefix, taken)) + 1
+    return [format_reference(prefix, start + n) for n in range(count)]
+
+
 def apply_plan(
     store: Store,
     tx: RawDatabase,
@@ -343,7 +359,12 @@ def apply_plan(
         # A new case's history entry names its source row; its values are the row's (every
         # later change records old and new). Listing each value as [null, value] too cost
         # ~1.5 s of a 100k-case import's ~10 s, for no information the case does not hold.
-        notes_by_ref[parsed.reference] = f"{note}, sheet {source.sheet!r} row {parsed.row}"
+        notes_by_ref[parsed.reference] = f"{note}, sheet {source.sheet!r} row {parsed.row}" + (
+            f" (its reference there, {parsed.renumbered_from}, is another complaint's in the "
+            "log: renumbered)"
+            if parsed.renumbered_from
+            else ""
+        )
         if values.get("actions"):
             actions_by_ref[parsed.reference] = values["actions"]
         if values.get("related_to"):

@@ -51,28 +51,57 @@ def _driver_url(url: str) -> str:
     return re.sub(r"^postgres(?:ql)?(\+\w+)?://", "postgresql://", url)
 
 
-def check_sqlite_target(path: Path, *, default: bool) -> None:
-    """Refuse a database path whose folder is missing (a typo must not start a new, empty log).
+#: What to do when the log named is missing: the one message every command gives.
+MISSING_LOG = (
+    "the log {where} does not exist: check the path (--db, COMPLAINTS_DB or the db setting; "
+    "complaints config shows which is in force), or create a new, empty log there with "
+    "complaints db init {init}"
+)
 
-    The default location is created on first use, so a fresh machine just works.
+
+def check_sqlite_target(path: Path, *, default: bool, create: bool = False) -> None:
+    """Refuse a log file that does not exist, unless it is to be created.
+
+    A typo in a path must never start a new, empty log that answers "Nothing due." (issue 12):
+    only ``db init``, ``log --create``, ``import --create`` and the first run on the default
+    location (``default``: its folder is made too, so a fresh machine just works) create one.
+    A file of 0 bytes counts as missing (SQLite would quietly make a log in it).
+
+    Raises :class:`ComplaintsError` naming the path and the fix.
     """
-    if path.parent.is_dir():
-        if path.is_dir():
-            raise ComplaintsError(f"database path {str(path)!r} is a folder, not a file")
+    if path.is_dir():
+        raise ComplaintsError(f"database path {str(path)!r} is a folder, not a file")
+    try:
+        present = path.stat().st_size > 0
+    except OSError:
+        present = False
+    if present:
         return
-    if default:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        if default:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return
+        raise ComplaintsError(
+            f"the folder for the database {str(path)!r} does not exist: check the path "
+            "(--db, COMPLAINTS_DB or the db setting) or create the folder first"
+        )
+    if default or create:
         return
-    raise ComplaintsError(
-        f"the folder for the database {str(path)!r} does not exist: check the path "
-        "(--db or COMPLAINTS_DB) or create the folder first"
-    )
+    shown = f'"{path}"' if " " in str(path) else str(path)
+    message = MISSING_LOG.format(where=str(path), init=shown)
+    if path.exists():
+        message = message.replace("does not exist", "is an empty file (0 bytes), not a log", 1)
+    raise ComplaintsError(message)
 
 
 class RawDatabase:
     """A DB-API connection with named parameters (``:name``) on SQLite and PostgreSQL alike."""
 
-    def __init__(self, url: str, *, default_location: bool = False) -> None:
+    def __init__(self, url: str, *, default_location: bool = False, create: bool = False) -> None:
+        """Open the log at ``url`` (a SQLite path or a PostgreSQL URL), its schema brought up
+        to date. A log that does not exist (a missing or empty SQLite file, a PostgreSQL
+        database without the log's tables) is refused unless ``create`` or, for SQLite,
+        ``default_location`` (the first run on the default location)."""
         self.url = url
         self.path = sqlite_path(url)
         self.dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
@@ -82,7 +111,7 @@ class RawDatabase:
 
             if self.path is None:
                 raise ComplaintsError("an in-memory database cannot hold a log: give a file path")
-            check_sqlite_target(self.path, default=default_location)
+            check_sqlite_target(self.path, default=default_location, create=create)
             try:
                 # Autocommit: reads take no lock; a write begins its own transaction.
                 self._conn = sqlite3.connect(
@@ -106,7 +135,17 @@ class RawDatabase:
             raise ComplaintsError(
                 f"unsupported database {scheme!r}: use a file path or postgresql+psycopg://..."
             )
+        if not create and self.dialect == "postgresql" and self._version() is None:
+            self._refuse_empty_server_database()
         self.ensure_schema()
+
+    def _refuse_empty_server_database(self) -> None:
+        """A PostgreSQL database that holds no log yet: refused unless created on purpose."""
+        from complaints_cli.config import hide_password
+
+        shown = hide_password(self.url)
+        self.close()
+        raise ComplaintsError(MISSING_LOG.format(where=shown, init=shown))
 
     # -- queries ---------------------------------------------------------------------------
     @property

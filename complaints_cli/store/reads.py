@@ -58,8 +58,10 @@ __all__ = [
     "facts_from_row",
     "get_case",
     "history",
+    "is_empty",
     "iter_cases",
     "list_cases",
+    "people",
     "references_and_addresses",
     "related",
     "related_references",
@@ -198,6 +200,9 @@ def _filters(
     if status:
         where.append("LOWER(status) = LOWER(:status)")
         params["status"] = status
+    else:  # a void case is out of every list unless asked for by its status
+        where.append("status <> :void")
+        params["void"] = Status.VOID
     if stage:
         where.append("LOWER(stage) = LOWER(:stage)")
         params["stage"] = stage
@@ -380,9 +385,26 @@ def case_from_mapping(row: Mapping[str, Any]) -> Case:
 
 
 def count_cases(db: RawDatabase, *, status: str | None = None, stage: str | None = None) -> int:
-    """How many cases (with this status and stage) the log holds."""
+    """How many cases (with this status and stage; void ones only when asked) the log holds."""
     where, params = _filters(status, stage, None, None)
     return int(db.scalar("SELECT COUNT(*) FROM complaint" + where, params) or 0)
+
+
+def is_empty(db: RawDatabase) -> bool:
+    """The log holds no case at all (void ones included)."""
+    return db.scalar("SELECT id FROM complaint LIMIT 1") is None
+
+
+def people(db: RawDatabase) -> list[str]:
+    """Everyone the log names as a handler (Stage 1 or 2) or an action's owner."""
+    return [
+        str(p)
+        for p in db.column(
+            "SELECT handler FROM complaint UNION SELECT stage2_handler FROM complaint "
+            "UNION SELECT owner FROM action"
+        )
+        if p
+    ]
 
 
 def references_and_addresses(db: RawDatabase) -> list[tuple[str, str]]:

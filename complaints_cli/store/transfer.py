@@ -60,13 +60,6 @@ class CopyReport:
         return next((t.rows for t in self.tables if t.name == CASE_TABLE), 0)
 
 
-def hide_password(url: str) -> str:
-    """``postgresql+psycopg://sam:secret@host/db`` -> ``postgresql+psycopg://sam:***@host/db``."""
-    import re
-
-    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
-
-
 def same_database(a: str, b: str) -> bool:
     """Whether two URLs name one database (one file, or one server's database)."""
     pa, pb = sqlite_path(a), sqlite_path(b)
@@ -272,7 +265,7 @@ def copy_log(source_url: str, target_url: str) -> CopyReport:
     try:
         if not created_file:
             _check_target_empty(target_url)
-        RawDatabase(target_url).close()  # the target at the same head, still empty
+        RawDatabase(target_url, create=True).close()  # the target at the same head, empty
         report = _copy(source_url, target_url)
     except BaseException:
         if created_file and target_file is not None:

@@ -113,8 +113,8 @@ class LoggedCase:
 class Store:
     """The log, open for writing."""
 
-    def __init__(self, url: str, *, default_location: bool = False) -> None:
-        self.db = RawDatabase(url, default_location=default_location)
+    def __init__(self, url: str, *, default_location: bool = False, create: bool = False) -> None:
+        self.db = RawDatabase(url, default_location=default_location, create=create)
         self.url = url
 
     def close(self) -> None:

@@ -20,7 +20,7 @@ from complaints_cli.files.exporter import MAX_CELL_TEXT, XlsxWriter, csv_text, x
 from complaints_cli.files.headers import EXTRA_COLUMNS
 from complaints_cli.store.db import RawDatabase
 from complaints_cli.store.reads import list_cases
-from tests.conftest import LOG_ARGS
+from tests.conftest import LOG_ARGS, new_log_url
 from tests.paths import SAMPLE
 from tests.records import record
 
@@ -373,9 +373,8 @@ def test_a_damaged_temporary_file_is_caught_by_the_check(cli, tmp_path, monkeypa
 
 
 def _second_url(request: pytest.FixtureRequest, first: str, tmp_path: Path) -> str:
-    if first.startswith("sqlite"):
-        return f"sqlite:///{tmp_path / 'second.db'}"
-    return request.getfixturevalue("pg_server").new_database()
+    backend = "sqlite" if first.startswith("sqlite") else "postgresql"
+    return new_log_url(request, tmp_path / "second.db", backend)
 
 
 def test_round_trip_reproduces_every_value(cli, tmp_path, db_url, request, monkeypatch):

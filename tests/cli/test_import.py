@@ -327,9 +327,22 @@ def test_update_applies_the_files_values_with_history(cli, tmp_path, db_url):
             ("SPRUCE001", "Yardi ref"): "T-9999",
         },
     )
-    result = cli("import", "--update", str(edited))
+    # Closed -> Open and a blanked response date move the case back: held back, whole.
+    before = table_state(tmp_path)
+    held = cli("import", "--update", str(edited))
+    assert held.exit_code == 0, held.output
+    assert "0 added, 0 updated, 4 unchanged, 0 conflicting, 0 rejected, 1 held back" in held.stdout
+    assert (
+        "SPRUCE001 (sheet 'Complaints Log', row 2): not updated, it would move the case back "
+        "('Status' back from Closed to Open (reopen it with complaints reopen))"
+    ) in held.stderr
+    assert table_state(tmp_path) == before
+    result = cli("import", "--update", "--allow-rollback", str(edited))
     assert result.exit_code == 0, result.output
     assert "0 added, 1 updated, 4 unchanged, 0 conflicting, 0 rejected" in result.stdout
+    assert "SPRUCE001 (sheet 'Complaints Log', row 2) 'Status': 'Closed' -> 'Open'" in (
+        result.stderr
+    )
     with RawDatabase(log_url(tmp_path)) as db:
         case = record(get_case(db, "SPRUCE001"))
         entries = history(db, case["id"])

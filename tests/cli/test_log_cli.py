@@ -263,10 +263,11 @@ def test_csv_cells_never_become_formulas(cli: Any) -> None:
     assert parsed[1][3:6] == ["'@sam", '\'=HYPERLINK("http://x")', "'+44 1 Road"]
 
 
-def test_list_on_an_empty_log(cli: Any) -> None:
+def test_list_on_an_empty_log_says_the_log_is_empty(cli: Any) -> None:
     result = cli("list")
     assert result.exit_code == 0
-    assert "No complaints match." in result.stdout
+    assert "No complaints match." not in result.stdout
+    assert result.stdout.startswith("The log ") and " is empty: log a complaint" in result.stdout
 
 
 def test_bad_format_is_refused(cli: Any) -> None:

@@ -91,7 +91,7 @@ def test_a_prefix_holding_a_digit_round_trips_and_the_sequence_continues(
     assert cli("export", str(exported)).exit_code == 0
     monkeypatch.setenv("COMPLAINTS_DB", str(tmp_path / "new.db"))
     monkeypatch.setenv("COMPLAINTS_ROOT", str(tmp_path / "New"))
-    imported = cli("import", str(exported))
+    imported = cli("import", str(exported), "--create")
     assert imported.exit_code == 0, imported.output
     again = log_received(cli, "04/02/2025")
     assert again.exit_code == 0, again.output

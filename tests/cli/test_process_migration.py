@@ -31,11 +31,11 @@ ACTION = (
 
 @pytest.mark.parametrize("start", ["0002", "0003"])
 def test_a_log_in_use_upgrades_with_its_history_and_actions(
-    cli: Any, db_url: str, start: str
+    cli: Any, blank_db_url: str, start: str
 ) -> None:
     from alembic import command
 
-    engine = make_engine(db_url)
+    engine = make_engine(blank_db_url)
     try:
         with engine.begin() as conn:
             command.upgrade(alembic_config(conn), start)
@@ -76,6 +76,7 @@ def test_a_broken_link_stops_the_upgrade_and_changes_nothing(cli: Any, tmp_path:
     from alembic import command
 
     db = tmp_path / "log.db"
+    db.unlink()  # a log made by an older version, at 0003
     engine = make_engine(f"sqlite:///{db}")
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), "0003")

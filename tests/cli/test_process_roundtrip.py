@@ -54,7 +54,7 @@ def test_process_states_survive_export_and_import(
     workbook = tmp_path / "log.xlsx"
     day.ok("2025-09-01", "export", str(workbook))
     monkeypatch.setenv("COMPLAINTS_DB", str(tmp_path / "copy.db"))
-    day.ok("2025-09-01", "import", str(workbook))
+    day.ok("2025-09-01", "import", str(workbook), "--create")
     assert _cases(day, "2025-09-01") == before
     # The imported informal case is still chased for its own deadline only.
     assert [(r, k) for r, k, _d, _m in day.due("2025-02-03", "--within", "10")

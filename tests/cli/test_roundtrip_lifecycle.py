@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from complaints_cli.domain.columns import COLUMNS
-from tests.conftest import LOG_ARGS
+from tests.conftest import LOG_ARGS, new_log_url
 from tests.records import record
 
 KEPT = (
@@ -66,7 +66,7 @@ def test_lifecycle_fields_round_trip(cli: Any, tmp_path: Path, monkeypatch: Any)
     out = tmp_path / "log.xlsx"
     assert cli("export", str(out)).exit_code == 0
     monkeypatch.setenv("COMPLAINTS_DB", str(tmp_path / "fresh.db"))
-    result = cli("import", str(out))
+    result = cli("import", str(out), "--create")
     assert result.exit_code == 0, result.output
     after = json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)
     assert {k: after[k] for k in KEPT} == {k: before[k] for k in KEPT}
@@ -100,9 +100,8 @@ SENSITIVE_FIELDS: dict[str, Any] = {
 @pytest.fixture
 def fresh_url(db_url: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A second, empty database on the same backend as ``db_url``, to import into."""
-    if db_url.startswith("sqlite"):
-        return f"sqlite:///{tmp_path / 'fresh.db'}"
-    return str(request.getfixturevalue("pg_server").new_database())
+    backend = "sqlite" if db_url.startswith("sqlite") else "postgresql"
+    return new_log_url(request, tmp_path / "fresh.db", backend)
 
 
 def _set(url: str, reference: str, values: dict[str, Any]) -> None:
@@ -413,7 +412,7 @@ def test_related_case_round_trips_by_reference(
     bad = tmp_path / "bad.xlsx"
     book.save(bad)
     monkeypatch.setenv("COMPLAINTS_DB", str(tmp_path / "third.db"))
-    refused = cli("import", str(bad))
+    refused = cli("import", str(bad), "--create")
     assert refused.exit_code == 1
     assert "SPRUCE003 (row 4) 'Related case': SPRUCE999 is neither in the file nor in the log" in (
         refused.stderr

@@ -89,7 +89,7 @@ def test_folder_is_always_directly_inside_the_root(tmp_path: Path) -> None:
         assert folder.parent == root
         assert folder.resolve().parent == root.resolve()
         assert folder.is_dir()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["Complaints", "home"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Complaints", "home", "log.db"]
 
 
 def test_existing_folder_for_the_reference_is_reused(tmp_path: Path) -> None:

@@ -69,7 +69,7 @@ def check(refs: list[str], root: Path, total: int) -> None:
 
 
 def test_eight_processes_logging_12_each_into_one_sqlite_file(tmp_path: Path) -> None:
-    db = tmp_path / "shared.db"
+    db = tmp_path / "log.db"  # an empty log (tests/conftest.py)
     root = tmp_path / "Complaints"
     run_workers(f"sqlite:///{db}", root, tmp_path, workers=8, each=12)
     with sqlite3.connect(db) as conn:
@@ -84,7 +84,7 @@ def test_eight_processes_logging_12_each_into_one_sqlite_file(tmp_path: Path) ->
 def test_eight_processes_on_postgresql(tmp_path: Path, pg_server) -> None:  # type: ignore[no-untyped-def]
     import psycopg
 
-    url = pg_server.new_database()
+    url = pg_server.new_log()
     root = tmp_path / "Complaints"
     run_workers(url, root, tmp_path, workers=8, each=10)
     with psycopg.connect(url.replace("+psycopg", "")) as conn:

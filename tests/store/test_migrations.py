@@ -22,9 +22,9 @@ def test_exactly_one_head_and_it_is_schema_head() -> None:
     assert script.get_heads() == [SCHEMA_HEAD]
 
 
-def test_blank_database_upgrades_to_head_and_matches_the_models(db_url: str) -> None:
-    RawDatabase(db_url).close()
-    engine = make_engine(db_url)
+def test_blank_database_upgrades_to_head_and_matches_the_models(blank_db_url: str) -> None:
+    RawDatabase(blank_db_url, create=True).close()
+    engine = make_engine(blank_db_url)
     try:
         assert current_version(engine) == SCHEMA_HEAD
         with engine.connect() as conn:

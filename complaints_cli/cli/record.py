@@ -1,0 +1,239 @@
+"""Putting a record right without losing it: ``correct``, ``withdraw``, ``void``.
+
+The rules are in :mod:`complaints_cli.domain.corrections`; each command runs one rule on one
+case in one transaction (the history keeps the old and new values and the reason).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from complaints_cli.cli.options import (
+    DateOpt,
+    ExpectVersionOpt,
+    RefArg,
+    Timeframes,
+    apply_rule,
+    new_app,
+    open_raw,
+    open_store,
+    warn,
+)
+
+if TYPE_CHECKING:
+    from complaints_cli.domain.case import Case
+
+app = new_app()
+
+
+def _opt(name: str, help: str) -> Any:
+    return typer.Option(name, help=help, show_default=False)
+
+
+@app.command("correct")
+def correct_cmd(
+    ctx: typer.Context,
+    reference: RefArg,
+    reason: Annotated[
+        str | None, _opt("--reason", "Why the record is corrected (required).")
+    ] = None,
+    complainant: Annotated[str | None, _opt("--complainant", "Column 5.")] = None,
+    address: Annotated[
+        str | None, _opt("--address", "Column 6 (the case folder is renamed to match).")
+    ] = None,
+    received: Annotated[str | None, _opt("--received", "Column 7: the date received.")] = None,
+    handler: Annotated[str | None, _opt("--handler", "Column 4: the Stage 1 handler.")] = None,
+    channel: Annotated[str | None, _opt("--channel", "How it came in.")] = None,
+    summary: Annotated[str | None, _opt("--summary", "Column 9.")] = None,
+    events_date: Annotated[
+        str | None, _opt("--events-date", "When the events complained of happened.")
+    ] = None,
+    acknowledged: Annotated[str | None, _opt("--acknowledged", "Column 8.")] = None,
+    responded: Annotated[str | None, _opt("--responded", "Column 11.")] = None,
+    response_summary: Annotated[str | None, _opt("--response-summary", "Column 14.")] = None,
+    compensation: Annotated[str | None, _opt("--compensation", "Column 15: the amount.")] = None,
+    compensation_reason: Annotated[
+        str | None, _opt("--compensation-reason", "Column 15: the reasons.")
+    ] = None,
+    compensation_paid: Annotated[
+        str | None, _opt("--compensation-paid", "When the Stage 1 compensation was paid.")
+    ] = None,
+    outcome: Annotated[
+        str | None,
+        _opt("--outcome", "Stage 1 outcome: upheld, partly upheld, not upheld, resolved."),
+    ] = None,
+    escalation_received: Annotated[str | None, _opt("--escalation-received", "Column 17.")] = None,
+    escalation_details: Annotated[str | None, _opt("--escalation-details", "Column 18.")] = None,
+    review: Annotated[
+        str | None, _opt("--review", "The Stage 2 review: manager, compensation, panel.")
+    ] = None,
+    stage2_handler: Annotated[str | None, _opt("--stage2-handler", "Column 19.")] = None,
+    stage2_acknowledged: Annotated[
+        str | None, _opt("--stage2-acknowledged", "The Stage 2 acknowledgement.")
+    ] = None,
+    stage2_responded: Annotated[str | None, _opt("--stage2-responded", "Column 20.")] = None,
+    stage2_response: Annotated[str | None, _opt("--stage2-response", "Column 23.")] = None,
+    stage2_compensation: Annotated[
+        str | None, _opt("--stage2-compensation", "Compensation decided at Stage 2.")
+    ] = None,
+    stage2_compensation_reason: Annotated[
+        str | None, _opt("--stage2-compensation-reason", "Its reasons.")
+    ] = None,
+    stage2_compensation_paid: Annotated[
+        str | None, _opt("--stage2-compensation-paid", "When it was paid.")
+    ] = None,
+    stage2_outcome: Annotated[str | None, _opt("--stage2-outcome", "Stage 2 outcome.")] = None,
+    closed: Annotated[str | None, _opt("--closed", "The closing date of a closed case.")] = None,
+    category: Annotated[str | None, _opt("--category", "The complaint's category.")] = None,
+    tenure: Annotated[
+        str | None,
+        _opt("--tenure", "low-cost rental, low-cost home ownership, other or unknown."),
+    ] = None,
+    expect_version: ExpectVersionOpt = None,
+) -> None:
+    """Correct logged columns of a case, with a reason; the history keeps the old values.
+
+    Each value is read and checked as the command that first recorded it reads it (the same
+    dates, the same order of events, a Stage 2 handler who was not involved at Stage 1); the
+    Met columns and the deadlines are worked out again, and a change to a Met column is said.
+    'none' empties an optional column. A corrected address renames the case folder.
+
+    Example: complaints correct SPRUCE001 --complainant "Ann Leigh" --received 04/02/2025 --reason "Name and date misread from the letter"
+    """
+    from complaints_cli.domain.corrections import CORRECTABLE, correct, read_correction
+
+    given = {
+        "--complainant": complainant,
+        "--address": address,
+        "--received": received,
+        "--handler": handler,
+        "--channel": channel,
+        "--summary": summary,
+        "--events-date": events_date,
+        "--acknowledged": acknowledged,
+        "--responded": responded,
+        "--response-summary": response_summary,
+        "--compensation": compensation,
+        "--compensation-reason": compensation_reason,
+        "--compensation-paid": compensation_paid,
+        "--outcome": outcome,
+        "--escalation-received": escalation_received,
+        "--escalation-details": escalation_details,
+        "--review": review,
+        "--stage2-handler": stage2_handler,
+        "--stage2-acknowledged": stage2_acknowledged,
+        "--stage2-responded": stage2_responded,
+        "--stage2-response": stage2_response,
+        "--stage2-compensation": stage2_compensation,
+        "--stage2-compensation-reason": stage2_compensation_reason,
+        "--stage2-compensation-paid": stage2_compensation_paid,
+        "--stage2-outcome": stage2_outcome,
+        "--closed": closed,
+        "--category": category,
+        "--tenure": tenure,
+    }
+    assert set(given) == {c.option for c in CORRECTABLE}
+    tf = Timeframes(ctx)
+    values = dict(
+        read_correction(option, text, today=tf.today)
+        for option, text in given.items()
+        if text is not None
+    )
+    case, _change = apply_rule(
+        ctx,
+        reference,
+        "correct",
+        lambda c, _a, r: correct(c, r, values=values, reason=reason),
+        tf,
+        expected_version=expect_version,
+    )
+    if "address" in values:
+        _rename_folder(tf, case)
+
+
+def _rename_folder(tf: Timeframes, case: Case) -> None:
+    """The case folder follows a corrected address (after the change is saved)."""
+    from complaints_cli.files.folders import rename_case_folder
+
+    if not case.folder:
+        return
+    name, problem = rename_case_folder(
+        tf.settings.root_path, case.folder, case.address, case.reference
+    )
+    if problem:
+        warn(f"{case.reference}: {problem}")
+    elif name != case.folder:
+        with open_store(tf.settings) as store:
+            store.set_folder(case.reference, name)
+        typer.echo(f"Folder renamed: {case.folder} -> {name}")
+
+
+@app.command("withdraw")
+def withdraw_cmd(
+    ctx: typer.Context,
+    reference: RefArg,
+    reason: Annotated[
+        str | None, typer.Option(help="What the resident said, and how (required).")
+    ] = None,
+    on: DateOpt = None,
+    expect_version: ExpectVersionOpt = None,
+) -> None:
+    """The resident withdrew the complaint: status Withdrawn, nothing chased; reopen reverses it.
+
+    It is counted as received, never as responded; the stage's outcome is 'withdrawn'.
+
+    Example: complaints withdraw SPRUCE001 --date 10/02/2025 --reason "Phoned: the repair is done and she is happy"
+    """
+    from complaints_cli.domain.corrections import withdraw
+
+    tf = Timeframes(ctx)
+    day = tf.date(on, "withdrawal date")
+    apply_rule(
+        ctx,
+        reference,
+        "withdraw",
+        lambda c, _a, r: withdraw(c, r, on=day, reason=reason),
+        tf,
+        expected_version=expect_version,
+    )
+
+
+@app.command("void")
+def void_cmd(
+    ctx: typer.Context,
+    reference: RefArg,
+    reason: Annotated[
+        str | None, typer.Option(help="Why it was logged in error (required).")
+    ] = None,
+    duplicate_of: Annotated[
+        str | None,
+        typer.Option("--duplicate-of", help="The case it duplicates.", metavar="REF"),
+    ] = None,
+    expect_version: ExpectVersionOpt = None,
+) -> None:
+    """Void a case logged in error or twice: kept with its history, out of every list and figure.
+
+    Its reference is never used again. reopen reverses a void made by mistake.
+
+    Example: complaints void SPRUCE014 --duplicate-of SPRUCE013 --reason "Logged twice from the same e-mail"
+    """
+    from complaints_cli.domain.corrections import void
+    from complaints_cli.store import reads
+
+    tf = Timeframes(ctx)
+    other: tuple[int, str] | None = None
+    if duplicate_of is not None:
+        with open_raw(tf.settings) as db:
+            original = reads.get_case(db, duplicate_of)
+        assert original.id is not None
+        other = (original.id, original.reference)
+    apply_rule(
+        ctx,
+        reference,
+        "void",
+        lambda c, _a, r: void(c, r, reason=reason, duplicate_of=other),
+        tf,
+        expected_version=expect_version,
+    )

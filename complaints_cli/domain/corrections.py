@@ -1,0 +1,264 @@
+"""Putting a record right without losing it: correct, withdraw, void.
+
+The log is the team's only record, and the Housing Ombudsman treats a lost or falsified
+record as a complaint handling failure. So a record is never edited out of sight:
+
+* :func:`correct` changes any logged column, with a reason, read and checked exactly as the
+  command that first recorded it (the same date grammar, the same order of events, the same
+  Stage 2 independence); the history keeps the old value, the new one and the reason.
+* :func:`withdraw`: the resident withdrew the complaint (status Withdrawn; the stage's outcome
+  ``withdrawn``). It is counted as received, never as responded; ``reopen`` reverses it.
+* :func:`void`: logged in error, or a duplicate of another case (status Void). It stays in the
+  log and its history (the audit trail), its reference is never used again, and it is out of
+  every list, due item and report figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from complaints_cli.domain.case import Case
+from complaints_cli.domain.dates import parse_date
+from complaints_cli.domain.intake import parse_channel
+from complaints_cli.domain.lifecycle import parse_review
+from complaints_cli.domain.money import parse_amount
+from complaints_cli.domain.order import LABELS, independence_problem, order_problems
+from complaints_cli.domain.rules import Change, Rules, require_open, uk
+from complaints_cli.domain.text import optional_text, required_text
+from complaints_cli.domain.vocabulary import Outcome, Stage, Status, Tenure, words
+from complaints_cli.errors import ComplaintsError, ConflictError
+
+__all__ = [
+    "CORRECTABLE",
+    "Correctable",
+    "correct",
+    "parse_outcome",
+    "parse_tenure",
+    "read_correction",
+    "void",
+    "withdraw",
+]
+
+#: What a handler types to empty an optional column.
+BLANK = frozenset({"", "none", "blank", "-"})
+
+
+def parse_outcome(text: str, what: str = "--outcome") -> Outcome:
+    """``upheld``, ``Partly upheld``, ``not upheld``, ``resolved``, ``withdrawn``."""
+    value = " ".join(text.strip().lower().replace("-", " ").split())
+    value = {"partially upheld": "partly upheld", "part upheld": "partly upheld"}.get(value, value)
+    try:
+        return Outcome(value)
+    except ValueError:
+        raise ComplaintsError(f"{what} {text!r} is not one of: {words(Outcome)}") from None
+
+
+def parse_tenure(text: str, what: str = "--tenure") -> Tenure:
+    """``low-cost rental`` (``LCRA``), ``low-cost home ownership`` (``LCHO``), ``other``,
+    ``unknown``."""
+    value = " ".join(text.strip().lower().replace("_", " ").split())
+    value = {
+        "lcra": "low-cost rental",
+        "low cost rental": "low-cost rental",
+        "lcho": "low-cost home ownership",
+        "low cost home ownership": "low-cost home ownership",
+        "shared ownership": "low-cost home ownership",
+    }.get(value, value)
+    try:
+        return Tenure(value)
+    except ValueError:
+        raise ComplaintsError(f"{what} {text!r} is not one of: {words(Tenure)}") from None
+
+
+@dataclass(frozen=True)
+class Correctable:
+    """A column ``correct`` may change: its option, the case field, how to read a value."""
+
+    option: str
+    field: str
+    kind: str  #: text, required, date, channel, money, review, outcome, tenure
+    label: str
+
+
+CORRECTABLE: tuple[Correctable, ...] = (
+    Correctable("--complainant", "complainant", "required", "complainant"),
+    Correctable("--address", "address", "required", "address"),
+    Correctable("--received", "received", "required-date", "date received"),
+    Correctable("--handler", "handler", "required", "handler"),
+    Correctable("--channel", "channel", "channel", "channel"),
+    Correctable("--summary", "complaint_summary", "text", "summary of complaint"),
+    Correctable("--events-date", "events_date", "date", "events date"),
+    Correctable("--acknowledged", "acknowledged", "date", "acknowledgement date"),
+    Correctable("--responded", "stage1_responded", "date", "Stage 1 response date"),
+    Correctable("--response-summary", "stage1_response_summary", "text", "response summary"),
+    Correctable("--compensation", "compensation_amount", "money", "compensation"),
+    Correctable("--compensation-reason", "compensation_reasons", "text", "compensation reasons"),
+    Correctable("--compensation-paid", "compensation_paid", "date", "compensation paid"),
+    Correctable("--outcome", "stage1_outcome", "outcome", "Stage 1 outcome"),
+    Correctable("--escalation-received", "escalation_received", "date", "escalation request date"),
+    Correctable("--escalation-details", "escalation_details", "text", "escalation details"),
+    Correctable("--review", "review_type", "review", "review type"),
+    Correctable("--stage2-handler", "stage2_handler", "text", "Stage 2 handler"),
+    Correctable("--stage2-acknowledged", "stage2_acknowledged", "date", "Stage 2 acknowledgement"),
+    Correctable("--stage2-responded", "stage2_responded", "date", "Stage 2 response date"),
+    Correctable("--stage2-response", "stage2_response_details", "text", "Stage 2 response"),
+    Correctable(
+        "--stage2-compensation", "stage2_compensation_amount", "money", "Stage 2 compensation"
+    ),
+    Correctable(
+        "--stage2-compensation-reason",
+        "stage2_compensation_reasons",
+        "text",
+        "Stage 2 compensation reasons",
+    ),
+    Correctable("--stage2-compensation-paid", "stage2_compensation_paid", "date", "Stage 2 paid"),
+    Correctable("--stage2-outcome", "stage2_outcome", "outcome", "Stage 2 outcome"),
+    Correctable("--closed", "closed", "date", "closing date"),
+    Correctable("--category", "category", "text", "category"),
+    Correctable("--tenure", "tenure", "tenure", "tenure"),
+)
+_BY_OPTION = {c.option: c for c in CORRECTABLE}
+
+_READERS: dict[str, Callable[[str, str], Any]] = {
+    "channel": lambda text, what: parse_channel(text),
+    "money": lambda text, what: parse_amount(text, what),
+    "review": lambda text, what: parse_review(text),
+    "outcome": parse_outcome,
+    "tenure": parse_tenure,
+}
+
+
+def read_correction(option: str, text: str, *, today: date) -> tuple[str, Any]:
+    """``(field, value)`` for ``--option TEXT``, read as the recording command reads it.
+
+    ``none`` (or an empty value) empties an optional column; a required one cannot be
+    emptied. Raises :class:`ComplaintsError` naming the option.
+    """
+    column = _BY_OPTION[option]
+    kind = column.kind
+    if text.strip().lower() in BLANK:
+        if kind.startswith("required"):
+            raise ComplaintsError(f"{option} cannot be emptied: the log needs the {column.label}")
+        return column.field, None
+    if kind in ("date", "required-date"):
+        return column.field, parse_date(text, what=option, today=today)
+    if kind == "required":
+        return column.field, required_text(text, option)
+    if kind == "text":
+        return column.field, optional_text(text, option)
+    return column.field, _READERS[kind](text, option)
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "(blank)"
+    if isinstance(value, date):
+        return uk(value)
+    if isinstance(value, Decimal):
+        return f"£{value:,.2f}"
+    return str(value)
+
+
+def correct(case: Case, rules: Rules, *, values: Mapping[str, Any], reason: str | None) -> Change:
+    """Change logged columns (``{field: value}``, read by :func:`read_correction`), with a
+    reason; refused with one line when the corrected case breaks the order of events, puts a
+    date in the future, or makes the Stage 2 handler the Stage 1 handler."""
+    why = required_text(reason, "--reason", hint=": why the record is being corrected")
+    if not values:
+        raise ComplaintsError(
+            'give at least one column to correct, e.g. --complainant "Ann Lee" or '
+            "--received 03/02/2025 (complaints correct --help lists them)"
+        )
+    if case.status is Status.VOID:
+        raise ConflictError(f"{case.reference} is void: reopen it first to correct it")
+    changed = {f: v for f, v in values.items() if getattr(case, f) != v}
+    if not changed:
+        raise ComplaintsError(f"{case.reference} already says that: nothing to correct")
+    if "closed" in changed and changed["closed"] is not None and case.status is not Status.CLOSED:
+        raise ConflictError(
+            f"{case.reference} is {case.status}: close it (complaints close) to record a closing "
+            "date"
+        )
+    saved = case._replace(**changed)
+    problems = order_problems(saved, rules.today)
+    independence = independence_problem(saved)
+    if independence and ("stage2_handler" in changed or "handler" in changed):
+        problems.append(independence)
+    if problems:
+        raise ComplaintsError(f"{case.reference} not corrected: {problems[0]}")
+    messages = [
+        f"{_label(field)}: {_shown(getattr(case, field))} -> {_shown(value)}"
+        for field, value in changed.items()
+    ]
+    return Change(saved, note=why, messages=messages)
+
+
+def _label(field: str) -> str:
+    for column in CORRECTABLE:
+        if column.field == field:
+            return column.label
+    return LABELS.get(field, field.replace("_", " "))
+
+
+def withdraw(case: Case, rules: Rules, *, on: date, reason: str | None) -> Change:
+    """The resident withdrew the complaint: status Withdrawn, the stage's outcome ``withdrawn``.
+
+    Counted as received, never as responded; nothing on it is chased. ``reopen`` reverses it.
+    """
+    require_open(case)
+    why = required_text(reason, "--reason", hint=": what the resident said, and how")
+    if on > rules.today:
+        raise ComplaintsError(
+            f"withdrawal date {uk(on)} is in the future (today is {uk(rules.today)})"
+        )
+    if on < case.received:
+        raise ComplaintsError(
+            f"withdrawal date {uk(on)} is before the date received {uk(case.received)}"
+        )
+    saved = case._replace(
+        status=Status.WITHDRAWN, withdrawn=on, withdrawn_reason=why, last_update=None
+    )
+    if case.stage is Stage.STAGE_2 and case.stage2_outcome is None:
+        saved = saved._replace(stage2_outcome=Outcome.WITHDRAWN)
+    elif case.stage is not Stage.STAGE_2 and case.stage1_outcome is None:
+        saved = saved._replace(stage1_outcome=Outcome.WITHDRAWN)
+    return Change(saved, messages=[f"{case.reference} withdrawn on {uk(on)}: nothing is chased"])
+
+
+def void(
+    case: Case,
+    rules: Rules,
+    *,
+    reason: str | None,
+    duplicate_of: tuple[int, str] | None,
+) -> Change:
+    """Logged in error, or a duplicate of ``duplicate_of`` (its id and reference): status Void.
+
+    Kept in the log and its history; out of every list, due item and report figure; its
+    reference is never used again (the counter never goes back).
+    """
+    ref = case.reference
+    why = required_text(reason, "--reason", hint=": why the case was logged in error")
+    if case.status is Status.VOID:
+        raise ConflictError(f"{ref} is already void ({case.void_reason})")
+    if duplicate_of is not None and duplicate_of[0] == case.id:
+        raise ComplaintsError(f"{ref} cannot be a duplicate of itself")
+    saved = case._replace(
+        status=Status.VOID,
+        voided=rules.today,
+        void_reason=why,
+        duplicate_of_id=None if duplicate_of is None else duplicate_of[0],
+        last_update=None,
+    )
+    also = f", a duplicate of {duplicate_of[1]}" if duplicate_of else ""
+    return Change(
+        saved,
+        messages=[
+            f"{ref} is void{also}: kept in the log and its history, out of every list and "
+            f"figure; {ref} will not be used again"
+        ],
+    )

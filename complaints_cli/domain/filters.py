@@ -1,0 +1,89 @@
+"""Reading what a handler filters by, so a typo is never good news.
+
+``list --status Opn`` or ``due --handler "Sam Patle"`` used to match nothing and say "No
+complaints match." / "Nothing due.": an answer that looks like good news. Each filter value is
+read here against the words the log knows (the statuses and stages of
+:mod:`complaints_cli.domain.vocabulary`, the handlers the log holds); one that matches none is
+refused with the known values and the nearest ("did you mean Sam Patel?").
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import TypeVar
+
+from complaints_cli.domain.vocabulary import Stage, Status
+from complaints_cli.errors import ComplaintsError
+
+__all__ = ["match_person", "nearest", "parse_stage", "parse_status"]
+
+E = TypeVar("E", bound=StrEnum)
+
+_STAGE_WORDS = {
+    "1": Stage.STAGE_1,
+    "stage1": Stage.STAGE_1,
+    "2": Stage.STAGE_2,
+    "stage2": Stage.STAGE_2,
+    "hos": Stage.OMBUDSMAN,
+    "housing ombudsman": Stage.OMBUDSMAN,
+    "dissatisfaction": Stage.INFORMAL,
+}
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.strip().casefold().replace("_", " ").replace("-", " ").split())
+
+
+def nearest(text: str, known: Iterable[str]) -> str:
+    """``"; did you mean Sam Patel?"`` for the closest known word, or ``""``."""
+    names = list(known)
+    found = difflib.get_close_matches(text, names, n=1, cutoff=0.6) or difflib.get_close_matches(
+        _squash(text), [_squash(n) for n in names], n=1, cutoff=0.6
+    )
+    if not found:
+        return ""
+    best = next((n for n in names if _squash(n) == _squash(found[0])), found[0])
+    return f"; did you mean {best}?"
+
+
+def _parse(text: str, enum: type[E], what: str, extra: dict[str, E]) -> E:
+    key = _squash(text)
+    for member in enum:
+        if _squash(member.value) == key:
+            return member
+    if key.replace(" ", "") in extra:
+        return extra[key.replace(" ", "")]
+    if key in extra:
+        return extra[key]
+    values = [m.value for m in enum]
+    raise ComplaintsError(
+        f"{what} {text!r} is not one of: {', '.join(values)}{nearest(text, values)}"
+    )
+
+
+def parse_status(text: str, what: str = "--status") -> Status:
+    """``open``, ``Closed``, ``not-accepted``, ``withdrawn``, ``void`` -> the status."""
+    return _parse(text, Status, what, {})
+
+
+def parse_stage(text: str, what: str = "--stage") -> Stage:
+    """``Stage 1``, ``stage2``, ``2``, ``Ombudsman``, ``HOS``, ``Informal`` -> the stage."""
+    return _parse(text, Stage, what, _STAGE_WORDS)
+
+
+def match_person(text: str, known: Iterable[str], what: str = "--handler") -> str:
+    """The log's own spelling of a person a handler typed (case and spacing forgiven);
+    :class:`ComplaintsError` with the nearest and the people the log knows when none match."""
+    people = sorted({" ".join(k.split()) for k in known if k and k.strip()})
+    for person in people:
+        if _squash(person) == _squash(text):
+            return person
+    if not people:
+        raise ComplaintsError(f"{what} {text!r}: the log has no handlers yet")
+    listed = ", ".join(people[:12]) + (" ..." if len(people) > 12 else "")
+    raise ComplaintsError(
+        f"{what} {text!r} is not a handler in the log{nearest(text, people)} (the log knows: "
+        f"{listed})"
+    )

@@ -1,0 +1,284 @@
+"""Imports that cannot merge two complaints or roll a case back (issue 12, items 3, 6 and 7).
+
+Seen before: during a changeover the old workbook and the tool both issued SPRUCE002 to
+different residents, and ``import --update`` turned the tool's Stage 2 case into the other
+resident's Stage 1 case; re-importing an older copy of the log blanked newer dates; an
+acknowledgement before the date received, and a typed "Yes" the dates contradict, went in
+without a word.
+
+Every workbook here is the tool's own export (written by XlsxWriter), edited with openpyxl as a
+handler would edit it in Excel.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.process_steps import Day
+
+ACK = "Date complaint acknowledged"
+RESPONDED = "Date response was sent"
+
+
+def export(day: Day, tmp_path: Path, name: str = "log.xlsx") -> Path:
+    target = tmp_path / name
+    day.ok("2025-03-10", "export", str(target), "--force")
+    return target
+
+
+def edit(
+    path: Path, edits: dict[tuple[str, str], object], *, add: dict[str, object] | None = None
+) -> Path:
+    """Change cells by (reference, header); ``add`` appends a row by header."""
+    book = load_workbook(path)
+    sheet = book.active
+    headers = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        for (ref, header), value in edits.items():
+            if row[0].value == ref:
+                row[headers.index(header)].value = value
+    if add is not None:
+        sheet.append([add.get(h) for h in headers])
+    book.save(path)
+    return path
+
+
+def state(day: Day) -> list[dict[str, Any]]:
+    return [
+        {k: c[k] for k in ("reference", "complainant", "address", "received", "stage", "status")}
+        for c in json.loads(day.ok("2025-03-10", "list", "-f", "json").stdout)
+    ]
+
+
+@pytest.fixture
+def two_cases(day: Day) -> Day:
+    """SPRUCE001 (Ann Lee) at Stage 2; SPRUCE002 (Bob Ray) open at Stage 1."""
+    day.log("2025-02-03")
+    day.ok("2025-02-04", "acknowledge", "SPRUCE001", "--summary", "Damp")
+    day.ok("2025-02-10", "respond", "SPRUCE001", "--summary", "Upheld")
+    day.ok(
+        "2025-02-12",
+        "escalate",
+        "SPRUCE001",
+        "--received",
+        "12/02/2025",
+        "--review",
+        "manager",
+        "--handler",
+        "Kim Ode",
+        "--details",
+        "Not happy",
+    )
+    day.ok(
+        "2025-02-05",
+        "log",
+        "--complainant",
+        "Bob Ray",
+        "--address",
+        "2 Mill Lane",
+        "--received",
+        "05/02/2025",
+        "--handler",
+        "Sam Patel",
+        "--channel",
+        "phone",
+    )
+    return day
+
+
+def test_a_reference_given_to_another_complaint_is_a_clash_and_nothing_is_imported(
+    two_cases: Day, tmp_path: Path
+) -> None:
+    day = two_cases
+    workbook = export(day, tmp_path)
+    # The old workbook's SPRUCE001 is another resident's Stage 1 complaint.
+    edit(
+        workbook,
+        {
+            ("SPRUCE001", "Complainant"): "Cara Dunn",
+            ("SPRUCE001", "Address"): "9 Quay Street",
+            ("SPRUCE001", "Stage"): "Stage 1",
+        },
+        add={
+            "Complaints reference": "SPRUCE003",
+            "Status": "Open",
+            "Stage": "Stage 1",
+            "Handler": "Kim Ho",
+            "Complainant": "Dev Shah",
+            "Address": "4 Park Row",
+            "Complaint received": datetime(2025, 2, 20),
+        },
+    )
+    before = state(day)
+    for extra in ((), ("--update",), ("--update", "--allow-rollback"), ("--dry-run",)):
+        result = day("2025-03-10", "import", str(workbook), *extra)
+        assert result.exit_code == 1, result.output
+        assert result.stderr.splitlines()[-1] == (
+            "complaints: error: 1 row(s) of log.xlsx have a reference the log gives to another "
+            "complaint (listed above); nothing was imported: give them new references with "
+            "--renumber-clashes, or correct the file"
+        )
+        assert (
+            "SPRUCE001 (sheet 'Complaints Log', row 2) is another complaint than the log's "
+            "SPRUCE001:"
+        ) in result.stderr
+        assert "Complainant  log: 'Ann Lee'   file: 'Cara Dunn'" in result.stderr
+        assert "Address      log: '1 Essex Brewery'   file: '9 Quay Street'" in result.stderr
+        assert "(stands at)  log: Stage 2 Open   file: Stage 1 Open" in result.stderr
+        assert state(day) == before
+
+
+def test_renumber_clashes_keeps_both_residents_complaints_whole(
+    two_cases: Day, tmp_path: Path, root: Path
+) -> None:
+    day = two_cases
+    workbook = edit(
+        export(day, tmp_path),
+        {("SPRUCE002", "Complainant"): "Eve Moss", ("SPRUCE002", "Address"): "7 Dock Road"},
+    )
+    before = day.show("2025-03-10", "SPRUCE001")
+    result = day(
+        "2025-03-10", "import", str(workbook), "--renumber-clashes", "--update", "--create-folders"
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 added, 0 updated, 1 unchanged, 0 conflicting, 0 rejected, 1 renumbered" in (
+        result.stdout
+    )
+    assert (
+        "SPRUCE002 (sheet 'Complaints Log', row 3) is another complaint than the log's "
+        "SPRUCE002: added as SPRUCE003"
+    ) in result.stderr
+    bob = day.show("2025-03-10", "SPRUCE002")
+    eve = day.show("2025-03-10", "SPRUCE003")
+    assert (bob["complainant"], bob["address"]) == ("Bob Ray", "2 Mill Lane")
+    assert (eve["complainant"], eve["address"], eve["received"]) == (
+        "Eve Moss",
+        "7 Dock Road",
+        "2025-02-05",
+    )
+    assert "renumbered" in eve["history"][0]["note"]
+    assert day.show("2025-03-10", "SPRUCE001") == before
+    assert (root / "7 Dock Road – SPRUCE003").is_dir()
+    # The counter moved past the new reference: the next case is SPRUCE004.
+    assert day.log("2025-03-10").stdout.startswith("Logged SPRUCE004")
+
+
+def test_the_same_complaint_typed_differently_is_not_a_clash(
+    two_cases: Day, tmp_path: Path
+) -> None:
+    day = two_cases
+    workbook = edit(
+        export(day, tmp_path),
+        {("SPRUCE002", "Complainant"): "  bob  RAY ", ("SPRUCE002", "Address"): "2, Mill Lane."},
+    )
+    result = day("2025-03-10", "import", str(workbook))
+    assert result.exit_code == 0, result.output
+    assert "0 added, 0 updated, 1 unchanged, 1 conflicting" in result.stdout
+
+
+def test_update_never_blanks_a_value_and_never_moves_a_case_back(
+    two_cases: Day, tmp_path: Path
+) -> None:
+    day = two_cases
+    day.ok("2025-02-06", "acknowledge", "SPRUCE002", "--summary", "Noise")
+    # An older copy: SPRUCE001 still at Stage 1, SPRUCE002 not yet acknowledged.
+    old = export(day, tmp_path, "old.xlsx")
+    edit(
+        old,
+        {
+            ("SPRUCE001", "Stage"): "Stage 1",
+            ("SPRUCE001", "Date escalation request received"): None,
+            ("SPRUCE002", ACK): None,
+            ("SPRUCE002", "Summary of complaint"): "Noise from the flat above",
+        },
+    )
+    before_one = day.show("2025-03-10", "SPRUCE001")
+    dry = day("2025-03-10", "import", str(old), "--update", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "would be 0 added, 1 updated, 0 unchanged, 0 conflicting, 0 rejected, 1 held back" in (
+        dry.stdout
+    )
+    # The dry run shows each change as old -> new.
+    assert (
+        "SPRUCE002 (sheet 'Complaints Log', row 3) 'Summary of complaint': 'Noise' -> "
+        "'Noise from the flat above'"
+    ) in dry.stderr
+    assert (
+        f"SPRUCE002 (sheet 'Complaints Log', row 3) '{ACK}': the file's cell is blank; the "
+        "log's 06/02/2025 is kept (--allow-rollback to blank it)"
+    ) in dry.stderr
+    assert "'Stage' back from Stage 2 to Stage 1" in dry.stderr
+
+    done = day("2025-03-10", "import", str(old), "--update")
+    assert done.exit_code == 0, done.output
+    bob = day.show("2025-03-10", "SPRUCE002")
+    assert (bob["acknowledged"], bob["complaint_summary"]) == (
+        "2025-02-06",
+        "Noise from the flat above",
+    )
+    assert day.show("2025-03-10", "SPRUCE001") == before_one
+
+    rolled = day("2025-03-10", "import", str(old), "--update", "--allow-rollback")
+    assert rolled.exit_code == 0, rolled.output
+    ann = day.show("2025-03-10", "SPRUCE001")
+    assert (ann["stage"], ann["escalation_received"]) == ("Stage 1", None)
+    assert day.show("2025-03-10", "SPRUCE002")["acknowledged"] is None
+
+
+def test_allow_rollback_needs_update(day: Day, tmp_path: Path) -> None:
+    day.log("2025-02-03")
+    assert day.fails("2025-03-10", "import", str(export(day, tmp_path)), "--allow-rollback") == (
+        "--allow-rollback only applies with --update"
+    )
+
+
+def test_the_import_checks_the_order_of_events_as_the_commands_do(day: Day, tmp_path: Path) -> None:
+    day.log("2025-02-03")
+    day.log("2025-02-03")
+    workbook = edit(
+        export(day, tmp_path),
+        {("SPRUCE001", ACK): datetime(2025, 2, 1), ("SPRUCE002", RESPONDED): datetime(2025, 4, 1)},
+    )
+    fresh = tmp_path / "fresh.db"
+    result = day("2025-03-10", "--db", str(fresh), "import", str(workbook), "--create")
+    assert result.exit_code == 1
+    assert (
+        f"sheet 'Complaints Log', row 2, column H '{ACK}', value '01/02/2025': the "
+        "acknowledgement 01/02/2025 is before the date received 03/02/2025"
+    ) in result.stderr
+    assert (
+        f"row 3, column K '{RESPONDED}', value '01/04/2025': the Stage 1 response 01/04/2025 is "
+        "in the future (today is 10/03/2025)"
+    ) in result.stderr
+    assert not fresh.exists()
+    # The same mistake typed into a command is refused the same way.
+    assert day.fails(
+        "2025-03-10", "acknowledge", "SPRUCE001", "--date", "01/02/2025", "--summary", "x"
+    ) == ("acknowledgement date 01/02/2025 is before the date received 03/02/2025")
+
+
+def test_a_typed_met_value_the_dates_contradict_is_kept_with_a_warning(
+    day: Day, tmp_path: Path
+) -> None:
+    day.log("2025-02-03")
+    day.ok("2025-02-04", "acknowledge", "SPRUCE001", "--summary", "Damp")
+    day.ok(  # due 18/02: late
+        "2025-02-25", "respond", "SPRUCE001", "--summary", "Upheld", "--reason", "Contractor"
+    )
+    workbook = edit(
+        export(day, tmp_path), {("SPRUCE001", "Met HOS code response timeframe?"): "Yes"}
+    )
+    result = day(
+        "2025-03-10", "--db", str(tmp_path / "new.db"), "import", str(workbook), "--create"
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "SPRUCE001 (sheet 'Complaints Log', row 2) 'Met HOS code response timeframe?': the file "
+        "says Yes, the dates say No; the file's Yes is kept"
+    ) in result.stderr
