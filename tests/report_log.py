@@ -358,6 +358,9 @@ def extended_template(base: Any) -> Any:
         mp.setenv("COMPLAINTS_DB", str(base / "log.db"))
         mp.setenv("COMPLAINTS_ROOT", str(base / "Complaints"))
         mp.setenv("COMPLAINTS_USER", "tester")
+        from complaints_cli.store.db import RawDatabase
+
+        RawDatabase(f"sqlite:///{base / 'log.db'}", create=True).close()
 
         def cli(*args: str) -> Any:
             return runner.invoke(app, list(args), catch_exceptions=False)
