@@ -148,7 +148,7 @@ def _annual(
     force: bool,
     docx: Path | None,
 ) -> None:
-    from complaints_cli.domain.code_in_force import CODE_2022, CODE_2024
+    from complaints_cli.domain.code_in_force import CODE_2022, CODE_2024, CODE_2024_FROM
     from complaints_cli.domain.dates import parse_date
     from complaints_cli.domain.periods import between, financial_year
     from complaints_cli.domain.profiles import get_profile
@@ -192,6 +192,14 @@ def _annual(
             today=tf.today,
             generated_at=_now(),
             categories=_categories(tf.settings),
+        )
+    if period.start < CODE_2024_FROM:
+        typer.echo(
+            f"complaints: warning: the period starts before {CODE_2024_FROM:%d/%m/%Y}: steps "
+            "whose clock started before then are judged by the Housing Ombudsman Complaint "
+            "Handling Code 2022, in force then (Stage 2 counted from the escalation request), "
+            "not by the 2024 Code; the report's notes say which Code applied",
+            err=True,
         )
     with paused_gc():
         _deliver(report, fmt, output, force, docx)

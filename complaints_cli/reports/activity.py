@@ -198,6 +198,7 @@ def compensation_awarded(cases: Iterable[ReportCase], period: Period, section: s
         amount=total,
         note=note,
         cases=lines,
+        unit="award",
     )
 
 

@@ -388,7 +388,11 @@ def annual_report(
     if period.end > today:
         notes.append(f"The period is not over: figures are to {today:%d/%m/%Y}.")
     if homes.of(None) is None:
-        notes.append("CH01 needs the number of homes: give --homes N or set homes in the config.")
+        notes.append(
+            "CH01 needs the number of homes owned: give --homes-lcra N and --homes-lcho N (or "
+            "--homes N for the total alone), or set homes_lcra and homes_lcho (or homes) in the "
+            "config."
+        )
     elif not homes.split:
         notes.append(
             "CH01 per stock type needs the homes owned of each type: give --homes-lcra N and "

@@ -536,6 +536,13 @@ def emt_report(
             f"{disagree} step(s) where the log's Met column disagrees with the dates "
             "(listed in the timeliness case lists, column 'Log')."
         )
+    answered = next(f for f in figures if f.key == "stale")
+    if answered.count:
+        notes.append(
+            f"{answered.count} case(s) answered and still open at {as_of:%d/%m/%Y}, with "
+            "nothing outstanding (listed under 'Answered but still open'): they count in 'Open "
+            "in all' until closed. Close each with complaints close REF."
+        )
     undated = next(f for f in figures if f.key == "closed_undated")
     if undated.count:
         notes.append(

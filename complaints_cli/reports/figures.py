@@ -147,6 +147,8 @@ class Figure:
     cases: list[CaseLine] = field(default_factory=list)
     #: For kind "text": the whole value (e.g. "not recorded in this log").
     value_text: str = ""
+    #: For kind "money": what ``count`` counts ("award": awarded, "payment": paid by a date).
+    unit: str = "payment"
 
     @property
     def percent(self) -> float | None:
@@ -174,14 +176,14 @@ class Figure:
 
     @property
     def text(self) -> str:
-        """How the figure reads: ``9 of 10 (90.0%)``, ``3 payments, £175.00``, ``12``."""
+        """How the figure reads: ``9 of 10 (90.0%)``, ``£175.50 (3 awards)``, ``12``."""
         if self.kind == "count":
             return str(self.count)
         if self.kind == "share":
             return share_text(self.count, self.of)
         if self.kind == "money":
             total = money(self.amount or Decimal(0))
-            return f"{total} ({self.count} payment{'s' if self.count != 1 else ''})"
+            return f"{total} ({self.count} {self.unit}{'s' if self.count != 1 else ''})"
         if self.kind == "rate":
             if self.rate is None:
                 return "n/a"

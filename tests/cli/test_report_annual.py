@@ -69,7 +69,7 @@ EXPECTED = {
     "withdrawn": ("0", 0),
     "not_accepted": ("0", 0),
     "stage2_refused": ("0", 0),
-    "compensation": ("£75.50 (2 payments)", "75.50"),
+    "compensation": ("£75.50 (2 awards)", "75.50"),
     "compensation_paid": ("£0.00 (0 payments)", "0.00"),
     "learning": ("2", 2),
     "ombudsman_determinations": ("0", 0),

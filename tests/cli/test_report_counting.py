@@ -81,7 +81,7 @@ EMT: dict[str, tuple[str, Any]] = {
     "stage2_on_time": ("1 of 1 (100.0%)", 100.0),
     "extended": ("2", 2),
     "overdue": ("1", 1),
-    "compensation": ("£175.50 (3 payments)", "175.50"),
+    "compensation": ("£175.50 (3 awards)", "175.50"),
     "compensation_paid": ("£150.00 (2 payments)", "150.00"),
     "learning": ("2", 2),
     "ombudsman_referrals": ("1", 1),
@@ -148,7 +148,7 @@ ANNUAL: dict[str, tuple[str, Any]] = {
     "withdrawn": ("1", 1),
     "not_accepted": ("1", 1),
     "stage2_refused": ("1", 1),
-    "compensation": ("£175.50 (3 payments)", "175.50"),
+    "compensation": ("£175.50 (3 awards)", "175.50"),
     "compensation_paid": ("£150.00 (2 payments)", "150.00"),
     "learning": ("2", 2),
     "ombudsman_determinations": ("1", 1),
@@ -322,6 +322,31 @@ def test_the_2023_24_stage_2_is_judged_by_the_2022_code(log: Any) -> None:
     assert figures["ch02_stage2_lcho"]["text"] == "0 of 1 (0.0%)"
 
 
+WARNING_2022 = (
+    "complaints: warning: the period starts before 01/04/2024: steps whose clock started "
+    "before then are judged by the Housing Ombudsman Complaint Handling Code 2022, in force "
+    "then (Stage 2 counted from the escalation request), not by the 2024 Code; the report's "
+    "notes say which Code applied"
+)
+
+
+@pytest.mark.parametrize(
+    ("period", "warned"),
+    [
+        (("--year", "2023"), True),  # 01/04/2023-31/03/2024: the 2022 Code throughout
+        (("--from", "01/01/2024", "--to", "31/05/2025"), True),  # across the change
+        (("--year", "2024"), False),  # from 01/04/2024: the 2024 Code only
+    ],
+)
+def test_a_year_before_the_2024_code_is_warned(
+    log: Any, period: tuple[str, ...], warned: bool
+) -> None:
+    """Issue 13: ``--year 2023`` gave no warning that the 2024 Code was not in force."""
+    result = log("report", "annual", *period, "--homes", "1000")
+    assert result.exit_code == 0, result.output
+    assert (WARNING_2022 in result.stderr) is warned
+
+
 def test_a_period_across_the_change_of_code_says_so(log: Any) -> None:
     data = report_json(log, "annual", "--from", "01/01/2024", "--to", "31/05/2025")
     assert [(c["name"], c["from"], c["to"]) for c in data["codes"]] == [
@@ -403,3 +428,35 @@ def test_the_markdown_lists_cases_without_an_outcome(log: Any) -> None:
     assert "Categories, not recorded: SPRUCE005" in md
     data = json.loads(log("report", "annual", *PERIOD, "-f", "json").stdout)
     assert data["report"] == "annual"
+
+
+def test_withdrawn_and_void_cases_are_never_open_or_overdue(log: Any) -> None:
+    """A report once counted a Withdrawn case as overdue (issue 13). SPRUCE005 (received Wed
+    14/05, acknowledgement due Mon 19/05: the one case overdue at 31/05) withdrawn with
+    ``withdraw --date 20/05/2025``: still received in May, now withdrawn, neither open nor
+    overdue at 31/05. SPRUCE006 (received Fri 30/05, open at Stage 1) voided with ``void``:
+    logged in error, so in no figure at all (its receipt included). May then: received 5 (001,
+    002, 003, 008, 005), withdrawn 2 (008, 005), open at Stage 1 002, 003 = 2, open 6 in all,
+    overdue 0."""
+    for args in (
+        ("withdraw", "SPRUCE005", "--date", "20/05/2025", "--reason", "Phoned: repaired"),
+        ("void", "SPRUCE006", "--reason", "Logged in error"),
+    ):
+        result = log(*args)
+        assert result.exit_code == 0, result.output
+    figures = by_key(report_json(log, "emt", "--month", "2025-05"))
+    assert counted(figures["received"]) == [
+        "SPRUCE001",
+        "SPRUCE002",
+        "SPRUCE003",
+        "SPRUCE008",
+        "SPRUCE005",
+    ]
+    assert counted(figures["withdrawn"]) == ["SPRUCE008", "SPRUCE005"]
+    assert counted(figures["open_stage1"]) == ["SPRUCE002", "SPRUCE003"]
+    assert (figures["open_total"]["value"], figures["overdue"]["value"]) == (6, 0)
+    assert figures["overdue"]["cases"] == []
+    every = {c["reference"] for f in figures.values() for c in f["cases"]}
+    assert "SPRUCE006" not in every
+    annual = by_key(report_json(log, "annual", *PERIOD))
+    assert "SPRUCE006" not in {c["reference"] for f in annual.values() for c in f["cases"]}

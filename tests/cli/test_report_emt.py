@@ -61,7 +61,7 @@ EXPECTED: dict[str, tuple[str, Any]] = {
     "stage2_refused": ("0", 0),
     "stale": ("0", 0),
     "closed_undated": ("0", 0),
-    "compensation": ("£75.50 (2 payments)", "75.50"),
+    "compensation": ("£75.50 (2 awards)", "75.50"),
     "compensation_paid": ("£0.00 (0 payments)", "0.00"),
     "learning": ("2", 2),
     "ombudsman_referrals": ("1", 1),
@@ -238,7 +238,7 @@ def test_table_and_markdown_show_the_same_figures(built_log: Any) -> None:
     md = built_log("report", "emt", "--month", "2025-05", "-f", "markdown").stdout
     assert md.startswith("# EMT complaints performance report: May 2025\n")
     assert "| Acknowledged within the timeframe (3 working days) | 2 of 3 (66.7%) |" in md
-    assert "| Compensation awarded | £75.50 (2 payments) | £0.00 | £6.29 |" in md
+    assert "| Compensation awarded | £75.50 (2 awards) | £0.00 | £6.29 |" in md
     assert "time and trouble (1)" in md.split("## How each figure is counted")[1]
     assert "| Stage 2 responses on time (within the timeframe or an extension) | n/a |" in md
     assert "| May 2025 | 5 | 1 | 4 | 0 | 1 | 6 | 2 of 3 (66.7%) | 3 of 4 (75.0%) | n/a |" in md
@@ -281,7 +281,7 @@ def test_workbook_summary_chart_and_case_sheets(built_log: Any, tmp_path: Path) 
     )
     # Received: 5 in May, 1 in April (004), 1 in March (007): 7 / 12 = 0.6 a month.
     assert figures["Complaints received (Stage 1)"][1:4] == ("5", "1", "0.6")
-    assert figures["Compensation awarded"][1] == "£75.50 (2 payments)"
+    assert figures["Compensation awarded"][1] == "£75.50 (2 awards)"
     assert figures["Stage 2 responses on time (within the timeframe or an extension)"][1:6] == (
         "n/a",
         "1 of 1 (100.0%)",
@@ -377,7 +377,7 @@ def test_a_month_with_no_complaints(cli: Any, monkeypatch: pytest.MonkeyPatch) -
             assert (figure["value"], figure["text"], figure["cases"]) == (0, "0", []), key
         elif figure["kind"] == "share":
             assert (figure["value"], figure["text"], figure["denominator"]) == (None, "n/a", 0)
-    assert figures["compensation"]["text"] == "£0.00 (0 payments)"
+    assert figures["compensation"]["text"] == "£0.00 (0 awards)"
     assert figures["compensation"]["value"] == "0.00"
     table = cli("report", "emt", "--month", "2025-02").stdout
     assert re.search(r"^Acknowledged within the timeframe \(3 working days\)\s+n/a\s", table, re.M)
