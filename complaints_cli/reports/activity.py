@@ -263,7 +263,7 @@ def closed_undated(cases: Iterable[ReportCase], section: str) -> Figure:
         v = c.values
         if v["closed"] is None and v["withdrawn"] is None and c.closed_by(date.min):
             last = c.dates.stage2_responded or c.dates.stage1_responded
-            why = "fix: complaints correct " + c.reference + " --closed DATE"
+            why = "fix: complaints correct " + c.reference + " --closed DATE --reason TEXT"
             if last is not None:
                 why += f" (its last response was {uk(last)})"
             lines.append(
@@ -278,7 +278,7 @@ def closed_undated(cases: Iterable[ReportCase], section: str) -> Figure:
         "Cases whose status is Closed (or Withdrawn) with no date recorded, usually from an "
         "imported log with no closed-date column: they cannot be placed in time, so they count "
         "as finished throughout (never open at a month end, never closed in a month). Record "
-        "the date with complaints correct REF --closed DATE.",
+        "the date with complaints correct REF --closed DATE --reason TEXT.",
     )
 
 

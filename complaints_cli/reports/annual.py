@@ -402,7 +402,8 @@ def annual_report(
     if undated.count:
         notes.append(
             f"{undated.count} case(s) are marked closed with no closed date: they count as "
-            "closed throughout. Put each date right with complaints correct REF --closed DATE."
+            "closed throughout. Put each date right with complaints correct REF --closed DATE "
+            "--reason TEXT."
         )
     last = used[-1]
     return Report(

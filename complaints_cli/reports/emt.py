@@ -549,8 +549,8 @@ def emt_report(
             f"{undated.count} case(s) are marked closed with no closed date (an imported log "
             "has no closed-date column): they count as closed throughout, never open and never "
             "closed in a month, so the open and closed counts are low. Put each date right with "
-            "complaints correct REF --closed DATE (listed under 'Marked closed with no closed "
-            "date')."
+            "complaints correct REF --closed DATE --reason TEXT (listed under 'Marked closed "
+            "with no closed date')."
         )
     report = Report(
         kind="emt",

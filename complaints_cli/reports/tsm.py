@@ -53,7 +53,11 @@ STOCK: Final = {
     "lcho": (Tenure.LOW_COST_HOME_OWNERSHIP, "low-cost home ownership (LCHO)"),
 }
 _BY_TENURE: Final = {tenure.value: key for key, (tenure, _label) in STOCK.items()}
-_NO_TENURE: Final = "no tenure recorded: complaints correct REF --tenure ..."
+#: Why a case with no tenure is counted out, and the command that records one.
+_NO_TENURE: Final = (
+    "no tenure recorded: complaints correct {ref} --tenure 'low-cost rental' (or 'low-cost "
+    "home ownership', other, unknown) --reason ..."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +113,7 @@ def tenure_why(case: ReportCase) -> str:
     """Why a case is not in the stock-type figures."""
     tenure = str(case.values["tenure"] or "").strip()
     if not tenure:
-        return _NO_TENURE
+        return _NO_TENURE.format(ref=case.reference)
     if tenure.lower() == Tenure.UNKNOWN.value:
         return "tenure unknown: not LCRA or LCHO stock"
     return f"tenure {tenure}: not LCRA or LCHO stock"

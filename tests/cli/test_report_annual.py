@@ -103,7 +103,12 @@ def test_json_gives_the_hand_computed_figures(built_log: Any) -> None:
     assert [(c["reference"], c["counted"], c["why"]) for c in figures["ch01_stage1"]["cases"]][
         -2:
     ] == [
-        ("SPRUCE005", False, "no tenure recorded: complaints correct REF --tenure ..."),
+        (
+            "SPRUCE005",
+            False,
+            "no tenure recorded: complaints correct SPRUCE005 --tenure 'low-cost rental' (or "
+            "'low-cost home ownership', other, unknown) --reason ...",
+        ),
         ("SPRUCE006", False, "tenure other: not LCRA or LCHO stock"),
     ]
     assert "with them: 7.00 per 1,000 homes" in figures["ch01_stage1"]["note"]

@@ -397,10 +397,11 @@ def test_the_notes_say_how_many_closed_cases_have_no_date_and_the_fix(log: Any) 
     data = report_json(log, "emt", "--month", "2025-05")
     (note,) = [n for n in data["notes"] if "no closed date" in n]
     assert note.startswith("1 case(s) are marked closed with no closed date")
-    assert "complaints correct REF --closed DATE" in note
+    assert "complaints correct REF --closed DATE --reason TEXT" in note
     (line,) = by_key(data)["closed_undated"]["cases"]
     assert line["why"] == (
-        "fix: complaints correct SPRUCE015 --closed DATE (its last response was Fri 17/01/2025)"
+        "fix: complaints correct SPRUCE015 --closed DATE --reason TEXT (its last response was "
+        "Fri 17/01/2025)"
     )
 
 
