@@ -257,15 +257,16 @@ def learning(db: RawDatabase, period: Period, section: str) -> Figure:
 
 
 def closed_undated(cases: Iterable[ReportCase], section: str) -> Figure:
-    """Cases marked closed (or withdrawn) with no date: finished throughout (README)."""
+    """Cases marked closed (or withdrawn) with no date: each is taken as finished on the last
+    date it records (open until then, never closed in a month), and listed with its fix
+    (README, "How the reports count")."""
     lines = []
     for c in cases:
-        v = c.values
-        if v["closed"] is None and v["withdrawn"] is None and c.closed_by(date.min):
-            last = c.dates.stage2_responded or c.dates.stage1_responded
-            why = "fix: complaints correct " + c.reference + " --closed DATE --reason TEXT"
-            if last is not None:
-                why += f" (its last response was {uk(last)})"
+        if c.undated_end and c.end is not None:
+            why = (
+                f"counted as finished on its last recorded date, {uk(c.end)}; fix: complaints "
+                f"correct {c.reference} --closed DATE --reason TEXT"
+            )
             lines.append(
                 CaseLine(c.reference, c.dates.received, f"status {c.status}", None, why=why)
             )
@@ -276,9 +277,10 @@ def closed_undated(cases: Iterable[ReportCase], section: str) -> Figure:
         "Closed undated",
         lines,
         "Cases whose status is Closed (or Withdrawn) with no date recorded, usually from an "
-        "imported log with no closed-date column: they cannot be placed in time, so they count "
-        "as finished throughout (never open at a month end, never closed in a month). Record "
-        "the date with complaints correct REF --closed DATE --reason TEXT.",
+        "imported log with no closed-date column: each counts as open until the last date it "
+        "records (its last response, escalation or Ombudsman step) and finished from then, but "
+        "never as closed in a month, so the closed counts run low. Record the date with "
+        "complaints correct REF --closed DATE --reason TEXT.",
     )
 
 

@@ -401,9 +401,9 @@ def annual_report(
     undated = next(f for f in figures if f.key == "closed_undated")
     if undated.count:
         notes.append(
-            f"{undated.count} case(s) are marked closed with no closed date: they count as "
-            "closed throughout. Put each date right with complaints correct REF --closed DATE "
-            "--reason TEXT."
+            f"{undated.count} case(s) are marked closed with no closed date: each counts as "
+            "finished on the last date it records. Put each date right with complaints correct "
+            "REF --closed DATE --reason TEXT."
         )
     last = used[-1]
     return Report(

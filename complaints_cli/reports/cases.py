@@ -157,9 +157,11 @@ class ReportCase:
     reference: str
     values: dict[str, Any]
     dates: CaseDates
-    #: When it was finished (closed or withdrawn, the first); None: not finished, or no date.
+    #: When it was finished (closed or withdrawn, the first; with no such date recorded, the
+    #: last date the case records); None: not finished.
     end: date | None = None
-    #: Finished (closed or withdrawn) with no date recorded: finished throughout.
+    #: Finished (closed or withdrawn) with no date recorded: :attr:`end` is its last recorded
+    #: date, and it is never counted as closed in a month.
     undated_end: bool = False
     _judged: dict[int, dict[str, Milestone]] = field(default_factory=dict)
 
@@ -191,10 +193,10 @@ class ReportCase:
 
     def closed_by(self, day: date) -> bool:
         """Finished (closed or withdrawn) on or before ``day``. A case marked closed (or
-        withdrawn) without a date cannot be placed in time, so it is treated as finished
-        throughout: never open, never closed in a month (README, "How the reports count")."""
+        withdrawn) without a date is finished on the last date it records: open until then,
+        never closed in a month (README, "How the reports count")."""
         end = self.end
-        return self.undated_end if end is None else end <= day
+        return end is not None and end <= day
 
     def open_at(self, day: date) -> bool:
         return bool(self.dates.received <= day) and not self.closed_by(day)
@@ -383,6 +385,8 @@ def case_from_row(row: tuple[Any, ...]) -> ReportCase:
         undated = end is None and (
             is_closed_status(values[_STATUS]) or _status_is(values[_STATUS], "withdrawn")
         )
+        if undated:  # finished on the last date it records (as the calendar feed reads it)
+            end = max(d for d in values[1 : 1 + _N] if d is not None)  # received is there
     else:
         end, undated = min(closed, withdrawn), False
     return ReportCase(

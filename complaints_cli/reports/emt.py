@@ -9,8 +9,9 @@ note says what it counts and the timescales used):
   refused* in M, with their reasons (counted in no other figure).
 * *open at the month end*, by the stage each case was at that day (from its dates: the
   Ombudsman once referred or asked for evidence, Stage 2 once escalated; the log's own Stage
-  when it says Ombudsman with no date). A case marked closed without a closed date is treated
-  as closed throughout, and counted in *marked closed with no closed date*.
+  when it says Ombudsman with no date). A case marked closed without a closed date is taken
+  as finished on the last date it records (never closed in a month), and counted in *marked
+  closed with no closed date*.
 * *answered but still open*: open cases whose answer has been given (see
   :func:`.activity.stale`).
 * *timeliness*, judged against the team's own profile (``complaints config``), in the month the
@@ -547,10 +548,10 @@ def emt_report(
     if undated.count:
         notes.append(
             f"{undated.count} case(s) are marked closed with no closed date (an imported log "
-            "has no closed-date column): they count as closed throughout, never open and never "
-            "closed in a month, so the open and closed counts are low. Put each date right with "
-            "complaints correct REF --closed DATE --reason TEXT (listed under 'Marked closed "
-            "with no closed date')."
+            "has no closed-date column): each counts as open until the last date it records "
+            "and finished from then, but is never counted as closed in a month, so the closed "
+            "counts are low. Put each date right with complaints correct REF --closed DATE "
+            "--reason TEXT (listed under 'Marked closed with no closed date')."
         )
     report = Report(
         kind="emt",

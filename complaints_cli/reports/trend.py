@@ -72,8 +72,6 @@ def trend_counts(cases: Sequence[ReportCase], months: Sequence[Period]) -> list[
                 if 0 <= i < n and amount > 0:
                     out[i]["compensation_payments"] += 1
                     out[i]["compensation_total"] += pounds(amount) or Decimal(0)
-        if c.undated_end:
-            continue  # finished with no date: never open (README)
         start = max(_month(d.received) - first, 0)
         stop = n if c.end is None else min(_month(c.end) - first, n)
         if start < stop:  # open at the end of months start .. stop-1

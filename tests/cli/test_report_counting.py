@@ -400,8 +400,34 @@ def test_the_notes_say_how_many_closed_cases_have_no_date_and_the_fix(log: Any) 
     assert "complaints correct REF --closed DATE --reason TEXT" in note
     (line,) = by_key(data)["closed_undated"]["cases"]
     assert line["why"] == (
-        "fix: complaints correct SPRUCE015 --closed DATE --reason TEXT (its last response was "
-        "Fri 17/01/2025)"
+        "counted as finished on its last recorded date, Fri 17/01/2025; fix: complaints correct "
+        "SPRUCE015 --closed DATE --reason TEXT"
+    )
+
+
+def test_a_case_closed_with_no_date_is_open_until_its_last_recorded_date(
+    log: Any, tmp_path: Path
+) -> None:
+    """Issue 13: after importing a workbook with no closed-date column, every month showed 0
+    closed and several 0 open. SPRUCE013 (received Tue 01/04/2025, its last recorded date the
+    Stage 2 response of Fri 09/05) marked Closed with no date: it is open at the end of April
+    (6 open then, as before) and finished from 09/05 (open at 31/05: 8 - 1 = 7), and never
+    counted as closed in a month (May's closed stays 3: 012, 010, 001)."""
+    store(f"sqlite:///{tmp_path / 'log.db'}", "SPRUCE013", status="Closed", closed=None)
+    data = report_json(log, "emt", "--month", "2025-05")
+    figures = by_key(data)
+    april = next(t for t in data["trend"] if t["month"] == "2025-04")
+    may = data["trend"][-1]
+    assert (april["open_at_end"], may["open_at_end"], may["closed"]) == (6, 7, 3)
+    assert figures["open_total"]["value"] == 7
+    assert "SPRUCE013" not in counted(figures["closed"])
+    assert "SPRUCE013" in counted(
+        by_key(report_json(log, "emt", "--month", "2025-04"))["open_stage2"]
+    )
+    (note,) = [n for n in data["notes"] if "no closed date" in n]
+    assert note.startswith(
+        "2 case(s) are marked closed with no closed date (an imported log has no closed-date "
+        "column): each counts as open until the last date it records"
     )
 
 

@@ -228,7 +228,7 @@ def test_table_and_markdown_show_the_same_figures(built_log: Any) -> None:
         (r"Stage 1 responses within the timeframe \(10 working days\)", r"2 of 4 \(50\.0%\)"),
         (r"Extended Stage 1 responses within the extension", r"1 of 2 \(50\.0%\)"),
         (r"Stage 2 responses on time \(within the timeframe or an extension\)", "n/a"),
-        (r"Compensation awarded", r"£75\.50 \(2 payments\)"),
+        (r"Compensation awarded", r"£75\.50 \(2 awards\)"),
         (r"Compensation paid", r"£0\.00 \(0 payments\)"),
         (r"Cases overdue at 31/05/2025", "1"),
         (r"Compliments received", "1"),
