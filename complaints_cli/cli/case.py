@@ -29,17 +29,18 @@ app = new_app()
 def _interview(
     cfg: Any, day: date, *, no_input: bool, **given: str | None
 ) -> dict[str, str | None]:
-    """``{complainant, address, received, handler, channel, summary}``: as given, the missing
-    ones asked for in that order (each checked as it is answered, see :mod:`.ask`), or, with
+    """``{complainant, address, received, handler, channel, summary, category}``: as given, the
+    missing ones asked for in that order (each checked as it is answered, see :mod:`.ask`), or, with
     --no-input, a missing required one refused."""
     required = ("complainant", "address", "handler", "channel")
     missing = [name for name in required if given[name] is None]
-    order = ("complainant", "address", "received", "handler", "channel", "summary")
+    order = ("complainant", "address", "received", "handler", "channel", "summary", "category")
     if not missing:
         return dict(given)
     if no_input:
         raise ComplaintsError(f"--{missing[0]} is required with --no-input")
     from complaints_cli.cli.ask import Question, ask, handler_note
+    from complaints_cli.domain.classification import parse_category
     from complaints_cli.domain.intake import parse_channel, read_received
     from complaints_cli.domain.text import optional_text, required_text
 
@@ -69,6 +70,12 @@ def _interview(
         ),
         "summary": Question(
             "--summary", "Summary", lambda t: optional_text(t, "summary"), optional=True
+        ),
+        "category": Question(
+            "--category",
+            f"Category ({', '.join(cfg.categories.value)})",
+            lambda t: parse_category(t, cfg.categories.value),
+            optional=True,
         ),
     }
     out: dict[str, str | None] = dict(given)
@@ -120,6 +127,17 @@ def log_cmd(
             "--related-to", help="The case this new issue was raised in (Code 6.8).", metavar="REF"
         ),
     ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option(help="The team's category (the categories setting: complaints config)."),
+    ] = None,
+    tenure: Annotated[
+        str | None,
+        typer.Option(
+            help="The home's stock type for TSM CH01/CH02: LCRA (low-cost rental), LCHO "
+            "(low-cost home ownership), other or unknown."
+        ),
+    ] = None,
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never prompt; a missing value is an error.")
     ] = False,
@@ -169,6 +187,7 @@ def log_cmd(
         handler=handler,
         channel=channel,
         summary=summary,
+        category=category,
     )
     new = new_complaint(
         **answers,
@@ -176,6 +195,8 @@ def log_cmd(
         kind=case_kind,
         events_date=events_date,
         related_to=related_to,
+        tenure=tenure,
+        categories=cfg.categories.value,
     )
     tf = Timeframes(ctx)
     warnings = checks_on_log(new, tf.profile)
@@ -300,6 +321,16 @@ def list_cmd(
         str | None,
         typer.Option("--search", "-s", help="Free text in reference, names, address, summaries."),
     ] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Only this category (the categories setting).")
+    ] = None,
+    outcome: Annotated[
+        str | None,
+        typer.Option(
+            help="Only cases that ended so (Stage 2's outcome, else Stage 1's): upheld, "
+            "partly upheld, not upheld, resolved, withdrawn, or none (not recorded)."
+        ),
+    ] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """List the log, oldest first, with optional filters.
@@ -314,6 +345,14 @@ def list_cmd(
     cfg = settings(ctx)
     wanted_status = None if status is None else parse_status(status)
     wanted_stage = None if stage is None else parse_stage(stage)
+    from complaints_cli.domain.classification import (
+        matches,
+        parse_category,
+        parse_outcome_filter,
+    )
+
+    wanted_category = None if category is None else parse_category(category, cfg.categories.value)
+    wanted_outcome = None if outcome is None else parse_outcome_filter(outcome)
     with open_raw(cfg) as db:
         if reads.is_empty(db):
             empty_log(cfg, fmt)
@@ -322,6 +361,8 @@ def list_cmd(
         cases = reads.list_cases(
             db, status=wanted_status, stage=wanted_stage, handler=who, text=search
         )
+    if wanted_category is not None or wanted_outcome is not None:
+        cases = [c for c in cases if matches(c, category=wanted_category, outcome=wanted_outcome)]
     case_view.list_cases(cases, fmt)
 
 

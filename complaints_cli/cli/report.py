@@ -94,20 +94,6 @@ def _deliver(
     print_report(report, fmt)
 
 
-def _categories(settings: Any) -> tuple[str, ...]:
-    """The team's category list, when the config has one (``categories``); else none."""
-    value = getattr(getattr(settings, "categories", None), "value", None)
-    if isinstance(value, str):
-        value = [v.strip() for v in value.split(",")]
-    return tuple(str(v) for v in value or () if str(v).strip())
-
-
-def _setting_homes(settings: Any, name: str) -> int | None:
-    """A homes-owned setting (``homes``, ``homes_lcra``, ``homes_lcho``) when the config has it."""
-    value = getattr(getattr(settings, name, None), "value", None)
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def _now() -> Any:
     from datetime import UTC, datetime
 
@@ -131,7 +117,7 @@ def _emt(ctx: typer.Context, month: str, fmt: str, output: Path | None, force: b
             calendar=tf.calendar,
             today=tf.today,
             generated_at=_now(),
-            categories=_categories(tf.settings),
+            categories=tf.settings.categories.value,
         )
     with paused_gc():
         _deliver(report, fmt, output, force)
@@ -178,9 +164,9 @@ def _annual(
     total, lcra, lcho = homes
     tf = Timeframes(ctx)
     owned = Homes(
-        total if total is not None else _setting_homes(tf.settings, "homes"),
-        lcra if lcra is not None else _setting_homes(tf.settings, "homes_lcra"),
-        lcho if lcho is not None else _setting_homes(tf.settings, "homes_lcho"),
+        total if total is not None else tf.settings.homes.value,
+        lcra if lcra is not None else tf.settings.homes_lcra.value,
+        lcho if lcho is not None else tf.settings.homes_lcho.value,
     )
     with paused_gc(), open_raw(tf.settings) as db:
         report = annual_report(
@@ -191,7 +177,7 @@ def _annual(
             homes=owned,
             today=tf.today,
             generated_at=_now(),
-            categories=_categories(tf.settings),
+            categories=tf.settings.categories.value,
         )
     if period.start < CODE_2024_FROM:
         typer.echo(
@@ -252,14 +238,17 @@ def annual_cmd(
     homes_lcra: Annotated[
         int | None,
         typer.Option(
-            "--homes-lcra", help="Low-cost rental (LCRA) homes owned, for CH01 per stock type."
+            "--homes-lcra",
+            help="Low-cost rental (LCRA) homes owned, for CH01 per stock type "
+            "[default: config homes_lcra].",
         ),
     ] = None,
     homes_lcho: Annotated[
         int | None,
         typer.Option(
             "--homes-lcho",
-            help="Low-cost home ownership (LCHO) homes owned, for CH01 per stock type.",
+            help="Low-cost home ownership (LCHO) homes owned, for CH01 per stock type "
+            "[default: config homes_lcho].",
         ),
     ] = None,
     output: AnnualOutputOpt = None,

@@ -26,6 +26,9 @@ The kinds, in the order they are listed (:data:`KINDS`):
     a stage with a response but no outcome, or a complaint with no category (Code section 9:
     the governing body sees categories and outcomes). Only once the log records them at all:
     a log that has never recorded a category is not listed case by case.
+``refusal not told``
+    a complaint not accepted, or a Stage 2 escalation refused, with no record that the resident
+    was told in writing why and of their right to go to the Ombudsman (Code 5.6).
 ``no folder`` / ``two folders``
     no case folder under the root, or two (the procedure keeps all correspondence in one).
 ``hold past retention``
@@ -63,6 +66,7 @@ KINDS: tuple[str, ...] = (
     "same stage 2 handler",
     "no outcome",
     "no category",
+    "refusal not told",
     "no folder",
     "two folders",
     "hold past retention",
@@ -291,6 +295,7 @@ def check_case(
                 f"complaints correct {ref} --category NAME --reason TEXT",
             )
         )
+    out += _refusals_not_told(case)
     if case.status is Status.CLOSED and case.legal_hold and case.closed is not None:
         due = due_date(case.closed, facts.retention_years)
         if due <= facts.today:
@@ -322,6 +327,35 @@ def check_case(
                     f"complaints learning {ref} --sent",
                 )
             )
+    return out
+
+
+def _refusals_not_told(case: Case) -> list[Problem]:
+    """A refusal (not accepted, or Stage 2 refused) the resident has not been told of."""
+    ref = case.reference
+    out = []
+    if case.status is Status.NOT_ACCEPTED and case.not_accepted_told is None:
+        out.append(
+            Problem(
+                "refusal not told",
+                ref,
+                f"not accepted ({case.not_accepted_reason or 'no reason recorded'}); no record "
+                "that the resident was told why and of their right to go to the Ombudsman",
+                f"complaints not-accepted {ref} --told DATE",
+            )
+        )
+    if case.stage2_refused is not None and case.stage2_refusal_told is None:
+        out.append(
+            Problem(
+                "refusal not told",
+                ref,
+                f"the Stage 2 request of {uk(case.stage2_refused)} was refused "
+                f"({case.stage2_refused_reason}); no record that the resident was told why and "
+                "of their right to go to the Ombudsman",
+                f"complaints refuse-escalation {ref} --received {uk(case.stage2_refused)} "
+                "--told DATE",
+            )
+        )
     return out
 
 

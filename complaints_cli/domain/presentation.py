@@ -107,11 +107,11 @@ _FIELD_WORDS: dict[str, str] = {
     "compensation_amount": "Compensation paid",
     "compensation_pence": "Compensation paid",  # history written before 2026-12
     "compensation_reasons": "Compensation reasons",
-    "compensation_paid": "Compensation paid on",
+    "compensation_paid": "Compensation payment date",
     "stage2_compensation_amount": "Stage 2 compensation",
     "stage2_compensation_pence": "Stage 2 compensation",
     "stage2_compensation_reasons": "Stage 2 compensation reasons",
-    "stage2_compensation_paid": "Stage 2 compensation paid on",
+    "stage2_compensation_paid": "Stage 2 compensation payment date",
     "ack_met_note": "Met HOS acknowledgment timeframe: explanation",
     "stage1_met_note": "Met HOS code response timeframe: explanation",
     "stage2_met_note": "Stage 2 HOS code timeframe met: explanation",
@@ -129,13 +129,27 @@ _FIELD_WORDS: dict[str, str] = {
     "voided": "Date voided",
     "duplicate_of_id": "Duplicate of",
     "last_update": "Last update on actions",
+    "category": "Category",
+    "tenure": "Tenure (TSM stock type)",
+    "stage1_outcome": "Stage 1 outcome",
+    "stage2_outcome": "Stage 2 outcome",
+    "withdrawn_reason": "Why withdrawn",
+    "void_reason": "Why voided",
+    "stage1_extension_agreed": "Stage 1 extension agreed",
+    "stage1_extension_told_on": "Resident told of the Stage 1 extension",
+    "stage2_extension_agreed": "Stage 2 extension agreed",
+    "stage2_extension_told_on": "Resident told of the Stage 2 extension",
+    "stage2_refused": "Stage 2 request refused (date requested)",
+    "stage2_refused_reason": "Why Stage 2 was refused",
+    "stage2_refusal_told": "Resident told of the Stage 2 refusal",
+    "learning_sent": "Learning sent",
 }
 
 
 def field_label(field: str) -> str:
     """A stored field as the log names it: the header of the column it leads
     (``received`` -> ``Complaint received``), else its own words (``compensation_amount`` ->
-    ``Compensation paid``; ``stage2_refused_reason`` -> ``Stage2 refused reason``)."""
+    ``Compensation paid``; ``not_accepted_reason`` -> ``Not accepted reason``)."""
     if field in _FIELD_WORDS:
         return _FIELD_WORDS[field]
     for column in COLUMNS:

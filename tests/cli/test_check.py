@@ -257,3 +257,24 @@ def test_the_table_and_the_count_on_stderr(clean: Any) -> None:
     assert result.exit_code == 1
     assert "same stage 2 handler" in result.stdout
     assert result.stderr == "complaints: 1 problem(s) found\n"
+
+
+def test_a_refusal_the_resident_was_not_told_of(clean: Any) -> None:
+    clean.log("2025-02-03")
+    clean.ok("2025-02-05", "not-accepted", "SPRUCE004", "--reason", "Court proceedings (2.2)")
+    clean.ok("2025-02-20", "refuse-escalation", "SPRUCE001", "--received", "18/02/2025",
+             "--reason", "Out of time (policy 5.2)")  # fmt: skip
+    found = problems(clean)
+    assert kinds(found) == [("refusal not told", "SPRUCE001"), ("refusal not told", "SPRUCE004")]
+    assert found[0]["fix"] == (
+        "complaints refuse-escalation SPRUCE001 --received 18/02/2025 --told DATE"
+    )
+    assert found[1]["fix"] == "complaints not-accepted SPRUCE004 --told DATE"
+    # The fixes named do fix it.
+    clean.ok(
+        TODAY, *found[0]["fix"].removeprefix("complaints ").replace("DATE", "19/02/2025").split()
+    )
+    clean.ok(
+        TODAY, *found[1]["fix"].removeprefix("complaints ").replace("DATE", "06/02/2025").split()
+    )
+    assert problems(clean) == []

@@ -42,6 +42,8 @@ def test_every_question_in_order_each_answer_checked_when_given(day: Day, root: 
             "fax",  # not a channel: asked again
             "phone",
             "Damp in the bathroom",
+            "dampness",  # not one of the team's categories: asked again
+            "damp",
         ]
     )
     result = day.cli("log", input=answers + "\n")
@@ -54,6 +56,8 @@ def test_every_question_in_order_each_answer_checked_when_given(day: Day, root: 
         "Handler (known: Sam Patel): ",
         "Channel (email, phone, letter, in person, website, social media): ",
         "Summary (Enter to skip): ",
+        "Category (Repairs, Damp and mould, Anti-social behaviour, Service charges and rent, "
+        "Staff conduct, Communication, Estate services, Other) (Enter to skip): ",
     ]
     positions = [prompts.index(p) for p in order]
     assert positions == sorted(positions)
@@ -64,8 +68,11 @@ def test_every_question_in_order_each_answer_checked_when_given(day: Day, root: 
         "'Sam Patl', or type it again",
         "  channel 'fax' is not one of: email, phone, letter, in person, website, social media; "
         "try again",
+        "  --category 'dampness' is not one of the team's categories: Repairs, Damp and mould, "
+        "Anti-social behaviour, Service charges and rent, Staff conduct, Communication, Estate "
+        "services, Other (the list is the categories setting: complaints config); try again",
     ]
-    first = result.stdout.split("Summary (Enter to skip): ")[1].splitlines()[0]
+    first = result.stdout.split("Other) (Enter to skip): ")[-1].splitlines()[0]
     assert (
         first == "Logged SPRUCE002: Ann Lee, 1 Essex Brewery, received 03/02/2025 (Stage 1, Open)"
     )
@@ -76,6 +83,7 @@ def test_every_question_in_order_each_answer_checked_when_given(day: Day, root: 
         "phone",
         "Damp in the bathroom",
     )
+    assert shown["category"] == "Damp and mould"
 
 
 def test_enter_takes_today_and_skips_the_summary(day: Day) -> None:

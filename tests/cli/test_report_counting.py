@@ -113,10 +113,16 @@ EMT_BREAKDOWNS = {
         "withdrawn": (["SPRUCE008"], []),
         "not_recorded": (["SPRUCE003"], []),
     },
+    # The team's list (the default categories setting) in its order, each even at 0.
     "categories": {
         "repairs": (["SPRUCE002", "SPRUCE008", "SPRUCE006"], ["SPRUCE004"]),
-        "anti_social_behaviour": (["SPRUCE003"], []),
         "damp_and_mould": (["SPRUCE001"], []),
+        "anti_social_behaviour": (["SPRUCE003"], []),
+        "service_charges_and_rent": ([], []),
+        "staff_conduct": ([], []),
+        "communication": ([], []),
+        "estate_services": ([], []),
+        "other": ([], []),
         "not_recorded": (["SPRUCE005"], []),
     },
 }
@@ -163,16 +169,19 @@ ANNUAL_BREAKDOWNS = {
         "withdrawn": (["SPRUCE008"], []),
         "not_recorded": (["SPRUCE003"], []),
     },
-    # Ordered by how many: Repairs 7, then Communication and Staff conduct 2, then the ones.
+    # The team's list (the default categories setting) in its order, each even at 0.
     "categories": {
         "repairs": (
             ["SPRUCE007", "SPRUCE004", "SPRUCE002", "SPRUCE008", "SPRUCE006"],
             ["SPRUCE007", "SPRUCE004"],
         ),
-        "communication": (["SPRUCE010", "SPRUCE012"], []),
-        "staff_conduct": (["SPRUCE013"], ["SPRUCE013"]),
-        "anti_social_behaviour": (["SPRUCE003"], []),
         "damp_and_mould": (["SPRUCE001"], []),
+        "anti_social_behaviour": (["SPRUCE003"], []),
+        "service_charges_and_rent": ([], []),
+        "staff_conduct": (["SPRUCE013"], ["SPRUCE013"]),
+        "communication": (["SPRUCE010", "SPRUCE012"], []),
+        "estate_services": ([], []),
+        "other": ([], []),
         "not_recorded": (["SPRUCE005"], []),
     },
     "refusals": {
@@ -226,6 +235,7 @@ def check_emt(data: dict[str, Any]) -> None:
     for key, refs in EMT_CASES.items():
         assert counted(figures[key]) == refs, key
     assert breakdowns(data) == EMT_BREAKDOWNS
+    assert list(breakdowns(data)["categories"]) == list(EMT_BREAKDOWNS["categories"])
     assert data["trend"][-1] | {"compensation_total": None} == data["trend"][-1] | {
         "month": "2025-05",
         "received": 6,
@@ -243,6 +253,7 @@ def check_annual(data: dict[str, Any]) -> None:
     figures = by_key(data)
     assert {k: (f["text"], f["value"]) for k, f in figures.items()} == ANNUAL
     assert breakdowns(data) == ANNUAL_BREAKDOWNS
+    assert list(breakdowns(data)["categories"]) == list(ANNUAL_BREAKDOWNS["categories"])
     assert data["codes"] == [
         {
             "name": "hos-code-2024",
