@@ -159,10 +159,12 @@ def report_json(cli: Any, kind: str, *args: str) -> dict[str, Any]:
 # The extended log (issue 13): outcomes, categories, tenures, refusals, a withdrawal, a
 # 2023/24 case, a converted service dissatisfaction, an answered case left open, a case the log
 # puts at the Ombudsman with no date, a case closed with no date, compensation paid and a
-# determination. The new fields are written straight into the log (until the recording
-# commands exist); every date below was worked by hand (England and Wales; bank holidays 2025:
-# Fri 18/04, Mon 21/04, Mon 05/05, Mon 26/05; 2023: Mon 01/05, Mon 08/05 (Coronation), Mon
-# 29/05).
+# determination. The withdrawal, the refused escalation and the payments are recorded with
+# their commands (withdraw, refuse-escalation, compensation paid); categories, tenures and
+# outcomes, and the states no command makes (an undated closure, the Ombudsman stage with no
+# date), are written straight into the log. Every date below was worked by hand (England and
+# Wales; bank holidays 2025: Fri 18/04, Mon 21/04, Mon 05/05, Mon 26/05; 2023: Mon 01/05, Mon
+# 08/05 (Coronation), Mon 29/05).
 #
 # SPRUCE008 (H) received Wed 07/05/2025, acknowledged Thu 08/05 (Spruce: due Mon 12/05, on
 #   time; Code: due Wed 14/05), WITHDRAWN Tue 13/05 ("Resolved by the repairs team"): its Stage 1
@@ -172,8 +174,9 @@ def report_json(cli: Any, kind: str, *args: str) -> dict[str, Any]:
 # SPRUCE010 (J) received Mon 10/03/2025, acknowledged Tue 18/03 (LATE: Spruce due Thu 13/03; the
 #   Code's 5 working days: 11, 12, 13, 14, 17 -> Mon 17/03), responded Mon 24/03 (Code: 10 wd
 #   from Tue 18/03 -> Tue 01/04, on time; Spruce the same), outcome resolved. Escalation asked
-#   Tue 20/05, REFUSED Thu 22/05 ("Asked more than 20 working days after the Stage 1 response"),
-#   told 22/05, closed 22/05. LCRA, Communication.
+#   Tue 20/05, REFUSED (`refuse-escalation`: dated by the request, Tue 20/05; "Asked more than
+#   20 working days after the Stage 1 response"), told Thu 22/05, closed 22/05. LCRA,
+#   Communication.
 # SPRUCE011 (K) 2023/24: received Tue 02/05/2023, acknowledged Wed 03/05 (2022 Code: 5 wd: 03,
 #   04, 05, [08 Coronation], 09, 10 -> Wed 10/05), responded Wed 10/05 (10 wd from 03/05: 04, 05,
 #   09, 10, 11, 12, 15, 16, 17, 18 -> Thu 18/05), escalated Mon 26/06/2023, Stage 2 acknowledged
@@ -253,24 +256,17 @@ def extend(cli: Any, monkeypatch: pytest.MonkeyPatch, db_url: str) -> None:
         log(day)
     # H: withdrawn
     step("08/05/2025", "acknowledge", "SPRUCE008", "--summary", "Leak")
-    store(db_url, "SPRUCE008", status="Withdrawn", withdrawn=date(2025, 5, 13),
-          withdrawn_reason="Resolved by the repairs team", stage1_outcome="withdrawn")  # fmt: skip
+    step("13/05/2025", "withdraw", "SPRUCE008", "--reason", "Resolved by the repairs team")
     # I: not accepted
     at("2025-05-14", "not-accepted", "SPRUCE009", "--reason", "Outside the 12-month time limit",
        "--told", "14/05/2025")  # fmt: skip
     # J: acknowledged late, answered, escalation refused
     step("18/03/2025", "acknowledge", "SPRUCE010", "--summary", "Letters", "--reason", "post")
     step("24/03/2025", "respond", "SPRUCE010", "--summary", "Resolved")
-    store(
-        db_url,
-        "SPRUCE010",
-        escalation_received=date(2025, 5, 20),
-        stage2_refused=date(2025, 5, 22),
-        stage2_refused_reason="Asked more than 20 working days after the Stage 1 response",
-        stage2_refusal_told=date(2025, 5, 22),
-        status="Closed",
-        closed=date(2025, 5, 22),
-    )
+    at("2025-05-22", "refuse-escalation", "SPRUCE010", "--received", "20/05/2025",
+       "--reason", "Asked more than 20 working days after the Stage 1 response",
+       "--told", "22/05/2025")  # fmt: skip
+    step("22/05/2025", "close", "SPRUCE010")
     # K: 2023/24
     step("03/05/2023", "acknowledge", "SPRUCE011", "--summary", "Service charge")
     step("10/05/2023", "respond", "SPRUCE011", "--summary", "Not upheld")
@@ -324,8 +320,9 @@ def extend(cli: Any, monkeypatch: pytest.MonkeyPatch, db_url: str) -> None:
               stage2_outcome=second)  # fmt: skip
     for ref, (category, first, second) in EXISTING.items():
         store(db_url, ref, category=category, stage1_outcome=first, stage2_outcome=second)
-    store(db_url, "SPRUCE001", compensation_paid=date(2025, 5, 28))
-    store(db_url, "SPRUCE013", stage2_compensation_paid=date(2025, 5, 23))
+    at("2025-05-28", "compensation", "paid", "SPRUCE001", "--date", "28/05/2025", "--stage", "1")
+    at("2025-05-23", "compensation", "paid", "SPRUCE013", "--date", "23/05/2025", "--stage", "2")
+    monkeypatch.setenv("COMPLAINTS_TODAY", TODAY)
     store(db_url, "SPRUCE014", stage="Ombudsman")
     store(db_url, "SPRUCE015", status="Closed", closed=None)
 

@@ -115,7 +115,7 @@ def escalations_refused(cases: Iterable[ReportCase], period: Period, section: st
                 CaseLine(
                     c.reference,
                     c.dates.received,
-                    "Stage 2 escalation refused",
+                    "Stage 2 request refused",
                     day,
                     why=why,
                     text=reason or None,
@@ -128,9 +128,10 @@ def escalations_refused(cases: Iterable[ReportCase], period: Period, section: st
         section,
         "Stage 2 refused",
         lines,
-        "Requests to escalate to Stage 2 refused in the period, with the reason (2024 Code 6.10, "
-        "2022 Code 5.9: the reasons and the right to go to the Ombudsman in writing). Not "
-        "counted as escalated, nor in CH01 Stage 2.",
+        "Requests to escalate to Stage 2 refused, dated by the request (as complaints "
+        "refuse-escalation records it), with the reason (2024 Code 6.10, 2022 Code 5.9: the "
+        "reasons and the right to go to the Ombudsman in writing). Not counted as escalated, "
+        "nor in CH01 Stage 2 (a later escalation of the same case is).",
     )
 
 

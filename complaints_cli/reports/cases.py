@@ -181,14 +181,11 @@ class ReportCase:
 
     @property
     def escalation_refused(self) -> date | None:
-        """When a Stage 2 escalation was refused (None: not refused)."""
+        """The day a refused Stage 2 request was received (``stage2_refused``, as
+        ``complaints refuse-escalation --received`` records it); None: none refused. A later
+        escalation of the same case (``escalate`` after a refusal) is a real one, in
+        ``escalation_received``."""
         day: date | None = self.values["stage2_refused"]
-        return day
-
-    @property
-    def escalation_request(self) -> date | None:
-        """The day a Stage 2 escalation was asked for, refused or not."""
-        day: date | None = self.values["escalation_received"] or self.escalation_refused
         return day
 
     def closed_by(self, day: date) -> bool:
@@ -323,14 +320,13 @@ _FLAG_INDEX = [COLUMNS.index(n) for n in _FLAGS]
 #: CaseDates' date fields come first, in order: a row's dates can be passed by position.
 _DATES_FIRST = tuple(f.name for f in fields(CaseDates))[: len(_DATES)] == _DATES
 _N = len(_DATES)
-_REF, _STAGE, _STATUS, _REVIEW, _REFUSED, _CLOSED, _WITHDRAWN = (
+_REF, _STAGE, _STATUS, _REVIEW, _CLOSED, _WITHDRAWN = (
     COLUMNS.index(n)
     for n in (
         "reference",
         "stage",
         "status",
         "review_type",
-        "stage2_refused",
         "closed",
         "withdrawn",
     )
@@ -376,9 +372,6 @@ def case_from_row(row: tuple[Any, ...]) -> ReportCase:
             status=status,
             stage2_review=values[_REVIEW],
         )
-    if values[_REFUSED] is not None and dates.escalation_received is not None:
-        # A refused escalation is no Stage 2 complaint: nothing at Stage 2 is judged.
-        dates = replace(dates, escalation_received=None, stage2_acknowledged=None)
     closed, withdrawn = values[_CLOSED], values[_WITHDRAWN]
     if closed is None or withdrawn is None:
         end = closed if withdrawn is None else withdrawn

@@ -148,22 +148,20 @@ def ch01(
                 day, event = c.dates.received, "received"
             else:
                 day, event = c.dates.escalation_received, "escalation received"
-                if day is None and c.escalation_refused is not None:
-                    asked = c.escalation_request
-                    if asked is not None and asked in period:
-                        reason = (c.values["stage2_refused_reason"] or "").strip()
-                        lines.append(
-                            CaseLine(
-                                c.reference,
-                                c.dates.received,
-                                "Stage 2 escalation refused",
-                                asked,
-                                counted=False,
-                                why=f"escalation refused {uk(c.escalation_refused)}: "
-                                + (reason or "no reason recorded"),
-                            )
+                asked = c.escalation_refused
+                if asked is not None and asked in period:
+                    reason = (c.values["stage2_refused_reason"] or "").strip()
+                    lines.append(
+                        CaseLine(
+                            c.reference,
+                            c.dates.received,
+                            "Stage 2 request refused",
+                            asked,
+                            counted=False,
+                            why=f"Stage 2 request of {uk(asked)} refused: "
+                            + (reason or "no reason recorded"),
                         )
-                    continue
+                    )
             if day is None or day not in period:
                 continue
             stock = stock_of(c)

@@ -9,7 +9,7 @@ The EMT report for May 2025 (Spruce profile), counted by hand:
   own); escalated 1: 004 (010's request of 20/05 was refused: no escalation); Stage 1 responses
   5: 004 (01/05), 012 (06/05), 001, 002, 003; Stage 2 responses 1: 013 (09/05); closed 3: 012
   (09/05), 010 (22/05), 001 (30/05); withdrawn 1: 008; not accepted 1: 009 (told 14/05);
-  Stage 2 escalations refused 1: 010 (22/05).
+  Stage 2 escalations refused 1: 010 (its request of 20/05, as refuse-escalation dates it).
 * open at 31/05: Stage 1 002, 003, 005, 006 = 4; Stage 2 004, 013 = 2; Ombudsman 007 (referred)
   and 014 (the log's Stage says Ombudsman, no date) = 2; 8 in all. Answered but still open: 013
   (its final response sent 09/05, nothing outstanding). Marked closed with no date: 015.
@@ -298,7 +298,11 @@ def test_refusals_withdrawals_and_payments_read_true(log: Any) -> None:
     assert out["SPRUCE006"]["why"] == "tenure other: not LCRA or LCHO stock"
     (refused2,) = [c for c in annual["ch01_stage2"]["cases"] if not c["counted"]]
     assert refused2["reference"] == "SPRUCE010"
-    assert refused2["why"].startswith("escalation refused Thu 22/05/2025: Asked more than")
+    assert (refused2["date"], refused2["event"]) == ("2025-05-20", "Stage 2 request refused")
+    assert refused2["why"] == (
+        "Stage 2 request of Tue 20/05/2025 refused: Asked more than 20 working days after the "
+        "Stage 1 response"
+    )
     withdrawn = next(c for c in annual["sa_stage1"]["cases"] if c["reference"] == "SPRUCE008")
     assert (withdrawn["counted"], withdrawn["why"]) == (
         False,
@@ -498,3 +502,31 @@ def test_withdrawn_and_void_cases_are_never_open_or_overdue(log: Any) -> None:
     assert "SPRUCE006" not in every
     annual = by_key(report_json(log, "annual", *PERIOD))
     assert "SPRUCE006" not in {c["reference"] for f in annual.values() for c in f["cases"]}
+
+
+def test_an_escalation_after_a_refused_request_is_a_real_one(log: Any) -> None:
+    """SPRUCE010's Stage 2 request of Tue 20/05/2025 was refused (``refuse-escalation``); the
+    case reopened and escalated on Tue 27/05 (main: ``escalate`` after a refusal goes ahead, the
+    refusal stays on record). May: escalated 004 (06/05) and 010 (27/05); the refusal still
+    counted, dated by its request; 010 open at Stage 2 on 31/05. CH01 Stage 2 over
+    01/03-31/05: 007, 013, 004 and 010 counted (4 of 1,000 homes), the refused request counted
+    out with why."""
+    for args in (
+        ("reopen", "SPRUCE010", "--reason", "Asked again with new evidence"),
+        ("escalate", "SPRUCE010", "--received", "27/05/2025", "--review", "manager",
+         "--details", "New evidence", "--handler", "Jo Reviewer"),
+    ):  # fmt: skip
+        result = log(*args)
+        assert result.exit_code == 0, result.output
+    figures = by_key(report_json(log, "emt", "--month", "2025-05"))
+    assert counted(figures["escalated"]) == ["SPRUCE004", "SPRUCE010"]
+    assert [(c["reference"], c["date"]) for c in figures["stage2_refused"]["cases"]] == [
+        ("SPRUCE010", "2025-05-20")
+    ]
+    assert "SPRUCE010" in counted(figures["open_stage2"])
+    ch01 = by_key(report_json(log, "annual", *PERIOD))["ch01_stage2"]
+    assert ch01["text"] == "4.00 per 1,000 homes (4 of 1,000 homes)"
+    assert [(c["reference"], c["counted"], c["date"]) for c in ch01["cases"]][-2:] == [
+        ("SPRUCE010", True, "2025-05-27"),
+        ("SPRUCE010", False, "2025-05-20"),
+    ]
