@@ -54,6 +54,7 @@ __all__ = [
     "column_of",
     "compliments",
     "count_cases",
+    "duplicate_references",
     "extra_keys",
     "facts_from_row",
     "get_case",
@@ -193,14 +194,18 @@ def get_case(db: RawDatabase, reference: str) -> Case:
 
 
 def _filters(
-    status: str | None, stage: str | None, handler: str | None, text: str | None
+    status: str | None,
+    stage: str | None,
+    handler: str | None,
+    text: str | None,
+    void: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     where: list[str] = []
     params: dict[str, Any] = {}
     if status:
         where.append("LOWER(status) = LOWER(:status)")
         params["status"] = status
-    else:  # a void case is out of every list unless asked for by its status
+    elif not void:  # a void case is out of every list unless asked for (by status, or export)
         where.append("status <> :void")
         params["void"] = Status.VOID
     if stage:
@@ -237,9 +242,11 @@ def iter_cases(
     stage: str | None = None,
     handler: str | None = None,
     text: str | None = None,
+    void: bool = False,
 ) -> Iterator[Case]:
-    """The log in reference order (streamed), filtered case-insensitively by the given values."""
-    where, params = _filters(status, stage, handler, text)
+    """The log in reference order (streamed), filtered case-insensitively by the given values;
+    void cases only with ``void`` (the export: the record keeps them) or ``status="Void"``."""
+    where, params = _filters(status, stage, handler, text, void)
     cursor = db.execute(_SELECT + where + " ORDER BY id", params)
     while batch := cursor.fetchmany(2000):
         for row in batch:
@@ -384,9 +391,11 @@ def case_from_mapping(row: Mapping[str, Any]) -> Case:
     return case_from_row([row.get(c) for c in CASE_COLUMNS])
 
 
-def count_cases(db: RawDatabase, *, status: str | None = None, stage: str | None = None) -> int:
+def count_cases(
+    db: RawDatabase, *, status: str | None = None, stage: str | None = None, void: bool = False
+) -> int:
     """How many cases (with this status and stage; void ones only when asked) the log holds."""
-    where, params = _filters(status, stage, None, None)
+    where, params = _filters(status, stage, None, None, void)
     return int(db.scalar("SELECT COUNT(*) FROM complaint" + where, params) or 0)
 
 
@@ -395,16 +404,32 @@ def is_empty(db: RawDatabase) -> bool:
     return db.scalar("SELECT id FROM complaint LIMIT 1") is None
 
 
-def people(db: RawDatabase) -> list[str]:
-    """Everyone the log names as a handler (Stage 1 or 2) or an action's owner."""
+def same_complaint(db: RawDatabase, complainant: str, address: str, received: date) -> list[str]:
+    """The references of the cases (void ones aside) with this complainant, address and date
+    received, compared ignoring case and spacing: a complaint logged twice."""
+
+    def squash(text: object) -> str:
+        return " ".join(str(text or "").casefold().split())
+
+    rows = db.execute(
+        "SELECT reference, complainant, address FROM complaint WHERE received = :received "
+        "AND status <> :void ORDER BY id",
+        {"received": received, "void": Status.VOID},
+    ).fetchall()
     return [
-        str(p)
-        for p in db.column(
-            "SELECT handler FROM complaint UNION SELECT stage2_handler FROM complaint "
-            "UNION SELECT owner FROM action"
-        )
-        if p
+        str(ref)
+        for ref, who, where in rows
+        if squash(who) == squash(complainant) and squash(where) == squash(address)
     ]
+
+
+def people(db: RawDatabase, *, owners: bool = True) -> list[str]:
+    """Everyone the log names as a handler (Stage 1 or 2) or, with ``owners``, an action's
+    owner (``due`` lists actions by owner; ``list`` filters cases by handler only)."""
+    sql = "SELECT handler FROM complaint UNION SELECT stage2_handler FROM complaint"
+    if owners:
+        sql += " UNION SELECT owner FROM action"
+    return [str(p) for p in db.column(sql) if p]
 
 
 def references_and_addresses(db: RawDatabase) -> list[tuple[str, str]]:
@@ -437,10 +462,10 @@ def facts_from_row(row: Sequence[Any]) -> RetentionFacts:
 
 
 def extra_keys(
-    db: RawDatabase, *, status: str | None = None, stage: str | None = None
+    db: RawDatabase, *, status: str | None = None, stage: str | None = None, void: bool = False
 ) -> list[str]:
     """Every kept unknown column among the (filtered) cases, in the order first seen."""
-    where, params = _filters(status, stage, None, None)
+    where, params = _filters(status, stage, None, None, void)
     keys: dict[str, None] = {}
     sql = "SELECT extra FROM complaint" + (where + " AND " if where else " WHERE ")
     for (text,) in db.execute(sql + "extra IS NOT NULL ORDER BY id", params).fetchall():
@@ -464,5 +489,13 @@ def related_references(db: RawDatabase) -> dict[int, str]:
     """Each case's related case (``related_to_id``) as its reference, by case id."""
     rows = db.execute(
         "SELECT c.id, r.reference FROM complaint c JOIN complaint r ON r.id = c.related_to_id"
+    ).fetchall()
+    return {int(case_id): str(reference) for case_id, reference in rows}
+
+
+def duplicate_references(db: RawDatabase) -> dict[int, str]:
+    """Each void case's original (``duplicate_of_id``) as its reference, by case id."""
+    rows = db.execute(
+        "SELECT c.id, r.reference FROM complaint c JOIN complaint r ON r.id = c.duplicate_of_id"
     ).fetchall()
     return {int(case_id): str(reference) for case_id, reference in rows}
