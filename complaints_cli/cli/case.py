@@ -225,7 +225,7 @@ def log_cmd(
         # without its marker), which `complaints folders --check --fix` finishes.
         folder, created = _case_folder(store, team, logged.case)
     filed = None
-    if from_email is not None and folder.is_dir():
+    if from_email is not None and folder is not None:
         from complaints_cli.cli.filing import file_logged_email
 
         filed = file_logged_email(cfg, logged.reference, from_email, day)
@@ -251,7 +251,7 @@ def log_cmd(
             json.dumps(
                 {
                     "reference": logged.reference,
-                    "folder": str(folder),
+                    "folder": None if folder is None else str(folder),
                     "folder_created": created,
                     "deadlines": deadlines,
                     **({"filed": filed} if from_email is not None else {}),
@@ -265,17 +265,22 @@ def log_cmd(
         f"Logged {logged.reference}: {new.complainant}, {new.address}, received "
         f"{new.received:%d/%m/%Y} ({what}{case.stage}, Open)"
     )
-    note = "" if created else " (existing folder reused)"
-    typer.echo(f"Folder: {folder}{note}")
+    if folder is None:
+        typer.echo(
+            "Folder: none made (see the warning); complaints folders --check --fix makes it "
+            "once the name is free"
+        )
+    else:
+        typer.echo(f"Folder: {folder}{'' if created else ' (existing folder reused)'}")
     if filed:
         typer.echo(f"Filed {from_email} as {filed}")
     for line in next_lines(case, tf, day):
         typer.echo(line)
 
 
-def _case_folder(store: Any, team: Any, case: Any) -> tuple[Path, bool]:
+def _case_folder(store: Any, team: Any, case: Any) -> tuple[Path | None, bool]:
     """Make (or find) a newly logged case's folder and claim it with its marker; record its
-    name if it is not the one planned. A folder that cannot be made is a warning: the case is
+    name if it is not the one planned. A folder that cannot be made is a warning (``None``): the case is
     already logged. A folder that ends in the reference but is not claimed for this case is
     never reused."""
     from complaints_cli.files.folders import make_case_folder
@@ -288,7 +293,7 @@ def _case_folder(store: Any, team: Any, case: Any) -> tuple[Path, bool]:
             f"complaints: warning: {case.reference} is logged, but its folder was not made ({exc})",
             err=True,
         )
-        return root / str(case.folder), False
+        return None, False
     for note in notes:
         typer.echo(f"complaints: warning: {note}", err=True)
     if folder.name != case.folder:

@@ -28,6 +28,10 @@ reports:
 ``purged, not removed``
     a purged case's folder still there (a kill after the purge, a file open in it):
     ``--fix`` removes it;
+``renamed``
+    a folder renamed by hand so that its name no longer ends in the reference: its marker
+    still says it is the case's (``letter``, ``pack`` and ``file`` use it; ``--fix`` never
+    makes a second one); rename it back to ``<address> – <reference>``;
 ``name out of date``
     the folder's address part no longer matches the case's address, with the name the tool
     would give it now;
@@ -70,6 +74,7 @@ PROBLEMS = (
     "damaged marker",
     "link",
     "purged, not removed",
+    "renamed",
     "name out of date",
     "no case",
     "no reference",
@@ -156,6 +161,18 @@ def _one_folder(root: Path, case: KnownCase, name: str, expected: str) -> Folder
     return None
 
 
+def renamed_folders(root: Path, entries: Iterable[RootEntry]) -> dict[str, list[str]]:
+    """Folders whose names end in no reference but whose marker claims a case: reference ->
+    their names (renamed by hand on the shared drive)."""
+    out: dict[str, list[str]] = {}
+    for e in entries:
+        if e.reference is None and not e.link:
+            marker = folder_claim(root, e.name)
+            if isinstance(marker, CaseClaim):
+                out.setdefault(marker.reference.upper(), []).append(e.name)
+    return out
+
+
 def check_folders(
     root: Path, cases: Iterable[KnownCase], pending: Sequence[CaseClaim] = ()
 ) -> list[FolderProblem]:
@@ -164,6 +181,8 @@ def check_folders(
     removed."""
     entries = root_entries(root)
     by_ref = _by_reference(e for e in entries if not e.link)
+    renamed = renamed_folders(root, entries)
+    claimed_renamed: set[str] = set()
     limit = name_limit(root)
     problems: list[FolderProblem] = []
     known: set[str] = set()
@@ -172,6 +191,26 @@ def check_folders(
         known.add(ref)
         names = [e.name for e in by_ref.get(ref, [])]
         expected = folder_name(case.address or "", case.reference, limit=limit)
+        moved = [
+            n
+            for n in renamed.get(ref, [])
+            if isinstance(m := folder_claim(root, n), CaseClaim) and m.matches(case.claim)
+        ]
+        if moved:
+            claimed_renamed.update(moved)
+            problems += [
+                FolderProblem(
+                    "renamed",
+                    case.reference,
+                    name,
+                    expected,
+                    f"its marker says it is {case.reference}'s, but its name no longer ends in "
+                    f"the reference: rename it to {expected!r}",
+                )
+                for name in moved
+            ]
+            if not names:
+                continue
         if not names:
             problems.append(
                 FolderProblem(
@@ -246,7 +285,7 @@ def check_folders(
             "the name does not end in a complaint reference ('<address> – <reference>')",
         )
         for e in entries
-        if e.reference is None and not e.link
+        if e.reference is None and not e.link and e.name not in claimed_renamed
     )
     order = {p: i for i, p in enumerate(PROBLEMS)}
     problems.sort(key=lambda p: (order[p.problem], p.reference or "", p.folder or ""))
@@ -279,12 +318,21 @@ def fix_folders(
     but no marker, another log's folder, a link, a stray) is left for a person: the caller
     lists it with :func:`check_folders`."""
     result = FixResult()
-    by_ref = _by_reference(e for e in root_entries(root) if not e.link)
+    entries = root_entries(root)
+    by_ref = _by_reference(e for e in entries if not e.link)
+    renamed = renamed_folders(root, entries)
     limit = name_limit(root)
     for case in cases:
         if progress is not None:
             progress(1)
         names = [e.name for e in by_ref.get(case.reference.upper(), [])]
+        if not names and renamed.get(case.reference.upper()):
+            moved = renamed[case.reference.upper()][0]
+            result.failed.append(
+                f"{case.reference}: its folder was renamed to {moved!r}; no second folder made "
+                "(rename it back to '<address> – <reference>')"
+            )
+            continue
         planned = (case.folder, folder_name(case.address or "", case.reference, limit=limit))
         if not names:
             try:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from complaints_cli.domain.case_folders import CaseClaim
-from complaints_cli.domain.references import split_reference
+from complaints_cli.domain.references import normalise_reference, split_reference
 from complaints_cli.domain.subject_access import FolderListing
 from complaints_cli.errors import ComplaintsError
 from complaints_cli.files.markers import (
@@ -125,7 +125,8 @@ _SEPARATORS = (SEPARATOR, " - ")
 
 
 def split_folder_name(name: str) -> tuple[str, str] | None:
-    """``"1 Essex Brewery – SPRUCE001"`` -> ``("1 Essex Brewery", "SPRUCE001")``.
+    """``"1 Essex Brewery – SPRUCE001"`` -> ``("1 Essex Brewery", "SPRUCE001")``; the
+    reference as the log stores it (``"... - spruce3"`` -> ``SPRUCE003``, as ``show`` reads it).
 
     A bare ``"SPRUCE001"`` gives an empty address part; a name that does not end in something
     shaped like a reference gives ``None``.
@@ -134,9 +135,11 @@ def split_folder_name(name: str) -> tuple[str, str] | None:
         if sep in name:
             address, ref = name.rsplit(sep, 1)
             ref = ref.strip().upper()
-            return (address.strip(), ref) if split_reference(ref) and ref.isalnum() else None
+            if split_reference(ref) and ref.isalnum():
+                return address.strip(), normalise_reference(ref)
+            return None
     bare = name.strip().upper()
-    return ("", bare) if split_reference(bare) and bare.isalnum() else None
+    return ("", normalise_reference(bare)) if split_reference(bare) and bare.isalnum() else None
 
 
 @dataclass(frozen=True)
@@ -230,6 +233,12 @@ def find_claimed(
     mine = [
         e.name for e in listing if e.reference == ref and not e.link and _ours(root, e.name, want)
     ]
+    if not mine:  # renamed by hand (no reference left in the name): its marker says whose
+        mine = [
+            e.name
+            for e in listing
+            if e.reference is None and not e.link and _ours(root, e.name, want)
+        ]
     if len(mine) > 1:
         raise ComplaintsError(
             f"{len(mine)} folders claim {want.reference} ({', '.join(map(repr, mine))}; one is "

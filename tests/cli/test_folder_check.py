@@ -93,3 +93,33 @@ def test_a_missing_root_or_a_bad_format_is_one_clear_error(cli: Any, root: Path)
     bad = cli("folders", "--check", "--format", "xml")
     assert bad.exit_code == 1
     assert "format 'xml' is not one of" in bad.stderr
+
+
+def test_a_folder_renamed_by_hand_is_still_the_cases(cli: Any, root: Path) -> None:
+    """Renamed on the shared drive so its name no longer ends in the reference: its marker
+    says whose it is; --fix never makes a second folder, and the pack indexes its files."""
+    log(cli, "1 Essex Brewery")
+    log(cli, "2 Essex Brewery")
+    (root / "1 Essex Brewery – SPRUCE001").rename(root / "Ann Lee (resident letters)")
+    (root / "Ann Lee (resident letters)" / "complaint letter.pdf").write_bytes(b"%PDF-1.4")
+    # A reference typed short in a hand-made name is the log's reference, as `show` reads it.
+    (root / "2 Essex Brewery – SPRUCE002").rename(root / "2 Essex Brewery - spruce2")
+
+    status, problems = check(cli)
+    assert status == 1
+    assert [(p["problem"], p["reference"], p["folder"], p["expected"]) for p in problems] == [
+        (
+            "renamed",
+            "SPRUCE001",
+            "Ann Lee (resident letters)",
+            "1 Essex Brewery – SPRUCE001",
+        )
+    ]
+    fixed = cli("folders", "--check", "--fix")
+    assert "SPRUCE001: its folder was renamed to 'Ann Lee (resident letters)'" in fixed.output
+    assert not (root / "1 Essex Brewery – SPRUCE001").exists()
+    packed = cli("pack", "SPRUCE001")
+    assert packed.exit_code == 0, packed.output
+    written = sorted(p.name for p in (root / "Ann Lee (resident letters)").iterdir())
+    assert "complaint letter.pdf" in written
+    assert any(name.endswith(".docx") for name in written), written

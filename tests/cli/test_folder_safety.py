@@ -157,6 +157,9 @@ def test_an_orphan_folder_of_the_same_reference_is_never_reused(cli: Any, root: 
         "SPRUCE003 is logged, but its folder was not made (a folder (or link) named" in third.stderr
     )
     assert not (taken / CASE_MARKER).exists()
+    # stdout never calls it reused: it is not the case's folder.
+    assert "(existing folder reused)" not in third.stdout
+    assert "Folder: none made (see the warning)" in third.stdout
     letter = one_line(cli("letter", "SPRUCE003", "acknowledgement"))
     assert "has no marker from this log" in letter
     assert contents(taken) == []
