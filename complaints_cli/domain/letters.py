@@ -18,7 +18,13 @@ What each letter must say, and where that comes from
         Code 6.19 (a-f), ending with how to go to the Ombudsman; the procedure's "Complaint:
         Stage 2" adds the Stage 1 outcome, why the resident remains unhappy, the review done and
         the Housing Ombudsman / Property Redress Scheme with their contact details and when to
-        contact them (8 weeks after the Stage 2 response, within a year of the last contact).
+        contact them. The procedure's "8 weeks from the date of your Stage 2 written response"
+        is out of date: since 1 October 2022 the Housing Ombudsman Scheme has no "democratic
+        filter", so a resident may refer a complaint as soon as the landlord's process is complete
+        (Housing Ombudsman news, "Scheme changes improve access to Ombudsman", 3 October 2022);
+        the Ombudsman cannot normally consider a complaint referred 12 months or more after the
+        Stage 2 (final) response (Housing Ombudsman, "What to do if your stage 2 complaint
+        response is more than 1 year old"). The letter says so, and names no waiting period.
 
 A letter is refused (:class:`LetterRefused`) when the case is not at a point where it makes
 sense: an extension letter with no extension recorded, a Stage 2 letter for a case never
@@ -499,19 +505,13 @@ def _stage2(
     )
     _outstanding(draft, actions)
     draft.h("If you remain dissatisfied: the Housing Ombudsman")
-    window = deadlines.get("ombudsman_referral")
     draft.p(
-        "This is our final response. If you remain dissatisfied, you can refer your complaint "
-        "to the Housing Ombudsman or to the Property Redress Scheme; it is for you to choose "
-        "which, and to contact them yourself."
-        + (
-            f" They can formally investigate once {window.limit} have passed from the date of "
-            f"this response (from {_when(window.deadline)}), and within one year of our last "
-            "communication with you about this complaint."
-            if window
-            else ""
-        )
-        + " You can contact the Ombudsman for advice at any time."
+        "This is our final response, and our complaints process is now complete. If you remain "
+        "dissatisfied, you can refer your complaint to the Housing Ombudsman or to the Property "
+        "Redress Scheme now: you do not need to wait before doing so. It is for you to choose "
+        "which, and to contact them yourself. The Ombudsman cannot normally consider a complaint "
+        "referred 12 months or more after our final response, so please do not delay. You can "
+        "contact the Ombudsman for advice at any time."
     )
     draft.bullets(OMBUDSMAN_CONTACT)
     draft.p(f"Property Redress Scheme: {PRS_CONTACT}")

@@ -8,15 +8,32 @@ stored column and the dates disagree, the dates count and the case line says wha
 
 Milestones are found by their role, not their key, so any profile works: the acknowledgement
 and the two responses by the log column they fill (``Met HOS acknowledgment timeframe`` ...),
-the Stage 2 acknowledgement by the event that completes it (``stage2_acknowledged``).
+the Stage 2 acknowledgement by the event that completes it (``stage2_acknowledged``). Each
+case's milestones are worked out once per profile and report (:meth:`ReportCase.milestones`).
+
+What a case's own words mean here (issue 13):
+
+* **withdrawn** (status ``Withdrawn``, a ``withdrawn`` date): counted as received, never as
+  responded; finished from the day it was withdrawn (its steps not yet done are not judged);
+* **not accepted** (status ``Not accepted``): not a complaint, so in no figure; listed as
+  counted out of the figures it would have been in, with its reason (:func:`load_cases` keeps
+  them apart);
+* **a refused Stage 2 escalation** (``stage2_refused``): not a Stage 2 complaint, so its Stage 2
+  steps are not judged and it is not escalated; listed as counted out, with its reason;
+* **the stage at a day**: from the dates (the Ombudsman once referred or asked for evidence,
+  Stage 2 once escalated), and from the log's own ``Stage`` column when it says Ombudsman with
+  no Ombudsman date recorded (from the case's last recorded step).
 """
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from complaints_cli.domain.deadlines import CaseDates, Milestone, State, compute_milestones
 from complaints_cli.domain.derived import ACK_COLUMN, STAGE1_COLUMN, STAGE2_COLUMN
@@ -41,8 +58,30 @@ _DONE_ROLES = {"stage2_acknowledged": "stage2_ack", "ombudsman_evidence_sent": "
 
 #: CaseDates' date fields, each a column of the complaint table (as ``due`` reads them).
 _DATES = tuple(f.name for f in fields(CaseDates) if f.type in ("date", "date | None"))
-_OTHER_DATES = tuple(n for n in ("ombudsman_referred", "closed") if n not in _DATES)
-_FLAGS = ("ack_met", "stage1_met", "stage2_met")
+_OTHER_DATES = tuple(
+    n
+    for n in (
+        "ombudsman_referred",
+        "closed",
+        "withdrawn",
+        "stage2_refused",
+        "stage2_refusal_told",
+        "not_accepted_told",
+        "compensation_paid",
+        "stage2_compensation_paid",
+        "ombudsman_determined",
+        "stage1_extension_told_on",
+        "stage2_extension_told_on",
+    )
+    if n not in _DATES
+)
+_FLAGS = (
+    "ack_met",
+    "stage1_met",
+    "stage2_met",
+    "stage1_extension_told",
+    "stage2_extension_told",
+)
 _TEXT = (
     "reference",
     "status",
@@ -54,9 +93,34 @@ _TEXT = (
     "compensation_reasons",
     "stage2_compensation_reasons",
     "ombudsman_body",
+    "ombudsman_findings",
+    "category",
+    "tenure",
+    "stage1_outcome",
+    "stage2_outcome",
+    "withdrawn_reason",
+    "stage2_refused_reason",
+    "not_accepted_reason",
+    "handler",
+    "stage2_handler",
 )
 _PENCE = ("compensation_pence", "stage2_compensation_pence")
 COLUMNS = ("id", *_DATES, *_OTHER_DATES, *_FLAGS, *_TEXT, *_PENCE)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a report is built and written: a year's
+    report makes a few hundred thousand acyclic objects (cases, their values, case lines), and
+    the collector's passes over them cost a third of the time at 100,000 cases. Reference
+    counting still frees everything; the collector resumes (if it was on) afterwards."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def as_date(value: Any) -> date | None:
@@ -76,6 +140,16 @@ def is_closed_status(status: str | None) -> bool:
     return (status or "").strip().lower().startswith("closed")
 
 
+def _status_is(status: str | None, word: str) -> bool:
+    return (status or "").strip().lower().startswith(word)
+
+
+#: Finished statuses, as the deadline rules read a status (anything not "Closed..." or "Not
+#: accepted..." is open there): a withdrawn case is finished, so its steps not yet done are
+#: neither chased nor judged.
+_FINISHED_AS = "Closed (withdrawn)"
+
+
 @dataclass(slots=True)
 class ReportCase:
     """One case as a report sees it: its values, its dates, and its judged milestones."""
@@ -83,26 +157,65 @@ class ReportCase:
     reference: str
     values: dict[str, Any]
     dates: CaseDates
+    #: When it was finished (closed or withdrawn, the first; with no such date recorded, the
+    #: last date the case records); None: not finished.
+    end: date | None = None
+    #: Finished (closed or withdrawn) with no date recorded: :attr:`end` is its last recorded
+    #: date, and it is never counted as closed in a month.
+    undated_end: bool = False
     _judged: dict[int, dict[str, Milestone]] = field(default_factory=dict)
 
+    @property
+    def status(self) -> str:
+        return str(self.values["status"] or "")
+
+    @property
+    def withdrawn(self) -> date | None:
+        """When the resident withdrew the complaint (None: not withdrawn, or no date)."""
+        day: date | None = self.values["withdrawn"]
+        return day
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn is not None or _status_is(self.status, "withdrawn")
+
+    @property
+    def escalation_refused(self) -> date | None:
+        """The day a refused Stage 2 request was received (``stage2_refused``, as
+        ``complaints refuse-escalation --received`` records it); None: none refused. A later
+        escalation of the same case (``escalate`` after a refusal) is a real one, in
+        ``escalation_received``."""
+        day: date | None = self.values["stage2_refused"]
+        return day
+
     def closed_by(self, day: date) -> bool:
-        """Closed on or before ``day``. A case marked closed without a closed date cannot be
-        placed in time, so it is treated as closed throughout."""
-        closed = self.values["closed"]
-        if closed is None:
-            return is_closed_status(self.values["status"])
-        return bool(closed <= day)
+        """Finished (closed or withdrawn) on or before ``day``. A case marked closed (or
+        withdrawn) without a date is finished on the last date it records: open until then,
+        never closed in a month (README, "How the reports count")."""
+        end = self.end
+        return end is not None and end <= day
 
     def open_at(self, day: date) -> bool:
         return bool(self.dates.received <= day) and not self.closed_by(day)
 
     def stage_at(self, day: date) -> str:
-        """The stage the case was at on ``day``, from its dates."""
+        """The stage the case was at on ``day``, from its dates; the log's own ``Stage`` says
+        Ombudsman with no Ombudsman date recorded: at the Ombudsman from its last recorded
+        step (the Stage 2 response, else the escalation, else receipt)."""
         v = self.values
         for name in ("ombudsman_referred", "ombudsman_requested"):
             if v[name] is not None and v[name] <= day:
                 return "Ombudsman"
-        esc = self.dates.escalation_received
+        d = self.dates
+        if (
+            str(v["stage"] or "").strip().lower() == "ombudsman"
+            and v["ombudsman_referred"] is None
+            and v["ombudsman_requested"] is None
+        ):
+            last = d.stage2_responded or d.escalation_received or d.received
+            if last <= day:
+                return "Ombudsman"
+        esc = d.escalation_received
         return "Stage 2" if esc is not None and esc <= day else "Stage 1"
 
     def as_at(self, day: date) -> CaseDates:
@@ -112,14 +225,19 @@ class ReportCase:
         status = "Closed" if self.closed_by(day) else "Open"
         return replace(d, **later, status=status, stage=self.stage_at(day))  # type: ignore[arg-type]
 
-    def milestones(self, profile: Profile, calendar: Calendar) -> dict[str, Milestone]:
-        """Role -> the case's completed-or-not milestone under ``profile`` (judged once)."""
-        cached = self._judged.get(id(profile))
-        if cached is not None:
-            return cached
+    def milestones(
+        self, profile: Profile, calendar: Calendar, dates: CaseDates | None = None
+    ) -> dict[str, Milestone]:
+        """Role -> the case's completed-or-not milestone under ``profile`` (judged once per
+        profile; ``dates``: other dates to judge instead, not cached)."""
+        if dates is None:
+            cached = self._judged.get(id(profile))
+            if cached is not None:
+                return cached
         roles: dict[str, Milestone] = {}
         judged = judging_profile(profile)
-        for m in compute_milestones(self.dates, judged, calendar, as_of=self.dates.received):
+        use = self.dates if dates is None else dates
+        for m in compute_milestones(use, judged, calendar, as_of=use.received):
             if m.log_column is not None:
                 for role, column in ROLE_COLUMNS.items():
                     if m.log_column == column and role not in roles:
@@ -127,8 +245,19 @@ class ReportCase:
             done_role = _DONE_ROLES.get(m.rule.done_by or "")
             if done_role is not None and done_role not in roles:
                 roles[done_role] = m
-        self._judged[id(profile)] = roles
+        if dates is None:
+            self._judged[id(profile)] = roles
         return roles
+
+    def first_contact_dates(self) -> CaseDates | None:
+        """A converted service dissatisfaction's dates counted from the day the dissatisfaction
+        was raised instead of the day it was converted (the 2024 Code, 5.2: no informal stage);
+        None for any other case."""
+        d = self.dates
+        raised = d.informal_received
+        if d.converted_from_informal is None or raised is None or raised >= d.received:
+            return None
+        return replace(d, received=raised)
 
 
 def role_rule(profile: Profile, role: str) -> MilestoneRule | None:
@@ -166,10 +295,22 @@ def judging_profile(profile: Profile) -> Profile:
     return reduced
 
 
-def load_cases(db: RawDatabase, start: date, end: date) -> list[ReportCase]:
-    """Every counted case that can figure in a report on ``start``..``end`` (see
-    :func:`complaints_cli.store.report_queries.report_rows`)."""
-    return [case_from_row(row) for row in report_rows(db, COLUMNS, start, end)]
+class Loaded(NamedTuple):
+    """The cases a report reads: the counted ones, and those not accepted (listed apart)."""
+
+    cases: list[ReportCase]
+    not_accepted: list[ReportCase]
+
+
+def load_cases(db: RawDatabase, start: date, end: date) -> Loaded:
+    """Every case that can figure in a report on ``start``..``end`` (see
+    :func:`complaints_cli.store.report_queries.report_rows`), the not accepted apart."""
+    counted: list[ReportCase] = []
+    refused: list[ReportCase] = []
+    for row in report_rows(db, COLUMNS, start, end):
+        case = case_from_row(row)
+        (refused if _status_is(case.status, "not accepted") else counted).append(case)
+    return Loaded(counted, refused)
 
 
 _DATE_INDEX = [COLUMNS.index(n) for n in (*_DATES, *_OTHER_DATES)]
@@ -179,32 +320,47 @@ _FLAG_INDEX = [COLUMNS.index(n) for n in _FLAGS]
 #: CaseDates' date fields come first, in order: a row's dates can be passed by position.
 _DATES_FIRST = tuple(f.name for f in fields(CaseDates))[: len(_DATES)] == _DATES
 _N = len(_DATES)
-_REF, _STAGE, _STATUS, _REVIEW = (
-    COLUMNS.index(n) for n in ("reference", "stage", "status", "review_type")
+_REF, _STAGE, _STATUS, _REVIEW, _CLOSED, _WITHDRAWN = (
+    COLUMNS.index(n)
+    for n in (
+        "reference",
+        "stage",
+        "status",
+        "review_type",
+        "closed",
+        "withdrawn",
+    )
 )
-#: ISO text -> date: a log's dates repeat (a few thousand distinct days in 100,000 cases).
-_DAYS: dict[str, date] = {}
+
+
+class _Days(dict[Any, Any]):
+    """A date column's value -> its date, worked out once (a log's dates repeat: a few thousand
+    distinct days in 100,000 cases): ISO text (SQLite), a date or datetime (PostgreSQL), None."""
+
+    def __missing__(self, value: Any) -> date | None:
+        day = date.fromisoformat(value[:10]) if isinstance(value, str) else as_date(value)
+        self[value] = day
+        return day
+
+
+_DAYS = _Days({None: None})
+#: The date columns are contiguous in :data:`COLUMNS`, from the second.
+_DATE_SPAN = (1, 1 + len(_DATE_INDEX))
+assert list(range(*_DATE_SPAN)) == _DATE_INDEX
 
 
 def case_from_row(row: tuple[Any, ...]) -> ReportCase:
     """A row of :data:`COLUMNS` as a :class:`ReportCase` (dates as dates, flags as bools)."""
-    values = list(row)
     days = _DAYS
-    for i in _DATE_INDEX:
-        v = values[i]
-        if v is not None:
-            if type(v) is str:
-                day = days.get(v)
-                if day is None:
-                    day = days[v] = date.fromisoformat(v[:10])
-                values[i] = day
-            else:
-                values[i] = as_date(v)
+    first, after = _DATE_SPAN
+    values = [row[0], *[days[v] for v in row[first:after]], *row[after:]]
     for i in _FLAG_INDEX:
         if values[i] is not None:
             values[i] = bool(values[i])
     stage = values[_STAGE] or "Stage 1"
     status = values[_STATUS] or "Open"
+    if _status_is(status, "withdrawn"):
+        status = _FINISHED_AS
     if _DATES_FIRST:
         dates = CaseDates(  # type: ignore[misc]  # the slice is exactly the date fields
             *values[1 : 1 + _N], stage=stage, status=status, stage2_review=values[_REVIEW]
@@ -216,7 +372,19 @@ def case_from_row(row: tuple[Any, ...]) -> ReportCase:
             status=status,
             stage2_review=values[_REVIEW],
         )
-    return ReportCase(str(values[_REF]), dict(zip(COLUMNS, values, strict=True)), dates)
+    closed, withdrawn = values[_CLOSED], values[_WITHDRAWN]
+    if closed is None or withdrawn is None:
+        end = closed if withdrawn is None else withdrawn
+        undated = end is None and (
+            is_closed_status(values[_STATUS]) or _status_is(values[_STATUS], "withdrawn")
+        )
+        if undated:  # finished on the last date it records (as the calendar feed reads it)
+            end = max(d for d in values[1 : 1 + _N] if d is not None)  # received is there
+    else:
+        end, undated = min(closed, withdrawn), False
+    return ReportCase(
+        str(values[_REF]), dict(zip(COLUMNS, values, strict=True)), dates, end, undated
+    )
 
 
 def log_disagrees(case: ReportCase, role: str, computed: bool) -> str | None:

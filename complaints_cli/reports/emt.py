@@ -1,45 +1,50 @@
 """The monthly EMT performance report (DOMAIN.md, "Reports"), built from the log.
 
-What each figure counts, for a calendar month M (its cases are listed with each figure):
+What each figure counts, for a calendar month M (its cases are listed with each figure, and its
+note says what it counts and the timescales used):
 
-* *received*: complaints received (Stage 1) in M; *escalated*: Stage 2 requests received in M;
-  *Stage 1/Stage 2 responses*: responses sent in M; *closed*: cases closed in M.
+* *received*: complaints received (Stage 1) in M; *escalated*: Stage 2 requests received in M
+  (a refused escalation is not one); *Stage 1/Stage 2 responses*: responses sent in M;
+  *closed*: cases closed in M; *withdrawn* in M; *not accepted* and *Stage 2 escalations
+  refused* in M, with their reasons (counted in no other figure).
 * *open at the month end*, by the stage each case was at that day (from its dates: the
-  Ombudsman once referred or asked for evidence, Stage 2 once escalated). A case marked closed
-  without a closed date is treated as closed throughout.
+  Ombudsman once referred or asked for evidence, Stage 2 once escalated; the log's own Stage
+  when it says Ombudsman with no date). A case marked closed without a closed date is taken
+  as finished on the last date it records (never closed in a month), and counted in *marked
+  closed with no closed date*.
+* *answered but still open*: open cases whose answer has been given (see
+  :func:`.activity.stale`).
 * *timeliness*, judged against the team's own profile (``complaints config``), in the month the
   step was done (see :mod:`.timeliness`): acknowledgements sent in M on time; Stage 1 and
   Stage 2 responses sent in M within the timeframe, extended ones within the extension, and on
   time either way; Stage 2 acknowledgements.
-* *extended*: responses whose original deadline fell in M and that carry an extension (an
-  extension is decided before the deadline, Code 6.4, so this counts the month's extensions
-  without needing the day each was granted).
+* *extended*: responses whose original deadline fell in M and that carry an extension.
 * *overdue at the month end*: cases open that day with a deadline passed and not met by then,
   worked out from the dates as they stood at the month end (later dates ignored).
-* *compensation paid*: awards (more than £0) made by the Stage 1 or Stage 2 responses sent in
-  M - the log records the award with the response, not a payment date.
-* *learning recorded*: see :func:`.log_queries.learning_in` for how learning is dated.
-* *Ombudsman*: referrals in M, evidence requests in M (with their deadline and whether the
-  evidence went in time), evidence sent in M.
-* *compliments* received in M, when the log has the compliments table (schema 0004).
+* *compensation awarded* by the responses sent in M, and *compensation paid* in M (a payment
+  date recorded); an award is never called paid without one.
+* *learning recorded*, *Ombudsman* referrals, evidence requests and evidence sent, and
+  *compliments* received in M.
+* *outcomes* of the responses sent in M and *categories* of the complaints received and
+  escalated in M (:mod:`.breakdowns`).
 
-The 12-month trend repeats the headline counts with aggregate SQL over the log (see
-:mod:`.log_queries`) and the on-time shares from the cases of those months.
+The 12-month trend repeats the headline counts from the same cases (:mod:`.trend`) and the
+on-time shares of those months; :mod:`.comparison` turns it into last month, the 12-month
+average, a target and a RAG.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import date, datetime
-from decimal import Decimal
 
 from complaints_cli.domain.periods import Period, months_back
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.workdays import Calendar
 from complaints_cli.errors import ComplaintsError
-from complaints_cli.reports import timeliness
-from complaints_cli.reports.cases import ReportCase, load_cases, overdue_at, pounds, role_rule
+from complaints_cli.reports import activity, breakdowns, comparison, timeliness
+from complaints_cli.reports.activity import count, event_lines
+from complaints_cli.reports.cases import ReportCase, load_cases, overdue_at, role_rule
 from complaints_cli.reports.figures import CaseLine, Figure, Report, percent
 from complaints_cli.reports.timeliness import (
     Judged,
@@ -50,6 +55,7 @@ from complaints_cli.reports.timeliness import (
     within_extension,
     within_timeframe,
 )
+from complaints_cli.reports.trend import trend_counts
 from complaints_cli.store import report_queries as log_queries
 from complaints_cli.store.db import RawDatabase
 
@@ -59,31 +65,35 @@ OPEN = "Open at the month end"
 TIMELINESS = "Timeliness"
 MONEY = "Compensation"
 LEARNING = "Learning, the Ombudsman and compliments"
+BREAKDOWNS = "Outcomes and categories"
 
-#: Trend share -> the judged role and how "on time" is decided.
-TREND_SHARES = {"ack_on_time": "ack", "stage1_on_time": "stage1", "stage2_on_time": "stage2"}
-
-
-def _event_lines(
-    cases: Iterable[ReportCase], attr: str, event: str, period: Period
-) -> list[CaseLine]:
-    out = []
-    for c in cases:
-        day = c.values[attr]
-        if day is not None and day in period:
-            out.append(CaseLine(c.reference, c.dates.received, event, day))
-    out.sort(key=lambda line: (line.on, line.reference))
-    return out
-
-
-def _count(key: str, label: str, section: str, sheet: str, lines: list[CaseLine]) -> Figure:
-    return Figure(key, label, section, "count", sheet, count=len(lines), cases=lines)
+#: Trend share -> the judged role and whether "on time" is the timeframe alone (False: met).
+TREND_SHARES = {
+    "ack_on_time": ("ack", False),
+    "stage1_within_timeframe": ("stage1", True),
+    "stage1_on_time": ("stage1", False),
+    "stage2_ack_on_time": ("stage2_ack", False),
+    "stage2_within_timeframe": ("stage2", True),
+    "stage2_on_time": ("stage2", False),
+}
 
 
 def _limit(profile: Profile, role: str) -> str:
     """``3 working days`` for the role's milestone in this profile (for labels)."""
     rule = role_rule(profile, role)
     return "no timeframe in this profile" if rule is None else str(rule.limit_text)
+
+
+def _basis(profile: Profile, role: str, what: str) -> str:
+    """A timeliness figure's note: what it counts and the timescale, with its source."""
+    rule = role_rule(profile, role)
+    if rule is None:
+        return f"{what}; the {profile.name} profile sets no timeframe for this step."
+    start = " or ".join(e.replace("_", " ") for e in rule.start).replace(
+        "ack due", "acknowledgement"
+    )
+    text = f"{what}, judged against the {profile.name} profile: {rule.limit_text} from {start}"
+    return text + (f" ({rule.source})." if rule.source else ".")
 
 
 def by_month(judged: list[Judged], months: list[Period]) -> list[list[Judged]]:
@@ -102,35 +112,44 @@ def timeliness_figures(
     judged: dict[str, list[Judged]], unjudged: dict[str, list[CaseLine]], profile: Profile
 ) -> list[Figure]:
     """The month's on-time shares at each stage (``judged``: steps done in the month)."""
-    out: list[Figure] = []
-    ack = judged["ack"]
-    out.append(
+    cap = profile.extension_cap
+    out = [
         share(
             "ack_on_time",
             f"Acknowledged within the timeframe ({_limit(profile, 'ack')})",
             TIMELINESS,
             "Acknowledged on time",
-            ack,
+            judged["ack"],
             met,
             extra=unjudged["ack"],
+            note=_basis(profile, "ack", "Acknowledgements sent in the month"),
         )
-    )
+    ]
     for stage, name in (("stage1", "Stage 1"), ("stage2", "Stage 2")):
         items = judged[stage]
         limit = _limit(profile, stage)
         if stage == "stage2":
-            acks = judged["stage2_ack"]
             out.append(
                 share(
                     "stage2_ack_on_time",
                     f"Stage 2 acknowledged within the timeframe ({_limit(profile, 'stage2_ack')})",
                     TIMELINESS,
                     "S2 acknowledged on time",
-                    acks,
+                    judged["stage2_ack"],
                     met,
                     extra=unjudged["stage2_ack"],
+                    note=_basis(
+                        profile, "stage2_ack", "Stage 2 acknowledgements sent in the month"
+                    ),
                 )
             )
+        extra_days = cap(stage)
+        allowed = (
+            f"an extension of at most {extra_days} working days"
+            if extra_days is not None
+            else "no extension (the profile allows none)"
+        )
+        responses = f"{name} responses sent in the month"
         out += [
             share(
                 f"{stage}_within_timeframe",
@@ -140,6 +159,7 @@ def timeliness_figures(
                 items,
                 within_timeframe,
                 extra=unjudged[stage],
+                note=_basis(profile, stage, responses) + " An extension does not count here.",
             ),
             share(
                 f"{stage}_within_extension",
@@ -148,6 +168,8 @@ def timeliness_figures(
                 f"{name} within extension",
                 [j for j in items if j.extended],
                 within_extension,
+                note=f"{responses} that had an extension, answered by the extended date "
+                f"({allowed}; a later extended date counts only to that limit).",
             ),
             share(
                 f"{stage}_on_time",
@@ -157,6 +179,7 @@ def timeliness_figures(
                 items,
                 met,
                 extra=unjudged[stage],
+                note=_basis(profile, stage, responses) + f", or within {allowed}.",
             ),
         ]
     return out
@@ -183,12 +206,14 @@ def _extended(
                 )
             )
     lines.sort(key=lambda line: (line.on or date.min, line.reference))
-    return _count(
+    return count(
         "extended",
         "Responses extended (original deadline in the month)",
         TIMELINESS,
         "Extended",
         lines,
+        "Stage 1 and Stage 2 responses whose original deadline fell in the month and that carry "
+        "an extension (an extension is decided before the deadline: Code 6.4, 6.15).",
     )
 
 
@@ -217,72 +242,25 @@ def _overdue(cases: list[ReportCase], profile: Profile, calendar: Calendar, day:
             )
         )
     lines.sort(key=lambda line: (line.deadline or date.min, line.reference))
-    return _count("overdue", f"Cases overdue at {day:%d/%m/%Y}", TIMELINESS, "Overdue", lines)
-
-
-def compensation_figure(cases: Iterable[ReportCase], month: Period, section: str) -> Figure:
-    """Awards of more than £0 made by the responses sent in ``month``, with their reasons."""
-    lines = []
-    for c in cases:
-        for stage, day_attr, pence, reasons in (
-            ("Stage 1", "stage1_responded", "compensation_pence", "compensation_reasons"),
-            (
-                "Stage 2",
-                "stage2_responded",
-                "stage2_compensation_pence",
-                "stage2_compensation_reasons",
-            ),
-        ):
-            day = getattr(c.dates, day_attr)
-            amount = pounds(c.values[pence])
-            if day is None or day not in month or not amount:
-                continue
-            lines.append(
-                CaseLine(
-                    c.reference,
-                    c.dates.received,
-                    f"{stage} response",
-                    day,
-                    amount=amount,
-                    text=(c.values[reasons] or "").strip() or None,
-                )
-            )
-    lines.sort(key=lambda line: (line.on or date.min, line.reference))
-    total = sum((line.amount or Decimal(0) for line in lines), Decimal(0))
-    tally = Counter(line.text or "(no reason recorded)" for line in lines)
-    note = "; ".join(
-        f"{text} ({n})" for text, n in sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))
+    return count(
+        "overdue",
+        f"Cases overdue at {day:%d/%m/%Y}",
+        TIMELINESS,
+        "Overdue",
+        lines,
+        f"Cases open at {day:%d/%m/%Y} with a deadline of the {profile.name} profile passed and "
+        "not met by then, from the dates as they stood that day.",
     )
-    return Figure(
-        "compensation",
-        "Compensation paid",
-        section,
-        "money",
-        "Compensation",
-        count=len(lines),
-        amount=total,
-        note=note,
-        cases=lines,
-    )
-
-
-def _learning(db: RawDatabase, month: Period) -> Figure:
-    lines = [
-        CaseLine(e.reference, e.received, "learning recorded", e.recorded, why=e.how, text=e.text)
-        for e in log_queries.learning_in(db, month)
-    ]
-    return _count("learning", "Organisational learning recorded", LEARNING, "Learning", lines)
 
 
 def _ombudsman(
     cases: list[ReportCase], profile: Profile, calendar: Calendar, month: Period, as_of: date
 ) -> list[Figure]:
-    referred = _event_lines(cases, "ombudsman_referred", "referred to the Ombudsman", month)
-    for i, line in enumerate(referred):
-        body = next(c for c in cases if c.reference == line.reference).values["ombudsman_body"]
-        referred[i] = CaseLine(
-            line.reference, line.received, line.event, line.on, text=body or None
-        )
+    body = {c.reference: c.values["ombudsman_body"] for c in cases}
+    referred = [
+        line._replace(text=body.get(line.reference) or None)
+        for line in event_lines(cases, "ombudsman_referred", "referred to the Ombudsman", month)
+    ]
     requests = []
     sent = []
     for c in cases:
@@ -325,27 +303,33 @@ def _ombudsman(
             )
     for lines in (requests, sent):
         lines.sort(key=lambda line: (line.on or date.min, line.reference))
+    evidence = _limit(profile, "evidence")
     return [
-        _count(
+        count(
             "ombudsman_referrals",
             "Referrals to the Ombudsman",
             LEARNING,
             "Ombudsman referrals",
             referred,
+            "Cases referred to the Housing Ombudsman (or the Property Redress Scheme) in the "
+            "month.",
         ),
-        _count(
+        count(
             "ombudsman_requests",
             "Ombudsman evidence requests",
             LEARNING,
             "Ombudsman requests",
             requests,
+            f"The Ombudsman's requests for evidence received in the month, with their deadline "
+            f"({evidence} under the {profile.name} profile) and whether the evidence went in time.",
         ),
-        _count(
+        count(
             "ombudsman_evidence_sent",
             "Evidence sent to the Ombudsman",
             LEARNING,
             "Ombudsman evidence sent",
             sent,
+            "Evidence sent to the Ombudsman in the month, on time or late against its deadline.",
         ),
     ]
 
@@ -362,7 +346,121 @@ def _compliments(found: list[tuple[date, str]] | None) -> Figure:
             note="this log has no compliments table yet (complaints db upgrade adds it)",
         )
     lines = [CaseLine("", None, "compliment", day, text=about or None) for day, about in found]
-    return _count("compliments", "Compliments received", LEARNING, "Compliments", lines)
+    return count(
+        "compliments",
+        "Compliments received",
+        LEARNING,
+        "Compliments",
+        lines,
+        "Compliments received in the month (complaints compliment).",
+    )
+
+
+def _activity(cases: list[ReportCase], refused: list[ReportCase], month: Period) -> list[Figure]:
+    def events(key: str, label: str, sheet: str, attr: str, event: str, note: str) -> Figure:
+        return count(key, label, ACTIVITY, sheet, event_lines(cases, attr, event, month), note)
+
+    return [
+        events(
+            "received",
+            "Complaints received (Stage 1)",
+            "Received",
+            "received",
+            "received",
+            "Complaints (and petitions) received in the month, whatever their tenure; a service "
+            "dissatisfaction counts once converted (received on the day of conversion).",
+        ),
+        events(
+            "escalated",
+            "Escalated to Stage 2",
+            "Escalated",
+            "escalation_received",
+            "escalation received",
+            "Stage 2 escalation requests received in the month (a refused escalation is not one).",
+        ),
+        events(
+            "stage1_responses",
+            "Stage 1 responses sent",
+            "Stage 1 responses",
+            "stage1_responded",
+            "Stage 1 response",
+            "Stage 1 responses sent in the month.",
+        ),
+        events(
+            "stage2_responses",
+            "Stage 2 responses sent",
+            "Stage 2 responses",
+            "stage2_responded",
+            "Stage 2 response",
+            "Stage 2 (final) responses sent in the month.",
+        ),
+        events(
+            "closed",
+            "Cases closed",
+            "Closed",
+            "closed",
+            "closed",
+            "Cases whose closed date falls in the month (a case closed with no date is never "
+            "counted here: see 'Marked closed with no closed date').",
+        ),
+        activity.withdrawn(cases, month, ACTIVITY),
+        activity.not_accepted(refused, month, ACTIVITY),
+        activity.escalations_refused(cases, month, ACTIVITY),
+    ]
+
+
+def _open(open_cases: list[ReportCase], as_of: date) -> list[Figure]:
+    by_stage: dict[str, list[CaseLine]] = {"Stage 1": [], "Stage 2": [], "Ombudsman": []}
+    for c in open_cases:
+        stage = c.stage_at(as_of)
+        by_stage[stage].append(CaseLine(c.reference, c.dates.received, f"open at {stage}", as_of))
+    basis = (
+        f"Cases open at {as_of:%d/%m/%Y} at {{}}, by the stage each was at that day (from its "
+        "dates; the log's own Stage when it says Ombudsman with no Ombudsman date)."
+    )
+    figures = [
+        count(
+            f"open_{s.lower().replace(' ', '')}",
+            f"Open at {s}",
+            OPEN,
+            f"Open {s}",
+            lines,
+            basis.format(s),
+        )
+        for s, lines in by_stage.items()
+    ]
+    every = [line for lines in by_stage.values() for line in lines]
+    figures.append(
+        count(
+            "open_total",
+            "Open in all",
+            OPEN,
+            "Open",
+            every,
+            f"Every case open at {as_of:%d/%m/%Y}: received by then and neither closed nor "
+            "withdrawn by then.",
+        )
+    )
+    return figures
+
+
+def _refusals_by_month(
+    cases: list[ReportCase], refused: list[ReportCase], months: list[Period]
+) -> list[dict[str, int]]:
+    """Each month's complaints not accepted and escalations refused, counted as the month's
+    own figures count them (the window's cases hold every one of them)."""
+    index = {(m.start.year, m.start.month): i for i, m in enumerate(months)}
+    out = [{"not_accepted": 0, "stage2_refused": 0} for _ in months]
+    told = [c.values["not_accepted_told"] or c.dates.received for c in refused]
+    for key, days in (
+        ("not_accepted", told),
+        ("stage2_refused", [c.escalation_refused for c in cases]),
+    ):
+        for day in days:
+            i = index.get((day.year, day.month)) if day is not None else None
+            if i is not None:
+                out[i][key] += 1
+    return out
 
 
 def emt_report(
@@ -373,8 +471,10 @@ def emt_report(
     calendar: Calendar,
     today: date,
     generated_at: datetime,
+    categories: Sequence[str] = (),
 ) -> Report:
-    """The EMT report for ``month``, judged against ``profile`` (the team's)."""
+    """The EMT report for ``month``, judged against ``profile`` (the team's); ``categories``
+    is the team's list of complaint categories (shown first, in order)."""
     if month.start > today:
         raise ComplaintsError(
             f"{month.label} has not started yet (today is {today:%d/%m/%Y}): nothing to report"
@@ -383,7 +483,7 @@ def emt_report(
     months = months_back(month, TREND_MONTHS)
     window = Period(months[0].start, month.end, "trend")
     timeliness.forget()
-    cases = load_cases(db, window.start, window.end)
+    cases, refused = load_cases(db, window.start, window.end)
     judged: dict[str, list[Judged]] = {}
     unjudged: dict[str, list[CaseLine]] = {}
     for role in ("ack", "stage1", "stage2_ack", "stage2"):
@@ -394,79 +494,34 @@ def emt_report(
     monthly = {r: by_month(js, months) for r, js in judged.items()}
     in_month = {r: buckets[-1] for r, buckets in monthly.items()}
     out_month = {r: [x for x in xs if x.on in month] for r, xs in unjudged.items()}
-    figures = [
-        _count(
-            "received",
-            "Complaints received (Stage 1)",
-            ACTIVITY,
-            "Received",
-            _event_lines(cases, "received", "received", month),
-        ),
-        _count(
-            "escalated",
-            "Escalated to Stage 2",
-            ACTIVITY,
-            "Escalated",
-            _event_lines(cases, "escalation_received", "escalation received", month),
-        ),
-        _count(
-            "stage1_responses",
-            "Stage 1 responses sent",
-            ACTIVITY,
-            "Stage 1 responses",
-            _event_lines(cases, "stage1_responded", "Stage 1 response", month),
-        ),
-        _count(
-            "stage2_responses",
-            "Stage 2 responses sent",
-            ACTIVITY,
-            "Stage 2 responses",
-            _event_lines(cases, "stage2_responded", "Stage 2 response", month),
-        ),
-        _count(
-            "closed",
-            "Cases closed",
-            ACTIVITY,
-            "Closed",
-            _event_lines(cases, "closed", "closed", month),
-        ),
-    ]
+    figures = _activity(cases, refused, month)
     open_cases = [c for c in cases if c.open_at(as_of)]
-    by_stage: dict[str, list[CaseLine]] = {"Stage 1": [], "Stage 2": [], "Ombudsman": []}
-    for c in open_cases:
-        stage = c.stage_at(as_of)
-        by_stage[stage].append(CaseLine(c.reference, c.dates.received, f"open at {stage}", as_of))
-    for stage, lines in by_stage.items():
-        key = "open_" + stage.lower().replace(" ", "")
-        figures.append(_count(key, f"Open at {stage}", OPEN, f"Open {stage}", lines))
-    figures.append(
-        _count(
-            "open_total",
-            "Open in all",
-            OPEN,
-            "Open",
-            [line for lines in by_stage.values() for line in lines],
-        )
-    )
+    figures += _open(open_cases, as_of)
+    open_actions = log_queries.cases_with_open_actions(db, as_of)
+    figures.append(activity.stale(open_cases, as_of, profile, calendar, open_actions, OPEN))
+    figures.append(activity.closed_undated(cases, OPEN))
     figures += timeliness_figures(in_month, out_month, profile)
     figures.append(_extended(cases, profile, calendar, month))
     figures.append(_overdue(open_cases, profile, calendar, as_of))
-    figures.append(compensation_figure(cases, month, MONEY))
-    figures.append(_learning(db, month))
+    figures.append(activity.compensation_awarded(cases, month, MONEY))
+    figures.append(activity.compensation_paid(cases, month, MONEY))
+    figures.append(activity.learning(db, month, LEARNING))
     figures += _ombudsman(cases, profile, calendar, month, as_of)
     found = log_queries.compliments(db, months)
     figures.append(_compliments(None if found is None else found[-1]))
 
-    trend = log_queries.trend_counts(db, months)
+    trend = trend_counts(cases, months)
+    refusals = _refusals_by_month(cases, refused, months)
     for i, row in enumerate(trend):
-        for key, role in TREND_SHARES.items():
+        for key, (role, timeframe_only) in TREND_SHARES.items():
             items = monthly[role][i]
-            n = sum(j.met for j in items)
+            n = sum((j.within_timeframe if timeframe_only else j.met) for j in items)
             row[key] = {
                 "numerator": n,
                 "denominator": len(items),
                 "percent": percent(n, len(items)),
             }
+        row.update(refusals[i])
         row["compliments"] = None if found is None else len(found[i])
 
     notes = [
@@ -480,9 +535,25 @@ def emt_report(
     if disagree:
         notes.append(
             f"{disagree} step(s) where the log's Met column disagrees with the dates "
-            "(listed in the timeliness sheets, column 'Log')."
+            "(listed in the timeliness case lists, column 'Log')."
         )
-    return Report(
+    answered = next(f for f in figures if f.key == "stale")
+    if answered.count:
+        notes.append(
+            f"{answered.count} case(s) answered and still open at {as_of:%d/%m/%Y}, with "
+            "nothing outstanding (listed under 'Answered but still open'): they count in 'Open "
+            "in all' until closed. Close each with complaints close REF."
+        )
+    undated = next(f for f in figures if f.key == "closed_undated")
+    if undated.count:
+        notes.append(
+            f"{undated.count} case(s) are marked closed with no closed date (an imported log "
+            "has no closed-date column): each counts as open until the last date it records "
+            "and finished from then, but is never counted as closed in a month, so the closed "
+            "counts are low. Put each date right with complaints correct REF --closed DATE "
+            "--reason TEXT (listed under 'Marked closed with no closed date')."
+        )
+    report = Report(
         kind="emt",
         title=f"EMT complaints performance report: {month.label}",
         period=month,
@@ -493,4 +564,10 @@ def emt_report(
         figures=figures,
         trend=trend,
         notes=notes,
+        breakdowns=[
+            breakdowns.outcomes(cases, month, BREAKDOWNS),
+            breakdowns.categories(cases, month, BREAKDOWNS, categories),
+        ],
     )
+    report.comparisons = comparison.compare(report)
+    return report

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, Literal, NamedTuple
 
 from complaints_cli.domain.presentation import money
@@ -79,6 +80,29 @@ class CaseLine(NamedTuple):
         }
 
 
+_tuple_new = tuple.__new__
+
+
+def event_line(
+    reference: str,
+    received: date | None,
+    event: str,
+    on: date | None,
+    *,
+    counted: bool = True,
+    result: str = "",
+    why: str = "",
+) -> CaseLine:
+    """``CaseLine(reference, received, event, on, ...)``, made without the named tuple's
+    Python-level constructor: a year's report makes a few hundred thousand of these."""
+    return _tuple_new(
+        CaseLine, (reference, received, event, on, None, counted, result, why, None, None, None)
+    )
+
+
+#: Sort key of case lines by date, then reference (their dates are never None).
+BY_DATE = itemgetter(3, 0)
+
 #: A case line's JSON keys, in the order of its fields.
 LINE_KEYS = (
     "reference",
@@ -123,6 +147,8 @@ class Figure:
     cases: list[CaseLine] = field(default_factory=list)
     #: For kind "text": the whole value (e.g. "not recorded in this log").
     value_text: str = ""
+    #: For kind "money": what ``count`` counts ("award": awarded, "payment": paid by a date).
+    unit: str = "payment"
 
     @property
     def percent(self) -> float | None:
@@ -150,14 +176,14 @@ class Figure:
 
     @property
     def text(self) -> str:
-        """How the figure reads: ``9 of 10 (90.0%)``, ``3 payments, £175.00``, ``12``."""
+        """How the figure reads: ``9 of 10 (90.0%)``, ``£175.50 (3 awards)``, ``12``."""
         if self.kind == "count":
             return str(self.count)
         if self.kind == "share":
             return share_text(self.count, self.of)
         if self.kind == "money":
             total = money(self.amount or Decimal(0))
-            return f"{total} ({self.count} payment{'s' if self.count != 1 else ''})"
+            return f"{total} ({self.count} {self.unit}{'s' if self.count != 1 else ''})"
         if self.kind == "rate":
             if self.rate is None:
                 return "n/a"
@@ -185,6 +211,67 @@ class Figure:
 
 
 @dataclass
+class BreakdownRow:
+    """One row of a breakdown (an outcome, a category, a reason), with a case list per column."""
+
+    key: str  #: stable, for JSON: ``upheld``, ``not_recorded``, ``repairs``, ...
+    label: str
+    cells: list[list[CaseLine]]
+
+    @property
+    def counts(self) -> list[int]:
+        return [len(cell) for cell in self.cells]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    def as_json(self) -> dict[str, Any]:
+        """The row's counts and, per column, the references counted in it (the case lines
+        themselves are in the workbook: a year's breakdowns name every complaint)."""
+        return {
+            "key": self.key,
+            "label": self.label,
+            "counts": self.counts,
+            "total": self.total,
+            "cases": [[c.reference for c in cell] for cell in self.cells],
+        }
+
+
+@dataclass
+class Breakdown:
+    """A table of counts: rows (outcomes, categories, reasons) by columns (usually the stages),
+    each cell with the cases counted in it, so a "not recorded" row names its cases."""
+
+    key: str  #: ``outcomes``, ``categories``, ``refusals``
+    label: str
+    section: str
+    columns: tuple[str, ...]
+    rows: list[BreakdownRow]
+    note: str = ""
+
+    def totals(self) -> list[int]:
+        return [sum(r.counts[i] for r in self.rows) for i in range(len(self.columns))]
+
+    def row(self, key: str) -> BreakdownRow:
+        for r in self.rows:
+            if r.key == key:
+                return r
+        raise KeyError(key)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "section": self.section,
+            "columns": list(self.columns),
+            "note": self.note,
+            "rows": [r.as_json() for r in self.rows],
+            "totals": self.totals(),
+        }
+
+
+@dataclass
 class Report:
     """A whole report: its period, the rules it was judged by, its figures and trend."""
 
@@ -198,11 +285,22 @@ class Report:
     figures: list[Figure]
     trend: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    breakdowns: list[Breakdown] = field(default_factory=list)
+    #: Annual: the Codes that judged the period's steps (``[{"name", "label", "from", "to"}]``).
+    codes: list[dict[str, Any]] = field(default_factory=list)
+    #: EMT: figure key -> its comparison (last month, 12-month average, target, RAG).
+    comparisons: dict[str, Any] = field(default_factory=dict)
 
     def figure(self, key: str) -> Figure:
         for f in self.figures:
             if f.key == key:
                 return f
+        raise KeyError(key)
+
+    def breakdown(self, key: str) -> Breakdown:
+        for b in self.breakdowns:
+            if b.key == key:
+                return b
         raise KeyError(key)
 
     def sections(self) -> list[tuple[str, list[Figure]]]:

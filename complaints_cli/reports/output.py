@@ -1,9 +1,11 @@
 """A report as text: a table for the terminal, Markdown for papers, JSON for scripts.
 
 Table and Markdown print the same sections through :func:`complaints_cli.render.listing.output_rows`
-(the summary, the 12-month trend, then the case-by-case parts the issue asks to read in full:
-compensation, learning, the Ombudsman); the per-case lists of every figure are in the JSON and
-the workbook. The JSON is one object whose shape is documented in the README ("Reports").
+(the summary, with last month, the 12-month average, the target and the RAG for the EMT report;
+the outcomes, categories and refusals; the 12-month trend; the case-by-case parts the issue asks
+to read in full: compensation, learning, the Ombudsman; then how each figure is counted and the
+notes); the per-case lists of every figure are in the JSON and the workbook. The JSON is one
+object whose shape is documented in the README ("Reports").
 """
 
 from __future__ import annotations
@@ -32,12 +34,42 @@ TREND_HEADERS = {
     "ack_on_time": "Acknowledged on time",
     "stage1_on_time": "Stage 1 on time",
     "stage2_on_time": "Stage 2 on time",
-    "compensation_total": "Compensation",
+    "stage1_within_timeframe": "Stage 1 within timeframe",
+    "stage2_ack_on_time": "Stage 2 acknowledged on time",
+    "stage2_within_timeframe": "Stage 2 within timeframe",
+    "withdrawn": "Withdrawn",
+    "not_accepted": "Not accepted",
+    "stage2_refused": "Stage 2 refused",
+    "compensation_total": "Compensation awarded",
     "compliments": "Compliments",
 }
 
-#: Figures whose cases are printed in full in the table and Markdown output.
-DETAILED = ("compensation", "learning", "ombudsman_referrals", "ombudsman_requests")
+#: Figures whose cases are printed in full in the table and Markdown output (the annual
+#: report's: only :data:`DETAILED_ANNUAL`, a year's compensation and learning run long).
+DETAILED = (
+    "compensation",
+    "compensation_paid",
+    "learning",
+    "ombudsman_referrals",
+    "ombudsman_requests",
+    "ombudsman_determinations",
+    "not_accepted",
+    "stage2_refused",
+)
+
+DETAILED_ANNUAL = ("ombudsman_determinations", "not_accepted", "stage2_refused")
+#: At most this many references are printed for a "not recorded" row (all are in the JSON).
+SHOWN_REFERENCES = 30
+
+#: The EMT summary's columns: key -> header.
+COMPARE_HEADERS = {
+    "figure": "Figure",
+    "this_month": "This month",
+    "last_month": "Last month",
+    "average": "12-month average",
+    "target": "Target",
+    "rag": "RAG",
+}
 
 CASE_HEADERS = {
     "reference": "Reference",
@@ -111,32 +143,61 @@ def print_report(report: Report, fmt: str, out: IO[str] | None = None) -> None:
     else:
         stream.write("\n".join(head) + "\n\n")
     for section, figures in report.sections():
-        rows = [{"figure": f.label, "value": f.text, "note": f.note} for f in figures]
-        columns = ["figure", "value"] + (["note"] if any(f.note for f in figures) else [])
+        if report.comparisons:
+            rows = [{"figure": f.label} | report.comparisons[f.key] for f in figures]
+            columns = [
+                k
+                for k in COMPARE_HEADERS
+                if k in ("figure", "this_month") or any(r.get(k) for r in rows)
+            ]
+            _section(stream, md, section, rows, columns, COMPARE_HEADERS)
+            continue
+        rows = [{"figure": f.label, "value": f.text} for f in figures]
         _section(
-            stream,
-            md,
-            section,
-            rows,
-            columns,
-            {"figure": "Figure", "value": "Value", "note": "Note"},
+            stream, md, section, rows, ["figure", "value"], {"figure": "Figure", "value": "Value"}
         )
+    for b in report.breakdowns:
+        headers = {"label": b.label[:1].upper() + b.label[1:]} | {
+            f"c{i}": col for i, col in enumerate(b.columns)
+        }
+        headers["total"] = "Total"
+        rows = [
+            {"label": r.label, **{f"c{i}": n for i, n in enumerate(r.counts)}, "total": r.total}
+            for r in b.rows
+        ]
+        totals = b.totals()
+        rows.append(
+            {"label": "Total", **{f"c{i}": n for i, n in enumerate(totals)}, "total": sum(totals)}
+        )
+        _section(stream, md, b.label, rows, list(headers), headers)
+        missing = [r for r in b.rows if r.key == "not_recorded" and r.total]
+        for r in missing:
+            refs = [line.reference for cell in r.cells for line in cell]
+            shown = ", ".join(refs[:SHOWN_REFERENCES])
+            if len(refs) > SHOWN_REFERENCES:
+                shown += f" and {len(refs) - SHOWN_REFERENCES} more (all in the JSON and workbook)"
+            stream.write(f"{b.label}, not recorded: {shown}\n\n")
     if report.trend:
         columns = [k for k in TREND_HEADERS if any(k in row for row in report.trend)]
         _section(
             stream, md, "12-month trend", report.trend, columns, TREND_HEADERS, text=trend_cell
         )
+    detailed = DETAILED if report.kind == "emt" else DETAILED_ANNUAL
     for f in report.figures:
-        if f.key in DETAILED and f.cases:
+        if f.key in detailed and f.cases:
             rows = [c.fields() for c in f.cases]
             _section(
                 stream, md, f.label, rows, _case_columns(f.cases), CASE_HEADERS, text=line_cell
             )
-    if report.notes:
+    counted = [f"{f.label}: {f.note}" for f in report.figures if f.note]
+    counted += [f"{b.label}: {b.note}" for b in report.breakdowns if b.note]
+    for title, items in (("How each figure is counted", counted), ("Notes", report.notes)):
+        if not items:
+            continue
         if md:
-            stream.write("## Notes\n\n" + "".join(f"- {n}\n" for n in report.notes))
+            stream.write(f"## {title}\n\n" + "".join(f"- {n}\n" for n in items) + "\n")
         else:
-            stream.write("Notes:\n" + "".join(f"- {n}\n" for n in report.notes))
+            stream.write(f"{title}:\n" + "".join(f"- {n}\n" for n in items) + "\n")
 
 
 def _section(
@@ -203,4 +264,7 @@ def report_json(report: Report) -> dict[str, Any]:
             for row in report.trend
         ],
         "notes": report.notes,
+        "breakdowns": [b.as_json() for b in report.breakdowns],
+        "codes": report.codes,
+        "comparisons": report.comparisons,
     }

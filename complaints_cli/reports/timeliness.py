@@ -58,6 +58,7 @@ class Judged(NamedTuple):
     role: str
     m: Milestone
     log: str | None  #: the log's Yes/No when it disagrees with the dates
+    code: str | None = None  #: the Code that judged it (the annual figures), for the lines
 
     @property
     def done(self) -> date:
@@ -105,9 +106,15 @@ def forget() -> None:
     _WORKING.clear()
 
 
-def judged_step(case: ReportCase, role: str, m: Milestone, log: str | None = None) -> Judged:
+def judged_step(
+    case: ReportCase, role: str, m: Milestone, log: str | None = None, code: str | None = None
+) -> Judged:
     """A :class:`Judged` for ``case``'s completed milestone ``m``."""
-    return Judged(case, role, m, log)
+    return Judged(case, role, m, log, code)
+
+
+#: Chooses the profile that judges a case's step (the annual figures: the Code in force).
+Chooser = Callable[[ReportCase], Profile]
 
 
 def judge(
@@ -118,9 +125,11 @@ def judge(
     calendar: Calendar,
     *,
     compare_log: bool,
+    choose: Chooser | None = None,
 ) -> tuple[list[Judged], list[CaseLine]]:
     """The cases whose ``role`` step was done in ``period``, judged; and those that cannot be
-    (the profile sets no timeframe for the step), as counted-out lines saying why."""
+    (the profile sets no timeframe for the step), as counted-out lines saying why. ``choose``
+    picks another profile for a case (the Code in force when the step's clock started)."""
     attr, event = DONE[role]
     judged: list[Judged] = []
     unjudged: list[CaseLine] = []
@@ -128,6 +137,8 @@ def judge(
         done = getattr(case.dates, attr)
         if done is None or not period.start <= done <= period.end:
             continue
+        if choose is not None:
+            profile = choose(case)
         m = case.milestones(profile, calendar).get(role)
         if m is None or m.done is None:
             unjudged.append(
@@ -142,13 +153,22 @@ def judge(
             )
             continue
         log = log_disagrees(case, role, m.done <= m.deadline) if compare_log else None
-        judged.append(judged_step(case, role, m, log))
+        judged.append(Judged(case, role, m, log, profile.name if choose is not None else None))
     judged.sort(key=lambda j: (j.m.done, j.case.reference))
     return judged, unjudged
 
 
+#: A profile name -> how a line names the Code that judged it.
+CODE_NAMES = {"hos-code-2022": "2022 Code", "hos-code-2024": "2024 Code"}
+
+
+def code_prefix(j: Judged) -> str:
+    """``2022 Code: `` for a step the annual figures judged by the 2022 Code; else nothing."""
+    return f"{CODE_NAMES.get(j.code, j.code)}: " if j.code else ""
+
+
 def _line(j: Judged, deadline: date, ok: bool, ok_text: str, late_text: str, note: str) -> CaseLine:
-    why = working(j.m)  # made only for the lines shown: a trend judges a year of cases
+    why = code_prefix(j) + working(j.m)  # made only for the lines shown: a trend judges a year
     if note:
         why += f"; {note}"
     if j.log:

@@ -1,5 +1,6 @@
-"""Every SQL statement the reports run: the cases a report reads, the trend's aggregate
-counts, learning from the history, compliments. Plain SQL with ``:name`` parameters, the same
+"""Every SQL statement the reports run: the cases a report reads (the trend is counted from
+them, in :mod:`complaints_cli.reports.trend`), learning from the history, compliments, the
+actions outstanding on a day, the Ombudsman's orders. Plain SQL with ``:name`` parameters, the same
 on SQLite and PostgreSQL; the counting itself is in :mod:`complaints_cli.reports`.
 """
 
@@ -9,33 +10,37 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from complaints_cli.domain.periods import Period
 from complaints_cli.store.db import RawDatabase
 from complaints_cli.store.reads import to_date as as_date
 
-#: What the reports count: complaints and petitions (a petition is one complaint), not a
+#: A case the reports can see: a complaint or a petition (a petition is one complaint), not a
 #: service dissatisfaction still being handled informally (once converted it is a complaint,
-#: received on the day of conversion), nor a case not accepted under the policy's exclusions.
-COUNTED = (
+#: received on the day of conversion), and not a case voided (logged in error, or a duplicate:
+#: out of every list and figure).
+SEEN = (
     "COALESCE(kind, 'complaint') <> 'service dissatisfaction' "
-    "AND LOWER(COALESCE(status, '')) NOT LIKE 'not accepted%' "
-    "AND COALESCE(status, '') <> 'Void'"
+    "AND LOWER(COALESCE(status, '')) NOT LIKE 'void%'"
 )
+#: What the reports count: :data:`SEEN`, less the cases not accepted under the policy's
+#: exclusions (the reports list those separately, as refused, with their reason).
+COUNTED = SEEN + " AND LOWER(COALESCE(status, '')) NOT LIKE 'not accepted%'"
 
 
 def report_rows(
     db: RawDatabase, columns: Sequence[str], start: date, end: date
 ) -> list[tuple[Any, ...]]:
-    """``columns`` of every counted case (:data:`COUNTED`) that can figure in a report on
-    ``start``..``end``: received by ``end`` and not closed before ``start`` (or with Ombudsman
-    activity in it), in order received."""
+    """``columns`` of every case the reports see (:data:`SEEN`: the not accepted included, for
+    the refusals) that can figure in a report on ``start``..``end``: received by ``end`` and
+    not closed before ``start`` (or with Ombudsman activity or a payment in it), in order
+    received."""
     where = (
-        f" WHERE {COUNTED} AND received <= :end AND (closed IS NULL OR closed >= :start"
+        f" WHERE {SEEN} AND received <= :end AND (closed IS NULL OR closed >= :start"
         " OR ombudsman_referred >= :start OR ombudsman_requested >= :start"
-        " OR ombudsman_evidence_sent >= :start)"
+        " OR ombudsman_evidence_sent >= :start OR ombudsman_determined >= :start"
+        " OR compensation_paid >= :start OR stage2_compensation_paid >= :start)"
     )
     cur = db.execute(
         f"SELECT {', '.join(columns)} FROM complaint" + where + " ORDER BY received, reference",
@@ -44,74 +49,51 @@ def report_rows(
     return [tuple(row) for row in cur.fetchall()]
 
 
-# The trend's counts. The report's own month lists its cases with the same rules in Python
-# (``emt.py``), and a test checks that the two agree on a generated log.
-_CLOSED = "LOWER(status) LIKE 'closed%'"
-#: Trend count -> the case date that puts a case in a month.
-TREND_EVENTS: dict[str, str] = {
-    "received": "received",
-    "escalated": "escalation_received",
-    "stage1_responses": "stage1_responded",
-    "stage2_responses": "stage2_responded",
-    "closed": "closed",
-}
-#: Compensation: the response that awarded it dates it (the log keeps no payment date).
-COMPENSATION = {
-    "stage1_responded": "compensation_pence",
-    "stage2_responded": "stage2_compensation_pence",
-}
+def _counted(alias: str) -> str:
+    """:data:`COUNTED` with its columns named through a table alias."""
+    return COUNTED.replace("kind", f"{alias}.kind").replace("status", f"{alias}.status")
 
 
-def _month_of(db: RawDatabase, column: str) -> str:
-    """SQL for ``yyyy-mm`` of a date column (SQLite keeps ISO text; PostgreSQL real dates)."""
-    if db.dialect == "sqlite":
-        return f"substr({column}, 1, 7)"
-    return f"to_char({column}, 'YYYY-MM')"
-
-
-def trend_counts(db: RawDatabase, months: Sequence[Period]) -> list[dict[str, Any]]:
-    """Each month's counts, open cases at its end and compensation, from one aggregate query.
-
-    The log is grouped by the month of each event (received, escalated, responded, closed), so
-    one pass over the cases that can matter (received by the last month's end, not closed
-    before the first month) gives every count; open at a month end is "received in or before
-    the month and closed after it (or not closed)".
-    """
-    out: dict[str, dict[str, Any]] = {
-        m.key: {"month": m.key, "label": f"{m.start:%b %Y}"} for m in months
-    }
-    for item in out.values():
-        item.update({name: 0 for name in TREND_EVENTS}, open_at_end=0)
-        item.update(compensation_payments=0, compensation_total=Decimal(0))
-    keys = ", ".join(_month_of(db, column) for column in TREND_EVENTS.values())
-    pence = [
-        f"SUM(CASE WHEN {p} > 0 THEN 1 ELSE 0 END), SUM(CASE WHEN {p} > 0 THEN {p} ELSE 0 END)"
-        for p in COMPENSATION.values()
-    ]
+def cases_with_open_actions(db: RawDatabase, day: date) -> set[int]:
+    """The ids of cases with an action outstanding at the end of ``day``: set by then (its
+    record's creation date, UTC) and not done by then. Ombudsman orders count too."""
     rows = db.execute(
-        f"SELECT {keys}, CASE WHEN closed IS NULL AND {_CLOSED} THEN 1 ELSE 0 END, COUNT(*), "
-        f"{', '.join(pence)} FROM complaint WHERE {COUNTED} AND received <= :last "
-        "AND (closed IS NULL OR closed >= :first) GROUP BY 1, 2, 3, 4, 5, 6",
-        {"first": months[0].start, "last": months[-1].end},
+        "SELECT complaint_id, created_at FROM action WHERE (done IS NULL OR done > :day)",
+        {"day": day},
     ).fetchall()
-    names = list(TREND_EVENTS)
-    stage_of = dict(zip(COMPENSATION, ("stage1_responses", "stage2_responses"), strict=True))
-    for row in rows:
-        event_months = dict(zip(names, row[:5], strict=True))
-        undated_closed, n = row[5], int(row[6])
-        for name, key in event_months.items():
-            if key in out:
-                out[key][name] += n
-        for i, column in enumerate(COMPENSATION):
-            key = event_months[stage_of[column]]
-            if key in out and row[7 + 2 * i]:
-                out[key]["compensation_payments"] += int(row[7 + 2 * i])
-                out[key]["compensation_total"] += Decimal(int(row[8 + 2 * i])) / 100
-        received, closed = event_months["received"], event_months["closed"]
-        for key in out:
-            if received <= key and (closed > key if closed is not None else not undated_closed):
-                out[key]["open_at_end"] += n
-    return list(out.values())
+    out: set[int] = set()
+    for complaint_id, created in rows:
+        made = created if isinstance(created, datetime) else datetime.fromisoformat(str(created))
+        if made.date() <= day:
+            out.add(int(complaint_id))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class OrderEntry:
+    """An Ombudsman order or recommendation on a case determined in a period."""
+
+    reference: str
+    kind: str  #: ``order`` or ``recommendation``
+    text: str
+    due: date
+    done: date | None
+
+
+def ombudsman_orders(db: RawDatabase, period: Period) -> list[OrderEntry]:
+    """The orders and recommendations of the Ombudsman's determinations made in ``period``."""
+    rows = db.execute(
+        "SELECT c.reference, a.kind, a.text, a.due, a.done FROM action a "
+        "JOIN complaint c ON c.id = a.complaint_id "
+        f"WHERE {_counted('c')} AND a.kind IN ('order', 'recommendation') "
+        "AND c.ombudsman_determined BETWEEN :start AND :end "
+        "ORDER BY c.ombudsman_determined, c.reference, a.number",
+        {"start": period.start, "end": period.end},
+    ).fetchall()
+    return [
+        OrderEntry(str(r), str(k), str(t or ""), as_date(d), as_date(done))  # type: ignore[arg-type]
+        for r, k, t, d, done in rows
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -130,11 +112,6 @@ def _local_date(stamp: Any) -> date:
         return moment.astimezone(ZoneInfo("Europe/London")).date()
     except Exception:  # ZoneInfoNotFoundError, or no zoneinfo data at all
         return moment.astimezone(UTC).date()
-
-
-def _counted(alias: str) -> str:
-    """:data:`COUNTED` with its columns named through a table alias."""
-    return COUNTED.replace("kind", f"{alias}.kind").replace("status", f"{alias}.status")
 
 
 @dataclass(frozen=True, slots=True)

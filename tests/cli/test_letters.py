@@ -5,7 +5,8 @@ Dates (England and Wales, Spruce profile), as in tests/cli/test_lifecycle_cli.py
 - extended on 09/01 by 10 working days -> Mon 26/01/2026.
 - responded Fri 09/01/2026: the resident may escalate within 20 working days -> Fri 06/02/2026.
 - escalated (received) Mon 26/01: Stage 2 response due +20 wd = Mon 23/02/2026.
-- Stage 2 response Fri 20/02/2026: the Ombudsman may investigate 8 weeks on, Fri 17/04/2026.
+- Stage 2 response Fri 20/02/2026: the resident may refer to the Ombudsman at once (no 8-week
+  wait since 1 October 2022: Housing Ombudsman news, 3 October 2022), within 12 months.
 """
 
 from __future__ import annotations
@@ -226,10 +227,12 @@ def test_stage2_letter_has_every_element_of_code_6_19(at: Any, db_url: str) -> N
     assert "compensation of £300.00 for damaged carpet" in text  # e. (Stage 2's own award)
     assert "- Replace extractor fan: by Friday 6 February 2026" in text  # f. still outstanding
     assert "## If you remain dissatisfied: the Housing Ombudsman" in text
-    assert (
-        "once 8 weeks have passed from the date of this response (from Friday 17 April 2026)"
-        in (text)
-    )
+    # The procedure's 8-week wait ended with the democratic filter on 1 October 2022 (Housing
+    # Ombudsman news, 3 October 2022): the letter names no waiting period.
+    assert "refer your complaint to the Housing Ombudsman or to the Property Redress Scheme " \
+        "now: you do not need to wait before doing so" in " ".join(text.split())  # fmt: skip
+    assert "8 weeks" not in text and "17 April 2026" not in text
+    assert "12 months or more after our final response" in " ".join(text.split())
     assert "Property Redress Scheme" in text
     assert f"- Telephone: {OMBUDSMAN_PHONE}" in text
     assert text.rstrip().endswith("Jordan Blake\n[Job title]")

@@ -14,11 +14,19 @@ against the Code (hos-code-2024), whatever the team's profile:
   escalated 06/05): 2 of 2. 6.14 Stage 2 responses within 20 working days of the
   acknowledgement: 007 (04/04; from Tue 18/03 the 20th working day is Tue 15/04): 1 of 1.
   Counted out: 004, not yet answered. 6.15: no extended Stage 2 case: n/a.
-* CH01 with 1,000 homes: Stage 1 received 007, 004, 001, 002, 003, 005, 006 = 7 -> 7.00 per
-  1,000 homes; Stage 2: 007, 004 = 2 -> 2.00.
+* 6.5: both extended Stage 1 cases were extended with ``--told``: 2 of 2. 6.13: 007's Stage 2
+  handler (Jo Reviewer) is not its Stage 1 handler (Sam Patel): 1 of 1.
+* CH01 with 1,000 homes (tenures: ``tests/report_log.py`` TENURES): Stage 1 received 007, 004,
+  001, 002 (LCRA), 003 (LCHO) = 5 -> 5.00 per 1,000 homes; counted out 005 (no tenure) and 006
+  (another tenure). Stage 2: 007, 004 (LCRA) = 2 -> 2.00. Per stock type: n/a, the homes of
+  each type are not given.
 * CH02 Stage 1: acknowledged in time and answered in time (an extension within the Code's
-  limit counts): 007, 004, 001, 003 yes; 002 no (answered after its extension): 4 of 5 (80.0%).
-  Stage 2: 007: 1 of 1 (100.0%).
+  limit counts): 007, 004, 001, 003 yes; 002 no (answered after its extension): 4 of 5 (80.0%);
+  LCRA 007, 004, 001 of 007, 004, 001, 002: 3 of 4; LCHO 003: 1 of 1. The response alone: the
+  same 4 of 5 (every acknowledgement was in time); no converted service dissatisfaction, so
+  "from the day raised" is 4 of 5 too. Stage 2: 007: 1 of 1 (100.0%), LCRA.
+* compensation awarded £75.50 (001 £50.00, 003 £25.50), none paid; learning 004 (01/05) and
+  001 (20/05): 2; no withdrawal, refusal, determination or undated closure.
 """
 
 from __future__ import annotations
@@ -40,10 +48,32 @@ EXPECTED = {
     "sa_stage2_ack": ("2 of 2 (100.0%)", 100.0),
     "sa_stage2": ("1 of 1 (100.0%)", 100.0),
     "sa_stage2_extended": ("n/a", None),
-    "ch01_stage1": ("7.00 per 1,000 homes (7 of 1,000 homes)", 7.0),
+    "sa_stage1_extension_told": ("2 of 2 (100.0%)", 100.0),
+    "sa_stage2_extension_told": ("n/a", None),
+    "sa_stage2_reviewer": ("1 of 1 (100.0%)", 100.0),
+    "ch01_stage1": ("5.00 per 1,000 homes (5 of 1,000 homes)", 5.0),
+    "ch01_stage1_lcra": ("n/a", None),
+    "ch01_stage1_lcho": ("n/a", None),
     "ch01_stage2": ("2.00 per 1,000 homes (2 of 1,000 homes)", 2.0),
+    "ch01_stage2_lcra": ("n/a", None),
+    "ch01_stage2_lcho": ("n/a", None),
     "ch02_stage1": ("4 of 5 (80.0%)", 80.0),
+    "ch02_stage1_lcra": ("3 of 4 (75.0%)", 75.0),
+    "ch02_stage1_lcho": ("1 of 1 (100.0%)", 100.0),
     "ch02_stage2": ("1 of 1 (100.0%)", 100.0),
+    "ch02_stage2_lcra": ("1 of 1 (100.0%)", 100.0),
+    "ch02_stage2_lcho": ("n/a", None),
+    "ch02_stage1_response_only": ("4 of 5 (80.0%)", 80.0),
+    "ch02_stage1_from_first_contact": ("4 of 5 (80.0%)", 80.0),
+    "ch02_stage2_response_only": ("1 of 1 (100.0%)", 100.0),
+    "withdrawn": ("0", 0),
+    "not_accepted": ("0", 0),
+    "stage2_refused": ("0", 0),
+    "compensation": ("£75.50 (2 awards)", "75.50"),
+    "compensation_paid": ("£0.00 (0 payments)", "0.00"),
+    "learning": ("2", 2),
+    "ombudsman_determinations": ("0", 0),
+    "closed_undated": ("0", 0),
 }
 
 
@@ -69,7 +99,19 @@ def test_json_gives_the_hand_computed_figures(built_log: Any) -> None:
     assert data["profile"]["name"] == "hos-code-2024"
     assert data["period"]["from"] == "2025-03-01" and data["period"]["to"] == "2025-05-31"
     assert {k: (f["text"], f["value"]) for k, f in figures.items()} == EXPECTED
-    assert (figures["ch01_stage1"]["numerator"], figures["ch01_stage1"]["denominator"]) == (7, 1000)
+    assert (figures["ch01_stage1"]["numerator"], figures["ch01_stage1"]["denominator"]) == (5, 1000)
+    assert [(c["reference"], c["counted"], c["why"]) for c in figures["ch01_stage1"]["cases"]][
+        -2:
+    ] == [
+        (
+            "SPRUCE005",
+            False,
+            "no tenure recorded: complaints correct SPRUCE005 --tenure 'low-cost rental' (or "
+            "'low-cost home ownership', other, unknown) --reason ...",
+        ),
+        ("SPRUCE006", False, "tenure other: not LCRA or LCHO stock"),
+    ]
+    assert "with them: 7.00 per 1,000 homes" in figures["ch01_stage1"]["note"]
     assert lines(figures["sa_ack"]) == {
         "SPRUCE007": (True, "on time"),
         "SPRUCE004": (True, "on time"),
@@ -134,7 +176,7 @@ def test_homes_from_the_config_or_missing(
     config.write_text("homes = 2500\n", encoding="utf-8")
     monkeypatch.setenv("COMPLAINTS_CONFIG", str(config))
     figures = annual(built_log, *PERIOD)
-    assert figures["ch01_stage1"]["text"] == "2.80 per 1,000 homes (7 of 2,500 homes)"
+    assert figures["ch01_stage1"]["text"] == "2.00 per 1,000 homes (5 of 2,500 homes)"
     shown = built_log("config").stdout
     assert re.search(rf"^homes\s+2500\s+file {re.escape(str(config))}$", shown, re.M)
     monkeypatch.setenv("COMPLAINTS_HOMES", "lots")
@@ -181,7 +223,7 @@ def test_table_markdown_and_workbook(built_log: Any, tmp_path: Path) -> None:
     assert re.search(
         r"^Stage 1 responses within 10 working days \(6\.3\)\s+3 of 5 \(60\.0%\)$", table, re.M
     )
-    assert re.search(r"^CH01 Stage 1 complaints received per 1,000 homes\s+7\.00 per", table, re.M)
+    assert re.search(r"^CH01 Stage 1 complaints received per 1,000 homes\s+5\.00 per", table, re.M)
     md = built_log("report", "annual", *PERIOD, "--homes", "1000", "-f", "markdown").stdout
     assert "| Extended Stage 2 cases answered within the extension (6.15) | n/a |" in md
     assert (
@@ -192,21 +234,22 @@ def test_table_markdown_and_workbook(built_log: Any, tmp_path: Path) -> None:
     result = built_log("report", "annual", *PERIOD, "--homes", "1000", "-o", str(target))
     assert result.exit_code == 0, result.output
     wb = load_workbook(target)
-    assert wb.sheetnames == [
-        "Summary", "6.2 acknowledged", "6.3 Stage 1 response", "6.4 Stage 1 extended",
-        "6.11 Stage 2 acknowledged", "6.14 Stage 2 response", "6.15 Stage 2 extended",
-        "CH01 Stage 1", "CH01 Stage 2", "CH02 Stage 1", "CH02 Stage 2",
-    ]  # fmt: skip
-    rows = {r[1]: r for r in wb["Summary"].iter_rows(values_only=True) if r[1]}
-    assert rows["CH02 Stage 1 complaints responded to within the Code's timescales"][2:6] == (
-        "4 of 5 (80.0%)",
-        80.0,
-        4,
-        5,
+    assert wb.sheetnames == ["Summary", "Outcomes and categories", "Cases", "How counted"]
+    rows = {r[0]: r for r in wb["Summary"].iter_rows(values_only=True) if r[0]}
+    assert rows["CH02 Stage 1 complaints responded to within the Code's timescales"][1] == (
+        "4 of 5 (80.0%)"
     )
-    assert rows["CH01 Stage 2 complaints received per 1,000 homes"][3:6] == (2.0, 2, 1000)
-    sheet = list(wb["6.2 acknowledged"].iter_rows(min_row=4, values_only=True))
-    assert [(r[0], r[5]) for r in sheet] == [
+    assert rows["CH01 Stage 2 complaints received per 1,000 homes"][1] == (
+        "2.00 per 1,000 homes (2 of 1,000 homes)"
+    )
+    cases = list(wb["Cases"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(cases) if str(r[0]).startswith("Complaints logged"))
+    section = []
+    for r in cases[start + 2 :]:  # after the title and the note
+        if r[0] is None:
+            break
+        section.append((r[0], r[5]))
+    assert section == [
         ("SPRUCE007", "yes"),
         ("SPRUCE004", "yes"),
         ("SPRUCE003", "yes"),

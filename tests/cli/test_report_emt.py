@@ -14,7 +14,11 @@ counted by hand from it (Spruce profile):
   the promised Mon 26/05, a bank holiday): 1 of 2 (50.0%). On time either way: 3 of 4 (75.0%).
 * extended (original deadline in May): 002 (23/05) and 003 (20/05) = 2.
 * overdue at 31/05: 005 (contact due 15/05, acknowledgement due 19/05) = 1.
-* compensation: £50.00 (001, time and trouble) + £25.50 (003, delay) = £75.50, 2 payments.
+* compensation awarded: £50.00 (001, time and trouble) + £25.50 (003, delay) = £75.50, 2
+  payments; none recorded as paid, so compensation paid is £0.00.
+* withdrawn, not accepted, Stage 2 escalations refused, marked closed with no closed date: 0.
+* answered but still open: 0 (002 and 003 answered at Stage 1 on 27/05: Spruce's 20 working
+  days to escalate are not over; 001 is closed; 004 is not answered at Stage 2).
 * learning: 004 (imported-style, dated by its last response 01/05) and 001 (history, 20/05) = 2.
 * Ombudsman: 007 referred 12/05, evidence requested 14/05, due Thu 05/06: not yet due.
 * compliments: 1 (15/05).
@@ -52,7 +56,13 @@ EXPECTED: dict[str, tuple[str, Any]] = {
     "stage2_on_time": ("n/a", None),
     "extended": ("2", 2),
     "overdue": ("1", 1),
-    "compensation": ("£75.50 (2 payments)", "75.50"),
+    "withdrawn": ("0", 0),
+    "not_accepted": ("0", 0),
+    "stage2_refused": ("0", 0),
+    "stale": ("0", 0),
+    "closed_undated": ("0", 0),
+    "compensation": ("£75.50 (2 awards)", "75.50"),
+    "compensation_paid": ("£0.00 (0 payments)", "0.00"),
     "learning": ("2", 2),
     "ombudsman_referrals": ("1", 1),
     "ombudsman_requests": ("1", 1),
@@ -111,8 +121,11 @@ def test_json_gives_the_hand_computed_figures(built_log: Any) -> None:
     ack = figures["ack_on_time"]
     assert (ack["numerator"], ack["denominator"]) == (2, 3)
     assert figures["stage2_on_time"]["denominator"] == 0
-    assert figures["compensation"]["note"] == "delay (1); time and trouble (1)"
+    assert figures["compensation"]["label"] == "Compensation awarded"
+    assert figures["compensation"]["note"].endswith("Reasons: delay (1); time and trouble (1).")
     assert [c["amount"] for c in figures["compensation"]["cases"]] == ["50.00", "25.50"]
+    # Awarded, not paid: no payment date is recorded (issue 13, item 7).
+    assert [c["result"] for c in figures["compensation"]["cases"]] == ["awarded", "awarded"]
 
 
 def test_acknowledged_on_the_deadline_day_is_on_time(built_log: Any) -> None:
@@ -183,12 +196,18 @@ def test_trend_repeats_the_month_and_counts_earlier_months(built_log: Any) -> No
         "stage1_responses": 4,
         "stage2_responses": 0,
         "closed": 1,
+        "withdrawn": 0,
         "open_at_end": 6,
         "compensation_payments": 2,
         "compensation_total": "75.50",
         "ack_on_time": {"numerator": 2, "denominator": 3, "percent": 66.7},
+        "stage1_within_timeframe": {"numerator": 2, "denominator": 4, "percent": 50.0},
         "stage1_on_time": {"numerator": 3, "denominator": 4, "percent": 75.0},
+        "stage2_ack_on_time": {"numerator": 1, "denominator": 1, "percent": 100.0},
+        "stage2_within_timeframe": {"numerator": 0, "denominator": 0, "percent": None},
         "stage2_on_time": {"numerator": 0, "denominator": 0, "percent": None},
+        "not_accepted": 0,
+        "stage2_refused": 0,
         "compliments": 1,
         "label": "May 2025",
     }
@@ -209,7 +228,8 @@ def test_table_and_markdown_show_the_same_figures(built_log: Any) -> None:
         (r"Stage 1 responses within the timeframe \(10 working days\)", r"2 of 4 \(50\.0%\)"),
         (r"Extended Stage 1 responses within the extension", r"1 of 2 \(50\.0%\)"),
         (r"Stage 2 responses on time \(within the timeframe or an extension\)", "n/a"),
-        (r"Compensation paid", r"£75\.50 \(2 payments\)"),
+        (r"Compensation awarded", r"£75\.50 \(2 awards\)"),
+        (r"Compensation paid", r"£0\.00 \(0 payments\)"),
         (r"Cases overdue at 31/05/2025", "1"),
         (r"Compliments received", "1"),
     ):
@@ -218,13 +238,22 @@ def test_table_and_markdown_show_the_same_figures(built_log: Any) -> None:
     md = built_log("report", "emt", "--month", "2025-05", "-f", "markdown").stdout
     assert md.startswith("# EMT complaints performance report: May 2025\n")
     assert "| Acknowledged within the timeframe (3 working days) | 2 of 3 (66.7%) |" in md
-    assert "| Compensation paid | £75.50 (2 payments) | delay (1); time and trouble (1) |" in md
+    assert "| Compensation awarded | £75.50 (2 awards) | £0.00 | £6.29 |" in md
+    assert "time and trouble (1)" in md.split("## How each figure is counted")[1]
     assert "| Stage 2 responses on time (within the timeframe or an extension) | n/a |" in md
     assert "| May 2025 | 5 | 1 | 4 | 0 | 1 | 6 | 2 of 3 (66.7%) | 3 of 4 (75.0%) | n/a |" in md
+    # The EMT summary: this month, last month, the 12-month average, the target and the RAG.
+    assert (
+        "| Acknowledged within the timeframe (3 working days) | 2 of 3 (66.7%) | 1 of 1 (100.0%) "
+        "| 4 of 5 (80.0%) | 100% | Red |" in md
+    )
     assert "| SPRUCE001 | 01/05/2025 | learning recorded | 20/05/2025 |" in md
 
 
 def test_workbook_summary_chart_and_case_sheets(built_log: Any, tmp_path: Path) -> None:
+    """The summary is one readable table (issue 13, item 9): a heading row per section, then
+    each figure with this month, last month, the 12-month average, the target and the RAG, and
+    a link to its cases; the cases are on one sheet, a section per figure."""
     from openpyxl import load_workbook
 
     target = tmp_path / "emt.xlsx"
@@ -232,45 +261,98 @@ def test_workbook_summary_chart_and_case_sheets(built_log: Any, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert f"Saved the report to {target}" in result.stderr
     wb = load_workbook(target)
+    assert wb.sheetnames == ["Summary", "Trend", "Outcomes and categories", "Cases", "How counted"]
     summary = wb["Summary"]
     assert summary["A1"].value == "EMT complaints performance report: May 2025"
     rows = list(summary.iter_rows(values_only=True))
     head = rows.index(
-        ("Section", "Figure", "Value", "Number", "Numerator", "Denominator", "Note", "Cases")
+        ("Figure", "This month", "Last month", "12-month average", "Target", "RAG", "Cases")
     )
-    figures = {r[1]: r for r in rows[head + 1 :] if r[1]}
-    assert figures["Acknowledged within the timeframe (3 working days)"][2:6] == (
+    assert rows[head + 1][0] == "Activity in the month"  # a section heading, once
+    figures = {r[0]: r for r in rows[head + 1 :] if r[0]}
+    # April: 004 acknowledged on time (1 of 1); the 12 months: 007 (March), 004, 001, 003 on
+    # time, 002 late: 4 of 5. The target is every step on time; 66.7% is below the average.
+    assert figures["Acknowledged within the timeframe (3 working days)"][1:6] == (
         "2 of 3 (66.7%)",
-        66.7,
-        2,
-        3,
+        "1 of 1 (100.0%)",
+        "4 of 5 (80.0%)",
+        "100%",
+        "Red",
     )
-    assert figures["Complaints received (Stage 1)"][2:4] == ("5", 5)
-    assert figures["Compensation paid"][2:4] == ("£75.50 (2 payments)", 75.5)
-    assert figures["Stage 2 responses on time (within the timeframe or an extension)"][2:6] == (
+    # Received: 5 in May, 1 in April (004), 1 in March (007): 7 / 12 = 0.6 a month.
+    assert figures["Complaints received (Stage 1)"][1:4] == ("5", "1", "0.6")
+    assert figures["Compensation awarded"][1] == "£75.50 (2 awards)"
+    assert figures["Stage 2 responses on time (within the timeframe or an extension)"][1:6] == (
         "n/a",
+        "1 of 1 (100.0%)",
+        "1 of 1 (100.0%)",
+        "100%",
         None,
-        0,
-        0,
     )
-    link = summary.cell(row=head + 2, column=8)
-    assert link.value == "5 case(s): sheet Received" and link.hyperlink.location == "'Received'!A1"
+    link = summary.cell(row=head + 3, column=7)
+    assert link.value == "5 case(s)" and link.hyperlink.location.startswith("'Cases'!A")
+    cases = wb["Cases"]
+    anchor = int(link.hyperlink.location.split("!A")[1])
+    assert cases.cell(row=anchor, column=1).value == "Complaints received (Stage 1): 5"
     trend = wb["Trend"]
     assert len(trend._charts) == 2
     assert [c.value for c in trend["A"]][1:] == [
         "Jun 2024", "Jul 2024", "Aug 2024", "Sep 2024", "Oct 2024", "Nov 2024", "Dec 2024",
         "Jan 2025", "Feb 2025", "Mar 2025", "Apr 2025", "May 2025",
     ]  # fmt: skip
-    acks = list(wb["Acknowledged on time"].iter_rows(min_row=4, values_only=True))
+    rows = [r for r in cases.iter_rows(values_only=True)]
+    start = rows.index(
+        ("Acknowledged within the timeframe (3 working days): 2 of 3 (66.7%)",) + (None,) * 10
+    )
+    acks = rows[start + 2 : start + 5]  # after the title and the note
     assert [(r[0], r[3].date().isoformat(), r[4].date().isoformat(), r[6]) for r in acks] == [
         ("SPRUCE003", "2025-05-06", "2025-05-09", "on time"),
         ("SPRUCE001", "2025-05-07", "2025-05-07", "on time"),
         ("SPRUCE002", "2025-05-09", "2025-05-08", "late"),
     ]
-    learning = wb["Learning"]
-    cell = next(c for row in learning.iter_rows(min_row=4) for c in row if c.value and
+    cell = next(c for row in cases.iter_rows() for c in row if c.value and
                 str(c.value).startswith("=Book"))  # fmt: skip
     assert cell.data_type == "s"  # user text is never a formula
+
+
+def test_the_workbook_prints_on_a4_landscape(built_log: Any, tmp_path: Path) -> None:
+    """Every sheet: landscape A4, fitted to the page width, its header row repeated, the title
+    in the page header, "Page N of M" in the footer; the summary on one page (issue 13, 9)."""
+    from openpyxl import load_workbook
+
+    target = tmp_path / "emt.xlsx"
+    assert built_log("report", "emt", "--month", "2025-05", "-o", str(target)).exit_code == 0
+    wb = load_workbook(target)
+    for ws in wb.worksheets:
+        setup = ws.page_setup
+        assert (setup.orientation, int(setup.paperSize)) == ("landscape", 9), ws.title  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth == 1, ws.title
+        assert ws.oddFooter.center.text == "Page &P of &N", ws.title
+        assert ws.oddHeader.left.text == "EMT complaints performance report: May 2025"
+    assert wb["Summary"].page_setup.fitToHeight == 1  # one page
+    assert wb["Cases"].print_title_rows == "$1:$1" == wb["Trend"].print_title_rows
+    # Columns at least as wide as their headers' longest word (the trend's headers wrap).
+    trend = wb["Trend"]
+    for cell in trend[1]:
+        width = trend.column_dimensions[cell.column_letter].width
+        assert width >= max(len(w) for w in str(cell.value).split()), cell.value
+
+
+def test_the_on_time_chart_draws_straight_lines_with_markers(
+    built_log: Any, tmp_path: Path
+) -> None:
+    """LibreOffice drew the on-time shares as smoothed curves dipping below the real values,
+    and nothing at all with one month of data: the series are straight, with markers, and a
+    month with nothing to judge is a gap (issue 13, item 9)."""
+    import zipfile
+
+    target = tmp_path / "emt.xlsx"
+    assert built_log("report", "emt", "--month", "2025-05", "-o", str(target)).exit_code == 0
+    with zipfile.ZipFile(target) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    line = next(c for c in charts if "<lineChart>" in c)
+    assert line.count('<smooth val="0"/>') == 4 and line.count('<symbol val="circle"/>') == 4
+    assert '<dispBlanksAs val="gap"/>' in line
 
 
 def test_refuses_to_replace_a_workbook_without_force(built_log: Any, tmp_path: Path) -> None:
@@ -295,10 +377,10 @@ def test_a_month_with_no_complaints(cli: Any, monkeypatch: pytest.MonkeyPatch) -
             assert (figure["value"], figure["text"], figure["cases"]) == (0, "0", []), key
         elif figure["kind"] == "share":
             assert (figure["value"], figure["text"], figure["denominator"]) == (None, "n/a", 0)
-    assert figures["compensation"]["text"] == "£0.00 (0 payments)"
+    assert figures["compensation"]["text"] == "£0.00 (0 awards)"
     assert figures["compensation"]["value"] == "0.00"
     table = cli("report", "emt", "--month", "2025-02").stdout
-    assert re.search(r"^Acknowledged within the timeframe \(3 working days\)\s+n/a$", table, re.M)
+    assert re.search(r"^Acknowledged within the timeframe \(3 working days\)\s+n/a\s", table, re.M)
 
 
 def test_the_log_column_disagreeing_with_the_dates(built_log: Any, tmp_path: Path) -> None:
@@ -424,7 +506,7 @@ def test_every_figure_reads_the_same_in_every_format(
     md = built_log("report", *args, "-f", "markdown").stdout
     book = tmp_path / "report.xlsx"
     assert built_log("report", *args, "-o", str(book)).exit_code == 0
-    summary = {r[1]: r[2] for r in load_workbook(book)["Summary"].iter_rows(values_only=True)}
+    summary = {r[0]: r[1] for r in load_workbook(book)["Summary"].iter_rows(values_only=True)}
     assert len(data["figures"]) >= 10
     for f in data["figures"]:
         label, text = f["label"], f["text"]

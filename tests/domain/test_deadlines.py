@@ -159,6 +159,29 @@ WORKED: list[tuple[str, str, dict[str, str], str, str]] = [
         "2025-03-05",
         "2025-04-02",
     ),
+    # -- hos-code-2022 (issue 13): Stage 2 counted from the request, not the acknowledgement --
+    ("hos-code-2022", "acknowledge", {"received": "2023-06-26"}, "2023-06-26", "2023-07-03"),
+    (
+        "hos-code-2022",
+        "stage1_response",
+        {"received": "2023-06-26", "acknowledged": "2023-06-30"},
+        "2023-06-30",
+        "2023-07-14",
+    ),
+    (
+        "hos-code-2022",
+        "stage2_acknowledge",
+        {"escalation_received": "2023-06-26"},
+        "2023-06-26",
+        "2023-07-03",
+    ),
+    (
+        "hos-code-2022",
+        "stage2_response",
+        {"escalation_received": "2023-06-26", "stage2_acknowledged": "2023-06-30"},
+        "2023-06-26",
+        "2023-07-24",
+    ),
     # -- homes-plus-england --------------------------------------------------------------------
     ("homes-plus-england", "acknowledge", {"received": "2025-04-17"}, "2025-04-17", "2025-04-28"),
     # From receipt, over Easter and the early May bank holiday (Mon 5 May 2025).
@@ -254,6 +277,14 @@ WORKED: list[tuple[str, str, dict[str, str], str, str]] = [
         "2025-03-03",
         "2025-03-17",
     ),
+    # The case is to be closed once the final (Stage 2) response is sent (4.7.6): a nil window.
+    (
+        "southern-housing",
+        "close_after_stage2",
+        {"escalation_received": "2025-11-19", "stage2_responded": "2025-12-19"},
+        "2025-12-19",
+        "2025-12-19",
+    ),
 ]
 
 
@@ -333,6 +364,10 @@ EXTENDABLE = [
     ("hos-code-2024", "stage2_response",
      {"escalation_received": "2025-03-03", "stage2_acknowledged": "2025-03-05"},
      "2025-04-02", "2025-05-02"),
+    ("hos-code-2022", "stage1_response", {"received": "2023-06-26", "acknowledged": "2023-06-30"},
+     "2023-07-14", "2023-07-28"),
+    ("hos-code-2022", "stage2_response", {"escalation_received": "2023-06-26"}, "2023-07-24",
+     "2023-08-07"),
     ("homes-plus-england", "stage1_response", {"received": "2025-04-17"}, "2025-05-06",
      "2025-05-20"),
     ("homes-plus-england", "stage2_response", {"escalation_received": "2025-03-03"},

@@ -21,6 +21,7 @@ PACKAGED = [
     "homes-plus-england",
     "homes-plus-scotland",
     "southern-housing",
+    "hos-code-2022",
 ]
 
 
@@ -128,6 +129,7 @@ def test_spruce_is_domain_timeframes_table() -> None:
                 ("panel_meeting", ("escalation_received",), 17),
                 ("stage2_response", ("escalation_received",), 20),
                 ("stage2_compensation_response", ("escalation_received",), 10),
+                ("close_after_stage2", ("stage2_responded",), 0),
             ],
         ),
     ],

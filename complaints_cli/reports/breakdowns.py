@@ -1,0 +1,235 @@
+"""Outcomes, categories and refusals: the counts the governing body sees (Code 2024 section 9:
+the Member Responsible for Complaints sees the volume, categories and outcomes of complaints;
+section 8: the annual report summarises the types of complaints the landlord refused).
+
+Every case is counted somewhere: a response with no outcome recorded, or a complaint with no
+category, is a "not recorded" row naming its cases, never dropped.
+
+* **Outcomes**, per stage: each response sent in the period gives its stage's recorded outcome
+  (upheld, partly upheld, not upheld, resolved; ``respond --outcome``); a complaint withdrawn in
+  the period before that stage's response counts as ``withdrawn`` at the stage it was at.
+* **Categories**, per stage: Stage 1 complaints received in the period, and Stage 2 escalations
+  received in it, by the case's category (the team's list first, in its order, then any other
+  category recorded, then "not recorded").
+* **Refusals**, by reason: complaints not accepted (dated when the resident was told, else when
+  received) and Stage 2 escalations refused in the period, grouped by their recorded reason
+  (the same words in any case; "no reason recorded" when blank).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from complaints_cli.domain.periods import Period
+from complaints_cli.domain.vocabulary import Outcome
+from complaints_cli.reports.cases import ReportCase
+from complaints_cli.reports.figures import BY_DATE, Breakdown, BreakdownRow, CaseLine, event_line
+from complaints_cli.reports.timeliness import uk
+
+STAGES = ("Stage 1", "Stage 2")
+NOT_RECORDED = "not_recorded"
+_NOT_RECORDED_LABEL = "not recorded"
+
+#: Outcome rows, in order.
+OUTCOME_ROWS: tuple[tuple[str, str], ...] = (
+    *((o.value.replace(" ", "_"), o.value) for o in Outcome),
+    (NOT_RECORDED, _NOT_RECORDED_LABEL),
+)
+_OUTCOME_KEY = {o.value: o.value.replace(" ", "_") for o in Outcome}
+
+
+_SLUGS: dict[str, str] = {}
+
+
+def slug(text: str) -> str:
+    """``Damp and mould`` -> ``damp_and_mould``: a stable row key (cached: a log repeats a few
+    categories and reasons)."""
+    known = _SLUGS.get(text)
+    if known is None:
+        known = _SLUGS[text] = (
+            re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_") or "blank"
+        )
+    return known
+
+
+EVENTS = ("Stage 1 response", "Stage 2 response")
+OUTCOME_FIELDS = ("stage1_outcome", "stage2_outcome")
+_NO_OUTCOME = "no outcome recorded: complaints respond --outcome"
+_NO_CATEGORY = "no category recorded: complaints correct REF --category"
+
+
+def _outcome_key(recorded: object) -> str:
+    key = _OUTCOME_KEY.get(recorded)  # type: ignore[call-overload]
+    if key is None:
+        key = _OUTCOME_KEY.get(str(recorded).strip().lower(), NOT_RECORDED)
+    return key
+
+
+def _withdrawn_at(case: ReportCase, period: Period) -> str | None:
+    """The stage a case was withdrawn at, when withdrawn in ``period`` before that stage's
+    response; else None."""
+    day = case.withdrawn
+    if day is None or day not in period:
+        return None
+    d = case.dates
+    if d.escalation_received is not None and d.escalation_received <= day:
+        return None if d.stage2_responded is not None and d.stage2_responded <= day else "Stage 2"
+    return None if d.stage1_responded is not None and d.stage1_responded <= day else "Stage 1"
+
+
+def outcomes(cases: Iterable[ReportCase], period: Period, section: str) -> Breakdown:
+    """Outcomes of the responses sent in ``period``, and withdrawals, per stage."""
+    cells: dict[str, list[list[CaseLine]]] = {key: [[], []] for key, _ in OUTCOME_ROWS}
+    start, end = period.start, period.end
+    for c in cases:
+        d = c.dates
+        for i, responded in enumerate((d.stage1_responded, d.stage2_responded)):
+            if responded is None or not start <= responded <= end:
+                continue
+            recorded = c.values[OUTCOME_FIELDS[i]]
+            key = NOT_RECORDED if recorded is None else _outcome_key(recorded)
+            why = _NO_OUTCOME if key == NOT_RECORDED else ""
+            cells[key][i].append(event_line(c.reference, d.received, EVENTS[i], responded, why=why))
+        if c.values["withdrawn"] is None:
+            continue
+        stage_at = _withdrawn_at(c, period)
+        if stage_at is not None:
+            reason = (c.values["withdrawn_reason"] or "").strip()
+            cells["withdrawn"][STAGES.index(stage_at)].append(
+                CaseLine(
+                    c.reference,
+                    d.received,
+                    f"withdrawn at {stage_at}",
+                    c.withdrawn,
+                    text=reason or None,
+                )
+            )
+    rows = [BreakdownRow(key, label, _sorted(cells[key])) for key, label in OUTCOME_ROWS]
+    return Breakdown(
+        "outcomes",
+        "Outcomes",
+        section,
+        STAGES,
+        rows,
+        note=f"Responses sent {_span(period)}, by the outcome recorded at each stage; complaints "
+        "withdrawn in it before that stage's response count as withdrawn. A response with no "
+        "outcome recorded is counted as not recorded, with its reference.",
+    )
+
+
+def categories(
+    cases: Iterable[ReportCase], period: Period, section: str, team: Sequence[str] = ()
+) -> Breakdown:
+    """Stage 1 complaints received and Stage 2 escalations received in ``period``, by category:
+    ``team``'s list first (in its order, each shown even at 0), then any other recorded."""
+    found: dict[str, str] = {slug(name): name for name in team}
+    cells: dict[str, list[list[CaseLine]]] = {key: [[], []] for key in found}
+    start, end = period.start, period.end
+    for c in cases:
+        d = c.dates
+        received, escalated = d.received, d.escalation_received
+        first = start <= received <= end
+        second = escalated is not None and start <= escalated <= end
+        if not (first or second):
+            continue
+        recorded = str(c.values["category"] or "").strip()
+        key = slug(recorded) if recorded else NOT_RECORDED
+        if key not in cells:
+            cells[key] = [[], []]
+            found.setdefault(key, recorded or _NOT_RECORDED_LABEL)
+        for i, event, day in ((0, "received", received), (1, "escalation received", escalated)):
+            if not (first if i == 0 else second):
+                continue
+            why = "" if recorded else _NO_CATEGORY
+            cells[key][i].append(event_line(c.reference, received, event, day, why=why))
+    team_keys = [slug(name) for name in team]
+    others = sorted(
+        (k for k in cells if k not in team_keys and k != NOT_RECORDED),
+        key=lambda k: (-sum(len(x) for x in cells[k]), found[k].lower()),
+    )
+    order = [*team_keys, *others, NOT_RECORDED]
+    rows = [
+        BreakdownRow(k, found.get(k, _NOT_RECORDED_LABEL), _sorted(cells.get(k, [[], []])))
+        for k in order
+    ]
+    source = "the team's list (config), then the others recorded" if team else "as recorded"
+    return Breakdown(
+        "categories",
+        "Categories",
+        section,
+        STAGES,
+        rows,
+        note=f"Stage 1 complaints received and Stage 2 escalations received {_span(period)}, "
+        f"by the category recorded ({source}); a complaint with no category is counted as not "
+        "recorded, with its reference.",
+    )
+
+
+def refusals(
+    not_accepted: Iterable[ReportCase], cases: Iterable[ReportCase], period: Period, section: str
+) -> Breakdown:
+    """The complaints refused in ``period``, by reason: not accepted under the policy, and
+    Stage 2 escalations refused (Code 2024 8.1: a summary of the types of complaints refused)."""
+    labels: dict[str, str] = {}
+    cells: dict[str, list[list[CaseLine]]] = {}
+
+    def add(
+        i: int, c: ReportCase, reason: str | None, event: str, day: date | None, told: Any
+    ) -> None:
+        text = (reason or "").strip()
+        key = slug(text) if text else "no_reason_recorded"
+        labels.setdefault(key, text or "no reason recorded")
+        cells.setdefault(key, [[], []])[i].append(
+            CaseLine(
+                c.reference,
+                c.dates.received,
+                event,
+                day,
+                counted=False,
+                why=f"told {uk(told)}" if told else "no date recorded for telling the resident",
+                text=text or None,
+            )
+        )
+
+    for c in not_accepted:
+        told = c.values["not_accepted_told"]
+        day = told or c.dates.received
+        if day in period:
+            add(0, c, c.values["not_accepted_reason"], "not accepted", day, told)
+    for c in cases:
+        day = c.escalation_refused
+        if day is not None and day in period:
+            add(
+                1,
+                c,
+                c.values["stage2_refused_reason"],
+                "Stage 2 escalation refused",
+                day,
+                c.values["stage2_refusal_told"],
+            )
+    order = sorted(cells, key=lambda k: (-sum(len(x) for x in cells[k]), labels[k].lower()))
+    rows = [BreakdownRow(k, labels[k], _sorted(cells[k])) for k in order]
+    return Breakdown(
+        "refusals",
+        "Complaints refused, by reason",
+        section,
+        ("Not accepted", "Stage 2 escalation refused"),
+        rows,
+        note=f"Complaints not accepted under the policy's exclusions (dated when the resident "
+        f"was told, else when received) and Stage 2 escalations refused, {_span(period)}, by "
+        "the reason recorded (Code 2024 8.1: the types of complaints refused). Neither is "
+        "counted in CH01.",
+    )
+
+
+def _sorted(cells: list[list[CaseLine]]) -> list[list[CaseLine]]:
+    for cell in cells:
+        cell.sort(key=BY_DATE)
+    return cells
+
+
+def _span(period: Period) -> str:
+    return f"from {period.start:%d/%m/%Y} to {period.end:%d/%m/%Y}"

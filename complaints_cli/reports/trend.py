@@ -1,0 +1,84 @@
+"""The EMT report's 12-month trend: each month's headline counts, from the cases already read.
+
+The report reads the cases of its 12-month window once (:func:`.cases.load_cases`); the trend
+counts them month by month with the same rules as the month's own figures, so a month's trend
+row is that month's report (``tests/cli/test_report_agreement.py`` checks it on a generated
+log). One pass over the cases: each event (received, escalated, responded, closed, withdrawn) is
+put in its month, and each case adds one to "open at the month end" for the months from its
+receipt to its end (closed or withdrawn, the first), by a running sum.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from complaints_cli.domain.periods import Period
+from complaints_cli.reports.cases import ReportCase, pounds
+
+#: Trend count -> the case date that puts a case in a month (a refused escalation is none).
+EVENTS = {
+    "received": "received",
+    "escalated": "escalation_received",
+    "stage1_responses": "stage1_responded",
+    "stage2_responses": "stage2_responded",
+}
+#: Compensation awarded: the response that awarded it dates it.
+AWARDS = (
+    ("stage1_responded", "compensation_pence"),
+    ("stage2_responded", "stage2_compensation_pence"),
+)
+
+
+def _month(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def trend_counts(cases: Sequence[ReportCase], months: Sequence[Period]) -> list[dict[str, Any]]:
+    """Each month's counts, open cases at its end and compensation awarded (the shares are
+    added by the report)."""
+    first = _month(months[0].start)
+    n = len(months)
+    out: list[dict[str, Any]] = [
+        {"month": m.key, "label": f"{m.start:%b %Y}"}
+        | dict.fromkeys((*EVENTS, "closed", "withdrawn"), 0)
+        | {"open_at_end": 0, "compensation_payments": 0, "compensation_total": Decimal(0)}
+        for m in months
+    ]
+    opened = [0] * (n + 1)  # a running sum gives each month's open cases
+    window_start = months[0].start
+    for c in cases:
+        d, v = c.dates, c.values
+        closed = v["closed"]
+        if closed is not None and closed < window_start:
+            continue  # closed before the window (read only for its Ombudsman activity)
+        for key, attr in EVENTS.items():
+            day = getattr(d, attr)
+            if day is not None:
+                i = _month(day) - first
+                if 0 <= i < n:
+                    out[i][key] += 1
+        for key, day in (("closed", closed), ("withdrawn", v["withdrawn"])):
+            if day is not None:
+                i = _month(day) - first
+                if 0 <= i < n:
+                    out[i][key] += 1
+        for attr, pence in AWARDS:
+            day, amount = getattr(d, attr), v[pence]
+            if day is not None and amount:
+                i = _month(day) - first
+                if 0 <= i < n and amount > 0:
+                    out[i]["compensation_payments"] += 1
+                    out[i]["compensation_total"] += pounds(amount) or Decimal(0)
+        start = max(_month(d.received) - first, 0)
+        stop = n if c.end is None else min(_month(c.end) - first, n)
+        if start < stop:  # open at the end of months start .. stop-1
+            opened[start] += 1
+            opened[stop] -= 1
+    running = 0
+    for i in range(n):
+        running += opened[i]
+        out[i]["open_at_end"] = running
+    return out
