@@ -82,6 +82,8 @@ STAGE2_COLUMN = "Stage 2 HOS code timeframe met?"
 
 #: The two stages with a response, and the prefix of their fields.
 _RESPONSE_STAGES = {Stage.STAGE_1: "stage1", Stage.STAGE_2: "stage2"}
+#: The most working days ``extend --days`` takes (a year), even with ``--beyond-cap``.
+MAX_EXTENSION_DAYS = 260
 
 #: Everyday names of the Stage 2 reviews (Southern Housing calls them "Senior Manager
 #: Review" and "Complaint Review Panel").
@@ -222,8 +224,11 @@ def extend(
     text = required_text(reason, "--reason", hint=": the log records why the extension was needed")
     if days is not None and new_date is not None:
         raise ComplaintsError("give --days or --new-date, not both")
-    if days is not None and days < 1:
-        raise ComplaintsError(f"--days {days} must be at least 1 working day")
+    if days is not None and not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise ComplaintsError(
+            f"--days {days} must be 1 to {MAX_EXTENSION_DAYS} working days (a year; the profile's "
+            "limit is far less)"
+        )
     stage = _open_stage(case, "extend")
     day = agreed or rules.today
     check_date(day, "agreement date", rules, (case.received, "date received"))
