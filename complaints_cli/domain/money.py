@@ -42,7 +42,15 @@ def parse_amount(text: str, what: str = "compensation") -> Decimal:
 
 
 def to_pence(amount: Decimal) -> int:
-    """Pounds -> whole pence (the amount has at most two decimal places)."""
+    """Pounds -> whole pence (the amount has at most two decimal places).
+
+    :class:`ComplaintsError` for an amount that is not finite, negative or more than
+    :data:`MAX_AMOUNT`, whatever path it came by (a workbook's ``1e308``): the store's
+    column holds no more, and SQLite would overflow where PostgreSQL refuses."""
+    if not amount.is_finite() or not 0 <= amount <= MAX_AMOUNT:
+        raise ComplaintsError(
+            f"compensation {amount} is not between £0 and £{MAX_AMOUNT:,.0f}: check the amount"
+        )
     return int(amount * 100)
 
 

@@ -32,11 +32,13 @@ from typing import Final
 from complaints_cli.errors import ComplaintsError
 
 __all__ = [
+    "MAX_NAME",
     "MAX_TEXT",
     "check_text",
     "contains_folded",
     "csv_safe",
     "fold",
+    "handler_name",
     "one_line",
     "optional_text",
     "required_text",
@@ -46,6 +48,9 @@ __all__ = [
 
 #: The longest text the log keeps in one field (Excel's cell holds 32,767 characters).
 MAX_TEXT: Final = 32_000
+#: The longest handler's name the log keeps (the store's ``handler`` and ``stage2_handler``
+#: columns are ``VARCHAR(200)`` on PostgreSQL; SQLite would take more, so both are held here).
+MAX_NAME: Final = 200
 
 #: Characters text may not hold: C0 controls but tab and line feed, DEL, C1 controls, lone
 #: surrogates (undecodable bytes), and the two non-characters XML cannot hold.
@@ -129,6 +134,18 @@ def required_text(value: str | None, what: str, *, hint: str = "") -> str:
     text = optional_text(value, what)
     if text is None:
         raise ComplaintsError(f"{what} is required{hint}")
+    return text
+
+
+def handler_name(value: str | None, what: str, *, hint: str = "") -> str:
+    """A handler's name as :func:`required_text` reads it, at most :data:`MAX_NAME` characters;
+    :class:`ComplaintsError` naming ``what`` and the length otherwise (a pasted paragraph in
+    ``--handler`` is a slip, and PostgreSQL would refuse it only at the write)."""
+    text = required_text(value, what, hint=hint)
+    if len(text) > MAX_NAME:
+        raise ComplaintsError(
+            f"{what} is {len(text):,} characters long; a handler's name is at most {MAX_NAME}"
+        )
     return text
 
 

@@ -198,3 +198,31 @@ def test_a_typed_reference_beyond_the_counter_is_kept_as_typed() -> None:
     assert normalise_reference("spruce 7") == "SPRUCE007"
     assert normalise_reference(f"spruce{MAX_NUMBER}") == f"SPRUCE{MAX_NUMBER}"
     assert normalise_reference("spruce99999999999999999999") == "SPRUCE99999999999999999999"
+
+
+@pytest.mark.parametrize("amount", ["1e308", "1000000.01", "-0.01", "NaN", "Infinity"])
+def test_an_amount_beyond_the_bounds_never_becomes_pence(amount: str) -> None:
+    """Whatever path an amount came by (a workbook's ``1e308``), the store is never given
+    pence it cannot hold: SQLite would overflow, PostgreSQL's integer refuse."""
+    from complaints_cli.domain.money import to_pence
+
+    with pytest.raises(ComplaintsError, match=r"is not between £0 and £1,000,000"):
+        to_pence(Decimal(amount))
+
+
+def test_amounts_at_the_bounds_become_pence() -> None:
+    from complaints_cli.domain.money import to_pence
+
+    assert to_pence(Decimal("1000000.00")) == 100_000_000
+    assert to_pence(Decimal("0")) == 0
+    assert to_pence(Decimal("12.34")) == 1234
+
+
+def test_a_handler_name_is_at_most_200_characters() -> None:
+    from complaints_cli.domain.text import MAX_NAME, handler_name
+
+    assert handler_name(" " + "H" * MAX_NAME + " ", "handler") == "H" * 200
+    with pytest.raises(ComplaintsError, match=r"^handler is 201 characters long; a handler's"):
+        handler_name("H" * 201, "handler")
+    with pytest.raises(ComplaintsError, match=r"^--handler is required: who\?$"):
+        handler_name("  ", "--handler", hint=": who?")
