@@ -30,6 +30,7 @@ from complaints_cli.domain.intake import NewComplaint
 from complaints_cli.domain.presentation import json_default
 from complaints_cli.domain.process import Compliment
 from complaints_cli.domain.references import (
+    MAX_NUMBER,
     format_reference,
     highest_number,
     normalise_reference,
@@ -37,7 +38,7 @@ from complaints_cli.domain.references import (
 )
 from complaints_cli.domain.rules import Change
 from complaints_cli.domain.vocabulary import CaseKind, Stage, Status
-from complaints_cli.errors import ConflictError
+from complaints_cli.errors import ComplaintsError, ConflictError
 from complaints_cli.store.db import RawDatabase
 from complaints_cli.store.reads import (
     CASE_COLUMNS,
@@ -151,8 +152,16 @@ class Store:
         return int(tx.scalar(lock, {"p": prefix}))
 
     def allocate_reference(self, tx: RawDatabase, prefix: str) -> str:
-        """The next reference for ``prefix``: gap-free, as the counter rolls back with the case."""
+        """The next reference for ``prefix``: gap-free, as the counter rolls back with the case.
+
+        :class:`ComplaintsError` when the counter has reached
+        :data:`~complaints_cli.domain.references.MAX_NUMBER` (nothing is written)."""
         number = self._counter(tx, prefix) + 1
+        if number > MAX_NUMBER:
+            raise ComplaintsError(
+                f"the references for {prefix} have reached {format_reference(prefix, MAX_NUMBER)}, "
+                "the last the log can number: use another prefix (the prefix setting)"
+            )
         tx.execute(
             "UPDATE counter SET last_number = :n WHERE prefix = :p", {"n": number, "p": prefix}
         )

@@ -342,3 +342,32 @@ def test_a_disk_that_refuses_a_write_is_one_line_and_nothing_saved(
     assert "nothing was saved" in last
     assert references(cli) == ["SPRUCE001"]
     assert cli("db", "check").exit_code == 0
+
+
+# -- the reference counter's last number -------------------------------------------------------
+
+
+def test_a_counter_at_its_last_number_is_one_line_and_later_logs_still_work(
+    cli: Any, db_url: str
+) -> None:
+    """A reference near the limit (imported, or the counter set high) never breaks a later
+    ``log`` with a driver error: the last number is handed out, then a one-line refusal, on
+    PostgreSQL's 32-bit counter as on SQLite."""
+    from complaints_cli.domain.references import MAX_NUMBER
+    from complaints_cli.store.db import RawDatabase
+
+    log_as(cli)
+    with RawDatabase(db_url) as db, db.transaction() as tx:
+        tx.execute(
+            "UPDATE counter SET last_number = :n WHERE prefix = 'SPRUCE'", {"n": MAX_NUMBER - 1}
+        )
+    log_as(cli, address="2 Essex Brewery")
+    assert references(cli) == ["SPRUCE001", f"SPRUCE{MAX_NUMBER}"]
+    line = one_error_line(cli("log", *LOG_ARGS))
+    assert line == (
+        "complaints: error: the references for SPRUCE have reached SPRUCE999999999, the last the "
+        "log can number: use another prefix (the prefix setting)"
+    )
+    assert references(cli) == ["SPRUCE001", "SPRUCE999999999"]
+    assert cli("show", f"SPRUCE{MAX_NUMBER}").exit_code == 0
+    assert "no complaint with reference" in one_error_line(cli("show", f"SPRUCE{2**63 - 1}"))
