@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from complaints_cli.domain.classification import DEFAULT_CATEGORIES
 from complaints_cli.domain.references import check_prefix
 from complaints_cli.domain.workdays import normalise_nation
 from complaints_cli.errors import ComplaintsError
@@ -32,6 +33,9 @@ ENV_VARS = {
     "nation": "COMPLAINTS_NATION",
     "user": "COMPLAINTS_USER",
     "homes": "COMPLAINTS_HOMES",
+    "homes_lcra": "COMPLAINTS_HOMES_LCRA",
+    "homes_lcho": "COMPLAINTS_HOMES_LCHO",
+    "categories": "COMPLAINTS_CATEGORIES",
     "retention_years": "COMPLAINTS_RETENTION_YEARS",
     "learning_recipients": "COMPLAINTS_LEARNING_RECIPIENTS",
 }
@@ -47,6 +51,9 @@ FILE_KEYS = {
     "[default: the profile's nation]",
     "closures": "office closure days: dates (2025-12-29) or yearly ranges (12-29..12-31)",
     "homes": "number of homes managed (TSM CH01 in `complaints report annual`)",
+    "homes_lcra": "low-cost rental homes owned (TSM CH01 per 1,000 homes, LCRA)",
+    "homes_lcho": "low-cost home ownership homes owned (TSM CH01 per 1,000 homes, LCHO)",
+    "categories": "the team's complaint categories (log --category): a list of names",
     "retention_years": "years a closed case is kept before `complaints purge` removes it",
     "learning_recipients": "who `complaints learning --draft-email` addresses: a list of "
     "e-mail addresses (the SPM and the HoS)",
@@ -80,6 +87,12 @@ class Settings:
     retention_years: Value
     #: Homes managed, for TSM CH01 (None: not set).
     homes: Value = field(default_factory=lambda: Value(None, "default"))
+    #: Low-cost rental (LCRA) and low-cost home ownership (LCHO) homes owned, for CH01 per
+    #: stock type (None: not set).
+    homes_lcra: Value = field(default_factory=lambda: Value(None, "default"))
+    homes_lcho: Value = field(default_factory=lambda: Value(None, "default"))
+    #: The team's complaint categories (``log --category``).
+    categories: Value = field(default_factory=lambda: Value(DEFAULT_CATEGORIES, "default"))
     #: Who the organisational learning e-mail goes to (addresses, as given).
     learning_recipients: Value = field(default_factory=lambda: Value((), "default"))
     extra: dict[str, Value] = field(default_factory=dict)
@@ -106,6 +119,9 @@ class Settings:
             "closures",
             "user",
             "homes",
+            "homes_lcra",
+            "homes_lcho",
+            "categories",
             "retention_years",
             "learning_recipients",
         ):
@@ -282,7 +298,13 @@ def resolve(
     retention = Value(_retention_years(retention.value, retention.source), retention.source)
 
     homes = pick("homes", None)
-    homes = Value(_homes(homes.value, homes.source), homes.source)
+    homes = Value(_homes(homes.value, homes.source, "homes"), homes.source)
+    lcra = pick("homes_lcra", None)
+    lcra = Value(_homes(lcra.value, lcra.source, "homes_lcra"), lcra.source)
+    lcho = pick("homes_lcho", None)
+    lcho = Value(_homes(lcho.value, lcho.source, "homes_lcho"), lcho.source)
+    categories = pick("categories", DEFAULT_CATEGORIES)
+    categories = Value(_categories(categories.value, categories.source), categories.source)
 
     recipients = pick("learning_recipients", [])
     recipients = Value(_recipients(recipients.value, recipients.source), recipients.source)
@@ -298,6 +320,9 @@ def resolve(
         closures=closures,
         user=user,
         homes=homes,
+        homes_lcra=lcra,
+        homes_lcho=lcho,
+        categories=categories,
         retention_years=retention,
         learning_recipients=recipients,
     )
@@ -328,7 +353,24 @@ def _retention_years(value: Any, source: str) -> int:
     return years
 
 
-def _homes(value: Any, source: str) -> int | None:
+def _categories(value: Any, source: str) -> tuple[str, ...]:
+    """The team's categories: a list, or text separated by semicolons; distinct, not empty."""
+    if isinstance(value, str):
+        value = [v for v in re.split(r"[;\n]", value)]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ComplaintsError(f"categories (from {source}) must be a list of names")
+    names = [" ".join(v.split()) for v in value if v.strip()]
+    folded = [n.casefold() for n in names]
+    twice = [n for i, (n, f) in enumerate(zip(names, folded, strict=True)) if f in folded[:i]]
+    if not names or twice:
+        raise ComplaintsError(
+            f"categories (from {source}) must list each category once"
+            + (f" ({', '.join(twice)} twice)" if twice else " (the list is empty)")
+        )
+    return tuple(names)
+
+
+def _homes(value: Any, source: str, name: str = "homes") -> int | None:
     """A whole number of homes, at least 1 (None when not set)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -338,7 +380,7 @@ def _homes(value: Any, source: str) -> int | None:
         homes = 0
     if homes < 1:
         raise ComplaintsError(
-            f"homes {value!r} (from {source}) must be a whole number of homes, e.g. 2500"
+            f"{name} {value!r} (from {source}) must be a whole number of homes, e.g. 2500"
         )
     return homes
 

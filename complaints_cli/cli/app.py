@@ -224,6 +224,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Write one handler's week (overdue, due soon, weekly updates, actions) as an e-mail "
         "draft or Markdown.",
     ),
+    "refuse-escalation": (
+        "after_response",
+        "app",
+        "Record a refused Stage 2 escalation: when asked, why refused, when the resident was told.",
+    ),
+    "compensation": (
+        "after_response",
+        "compensation_app",
+        "Compensation awarded in a response: record when it was paid.",
+    ),
     "db": ("database", "db_app", "Look after the database: where it is, and its schema."),
     "action": ("lifecycle", "action_app", "Actions promised in a response."),
     "signatory": (
@@ -249,7 +259,7 @@ def load_command(name: str) -> Any:
     group = typer.main.get_group(typer_app)
     if attribute == "app":  # one of the module's top-level commands
         return group.commands.get(name)
-    return group  # a named group (db, action, signatory, report)
+    return group  # a named group (db, action, signatory, report, compensation)
 
 
 class _Group(TyperGroup):

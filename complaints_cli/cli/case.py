@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,6 +13,7 @@ from complaints_cli.cli.options import (
     FormatOpt,
     Timeframes,
     check_format,
+    log_exists,
     new_app,
     next_lines,
     open_raw,
@@ -24,22 +26,64 @@ from complaints_cli.errors import ComplaintsError
 app = new_app()
 
 
-def _ask(
-    name: str, value: str | None, *, no_input: bool, prompt: str, default: str | None = None
-) -> str | None:
-    if value is not None:
-        return value
+def _interview(
+    cfg: Any, day: date, *, no_input: bool, **given: str | None
+) -> dict[str, str | None]:
+    """``{complainant, address, received, handler, channel, summary, category}``: as given, the
+    missing ones asked for in that order (each checked as it is answered, see :mod:`.ask`), or, with
+    --no-input, a missing required one refused."""
+    required = ("complainant", "address", "handler", "channel")
+    missing = [name for name in required if given[name] is None]
+    order = ("complainant", "address", "received", "handler", "channel", "summary", "category")
+    if not missing:
+        return dict(given)
     if no_input:
-        if default is not None:
-            return default
-        raise ComplaintsError(f"--{name} is required with --no-input")
-    try:
-        answer: str = typer.prompt(prompt, default=default, show_default=default is not None)
-    except (EOFError, typer.Abort):
-        raise ComplaintsError(
-            f"--{name} is required (no answer could be read; give it as an option)"
-        ) from None
-    return answer
+        raise ComplaintsError(f"--{missing[0]} is required with --no-input")
+    from complaints_cli.cli.ask import Question, ask, handler_note
+    from complaints_cli.domain.classification import parse_category
+    from complaints_cli.domain.intake import parse_channel, read_received
+    from complaints_cli.domain.text import optional_text, required_text
+
+    known: list[str] = []
+    if log_exists(cfg.db_url):
+        from complaints_cli.store import reads
+
+        with open_raw(cfg) as db:
+            known = sorted(reads.people(db))
+    shown = f" (known: {', '.join(known[:8])}{' ...' if len(known) > 8 else ''})" if known else ""
+    questions = {
+        "complainant": Question(
+            "--complainant", "Complainant", lambda t: required_text(t, "complainant")
+        ),
+        "address": Question("--address", "Address", lambda t: required_text(t, "address")),
+        "received": Question(
+            "--received",
+            "Date received",
+            lambda t: read_received(t, day),
+            default=f"{day:%d/%m/%Y}",
+        ),
+        "handler": Question("--handler", f"Handler{shown}", lambda t: required_text(t, "handler")),
+        "channel": Question(
+            "--channel",
+            "Channel (email, phone, letter, in person, website, social media)",
+            parse_channel,
+        ),
+        "summary": Question(
+            "--summary", "Summary", lambda t: optional_text(t, "summary"), optional=True
+        ),
+        "category": Question(
+            "--category",
+            f"Category ({', '.join(cfg.categories.value)})",
+            lambda t: parse_category(t, cfg.categories.value),
+            optional=True,
+        ),
+    }
+    out: dict[str, str | None] = dict(given)
+    for name in order:
+        if out[name] is None:
+            suggest = handler_note(known) if name == "handler" else None
+            out[name] = ask(questions[name], suggest=suggest) or None
+    return out
 
 
 @app.command("log")
@@ -83,6 +127,17 @@ def log_cmd(
             "--related-to", help="The case this new issue was raised in (Code 6.8).", metavar="REF"
         ),
     ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option(help="The team's category (the categories setting: complaints config)."),
+    ] = None,
+    tenure: Annotated[
+        str | None,
+        typer.Option(
+            help="The home's stock type for TSM CH01/CH02: LCRA (low-cost rental), LCHO "
+            "(low-cost home ownership), other or unknown."
+        ),
+    ] = None,
     no_input: Annotated[
         bool, typer.Option("--no-input", help="Never prompt; a missing value is an error.")
     ] = False,
@@ -122,26 +177,26 @@ def log_cmd(
             from_email, complainant, received, channel, summary
         )
     # Every answer is gathered before the database is touched: no lock is held while typing.
-    complainant = _ask("complainant", complainant, no_input=no_input, prompt="Complainant")
-    address = _ask("address", address, no_input=no_input, prompt="Address")
-    handler = _ask("handler", handler, no_input=no_input, prompt="Handler")
-    channel = _ask(
-        "channel",
-        channel,
+    answers = _interview(
+        cfg,
+        day,
         no_input=no_input,
-        prompt="Channel (email, phone, letter, in person, website, social media)",
-    )
-    new = new_complaint(
         complainant=complainant,
         address=address,
         received=received,
         handler=handler,
         channel=channel,
         summary=summary,
+        category=category,
+    )
+    new = new_complaint(
+        **answers,
         today=day,
         kind=case_kind,
         events_date=events_date,
         related_to=related_to,
+        tenure=tenure,
+        categories=cfg.categories.value,
     )
     tf = Timeframes(ctx)
     warnings = checks_on_log(new, tf.profile)
@@ -192,7 +247,8 @@ def log_cmd(
         return
     what = "" if new.kind is CaseKind.COMPLAINT else f"{new.kind}, "
     typer.echo(
-        f"Logged {logged.reference}: {new.complainant}, {new.address} ({what}{case.stage}, Open)"
+        f"Logged {logged.reference}: {new.complainant}, {new.address}, received "
+        f"{new.received:%d/%m/%Y} ({what}{case.stage}, Open)"
     )
     note = "" if created else " (existing folder reused)"
     typer.echo(f"Folder: {folder}{note}")
@@ -265,6 +321,16 @@ def list_cmd(
         str | None,
         typer.Option("--search", "-s", help="Free text in reference, names, address, summaries."),
     ] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Only this category (the categories setting).")
+    ] = None,
+    outcome: Annotated[
+        str | None,
+        typer.Option(
+            help="Only cases that ended so (Stage 2's outcome, else Stage 1's): upheld, "
+            "partly upheld, not upheld, resolved, withdrawn, or none (not recorded)."
+        ),
+    ] = None,
     fmt: FormatOpt = "table",
 ) -> None:
     """List the log, oldest first, with optional filters.
@@ -279,6 +345,14 @@ def list_cmd(
     cfg = settings(ctx)
     wanted_status = None if status is None else parse_status(status)
     wanted_stage = None if stage is None else parse_stage(stage)
+    from complaints_cli.domain.classification import (
+        matches,
+        parse_category,
+        parse_outcome_filter,
+    )
+
+    wanted_category = None if category is None else parse_category(category, cfg.categories.value)
+    wanted_outcome = None if outcome is None else parse_outcome_filter(outcome)
     with open_raw(cfg) as db:
         if reads.is_empty(db):
             empty_log(cfg, fmt)
@@ -287,6 +361,8 @@ def list_cmd(
         cases = reads.list_cases(
             db, status=wanted_status, stage=wanted_stage, handler=who, text=search
         )
+    if wanted_category is not None or wanted_outcome is not None:
+        cases = [c for c in cases if matches(c, category=wanted_category, outcome=wanted_outcome)]
     case_view.list_cases(cases, fmt)
 
 
@@ -319,6 +395,7 @@ def history_cmd(
 
     Example: complaints history SPRUCE001
     """
+    from complaints_cli.domain.presentation import describe_changes
     from complaints_cli.render.listing import output_rows
     from complaints_cli.store import reads
 
@@ -330,11 +407,7 @@ def history_cmd(
     rows = [
         {
             **e,
-            "changes": e["changes"]
-            if fmt == "json"
-            else "; ".join(
-                f"{k}: {_short(o)} -> {_short(n)}" for k, (o, n) in e["changes"].items()
-            ),
+            "changes": e["changes"] if fmt == "json" else describe_changes(e["changes"]),
         }
         for e in entries
     ]

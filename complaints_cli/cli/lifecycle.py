@@ -203,11 +203,25 @@ def respond_cmd(
         list[str] | None,
         typer.Option("--action-owner", help="Who owns each action [default: the handler]."),
     ] = None,
+    outcome: Annotated[
+        str | None,
+        typer.Option(
+            help="What the stage decided: upheld, partly upheld, not upheld or resolved "
+            "(reported to the governing body, Code 8.1)."
+        ),
+    ] = None,
+    paid: Annotated[
+        str | None,
+        typer.Option(
+            help="When the compensation was paid, if already paid [later: complaints "
+            "compensation paid]."
+        ),
+    ] = None,
     expect_version: ExpectVersionOpt = None,
 ) -> None:
     """Record the response at the case's stage (Stage 1: columns 11, 13-15; Stage 2: 20, 22, 23).
 
-    Example: complaints respond SPRUCE001 --date 14/02/2025 --summary "Upheld: repair booked" --compensation 50 --compensation-reason "time and trouble" --action "Replace extractor fan" --action-due 28/02/2025
+    Example: complaints respond SPRUCE001 --date 14/02/2025 --summary "Upheld: repair booked" --outcome upheld --compensation 50 --compensation-reason "time and trouble" --action "Replace extractor fan" --action-due 28/02/2025
     """
     from complaints_cli.domain import lifecycle
 
@@ -227,6 +241,10 @@ def respond_cmd(
         if wanted is None:
             raise ComplaintsError(f"--stage {stage!r} must be 1 or 2")
     amount = None if compensation is None else parse_amount(compensation)
+    from complaints_cli.domain.classification import parse_outcome
+
+    decided = None if outcome is None else parse_outcome(outcome)
+    paid_on = None if paid is None else tf.date(paid, "payment date")
 
     def rule(c: Case, _a: Sequence[Action], r: Rules) -> Change:
         owner = c.stage2_handler if c.stage is Stage.STAGE_2 else c.handler
@@ -241,6 +259,8 @@ def respond_cmd(
             compensation_reason=compensation_reason,
             reason=reason,
             actions=new,
+            outcome=decided,
+            paid=paid_on,
         )
 
     apply_rule(ctx, reference, "respond", rule, tf, expected_version=expect_version)

@@ -137,7 +137,7 @@ def correct_cmd(
     assert set(given) == {c.option for c in CORRECTABLE}
     tf = Timeframes(ctx)
     values = dict(
-        read_correction(option, text, today=tf.today)
+        read_correction(option, text, today=tf.today, categories=tf.settings.categories.value)
         for option, text in given.items()
         if text is not None
     )

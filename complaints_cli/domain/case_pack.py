@@ -14,12 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
-from complaints_cli.domain.case import MONEY_FIELDS, Action, Case
+from complaints_cli.domain.case import Action, Case
 from complaints_cli.domain.dates import format_uk
-from complaints_cli.domain.presentation import money
+from complaints_cli.domain.presentation import describe_changes, money
 
 CHRONOLOGY_HEADER = ("Date", "Time (UTC)", "Source", "Who", "What happened")
 
@@ -130,28 +129,6 @@ def action_events(actions: Sequence[Action]) -> list[Entry]:
     return out
 
 
-def _value(field: str, value: Any) -> str:
-    if value in (None, ""):
-        return "(blank)"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if field.endswith("_pence") and isinstance(value, int):  # history written before 2026-12
-        return money(Decimal(value) / 100)
-    if field in MONEY_FIELDS and isinstance(value, str):
-        return money(Decimal(value))
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        try:
-            return format_uk(date.fromisoformat(value))
-        except ValueError:
-            return value
-    return str(value)
-
-
-def _label(field: str) -> str:
-    """``compensation_amount`` -> ``compensation``; ``stage1_met`` -> ``stage1 met``."""
-    return field.removesuffix("_pence").removesuffix("_amount").replace("_", " ")
-
-
 def _filed(e: Mapping[str, Any], at: datetime) -> Entry:
     """Correspondence filed in the case folder (``complaints file``), on its own date: an
     e-mail on the day it was sent (UK time), anything else on the day it was filed under."""
@@ -186,10 +163,7 @@ def history_events(entries: Sequence[Mapping[str, Any]]) -> list[Entry]:
         if e["command"] == "file":
             out.append(_filed(e, at))
             continue
-        changes = "; ".join(
-            f"{_label(field)}: {_value(field, old)} -> {_value(field, new)}"
-            for field, (old, new) in (e.get("changes") or {}).items()
-        )
+        changes = describe_changes(e.get("changes") or {})
         what = e["command"] + (f" ({changes})" if changes else "")
         if e.get("note"):
             what += f". Note: {e['note']}"

@@ -26,6 +26,9 @@ The kinds, in the order they are listed (:data:`KINDS`):
     a stage with a response but no outcome, or a complaint with no category (Code section 9:
     the governing body sees categories and outcomes). Only once the log records them at all:
     a log that has never recorded a category is not listed case by case.
+``refusal not told``
+    a complaint not accepted, or a Stage 2 escalation refused, with no record that the resident
+    was told in writing why and of their right to go to the Ombudsman (Code 5.6).
 ``no folder`` / ``two folders``
     no case folder under the root, or two (the procedure keeps all correspondence in one).
 ``hold past retention``
@@ -63,17 +66,17 @@ KINDS: tuple[str, ...] = (
     "same stage 2 handler",
     "no outcome",
     "no category",
+    "refusal not told",
     "no folder",
     "two folders",
     "hold past retention",
     "learning not sent",
 )
 
-#: How a record is corrected when no command records the value: export, correct, re-import.
-REIMPORT = (
-    "correct it in an export (complaints export log.xlsx) and run "
-    "complaints import log.xlsx --update"
-)
+#: The Met columns worked out again from the dates, for the whole log.
+RECOMPUTE = "complaints db recompute (works every Met column out from the dates)"
+#: The ``complaints correct`` option for the date that decides each Met column.
+_DATE_OPTION = {10: "--acknowledged", 13: "--responded", 22: "--stage2-responded"}
 
 #: (the Case field, its log column's number, the column's header as the profiles name it).
 _MET = (
@@ -136,9 +139,10 @@ def _met_problems(case: Case, milestones: Sequence[Milestone]) -> list[Problem]:
                 "met column",
                 ref,
                 f"column {number} '{header}' says {_yes_no(stored)}, {why}",
-                f"make column {number} {_yes_no(computed)}"
-                + (" with its reason" if computed is False else "")
-                + f": {REIMPORT}",
+                RECOMPUTE
+                if m is not None and m.done is not None
+                else f"record the date: complaints correct {ref} {_DATE_OPTION[number]} "
+                "DD/MM/YYYY --reason TEXT",
             )
         )
     return out
@@ -182,8 +186,7 @@ def _extension_problems(case: Case, milestones: Sequence[Milestone]) -> list[Pro
                 case.reference,
                 f"the Stage {n} extension was agreed {uk(agreed)}, after the deadline "
                 f"{uk(m.due)}: it cannot count (Code 6.4)",
-                f"judge the Stage {n} response against {uk(m.due)} (its Met column No, with "
-                f"the reason), or correct the date agreed if it is wrong: {REIMPORT}",
+                f"judge the Stage {n} response against {uk(m.due)}: {RECOMPUTE}",
             )
         )
     return out
@@ -199,7 +202,7 @@ def _stage2_ack(case: Case, milestones: Sequence[Milestone], today: date) -> Pro
     fix = (
         f"complaints acknowledge {ref} --date DD/MM/YYYY (the day it was acknowledged)"
         if case.is_open and case.stage is Stage.STAGE_2
-        else f"record the date in the 'Stage 2 acknowledged' column: {REIMPORT}"
+        else f"complaints correct {ref} --stage2-acknowledged DD/MM/YYYY --reason TEXT"
     )
     return Problem(
         "stage 2 not acknowledged",
@@ -260,7 +263,8 @@ def check_case(
                 ref,
                 f"the Stage 2 handler {case.stage2_handler!r} also handled Stage 1: the review "
                 "is not independent",
-                f"name a Stage 2 handler who was not involved in column 19: {REIMPORT}",
+                f"complaints correct {ref} --stage2-handler NAME --reason TEXT (a senior "
+                "manager who was not involved)",
             )
         )
     counted = case.status not in (Status.NOT_ACCEPTED, Status.WITHDRAWN)
@@ -276,14 +280,22 @@ def check_case(
                         ref,
                         f"the Stage {n} response was sent {uk(responded)} with no outcome "
                         "(upheld, partly upheld, not upheld, resolved)",
-                        f"record the Stage {n} outcome",
+                        f"complaints correct {ref} "
+                        f"--{'outcome' if n == 1 else 'stage2-outcome'} "
+                        "upheld|partly upheld|not upheld|resolved --reason TEXT",
                     )
                 )
     informal = case.kind is CaseKind.SERVICE_DISSATISFACTION
     if facts.uses_categories and counted and not informal and not case.category:
         out.append(
-            Problem("no category", ref, "the complaint has no category", "record its category")
+            Problem(
+                "no category",
+                ref,
+                "the complaint has no category",
+                f"complaints correct {ref} --category NAME --reason TEXT",
+            )
         )
+    out += _refusals_not_told(case)
     if case.status is Status.CLOSED and case.legal_hold and case.closed is not None:
         due = due_date(case.closed, facts.retention_years)
         if due <= facts.today:
@@ -315,6 +327,35 @@ def check_case(
                     f"complaints learning {ref} --sent",
                 )
             )
+    return out
+
+
+def _refusals_not_told(case: Case) -> list[Problem]:
+    """A refusal (not accepted, or Stage 2 refused) the resident has not been told of."""
+    ref = case.reference
+    out = []
+    if case.status is Status.NOT_ACCEPTED and case.not_accepted_told is None:
+        out.append(
+            Problem(
+                "refusal not told",
+                ref,
+                f"not accepted ({case.not_accepted_reason or 'no reason recorded'}); no record "
+                "that the resident was told why and of their right to go to the Ombudsman",
+                f"complaints not-accepted {ref} --told DATE",
+            )
+        )
+    if case.stage2_refused is not None and case.stage2_refusal_told is None:
+        out.append(
+            Problem(
+                "refusal not told",
+                ref,
+                f"the Stage 2 request of {uk(case.stage2_refused)} was refused "
+                f"({case.stage2_refused_reason}); no record that the resident was told why and "
+                "of their right to go to the Ombudsman",
+                f"complaints refuse-escalation {ref} --received {uk(case.stage2_refused)} "
+                "--told DATE",
+            )
+        )
     return out
 
 

@@ -15,13 +15,14 @@ record as a complaint handling failure. So a record is never edited out of sight
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from complaints_cli.domain.case import Case
+from complaints_cli.domain.classification import parse_category, parse_outcome, parse_tenure
 from complaints_cli.domain.dates import parse_date
 from complaints_cli.domain.intake import parse_channel
 from complaints_cli.domain.lifecycle import parse_review
@@ -29,15 +30,13 @@ from complaints_cli.domain.money import parse_amount
 from complaints_cli.domain.order import LABELS, independence_problem, order_problems
 from complaints_cli.domain.rules import Change, Rules, require_open, uk
 from complaints_cli.domain.text import handler_name, optional_text, required_text
-from complaints_cli.domain.vocabulary import Outcome, Stage, Status, Tenure, words
+from complaints_cli.domain.vocabulary import Outcome, Stage, Status
 from complaints_cli.errors import ComplaintsError, ConflictError
 
 __all__ = [
     "CORRECTABLE",
     "Correctable",
     "correct",
-    "parse_outcome",
-    "parse_tenure",
     "read_correction",
     "void",
     "withdraw",
@@ -47,40 +46,13 @@ __all__ = [
 BLANK = frozenset({"", "none", "blank", "-"})
 
 
-def parse_outcome(text: str, what: str = "--outcome") -> Outcome:
-    """``upheld``, ``Partly upheld``, ``not upheld``, ``resolved``, ``withdrawn``."""
-    value = " ".join(text.strip().lower().replace("-", " ").split())
-    value = {"partially upheld": "partly upheld", "part upheld": "partly upheld"}.get(value, value)
-    try:
-        return Outcome(value)
-    except ValueError:
-        raise ComplaintsError(f"{what} {text!r} is not one of: {words(Outcome)}") from None
-
-
-def parse_tenure(text: str, what: str = "--tenure") -> Tenure:
-    """``low-cost rental`` (``LCRA``), ``low-cost home ownership`` (``LCHO``), ``other``,
-    ``unknown``."""
-    value = " ".join(text.strip().lower().replace("_", " ").split())
-    value = {
-        "lcra": "low-cost rental",
-        "low cost rental": "low-cost rental",
-        "lcho": "low-cost home ownership",
-        "low cost home ownership": "low-cost home ownership",
-        "shared ownership": "low-cost home ownership",
-    }.get(value, value)
-    try:
-        return Tenure(value)
-    except ValueError:
-        raise ComplaintsError(f"{what} {text!r} is not one of: {words(Tenure)}") from None
-
-
 @dataclass(frozen=True)
 class Correctable:
     """A column ``correct`` may change: its option, the case field, how to read a value."""
 
     option: str
     field: str
-    kind: str  #: text, required, date, channel, money, review, outcome, tenure
+    kind: str  #: text, required, date, channel, money, review, outcome, tenure, category
     label: str
 
 
@@ -118,7 +90,7 @@ CORRECTABLE: tuple[Correctable, ...] = (
     Correctable("--stage2-compensation-paid", "stage2_compensation_paid", "date", "Stage 2 paid"),
     Correctable("--stage2-outcome", "stage2_outcome", "outcome", "Stage 2 outcome"),
     Correctable("--closed", "closed", "date", "closing date"),
-    Correctable("--category", "category", "text", "category"),
+    Correctable("--category", "category", "category", "category"),
     Correctable("--tenure", "tenure", "tenure", "tenure"),
 )
 _BY_OPTION = {c.option: c for c in CORRECTABLE}
@@ -132,8 +104,11 @@ _READERS: dict[str, Callable[[str, str], Any]] = {
 }
 
 
-def read_correction(option: str, text: str, *, today: date) -> tuple[str, Any]:
-    """``(field, value)`` for ``--option TEXT``, read as the recording command reads it.
+def read_correction(
+    option: str, text: str, *, today: date, categories: Sequence[str] = ()
+) -> tuple[str, Any]:
+    """``(field, value)`` for ``--option TEXT``, read as the recording command reads it
+    (``--category`` against the team's ``categories``).
 
     ``none`` (or an empty value) empties an optional column; a required one cannot be
     emptied. Raises :class:`ComplaintsError` naming the option.
@@ -152,6 +127,8 @@ def read_correction(option: str, text: str, *, today: date) -> tuple[str, Any]:
         return column.field, required_text(text, option)
     if kind == "text":
         return column.field, optional_text(text, option)
+    if kind == "category":
+        return column.field, parse_category(text, categories, option)
     return column.field, _READERS[kind](text, option)
 
 

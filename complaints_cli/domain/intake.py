@@ -6,12 +6,14 @@ ever held while a handler types; then :func:`new_complaint` validates them all a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from complaints_cli.domain.classification import parse_category, parse_tenure
 from complaints_cli.domain.dates import parse_date
 from complaints_cli.domain.text import handler_name, optional_text, required_text
-from complaints_cli.domain.vocabulary import CaseKind, Channel, words
+from complaints_cli.domain.vocabulary import CaseKind, Channel, Tenure, words
 from complaints_cli.errors import ComplaintsError
 
 #: Everyday words for how a complaint arrived -> the channel we store.
@@ -51,6 +53,9 @@ class NewComplaint:
     events_date: date | None = None
     #: The reference of the case this complaint was raised from as a new issue (Code 6.8).
     related_to: str | None = None
+    #: The team's category (one of the ``categories`` setting) and the TSM stock type.
+    category: str | None = None
+    tenure: Tenure | None = None
 
 
 def parse_channel(text: str) -> Channel:
@@ -67,6 +72,24 @@ def _required(name: str, value: str | None) -> str:
     return required_text(value, name, hint=f": give --{name} or answer the prompt")
 
 
+def read_received(received: str | date | None, today: date) -> date:
+    """The date a complaint was received: today when not given, never in the future.
+
+    Raises :class:`ComplaintsError` naming the value."""
+    if received is None or received == "":
+        return today
+    day = (
+        received
+        if isinstance(received, date)
+        else parse_date(received, what="date received", today=today)
+    )
+    if day > today:
+        raise ComplaintsError(
+            f"date received {day:%d/%m/%Y} is in the future (today is {today:%d/%m/%Y})"
+        )
+    return day
+
+
 def new_complaint(
     *,
     complainant: str | None,
@@ -79,18 +102,16 @@ def new_complaint(
     kind: CaseKind = CaseKind.COMPLAINT,
     events_date: str | date | None = None,
     related_to: str | None = None,
+    category: str | None = None,
+    tenure: str | None = None,
+    categories: Sequence[str] = (),
 ) -> NewComplaint:
-    """Validate a complaint's first details; raise :class:`ComplaintsError` on the first problem."""
-    if received is None or received == "":
-        received_date = today
-    elif isinstance(received, date):
-        received_date = received
-    else:
-        received_date = parse_date(received, what="date received", today=today)
-    if received_date > today:
-        raise ComplaintsError(
-            f"date received {received_date:%d/%m/%Y} is in the future (today is {today:%d/%m/%Y})"
-        )
+    """Validate a complaint's first details; raise :class:`ComplaintsError` on the first problem.
+
+    ``category`` must be one of the team's ``categories`` (:func:`.classification.parse_category`);
+    ``tenure`` is read by :func:`.classification.parse_tenure`.
+    """
+    received_date = read_received(received, today)
     events: date | None = None
     if isinstance(events_date, date):
         events = events_date
@@ -111,4 +132,6 @@ def new_complaint(
         kind=kind,
         events_date=events,
         related_to=optional_text(related_to, "--related-to"),
+        category=None if category is None else parse_category(category, categories),
+        tenure=None if tenure is None else parse_tenure(tenure),
     )

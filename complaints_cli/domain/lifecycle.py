@@ -367,9 +367,15 @@ def respond(
     compensation_reason: str | None,
     reason: str | None,
     actions: Sequence[NewAction],
+    outcome: Outcome | None = None,
+    paid: date | None = None,
 ) -> Change:
-    """Stage 1 columns 11, 13-15, or Stage 2 columns 20, 22, 23; promised actions.
+    """Stage 1 columns 11, 13-15, or Stage 2 columns 20, 22, 23; promised actions; the
+    stage's outcome and, when already paid, the day the compensation was paid.
 
+    The outcome is what the governing body is told (Code 8.1, 9.x: volumes, categories and
+    outcomes); a response without one is recorded with a warning, never refused (an imported
+    log has none). ``withdrawn`` is :func:`complaints_cli.domain.corrections.withdraw`'s.
     A service dissatisfaction's response is recorded by :func:`.informal.respond_informal`.
     """
     require_open(case)
@@ -412,6 +418,14 @@ def respond(
             raise ComplaintsError(
                 f"action {action.text!r} is due {uk(action.due)}, before the response {uk(on)}"
             )
+    if outcome is Outcome.WITHDRAWN:
+        raise ComplaintsError(
+            f"a withdrawn complaint has no response: record it with complaints withdraw {ref}"
+        )
+    if paid is not None:
+        if compensation is None:
+            raise ComplaintsError("--paid needs --compensation AMOUNT: what was paid")
+        check_date(paid, "payment date", rules, (on, "response"))
     note = optional_text(reason, "--reason")
     if at is Stage.STAGE_1:
         m = milestone(case._replace(stage1_responded=on), rules, log_column=STAGE1_COLUMN)
@@ -433,6 +447,8 @@ def respond(
             stage1_response_summary=text,
             compensation_amount=compensation,
             compensation_reasons=reasons,
+            compensation_paid=paid,
+            stage1_outcome=outcome,
         )
     else:
         saved = case._replace(
@@ -443,12 +459,21 @@ def respond(
             stage2_response_details=text,
             stage2_compensation_amount=compensation,
             stage2_compensation_reasons=reasons,
+            stage2_compensation_paid=paid,
+            stage2_outcome=outcome,
         )
     if actions:
         saved = saved._replace(last_update=on)  # weekly updates count from the response
     change = Change(saved, new_actions=list(actions))
     if m is not None:
         change.messages.append(f"{case.stage} response sent {uk(on)}: {_within(m, on)}")
+    if outcome is None:
+        option = "--outcome" if at is Stage.STAGE_1 else "--stage2-outcome"
+        change.warnings.append(
+            f"{ref}: no outcome recorded (upheld, partly upheld, not upheld, resolved); the "
+            f"governing body's figures count it as unknown: complaints correct {ref} {option} "
+            "OUTCOME --reason TEXT"
+        )
     return change
 
 
@@ -521,6 +546,12 @@ def escalate(
     if not case.stage1_responded:
         change.messages.append(f"note: {ref} is escalated before any Stage 1 response was recorded")
     change.warnings += escalation_time_limit(case, rules, received)
+    if case.stage2_refused is not None:
+        change.messages.append(
+            f"note: the Stage 2 request of {uk(case.stage2_refused)} was refused "
+            f"({case.stage2_refused_reason}); the refusal stays on record and this escalation "
+            "goes ahead"
+        )
     return change
 
 

@@ -6,12 +6,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from complaints_cli.domain.case import Action, Case
+from complaints_cli.domain.case import MONEY_FIELDS, Action, Case
 from complaints_cli.domain.columns import COLUMNS, Column
 from complaints_cli.domain.dates import format_uk
 from complaints_cli.domain.vocabulary import ReviewType
@@ -98,3 +98,94 @@ def format_actions(actions: Iterable[Action]) -> str | None:
         for a in actions
     ]
     return "\n".join(lines) or None
+
+
+# --- the history in the log's words --------------------------------------------------------------
+
+#: Fields whose log name is not the header of a column they lead (history and chronology).
+_FIELD_WORDS: dict[str, str] = {
+    "compensation_amount": "Compensation paid",
+    "compensation_pence": "Compensation paid",  # history written before 2026-12
+    "compensation_reasons": "Compensation reasons",
+    "compensation_paid": "Compensation payment date",
+    "stage2_compensation_amount": "Stage 2 compensation",
+    "stage2_compensation_pence": "Stage 2 compensation",
+    "stage2_compensation_reasons": "Stage 2 compensation reasons",
+    "stage2_compensation_paid": "Stage 2 compensation payment date",
+    "ack_met_note": "Met HOS acknowledgment timeframe: explanation",
+    "stage1_met_note": "Met HOS code response timeframe: explanation",
+    "stage2_met_note": "Stage 2 HOS code timeframe met: explanation",
+    "stage1_extension_reason": "Response extension: why",
+    "stage1_extended_to": "Stage 1 extended to",
+    "stage2_extension_reason": "Stage 2 extension: why",
+    "stage2_extended_to": "Stage 2 extended to",
+    "review_type": "Review type",
+    "closed": "Date closed",
+    "channel": "Channel",
+    "kind": "Case kind",
+    "stage2_acknowledged": "Stage 2 acknowledged",
+    "events_date": "Date of the events complained of",
+    "withdrawn": "Date withdrawn",
+    "voided": "Date voided",
+    "duplicate_of_id": "Duplicate of",
+    "last_update": "Last update on actions",
+    "category": "Category",
+    "tenure": "Tenure (TSM stock type)",
+    "stage1_outcome": "Stage 1 outcome",
+    "stage2_outcome": "Stage 2 outcome",
+    "withdrawn_reason": "Why withdrawn",
+    "void_reason": "Why voided",
+    "stage1_extension_agreed": "Stage 1 extension agreed",
+    "stage1_extension_told_on": "Resident told of the Stage 1 extension",
+    "stage2_extension_agreed": "Stage 2 extension agreed",
+    "stage2_extension_told_on": "Resident told of the Stage 2 extension",
+    "stage2_refused": "Stage 2 request refused (date requested)",
+    "stage2_refused_reason": "Why Stage 2 was refused",
+    "stage2_refusal_told": "Resident told of the Stage 2 refusal",
+    "learning_sent": "Learning sent",
+}
+
+
+def field_label(field: str) -> str:
+    """A stored field as the log names it: the header of the column it leads
+    (``received`` -> ``Complaint received``), else its own words (``compensation_amount`` ->
+    ``Compensation paid``; ``not_accepted_reason`` -> ``Not accepted reason``)."""
+    if field in _FIELD_WORDS:
+        return _FIELD_WORDS[field]
+    for column in COLUMNS:
+        if column.fields[0] == field:
+            return column.header
+    if field.startswith("extra:"):
+        return field.removeprefix("extra:")
+    words = field.removesuffix("_pence").removesuffix("_amount").replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def history_value(field: str, value: Any) -> str:
+    """A value as the history keeps it (JSON: ISO dates, pounds as text, flags), as the log
+    reads it: ``03/02/2025``, ``£75.00``, ``Yes``, ``(blank)``."""
+    if value in (None, ""):
+        return "(blank)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if field.endswith("_pence") and isinstance(value, int):  # history written before 2026-12
+        return money(Decimal(value) / 100)
+    if field in MONEY_FIELDS and isinstance(value, str | int | float | Decimal):
+        try:
+            return money(Decimal(str(value)))
+        except ArithmeticError:
+            return str(value)
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return format_uk(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
+
+
+def describe_changes(changes: Mapping[str, Any]) -> str:
+    """``Complaint received: 03/02/2025 -> 05/02/2025; Compensation paid: (blank) -> £75.00``."""
+    return "; ".join(
+        f"{field_label(field)}: {history_value(field, old)} -> {history_value(field, new)}"
+        for field, (old, new) in changes.items()
+    )

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from complaints_cli.domain.presentation import json_default
+from complaints_cli.domain.presentation import describe_changes, json_default
 from complaints_cli.domain.subject_access import Found
 from complaints_cli.errors import ComplaintsError
 from complaints_cli.files.safe_save import save_atomically
@@ -96,9 +96,7 @@ def as_markdown(found: Found, generated: date) -> str:
             lines += ["", "### History", "", "| When | Who | Command | Changes | Note | Names |"]
             lines += ["| --- | --- | --- | --- | --- | --- |"]
             for h in c.history:
-                changes = "; ".join(
-                    f"{k}: {_cell(o)} -> {_cell(n)}" for k, (o, n) in h["changes"].items()
-                )
+                changes = describe_changes(h["changes"])
                 lines.append(
                     f"| {_cell(h['at'])} | {_cell(h['actor'])} | {_cell(h['command'])} | "
                     f"{_cell(changes)} | {_cell(h['note'])} | {'yes' if h['mentions'] else ''} |"

@@ -14,7 +14,13 @@ from typing import Any
 
 from complaints_cli.domain.case import CASE_FIELDS, VULNERABILITY_FIELDS, Action, Case
 from complaints_cli.domain.dates import format_uk
-from complaints_cli.domain.presentation import json_default, json_value, log_cells
+from complaints_cli.domain.presentation import (
+    describe_changes,
+    field_label,
+    json_default,
+    json_value,
+    log_cells,
+)
 from complaints_cli.render.listing import emphasis, key_values, output_rows, plain_table
 
 LIST_COLUMNS = ("reference", "status", "stage", "handler", "complainant", "address", "received")
@@ -186,9 +192,7 @@ def _show_text(
         write("\n" + emphasis("History", out) + "\n")
         rows = []
         for h in history:
-            changes = "; ".join(
-                f"{k}: {_short(old)} -> {_short(new)}" for k, (old, new) in h["changes"].items()
-            )
+            changes = describe_changes(h["changes"])
             if h.get("note"):
                 changes = f"{changes}; note: {h['note']}" if changes else f"note: {h['note']}"
             rows.append([_stamp(h["at"]), str(h["actor"]), str(h["command"]), changes])
@@ -224,6 +228,7 @@ def process_rows(case: Case, process: dict[str, Any]) -> list[tuple[str, str]]:
         )
     if case.events_date:
         rows.append(("Events complained of", format_uk(case.events_date)))
+    rows += classification_rows(case)
     if process.get("related_to"):
         rows.append(("Raised from", str(process["related_to"])))
     if process.get("related_cases"):
@@ -258,6 +263,32 @@ def process_rows(case: Case, process: dict[str, Any]) -> list[tuple[str, str]]:
                 f"{len(signatories)}"
                 + (f", lead petitioner {lead}" if lead else "")
                 + f" (complaints signatory list {case.reference})",
+            )
+        )
+    return rows
+
+
+def classification_rows(case: Case) -> list[tuple[str, str]]:
+    """Category, tenure, each stage's outcome, payments, a withdrawal, a void, a refused
+    escalation: the lines that apply, in the log's words."""
+    rows: list[tuple[str, str]] = []
+    for field in ("category", "tenure", "stage1_outcome", "stage2_outcome"):
+        if getattr(case, field) is not None:
+            rows.append((field_label(field), str(getattr(case, field))))
+    for field in ("compensation_paid", "stage2_compensation_paid"):
+        if getattr(case, field) is not None:
+            rows.append((field_label(field), format_uk(getattr(case, field))))
+    if case.withdrawn:
+        rows.append(("Withdrawn", f"{format_uk(case.withdrawn)}: {case.withdrawn_reason or ''}"))
+    if case.voided:
+        rows.append(("Void", f"{format_uk(case.voided)}: {case.void_reason or ''}"))
+    if case.stage2_refused:
+        told = case.stage2_refusal_told
+        rows.append(
+            (
+                "Stage 2 refused",
+                f"requested {format_uk(case.stage2_refused)}: {case.stage2_refused_reason or ''}; "
+                + (f"resident told {format_uk(told)}" if told else "resident not yet told"),
             )
         )
     return rows

@@ -72,6 +72,8 @@ _LOGGED = (
     "kind",
     "events_date",
     "informal_received",
+    "category",
+    "tenure",
 )
 #: Bookkeeping fields: never listed as a change in the history.
 _BOOKKEEPING = frozenset(
@@ -283,6 +285,8 @@ class Store:
                 events_date=new.events_date,
                 informal_received=new.received if informal else None,
                 related_to_id=self._id_of(tx, new.related_to) if new.related_to else None,
+                category=new.category,
+                tenure=new.tenure,
             )
             if deadlines is not None:
                 case = deadlines(case)

@@ -90,8 +90,11 @@ def test_a_met_column_that_disagrees_with_the_dates(clean: Any) -> None:
         "column 10 'Met HOS acknowledgment timeframe' says No, but it was done 05/02/2025, "
         "on or before its deadline 06/02/2025"
     )
-    assert found[0]["fix"].startswith("make column 10 Yes: correct it in an export")
+    assert found[0]["fix"] == "complaints db recompute (works every Met column out from the dates)"
     assert "column 13 'Met HOS code response timeframe?' says blank" in found[1]["detail"]
+    # The fix named does fix it.
+    clean.ok(TODAY, "db", "recompute")
+    assert problems(clean) == []
 
 
 def test_a_met_answer_with_no_date(clean: Any) -> None:
@@ -171,7 +174,19 @@ def test_stage_2_without_an_acknowledgement(clean: Any) -> None:
     )
     found = problems(clean, "2025-03-11")
     assert kinds(found) == [("stage 2 not acknowledged", "SPRUCE004")]
-    assert "complaints import log.xlsx --update" in found[0]["fix"]
+    assert found[0]["fix"] == (
+        "complaints correct SPRUCE004 --stage2-acknowledged DD/MM/YYYY --reason TEXT"
+    )
+    clean.ok(
+        "2025-03-11",
+        "correct",
+        "SPRUCE004",
+        "--stage2-acknowledged",
+        "04/03/2025",
+        "--reason",
+        "From the letter on file",
+    )
+    assert problems(clean, "2025-03-11") == []
 
 
 def test_the_stage_1_handler_reviewing_stage_2(clean: Any) -> None:
@@ -242,3 +257,24 @@ def test_the_table_and_the_count_on_stderr(clean: Any) -> None:
     assert result.exit_code == 1
     assert "same stage 2 handler" in result.stdout
     assert result.stderr == "complaints: 1 problem(s) found\n"
+
+
+def test_a_refusal_the_resident_was_not_told_of(clean: Any) -> None:
+    clean.log("2025-02-03")
+    clean.ok("2025-02-05", "not-accepted", "SPRUCE004", "--reason", "Court proceedings (2.2)")
+    clean.ok("2025-02-20", "refuse-escalation", "SPRUCE001", "--received", "18/02/2025",
+             "--reason", "Out of time (policy 5.2)")  # fmt: skip
+    found = problems(clean)
+    assert kinds(found) == [("refusal not told", "SPRUCE001"), ("refusal not told", "SPRUCE004")]
+    assert found[0]["fix"] == (
+        "complaints refuse-escalation SPRUCE001 --received 18/02/2025 --told DATE"
+    )
+    assert found[1]["fix"] == "complaints not-accepted SPRUCE004 --told DATE"
+    # The fixes named do fix it.
+    clean.ok(
+        TODAY, *found[0]["fix"].removeprefix("complaints ").replace("DATE", "19/02/2025").split()
+    )
+    clean.ok(
+        TODAY, *found[1]["fix"].removeprefix("complaints ").replace("DATE", "06/02/2025").split()
+    )
+    assert problems(clean) == []

@@ -292,3 +292,29 @@ def test_due_warns_when_stored_deadlines_are_stale(day: Day, tmp_path: Path) -> 
     assert "SPRUCE001" in result.stdout
     day.ok("2025-02-04", "db", "recompute")
     assert warnings(day("2025-02-04", "due")) == []
+
+
+def test_history_speaks_the_logs_words_and_json_keeps_the_field_names(day: Day) -> None:
+    """Before: ``compensation_pence: (blank) -> 7500``."""
+    day.log("2025-02-03")
+    day.ok("2025-02-04", "acknowledge", "SPRUCE001", "--summary", "Damp")
+    day.ok(
+        "2025-02-10",
+        "respond",
+        "SPRUCE001",
+        "--summary",
+        "Upheld",
+        "--compensation",
+        "75",
+        "--compensation-reason",
+        "Time and trouble",
+    )
+    table = day.ok("2025-02-10", "history", "SPRUCE001").stdout
+    flat = " ".join(table.split())
+    assert "Complaint received: (blank) -> 03/02/2025" in flat
+    assert "Compensation paid: (blank) -> £75.00" in flat
+    assert "Date response was sent: (blank) -> 10/02/2025" in flat
+    assert "compensation_amount" not in flat and "stage1_responded" not in flat
+    entries = json.loads(day.ok("2025-02-10", "history", "SPRUCE001", "-f", "json").stdout)
+    assert entries[-1]["changes"]["compensation_amount"] == [None, "75.00"]
+    assert entries[-1]["changes"]["stage1_responded"] == [None, "2025-02-10"]

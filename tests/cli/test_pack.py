@@ -83,11 +83,11 @@ def test_pack_has_the_chronology_and_the_folder_index(at: Any, db_url: str, root
     assert [r[4].split(" ", 1)[0] for r in history] == ["log", "acknowledge", "respond", "action"]
     assert all(r[3] == "tester" and r[1] for r in history)
     # The last action done clears the update reminder: the history says so in plain words.
-    assert "last update: 14/02/2025 -> (blank)" in history[3][4]
+    assert "Last update on actions: 14/02/2025 -> (blank)" in history[3][4]
     respond = history[2][4]
-    assert "compensation: (blank) -> £50.00" in respond
-    assert "stage1 met: (blank) -> Yes" in respond
-    assert "stage1 responded: (blank) -> 14/02/2025" in respond
+    assert "Compensation paid: (blank) -> £50.00" in respond
+    assert "Met HOS code response timeframe?: (blank) -> Yes" in respond
+    assert "Date response was sent: (blank) -> 14/02/2025" in respond
     # Every row is in date order.
     days = [datetime.strptime(r[0], "%d/%m/%Y") for r in chronology[1:]]
     assert days == sorted(days)

@@ -91,8 +91,8 @@ def test_not_accepted_after_the_stage1_response_is_refused(day: Day) -> None:
 def test_service_dissatisfaction_answered_then_converted_keeps_history(day: Day) -> None:
     out = day.log("2025-12-19", "--kind", "dissatisfaction", received="19/12/2025")
     assert (
-        "Logged SPRUCE001: Ann Lee, 1 Essex Brewery (service dissatisfaction, Informal, Open)"
-        in (out.stdout)
+        "Logged SPRUCE001: Ann Lee, 1 Essex Brewery, received 19/12/2025 (service "
+        "dissatisfaction, Informal, Open)" in (out.stdout)
     )
     assert "Respond to the service dissatisfaction, due Tue 30/12/2025" in out.stdout
     # Only its own deadline: no Stage 1 acknowledgement is chased on an informal case.
