@@ -175,10 +175,14 @@ def csv_safe(text: str) -> str:
 
 
 def one_line(text: str, limit: int = 500) -> str:
-    """``text`` as one terminal-safe line of at most ``limit`` characters: line breaks and
-    runs of spaces become one space, control characters are shown (``\\x1b``), and a longer
-    text is cut with ``...`` (a whole pasted document in an option must not fill the screen)."""
-    flat = " ".join(terminal_safe(text.replace("\n", " ").replace("\t", " ")).split())
+    """``text`` as one terminal-safe line of at most ``limit`` characters: each line break
+    (and the spaces around it) becomes one space, a tab a space, control characters are shown
+    (``\\x1b``), and a longer text is cut with ``...`` (a whole pasted document in an option
+    must not fill the screen). Spaces inside a line are kept: a value is shown as typed
+    (``1 Essex  Brewery``)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").split("\n")
+    flat = " ".join(part.strip() for part in lines if part.strip())
+    flat = terminal_safe(flat)
     return flat if len(flat) <= limit else flat[: limit - 3].rstrip() + "..."
 
 
