@@ -32,8 +32,9 @@ def check_year(day: date, what: str, text: str | None = None) -> date:
 
     if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
         shown = text if text is not None else format_uk(day)
-        raise ComplaintsError(
-            f"{what} {shown!r} is not between {EARLIEST_YEAR} and {LATEST_YEAR}: check the year"
+        raise ComplaintsError(  # the import's cells say it in the same words
+            f"{what} {shown!r} is in {day.year}: a complaint date must fall between "
+            f"{EARLIEST_YEAR} and {LATEST_YEAR}"
         )
     return day
 

@@ -123,11 +123,14 @@ def logged(cli: Any) -> str:
         (["due", "--within", "10000000"], "--within 10000000 must be 0 to 1000 working days"),
         (["due", "--within", "-1"], "--within -1 must be 0 to 1000"),
         (["digest", "--handler", "Sam Patel", "--within", "2147483648"], "must be 0 to 1000"),
-        (["due", "--as-of", "9999-12-31"], "--as-of date '9999-12-31' is not between 1990 and"),
-        (["due", "--as-of", "01/01/0001"], "is not between 1990 and 2100"),
+        (
+            ["due", "--as-of", "9999-12-31"],
+            "--as-of date '9999-12-31' is in 9999: a complaint date must fall between 1990 and",
+        ),
+        (["due", "--as-of", "01/01/0001"], "is in 1: a complaint date must fall between 1990"),
         (
             ["log", *LOG_ARGS[:5], "01/01/0001", *LOG_ARGS[6:]],
-            "date received '01/01/0001' is not between 1990 and 2100",
+            "date received '01/01/0001' is in 1: a complaint date must fall between 1990 and 2100",
         ),
         (["show", "SPRUCE99999999999999999999"], "no complaint with reference"),
         (["show", f"SPRUCE{2**63}"], "no complaint with reference"),
@@ -177,7 +180,7 @@ def test_due_as_of_the_last_day_answers(cli: Any, logged: str) -> None:
 def test_complaints_today_out_of_range_is_refused(cli: Any, monkeypatch: Any, today: str) -> None:
     monkeypatch.setenv("COMPLAINTS_TODAY", today)
     line = one_error_line(cli("due"))
-    assert f"COMPLAINTS_TODAY {today!r} is not between 1990 and 2100" in line
+    assert f"COMPLAINTS_TODAY {today!r} is in {int(today[:4])}: a complaint date must fall" in line
 
 
 @pytest.mark.parametrize(
