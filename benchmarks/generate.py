@@ -47,7 +47,9 @@ TOPICS = [
 ]
 
 
-def cases(n: int, until: date, seed: int) -> Iterator[dict[str, Any]]:
+def cases(n: int, until: date, seed: int, open_share: float = 0.005) -> Iterator[dict[str, Any]]:
+    """``open_share``: the share of cases older than 60 days left open (a team that closes
+    what it has finished leaves ~0.5% open; the "heavy" benchmark log leaves 30%)."""
     rng = random.Random(seed)
     span = 4 * 365
     now = datetime.now(UTC)
@@ -113,7 +115,7 @@ def cases(n: int, until: date, seed: int) -> Iterator[dict[str, Any]]:
             if row["stage"] == "Ombudsman":
                 closing = age > 365
             else:
-                closing = age > 60 and rng.random() < 0.995
+                closing = age > 60 and rng.random() < 1 - open_share
             if closing:
                 row["status"] = "Closed"
                 row["closed"] = (
@@ -122,9 +124,9 @@ def cases(n: int, until: date, seed: int) -> Iterator[dict[str, Any]]:
         yield row
 
 
-def generate(db: Path, n: int, until: date, seed: int = 1) -> None:
+def generate(db: Path, n: int, until: date, seed: int = 1, open_share: float = 0.005) -> None:
     from complaints_cli.store.db import make_engine
-    from complaints_cli.store.models import Complaint, Counter, HistoryEntry
+    from complaints_cli.store.models import Complaint, Counter, HistoryEntry, OpenMilestone
     from complaints_cli.store.reads import case_from_mapping
     from complaints_cli.store.writes import Store, changes_json
 
@@ -133,7 +135,7 @@ def generate(db: Path, n: int, until: date, seed: int = 1) -> None:
     db.parent.mkdir(parents=True, exist_ok=True)
     from complaints_cli.cli.options import Timeframes
     from complaints_cli.config import resolve
-    from complaints_cli.domain.lifecycle import stored_deadlines
+    from complaints_cli.domain.lifecycle import derived
 
     tf = Timeframes(cfg=resolve({}, {}))
     profile, calendar, key = tf.profile, tf.calendar, tf.key
@@ -145,9 +147,23 @@ def generate(db: Path, n: int, until: date, seed: int = 1) -> None:
     columns = [c.name for c in table.columns if c.name != "id" and c.server_default is None]
     batch: list[dict[str, Any]] = []
     history: list[dict[str, Any]] = []
+    milestones: list[dict[str, Any]] = []
     with engine.begin() as conn:
-        for i, row in enumerate(cases(n, until, seed), start=1):
-            case = stored_deadlines(case_from_mapping(row), profile, calendar, key)
+        for i, row in enumerate(cases(n, until, seed, open_share), start=1):
+            case, open_ones = derived(case_from_mapping(row), profile, calendar, key, met=False)
+            milestones += [
+                {
+                    "complaint_id": i,
+                    "milestone": m.key,
+                    "label": m.label,
+                    "stage": m.stage,
+                    "kind": "window" if m.window else "deadline",
+                    "while_open": m.while_open,
+                    "due": m.due,
+                    "deadline": m.deadline,
+                }
+                for m in open_ones
+            ]
             row.update(
                 next_due=case.next_due,
                 next_milestone=case.next_milestone,
@@ -164,13 +180,12 @@ def generate(db: Path, n: int, until: date, seed: int = 1) -> None:
                     "note": None,
                 }
             )
-            if len(batch) == 5000:
+            if len(batch) == 5000 or i == n:
                 conn.execute(Complaint.__table__.insert(), batch)  # type: ignore[attr-defined]
                 conn.execute(HistoryEntry.__table__.insert(), history)  # type: ignore[attr-defined]
-                batch, history = [], []
-        if batch:
-            conn.execute(Complaint.__table__.insert(), batch)  # type: ignore[attr-defined]
-            conn.execute(HistoryEntry.__table__.insert(), history)  # type: ignore[attr-defined]
+                if milestones:
+                    conn.execute(OpenMilestone.__table__.insert(), milestones)  # type: ignore[attr-defined]
+                batch, history, milestones = [], [], []
         conn.execute(Counter.__table__.insert(), [{"prefix": "SPRUCE", "last_number": n}])  # type: ignore[attr-defined]
     engine.dispose()
 
@@ -181,8 +196,14 @@ def main() -> None:
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--until", type=date.fromisoformat, default=date(2026, 11, 20))
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--open-share",
+        type=float,
+        default=0.005,
+        help="share of cases older than 60 days left open (0.3: the heavy log)",
+    )
     args = parser.parse_args()
-    generate(args.db, args.cases, args.until, args.seed)
+    generate(args.db, args.cases, args.until, args.seed, args.open_share)
     print(f"wrote {args.cases} cases to {args.db}")
 
 

@@ -1,5 +1,5 @@
 """Allow ``python -m complaints_cli``."""
 
-from complaints_cli.cli.app import main
+from complaints_cli.cli.app import run
 
-main()
+run()

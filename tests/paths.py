@@ -12,3 +12,11 @@ FIXTURES = REPO / "tests" / "fixtures"
 DATA = REPO / "tests" / "data"
 #: The sample log shipped with the README's quick start.
 SAMPLE = REPO / "sample_log.xlsx"
+
+
+def contents(folder: Path) -> list[Path]:
+    """What ``folder`` holds, sorted, without the tool's markers (``.complaints-case``,
+    ``.complaints-log``): the files a handler sees in Explorer (markers are hidden there)."""
+    from complaints_cli.files.markers import MARKERS
+
+    return sorted(p for p in Path(folder).iterdir() if p.name not in MARKERS)

@@ -49,7 +49,7 @@ def _interview(
         from complaints_cli.store import reads
 
         with open_raw(cfg) as db:
-            known = sorted(reads.people(db))
+            known = sorted(reads.people(db, owners=False))
     shown = f" (known: {', '.join(known[:8])}{' ...' if len(known) > 8 else ''})" if known else ""
     questions = {
         "complainant": Question(
@@ -160,6 +160,7 @@ def log_cmd(
 
     Example: complaints log --complainant "Ann Lee" --address "1 Essex Brewery" --received 03/02/2025 --handler "Sam Patel" --channel email
     """
+    from complaints_cli.cli.roots import TeamRoot
     from complaints_cli.domain.intake import new_complaint
     from complaints_cli.domain.process import checks_on_log, parse_kind
     from complaints_cli.domain.references import format_reference
@@ -200,10 +201,18 @@ def log_cmd(
     )
     tf = Timeframes(ctx)
     warnings = checks_on_log(new, tf.profile)
+    twice: list[str] = []
+    if log_exists(cfg.db_url):
+        from complaints_cli.store import reads
+
+        with open_raw(cfg) as db:
+            twice = reads.same_complaint(db, new.complainant, new.address, new.received)
     root = cfg.root_path
     # Before anything is written: a root that cannot hold case folders is refused.
     check_root(root, format_reference(cfg.prefix.value, 1))
     with open_store(cfg, create=create) as store:
+        # ... and so is one that is another log's, or holds folders no log has claimed.
+        team = TeamRoot(cfg, store.db, claim=True)
         logged = store.log(
             new,
             prefix=cfg.prefix.value,
@@ -212,14 +221,20 @@ def log_cmd(
             deadlines=tf.derive,
         )
         # The folder is made after the log's write lock is released (a network share can be
-        # slow); a crash in between leaves a case without its folder, which
-        # `complaints folders --check` reports.
-        folder, created = _case_folder(store, root, logged.case)
+        # slow); a kill in between leaves a case without its folder (or an empty folder
+        # without its marker), which `complaints folders --check --fix` finishes.
+        folder, created = _case_folder(store, team, logged.case)
     filed = None
     if from_email is not None and folder.is_dir():
         from complaints_cli.cli.filing import file_logged_email
 
         filed = file_logged_email(cfg, logged.reference, from_email, day)
+    if twice:
+        warnings.append(
+            f"{', '.join(twice)} has the same complainant, address and date received: if "
+            f"{logged.reference} is the same complaint logged twice, void it with complaints "
+            f"void {logged.reference} --duplicate-of {twice[0]} --reason TEXT"
+        )
     for warning in warnings:
         typer.echo(f"complaints: warning: {warning}", err=True)
     case = logged.case
@@ -258,20 +273,24 @@ def log_cmd(
         typer.echo(line)
 
 
-def _case_folder(store: Any, root: Path, case: Any) -> tuple[Path, bool]:
-    """Make (or find) a newly logged case's folder; record its name if it is not the one
-    planned. A folder that cannot be made is a warning: the case is already logged."""
+def _case_folder(store: Any, team: Any, case: Any) -> tuple[Path, bool]:
+    """Make (or find) a newly logged case's folder and claim it with its marker; record its
+    name if it is not the one planned. A folder that cannot be made is a warning: the case is
+    already logged. A folder that ends in the reference but is not claimed for this case is
+    never reused."""
     from complaints_cli.files.folders import make_case_folder
 
+    root = team.path
     try:
-        folder, created = make_case_folder(root, case.address, case.reference)
+        folder, created, notes = make_case_folder(root, case.address, team.claim_of(case))
     except ComplaintsError as exc:
         typer.echo(
-            f"complaints: warning: {case.reference} is logged, but its folder could not be "
-            f"made ({exc}); make {case.folder!r} under {str(root)!r} by hand",
+            f"complaints: warning: {case.reference} is logged, but its folder was not made ({exc})",
             err=True,
         )
         return root / str(case.folder), False
+    for note in notes:
+        typer.echo(f"complaints: warning: {note}", err=True)
     if folder.name != case.folder:
         store.set_folder(case.reference, folder.name)
     return folder, created
@@ -357,7 +376,7 @@ def list_cmd(
         if reads.is_empty(db):
             empty_log(cfg, fmt)
             return
-        who = None if handler is None else match_person(handler, reads.people(db))
+        who = None if handler is None else match_person(handler, reads.people(db, owners=False))
         cases = reads.list_cases(
             db, status=wanted_status, stage=wanted_stage, handler=who, text=search
         )

@@ -24,20 +24,10 @@ from complaints_cli.cli.options import (
 from complaints_cli.errors import ComplaintsError, ExitCode
 
 
-def _case_folder(root: Path, reference: str) -> Path:
-    """The case's folder, or the error telling the handler how to find out what is wrong."""
-    from complaints_cli.files.folders import find_case_folder
-
-    folder = find_case_folder(root, reference)
-    if folder is None:
-        raise ComplaintsError(
-            f"{reference} has no case folder under {str(root)!r}: run complaints folders "
-            "--check to see which folders are missing or misnamed"
-        )
-    return folder
-
-
-def _read_case(cfg: Any, reference: str) -> tuple[Any, list[Any], list[Any]]:
+def _read_case(cfg: Any, reference: str) -> tuple[Any, list[Any], list[Any], Path]:
+    """The case, its history, its actions and its claimed folder (or the one-line error
+    saying why it has none and what to do)."""
+    from complaints_cli.cli.roots import TeamRoot
     from complaints_cli.store import reads
 
     with open_raw(cfg) as db:
@@ -45,7 +35,8 @@ def _read_case(cfg: Any, reference: str) -> tuple[Any, list[Any], list[Any]]:
         assert case.id is not None
         entries = reads.history(db, case.id)
         actions = reads.actions(db, case.id)
-    return case, entries, actions
+        folder = TeamRoot(cfg, db, claim=False).case_folder(case)
+    return case, entries, actions, folder
 
 
 app = new_app()
@@ -78,7 +69,7 @@ def letter_cmd(
     if wanted not in KINDS:
         raise ComplaintsError(f"letter {kind!r} is not one of: {', '.join(KINDS)}")
     tf = Timeframes(ctx)
-    case, _entries, actions = _read_case(tf.settings, reference)
+    case, _entries, actions, folder = _read_case(tf.settings, reference)
     milestones = compute_milestones(case, tf.profile, tf.calendar, as_of=tf.today)
     letter = build_letter(
         wanted,
@@ -88,7 +79,6 @@ def letter_cmd(
         today=tf.today,
         profile_limits={r.key: r.limit_text for r in tf.profile.milestones},
     )
-    folder = _case_folder(tf.settings.root_path, case.reference)
     from complaints_cli.files.docx_writer import letter_docx, save_new
 
     path = save_new(folder, file_stem(letter), ".docx", letter_docx(letter))
@@ -111,9 +101,8 @@ def pack_cmd(ctx: typer.Context, reference: RefArg) -> None:
 
     cfg = settings(ctx)
     day = today()
-    case, entries, actions = _read_case(cfg, reference)
+    case, entries, actions, folder = _read_case(cfg, reference)
     ref = case.reference
-    folder = _case_folder(cfg.root_path, ref)
     events = chronology(case, entries, actions)
     files = folder_index(folder)
     from complaints_cli.files.docx_writer import save_new, table_docx
@@ -141,53 +130,130 @@ def pack_cmd(ctx: typer.Context, reference: RefArg) -> None:
 @app.command("folders")
 def folders_cmd(
     ctx: typer.Context,
+    references: Annotated[
+        list[str] | None,
+        typer.Argument(help="With --adopt: only these cases' folders.", metavar="[REF]..."),
+    ] = None,
     check: Annotated[
         bool,
         typer.Option(
             "--check",
-            help="Find cases without a folder, folders without a case and folders whose "
-            "name no longer matches the address (exit status 1 when any is found).",
+            help="Find cases without a folder, folders without a case or without a marker, "
+            "links, purged cases' folders still there and folders whose name no longer "
+            "matches the address (exit status 1 when any is found).",
+        ),
+    ] = False,
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix",
+            help="With --check: make missing folders, claim the empty folder an interrupted "
+            "log left, remove purged cases' folders; then list what is left for a person.",
+        ),
+    ] = False,
+    adopt: Annotated[
+        bool,
+        typer.Option(
+            "--adopt",
+            help="Claim folders made before markers (an imported log's, an older version's): "
+            "each case's only unmarked folder whose name matches its address, or any named "
+            "REF's; the root too.",
         ),
     ] = False,
     fmt: FormatOpt = "table",
 ) -> None:
-    """Compare the case folders under the root with the log (read-only: nothing is changed).
+    """Compare the case folders under the root with the log; --fix and --adopt put right
+    what can be put right safely.
 
-    Without --check, list each case's folder. With --check, list the problems; exit
-    status 0 when there are none, 1 when there are.
+    Without an option, list each case's folder (the one its marker claims). With --check,
+    list the problems; exit status 0 when there are none, 1 when there are. --check --fix
+    finishes what an interrupted log, import --create-folders or purge left, and is safe to
+    run at any time: it never renames, moves or deletes a folder the log has not claimed.
+    --adopt claims folders that have no marker yet (see the README's "Case folders").
 
-    Example: complaints folders --check --format csv
+    Example: complaints folders --check --fix
     """
-    from complaints_cli.files.folder_check import check_folders
-    from complaints_cli.files.folders import case_folders
-    from complaints_cli.render.listing import output_rows
-
     fmt = check_format(fmt)
     cfg = settings(ctx)
+    if references and not adopt:
+        raise ComplaintsError(
+            "references are only given with --adopt (complaints folders --adopt REF)"
+        )
+    if fix and not check:
+        check = True
+    if adopt and check:
+        raise ComplaintsError("give --adopt or --check, not both: adopt first, then check")
+    if adopt:
+        _adopt(cfg, references or [], fmt)
+        return
     root: Path = cfg.root_path
-    if not root.is_dir():
+    if not root.is_dir() and not fix:
         raise ComplaintsError(
             f"the complaints root {str(root)!r} is not a folder (check --root or COMPLAINTS_ROOT)"
         )
-    from complaints_cli.store.reads import references_and_addresses
+    from complaints_cli.cli.roots import TeamRoot
+    from complaints_cli.store.folders import folder_cases, pending_removals
 
     with open_raw(cfg) as db:
-        cases = references_and_addresses(db)
+        team = TeamRoot(cfg, db, claim=fix)
+        cases = folder_cases(db, team.log_id)
+        pending = pending_removals(db, team.log_id)
+        if fix:
+            _fix(cfg, db, team, cases, pending)
+            pending = pending_removals(db, team.log_id)
     if not check:
-        by_ref, _strays = case_folders(root)
-        listing = [
-            {"reference": ref, "folder": " | ".join(by_ref.get(ref.upper(), [])) or None}
-            for ref, _address in cases
-        ]
-        output_rows(
-            listing,
-            ("reference", "folder"),
-            fmt,
-            headers={"reference": "Reference", "folder": "Folder"},
-            empty="The log has no cases.",
-        )
+        _list_folders(team, cases, fmt)
         return
-    problems = check_folders(root, cases)
+    _report_problems(team, cases, [p.claim for p in pending], fmt)
+
+
+def _list_folders(team: Any, cases: list[Any], fmt: str) -> None:
+    from complaints_cli.files.folders import find_claimed, root_entries
+    from complaints_cli.render.listing import output_rows
+
+    entries = root_entries(team.path)
+    listing = []
+    for case in cases:
+        try:
+            found = find_claimed(team.path, case.claim, entries)
+            name = found.name if found else None
+        except ComplaintsError:
+            name = "(two folders claim it: complaints folders --check)"
+        listing.append({"reference": case.reference, "folder": name})
+    output_rows(
+        listing,
+        ("reference", "folder"),
+        fmt,
+        headers={"reference": "Reference", "folder": "Folder"},
+        empty="The log has no cases.",
+    )
+
+
+def _fix(cfg: Any, db: Any, team: Any, cases: list[Any], pending: list[Any]) -> None:
+    """``folders --check --fix``: outside any write lock; each name recorded as it is made."""
+    from complaints_cli.cli.excel import _progress
+    from complaints_cli.files.folder_check import fix_folders
+    from complaints_cli.store.folders import drop_removals
+    from complaints_cli.store.writes import Store
+
+    with _progress("Checking folders", len(cases)) as advance:
+        result = fix_folders(team.path, cases, [p.claim for p in pending], advance)
+    if result.names:
+        with Store(cfg.db_url) as store:
+            store.set_folders(result.names)
+    done = {id(c) for c in result.removed}
+    drop_removals(db, [p.id for p in pending if id(p.claim) in done])
+    for line in result.done:
+        typer.echo(line)
+    for line in result.failed:
+        typer.echo(f"complaints: warning: {line}", err=True)
+
+
+def _report_problems(team: Any, cases: list[Any], pending: list[Any], fmt: str) -> None:
+    from complaints_cli.files.folder_check import check_folders
+    from complaints_cli.render.listing import output_rows
+
+    problems = check_folders(team.path, cases, pending)
     output_rows(
         [p.__dict__ for p in problems],
         ("problem", "reference", "folder", "expected", "detail"),
@@ -199,9 +265,47 @@ def folders_cmd(
             "expected": "Expected name",
             "detail": "What to do",
         },
-        empty=f"All {len(cases)} case(s) have one folder each, named for their address; "
-        "no other folders under the root.",
+        empty=f"All {len(cases)} case(s) have one folder each, claimed by its marker and named "
+        "for their address; no other folders under the root.",
     )
     if problems:
         typer.echo(f"complaints: {len(problems)} folder problem(s) found", err=True)
+        raise typer.Exit(ExitCode.PROBLEMS_FOUND)
+
+
+def _adopt(cfg: Any, references: list[str], fmt: str) -> None:
+    """``folders --adopt [REF]...``: claim the root and the folders made before markers."""
+    from complaints_cli.config import shown_location
+    from complaints_cli.files.folder_check import adopt_folders
+    from complaints_cli.files.markers import claim_root, read_root_owner
+    from complaints_cli.render.listing import output_rows
+    from complaints_cli.store import reads
+    from complaints_cli.store.folders import folder_cases, log_id
+
+    root: Path = cfg.root_path
+    if not root.is_dir():
+        raise ComplaintsError(
+            f"the complaints root {str(root)!r} is not a folder (check --root or COMPLAINTS_ROOT)"
+        )
+    with open_raw(cfg) as db:
+        refs = [reads.get_case(db, r).reference for r in references]
+        identity = log_id(db)
+        cases = folder_cases(db, identity, refs or None)
+    had_marker = read_root_owner(root) is not None
+    claim_root(root, identity, shown_location(cfg.db_url))
+    result = adopt_folders(root, cases, named=bool(refs))
+    if not had_marker:
+        typer.echo(f"Claimed the complaints root {root} for this log")
+    for line in result.adopted:
+        typer.echo(f"Adopted {line}")
+    typer.echo(f"{len(result.adopted)} folder(s) adopted.")
+    if result.left:
+        output_rows(
+            [{"reference": r, "folder": f, "detail": d} for r, f, d in result.left],
+            ("reference", "folder", "detail"),
+            fmt,
+            headers={"reference": "Reference", "folder": "Folder", "detail": "Left, because"},
+            title="Not adopted",
+        )
+        typer.echo(f"complaints: {len(result.left)} folder(s) not adopted", err=True)
         raise typer.Exit(ExitCode.PROBLEMS_FOUND)

@@ -70,6 +70,10 @@ def purge_cmd(
     day = today()
     with open_raw(cfg) as db:
         rows = reads.retention_facts(db)
+        if not dry_run:  # a root that is another log's is refused before anything is purged
+            from complaints_cli.cli.roots import TeamRoot
+
+            TeamRoot(cfg, db, claim=False)
     due, kept = retention.assess_all(rows, today=day, years=years)
     kept_text = ", ".join(f"{n} {kind}" for kind, n in retention.kept_summary(kept).items())
     title = (
@@ -82,6 +86,14 @@ def purge_cmd(
             typer.echo(f"Kept: {kept_text or 'nothing else in the log'}.")
             if due:
                 typer.echo("Nothing was changed (dry run).")
+        if not dry_run:  # an earlier purge's folders, left by a kill or a file open in them
+            removed, problems = _remove_purged_folders(cfg)
+            if removed:
+                typer.echo(
+                    f"Removed {len(removed)} case folder(s) an earlier purge left.",
+                    err=fmt != "table",
+                )
+            _warn_folders(problems)
         return
     if not yes:
         if not _interactive():
@@ -158,8 +170,8 @@ def subject_access_cmd(
 
     Example: complaints subject-access "Ann Lee" --output "Ann Lee SAR.md"
     """
+    from complaints_cli.cli.roots import TeamRoot
     from complaints_cli.files import subject_access_report as report
-    from complaints_cli.files.folders import list_folder
     from complaints_cli.store import subject_access
 
     cfg = settings(ctx)
@@ -170,8 +182,9 @@ def subject_access_cmd(
         )
     with open_raw(cfg) as db:
         found = subject_access.gather(db, name)
+        team = TeamRoot(cfg, db, claim=False)
     for case in found.cases:
-        case.folder = list_folder(cfg.root_path, case.folder_name)
+        case.folder = team.listing(case.case["reference"], case.case["created_at"])
     report.write(found, output, kind, generated=today(), force=force)
     typer.echo(
         f"Found {len(found.cases)} case(s), {found.history_count} history entry(ies) and "
@@ -209,14 +222,55 @@ def _list_due(due: list[Any], root: Path, fmt: str, title: str, empty: str) -> N
     )
 
 
+def _remove_purged_folders(cfg: Any) -> tuple[list[Path], list[str]]:
+    """Remove the folders of purged cases (this run's and any an earlier run left), outside
+    the database's write lock: only those their marker claims for the purged case. Each
+    removal is forgotten once its folder is gone. Returns (removed, problems to tell)."""
+    from complaints_cli.cli.roots import TeamRoot
+    from complaints_cli.files.folders import remove_claimed
+    from complaints_cli.store.folders import drop_removals, pending_removals
+
+    removed: list[Path] = []
+    problems: list[str] = []
+    with open_raw(cfg) as db:
+        try:
+            team = TeamRoot(cfg, db, claim=False)
+        except ComplaintsError as exc:  # another log's root: nothing of it is touched
+            return removed, [str(exc)]
+        pending = pending_removals(db, team.log_id)
+        if not pending:
+            return removed, problems
+        if team.state == "unclaimed":
+            return removed, [
+                f"{len(pending)} purged case(s)' folders were not removed: the complaints root "
+                f"{str(team.path)!r} has no marker saying it is this log's (complaints folders "
+                "--adopt claims it; then complaints folders --check --fix removes them)"
+            ]
+        done: list[int] = []
+        for item in pending:
+            gone, said, finished = (
+                remove_claimed(team.path, item.claim) if team.state == "ours" else ([], [], True)
+            )
+            removed += gone
+            problems += said
+            if finished:
+                done.append(item.id)
+        drop_removals(db, done)
+    return removed, problems
+
+
+def _warn_folders(problems: list[str]) -> None:
+    for problem in problems:
+        typer.echo(f"complaints: warning: folder not removed: {problem}", err=True)
+
+
 def _purge(cfg: Any, due: list[Any], years: int, day: Any) -> None:
-    from complaints_cli.files.folders import remove_folders
     from complaints_cli.store.purge import purge_cases, scrub
 
     with open_store(cfg) as store:
         result = purge_cases(store, due, actor=cfg.user.value, years=years, today=day)
     warning = scrub(cfg.db_url) if result.purged else None
-    removed, problems = remove_folders(cfg.root_path, result.purged)
+    removed, problems = _remove_purged_folders(cfg)
     refs = ", ".join(v.reference for v in result.purged[:20])
     if len(result.purged) > 20:
         refs += f" and {len(result.purged) - 20} more (complaints show REF says when each went)"
@@ -227,7 +281,6 @@ def _purge(cfg: Any, due: list[Any], years: int, day: Any) -> None:
     typer.echo(f"Removed {len(removed)} case folder(s).")
     for ref, why in result.kept:
         typer.echo(f"complaints: warning: {ref} was kept: {why}", err=True)
-    for problem in problems:
-        typer.echo(f"complaints: warning: folder not removed: {problem}", err=True)
+    _warn_folders(problems)
     if warning:
         typer.echo(f"complaints: warning: {warning}", err=True)

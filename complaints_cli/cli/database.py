@@ -185,11 +185,22 @@ def db_backup_cmd(
 
     Example: complaints db backup "Y:/Backups/complaints-2026-11-23.db"
     """
-    from complaints_cli.store.maintenance import backup
+    from complaints_cli.files.safe_save import save_through_path
+    from complaints_cli.store.maintenance import backup_into, backup_target
 
+    counted: list[int] = []
     with open_raw(settings(ctx)) as db:
-        cases = backup(db, path, force=force)
-    typer.echo(f"Backed up {cases} case(s) to {path}")
+        target = backup_target(db, path, force=force)
+        saved = save_through_path(
+            target, lambda tmp: counted.append(backup_into(db, tmp)), force=force
+        )
+    if saved.locked:
+        typer.echo(
+            f"complaints: warning: {target} is open in another program, so it was left "
+            f"unchanged; the backup was saved as {saved.path} instead",
+            err=True,
+        )
+    typer.echo(f"Backed up {counted[0]} case(s) to {saved.path}")
 
 
 @db_app.command("copy")

@@ -73,14 +73,16 @@ def _rejected_name(source: Path) -> Path:
 
 
 def _write_rejected(result: Any) -> Path:
-    """The rejected rows, as read, with a Reason column: a workbook to fix and import again."""
+    """The rejected rows, as read, with a ``Rejected because`` column: a workbook to fix and
+    import again (its dates are real dates; the reasons column is left out on import)."""
     from complaints_cli.files.exporter import ExportColumn, XlsxWriter, check_xlsx, save_atomically
+    from complaints_cli.files.headers import REJECTED_BECAUSE
 
     width = max([len(result.headers), *(len(r.raw) for r in result.rejected)])
     headers = [str(h) if h not in (None, "") else "" for h in result.headers]
     headers += [""] * (width - len(headers))
-    columns = [ExportColumn(h, "any", 18.0, lambda case: None) for h in headers]
-    columns.append(ExportColumn("Reason", "text", 60.0, lambda case: None))
+    columns = [ExportColumn(h, "any", 30.0, lambda case: None) for h in headers]
+    columns.append(ExportColumn(REJECTED_BECAUSE, "text", 60.0, lambda case: None))
 
     def write(stream: Any) -> None:
         writer = XlsxWriter(stream, columns, sheet="Rejected rows")
@@ -170,6 +172,15 @@ def _import_file(tf: Any, file: Path, choices: ImportChoices) -> None:
         return
     made = 0
     with open_store(cfg, create=choices.create and not choices.dry_run) as store:
+        team = None
+        if choices.create_folders and not choices.dry_run:
+            # Refused before anything is written: another log's root, or one whose folders
+            # no log has claimed (folders --adopt first), or one too deep for Windows.
+            from complaints_cli.cli.roots import TeamRoot
+            from complaints_cli.files.folders import check_root
+
+            check_root(root, result.rows[0].reference if result.rows else "X")
+            team = TeamRoot(cfg, store.db, claim=True)
         with store.transaction() as tx:
             existing = load_existing(tx, [r.reference for r in result.rows])
             plan = plan_for(existing)
@@ -188,8 +199,8 @@ def _import_file(tf: Any, file: Path, choices: ImportChoices) -> None:
                         deadlines=tf.deadlines,
                         progress=advance,
                     )
-        if outcome is not None and choices.create_folders:
-            made = _make_folders(store, root, plan.adds, folders)
+        if outcome is not None and team is not None:
+            made = _make_folders(store, team, plan.adds, folders)
     _met_warnings(tf, result, plan)
     _report(result, plan, choices, made=made)
 
@@ -284,32 +295,48 @@ def _report(result: Any, plan: Any, choices: ImportChoices, *, made: int = 0) ->
     typer.echo(f"Imported {where}: {counts}{folders_made}{tail}")
 
 
-def _make_folders(store: Any, root: Path, adds: list[Any], folders: dict[str, str]) -> int:
-    """Make the folders of the imported cases that have none, after the import committed;
-    record each folder's name. A folder that cannot be made is a warning."""
-    from complaints_cli.files.folders import check_root, make_case_folder
+#: Folders made between two records of their names (each record is one short transaction).
+FOLDER_BATCH = 200
 
-    wanted = [row for row in adds if row.reference.upper() not in folders]
-    if not wanted:
+
+def _make_folders(store: Any, team: Any, adds: list[Any], folders: dict[str, str]) -> int:
+    """Make the folders of the imported cases that have none, after the import committed and
+    outside any write lock, each claimed by its marker; record their names a batch at a time,
+    so a kill leaves every folder made either recorded or for ``folders --check --fix``. A
+    case whose reference already ends a folder's name is left to ``folders --adopt`` (never
+    reused by name); a folder that cannot be made is a warning."""
+    from complaints_cli.files.folders import check_root, make_case_folder
+    from complaints_cli.store.folders import folder_cases
+
+    already = [row.reference for row in adds if row.reference.upper() in folders]
+    if already:
+        _err(
+            f"complaints: warning: {len(already)} imported case(s) already have a folder under "
+            "the root that no marker claims (first: "
+            f"{folders[already[0].upper()]!r}): none was made for them; check and claim them "
+            "with complaints folders --adopt"
+        )
+    refs = [row.reference for row in adds if row.reference.upper() not in folders]
+    if not refs:
         return 0
-    check_root(root, wanted[0].reference)
-    names: dict[str, str] = {}
+    check_root(team.path, refs[0])
+    wanted = folder_cases(store.db, team.log_id, refs)
     made = 0
     problems: list[str] = []
     with _progress("Making folders", len(wanted)) as advance:
-        for n, row in enumerate(wanted, start=1):
-            try:
-                path, created = make_case_folder(
-                    root, str(row.values.get("address") or ""), row.reference
-                )
-            except ComplaintsError as exc:
-                problems.append(f"{row.reference}: {exc}")
-                continue
-            names[row.reference] = path.name
-            made += created
-            if advance is not None and n % 100 == 0:
-                advance(100)
-    store.set_folders(names)
+        for start in range(0, len(wanted), FOLDER_BATCH):
+            names: dict[str, str] = {}
+            for case in wanted[start : start + FOLDER_BATCH]:
+                try:
+                    path, created, _notes = make_case_folder(team.path, case.address, case.claim)
+                except ComplaintsError as exc:
+                    problems.append(f"{case.reference}: {exc}")
+                    continue
+                names[case.reference] = path.name
+                made += created
+            store.set_folders(names)
+            if advance is not None:
+                advance(len(wanted[start : start + FOLDER_BATCH]))
     for problem in problems[:MAX_LISTED]:
         _err(f"complaints: warning: no folder made for {problem}")
     return made
@@ -343,16 +370,19 @@ def _export(
         tf = Timeframes(cfg=cfg)
         overdue = overdue_check(tf.profile, tf.calendar, tf.today)
     with open_raw(cfg) as db:
-        total = reads.count_cases(db, status=status, stage=stage)
+        # The export is the record: void cases go in (status Void), so a log made from it
+        # never gives their references to new cases.
+        total = reads.count_cases(db, status=status, stage=stage, void=True)
         with _progress("Exporting", total) as advance:
             result = export_log(
-                reads.iter_cases(db, status=status, stage=stage),
+                reads.iter_cases(db, status=status, stage=stage, void=True),
                 file,
                 fmt=fmt,
                 force=force,
-                extra_keys=reads.extra_keys(db, status=status, stage=stage),
+                extra_keys=reads.extra_keys(db, status=status, stage=stage, void=True),
                 actions=reads.actions_by_case(db),
                 related=reads.related_references(db),
+                duplicates=reads.duplicate_references(db),
                 overdue=overdue,
                 progress=advance,
                 include_sensitive=include_sensitive,

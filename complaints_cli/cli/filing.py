@@ -139,7 +139,8 @@ def file_into_case(
     remove each original once it is filed and recorded. Returns ``(original, filed as)`` for
     each (``None``: the same file is already in the folder). Everything is checked before
     anything is written; a failure removes what this call wrote, and leaves the originals."""
-    from complaints_cli.files.correspondence import case_folder_inside, sha256_hex
+    from complaints_cli.cli.roots import TeamRoot
+    from complaints_cli.files.correspondence import sha256_hex
     from complaints_cli.files.safe_save import save_new
     from complaints_cli.store import reads
     from complaints_cli.store.correspondence import filed_files, record_filed
@@ -148,7 +149,7 @@ def file_into_case(
         case = reads.get_case(db, reference)
         assert case.id is not None
         known = filed_files(db, case.id)
-    folder = case_folder_inside(cfg.root_path, case.reference)
+        folder = TeamRoot(cfg, db, claim=False).case_folder(case)
     sources: list[_Source] = []
     for path in paths:
         resolved = path.resolve()

@@ -92,11 +92,12 @@ def check_cmd(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
 
     Example: complaints check --format json
     """
+    from complaints_cli.cli.roots import TeamRoot
     from complaints_cli.domain.checks import LogFacts, Problem, check_log
-    from complaints_cli.domain.vocabulary import Status
     from complaints_cli.render.listing import output_rows
     from complaints_cli.store import reads
     from complaints_cli.store.check_queries import learning_added_since_sent
+    from complaints_cli.store.folders import folder_cases
 
     fmt = check_format(fmt)
     tf = Timeframes(ctx)
@@ -105,6 +106,8 @@ def check_cmd(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
         cases = reads.list_cases(db)
         actions = reads.actions_by_case(db)
         added = learning_added_since_sent(db)
+        team = TeamRoot(cfg, db, claim=False)  # another log's root is refused
+        counted = [c for c in folder_cases(db, team.log_id) if not c.void]
     facts = LogFacts(
         tf.profile,
         tf.calendar,
@@ -115,7 +118,6 @@ def check_cmd(ctx: typer.Context, fmt: FormatOpt = "table") -> None:
     )
     root: Path = cfg.root_path
     folders: list[Problem] = []
-    counted = [(c.reference, c.address) for c in cases if c.status is not Status.VOID]
     if not root.is_dir():
         if counted:
             folders.append(

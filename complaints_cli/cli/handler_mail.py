@@ -17,7 +17,7 @@ class LearningDraft:
     from the case as saved."""
 
     def __init__(self, ctx: typer.Context, reference: str) -> None:
-        from complaints_cli.files.correspondence import case_folder_inside
+        from complaints_cli.cli.roots import TeamRoot
         from complaints_cli.files.email_draft import check_addresses
         from complaints_cli.store import reads
 
@@ -33,8 +33,9 @@ class LearningDraft:
             list(configured.value), f"learning_recipients (from {configured.source})"
         )
         with open_raw(self.cfg) as db:
-            self.reference = reads.get_case(db, reference).reference
-        self.folder: Path = case_folder_inside(self.cfg.root_path, self.reference)
+            case = reads.get_case(db, reference)
+            self.reference = case.reference
+            self.folder: Path = TeamRoot(self.cfg, db, claim=False).case_folder(case)
 
     def write(self) -> Path:
         from complaints_cli.domain.handler_mail import learning_message

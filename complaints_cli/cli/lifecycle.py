@@ -147,8 +147,9 @@ def extend_cmd(
             "--told alone to record that the resident was told)"
         )
     target = None if new_date is None else tf.date(new_date, "new date")
-    if target is not None and target <= tf.today:
-        raise ComplaintsError(f"the new date {target:%d/%m/%Y} must be after today")
+    if target is not None and target <= day:
+        agreed = "today" if day == tf.today else f"the day it was agreed ({day:%d/%m/%Y})"
+        raise ComplaintsError(f"the new date {target:%d/%m/%Y} must be after {agreed}")
     apply_rule(
         ctx,
         reference,
@@ -241,9 +242,9 @@ def respond_cmd(
         if wanted is None:
             raise ComplaintsError(f"--stage {stage!r} must be 1 or 2")
     amount = None if compensation is None else parse_amount(compensation)
-    from complaints_cli.domain.classification import parse_outcome
+    from complaints_cli.domain.classification import parse_outcome, recorded_outcomes
 
-    decided = None if outcome is None else parse_outcome(outcome)
+    decided = None if outcome is None else parse_outcome(outcome, shown=recorded_outcomes)
     paid_on = None if paid is None else tf.date(paid, "payment date")
 
     def rule(c: Case, _a: Sequence[Action], r: Rules) -> Change:
@@ -397,6 +398,7 @@ def reopen_cmd(
     reason: Annotated[
         str | None, typer.Option(help="Why it is reopened (kept in the history).")
     ] = None,
+    on: DateOpt = None,
     expect_version: ExpectVersionOpt = None,
 ) -> None:
     """Reopen a closed case (to escalate it, or to correct it).
@@ -405,13 +407,16 @@ def reopen_cmd(
     """
     from complaints_cli.domain import lifecycle
 
+    tf = Timeframes(ctx)
+    day = tf.date(on, "reopening date")
     apply_rule(
         ctx,
         reference,
         "reopen",
         lambda c, a, r: lifecycle.reopen(
-            c, r, reason=reason, outstanding=sum(1 for x in a if x.done is None)
+            c, r, reason=reason, outstanding=sum(1 for x in a if x.done is None), on=day
         ),
+        tf,
         expected_version=expect_version,
     )
 

@@ -19,6 +19,7 @@ from complaints_cli.errors import ComplaintsError
 if TYPE_CHECKING:
     from complaints_cli.config import Settings
     from complaints_cli.domain.case import Action, Case
+    from complaints_cli.domain.lifecycle import Derived
     from complaints_cli.domain.profiles import Profile
     from complaints_cli.domain.rules import Change, NewAction, Rules
     from complaints_cli.domain.workdays import Calendar
@@ -170,18 +171,19 @@ class Timeframes:
 
         return Rules(self.profile, self.calendar, self.today)
 
-    def derive(self, case: Case) -> Case:
-        """``case`` with its Met columns and stored deadlines worked out (``derived``)."""
+    def derive(self, case: Case) -> Derived:
+        """``case`` with its Met columns and stored deadlines worked out, and its open
+        milestones (``derived``): what the store saves."""
         from complaints_cli.domain.lifecycle import derived
 
         return derived(case, self.profile, self.calendar, self.key)
 
-    def deadlines(self, case: Case) -> Case:
-        """``case`` with its stored deadline columns worked out (``stored_deadlines``): the
+    def deadlines(self, case: Case) -> Derived:
+        """``case`` with its stored deadlines worked out, and its open milestones: the
         import's, which keeps the Met columns a workbook recorded."""
-        from complaints_cli.domain.lifecycle import stored_deadlines
+        from complaints_cli.domain.lifecycle import derived
 
-        return stored_deadlines(case, self.profile, self.calendar, self.key)
+        return derived(case, self.profile, self.calendar, self.key, met=False)
 
     def date(self, text: str | None, what: str) -> date:
         """``--date`` and the like: today when not given."""

@@ -21,6 +21,7 @@ from complaints_cli.cli.options import (
     open_store,
     warn,
 )
+from complaints_cli.errors import ComplaintsError
 
 if TYPE_CHECKING:
     from complaints_cli.domain.case import Case
@@ -89,7 +90,16 @@ def correct_cmd(
     category: Annotated[str | None, _opt("--category", "The complaint's category.")] = None,
     tenure: Annotated[
         str | None,
-        _opt("--tenure", "low-cost rental, low-cost home ownership, other or unknown."),
+        _opt("--tenure", "LCRA (low-cost rental), LCHO (low-cost home ownership), other, unknown."),
+    ] = None,
+    ack_explanation: Annotated[
+        str | None, _opt("--ack-explanation", "Column 10's explanation of a 'No'.")
+    ] = None,
+    response_explanation: Annotated[
+        str | None, _opt("--response-explanation", "Column 13's explanation of a 'No'.")
+    ] = None,
+    stage2_explanation: Annotated[
+        str | None, _opt("--stage2-explanation", "Column 22's explanation of a 'No'.")
     ] = None,
     expect_version: ExpectVersionOpt = None,
 ) -> None:
@@ -133,6 +143,9 @@ def correct_cmd(
         "--closed": closed,
         "--category": category,
         "--tenure": tenure,
+        "--ack-explanation": ack_explanation,
+        "--response-explanation": response_explanation,
+        "--stage2-explanation": stage2_explanation,
     }
     assert set(given) == {c.option for c in CORRECTABLE}
     tf = Timeframes(ctx)
@@ -154,20 +167,30 @@ def correct_cmd(
 
 
 def _rename_folder(tf: Timeframes, case: Case) -> None:
-    """The case folder follows a corrected address (after the change is saved)."""
-    from complaints_cli.files.folders import rename_case_folder
+    """The case folder (the one its marker claims) follows a corrected address, after the
+    change is saved: a folder that cannot be renamed is a warning."""
+    from complaints_cli.cli.roots import TeamRoot
+    from complaints_cli.files.folders import find_claimed, rename_case_folder
 
-    if not case.folder:
-        return
-    name, problem = rename_case_folder(
-        tf.settings.root_path, case.folder, case.address, case.reference
-    )
-    if problem:
-        warn(f"{case.reference}: {problem}")
-    elif name != case.folder:
-        with open_store(tf.settings) as store:
+    with open_store(tf.settings) as store:
+        try:
+            team = TeamRoot(tf.settings, store.db, claim=False)
+            want = team.claim_of(case)
+            found = find_claimed(team.path, want) if team.state == "ours" else None
+        except ComplaintsError as exc:
+            warn(f"{case.reference}: its folder was not renamed ({exc})")
+            return
+        if found is None:
+            if case.folder:
+                warn(f"{case.reference}: its folder was not renamed: no folder is claimed for it")
+            return
+        name, problem = rename_case_folder(team.path, found.name, case.address, want)
+        if problem:
+            warn(f"{case.reference}: {problem}")
+        elif name != case.folder:
             store.set_folder(case.reference, name)
-        typer.echo(f"Folder renamed: {case.folder} -> {name}")
+    if not problem and name != found.name:
+        typer.echo(f"Folder renamed: {found.name} -> {name}")
 
 
 @app.command("withdraw")

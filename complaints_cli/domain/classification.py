@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from complaints_cli.domain.vocabulary import Outcome, Tenure, words
+from complaints_cli.domain.vocabulary import Outcome, Tenure
 from complaints_cli.errors import ComplaintsError
 
 if TYPE_CHECKING:
@@ -74,14 +74,19 @@ recorded_outcomes: tuple[Outcome, ...] = (
 )
 
 
-def parse_outcome(text: str, what: str = "--outcome") -> Outcome:
-    """``upheld``, ``Partly upheld``, ``not upheld``, ``resolved``, ``withdrawn``."""
+def parse_outcome(
+    text: str, what: str = "--outcome", shown: Sequence[Outcome] = tuple(Outcome)
+) -> Outcome:
+    """``upheld``, ``Partly upheld``, ``not upheld``, ``resolved``, ``withdrawn``; an unknown
+    word is refused listing ``shown`` (``respond`` shows :data:`recorded_outcomes`, and refuses
+    ``withdrawn`` itself with the command that records a withdrawal)."""
     value = " ".join(text.strip().lower().replace("-", " ").split())
     value = {"partially upheld": "partly upheld", "part upheld": "partly upheld"}.get(value, value)
     try:
         return Outcome(value)
     except ValueError:
-        raise ComplaintsError(f"{what} {text!r} is not one of: {words(Outcome)}") from None
+        listed = ", ".join(str(o) for o in shown)
+        raise ComplaintsError(f"{what} {text!r} is not one of: {listed}") from None
 
 
 def parse_tenure(text: str, what: str = "--tenure") -> Tenure:
@@ -98,7 +103,10 @@ def parse_tenure(text: str, what: str = "--tenure") -> Tenure:
     try:
         return Tenure(value)
     except ValueError:
-        raise ComplaintsError(f"{what} {text!r} is not one of: {words(Tenure)}") from None
+        raise ComplaintsError(
+            f"{what} {text!r} is not one of: LCRA (low-cost rental), LCHO (low-cost home "
+            "ownership, shared ownership), other, unknown"
+        ) from None
 
 
 def final_outcome(case: Case) -> Outcome | None:

@@ -25,9 +25,9 @@ from complaints_cli.domain.case import Case
 from complaints_cli.domain.classification import parse_category, parse_outcome, parse_tenure
 from complaints_cli.domain.dates import parse_date
 from complaints_cli.domain.intake import parse_channel
-from complaints_cli.domain.lifecycle import parse_review
+from complaints_cli.domain.lifecycle import MET_FIELDS, parse_review, with_met_columns
 from complaints_cli.domain.money import parse_amount
-from complaints_cli.domain.order import LABELS, independence_problem, order_problems
+from complaints_cli.domain.order import LABELS, check_order, independence_problem, order_problems
 from complaints_cli.domain.rules import Change, Rules, require_open, uk
 from complaints_cli.domain.text import handler_name, optional_text, required_text
 from complaints_cli.domain.vocabulary import Outcome, Stage, Status
@@ -90,6 +90,9 @@ CORRECTABLE: tuple[Correctable, ...] = (
     Correctable("--stage2-compensation-paid", "stage2_compensation_paid", "date", "Stage 2 paid"),
     Correctable("--stage2-outcome", "stage2_outcome", "outcome", "Stage 2 outcome"),
     Correctable("--closed", "closed", "date", "closing date"),
+    Correctable("--ack-explanation", "ack_met_note", "text", "acknowledgement explanation"),
+    Correctable("--response-explanation", "stage1_met_note", "text", "response explanation"),
+    Correctable("--stage2-explanation", "stage2_met_note", "text", "Stage 2 response explanation"),
     Correctable("--category", "category", "category", "category"),
     Correctable("--tenure", "tenure", "tenure", "tenure"),
 )
@@ -169,11 +172,34 @@ def correct(case: Case, rules: Rules, *, values: Mapping[str, Any], reason: str 
         problems.append(independence)
     if problems:
         raise ComplaintsError(f"{case.reference} not corrected: {problems[0]}")
+    _explained(case, saved, rules)
     messages = [
         f"{_label(field)}: {_shown(getattr(case, field))} -> {_shown(value)}"
         for field, value in changed.items()
     ]
     return Change(saved, note=why, messages=messages)
+
+
+#: The explanation option of each Met column (a "No" in the log carries one).
+_EXPLANATION = {
+    "ack_met": "--ack-explanation",
+    "stage1_met": "--response-explanation",
+    "stage2_met": "--stage2-explanation",
+}
+
+
+def _explained(before: Case, saved: Case, rules: Rules) -> None:
+    """Refuse a correction that turns a Met column to "No" with no explanation beside it:
+    ``acknowledge`` and ``respond`` refuse a late step without ``--reason``, and a correction
+    may not record what they refuse."""
+    judged = with_met_columns(saved, rules.profile, rules.calendar)
+    for column, flag, note in MET_FIELDS:
+        newly_no = getattr(judged, flag) is False and getattr(before, flag) is not False
+        if newly_no and not getattr(judged, note):
+            raise ComplaintsError(
+                f"{before.reference} not corrected: column {column!r} becomes No; give the "
+                f"explanation the log keeps with a No ({_EXPLANATION[flag]} TEXT)"
+            )
 
 
 def _label(field: str) -> str:
@@ -201,6 +227,7 @@ def withdraw(case: Case, rules: Rules, *, on: date, reason: str | None) -> Chang
     saved = case._replace(
         status=Status.WITHDRAWN, withdrawn=on, withdrawn_reason=why, last_update=None
     )
+    check_order(saved, "withdrawal")
     if case.stage is Stage.STAGE_2 and case.stage2_outcome is None:
         saved = saved._replace(stage2_outcome=Outcome.WITHDRAWN)
     elif case.stage is not Stage.STAGE_2 and case.stage1_outcome is None:

@@ -1,76 +1,187 @@
-"""Dates as people type them in a UK office.
+"""Dates as people type them in a UK office: the one date grammar.
 
-ISO ``2025-02-03`` and UK ``03/02/2025`` (3 February) are accepted; US month-first order never
-is. Anything that is not certainly one date is refused with a message naming the value, so no
-deadline is ever counted from a guess.
+Every date typed as text is read here: a command's option, an interactive answer, a date in a
+workbook cell (:mod:`complaints_cli.files.date_cells` hands its text cells to
+:func:`parse_date`), an action's due date, an extension's new date. The forms:
 
-Every date a person types is within :data:`EARLIEST_YEAR`-:data:`LATEST_YEAR` (1990-2100): a
-complaint, a response or an ``--as-of`` day outside them is a typing slip (``0001``, ``9999``),
-and counting working days to it would load thousands of years of bank holidays.
+* UK order only: ``03/02/2025``, ``3.2.2025``, ``03-02-2025`` are 3 February; US month-first
+  order never is (``02/30/2025`` is refused, not turned round);
+* year first: ``2025-02-03`` (ISO), ``2025/02/03``, ``2025.02.03``;
+* the month's name, which is never ambiguous: ``3 February 2025``, ``3 Feb 2025``,
+  ``3-Feb-2025``, ``3rd of February 2025``, ``Monday 3 February 2025`` (the weekday must
+  agree), ``February 3, 2025``;
+* any of these followed by a time of day (``03/02/2025 14:30``, ``3 Feb 2025 at 2:30 pm``),
+  which must exist and is dropped (the log records days);
+* ``today`` and ``yesterday``, where a person types at a prompt or an option (``words``).
+
+Two-digit years are refused (``03/02/25`` could be 1925 or 2025), and so is every date
+outside :data:`MIN_YEAR`-:data:`MAX_YEAR` (a typing mistake: ``0025``, ``2205``; issue 16's
+bounds). Anything that is not certainly one date is refused with a message naming the value,
+so no deadline is ever counted from a guess.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import Final
 
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_UK = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4})")
-_SHORT_YEAR = re.compile(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}")
+from complaints_cli.errors import ComplaintsError
 
-_WORDS = {"today": 0, "yesterday": -1}
+__all__ = ["DATE_HELP", "MAX_YEAR", "MIN_YEAR", "format_uk", "in_years", "parse_date"]
 
-#: The first and last years of a date the log accepts (events, ``--as-of``, COMPLAINTS_TODAY).
-EARLIEST_YEAR = 1990
-LATEST_YEAR = 2100
+#: Dates outside these years are refused as typing mistakes (issue 16: "years 1990-2100 for
+#: events"; the oldest complaint a log migrated from Excel may hold, and a bound far past any
+#: deadline the tool works out).
+MIN_YEAR: Final = 1990
+MAX_YEAR: Final = 2100
+
+#: How to write a date, for messages.
+DATE_HELP: Final = "write it as dd/mm/yyyy (UK order), yyyy-mm-dd or 3 February 2025"
+
+_WORDS: Final = {"today": 0, "yesterday": -1}
 
 
-def check_year(day: date, what: str, text: str | None = None) -> date:
-    """``day`` when its year is within :data:`EARLIEST_YEAR`-:data:`LATEST_YEAR`; else
-    :class:`~complaints_cli.errors.ComplaintsError` naming ``what`` and the value typed."""
-    from complaints_cli.errors import ComplaintsError
+def _names(groups: tuple[tuple[str, ...], ...], start: int) -> dict[str, int]:
+    return {name: n for n, names in enumerate(groups, start=start) for name in names}
 
-    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
-        shown = text if text is not None else format_uk(day)
-        raise ComplaintsError(  # the import's cells say it in the same words
-            f"{what} {shown!r} is in {day.year}: a complaint date must fall between "
-            f"{EARLIEST_YEAR} and {LATEST_YEAR}"
+
+_MONTHS: Final = _names(
+    (
+        ("jan", "january"),
+        ("feb", "february"),
+        ("mar", "march"),
+        ("apr", "april"),
+        ("may",),
+        ("jun", "june"),
+        ("jul", "july"),
+        ("aug", "august"),
+        ("sep", "sept", "september"),
+        ("oct", "october"),
+        ("nov", "november"),
+        ("dec", "december"),
+    ),
+    1,
+)
+_WEEKDAYS: Final = _names(
+    (
+        ("mon", "monday"),
+        ("tue", "tues", "tuesday"),
+        ("wed", "weds", "wednesday"),
+        ("thu", "thur", "thurs", "thursday"),
+        ("fri", "friday"),
+        ("sat", "saturday"),
+        ("sun", "sunday"),
+    ),
+    0,
+)
+_TIME_SUFFIX: Final = re.compile(
+    r"(?P<date>.+?)(?:[ T]+|,\s*|\s+at\s+)(?P<h>\d{1,2}):(?P<m>\d{2})"
+    r"(?::(?P<s>\d{2})(?:\.\d{1,6})?)?\s*(?P<ampm>[ap]\.?m\.?)?",
+    re.I,
+)
+_NUMERIC: Final = re.compile(r"(?P<a>\d{1,4})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})")
+_WEEKDAY_PREFIX: Final = r"(?:(?P<wd>[a-z]+)\.?,?\s+)?"
+_DAY_MONTH_YEAR: Final = re.compile(
+    _WEEKDAY_PREFIX + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s\-/.]*"
+    r"(?P<mon>[a-z]+)\.?[\s\-/.,]*(?P<y>\d+)",
+    re.I,
+)
+_MONTH_DAY_YEAR: Final = re.compile(
+    _WEEKDAY_PREFIX + r"(?P<mon>[a-z]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d+)",
+    re.I,
+)
+
+
+def in_years(day: date, shown: str) -> date:
+    """``day`` when its year is within :data:`MIN_YEAR`-:data:`MAX_YEAR`; else
+    :class:`~complaints_cli.errors.ComplaintsError` ``"<shown> is in 2205: a complaint date
+    must fall between 1990 and 2100"``."""
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ComplaintsError(
+            f"{shown} is in {day.year}: a complaint date must fall between {MIN_YEAR} and "
+            f"{MAX_YEAR}"
         )
     return day
 
 
-def parse_date(text: str, *, what: str = "date", today: date | None = None) -> date:
-    """Read one date typed by a person: ``2025-02-03``, ``03/02/2025``, ``today``.
-
-    Raises :class:`~complaints_cli.errors.ComplaintsError` naming ``what`` and the value when
-    the text is not a real date in one of those forms, or its year is not 1990-2100
-    (:func:`check_year`).
-    """
-    from complaints_cli.errors import ComplaintsError
-
-    value = text.strip()
-    lowered = value.lower()
-    if lowered in _WORDS:
-        return check_year((today or date.today()) + timedelta(days=_WORDS[lowered]), what, value)
-    if m := _ISO.fullmatch(value):
-        year, month, day = int(m[1]), int(m[2]), int(m[3])
-    elif m := _UK.fullmatch(value):
-        day, month, year = int(m[1]), int(m[3]), int(m[4])
-    elif _SHORT_YEAR.fullmatch(value):
-        raise ComplaintsError(
-            f"{what} {value!r} has a two-digit year: write it as dd/mm/yyyy or yyyy-mm-dd"
-        )
-    else:
-        raise ComplaintsError(
-            f"{what} {value!r} is not a date: write it as dd/mm/yyyy (UK order) or yyyy-mm-dd"
-        )
+def _real(year: int, month: int, day: int, shown: str) -> date:
     try:
-        found = date(year, month, day)
+        return date(year, month, day)
     except ValueError:
         raise ComplaintsError(
-            f"{what} {value!r} is not a real date (day {day}, month {month}, year {year})"
+            f"{shown} is not a real date (day {day}, month {month}, year {year})"
         ) from None
-    return check_year(found, what, value)
+
+
+def _numeric(m: re.Match[str], shown: str) -> date | None:
+    a, b, c = m["a"], m["b"], m["c"]
+    if len(a) == 4 and len(c) <= 2:  # year first: 2025-02-03, 2025/02/03
+        return _real(int(a), int(b), int(c), shown)
+    if len(a) <= 2 and len(c) == 4:  # UK order: 03/02/2025
+        return _real(int(c), int(b), int(a), shown)
+    if len(a) <= 2 and len(c) == 2:
+        raise ComplaintsError(f"{shown} has a two-digit year: write it as dd/mm/yyyy or yyyy-mm-dd")
+    return None
+
+
+def _named_month(m: re.Match[str], shown: str) -> date | None:
+    month = _MONTHS.get(m["mon"].lower())
+    weekday = m["wd"]
+    if month is None or (weekday is not None and weekday.lower() not in _WEEKDAYS):
+        return None
+    year_text = m["y"]
+    if len(year_text) == 2:
+        raise ComplaintsError(f"{shown} has a two-digit year: write the year in full, e.g. 2025")
+    if len(year_text) != 4:
+        return None
+    found = _real(int(year_text), month, int(m["d"]), shown)
+    if weekday is not None and found.weekday() != _WEEKDAYS[weekday.lower()]:
+        raise ComplaintsError(
+            f"{shown} contradicts itself: {found.day} {found:%B %Y} is a {found:%A}"
+        )
+    return found
+
+
+def _check_time(m: re.Match[str], shown: str) -> None:
+    hour, minute = int(m["h"]), int(m["m"])
+    second = int(m["s"]) if m["s"] else 0
+    hour_ok = 1 <= hour <= 12 if m["ampm"] else hour <= 23
+    if not (hour_ok and minute <= 59 and second <= 59):
+        raise ComplaintsError(f"{shown} has a time of day that does not exist")
+
+
+def parse_date(
+    text: str, *, what: str = "date", today: date | None = None, words: bool = True
+) -> date:
+    """Read one date typed by a person, in any form of the module notes.
+
+    ``what`` names the value in messages (``"date received '31/02/2025' is not a real
+    date ..."``; ``""``: the value alone, as a workbook cell's message gives it); ``today``
+    is the day ``today`` and ``yesterday`` count from (with ``words``). Raises
+    :class:`~complaints_cli.errors.ComplaintsError` naming ``what`` and the value when the
+    text is not certainly one real date between :data:`MIN_YEAR` and :data:`MAX_YEAR`.
+    """
+    value = " ".join(text.split())
+    shown = f"{what} {value!r}" if what else repr(value)
+    lowered = value.lower()
+    if words and lowered in _WORDS:
+        day = (today or date.today()) + timedelta(days=_WORDS[lowered])
+        return in_years(day, shown)
+    body = value
+    if m := _TIME_SUFFIX.fullmatch(value):
+        _check_time(m, shown)
+        body = m["date"].strip()
+    found: date | None = None
+    if m := _NUMERIC.fullmatch(body):
+        found = _numeric(m, shown)
+    else:
+        for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
+            if (m := pattern.fullmatch(body)) and (found := _named_month(m, shown)):
+                break
+    if found is None:
+        raise ComplaintsError(f"{shown} is not a date: {DATE_HELP}")
+    return in_years(found, shown)
 
 
 def format_uk(value: date | None) -> str:

@@ -283,7 +283,8 @@ def make_plan(
 
 def renumber_clashes(plan: Plan, references: Sequence[str]) -> Plan:
     """Each clash becomes a new case under the next of ``references`` (free, in order); rows
-    of the file that name a renumbered case as their related case follow it."""
+    of the file that name a renumbered case as their related case (or as the case they
+    duplicate) follow it."""
     if len(references) < len(plan.clashes):
         raise ValueError("a new reference is needed for each clash")
     moved: dict[str, str] = {}
@@ -302,9 +303,10 @@ def renumber_clashes(plan: Plan, references: Sequence[str]) -> Plan:
         )
     plan.clashes = []
     for row in plan.adds:
-        related = row.values.get("related_to")
-        if isinstance(related, str) and related in moved:
-            row.values["related_to"] = moved[related]
+        for link in ("related_to", "duplicate_of"):  # a case named by its reference
+            named = row.values.get(link)
+            if isinstance(named, str) and named in moved:
+                row.values[link] = moved[named]
     return plan
 
 

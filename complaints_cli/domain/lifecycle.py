@@ -16,15 +16,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from complaints_cli.domain.case import Action, Case
 from complaints_cli.domain.deadlines import (
     Milestone,
     compute_milestones,
     met_columns,
-    next_milestones,
 )
 from complaints_cli.domain.informal import respond_informal
+from complaints_cli.domain.open_milestones import OpenMilestone, open_milestones, state_on
+from complaints_cli.domain.order import check_order
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.rules import (
     Change,
@@ -56,6 +58,7 @@ __all__ = [
     "MET_FIELDS",
     "STAGE1_COLUMN",
     "STAGE2_COLUMN",
+    "Derived",
     "acknowledge",
     "action_done",
     "close",
@@ -560,6 +563,11 @@ def update(case: Case, rules: Rules, *, on: date, note: str, outstanding: int) -
     require_open(case)
     text = required_text(note, "--note", hint=": what the resident was told")
     check_date(on, "update date", rules, (case.received, "date received"))
+    if outstanding and case.last_update is not None and on < case.last_update:
+        raise ComplaintsError(
+            f"update date {uk(on)} is before the last contact about the actions (the response "
+            f"or an update) {uk(case.last_update)}: the weekly clock counts from the latest"
+        )
     saved = case._replace(last_update=on) if outstanding else case
     return Change(saved, note=text)
 
@@ -576,7 +584,14 @@ def action_done(
         raise ComplaintsError(f"{ref} has no action {number} (its actions: {numbers})")
     if found.done is not None:
         raise ConflictError(f"action {number} of {ref} was already done on {uk(found.done)}")
-    check_date(on, "completion date", rules, (case.received, "date received"))
+    promised = case.stage2_responded if found.stage is Stage.STAGE_2 else case.stage1_responded
+    check_date(
+        on,
+        "completion date",
+        rules,
+        (case.received, "date received"),
+        (promised, f"{found.stage} response that promised it"),
+    )
     still_open = [a for a in actions if a.done is None and a.number != number]
     change = Change(case, done_actions={number: on}, note=f"action {number} done: {found.text}")
     if not still_open:
@@ -601,18 +616,30 @@ def close(
     saved = case._replace(status=Status.CLOSED, closed=on, close_reason=reason, last_update=None)
     if case.stage is Stage.STAGE_1 and case.escalated is None:
         saved = saved._replace(escalated=False)  # the log's "No" in column 16
+    check_order(saved, "close")
     return Change(saved)
 
 
-def reopen(case: Case, rules: Rules, *, reason: str | None, outstanding: int = 0) -> Change:
+def reopen(
+    case: Case,
+    rules: Rules,
+    *,
+    reason: str | None,
+    outstanding: int = 0,
+    on: date | None = None,
+) -> Change:
     """Reopen a closed case, one whose not-accepted decision is reversed, a withdrawn one the
     resident takes up again, or one voided by mistake (the history keeps what it was).
 
     With ``outstanding`` actions, the weekly updates on them are due again, counted from the
-    day it is reopened (Code 6.6), as closing had stopped them.
+    day it is reopened (``on``, default today; Code 6.6), as closing had stopped them. The
+    day may not be before the case was closed, withdrawn or voided.
     """
     if not case.status.finished:
         raise ConflictError(f"{case.reference} is not closed")
+    day = rules.today if on is None else on
+    ended = case.closed or case.withdrawn or case.voided
+    check_date(day, "reopening date", rules, (ended, f"day it was {case.status.value.lower()}"))
     saved = case._replace(status=Status.OPEN, closed=None, close_reason=None)
     if case.status is Status.NOT_ACCEPTED:
         saved = saved._replace(not_accepted_reason=None, not_accepted_told=None)
@@ -625,7 +652,7 @@ def reopen(case: Case, rules: Rules, *, reason: str | None, outstanding: int = 0
     elif case.status is Status.VOID:
         saved = saved._replace(voided=None, void_reason=None, duplicate_of_id=None)
     if outstanding:
-        saved = saved._replace(last_update=rules.today)
+        saved = saved._replace(last_update=day)
     return Change(saved, note=optional_text(reason, "--reason"))
 
 
@@ -640,13 +667,15 @@ def learning(case: Case, rules: Rules, *, text: str, replace_existing: bool) -> 
     return Change(case._replace(learning=value))
 
 
-def parse_body(text: str | None) -> OmbudsmanBody:
-    """``HOS`` (the default) or ``PRS``, in any case."""
+def parse_body(text: str | None, what: str = "--body") -> OmbudsmanBody:
+    """``HOS`` (the default) or ``PRS``, in any case; ``what`` names the value in the message
+    (``""``: the value alone, as a workbook cell's message gives it)."""
     name = (text or "HOS").strip().upper()
     try:
         return OmbudsmanBody(name)
     except ValueError:
-        raise ComplaintsError(f"--body {text!r} is not one of: {words(OmbudsmanBody)}") from None
+        shown = f"{what} {text!r}" if what else repr(text)
+        raise ComplaintsError(f"{shown} is not one of: {words(OmbudsmanBody)}") from None
 
 
 def ombudsman(
@@ -756,10 +785,24 @@ def met_messages(before: Case, after: Case) -> list[str]:
     return out
 
 
-def derived(case: Case, profile: Profile, calendar: Calendar, key: str) -> Case:
-    """Everything the log works out rather than records: the Met columns and the stored
-    deadlines. Applied by the store to every case it saves, so neither can go stale."""
-    return stored_deadlines(with_met_columns(case, profile, calendar), profile, calendar, key)
+class Derived(NamedTuple):
+    """A case as the store saves it: its derived columns worked out, and its open milestones
+    (the rows of ``open_milestone``, see :mod:`complaints_cli.domain.open_milestones`)."""
+
+    case: Case
+    milestones: list[OpenMilestone]
+
+
+def derived(
+    case: Case, profile: Profile, calendar: Calendar, key: str, *, met: bool = True
+) -> Derived:
+    """Everything the log works out rather than records: the Met columns (unless ``met`` is
+    False: the import keeps the Met columns a workbook typed), the stored deadlines and the
+    open milestones. Applied by the store to every case it saves, so none can go stale."""
+    if met:
+        case = with_met_columns(case, profile, calendar)
+    milestones = open_milestones(case, profile, calendar)
+    return Derived(_with_next_due(case, milestones, key), milestones)
 
 
 def stored_deadlines(case: Case, profile: Profile, calendar: Calendar, key: str) -> Case:
@@ -769,11 +812,17 @@ def stored_deadlines(case: Case, profile: Profile, calendar: Calendar, key: str)
     ``next_milestone`` names it); a closed case has none. ``key`` records the profile and
     calendar they were worked out with, so a change of either is noticed and recomputed.
     """
-    if case.status.finished:
-        return case._replace(next_due=None, next_milestone=None, deadlines_key=key)
-    dates = case_dates(case)
-    pending = next_milestones(dates, profile, calendar, as_of=dates.received)
+    return derived(case, profile, calendar, key, met=False).case
+
+
+def _with_next_due(case: Case, milestones: Sequence[OpenMilestone], key: str) -> Case:
+    """``next_due``: the soonest deadline of those :func:`.next_milestones` lists on the day
+    the case was received (the first in the profile's order on a tie)."""
+    received = case.received
+    pending = [
+        m for m in milestones if state_on(m.window, m.while_open, m.due, m.deadline, received)
+    ]
     if not pending:
         return case._replace(next_due=None, next_milestone=None, deadlines_key=key)
-    first = pending[0]
+    first = min(pending, key=lambda m: m.deadline)
     return case._replace(next_due=first.deadline, next_milestone=first.key, deadlines_key=key)

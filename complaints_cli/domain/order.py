@@ -17,8 +17,16 @@ from datetime import date
 
 from complaints_cli.domain.case import Case
 from complaints_cli.domain.rules import same_person, uk
+from complaints_cli.errors import ComplaintsError
 
-__all__ = ["AFTER", "LABELS", "independence_problem", "order_findings", "order_problems"]
+__all__ = [
+    "AFTER",
+    "LABELS",
+    "check_order",
+    "independence_problem",
+    "order_findings",
+    "order_problems",
+]
 
 #: Each recorded date, as people name it.
 LABELS: dict[str, str] = {
@@ -35,6 +43,16 @@ LABELS: dict[str, str] = {
     "stage2_compensation_paid": "Stage 2 compensation payment",
 }
 
+#: The steps of the process, in order.
+_EVERY_STEP = (
+    "received",
+    "acknowledged",
+    "stage1_responded",
+    "escalation_received",
+    "stage2_acknowledged",
+    "stage2_responded",
+)
+
 #: Each date, and the dates it may not come before.
 AFTER: dict[str, tuple[str, ...]] = {
     "received": ("events_date",),
@@ -43,8 +61,9 @@ AFTER: dict[str, tuple[str, ...]] = {
     "escalation_received": ("received", "stage1_responded"),
     "stage2_acknowledged": ("received", "escalation_received"),
     "stage2_responded": ("received", "escalation_received", "stage2_acknowledged"),
-    "closed": ("received",),
-    "withdrawn": ("received",),
+    # A case is closed or withdrawn after everything that happened on it.
+    "closed": _EVERY_STEP,
+    "withdrawn": _EVERY_STEP,
     "compensation_paid": ("stage1_responded",),
     "stage2_compensation_paid": ("stage2_responded",),
 }
@@ -82,6 +101,14 @@ def order_findings(
                     )
                 )
     return problems
+
+
+def check_order(case: Case, what: str, today: date | None = None) -> None:
+    """Refuse (:class:`ComplaintsError`, the first problem) a change that leaves ``case``'s
+    events out of order; ``what`` names the change (``"closing date"``)."""
+    problems = order_problems(case, today)
+    if problems:
+        raise ComplaintsError(f"{case.reference}: {what} refused: {problems[0]}")
 
 
 def independence_problem(case: Case) -> str | None:

@@ -102,7 +102,9 @@ def format_actions(actions: Iterable[Action]) -> str | None:
 
 # --- the history in the log's words --------------------------------------------------------------
 
-#: Fields whose log name is not the header of a column they lead (history and chronology).
+#: Fields whose log name is not the header of a column they lead: the one owner of these
+#: words, for the history, the chronology and the export's columns after the log's 24
+#: (:data:`complaints_cli.files.headers.EXTRA_COLUMNS` takes its headers from here).
 _FIELD_WORDS: dict[str, str] = {
     "compensation_amount": "Compensation paid",
     "compensation_pence": "Compensation paid",  # history written before 2026-12
@@ -128,17 +130,37 @@ _FIELD_WORDS: dict[str, str] = {
     "withdrawn": "Date withdrawn",
     "voided": "Date voided",
     "duplicate_of_id": "Duplicate of",
+    "duplicate_of": "Duplicate of",
     "last_update": "Last update on actions",
+    "ombudsman_referred": "Referred to Ombudsman",
+    "ombudsman_requested": "Ombudsman evidence requested",
+    "close_reason": "Reason closed with actions outstanding",
+    "stage1_extension_told": "Stage 1 extension: resident told",
+    "stage2_extension_told": "Stage 2 extension: resident told",
+    "not_accepted_reason": "Not accepted: reason",
+    "not_accepted_told": "Not accepted: resident told",
+    "informal_received": "Service dissatisfaction received",
+    "informal_responded": "Service dissatisfaction answered",
+    "converted_from_informal": "Converted from service dissatisfaction",
+    "folded_issues": "Issues folded in",
+    "ombudsman_determined": "Ombudsman determination",
+    "related_to_id": "Related case",
+    "related_to": "Related case",
+    "adjustments": "Reasonable adjustments",
     "category": "Category",
     "tenure": "Tenure (TSM stock type)",
-    "stage1_outcome": "Stage 1 outcome",
-    "stage2_outcome": "Stage 2 outcome",
+    # "decision", not "outcome": a real log's "Stage 1 outcome" column is its response summary
+    # (column 14), so the export's header for this field must not be read as that column.
+    "stage1_outcome": "Stage 1 decision",
+    "stage2_outcome": "Stage 2 decision",
     "withdrawn_reason": "Why withdrawn",
     "void_reason": "Why voided",
     "stage1_extension_agreed": "Stage 1 extension agreed",
-    "stage1_extension_told_on": "Resident told of the Stage 1 extension",
+    # "... on": the date; "Stage 1 extension: resident told" is the Yes/No (as headers, the two
+    # must not read alike).
+    "stage1_extension_told_on": "Resident told of the Stage 1 extension on",
     "stage2_extension_agreed": "Stage 2 extension agreed",
-    "stage2_extension_told_on": "Resident told of the Stage 2 extension",
+    "stage2_extension_told_on": "Resident told of the Stage 2 extension on",
     "stage2_refused": "Stage 2 request refused (date requested)",
     "stage2_refused_reason": "Why Stage 2 was refused",
     "stage2_refusal_told": "Resident told of the Stage 2 refusal",
@@ -149,7 +171,8 @@ _FIELD_WORDS: dict[str, str] = {
 def field_label(field: str) -> str:
     """A stored field as the log names it: the header of the column it leads
     (``received`` -> ``Complaint received``), else its own words (``compensation_amount`` ->
-    ``Compensation paid``; ``not_accepted_reason`` -> ``Not accepted reason``)."""
+    ``Compensation paid``; ``stage2_refused_reason`` -> ``Why Stage 2 was refused``), else
+    the field's name in words (``learning_sent`` -> ``Learning sent``)."""
     if field in _FIELD_WORDS:
         return _FIELD_WORDS[field]
     for column in COLUMNS:

@@ -120,6 +120,12 @@ def parse_reference(text: str, prefixes: Iterable[str] = ()) -> str:
             f"{text!r} is not a reference: write a prefix and at least three digits, e.g. SPRUCE001"
         )
     prefix, number = parts
+    if not re.fullmatch(rf"{re.escape(prefix)}[\s\-_/]*\d+", value):
+        # Separators inside the number (SH-2025-001) are another scheme's structure: it is
+        # not read as SH2025001.
+        raise ComplaintsError(
+            f"{text!r} is not a reference: write a prefix and at least three digits, e.g. SPRUCE001"
+        )
     digits = _COMPACT.sub("", value)[len(prefix) :]
     if len(digits) < MIN_DIGITS:
         raise ComplaintsError(

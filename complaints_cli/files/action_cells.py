@@ -58,12 +58,18 @@ def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
+#: The most actions a case's cell may number (an action's number is stored as an integer).
+MAX_ACTION_NUMBER = 9_999
+
+
 def _date(text: str, line: str) -> date:
+    """A ``dd/mm/yyyy`` date read by :func:`complaints_cli.domain.dates.parse_date` (the one
+    date grammar: a real day, 1990-2100); :class:`ActionError` naming the line otherwise."""
     from complaints_cli.domain.dates import parse_date
     from complaints_cli.errors import ComplaintsError
 
     try:
-        return parse_date(text)
+        return parse_date(text, what="", words=False)
     except ComplaintsError as exc:
         raise ActionError(f"action {line!r}: {exc}") from None
 
@@ -94,6 +100,10 @@ def _one(line: str, parse_stage: Any) -> ActionCell:
     stage = parse_stage(stage_text)
     if not text or not owner or stage is None:
         raise ActionError(f"action {line!r} needs a stage, a text and an owner: {help_}")
+    if not number.isdigit() or not 1 <= int(number[:6]) <= MAX_ACTION_NUMBER:
+        raise ActionError(
+            f"action {line!r}: its number must be between 1 and {MAX_ACTION_NUMBER:,}"
+        )
     return ActionCell(int(number), stage, kind, text, owner, due, done)
 
 

@@ -14,11 +14,14 @@ Empty
     empty in every column. ``None`` is empty too, except in free-text columns (summaries,
     learning, address: ``None`` is an answer there, e.g. "no learning", and is kept as text)
     and in the compensation column (where it means nothing was paid, see below).
-Dates
-    A ``datetime`` gives its date; any time of day is dropped (the log records days). Numbers
-    are Excel serials: the 1900 system by default (serial 1 is 1 January 1900; serial 60 is
-    Excel's fictitious 29 February 1900 and is refused), the 1904 system with
-    ``epoch_1904=True``; a fraction (a time of day) is dropped. Text is read in UK order only:
+Dates (:mod:`.date_cells`)
+    A ``datetime`` gives its date; any time of day is dropped (the log records days), after
+    rounding to the millisecond (23:59:59.9996 is the next day, as a spreadsheet shows it).
+    Numbers are Excel serials: the 1900 system by default (serial 1 is 1 January 1900; serial
+    60 is Excel's fictitious 29 February 1900 and is refused), the 1904 system with
+    ``epoch_1904=True``, or an OpenDocument null date (``epoch``); a serial is taken at 15
+    significant digits and to the millisecond, then its fraction (a time of day) is dropped,
+    so floating-point dust below a whole day is that day. Text is read in UK order only:
     ``03/02/2025``, ``3.2.2025``, ``03-02-2025`` are 3 February; also ``2025-02-03`` (and
     ``2025/02/03``), ``3 February 2025``, ``3 Feb 2025``, ``3-Feb-2025``, ``Monday 3 February
     2025`` (the weekday must agree), ``February 3, 2025`` (a month *name* is never ambiguous),
@@ -35,27 +38,35 @@ Yes/No
     deadline``, ``revised date`` or ``extended to/until`` followed by a date gives the new
     deadline (it is taken out of the reason when it is bracketed or ends the text); a date
     without such words stays part of the reason; two different new dates, or a new date on a
-    ``No``, are refused.
-Money
+    ``No``, are refused. ``Yes [new date 04/03/2025] [reason] <text>`` is the form the export
+    writes when the plain form would not read back (a reason that itself mentions a new date):
+    the bracketed date is the new date and everything after ``[reason]`` is the reason.
+Money (:mod:`.money_cells`)
     An amount in pounds, optionally with ``£``/``GBP``/``pounds`` and thousands commas, and at
-    most two decimal places, then the reasons after a dash, colon, comma or in brackets (or
-    after a space when the amount has its ``£``): ``£1,250.00 (time and trouble)`` ->
-    ``(Decimal("1250.00"), "time and trouble")``. Amounts are always returned with two
-    decimal places. A float cell is read through its shortest repr (``50.5`` -> ``50.50``) and
-    refused unless it is a whole number of pence. ``None``, ``Nil``, ``No``, ``Nothing``,
-    ``No compensation`` and ``£0`` mean *nothing was paid*: ``(Decimal("0.00"), reasons)``,
-    which differs from an empty cell (not decided yet). More than one amount (``£50 + £25
-    goodwill``) is refused rather than summed, since a second amount may be a previous offer;
-    so are negative amounts, pence (``50p``) and text without an amount.
+    most two decimal places and at most £1,000,000, then the reasons after a dash, colon,
+    comma or in brackets (or after a space when the amount has its ``£``): ``£1,250.00 (time
+    and trouble)`` -> ``(Decimal("1250.00"), "time and trouble")``. Amounts are always returned
+    with two decimal places. A number cell is read as the spreadsheet shows it (15
+    significant digits) and refused unless it is a whole number of pence. ``None``, ``Nil``,
+    ``No``, ``Nothing``, ``No compensation`` and ``£0`` mean *nothing was paid*:
+    ``(Decimal("0.00"), reasons)``, which differs from an empty cell (not decided yet). A total
+    followed by its breakdown (``£250 (£150 time and trouble, £100 distress)``) is the total
+    with the breakdown as its reasons when the parts add up; other second amounts (``£50 +
+    £25 goodwill``, parts that do not add up) are refused rather than guessed, since a second
+    amount may be a previous offer; so are negative amounts, exponents (``1e3``), commas out
+    of place (``1,2,3``), pence (``50p``) and text without an amount.
 Status / stage
     Case, spacing and punctuation are ignored; stages also accept ``Stage1``, ``S2``, ``Stage
     two``, ``1``/``2`` and ``HOS``/``Housing Ombudsman`` for ``Ombudsman``. ``PRS`` is refused:
     the Property Redress Scheme is not the Ombudsman.
 Reference
-    Upper-cased, and one space, hyphen, underscore or slash between the prefix and the digits is
-    removed: ``spruce-001`` -> ``SPRUCE001``. The prefix is letters only and the number has at
-    least three digits (``SPRUCE1`` is refused, not padded: its folder is named with what the log
-    says). A bare number is refused: its prefix is missing.
+    Read by :func:`complaints_cli.domain.references.parse_reference`, the one reference
+    grammar: upper-cased, and spaces, hyphens, underscores or slashes between the prefix and
+    the digits removed: ``spruce-001`` -> ``SPRUCE001``. The prefix is 1-12 letters or digits
+    starting with a letter (read with the log's prefix known: ``HA2001`` under ``HA2`` is its
+    number 1); the number has at least three digits (``SPRUCE1`` is refused, not padded: its
+    folder is named with what the log says) and at most twelve. A bare number is refused: its
+    prefix is missing; so are separators inside the number (``SH-2025-001``).
 Text / person
     Outer whitespace is stripped; line breaks inside a cell are kept (``\\r\\n`` becomes
     ``\\n``). Numbers become their text (``12.0`` -> ``"12"``), dates ``dd/mm/yyyy``, booleans
@@ -71,482 +82,30 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
+from enum import StrEnum
 from typing import Final
 
+from complaints_cli.domain import references
 from complaints_cli.domain.columns import CHANNELS, REVIEW_TYPES, STAGES, STATUSES, Column
-from complaints_cli.domain.dates import format_uk, parse_date
+from complaints_cli.domain.dates import MAX_YEAR, MIN_YEAR, format_uk
 from complaints_cli.errors import ComplaintsError
+from complaints_cli.files.cell_basics import CellError, describe, is_empty, type_name
+from complaints_cli.files.date_cells import (
+    EPOCH_1900,
+    EPOCH_1904,
+    excel_serial_to_date,
+    parse_date_cell,
+    parse_text_date,
+)
 from complaints_cli.files.headers import EXTRA_COLUMNS, ExtraColumn
-
-#: Complaint dates outside these years are refused as typing mistakes.
-MIN_YEAR: Final = 1990
-MAX_YEAR: Final = 2100
-
-PENNY: Final = Decimal("0.01")
-
-
-class CellError(ComplaintsError):
-    """One cell's value cannot be read; ``reason`` (also ``str(err)``) says why."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-# --- empty cells -----------------------------------------------------------------------------
-
-_PLACEHOLDERS: Final = frozenset(
-    {
-        "",
-        "n/a",
-        "n / a",
-        "na",
-        "n.a",
-        "n. a",
-        "not applicable",
-        "tbc",
-        "tba",
-        "tbd",
-        "to be confirmed",
-        "to be advised",
-        "-",
-        "--",
-        "---",
-        "–",
-        "—",
-    }
+from complaints_cli.files.money_cells import MAX_AMOUNT, PENNY, money_cell_text, parse_money
+from complaints_cli.files.yesno_cells import (
+    extension_cell_text,
+    parse_extension,
+    parse_yesno,
 )
-
-
-def is_empty(value: object, *, none_is_empty: bool = True) -> bool:
-    """Whether a cell means "nothing here": ``None``, blank text or a placeholder.
-
-    ``none_is_empty=False`` keeps the word ``None`` as a value (free-text columns).
-    """
-    if value is None:
-        return True
-    if not isinstance(value, str):
-        return False
-    key = " ".join(value.split()).lower().rstrip(".")
-    if key in _PLACEHOLDERS:
-        return True
-    return none_is_empty and key == "none"
-
-
-# --- helpers ------------------------------------------------------------------------------------
-
-
-def _describe(value: object) -> str:
-    """How a refused value is shown in a reason."""
-    if isinstance(value, str):
-        return repr(value.strip())
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    return repr(value)
-
-
-def _type_name(value: object) -> str:
-    if isinstance(value, bool):
-        return "a TRUE/FALSE value"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, datetime | date):
-        return "a date"
-    if isinstance(value, time):
-        return "a time"
-    if isinstance(value, timedelta):
-        return "a duration"
-    return f"a {type(value).__name__}"
-
-
-_SEPARATOR = re.compile(r"\s*[-–—:,;]+\s*(.*)", re.S)
-
-
-def _outer_brackets(text: str) -> bool:
-    """Whether ``text`` is one bracketed group: ``(a (b) c)`` yes, ``(a) b (c)`` no."""
-    if not (text.startswith("(") and text.endswith(")")):
-        return False
-    depth = 0
-    for i, char in enumerate(text):
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth == 0 and i < len(text) - 1:
-            return False
-    return depth == 0
-
-
-def _note(rest: str, *, loose: bool = False) -> str | None:
-    """The explanation after a value: ``" - late"`` / ``" (late)"`` / ``", late"`` -> ``late``.
-
-    Raises ``ValueError`` when the explanation is not separated (a space only), unless
-    ``loose``.
-    """
-    stripped = rest.strip()
-    if not stripped or re.fullmatch(r"[.!]+", stripped):
-        return None
-    if m := _SEPARATOR.fullmatch(rest):
-        return m[1].strip() or None
-    if stripped.startswith("("):
-        return (stripped[1:-1].strip() if _outer_brackets(stripped) else stripped) or None
-    if loose and rest[:1].isspace() and stripped[:1].isalpha():
-        return stripped
-    raise ValueError(stripped)
-
-
-# --- dates --------------------------------------------------------------------------------------
-
-_MONTHS: Final = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_WEEKDAYS: Final = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("mon", "monday"),
-            ("tue", "tues", "tuesday"),
-            ("wed", "weds", "wednesday"),
-            ("thu", "thur", "thurs", "thursday"),
-            ("fri", "friday"),
-            ("sat", "saturday"),
-            ("sun", "sunday"),
-        )
-    )
-    for name in names
-}
-_TIME_SUFFIX = re.compile(
-    r"(?P<date>.+?)(?:[ T]+|,\s*|\s+at\s+)(?P<h>\d{1,2}):(?P<m>\d{2})"
-    r"(?::(?P<s>\d{2})(?:\.\d{1,6})?)?\s*(?P<ampm>[ap]\.?m\.?)?",
-    re.I,
-)
-_NUMERIC_DATE = re.compile(r"(?P<a>\d{1,4})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{1,4})")
-_WEEKDAY_PREFIX = r"(?:(?P<wd>[a-z]+)\.?,?\s+)?"
-_DAY_MONTH_YEAR = re.compile(
-    _WEEKDAY_PREFIX + r"(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s\-/.]*"
-    r"(?P<mon>[a-z]+)\.?[\s\-/.,]*(?P<y>\d+)",
-    re.I,
-)
-_MONTH_DAY_YEAR = re.compile(
-    _WEEKDAY_PREFIX + r"(?P<mon>[a-z]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y>\d+)",
-    re.I,
-)
-_DATE_HELP = "write it as dd/mm/yyyy (UK order), yyyy-mm-dd or 3 February 2025"
-
-
-def _plausible(day: date, shown: str) -> date:
-    if not MIN_YEAR <= day.year <= MAX_YEAR:
-        raise CellError(
-            f"{shown} is in {day.year}: a complaint date must fall between {MIN_YEAR} and "
-            f"{MAX_YEAR}"
-        )
-    return day
-
-
-def excel_serial_to_date(serial: float, *, epoch_1904: bool = False) -> date:
-    """The day an Excel date number stands for; any fraction (a time of day) is dropped.
-
-    1900 system: serial 1 is 1900-01-01, and Excel counts a 29 February 1900 that never
-    existed (serial 60), so serials from 61 are one day behind a plain count. 1904 system
-    (``epoch_1904``): serial 0 is 1904-01-01. Raises :class:`CellError` for serial 60 and 0
-    (1900 system), negative, infinite or out-of-range numbers; no year check is made here.
-    """
-    shown = f"Excel date number {serial!r}"
-    if not math.isfinite(serial):
-        raise CellError(f"{shown} is not a date")
-    whole = math.floor(serial)
-    if whole < 0:
-        raise CellError(f"{shown} is negative, not a date")
-    try:
-        if epoch_1904:
-            return date(1904, 1, 1) + timedelta(days=whole)
-        if whole == 0:
-            raise CellError(f"{shown} is Excel's 0 January 1900, not a real date")
-        if whole == 60:
-            raise CellError(
-                f"{shown} is 29 February 1900, a day that did not exist "
-                "(Excel's 1900 leap-year bug)"
-            )
-        if whole < 60:
-            return date(1899, 12, 31) + timedelta(days=whole)
-        return date(1899, 12, 30) + timedelta(days=whole)
-    except OverflowError:
-        raise CellError(f"{shown} is too large to be a date") from None
-
-
-def _check_time(m: re.Match[str], text: str) -> None:
-    hour, minute = int(m["h"]), int(m["m"])
-    second = int(m["s"]) if m["s"] else 0
-    limit_ok = 1 <= hour <= 12 if m["ampm"] else hour <= 23
-    if not (limit_ok and minute <= 59 and second <= 59):
-        raise CellError(f"{text!r} has a time of day that does not exist")
-
-
-def _named_month_date(m: re.Match[str], text: str) -> date | None:
-    month = _MONTHS.get(m["mon"].lower())
-    weekday = m["wd"]
-    if month is None or (weekday is not None and weekday.lower() not in _WEEKDAYS):
-        return None
-    year_text = m["y"]
-    if len(year_text) == 2:
-        raise CellError(f"{text!r} has a two-digit year: write the year in full, e.g. 2025")
-    if len(year_text) != 4:
-        return None
-    day, year = int(m["d"]), int(year_text)
-    try:
-        found = date(year, month, day)
-    except ValueError:
-        raise CellError(
-            f"{text!r} is not a real date (day {day}, month {month}, year {year})"
-        ) from None
-    if weekday is not None and found.weekday() != _WEEKDAYS[weekday.lower()]:
-        raise CellError(f"{text!r} contradicts itself: {found.day} {found:%B %Y} is a {found:%A}")
-    return found
-
-
-def parse_text_date(text: str) -> date:
-    """Read a date typed as text (UK order, see the module docstring); check its year."""
-    shown = " ".join(text.split())
-    body = shown
-    if m := _TIME_SUFFIX.fullmatch(shown):
-        _check_time(m, shown)
-        body = m["date"].strip()
-    found: date | None = None
-    if m := _NUMERIC_DATE.fullmatch(body):
-        a, sep, b, c = m["a"], m["sep"], m["b"], m["c"]
-        if len(a) == 4 and len(c) <= 2 and sep != "-":
-            # 2025/02/03 or 2025.02.03: year first is always year-month-day.
-            try:
-                found = date(int(a), int(b), int(c))
-            except ValueError:
-                raise CellError(
-                    f"{shown!r} is not a real date (day {c}, month {b}, year {a})"
-                ) from None
-        elif (len(a) == 4 and len(c) <= 2) or (len(a) <= 2 and len(c) in (2, 4)):
-            try:
-                found = parse_date(body, what="date")
-            except ComplaintsError as err:
-                reason = str(err).removeprefix("date ")
-                raise CellError(reason.replace(repr(body), repr(shown), 1)) from None
-    else:
-        for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
-            if m := pattern.fullmatch(body):
-                found = _named_month_date(m, shown)
-                if found is not None:
-                    break
-    if found is None:
-        raise CellError(f"{shown!r} is not a date: {_DATE_HELP}")
-    return _plausible(found, repr(shown))
-
-
-def parse_date_cell(value: object, *, epoch_1904: bool = False) -> date | None:
-    """A date column's cell: a date, or ``None`` when empty. See the module docstring."""
-    if is_empty(value):
-        return None
-    if isinstance(value, datetime):
-        return _plausible(value.date(), value.date().isoformat())
-    if isinstance(value, date):
-        return _plausible(value, value.isoformat())
-    if isinstance(value, bool):
-        raise CellError(f"{_describe(value)} is a TRUE/FALSE value, not a date")
-    if isinstance(value, int | float):
-        day = excel_serial_to_date(value, epoch_1904=epoch_1904)
-        return _plausible(day, f"Excel date number {value!r} ({format_uk(day)})")
-    if isinstance(value, time):
-        raise CellError(f"{_describe(value)} is a time of day without a date")
-    if isinstance(value, str):
-        text = value.strip()
-        if re.fullmatch(r"\d+(?:\.\d+)?", text):
-            raise CellError(f"{text!r} is a number typed as text, not a date: {_DATE_HELP}")
-        return parse_text_date(text)
-    raise CellError(f"{_describe(value)} is {_type_name(value)}, not a date")
-
-
-# --- yes/no -------------------------------------------------------------------------------------
-
-_YESNO = re.compile(r"(?P<word>yes|no|y|n|true|false)(?![a-z0-9'])(?P<rest>.*)", re.I | re.S)
-_YESNO_HELP = "write Yes or No, optionally followed by ' - ' and the explanation"
-
-
-def parse_yesno(value: object) -> tuple[bool, str | None] | None:
-    """A Yes/No cell: ``(answer, explanation or None)``, or ``None`` when empty.
-
-    ``Yes - sent late, handler on leave`` -> ``(True, "sent late, handler on leave")``.
-    """
-    if is_empty(value):
-        return None
-    if isinstance(value, bool):
-        return value, None
-    if not isinstance(value, str):
-        raise CellError(f"{_describe(value)} is {_type_name(value)}, not Yes or No: {_YESNO_HELP}")
-    text = value.strip()
-    m = _YESNO.fullmatch(text)
-    if m is None:
-        raise CellError(f"{text!r} is not Yes or No: {_YESNO_HELP}")
-    answer = m["word"].lower() in {"yes", "y", "true"}
-    try:
-        note = _note(m["rest"])
-    except ValueError:
-        if not m["rest"][:1].isspace():  # "Y/N", "Yes/No": a template, not an answer
-            raise CellError(f"{text!r} is not Yes or No: {_YESNO_HELP}") from None
-        word = "Yes" if answer else "No"
-        raise CellError(
-            f"{text!r} does not separate the answer from its explanation: write {word}, "
-            f"then ' - ' or brackets, then the explanation (e.g. '{word} - handler on leave')"
-        ) from None
-    return answer, note
-
-
-_NEW_DATE = re.compile(
-    r"\b(?:new\s+(?:response\s+)?(?:due\s+)?(?:date|deadline)|revised\s+(?:response\s+)?"
-    r"(?:date|deadline)|extended\s+(?:to|until|till)|extension\s+(?:to|until))\b"
-    r"\s*(?:is\s+|of\s+|[:=\-–]\s*)?"
-    r"(?P<date>\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}"
-    r"|(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+)?"
-    r"(?:\d{1,2}(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+[a-z]{3,9}\.?[\s\-,]+\d{2,4}"
-    r"|[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{2,4}))"
-    r"(?![\d/.\-]*\d)",
-    re.I,
-)
-
-
-def parse_extension(value: object) -> tuple[bool, str | None, date | None] | None:
-    """An extension cell (columns 12 and 21): ``(extended, reason, new date)`` or ``None``.
-
-    ``Yes - awaiting contractor report (new date 24/03/2025)`` ->
-    ``(True, "awaiting contractor report", date(2025, 3, 24))``.
-    """
-    parsed = parse_yesno(value)
-    if parsed is None:
-        return None
-    extended, note = parsed
-    if note is None:
-        return extended, None, None
-    text = value.strip() if isinstance(value, str) else str(value)
-    matches = list(_NEW_DATE.finditer(note))
-    if not matches:
-        return extended, note, None
-    dates: list[date] = []
-    for m in matches:
-        try:
-            dates.append(parse_text_date(m["date"]))
-        except CellError as err:
-            raise CellError(f"the new date in {text!r} cannot be read: {err.reason}") from None
-    if len(set(dates)) > 1:
-        listed = " and ".join(format_uk(d) for d in dates)
-        raise CellError(f"{text!r} gives two different new dates ({listed}): keep one")
-    if not extended:
-        raise CellError(f"{text!r} says No but gives a new date: write Yes, or drop the date")
-    reason = _without_new_date(note, matches[0]) if len(matches) == 1 else note
-    return extended, reason or None, dates[0]
-
-
-def _without_new_date(note: str, m: re.Match[str]) -> str:
-    """Take the ``new date ...`` phrase out of the reason when it is bracketed or at the end;
-    otherwise (it sits mid-sentence) keep the reason as written."""
-    before, after = note[: m.start()], note[m.end() :]
-    if before.rstrip().endswith("(") and after.lstrip().startswith(")"):
-        cut = before.rstrip()[:-1] + after.lstrip()[1:]
-    elif not after.strip():
-        cut = re.sub(r"[\s,;\-–—:]*$", "", before)
-    else:
-        return note
-    return " ".join(cut.split()).strip(" ,;-–—:")
-
-
-# --- money --------------------------------------------------------------------------------------
-
-_MONEY = re.compile(
-    r"(?P<neg>[-−–]\s*)?(?P<cur>£|gbp\b)?\s*(?P<neg2>[-−–]\s*)?"
-    r"(?P<amount>\d+(?:,\d+)*(?:\.\d+)?)(?P<rest>.*)",
-    re.I | re.S,
-)
-_AMOUNT_OK = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?")
-_POUNDS_SUFFIX = re.compile(r"\s*(?:pounds?|gbp)\b", re.I)
-_ANOTHER_AMOUNT = re.compile(r"£\s*\d|\bgbp\s*\d|\d\s*(?:pounds?|gbp)\b|\+\s*£?\s*\d", re.I)
-_NOTHING_PAID = re.compile(
-    r"(?P<word>no\s+compensation(?:\s+(?:paid|offered|due))?|none(?:\s+(?:paid|offered|due))?"
-    r"|nil(?:\s+paid)?|nothing(?:\s+paid)?|no|zero)(?![a-z0-9'])(?P<rest>.*)",
-    re.I | re.S,
-)
-_MONEY_HELP = "write the amount, then the reasons after a dash or in brackets, e.g. '£50 (delay)'"
-
-
-def _pennies(amount: Decimal, shown: str) -> Decimal:
-    if amount < 0:
-        raise CellError(f"{shown} is negative: compensation paid cannot be below £0")
-    if amount != amount.quantize(PENNY):
-        raise CellError(f"{shown} is not a whole number of pence")
-    return amount.quantize(PENNY)
-
-
-def parse_money(value: object) -> tuple[Decimal, str | None] | None:
-    """A compensation cell: ``(amount in pounds, reasons or None)``, or ``None`` when empty.
-
-    ``£1,250.00 (time and trouble)`` -> ``(Decimal("1250.00"), "time and trouble")``;
-    ``None`` / ``Nil`` / ``No`` -> ``(Decimal("0.00"), None)`` (nothing was paid).
-    """
-    if value is None or (isinstance(value, str) and is_empty(value, none_is_empty=False)):
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise CellError(f"{_describe(value)} is {_type_name(value)}, not an amount")
-    if isinstance(value, int):
-        return _pennies(Decimal(value), repr(value)), None
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise CellError(f"{value!r} is not an amount")
-        return _pennies(Decimal(repr(value)), repr(value)), None
-    text = value.strip()
-    if m := _NOTHING_PAID.fullmatch(text):
-        try:
-            return Decimal("0.00"), _note(m["rest"])
-        except ValueError:
-            raise CellError(f"{text!r} is not clear: {_MONEY_HELP}") from None
-    m = _MONEY.fullmatch(text)
-    if m is None and re.search(r"\d", text):
-        raise CellError(f"{text!r} does not start with the amount: {_MONEY_HELP}")
-    if m is None:
-        raise CellError(f"{text!r} has no amount: {_MONEY_HELP}, or None if nothing was paid")
-    amount_text, rest = m["amount"], m["rest"]
-    has_currency = m["cur"] is not None
-    if suffix := _POUNDS_SUFFIX.match(rest):
-        has_currency = True
-        rest = rest[suffix.end() :]
-    if _ANOTHER_AMOUNT.search(rest):
-        raise CellError(
-            f"{text!r} holds more than one amount: write the total paid, then the reasons"
-        )
-    if m["neg"] or m["neg2"]:
-        raise CellError(f"{text!r} is negative: compensation paid cannot be below £0")
-    if not _AMOUNT_OK.fullmatch(amount_text):
-        if re.search(r"\.\d{3,}$", amount_text):
-            raise CellError(f"{text!r} has more than two decimal places")
-        raise CellError(f"{text!r}: {amount_text!r} is not a clear amount (check the commas)")
-    if re.match(r"[.,]\d", rest):
-        raise CellError(f"{text!r}: the amount is not clear (check the commas and points)")
-    try:
-        reasons = _note(rest, loose=has_currency)
-    except ValueError:
-        raise CellError(f"{text!r} is not clear: {_MONEY_HELP}") from None
-    return _pennies(Decimal(amount_text.replace(",", "")), repr(text)), reasons
-
 
 # --- status, stage, channel, review type -------------------------------------------------------
 
@@ -559,7 +118,7 @@ def _squash(text: str) -> str:
 def _choice(value: object, what: str, table: Mapping[str, str], accepted: tuple[str, ...]) -> str:
     found = table.get(_squash(value)) if isinstance(value, str) else None
     if found is None:
-        raise CellError(f"{_describe(value)} is not a {what}: use one of {', '.join(accepted)}")
+        raise CellError(f"{describe(value)} is not a {what}: use one of {', '.join(accepted)}")
     return found
 
 
@@ -614,6 +173,41 @@ def parse_channel(value: object) -> str | None:
     return _choice(value, "channel", table, CHANNELS)
 
 
+def _word_cell(parse: Callable[[str, str], StrEnum], value: object) -> str | None:
+    """A cell holding one of the log's words, read by the commands' own parser (``parse``,
+    from :mod:`complaints_cli.domain.classification` or :mod:`~complaints_cli.domain.lifecycle`:
+    one owner for each list of words), or ``None`` when empty."""
+    if is_empty(value):
+        return None
+    if not isinstance(value, str):
+        raise CellError(f"{describe(value)} is {type_name(value)}, not one of the log's words")
+    try:
+        return parse(value, "").value
+    except ComplaintsError as err:
+        raise CellError(str(err).strip()) from None
+
+
+def parse_tenure(value: object) -> str | None:
+    """A tenure cell (the Regulator's stock types; ``LCRA``, ``LCHO`` too), or ``None``."""
+    from complaints_cli.domain.classification import parse_tenure as words
+
+    return _word_cell(words, value)
+
+
+def parse_outcome(value: object) -> str | None:
+    """A stage's decision (``upheld``, ``partly upheld``, ...), or ``None`` when empty."""
+    from complaints_cli.domain.classification import parse_outcome as words
+
+    return _word_cell(words, value)
+
+
+def parse_ombudsman_body(value: object) -> str | None:
+    """An Ombudsman body cell (``HOS`` or ``PRS``), or ``None`` when empty."""
+    from complaints_cli.domain.lifecycle import parse_body
+
+    return _word_cell(parse_body, value)
+
+
 _REVIEW_ACCEPTED: Final = tuple(f"{kind.capitalize()} review" for kind in REVIEW_TYPES)
 
 
@@ -632,6 +226,23 @@ _LEADING_REVIEW = re.compile(
     r"(?:stage\s*2\s*[-–—:,]?\s*)?(?:senior\s+)?(?P<kind>manager|compensation)\s+review\b",
     re.I,
 )
+
+
+#: Column 18 written by the export when its text starts like a review type that is not the
+#: case's (``Manager review wanted`` on a compensation review): the text after it is the
+#: details, as written, and no review type is read from it.
+DETAILS_MARK: Final = "[details] "
+
+
+def details_cell_text(details: str | None, review_type: str | None) -> str | None:
+    """Column 18's text, so that the review type read from it is the case's own (or none)."""
+    if not details:
+        return details
+    if review_type_from_details(details) in (None, review_type) and not details.startswith(
+        DETAILS_MARK
+    ):
+        return details
+    return DETAILS_MARK + details
 
 
 def review_type_from_details(details: str | None) -> str | None:
@@ -654,7 +265,7 @@ def parse_actions_cell(value: object) -> tuple[object, ...] | None:
     from complaints_cli.files.action_cells import ActionError, parse_actions
 
     if not isinstance(value, str):
-        raise CellError(f"{_describe(value)} is {_type_name(value)}, not a list of actions")
+        raise CellError(f"{describe(value)} is {type_name(value)}, not a list of actions")
     try:
         return parse_actions(value, parse_stage) or None
     except (ActionError, CellError) as exc:
@@ -676,50 +287,45 @@ def parse_case_kind(value: object) -> str | None:
             return parse_kind(value)
         except ComplaintsError:
             pass
-    raise CellError(f"{_describe(value)} is not a case kind: use one of {', '.join(KINDS)}")
+    raise CellError(f"{describe(value)} is not a case kind: use one of {', '.join(KINDS)}")
 
 
 # --- reference -----------------------------------------------------------------------------------
-
-_REFERENCE = re.compile(r"(?P<prefix>[A-Z]+)[ \-_/]?(?P<digits>\d+)")
 
 
 def parse_reference(value: object, *, prefix: str | None = None) -> str | None:
     """A reference cell, normalised (``spruce-001`` -> ``SPRUCE001``), or ``None`` when empty.
 
-    With ``prefix``, the reference must use it.
+    Read by :func:`complaints_cli.domain.references.parse_reference`, the one reference
+    grammar; with ``prefix``, the reference must use it (read with it known, so ``HA2001``
+    under prefix ``HA2`` is number 1). Raises :class:`CellError` saying what is wrong.
     """
     if is_empty(value):
         return None
     if not isinstance(value, str):
         raise CellError(
-            f"{_describe(value)} is {_type_name(value)}, not a reference: a reference is a "
+            f"{describe(value)} is {type_name(value)}, not a reference: a reference is a "
             "prefix and at least three digits, e.g. SPRUCE001"
         )
     text = " ".join(value.split())
-    m = _REFERENCE.fullmatch(text.upper())
-    if m is None:
-        raise CellError(
-            f"{text!r} is not a reference: write a prefix and at least three digits, e.g. SPRUCE001"
-        )
-    if len(m["digits"]) < 3:
-        raise CellError(
-            f"{text!r} has fewer than three digits: write it as the log numbers it, "
-            f"e.g. {m['prefix']}{m['digits'].zfill(3)}"
-        )
-    if prefix is not None and m["prefix"] != prefix.upper():
-        raise CellError(f"{text!r} does not start with this log's prefix {prefix.upper()}")
-    return m["prefix"] + m["digits"]
+    expected = prefix.upper() if prefix is not None else None
+    try:
+        reference = references.parse_reference(text, [expected] if expected else ())
+    except ComplaintsError as err:
+        raise CellError(str(err)) from None
+    if expected is not None and references.number_after(expected, reference) is None:
+        raise CellError(f"{text!r} does not start with this log's prefix {expected}")
+    return reference
 
 
 def split_reference(reference: str) -> tuple[str, int]:
-    """``SPRUCE012`` -> ``("SPRUCE", 12)``; raises :class:`CellError` if it is not one."""
-    normal = parse_reference(reference)
-    if normal is None:
+    """``SPRUCE012`` -> ``("SPRUCE", 12)``
+    (:func:`complaints_cli.domain.references.split_reference`); raises :class:`CellError` if
+    it is not one."""
+    parts = references.split_reference(reference)
+    if parts is None:
         raise CellError(f"{reference!r} is not a reference")
-    m = _REFERENCE.fullmatch(normal)
-    assert m is not None
-    return m["prefix"], int(m["digits"])
+    return parts
 
 
 # --- text and people -----------------------------------------------------------------------------
@@ -756,7 +362,7 @@ def parse_text(value: object) -> str | None:
         return format_uk(value)
     if isinstance(value, time):
         return value.strftime("%H:%M:%S" if value.second else "%H:%M")
-    raise CellError(f"{_describe(value)} is {_type_name(value)}, which cannot be kept as text")
+    raise CellError(f"{describe(value)} is {type_name(value)}, which cannot be kept as text")
 
 
 def parse_person(value: object) -> str | None:
@@ -764,7 +370,7 @@ def parse_person(value: object) -> str | None:
     if is_empty(value):
         return None
     if not isinstance(value, str):
-        raise CellError(f"{_describe(value)} is {_type_name(value)}, not a name")
+        raise CellError(f"{describe(value)} is {type_name(value)}, not a name")
     lines = (" ".join(line.split()) for line in _clean_lines(value).split("\n"))
     return "\n".join(line for line in lines if line)
 
@@ -773,13 +379,18 @@ def parse_person(value: object) -> str | None:
 
 
 def parse_cell(
-    value: object, kind: str, *, epoch_1904: bool = False, prefix: str | None = None
+    value: object,
+    kind: str,
+    *,
+    epoch_1904: bool = False,
+    prefix: str | None = None,
+    epoch: date | None = None,
 ) -> object:
     """Parse one cell for a column kind (a :data:`~complaints_cli.domain.columns.Kind`, or
     ``extension``, ``channel``, ``review_type``, ``case_kind``); see the ``parse_*`` function
     of each kind."""
     if kind == "date":
-        return parse_date_cell(value, epoch_1904=epoch_1904)
+        return parse_date_cell(value, epoch_1904=epoch_1904, epoch=epoch)
     if kind == "reference":
         return parse_reference(value, prefix=prefix)
     parsers: dict[str, Callable[[object], object]] = {
@@ -793,6 +404,9 @@ def parse_cell(
         "channel": parse_channel,
         "review_type": parse_review_type,
         "case_kind": parse_case_kind,
+        "tenure": parse_tenure,
+        "outcome": parse_outcome,
+        "ombudsman_body": parse_ombudsman_body,
         "actions": parse_actions_cell,
     }
     if kind not in parsers:
@@ -806,6 +420,7 @@ def parse_column(
     *,
     epoch_1904: bool = False,
     prefix: str | None = None,
+    epoch: date | None = None,
 ) -> dict[str, object]:
     """One cell as the stored fields of its column, every field present (``None`` if empty)."""
     fields = column.fields
@@ -819,16 +434,18 @@ def parse_column(
             return empty
         if len(fields) == 1 and answer[1] is not None:
             raise CellError(
-                f"{_describe(value)}: this column holds only Yes or No, so the explanation "
+                f"{describe(value)}: this column holds only Yes or No, so the explanation "
                 "would be lost; write just Yes or No and put the explanation in another column"
             )
         return dict(zip(fields, answer[: len(fields)], strict=True))
     if column.kind == "money":
         money = parse_money(value)
         return empty if money is None else dict(zip(fields, money, strict=True))
-    parsed = parse_cell(value, column.kind, epoch_1904=epoch_1904, prefix=prefix)
+    parsed = parse_cell(value, column.kind, epoch_1904=epoch_1904, prefix=prefix, epoch=epoch)
     if len(fields) == 2 and fields[1] == "review_type":
         text = parsed if isinstance(parsed, str) else None
+        if text is not None and text.startswith(DETAILS_MARK):
+            return {fields[0]: text.removeprefix(DETAILS_MARK) or None, fields[1]: None}
         return {fields[0]: parsed, fields[1]: review_type_from_details(text)}
     return {fields[0]: parsed}
 
@@ -851,6 +468,7 @@ def parse_row(
     epoch_1904: bool = False,
     *,
     prefix: str | None = None,
+    epoch: date | None = None,
 ) -> tuple[dict[str, object], list[RowError]]:
     """Parse every cell of one row.
 
@@ -865,7 +483,7 @@ def parse_row(
     errors: list[RowError] = []
     for column, value in sorted(cells_by_column.items(), key=lambda item: _order(item[0])):
         try:
-            parsed = parse_column(column, value, epoch_1904=epoch_1904, prefix=prefix)
+            parsed = parse_column(column, value, epoch_1904=epoch_1904, prefix=prefix, epoch=epoch)
         except CellError as err:
             errors.append((column.header, value, err.reason))
             continue
@@ -894,3 +512,30 @@ def parse_row(
             else:
                 values.setdefault(name, None)
     return values, errors
+
+
+__all__ = [
+    "EPOCH_1900",
+    "EPOCH_1904",
+    "MAX_AMOUNT",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "PENNY",
+    "CellError",
+    "details_cell_text",
+    "excel_serial_to_date",
+    "extension_cell_text",
+    "is_empty",
+    "money_cell_text",
+    "parse_cell",
+    "parse_column",
+    "parse_date_cell",
+    "parse_extension",
+    "parse_money",
+    "parse_reference",
+    "parse_row",
+    "parse_text",
+    "parse_text_date",
+    "parse_yesno",
+    "split_reference",
+]

@@ -29,12 +29,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from complaints_cli.errors import ComplaintsError
-from complaints_cli.files.folders import MAX_PATH, _is_reserved, find_case_folder
+from complaints_cli.files.folders import MAX_PATH, is_reserved
 
 __all__ = [
     "MAX_FILE_BYTES",
     "EmailFacts",
-    "case_folder_inside",
     "filed_name",
     "read_email",
     "safe_part",
@@ -194,23 +193,6 @@ def filed_name(
             "move the complaints root nearer the top of the drive"
         )
     stem = _cut(head + tail, room) if tail else _cut(head, room)
-    if _is_reserved(stem):
+    if is_reserved(stem):
         stem = f"_{stem}"
     return stem, suffix.lower()
-
-
-def case_folder_inside(root: Path, reference: str) -> Path:
-    """The case's folder: a real folder directly inside the complaints root (a link, or a
-    path that leads out of the root, is refused), or the error saying how to find out."""
-    folder = find_case_folder(root, reference)
-    if folder is None:
-        raise ComplaintsError(
-            f"{reference} has no case folder under {str(root)!r}: run complaints folders "
-            "--check to see which folders are missing or misnamed"
-        )
-    if folder.is_symlink() or not folder.is_dir() or folder.resolve().parent != root.resolve():
-        raise ComplaintsError(
-            f"{str(folder)!r} is a link or leads outside the complaints root: nothing is "
-            "written there"
-        )
-    return folder.resolve()

@@ -9,21 +9,31 @@ always a direct child of the root.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import stat
+import sys
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from complaints_cli.domain.case_folders import CaseClaim
 from complaints_cli.domain.references import split_reference
-from complaints_cli.domain.retention import Verdict
 from complaints_cli.domain.subject_access import FolderListing
 from complaints_cli.errors import ComplaintsError
+from complaints_cli.files.markers import (
+    CASE_MARKER,
+    MARKERS,
+    DamagedMarker,
+    read_case_claim,
+    write_case_claim,
+)
+from complaints_cli.files.safe_save import is_link, is_temporary_name
 
 DASH = "\u2013"  # the en dash the procedure uses: "1 Essex Brewery – SPRUCE001"
 SEPARATOR = f" {DASH} "
@@ -68,8 +78,15 @@ def clean_address(address: str) -> str:
     return text.lstrip(". ")
 
 
-def _is_reserved(name: str) -> bool:
-    """Windows reserves device names, with or without an extension (``CON``, ``nul.txt``)."""
+def is_reserved(name: str) -> bool:
+    """Whether Windows takes ``name`` for a device: ``"CON"``, ``"nul.txt"``, ``"LPT1 .log"``
+    -> ``True``; ``"CON – SPRUCE001"`` -> ``False``. Never raises.
+
+    The rule (Microsoft, "Naming Files, Paths, and Namespaces"): CON, PRN, AUX, NUL, COM1-9,
+    LPT1-9 (and their superscript-digit forms), CONIN$ and CONOUT$ are devices whatever the
+    case and whatever extension follows. Used for folder names and for the names ``complaints
+    file`` gives correspondence.
+    """
     return name.split(".", 1)[0].strip().upper() in _RESERVED
 
 
@@ -96,7 +113,7 @@ def folder_name(address: str, reference: str, *, limit: int = MAX_NAME) -> str:
     if room < 8 or not cleaned:
         return reference
     name = f"{_truncate(cleaned, room)}{SEPARATOR}{reference}"
-    return f"_{name}" if _is_reserved(name) else name
+    return f"_{name}" if is_reserved(name) else name
 
 
 def name_limit(root: Path) -> int:
@@ -122,39 +139,127 @@ def split_folder_name(name: str) -> tuple[str, str] | None:
     return ("", bare) if split_reference(bare) and bare.isalnum() else None
 
 
-def case_folders(root: Path) -> tuple[dict[str, list[str]], list[str]]:
-    """One listing of ``root``: reference -> folder names, and the names with no reference."""
-    by_ref: dict[str, list[str]] = {}
-    strays: list[str] = []
-    for entry in sorted(os.scandir(root), key=lambda e: e.name):
-        if not entry.is_dir() or entry.name.startswith("."):
+@dataclass(frozen=True)
+class RootEntry:
+    """One entry directly inside the complaints root that looks like a folder."""
+
+    name: str
+    #: The reference its name ends in (upper case), ``None`` when it ends in none.
+    reference: str | None
+    #: A link of any kind (a symbolic link; on Windows a junction or other reparse point):
+    #: never followed, written through, listed or removed.
+    link: bool
+
+
+def root_entries(root: Path) -> list[RootEntry]:
+    """The folders and links directly inside ``root``, by name, without following any link
+    (names starting with ``.`` are the tool's own files, or hidden). A missing root has
+    none."""
+    out: list[RootEntry] = []
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return out
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue  # removed while we looked
+        link = is_link(info)
+        if not link and not stat.S_ISDIR(info.st_mode):
             continue
         parts = split_folder_name(entry.name)
-        if parts is None:
+        out.append(RootEntry(entry.name, parts[1] if parts else None, link))
+    return out
+
+
+def case_folders(root: Path) -> tuple[dict[str, list[str]], list[str]]:
+    """One listing of ``root``: reference -> real folder names, and the names of real folders
+    with no reference. Links are left out (see :func:`root_entries`)."""
+    by_ref: dict[str, list[str]] = {}
+    strays: list[str] = []
+    for entry in root_entries(root):
+        if entry.link:
+            continue
+        if entry.reference is None:
             strays.append(entry.name)
         else:
-            by_ref.setdefault(parts[1], []).append(entry.name)
+            by_ref.setdefault(entry.reference, []).append(entry.name)
     return by_ref, strays
 
 
-def find_case_folder(root: Path, reference: str) -> Path | None:
-    """An existing folder for ``reference`` under ``root`` (whatever its address part says).
+#: What a folder's marker says: a claim, none (``None``), or :data:`DAMAGED`.
+DAMAGED = "damaged"
 
-    Matches ``… – REF``, ``… - REF`` and a bare ``REF``, case-insensitively, so a folder a
-    handler made by hand is reused rather than duplicated.
-    """
-    ref = reference.upper()
+
+def folder_claim(root: Path, name: str) -> CaseClaim | str | None:
+    """The claim of the real folder ``root/name``'s marker: a
+    :class:`~complaints_cli.domain.case_folders.CaseClaim`, ``None`` (no marker) or
+    :data:`DAMAGED` (a marker that cannot be read, or ``name`` is a link: never read
+    through)."""
+    path = Path(root) / name
     try:
-        entries = list(os.scandir(root))
-    except (FileNotFoundError, NotADirectoryError):
+        if is_link(os.lstat(path)):
+            return DAMAGED
+        return read_case_claim(path)
+    except DamagedMarker:
+        return DAMAGED
+    except OSError:
         return None
-    for entry in entries:
-        if not entry.is_dir():
-            continue
-        parts = split_folder_name(entry.name)
-        if parts is not None and parts[1] == ref:
-            return Path(entry.path)
-    return None
+
+
+def _ours(root: Path, name: str, want: CaseClaim) -> bool:
+    found = folder_claim(root, name)
+    return isinstance(found, CaseClaim) and found.matches(want)
+
+
+def find_claimed(
+    root: Path, want: CaseClaim, entries: list[RootEntry] | None = None
+) -> Path | None:
+    """The case's folder: the real folder directly inside ``root`` whose name ends in the
+    reference and whose marker makes the claim ``want`` (same log, reference and creation
+    time); ``None`` when there is none. A folder is never a case's by its name alone.
+
+    Raises :class:`ComplaintsError` when two folders claim the case (a copied folder keeps
+    its marker): which one holds the correspondence is for a person to say.
+    """
+    ref = want.reference.upper()
+    listing = root_entries(root) if entries is None else entries
+    mine = [
+        e.name for e in listing if e.reference == ref and not e.link and _ours(root, e.name, want)
+    ]
+    if len(mine) > 1:
+        raise ComplaintsError(
+            f"{len(mine)} folders claim {want.reference} ({', '.join(map(repr, mine))}; one is "
+            "probably a copy): move the files into one of them and delete the other"
+        )
+    return Path(root) / mine[0] if mine else None
+
+
+def not_claimed_reason(root: Path, want: CaseClaim) -> str:
+    """Why no folder is the case's, and what to do: the one line for ``letter``, ``pack``,
+    ``file`` and ``learning --draft-email``."""
+    ref = want.reference.upper()
+    same = [e for e in root_entries(root) if e.reference == ref]
+    links = [e.name for e in same if e.link]
+    if links:
+        return (
+            f"{links[0]!r} under {str(root)!r} is a link (or a junction), not {want.reference}'s "
+            "folder: nothing is written through a link; remove the link and run complaints "
+            "folders --check --fix"
+        )
+    if same:
+        return (
+            f"{want.reference}'s folder {same[0].name!r} has no marker from this log, so it is "
+            "not known to be this case's: check its files, then claim it with complaints "
+            f"folders --adopt {want.reference}"
+        )
+    return (
+        f"{want.reference} has no case folder under {str(root)!r}: complaints folders --check "
+        "--fix makes it"
+    )
 
 
 def check_root(root: Path, reference: str) -> int:
@@ -188,50 +293,115 @@ def planned_name(root: Path, address: str, reference: str) -> str:
     return folder_name(address, reference, limit=name_limit(Path(root)))
 
 
-def make_case_folder(root: Path, address: str, reference: str) -> tuple[Path, bool]:
-    """Return ``(folder, created)``: the case's existing folder, or a new one.
+def make_case_folder(root: Path, address: str, want: CaseClaim) -> tuple[Path, bool, list[str]]:
+    """Return ``(folder, created, notes)``: the case's folder (the one its marker claims for
+    ``want``), or a new one made now, named for the address and claimed at once.
 
-    Raises :class:`ComplaintsError` if the root cannot hold a folder (too deep for Windows,
-    not a folder, not writable).
+    A folder whose name ends in the reference but whose marker does not claim it for this
+    case (none: made by hand, before markers, or left by a killed command; another log's or
+    another case's) is never reused: it is left as it is, and named in ``notes``. Raises
+    :class:`ComplaintsError` when the root cannot hold a folder (too deep for Windows, not a
+    folder, not writable) or when the new folder's name is taken by such a folder or a link.
     """
     root = Path(root)
-    limit = check_root(root, reference)
-    existing = find_case_folder(root, reference)
+    limit = check_root(root, want.reference)
+    entries = root_entries(root)
+    existing = find_claimed(root, want, entries)
     if existing is not None:
-        return existing, False
-    target = root / folder_name(address, reference, limit=limit)
-    if target.parent != root or target.name in ("", ".", ".."):
-        raise ComplaintsError(f"folder name for {reference} would leave the complaints root")
+        return existing, False, []
+    ref = want.reference.upper()
+    others = [e.name for e in entries if e.reference == ref]
+    notes = [
+        f"{name!r} also ends in {want.reference} but is not this case's folder (no marker of "
+        "this log and case in it): it was left as it is; complaints folders --check lists it"
+        for name in others
+    ]
+    name = folder_name(address, want.reference, limit=limit)
+    target = root / name
+    if target.parent != root or name in ("", ".", ".."):
+        raise ComplaintsError(f"folder name for {want.reference} would leave the complaints root")
     try:
-        target.mkdir()
+        os.mkdir(target)
     except FileExistsError:
-        return target, False
+        raise ComplaintsError(
+            f"a folder (or link) named {name!r} is already under {str(root)!r} and is not "
+            f"{want.reference}'s: it was left as it is; check whose files it holds, then claim "
+            f"it with complaints folders --adopt {want.reference}, or rename it and run "
+            "complaints folders --check --fix"
+        ) from None
     except OSError as exc:
         raise ComplaintsError(
             f"cannot create the case folder {str(target)!r}: {exc.strerror or exc}"
         ) from None
-    return target, True
+    try:
+        write_case_claim(target, want)
+    except ComplaintsError:
+        with contextlib.suppress(OSError):
+            os.rmdir(target)  # empty: nothing of anyone's is lost
+        raise
+    return target, True, notes
 
 
-def rename_case_folder(root: Path, name: str, address: str, reference: str) -> tuple[str, str]:
+def claim_folder(root: Path, name: str, want: CaseClaim) -> str:
+    """Put ``want``'s marker into the existing real folder ``root/name`` (adopting a folder
+    made before markers, or finishing a killed ``log``); ``""`` when done, else why not
+    (a link, not a folder, already claimed). Never raises for a folder's state."""
+    path = Path(root) / name
+    if len(Path(name).parts) != 1 or name in (".", ".."):
+        return f"{name!r} is not a folder directly inside the root"
+    try:
+        info = os.lstat(path)
+    except OSError as exc:
+        return f"{name!r}: {exc.strerror or exc}"
+    if is_link(info):
+        return f"{name!r} is a link (or a junction): never followed"
+    if not stat.S_ISDIR(info.st_mode):
+        return f"{name!r} is not a folder"
+    found = folder_claim(root, name)
+    if found is not None:
+        return f"{name!r} already has a marker" + (
+            f" (for {found.reference})" if isinstance(found, CaseClaim) else " (damaged)"
+        )
+    try:
+        if not write_case_claim(path, want):
+            return f"{name!r} already has a marker"
+    except ComplaintsError as exc:
+        return str(exc)
+    return ""
+
+
+def is_empty_folder(root: Path, name: str) -> bool:
+    """Whether the real folder ``root/name`` holds nothing (temporary files aside)."""
+    try:
+        with os.scandir(Path(root) / name) as entries:
+            return not any(not is_temporary_name(e.name) for e in entries)
+    except OSError:
+        return False
+
+
+def rename_case_folder(root: Path, name: str, address: str, want: CaseClaim) -> tuple[str, str]:
     """Give a case's folder the name its (corrected) address gives it: ``(name now, problem)``.
 
-    Never makes a second folder: a folder that is missing, is a link, already has the right
-    name, or whose new name is taken is left as it is; one Windows will not rename (a file in
-    it is open) keeps its old name. ``problem`` is empty when nothing needs saying.
+    Never makes a second folder: a folder that is missing, is a link, is not claimed for the
+    case (``want``), already has the right name, or whose new name is taken is left as it is;
+    one Windows will not rename (a file in it is open) keeps its old name. ``problem`` is
+    empty when nothing needs saying.
     """
     root = Path(root)
-    current = root / name
-    wanted = folder_name(address, reference, limit=name_limit(root))
+    wanted = folder_name(address, want.reference, limit=name_limit(root))
     if wanted == name:
         return name, ""
-    if current.is_symlink() or not current.is_dir():
-        return name, f"its folder {name!r} is not under {str(root)!r}: nothing was renamed"
+    current = root / name
+    if not _ours(root, name, want):
+        return name, (
+            f"its folder {name!r} is not a folder under {str(root)!r} claimed for "
+            f"{want.reference}: nothing was renamed"
+        )
     target = root / wanted
-    if target.exists():
+    if os.path.lexists(target):
         return name, f"a folder named {wanted!r} already exists: {name!r} was left as it is"
     try:
-        current.rename(target)
+        os.rename(current, target)
     except OSError as exc:
         return name, (
             f"its folder could not be renamed ({exc.strerror or exc}): close any file open from "
@@ -240,11 +410,8 @@ def rename_case_folder(root: Path, name: str, address: str, reference: str) -> t
     return wanted, ""
 
 
-#: The name the importer and older callers know.
-ensure_case_folder = make_case_folder
-
-
-#: Files in a case folder that are not evidence: Word's lock files, our own temporary files.
+#: Files in a case folder that are not evidence: Word's lock files, our own temporary files
+#: and markers.
 _SKIP_PREFIXES = ("~$", ".~")
 
 INDEX_HEADER = ("File", "Size", "Modified")
@@ -255,102 +422,162 @@ class FileEntry:
     path: str  #: relative to the case folder, with the platform's separator
     size: int
     modified: datetime  #: local time, as Explorer shows it
+    #: A link (or junction) inside the folder: listed by name, never followed.
+    link: bool = False
 
     def row(self) -> tuple[str, str, str]:
-        return (self.path, f"{self.size:,} bytes", self.modified.strftime("%d/%m/%Y %H:%M"))
+        size = "link, not followed" if self.link else f"{self.size:,} bytes"
+        return (self.path, size, self.modified.strftime("%d/%m/%Y %H:%M"))
+
+
+def _evidence(name: str) -> bool:
+    return not name.startswith(_SKIP_PREFIXES) and name not in MARKERS
+
+
+def _walk(folder: Path, here: str = "") -> Iterator[tuple[str, os.stat_result | None, str]]:
+    """``(relative path, lstat or None, error)`` of every entry under ``folder``, sorted,
+    each folder's files before its sub-folders' (as ``os.walk`` gives them), without
+    following a link (a link is given, never entered; on Windows a junction too)."""
+    try:
+        with os.scandir(folder / here if here else folder) as found:
+            entries = sorted(found, key=lambda e: e.name)
+    except OSError as exc:
+        if here:
+            yield here, None, exc.strerror or str(exc)
+        return
+    below: list[str] = []
+    for entry in entries:
+        if not _evidence(entry.name):
+            continue
+        rel = f"{here}/{entry.name}" if here else entry.name
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError as exc:
+            yield rel, None, exc.strerror or str(exc)
+            continue
+        if stat.S_ISDIR(info.st_mode) and not is_link(info):
+            below.append(rel)
+        else:
+            yield rel, info, ""
+    for rel in below:
+        yield from _walk(folder, rel)
 
 
 def folder_index(folder: Path) -> list[FileEntry]:
-    """Every file under ``folder`` (sub-folders too), by path; lock and temporary files left out."""
+    """Every file under ``folder`` (sub-folders too), by path; lock and temporary files and
+    markers left out; a link listed by name, never followed."""
     out: list[FileEntry] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        for name in sorted(filenames):
-            if name.startswith(_SKIP_PREFIXES):
-                continue
-            full = Path(dirpath) / name
-            try:
-                st = full.stat()
-            except OSError:
-                continue  # removed while we looked
-            out.append(
-                FileEntry(
-                    str(full.relative_to(folder)),
-                    st.st_size,
-                    datetime.fromtimestamp(st.st_mtime),
-                )
+    for rel, info, _error in _walk(Path(folder)):
+        if info is None:
+            continue  # removed while we looked
+        out.append(
+            FileEntry(
+                str(Path(rel)),
+                0 if is_link(info) else info.st_size,
+                datetime.fromtimestamp(info.st_mtime),
+                is_link(info),
             )
+        )
     return sorted(out, key=lambda f: f.path.casefold())
 
 
-def list_folder(root: Path, folder: str | None) -> FolderListing | None:
-    """A case folder's files (relative names, sizes, modified UTC); never their contents."""
-    if not folder:
-        return None
-    path = root / folder
-    if len(Path(folder).parts) != 1 or Path(folder).is_absolute() or path.is_symlink():
-        return FolderListing(str(path), False, note="not a folder inside the root: not listed")
-    if not path.is_dir():
-        return FolderListing(str(path), False, note="the folder does not exist")
+def list_folder(root: Path, folder: Path | None, note: str | None = None) -> FolderListing | None:
+    """A case folder's files (relative names, sizes, modified UTC), never their contents and
+    never through a link; ``folder`` is the case's claimed folder (``None``: ``note`` says
+    why there is none to list)."""
+    if folder is None:
+        return None if note is None else FolderListing("", False, note=note)
     files: list[dict[str, Any]] = []
-    for here, dirs, names in os.walk(path, followlinks=False):
-        dirs.sort()
-        for name in sorted(names):
-            full = Path(here) / name
-            try:
-                info = full.lstat()
-            except OSError as exc:
-                files.append({"name": full.relative_to(path).as_posix(), "error": exc.strerror})
-                continue
-            files.append(
-                {
-                    "name": full.relative_to(path).as_posix(),
-                    "size": info.st_size,
-                    "modified": datetime.fromtimestamp(info.st_mtime, UTC).isoformat(
-                        timespec="seconds"
-                    ),
-                }
-            )
-    return FolderListing(str(path), True, files)
+    for rel, info, error in _walk(Path(folder)):
+        if info is None:
+            files.append({"name": rel, "error": error})
+        elif is_link(info):
+            files.append({"name": rel, "note": "a link: not followed, not listed"})
+        else:
+            modified = datetime.fromtimestamp(info.st_mtime, UTC).isoformat(timespec="seconds")
+            files.append({"name": rel, "size": info.st_size, "modified": modified})
+    return FolderListing(str(folder), True, files)
 
 
-def remove_folders(root: Path, purged: Sequence[Verdict]) -> tuple[list[Path], list[str]]:
-    """Remove each purged case's folder under ``root``: (removed, problems to tell the user).
+def remove_claimed(root: Path, want: CaseClaim) -> tuple[list[Path], list[str], bool]:
+    """Remove the purged case's folders under ``root``: ``(removed, problems, finished)``.
 
-    A folder is removed only when its name is a single name directly inside the root and it is
-    a real folder, never a link (a link is not followed). Read-only files (Windows) are made
-    writable first. What cannot be removed is listed, with why.
+    Only real folders directly inside the root whose marker claims them for ``want`` (the
+    purged case) are removed; a link is never followed, a folder without that claim is never
+    touched (it is named in ``problems``, for a person to check). Read-only files (Windows)
+    are made writable first. ``finished`` is false when a claimed folder could not be removed
+    (a file open in Excel or Word, Explorer in it): it is tried again on the next run.
     """
     removed: list[Path] = []
     problems: list[str] = []
-    base = root.resolve()
-    for verdict in purged:
-        name = verdict.folder
-        if not name:
+    finished = True
+    ref = want.reference.upper()
+    for entry in root_entries(root):
+        if entry.reference != ref:
             continue
-        path = root / name
-        if Path(name).is_absolute() or len(Path(name).parts) != 1 or name in (".", ".."):
-            problems.append(f"{verdict.reference}: folder {name!r} is not inside the root; left")
+        path = Path(root) / entry.name
+        if entry.link:
+            problems.append(f"{want.reference}: {path} is a link; not followed, left")
             continue
-        if path.is_symlink():
-            problems.append(f"{verdict.reference}: {path} is a link; not followed, left")
+        if not _ours(root, entry.name, want):
+            problems.append(
+                f"{want.reference}: {path} is not claimed for the purged case (no marker of "
+                "this log and case in it); left: check it and delete it by hand"
+            )
             continue
-        if not path.exists():
-            continue
-        if not path.is_dir() or path.resolve().parent != base:
-            problems.append(f"{verdict.reference}: {path} is not a folder inside the root; left")
-            continue
-        errors: list[str] = []
-        shutil.rmtree(path, onerror=_retry_writable(errors))
-        if path.exists():
+        errors = _remove_marker_last(path)
+        if os.path.lexists(path):
+            finished = False
             detail = "; ".join(errors[:3]) or "unknown reason"
             problems.append(
-                f"{verdict.reference}: {path} could not be removed ({detail}); close any file "
-                "open from it (Excel, Word) and delete the folder by hand"
+                f"{want.reference}: {path} could not be removed ({detail}); close any file "
+                "open from it (Excel, Word, Explorer): complaints purge or complaints folders "
+                "--check --fix removes it"
             )
         else:
             removed.append(path)
-    return removed, problems
+    return removed, problems, finished
+
+
+def _remove_marker_last(path: Path) -> list[str]:
+    """Remove the claimed folder ``path``: its contents first, its marker last, so a folder
+    that cannot be removed whole (a file open in it, a kill half-way) keeps its marker and is
+    still known to be the purged case's on the next run. Returns why anything was left."""
+    errors: list[str] = []
+    handle = _retry_writable(errors)
+    try:
+        with os.scandir(path) as found:
+            names = sorted(e.name for e in found if e.name != CASE_MARKER)
+    except OSError as exc:
+        return [f"{path.name}: {exc.strerror or exc}"]
+    for name in names:
+        child = path / name
+        try:
+            info = os.lstat(child)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            errors.append(f"{name}: {exc.strerror or exc}")
+            continue
+        if stat.S_ISDIR(info.st_mode) and not is_link(info):
+            shutil.rmtree(child, onerror=handle)
+        else:
+            try:
+                os.unlink(child)
+            except OSError:
+                handle(os.unlink, str(child), sys.exc_info())
+    if errors:
+        return errors
+    for step, target in ((os.unlink, path / CASE_MARKER), (os.rmdir, path)):
+        try:
+            step(target)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            handle(step, str(target), sys.exc_info())
+            if errors:
+                break
+    return errors
 
 
 def _retry_writable(errors: list[str]) -> Callable[[Any, str, Any], None]:

@@ -38,10 +38,23 @@ from datetime import date, datetime
 from typing import Literal
 
 from complaints_cli.domain.columns import COLUMNS, Column
+from complaints_cli.domain.presentation import field_label
 from complaints_cli.errors import ComplaintsError
+from complaints_cli.files.header_aliases import COLUMN_ALIASES, EXTRA_ALIASES
 
 ExtraKind = Literal[
-    "channel", "date", "review_type", "text", "yesno", "money", "case_kind", "actions", "reference"
+    "channel",
+    "date",
+    "review_type",
+    "text",
+    "yesno",
+    "money",
+    "case_kind",
+    "actions",
+    "reference",
+    "tenure",
+    "outcome",
+    "ombudsman_body",
 ]
 
 
@@ -58,56 +71,87 @@ class ExtraColumn:
     sensitive: bool = False
 
 
+def _own(kind: ExtraKind, *fields: str, sensitive: bool = False) -> ExtraColumn:
+    """One of the tool's own columns, headed with its first field's words
+    (:func:`complaints_cli.domain.presentation.field_label`, the one owner of them: the
+    history names a change with the same words); an amount's column says ``& reasons``."""
+    header = field_label(fields[0]) + (" & reasons" if kind == "money" else "")
+    return ExtraColumn(header, kind, fields, sensitive)
+
+
 #: The tool's own export columns that carry data, in export order.
 EXTRA_COLUMNS: tuple[ExtraColumn, ...] = (
-    ExtraColumn("Channel", "channel", ("channel",)),
-    ExtraColumn("Date closed", "date", ("closed",)),
-    ExtraColumn("Stage 1 extended to", "date", ("stage1_extended_to",)),
-    ExtraColumn("Stage 2 extended to", "date", ("stage2_extended_to",)),
-    ExtraColumn("Review type", "review_type", ("review_type",)),
+    _own("channel", "channel"),
+    _own("date", "closed"),
+    _own("date", "stage1_extended_to"),
+    _own("date", "stage2_extended_to"),
+    _own("review_type", "review_type"),
     # The lifecycle beyond the 24 columns (migration 0002), so a round trip keeps it.
-    ExtraColumn("Stage 2 acknowledged", "date", ("stage2_acknowledged",)),
-    ExtraColumn("Last update on actions", "date", ("last_update",)),
-    ExtraColumn("Ombudsman body", "text", ("ombudsman_body",)),
-    ExtraColumn("Referred to Ombudsman", "date", ("ombudsman_referred",)),
-    ExtraColumn("Ombudsman evidence requested", "date", ("ombudsman_requested",)),
-    ExtraColumn("Ombudsman evidence sent", "date", ("ombudsman_evidence_sent",)),
-    ExtraColumn("Reason closed with actions outstanding", "text", ("close_reason",)),
+    _own("date", "stage2_acknowledged"),
+    _own("date", "last_update"),
+    _own("ombudsman_body", "ombudsman_body"),
+    _own("date", "ombudsman_referred"),
+    _own("date", "ombudsman_requested"),
+    _own("date", "ombudsman_evidence_sent"),
+    _own("text", "close_reason"),
     # Whether the resident was told of an extension (with the Ombudsman's details, Code 6.5),
     # and the compensation decided at Stage 2 (column 15 holds Stage 1's).
-    ExtraColumn("Stage 1 extension: resident told", "yesno", ("stage1_extension_told",)),
-    ExtraColumn("Stage 2 extension: resident told", "yesno", ("stage2_extension_told",)),
-    ExtraColumn(
-        "Stage 2 compensation & reasons",
-        "money",
-        ("stage2_compensation_amount", "stage2_compensation_reasons"),
-    ),
+    _own("yesno", "stage1_extension_told"),
+    _own("yesno", "stage2_extension_told"),
+    _own("money", "stage2_compensation_amount", "stage2_compensation_reasons"),
     # The whole process (migration 0004).
-    ExtraColumn("Case kind", "case_kind", ("kind",)),
-    ExtraColumn("Not accepted: reason", "text", ("not_accepted_reason",)),
-    ExtraColumn("Not accepted: resident told", "date", ("not_accepted_told",)),
-    ExtraColumn("Date of the events complained of", "date", ("events_date",)),
-    ExtraColumn("Service dissatisfaction received", "date", ("informal_received",)),
-    ExtraColumn("Service dissatisfaction answered", "date", ("informal_responded",)),
-    ExtraColumn("Converted from service dissatisfaction", "date", ("converted_from_informal",)),
-    ExtraColumn("Issues folded in", "text", ("folded_issues",)),
-    ExtraColumn("Panel meeting", "date", ("panel_meeting",)),
-    ExtraColumn("Ombudsman determination", "date", ("ombudsman_determined",)),
-    ExtraColumn("Ombudsman findings", "text", ("ombudsman_findings",)),
+    _own("case_kind", "kind"),
+    _own("text", "not_accepted_reason"),
+    _own("date", "not_accepted_told"),
+    _own("date", "events_date"),
+    _own("date", "informal_received"),
+    _own("date", "informal_responded"),
+    _own("date", "converted_from_informal"),
+    _own("text", "folded_issues"),
+    _own("date", "panel_meeting"),
+    _own("date", "ombudsman_determined"),
+    _own("text", "ombudsman_findings"),
     # The case's actions (their own table), one a line: see complaints_cli.files.action_cells.
-    ExtraColumn("Actions", "actions", ("actions",)),
+    _own("actions", "actions"),
     # The case this one was raised from as a new issue (Code 6.8), by its reference.
-    ExtraColumn("Related case", "reference", ("related_to",)),
-    ExtraColumn("Vulnerable", "yesno", ("vulnerable",), sensitive=True),
-    ExtraColumn("Contact preference", "text", ("contact_preference",), sensitive=True),
-    ExtraColumn("Reasonable adjustments", "text", ("adjustments",), sensitive=True),
-    ExtraColumn("Vulnerability notes", "text", ("vulnerability_notes",), sensitive=True),
+    _own("reference", "related_to"),
+    # The shared ground of migration 0005: category and tenure, each stage's outcome, a
+    # withdrawal, a void (and the case it duplicates, by its reference), when each extension
+    # was agreed and the resident told, when compensation was paid, a refused escalation,
+    # when the learning was sent.
+    _own("text", "category"),
+    _own("tenure", "tenure"),
+    _own("outcome", "stage1_outcome"),
+    _own("outcome", "stage2_outcome"),
+    _own("date", "withdrawn"),
+    _own("text", "withdrawn_reason"),
+    _own("date", "voided"),
+    _own("text", "void_reason"),
+    _own("reference", "duplicate_of"),
+    _own("date", "stage1_extension_agreed"),
+    _own("date", "stage1_extension_told_on"),
+    _own("date", "stage2_extension_agreed"),
+    _own("date", "stage2_extension_told_on"),
+    _own("date", "compensation_paid"),
+    _own("date", "stage2_compensation_paid"),
+    _own("date", "stage2_refused"),
+    _own("text", "stage2_refused_reason"),
+    _own("date", "stage2_refusal_told"),
+    _own("date", "learning_sent"),
+    _own("yesno", "vulnerable", sensitive=True),
+    _own("text", "contact_preference", sensitive=True),
+    _own("text", "adjustments", sensitive=True),
+    _own("text", "vulnerability_notes", sensitive=True),
 )
 
 #: The tool's own bookkeeping columns (timestamps it writes on export). They are recognised so
 #: that re-importing an export does not keep them as unknown columns (and export them twice);
 #: the importer ignores their values, the tool sets its own.
 TOOL_COLUMNS: tuple[str, ...] = ("Created", "Updated")
+
+#: The column ``import --skip-invalid`` adds to the rejected-rows workbook, saying why each row
+#: was refused: recognised and left out when the fixed workbook is imported.
+REJECTED_BECAUSE = "Rejected because"
 
 AnyColumn = Column | ExtraColumn
 
@@ -193,296 +237,6 @@ def header_key(text: str) -> frozenset[str]:
 
 # --- the alias table -----------------------------------------------------------------------
 
-# Every alias of every column. The procedure's own header is always included (from columns.py).
-_COLUMN_ALIASES: dict[int, tuple[str, ...]] = {
-    1: (
-        "Complaint reference",
-        "Reference",
-        "Ref",
-        "Ref no",
-        "Reference number",
-        "Complaint ref",
-        "Complaint ref no",
-        "Complaint reference number",
-        "Complaint number",
-        "Complaint no",
-        "Case reference",
-        "Case ref",
-        "Case number",
-        "Case no",
-        "Complaint ID",
-        "Case ID",
-    ),
-    2: ("Complaint status", "Case status", "Current status", "Open/Closed"),
-    3: ("Complaint stage", "Case stage", "Current stage"),
-    4: (
-        "Complaint handler",
-        "Case handler",
-        "Handler name",
-        "Complaint handler name",
-        "Stage 1 handler",
-        "Stage 1 complaint handler",
-        "Stage 1 case handler",
-        "Handled by",
-        "Case officer",
-        "Complaint officer",
-    ),
-    5: (
-        "Complainants",
-        "Complainant(s)",
-        "Complainant name",
-        "Name of complainant",
-        "Resident",
-        "Resident(s)",
-        "Resident name",
-        "Tenant",
-        "Tenant name",
-        "Customer",
-        "Customer name",
-    ),
-    6: (
-        "Property address",
-        "Property",
-        "Address of property",
-        "Complainant address",
-        "Resident address",
-        "Tenant address",
-    ),
-    7: (
-        "Date received",
-        "Received",
-        "Received date",
-        "Date complaint received",
-        "Complaint date",
-        "Date of complaint",
-        "Date complaint made",
-        "Stage 1 received",
-        "Date stage 1 received",
-    ),
-    8: (
-        "Date acknowledged",
-        "Acknowledged",
-        "Acknowledged date",
-        "Complaint acknowledged",
-        "Acknowledgement date",
-        "Date of acknowledgement",
-        "Acknowledgement sent",
-        "Date acknowledgement sent",
-        "Stage 1 acknowledged",
-        "Date stage 1 acknowledged",
-        "Stage 1 acknowledgement date",
-    ),
-    9: (
-        "Complaint summary",
-        "Summary",
-        "Complaint details",
-        "Details of complaint",
-        "Nature of complaint",
-        "Complaint description",
-        "Description of complaint",
-        "Description",
-    ),
-    10: (
-        "Met HOS acknowledgement timeframe",
-        "Met HOS code acknowledgement timeframe",
-        "Met acknowledgement timeframe",
-        "Acknowledgement timeframe met",
-        "HOS acknowledgement timeframe met",
-        "Acknowledgement within timeframe",
-        "Acknowledged within timeframe",
-        "Acknowledged on time",
-        "Acknowledged in time",
-        "Acknowledgement on time",
-        "Stage 1 acknowledgement timeframe met",
-    ),
-    11: (
-        "Date response sent",
-        "Response date",
-        "Date of response",
-        "Response sent",
-        "Response sent date",
-        "Date responded",
-        "Date response provided",
-        "Response provided",
-        "Stage 1 response date",
-        "Date stage 1 response sent",
-        "Stage 1 response sent",
-        "Date of stage 1 response",
-        "Stage 1 responded",
-        "Date stage 1 response provided",
-        "Stage 1 response provided",
-    ),
-    12: (
-        "Response extension required",
-        "Response extension required and why",
-        "Extension required",
-        "Extension required & why?",
-        "Extension",
-        "Extension & reason",
-        "Extension and why",
-        "Stage 1 extension",
-        "Stage 1 extension required",
-        "Stage 1 extension required & why",
-        "Stage 1 response extension required",
-        "Stage 1 response extension required & why",
-    ),
-    13: (
-        "Met HOS response timeframe",
-        "Met response timeframe",
-        "Response timeframe met",
-        "HOS code response timeframe met",
-        "Response within timeframe",
-        "Responded within timeframe",
-        "Responded on time",
-        "Response on time",
-        "Stage 1 timeframe met",
-        "Stage 1 HOS code timeframe met?",
-        "Stage 1 response timeframe met",
-        "Met stage 1 timeframe",
-        "Met stage 1 response timeframe",
-        "Stage 1 within timeframe",
-        "Stage 1 response within timeframe",
-    ),
-    14: (
-        "Response summary",
-        "Summary of response",
-        "Stage 1 response summary",
-        "Summary of stage 1 response",
-        "Details of stage 1 response",
-        "Stage 1 response details",
-        "Response details",
-        "Details of response",
-        "Stage 1 outcome",
-    ),
-    15: (
-        "Compensation",
-        "Compensation paid",
-        "Compensation paid & reasons",
-        "Compensation & reasons",
-        "Compensation amount",
-        "Amount of compensation",
-        "Compensation offered",
-        "Compensation awarded",
-    ),
-    16: (
-        "Escalated to stage 2",
-        "Escalated",
-        "Complaint escalated",
-        "Has the complaint been escalated to stage 2",
-        "Escalated to stage 2?",
-    ),
-    17: (
-        "Escalation request received",
-        "Date escalation received",
-        "Escalation received",
-        "Escalation date",
-        "Escalation request date",
-        "Date escalated",
-        "Date of escalation",
-        "Date escalated to stage 2",
-        "Stage 2 escalation date",
-        "Stage 2 request received",
-        "Date stage 2 request received",
-        "Stage 2 received",
-        "Date stage 2 received",
-    ),
-    18: (
-        "Escalation details",
-        "Details of escalation",
-        "Reason for escalation",
-        "Escalation reason",
-        "Stage 2 escalation reason",
-        "Stage 2 reason for escalation",
-    ),
-    19: (
-        "Stage 2 handler",
-        "Stage 2 case handler",
-        "Stage 2 handled by",
-        "Stage 2 reviewer",
-        "Stage 2 reviewing manager",
-        "Stage 2 manager",
-        "Stage 2 officer",
-        "Reviewing manager",
-    ),
-    20: (
-        "Stage 2 response provided",
-        "Date stage 2 response sent",
-        "Stage 2 response sent",
-        "Stage 2 response date",
-        "Date of stage 2 response",
-        "Stage 2 responded",
-        "Date stage 2 responded",
-    ),
-    21: (
-        "Stage 2 response extension required & why?",
-        "Stage 2 extension",
-        "Stage 2 extension required",
-        "Stage 2 extension required & why",
-        "Stage 2 extension & reason",
-    ),
-    22: (
-        "Stage 2 timeframe met",
-        "Met stage 2 timeframe",
-        "Met HOS code stage 2 timeframe",
-        "Stage 2 response timeframe met",
-        "Met stage 2 response timeframe",
-        "Stage 2 within timeframe",
-        "Stage 2 response within timeframe",
-        "Stage 2 responded within timeframe",
-        "Stage 2 responded on time",
-    ),
-    23: (
-        "Stage 2 response details",
-        "Stage 2 response summary",
-        "Summary of stage 2 response",
-        "Stage 2 outcome",
-    ),
-    24: (
-        "Learning",
-        "Lessons learned",
-        "Lessons learnt",
-        "Learning points",
-        "Learning outcomes",
-        "Organisational learning & improvements",
-        "Organisational learning / changes",
-        "Learning & service improvements",
-        "Learning / changes",
-        "Service improvements",
-    ),
-}
-
-_EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
-    "channel": ("Complaint channel", "Contact channel", "How received", "Received via"),
-    "closed": (
-        "Closed date",
-        "Closure date",
-        "Date of closure",
-        "Closed on",
-        "Date complaint closed",
-    ),
-    "stage1_extended_to": (
-        "Extended to",
-        "Extended deadline",
-        "Stage 1 extended deadline",
-        "Stage 1 new deadline",
-        "Stage 1 new response date",
-    ),
-    "stage2_extended_to": (
-        "Stage 2 extended deadline",
-        "Stage 2 new deadline",
-        "Stage 2 new response date",
-    ),
-    "review_type": ("Stage 2 review type", "Type of review"),
-    "stage1_extension_told": ("Stage 1 extension told", "Resident told of extension"),
-    "stage2_extension_told": ("Stage 2 extension told", "Resident told of Stage 2 extension"),
-    "stage2_compensation_amount": ("Stage 2 compensation", "Stage 2 compensation paid"),
-    "kind": ("Kind", "Case type", "Complaint type"),
-    "events_date": ("Events date", "Date of events"),
-    "vulnerable": ("Vulnerability", "Resident vulnerable"),
-    "adjustments": ("Adjustments",),
-    "related_to": ("Related to", "Related complaint", "Linked case"),
-}
-
 _Target = Column | ExtraColumn | str  # a str is one of TOOL_COLUMNS
 
 
@@ -499,18 +253,59 @@ def _build_aliases() -> dict[frozenset[str], _Target]:
 
     for column in COLUMNS:
         add(column.header, column)
-        for alias in _COLUMN_ALIASES.get(column.number, ()):
+        for alias in COLUMN_ALIASES.get(column.number, ()):
             add(alias, column)
     for extra in EXTRA_COLUMNS:
         add(extra.header, extra)
-        for alias in _EXTRA_ALIASES.get(extra.fields[0], ()):
+        for alias in EXTRA_ALIASES.get(extra.fields[0], ()):
             add(alias, extra)
-    for tool in TOOL_COLUMNS:
+    for tool in (*TOOL_COLUMNS, REJECTED_BECAUSE):
         add(tool, tool)
     return table
 
 
 _ALIASES: dict[frozenset[str], _Target] = _build_aliases()
+_ALIAS_SHAPES: list[tuple[str, str]] = []  # filled on first use (only a failed header needs it)
+
+
+def _display(target: _Target) -> str:
+    return target if isinstance(target, str) else target.header
+
+
+def _shape(text: str) -> str:
+    """A header's words, sorted, for comparing by likeness (word order does not count)."""
+    return " ".join(sorted(header_key(text)))
+
+
+def _alias_shapes() -> list[tuple[str, str]]:
+    shapes: dict[str, str] = {}
+    for column in COLUMNS:
+        for alias in (column.header, *COLUMN_ALIASES.get(column.number, ())):
+            shapes.setdefault(_shape(alias), column.header)
+    for extra in EXTRA_COLUMNS:
+        for alias in (extra.header, *EXTRA_ALIASES.get(extra.fields[0], ())):
+            shapes.setdefault(_shape(alias), extra.header)
+    return list(shapes.items())
+
+
+def nearest_header(header: object) -> str | None:
+    """The known header most like ``header`` (a typing slip: ``Complaint Refrence`` ->
+    ``Complaints reference``), or ``None`` when none is close (difflib's ratio of their words,
+    in order, under 0.8: typing slips score over 0.9, different headers under 0.8)."""
+    import difflib
+
+    if not _ALIAS_SHAPES:
+        _ALIAS_SHAPES.extend(_alias_shapes())
+    text = _cell_text(header)
+    if not text:
+        return None
+    shape = _shape(text) or text.lower()
+    best, score = None, 0.8
+    for alias, display in _ALIAS_SHAPES:
+        ratio = difflib.SequenceMatcher(None, shape, alias).ratio()
+        if ratio > score:
+            best, score = display, ratio
+    return best
 
 
 def recognise(header: object) -> Column | ExtraColumn | str | None:
@@ -676,6 +471,28 @@ def _qualifies(match: HeaderMatch) -> bool:
     return match.log_columns >= MIN_HEADER_COLUMNS or not match.unknown
 
 
+def near_miss(where: str, match: HeaderMatch) -> str:
+    """Why the row that came closest is not the header row: what it has, what it lacks, and
+    each header it did not recognise with the nearest known one (at most ten)."""
+    named = ", ".join(repr(c.header) for c in match.columns.values() if isinstance(c, Column))
+    lacking = " and ".join(repr(c.header) for c in REQUIRED if c in match.missing)
+    if lacking:
+        reason = f"but has no {lacking} column"
+    else:
+        reason = "but too few of the log's columns to be sure it is the header row"
+    message = f"no header row found: {where} looks like one (it has {named}) {reason}"
+    unknown = sorted(match.unknown.items())
+    if unknown:
+        listed = []
+        for index, text in unknown[:10]:
+            near = nearest_header(text)
+            hint = f"nearest known header {near!r}" if near else "no known header is close"
+            listed.append(f"{column_letter(index)} {text!r} ({hint})")
+        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+        message += "; columns not recognised: " + ", ".join(listed) + more
+    return message
+
+
 def find_header_row(
     rows: Iterable[Sequence[object]], max_scan: int = 30
 ) -> tuple[int, HeaderMatch]:
@@ -700,16 +517,7 @@ def find_header_row(
         if match.log_columns and (best is None or match.log_columns > best[1].log_columns):
             best = (index, match)
     if best is not None and best[1].log_columns >= 2:
-        index, match = best
-        named = ", ".join(repr(c.header) for c in match.columns.values() if isinstance(c, Column))
-        lacking = " and ".join(repr(c.header) for c in REQUIRED if c in match.missing)
-        if lacking:
-            reason = f"but has no {lacking} column"
-        else:
-            reason = "but too few of the log's columns to be sure it is the header row"
-        raise HeaderError(
-            f"no header row found: row {index + 1} looks like one (it has {named}) {reason}"
-        )
+        raise HeaderError(near_miss(f"row {best[0] + 1}", best[1]))
     raise HeaderError(
         f"no header row found in the first {max_scan} rows: expected headers such as "
         "'Complaints reference', 'Status', 'Stage' and 'Complaint received'"

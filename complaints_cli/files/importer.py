@@ -42,14 +42,15 @@ from complaints_cli.domain.import_plan import (
 from complaints_cli.domain.order import order_findings
 from complaints_cli.errors import ComplaintsError
 from complaints_cli.files.cells import CellError, parse_column, parse_text
+from complaints_cli.files.header_rows import HeaderRows, find_header
 from complaints_cli.files.headers import (
     EXTRA_COLUMNS,
     ExtraColumn,
     HeaderError,
     HeaderMatch,
     column_letter,
-    find_header_row,
 )
+from complaints_cli.files.row_kinds import drop_old_reasons, not_cases, short
 
 if TYPE_CHECKING:
     from complaints_cli.files.spreadsheet import Sheet, Workbook
@@ -129,8 +130,8 @@ class ReadResult:
     path: Path
     sha256: str
     sheet: str
-    header_row: int  #: Excel's row number of the header row
-    headers: list[Any]  #: the header row's cells as written
+    header_row: int  #: Excel's row number of the header row (the first, of a header on two)
+    headers: list[Any]  #: the header's cells as written (a header on two rows: combined)
     match: HeaderMatch
     rows: list[ParsedRow]
     rejected: list[RejectedRow]
@@ -196,9 +197,11 @@ class SheetParser:
         epoch_1904: bool,
         prefix: str | None = None,
         store: bool = False,
+        epoch: date | None = None,
     ) -> None:
         self.ordered = sorted(columns.items(), key=lambda item: _order(item[1]))
         self.epoch_1904 = epoch_1904
+        self.epoch = epoch
         self.prefix = prefix
         self.store = store
         #: how many blank cells took a default, by field (``store`` only)
@@ -234,7 +237,9 @@ class SheetParser:
             # references are unique, so this is the one column the cache cannot help).
             return (value,)
         try:
-            parsed = parse_column(column, value, epoch_1904=self.epoch_1904, prefix=self.prefix)
+            parsed = parse_column(
+                column, value, epoch_1904=self.epoch_1904, prefix=self.prefix, epoch=self.epoch
+            )
         except CellError as err:
             return err
         if self.store:
@@ -359,7 +364,9 @@ class SheetParser:
         return rows_out
 
 
-_PLAIN_REFERENCE: Final = re.compile(r"[A-Z]+[0-9]{3,}")
+#: A reference exactly as the log writes it, within the grammar's bounds (a prefix of at most
+#: 12 letters, a number of at most 12 digits: see domain/references).
+_PLAIN_REFERENCE: Final = re.compile(r"[A-Z]{1,12}[0-9]{3,12}")
 _PLAIN_TYPES: Final = frozenset({str, date, datetime, time, timedelta, type(None)})
 
 
@@ -401,11 +408,11 @@ def _blank_row(row: Sequence[object]) -> bool:
     return True
 
 
-def choose_sheet(workbook: Workbook, name: str | None) -> tuple[Sheet, int, HeaderMatch]:
-    """The sheet holding the log, its header row index (0-based) and header match.
+def choose_sheet(workbook: Workbook, name: str | None) -> tuple[Sheet, HeaderRows]:
+    """The sheet holding the log and its header (one row or two: :mod:`.header_rows`).
 
     With ``name``, that sheet (case-insensitively); without, the one worksheet whose header
-    row is found. Two sheets that both look like logs are an error, never a guess.
+    is found. Two sheets that both look like logs are an error, never a guess.
     """
     names = workbook.sheet_names
     if not names:
@@ -419,22 +426,21 @@ def choose_sheet(workbook: Workbook, name: str | None) -> tuple[Sheet, int, Head
             raise ComplaintsError(f"{workbook.path.name!r} has no sheet {name!r}: it has {listed}")
         sheet = workbook.sheet(chosen[0])
         try:
-            index, match = find_header_row(sheet.rows)
+            return sheet, find_header(sheet.rows, sheet.merged)
         except HeaderError as err:
             raise HeaderError(f"sheet {sheet.name!r}: {err}") from None
-        return sheet, index, match
-    found: list[tuple[Sheet, int, HeaderMatch]] = []
+    found: list[tuple[Sheet, HeaderRows]] = []
     failures: list[str] = []
     for candidate in names:
         sheet = workbook.sheet(candidate)
         try:
-            index, match = find_header_row(sheet.rows)
+            header = find_header(sheet.rows, sheet.merged)
         except HeaderError as err:
             failures.append(f"sheet {candidate!r}: {err}")
             continue
-        found.append((sheet, index, match))
+        found.append((sheet, header))
     if len(found) > 1:
-        listed = " and ".join(repr(s.name) for s, _, _ in found)
+        listed = " and ".join(repr(s.name) for s, _ in found)
         raise ComplaintsError(
             f"sheets {listed} both look like a complaints log: choose one with --sheet"
         )
@@ -447,19 +453,30 @@ def choose_sheet(workbook: Workbook, name: str | None) -> tuple[Sheet, int, Head
 
 def _fill_merged(sheet: Sheet, header_index: int, notes: list[str]) -> None:
     """A cell merged down over several rows shows its value on each of them in Excel: give
-    each row that value (and say so). Merges across columns keep the value in the first."""
+    each row that value (and say which cells). Merges across columns keep the value in the
+    first (a banner across the sheet is a heading row, see :func:`.row_kinds.not_cases`)."""
     filled = 0
+    ranges: list[str] = []
     for (r0, c0), (r1, c1) in sheet.merged:
-        if r0 <= header_index or r1 == r0 or c1 != c0:
+        if r0 <= header_index or r1 == r0 or c1 != c0 or r0 >= len(sheet.rows):
             continue
         top = sheet.rows[r0][c0] if c0 < len(sheet.rows[r0]) else ""
+        before = filled
         for r in range(r0 + 1, min(r1, len(sheet.rows) - 1) + 1):
             row = sheet.rows[r]
             if c0 < len(row) and _is_blank(row[c0]):
                 row[c0] = top
                 filled += 1
+        if filled > before:
+            last = min(r1, len(sheet.rows) - 1)
+            ranges.append(f"{column_letter(c0)}{r0 + 1}:{column_letter(c0)}{last + 1}")
     if filled:
-        notes.append(f"{filled} cell(s) merged down over several rows: each row took the value")
+        listed = ", ".join(ranges[:10]) + (
+            f" and {len(ranges) - 10} more" if len(ranges) > 10 else ""
+        )
+        notes.append(
+            f"{filled} cell(s) merged down over several rows: each row took the value ({listed})"
+        )
 
 
 def _row_checks(
@@ -513,12 +530,14 @@ def read_log(
     Raises :class:`ComplaintsError` when the file as a whole cannot be used (no header row, a
     column named twice, two candidate sheets); problems with rows are returned, not raised.
     """
-    sheet, header_index, match = choose_sheet(workbook, sheet_name)
+    sheet, header = choose_sheet(workbook, sheet_name)
+    match, header_index = header.match, header.last
     notes: list[str] = []
     _fill_merged(sheet, header_index, notes)
     rows = sheet.rows
-    headers = list(rows[header_index])
+    headers = list(header.cells)
     unknown: dict[int, str] = dict(match.unknown)
+    drop_old_reasons(rows, header_index, unknown, notes)
     # Data under a blank header still has to be kept: name the column by its letter.
     for index in match.blank:
         if any(index < len(r) and not _is_blank(r[index]) for r in rows[header_index + 1 :]):
@@ -547,7 +566,13 @@ def read_log(
         key: labels[i] for col, i in index_of.items() for key in MAX_LENGTHS if key in col.fields
     }
     date_labels = {f: labels[i] for col, i in index_of.items() for f in col.fields}
-    parser = SheetParser(match.columns, epoch_1904=workbook.epoch_1904, prefix=prefix, store=True)
+    parser = SheetParser(
+        match.columns,
+        epoch_1904=workbook.epoch_1904,
+        prefix=prefix,
+        store=True,
+        epoch=workbook.epoch,
+    )
     parsed: list[ParsedRow] = []
     rejected: list[RejectedRow] = []
     seen: dict[str, int] = {}
@@ -558,6 +583,16 @@ def read_log(
             unreadable.setdefault(r, []).append((c, reason))
     name = sheet.name
     data = [i for i in range(header_index + 1, len(rows)) if not _blank_row(rows[i])]
+    skipped = not_cases(rows, data, index_of[COLUMNS[0]], index_of[COLUMNS[6]])
+    if skipped:
+        gone = {i for i, _ in skipped}
+        data = [i for i in data if i not in gone]
+        listed = ", ".join(f"row {i + 1} {short(text)!r}" for i, text in skipped[:10])
+        more = f" and {len(skipped) - 10} more" if len(skipped) > 10 else ""
+        notes.append(
+            f"skipped {len(skipped)} row(s) that are headings, notes or totals, not cases: "
+            f"{listed}{more}"
+        )
     data_rows = [rows[i] for i in data]
     kept = [
         [extra_value(r[i] if i < len(r) else None) for r in data_rows] for i, _ in unknown_items
@@ -619,7 +654,7 @@ def read_log(
         path=workbook.path,
         sha256=workbook.sha256,
         sheet=name,
-        header_row=header_index + 1,
+        header_row=header.first + 1,
         headers=headers,
         match=match,
         rows=parsed,

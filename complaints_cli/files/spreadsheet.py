@@ -4,21 +4,30 @@ A workbook someone attaches to an email is untrusted input. Before any parser se
 module checks it so that a bad file gets one clear sentence, never a crash, a hang or memory
 exhaustion:
 
-* its size (:data:`MAX_FILE_BYTES`) and its kind, from its first bytes rather than its name
-  (a CSV renamed ``.xlsx``, an HTML page saved as ``.xls``, a password-protected workbook);
-* for the zip-based formats, the archive itself: number of parts, declared sizes, compression
-  ratio, then every XML part is decompressed as a stream and its real size and CRC checked (a
-  zip bomb that lies about its sizes is caught here, by Python's bounded reader, before the
-  Rust reader sees it);
-* no XML part may declare a DTD (``<!DOCTYPE``/``<!ENTITY``): Excel and LibreOffice never
-  write one, and entity expansion ("billion laughs", external entities) needs one. The small
-  parts we parse ourselves go through :mod:`defusedxml`;
-* the cell grid the reader will build: python-calamine stores a sheet as a dense grid, so one
-  cell at ``XFD1048576`` in a 2 KB file would need hundreds of gigabytes. Cell references past
-  :data:`MAX_ROWS` / :data:`MAX_COLUMNS` are refused before the sheet is loaded;
-* formulas are read as the values Excel cached when it last saved; a formula with no cached
-  value, and a cell holding an error value (``#N/A``, ``#REF!``), are reported per cell rather
-  than read as empty (calamine gives ``""`` for both).
+* its size (:data:`MAX_FILE_BYTES`) and its kind, from its bytes rather than its name
+  (:mod:`.sniff`: a CSV renamed ``.xlsx``, a web page or MHTML saved as ``.xls``, UTF-16 text,
+  SpreadsheetML 2003, a password-protected workbook, a Numbers file, a Google Drive link);
+* for the zip-based formats, the archive itself: number of parts, no two parts with one name,
+  declared sizes, compression ratio, then every part is decompressed as a stream and its real
+  size and CRC checked (a zip bomb that lies about its sizes is caught here, by Python's
+  bounded reader, before the Rust reader sees it);
+* no XML part the readers parse may declare a DTD (``<!DOCTYPE``/``<!ENTITY``) or use an
+  encoding other than UTF-8: Excel and LibreOffice never write either, and entity expansion
+  ("billion laughs", external entities) needs a DTD. The small parts we parse ourselves go
+  through :mod:`defusedxml`, the large ones through expat with DTDs refused;
+* the cell grid the reader will build: python-calamine stores a sheet as a dense grid from A1,
+  so one cell at ``XFD1048576`` in a 2 KB file would need hundreds of gigabytes. Every
+  worksheet part (any part holding ``sheetData``, whatever its name), every OpenDocument table
+  and every BIFF worksheet is measured first (:mod:`.sheet_xml`, :mod:`.xls_file`), on the
+  same bytes the reader reads, and a grid past :data:`MAX_ROWS`, :data:`MAX_COLUMNS` or the
+  memory budget (:data:`MEMORY_BUDGET`, at :data:`CELL_BYTES` a cell) is refused before any
+  memory is allocated for it;
+* formulas are read as the values the spreadsheet saved; a formula with no saved result and a
+  cell holding an error value (``#N/A``, ``#REF!``) are reported per cell, in the same words
+  for .xlsx, .xls and .ods (the reader gives ``""`` for both); a formula whose saved result is
+  the empty string is an empty cell;
+* the workbook's date system: ``date1904`` (.xlsx), ``DATEMODE`` (.xls) or
+  ``table:null-date`` (.ods), as :attr:`Workbook.epoch`.
 
 The values come from python-calamine (Rust): it reads 100k rows of 30 columns in about 1.8 s,
 where openpyxl's read-only mode takes about 24 s. Sheet rows are returned with Excel's
@@ -37,8 +46,18 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any, Final
 
-from complaints_cli.errors import ComplaintsError
+from complaints_cli.files.date_cells import EPOCH_1900, EPOCH_1904
 from complaints_cli.files.headers import column_letter
+from complaints_cli.files.sheet_xml import (
+    PartScan,
+    SheetFacts,
+    XmlProblem,
+    parse_ods_content,
+    parse_xlsx_sheet,
+    unreadable_cells,
+)
+from complaints_cli.files.sniff import SpreadsheetError, container, zip_kind
+from complaints_cli.files.xls_file import Compound, CompoundError, scan_xls
 
 #: A Complaints Log of 100k cases is about 9 MB as .xlsx; anything far past that is refused.
 MAX_FILE_BYTES: Final = 200 * 1024 * 1024
@@ -52,17 +71,17 @@ MAX_PARTS: Final = 10_000
 #: The largest sheet read: more rows than any housing association's complaints log.
 MAX_ROWS: Final = 500_000
 MAX_COLUMNS: Final = 512
-#: The dense grid calamine allocates (rows x columns) must stay below this many cells.
-MAX_CELLS: Final = 40_000_000
+#: The memory the reader may use for one sheet's grid, and what one cell costs there: the
+#: Rust grid's cell (32 bytes), the Python list's slot (8) and the value object it holds
+#: (measured: a 100k-case log of 26 columns peaks at ~380 MB for its 2.6M cells).
+MEMORY_BUDGET: Final = 3 * 1024**3
+CELL_BYTES: Final = 100
+#: The dense grid (rows x columns) must stay below this many cells.
+MAX_CELLS: Final = MEMORY_BUDGET // CELL_BYTES
 
 _CHUNK = 4 * 1024 * 1024
-_OVERLAP = 64
 
 Cell = str | int | float | bool | date | datetime | time | timedelta | None
-
-
-class SpreadsheetError(ComplaintsError):
-    """The file cannot be read as a workbook; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -83,127 +102,29 @@ def cell_name(row: int, col: int) -> str:
     return f"{column_letter(col)}{row + 1}"
 
 
-def _letters_to_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ord(ch) - 64)
-    return n - 1
-
-
-# --- what kind of file -----------------------------------------------------------------------
-
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ZIP_MAGIC = b"PK\x03\x04"
-_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-
-
-def _sniff(head: bytes, data: bytes, shown: str) -> str:
-    """The container kind (``zip`` or ``ole``), or a :class:`SpreadsheetError` saying what it is."""
-    if head.startswith(_ZIP_MAGIC):
-        return "zip"
-    if head.startswith(_OLE_MAGIC):
-        if _ENCRYPTED in data:
-            raise SpreadsheetError(
-                f"{shown} is password-protected (encrypted): open it in Excel, remove the "
-                "password (File > Info > Protect Workbook) and save a copy to import"
-            )
-        return "ole"
-    if head.startswith(b"PK"):
-        raise SpreadsheetError(f"{shown} is a damaged or unsupported zip archive, not a workbook")
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if text.startswith((b"<html", b"<!doctype html", b"<?xml", b"<table")):
-        raise SpreadsheetError(
-            f"{shown} is a web page or XML file, not a workbook: open it in Excel and save it "
-            "as an Excel Workbook (.xlsx)"
-        )
-    if head.startswith(b"%PDF"):
-        raise SpreadsheetError(f"{shown} is a PDF, not a workbook")
-    try:
-        head[:-4].decode("utf-8")
-        looks_text = b"\x00" not in head
-    except UnicodeDecodeError:
-        looks_text = False
-    if looks_text:
-        raise SpreadsheetError(
-            f"{shown} is a text file (CSV?), not a workbook: open it in Excel and save it as "
-            "an Excel Workbook (.xlsx), then import that"
-        )
-    raise SpreadsheetError(
-        f"{shown} is not a spreadsheet: import reads Excel (.xlsx, .xls) and "
-        "OpenDocument (.ods) workbooks"
-    )
-
-
 # --- zip checks -------------------------------------------------------------------------------
 
-# XML keywords are upper case only, so these two searches find every DTD a parser would read.
-_DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
-# Plain byte searches first (memchr-fast); the regexes only run where those hit. The patterns
-# are written to fail fast: ~0.1 s each over the 108 MB sheet of a 100k-case log.
-# A sheet with formulas has at least one formula element with text, ending "f>" (``</f>``,
-# ``</x:f>``; a shared formula's ``<f si="0"/>`` always has such a master); an error value is
-# ``t="e"``. A false hit only costs a closer look at that sheet.
-_FORMULA_MARKS = (b"f>", b't="e"')
-# One pass finds the cell references that matter for the grid's size: columns of two or more
-# letters (AA onwards) and rows of six or more digits (100000 onwards).
-_FAR_CELL = re.compile(rb' r="(?:([A-Z]{2,})[0-9]|[A-Z]*([0-9]{6,})")')
-_ODS_WIDE = re.compile(
-    rb"<table:table-cell\b[^>]*?number-columns-repeated=\"([0-9]+)\"[^>]*>", re.S
+#: Parts the readers parse as XML are named so, or are a sheet (found by their content).
+_XML_NAMES: Final = (".xml", ".rels")
+_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+_ASCII_SAFE: Final = frozenset(
+    {"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin1", "latin-1", "windows-1252"}
 )
-_ODS_TALL = re.compile(rb"<table:table-row\b[^>]*?number-rows-repeated=\"([0-9]{4,})\"[^>]*>")
 
 
-@dataclass
-class _PartScan:
-    """What streaming through one XML part found."""
-
-    size: int = 0
-    formulas_or_errors: bool = False
-    max_row: int = 0  # the highest row number seen if it has 6+ digits, else 0
-    max_col: int = 0  # the highest 0-based column index seen if it has 2+ letters, else 0
-    ods_columns: int = 0  # the largest repeat of a valued cell across columns (ODS)
-    ods_rows: int = 0  # the largest repeat of a row holding a value (ODS)
-
-
-def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, budget: int) -> _PartScan:
-    """Decompress one part as a stream (never more than ``budget`` bytes), checking it."""
-    scan = _PartScan()
-    sheet = info.filename.startswith("xl/worksheets/")
-    ods = info.filename == "content.xml"
-    tail = b""
+def _stream(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, budget: int) -> Iterator[bytes]:
+    """A part's bytes in chunks, never more than ``budget`` in all; damage is one line."""
+    size = 0
     try:
         with zf.open(info) as fh:
             while chunk := fh.read(_CHUNK):
-                scan.size += len(chunk)
-                if scan.size > budget:
+                size += len(chunk)
+                if size > budget:
                     raise SpreadsheetError(
                         f"{shown} unpacks to more than {MAX_UNZIPPED_BYTES // 2**20} MB "
                         "(a zip bomb?): refused"
                     )
-                # Searches run on the chunk, and on the few bytes either side of its start so
-                # that nothing split between two chunks is missed.
-                edge = tail + chunk[:_OVERLAP]
-                if any(m in chunk or m in edge for m in _DTD_MARKS):
-                    raise SpreadsheetError(
-                        f"{shown} has an XML document type declaration in {info.filename}, "
-                        "which Excel never writes: refused as a possible XML entity attack"
-                    )
-                if sheet:
-                    if not scan.formulas_or_errors:
-                        scan.formulas_or_errors = any(
-                            m in chunk or m in edge for m in _FORMULA_MARKS
-                        )
-                    for part in (chunk, edge):
-                        for letters, row_number in set(_FAR_CELL.findall(part)):
-                            if letters:
-                                scan.max_col = max(
-                                    scan.max_col, _letters_to_index(letters.decode())
-                                )
-                            else:
-                                scan.max_row = max(scan.max_row, int(row_number))
-                if ods:
-                    _scan_ods(tail + chunk, scan)
-                tail = chunk[-_OVERLAP:]
+                yield chunk
     except zipfile.BadZipFile as exc:
         raise SpreadsheetError(f"{shown} is damaged ({info.filename}: {exc})") from None
     except (zlib.error, EOFError, OSError) as exc:
@@ -212,50 +133,56 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, budget: i
         ) from None
     except NotImplementedError as exc:
         raise SpreadsheetError(f"{shown} uses an unsupported compression ({exc})") from None
-    return scan
+    except RuntimeError as exc:  # a zip-level password ("File is encrypted")
+        raise SpreadsheetError(
+            f"{shown} has password-protected parts ({info.filename}: {exc}), which is not how "
+            "Excel protects a workbook: unzip it with its password, or save it again in Excel"
+        ) from None
 
 
-def _scan_ods(window: bytes, scan: _PartScan) -> None:
-    """LibreOffice repeats empty cells/rows to the sheet's end (harmless); repeated *valued*
-    cells are expanded by the reader, so a huge repeat of a value is a grid bomb."""
-    for m in _ODS_WIDE.finditer(window):
-        if b"office:value-type" in m[0] or b"office:value=" in m[0]:
-            scan.ods_columns = max(scan.ods_columns, int(m[1]))
-    for m in _ODS_TALL.finditer(window):
-        end = window.find(b"</table:table-row>", m.end())
-        body = window[m.end() : end if end >= 0 else len(window)]
-        if b"office:value-type" in body:
-            scan.ods_rows = max(scan.ods_rows, int(m[1]))
+def _first_bytes(chunk: bytes, name: str, shown: str) -> None:
+    """Refuse a part in an encoding the byte checks cannot read (UTF-16, ...)."""
+    head = chunk[:256]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        raise SpreadsheetError(
+            f"{shown}: {name} is written in UTF-16, which Excel and LibreOffice never write: "
+            "refused (save the file again in Excel)"
+        )
+    m = _ENCODING.match(head.removeprefix(b"\xef\xbb\xbf"))
+    if m and m[1].decode("ascii").lower() not in _ASCII_SAFE:
+        raise SpreadsheetError(
+            f"{shown}: {name} declares the encoding {m[1].decode('ascii')!r}, which Excel and "
+            "LibreOffice never write: refused (save the file again in Excel)"
+        )
 
 
-def _check_zip(path: Path, shown: str) -> tuple[str, dict[str, _PartScan], zipfile.ZipFile]:
-    """Check the archive; return its kind (``xlsx``/``ods``), each XML part's scan, the zip."""
+@dataclass
+class _Zip:
+    """A checked zip workbook: its kind and what the checks found in each part."""
+
+    kind: str
+    zf: zipfile.ZipFile
+    scans: dict[str, PartScan]
+    ods: Any = None  # the OpenDocument content's facts (OdsFacts)
+
+
+def _check_zip(path: Path, shown: str) -> _Zip:
+    """Check the archive and stream every part through the checks (module docstring)."""
     try:
         zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise SpreadsheetError(f"{shown} is damaged: not a valid zip archive ({exc})") from None
     infos = zf.infolist()
     if len(infos) > MAX_PARTS:
         raise SpreadsheetError(f"{shown} has {len(infos)} parts, too many for a workbook")
-    names = {i.filename for i in infos}
-    if "xl/workbook.bin" in names:
-        raise SpreadsheetError(
-            f"{shown} is an Excel Binary Workbook (.xlsb): save it as .xlsx to import"
-        )
-    if "xl/workbook.xml" in names:
-        kind = "xlsx"
-    elif "content.xml" in names and "mimetype" in names:
-        mimetype = zf.read("mimetype")[:100]
-        if b"opendocument.spreadsheet" not in mimetype:
+    seen: set[str] = set()
+    for info in infos:
+        if info.filename in seen:
             raise SpreadsheetError(
-                f"{shown} is an OpenDocument file but not a spreadsheet "
-                f"({mimetype.decode('ascii', 'replace')})"
+                f"{shown} has two parts named {info.filename}: damaged or tampered with, refused"
             )
-        kind = "ods"
-    elif "word/document.xml" in names:
-        raise SpreadsheetError(f"{shown} is a Word document, not a workbook")
-    else:
-        raise SpreadsheetError(f"{shown} is a zip archive, not a workbook")
+        seen.add(info.filename)
+    kind = zip_kind(zf, shown)
     declared = 0
     for info in infos:
         declared += info.file_size
@@ -271,21 +198,69 @@ def _check_zip(path: Path, shown: str) -> tuple[str, dict[str, _PartScan], zipfi
             f"{shown} unpacks to {declared // 2**20} MB, more than the "
             f"{MAX_UNZIPPED_BYTES // 2**20} MB a workbook may: refused"
         )
-    scans: dict[str, _PartScan] = {}
+    checked = _Zip(kind, zf, {})
     budget = MAX_UNZIPPED_BYTES
     for info in infos:
-        if info.is_dir() or not info.filename.lower().endswith((".xml", ".rels")):
+        if info.is_dir():
             continue
-        scan = _scan_part(zf, info, shown, budget)
+        if kind == "ods" and info.filename == "content.xml":
+            budget -= _check_ods_content(checked, info, shown, budget)
+            continue
+        scan = PartScan()
+        for n, chunk in enumerate(_stream(zf, info, shown, budget)):
+            if n == 0 and (info.filename.endswith(_XML_NAMES) or b"sheetData" in chunk):
+                _first_bytes(chunk, info.filename, shown)
+            scan.feed(chunk)
+        scan.finish()
         budget -= scan.size
-        scans[info.filename] = scan
-    return kind, scans, zf
+        if scan.dtd and (info.filename.endswith(_XML_NAMES) or scan.sheet):
+            raise SpreadsheetError(
+                f"{shown} has an XML document type declaration in {info.filename}, which "
+                "Excel never writes: refused as a possible XML entity attack"
+            )
+        checked.scans[info.filename] = scan
+    return checked
+
+
+def _check_ods_content(checked: _Zip, info: zipfile.ZipInfo, shown: str, budget: int) -> int:
+    """Parse ``content.xml`` as it streams (its facts go to ``checked.ods``); its size."""
+    size = 0
+
+    def chunks() -> Iterator[bytes]:
+        nonlocal size
+        for n, chunk in enumerate(_stream(checked.zf, info, shown, budget)):
+            if n == 0:
+                _first_bytes(chunk, info.filename, shown)
+            size += len(chunk)
+            yield chunk
+
+    try:
+        checked.ods = parse_ods_content(chunks(), empty_results=_by_libreoffice(checked.zf))
+    except XmlProblem as exc:
+        raise SpreadsheetError(f"{shown}: content.xml refused: {exc}") from None
+    return size
+
+
+_GENERATOR = re.compile(rb"<meta:generator>([^<]{0,200})</meta:generator>")
+
+
+def _by_libreoffice(zf: zipfile.ZipFile) -> bool:
+    """Whether an OpenDocument file says LibreOffice (or OpenOffice) wrote it (meta.xml)."""
+    try:
+        info = zf.getinfo("meta.xml")
+    except KeyError:
+        return False
+    if info.file_size > 1_000_000:
+        return False
+    try:
+        m = _GENERATOR.search(zf.read(info))
+    except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError):
+        return False
+    return m is not None and re.search(rb"LibreOffice|OpenOffice|StarOffice", m[1]) is not None
 
 
 # --- xlsx structure (small parts, parsed with defusedxml) --------------------------------------
 
-_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _STRICT_REL_NS = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 
@@ -310,7 +285,7 @@ def _xlsx_layout(zf: zipfile.ZipFile, shown: str) -> tuple[bool, dict[str, str]]
     for el in book.iter():
         tag = el.tag.rsplit("}", 1)[-1]
         if tag == "workbookPr":
-            epoch_1904 = el.get("date1904", "0").lower() in ("1", "true")
+            epoch_1904 = el.get("date1904", "0").strip().lower() in ("1", "true", "on")
         elif tag == "sheet":
             rid = el.get(f"{{{_REL_NS}}}id") or el.get(f"{{{_STRICT_REL_NS}}}id") or ""
             sheets.append((el.get("name", ""), rid))
@@ -338,40 +313,6 @@ def _normpath(path: str) -> str:
     return "/".join(parts)
 
 
-_CELL = re.compile(
-    rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)",
-    re.S,
-)
-_REF_ATTR = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
-_ERROR_TYPE = re.compile(rb'\bt="e"')
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
-
-
-def unreadable_cells(sheet_xml: bytes) -> dict[tuple[int, int], str]:
-    """Cells whose value the reader cannot give: formulas without a cached value, error values.
-
-    Only called for a sheet whose stream scan found a formula or an error cell.
-    """
-    out: dict[tuple[int, int], str] = {}
-    for m in _CELL.finditer(sheet_xml):
-        attrs, body = m[1], m[2] or b""
-        ref = _REF_ATTR.search(attrs)
-        if ref is None:
-            continue
-        where = (int(ref[2]) - 1, _letters_to_index(ref[1].decode()))
-        value = _VALUE.search(body)
-        if _ERROR_TYPE.search(attrs):
-            shown = value[1].decode("utf-8", "replace") if value else "an error"
-            out[where] = f"holds the error value {shown}: correct the cell in Excel"
-        elif _FORMULA.search(body) and (value is None or not value[1]):
-            out[where] = (
-                "is a formula with no saved result: open the file in Excel, let it "
-                "calculate, save, and import again"
-            )
-    return out
-
-
 # --- the workbook ------------------------------------------------------------------------------
 
 
@@ -381,6 +322,7 @@ class Workbook:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         shown = repr(self.path.name)
+        self._shown = shown
         try:
             size = self.path.stat().st_size
         except FileNotFoundError:
@@ -402,26 +344,103 @@ class Workbook:
             raise SpreadsheetError(f"cannot read {str(self.path)!r}: {exc.strerror}") from None
         #: The file's SHA-256, named in each imported case's history.
         self.sha256 = hashlib.sha256(data).hexdigest()
-        container = _sniff(data[:4096], data, shown)
-        self.epoch_1904 = False
-        self._parts: dict[str, str] = {}
-        self._scans: dict[str, _PartScan] = {}
-        self._zip: zipfile.ZipFile | None = None
-        if container == "zip":
-            self.format, self._scans, self._zip = _check_zip(self.path, shown)
+        kind, compound = container(data, shown)
+        #: Day 0 of the workbook's serial numbers (its date system).
+        self.epoch: date = EPOCH_1900
+        self._parts: dict[str, str] = {}  # sheet name -> part (xlsx)
+        self._facts: dict[str, SheetFacts] = {}  # sheet name -> facts (xls, ods)
+        self._part_facts: dict[str, SheetFacts] = {}  # part -> exact facts (xlsx, parsed)
+        self._zip: _Zip | None = None
+        if kind == "zip":
+            self._zip = _check_zip(self.path, shown)
+            self.format = self._zip.kind
             if self.format == "xlsx":
-                self.epoch_1904, self._parts = _xlsx_layout(self._zip, shown)
-            elif any(
-                s.ods_columns > MAX_COLUMNS or s.ods_rows > MAX_ROWS // 5
-                for s in self._scans.values()
-            ):
-                raise SpreadsheetError(
-                    f"{shown} repeats a value over a huge area (a grid bomb?): refused"
-                )
+                epoch_1904, self._parts = _xlsx_layout(self._zip.zf, shown)
+                self.epoch = EPOCH_1904 if epoch_1904 else EPOCH_1900
+                self._check_xlsx_sheets()
+            else:
+                self.epoch = self._zip.ods.null_date
+                self._facts = self._zip.ods.tables
         else:
+            assert compound is not None
             self.format = "xls"
-        self._shown = shown
+            self._check_xls(compound)
+        for name, facts in self._facts.items():
+            self._check_extent(name, facts.rows, facts.cols)
         self._book = self._open_reader()
+
+    @property
+    def epoch_1904(self) -> bool:
+        """Whether the workbook uses the 1904 date system."""
+        return self.epoch == EPOCH_1904
+
+    def _check_xls(self, compound: Compound) -> None:
+        name = "workbook" if "workbook" in compound.names() else "book"
+        try:
+            facts = scan_xls(compound.read(name))
+        except CompoundError as exc:
+            raise SpreadsheetError(f"{self._shown} is damaged: {exc}") from None
+        if facts.encrypted:
+            raise SpreadsheetError(
+                f"{self._shown} is password-protected (an encrypted Excel 97-2003 workbook): "
+                "open it in Excel with its password, choose File > Info > Protect Workbook > "
+                "Encrypt with Password, clear the password, save it as an Excel Workbook "
+                "(.xlsx), and import that"
+            )
+        self.epoch = EPOCH_1904 if facts.epoch_1904 else EPOCH_1900
+        self._facts = facts.sheets
+
+    def _sheet_of(self, part: str) -> str:
+        """The sheet name a part holds, for messages (the part's name if none)."""
+        for name, found in self._parts.items():
+            if found == part:
+                return name
+        return part
+
+    def _check_xlsx_sheets(self) -> None:
+        """Measure every worksheet part (see the module docstring); parse it exactly when the
+        fast scan found it unusual or cannot bound it within the budget."""
+        assert self._zip is not None
+        zf = self._zip.zf
+        budget = MAX_UNZIPPED_BYTES
+        for part, scan in self._zip.scans.items():
+            if not scan.sheet:
+                continue
+            where = self._sheet_of(part)
+            rows, cols = scan.bound()
+            if not scan.unusual:
+                # The far cells the scan saw are exact: refuse those past the limits at once.
+                self._check_extent(where, scan.max_row + 1, scan.max_col + 1, fit=False)
+                if rows * cols <= MAX_CELLS:
+                    continue
+            info = zf.getinfo(part)
+            try:
+                facts = parse_xlsx_sheet(_stream(zf, info, self._shown, budget))
+            except XmlProblem as exc:
+                raise SpreadsheetError(f"{self._shown}: sheet {where!r} refused: {exc}") from None
+            self._check_extent(where, facts.rows, facts.cols)
+            self._part_facts[part] = facts
+
+    def _check_extent(self, where: str, rows: int, cols: int, *, fit: bool = True) -> None:
+        """Refuse a grid past the limits (``fit``: also past the memory budget)."""
+        shown = self._shown
+        if cols > MAX_COLUMNS:
+            raise SpreadsheetError(
+                f"{shown}: sheet {where!r} uses column {column_letter(cols - 1)}, past the "
+                f"{MAX_COLUMNS} columns an import reads: delete the stray cells far to the right"
+            )
+        if rows > MAX_ROWS:
+            raise SpreadsheetError(
+                f"{shown}: sheet {where!r} uses row {rows}, past the {MAX_ROWS} rows an import "
+                "reads: delete the stray cells far below the log"
+            )
+        if fit and rows * cols > MAX_CELLS:
+            need = rows * cols * CELL_BYTES // 2**20
+            raise SpreadsheetError(
+                f"{shown}: sheet {where!r} spans {rows} rows by {cols} columns, which would need "
+                f"about {need:,} MB to read, more than the {MEMORY_BUDGET // 2**20:,} MB an "
+                "import may use: delete stray cells far below or to the right of the log"
+            )
 
     def _open_reader(self) -> Any:
         from python_calamine import CalamineWorkbook
@@ -435,7 +454,7 @@ class Workbook:
 
     def close(self) -> None:
         if self._zip is not None:
-            self._zip.close()
+            self._zip.zf.close()
         close = getattr(self._book, "close", None)
         if close is not None:
             close()
@@ -453,33 +472,24 @@ class Workbook:
 
         return [m.name for m in self._book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
 
-    def _check_grid(self, name: str) -> None:
-        part = self._parts.get(name)
-        scan = self._scans.get(part or "")
-        if scan is None:
-            return
-        if scan.max_col >= MAX_COLUMNS:
-            raise SpreadsheetError(
-                f"{self._shown}: sheet {name!r} uses column {column_letter(scan.max_col)}, past "
-                f"the {MAX_COLUMNS} columns an import reads: delete the stray cells far to the "
-                "right"
-            )
-        if scan.max_row > MAX_ROWS:
-            raise SpreadsheetError(
-                f"{self._shown}: sheet {name!r} uses row {scan.max_row}, past the {MAX_ROWS} "
-                "rows an import reads: delete the stray cells far below the log"
-            )
-        rows = scan.max_row or 99_999
-        cols = (scan.max_col + 1) if scan.max_col else 26
-        if rows * cols > MAX_CELLS:
-            raise SpreadsheetError(
-                f"{self._shown}: sheet {name!r} spans {rows} rows by {cols} columns, too large "
-                "a grid to read: delete stray cells far below or to the right of the log"
-            )
+    def _unreadable(self, name: str) -> dict[tuple[int, int], str]:
+        if self.format != "xlsx":
+            facts = self._facts.get(name)
+            return dict(facts.unreadable) if facts else {}
+        part = self._parts.get(name, "")
+        if part in self._part_facts:
+            return dict(self._part_facts[part].unreadable)
+        assert self._zip is not None
+        scan = self._zip.scans.get(part)
+        if scan is None or not scan.formulas_or_errors:
+            return {}
+        try:
+            return unreadable_cells(self._zip.zf.read(part))
+        except XmlProblem as exc:
+            raise SpreadsheetError(f"{self._shown}: sheet {name!r} refused: {exc}") from None
 
     def sheet(self, name: str) -> Sheet:
-        """Read one sheet's values (after checking its grid size)."""
-        self._check_grid(name)
+        """Read one sheet's values (its grid was measured when the workbook was opened)."""
         try:
             raw = self._book.get_sheet_by_name(name)
             rows = raw.to_python(skip_empty_area=False)
@@ -488,12 +498,9 @@ class Workbook:
             raise SpreadsheetError(
                 f"{self._shown}: sheet {name!r} cannot be read: {_first_line(exc)}"
             ) from None
-        unreadable: dict[tuple[int, int], str] = {}
-        part = self._parts.get(name)
-        scan = self._scans.get(part or "")
-        if self._zip is not None and part and scan is not None and scan.formulas_or_errors:
-            unreadable = unreadable_cells(self._zip.read(part))
-        return Sheet(name=name, rows=rows, merged=merged, unreadable=unreadable)
+        if self.format == "ods" and name in self._facts:
+            merged = list(self._facts[name].merged)  # the reader reports none for .ods
+        return Sheet(name=name, rows=rows, merged=merged, unreadable=self._unreadable(name))
 
 
 def _first_line(exc: BaseException) -> str:
@@ -515,7 +522,10 @@ def iter_nonblank(rows: list[list[Any]]) -> Iterator[tuple[int, list[Any]]]:
 
 
 __all__ = [
+    "CELL_BYTES",
+    "MAX_CELLS",
     "MAX_FILE_BYTES",
+    "MEMORY_BUDGET",
     "Sheet",
     "SpreadsheetError",
     "Workbook",

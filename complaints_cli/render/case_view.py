@@ -275,6 +275,14 @@ def classification_rows(case: Case) -> list[tuple[str, str]]:
     for field in ("category", "tenure", "stage1_outcome", "stage2_outcome"):
         if getattr(case, field) is not None:
             rows.append((field_label(field), str(getattr(case, field))))
+    if case.stage2_compensation_amount is not None:  # column 15 holds Stage 1's only
+        reasons = case.stage2_compensation_reasons
+        rows.append(
+            (
+                "Stage 2 compensation",
+                f"£{case.stage2_compensation_amount:,.2f}" + (f" ({reasons})" if reasons else ""),
+            )
+        )
     for field in ("compensation_paid", "stage2_compensation_paid"):
         if getattr(case, field) is not None:
             rows.append((field_label(field), format_uk(getattr(case, field))))

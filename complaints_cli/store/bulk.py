@@ -7,8 +7,9 @@ the conflicting ones when asked (row version bumped), the reference counter adva
 prefix, and a history entry for every case imported or updated, with the same contract as every
 other write (:func:`~complaints_cli.store.writes.changes_json`: command ``import``, the file,
 its SHA-256 and, for a new case, its row; an update lists each field's old and new value, money
-in pounds). The stored deadlines of each new case are worked out here too, so the next ``due``
-reads them from the index instead of working every case out again.
+in pounds). The stored deadlines and open milestones of each new or updated case are worked out
+here too (:mod:`complaints_cli.store.milestones`), so the next ``due`` reads them from the index
+instead of working every case out again.
 
 No file-system work happens here: the caller lists the case folders before the transaction and
 makes missing ones after it commits (:meth:`~complaints_cli.store.writes.Store.set_folders`).
@@ -22,17 +23,20 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from operator import itemgetter
-from typing import Any
+from typing import Any, Final
 
 from complaints_cli.domain.case import DATE_FIELDS, FLAG_FIELDS, Action
 from complaints_cli.domain.import_plan import DEFAULTS, PENCE_FIELDS, Plan, Source, stored_extra
 from complaints_cli.domain.money import from_pence
-from complaints_cli.domain.presentation import format_actions
+from complaints_cli.domain.open_milestones import OpenMilestone
+from complaints_cli.domain.presentation import field_label, format_actions
 from complaints_cli.domain.references import format_reference, highest_number, highest_numbers
 from complaints_cli.errors import ComplaintsError, ConflictError
 from complaints_cli.store.db import RawDatabase, sqlite_stamp
+from complaints_cli.store.milestones import Derivation
+from complaints_cli.store.milestones import replace as replace_milestones
 from complaints_cli.store.reads import CASE_COLUMNS, action_from_row, case_from_mapping, to_date
-from complaints_cli.store.writes import Deadlines, Store, changes_json, utcnow
+from complaints_cli.store.writes import Store, changes_json, utcnow
 
 __all__ = ["Outcome", "apply_plan", "insert_rows", "load_existing"]
 
@@ -158,8 +162,8 @@ IMPORT_LOCK = int.from_bytes(b"CMPIMPRT", "big")
 
 def load_existing(tx: RawDatabase, references: Sequence[str]) -> dict[str, dict[str, Any]]:
     """The stored cases with these references, locked for the rest of the transaction, as
-    ``{reference: {column: value}}`` with their ``actions`` and ``related_to`` (a reference)
-    as the ``Actions`` and ``Related case`` columns read them."""
+    ``{reference: {column: value}}`` with their ``actions``, and each of :data:`LINKS` (a
+    reference), as the ``Actions``, ``Related case`` and ``Duplicate of`` columns read them."""
     out: dict[str, dict[str, Any]] = {}
     if tx.dialect == "postgresql":
         # Imports one at a time: a new row cannot be locked before it exists, so two imports
@@ -177,16 +181,19 @@ def load_existing(tx: RawDatabase, references: Sequence[str]) -> dict[str, dict[
         )
         out.update({r["reference"]: _stored(r) for r in rows})
     by_id = {case["id"]: case for case in out.values()}
-    related_ids = sorted({c["related_to_id"] for c in out.values() if c.get("related_to_id")})
+    linked_ids = sorted(
+        {c[f"{link}_id"] for c in out.values() for link in LINKS if c.get(f"{link}_id")}
+    )
     names: dict[int, str] = {}
-    for chunk in _chunks(related_ids):
+    for chunk in _chunks(linked_ids):
         marks, params = _marks("i", chunk)
         rows = tx.execute(
             f"SELECT id, reference FROM complaint WHERE id IN ({marks})", params
         ).fetchall()
         names.update({int(i): str(r) for i, r in rows})
     for case in out.values():
-        case["related_to"] = names.get(case.get("related_to_id") or 0)
+        for link in LINKS:
+            case[link] = names.get(case.get(f"{link}_id") or 0)
     found: dict[int, list[Action]] = {}
     for chunk in _chunks(list(by_id)):
         marks, params = _marks("c", chunk)
@@ -203,12 +210,22 @@ def load_existing(tx: RawDatabase, references: Sequence[str]) -> dict[str, dict[
     return out
 
 
-def _link_related(tx: RawDatabase, links: Sequence[tuple[str, int, str]]) -> None:
-    """Point each case (reference, row) at its related case by reference; the related case
-    must be in the log by now (in the file or already there), else nothing is imported."""
+#: The columns that name another case by its reference, as the file holds them (the store
+#: keeps its id, in ``<name>_id``): the case a new issue was raised from (Code 6.8), and the
+#: case a void one duplicates.
+LINKS: Final = ("related_to", "duplicate_of")
+
+#: ``(field, the case's reference, its row, the reference it names)``.
+Link = tuple[str, str, int, str]
+
+
+def _link_cases(tx: RawDatabase, links: Sequence[Link]) -> None:
+    """Point each case (reference, row) at the case it names by reference (:data:`LINKS`);
+    that case must be in the log by now (in the file or already there), else nothing is
+    imported."""
     if not links:
         return
-    wanted = sorted({related for _, _, related in links})
+    wanted = sorted({target for _, _, _, target in links})
     ids: dict[str, int] = {}
     for chunk in _chunks(wanted):
         marks, params = _marks("r", chunk)
@@ -216,20 +233,20 @@ def _link_related(tx: RawDatabase, links: Sequence[tuple[str, int, str]]) -> Non
             f"SELECT reference, id FROM complaint WHERE reference IN ({marks})", params
         ).fetchall()
         ids.update({str(r): int(i) for r, i in rows})
-    for reference, row, related in links:
-        if related not in ids:
+    for field, reference, row, target in links:
+        column = field_label(field)
+        if target not in ids:
             raise ComplaintsError(
-                f"{reference} (row {row}) 'Related case': {related} is neither in the file nor "
+                f"{reference} (row {row}) {column!r}: {target} is neither in the file nor "
                 "in the log; nothing was imported"
             )
-        if related == reference:
+        if target == reference:
             raise ComplaintsError(
-                f"{reference} (row {row}) 'Related case' names the case itself; nothing was "
-                "imported"
+                f"{reference} (row {row}) {column!r} names the case itself; nothing was imported"
             )
         tx.execute(
-            "UPDATE complaint SET related_to_id = :id WHERE reference = :ref",
-            {"id": ids[related], "ref": reference},
+            f"UPDATE complaint SET {field}_id = :id WHERE reference = :ref",
+            {"id": ids[target], "ref": reference},
         )
 
 
@@ -306,7 +323,7 @@ def apply_plan(
     actor: str,
     prefixes: Sequence[str],
     folders: Mapping[str, str],
-    deadlines: Deadlines | None = None,
+    deadlines: Derivation | None = None,
     progress: Progress | None = None,
 ) -> Outcome:
     """Write the plan in the caller's transaction (see the module notes).
@@ -333,7 +350,9 @@ def apply_plan(
     batch: list[dict[str, Any]] = []
     notes_by_ref: dict[str, str] = {}
     actions_by_ref: dict[str, Any] = {}
-    links: list[tuple[str, int, str]] = []
+    milestones_by_ref: dict[str, Sequence[OpenMilestone]] = {}
+    fresh: dict[int, Sequence[OpenMilestone]] = {}
+    links: list[Link] = []
 
     def flush() -> None:
         # A plain executemany, then one query for the new ids: INSERT ... RETURNING with
@@ -347,6 +366,9 @@ def apply_plan(
                 f"SELECT id, reference FROM complaint WHERE reference IN ({marks})", params
             ).fetchall()
             for complaint_id, reference in found:
+                milestones = milestones_by_ref.pop(reference, None)
+                if milestones:
+                    fresh[complaint_id] = milestones
                 actions = actions_by_ref.pop(reference, None)
                 if actions:
                     _write_actions(tx, complaint_id, actions, None, now)
@@ -387,12 +409,14 @@ def apply_plan(
             "row_version": 1,
         }
         if deadlines is not None:
-            case = deadlines(case_from_mapping(row))
+            case, milestones = deadlines(case_from_mapping(row))
             row |= {
                 "next_due": case.next_due,
                 "next_milestone": case.next_milestone,
                 "deadlines_key": case.deadlines_key,
             }
+            if milestones:
+                milestones_by_ref[parsed.reference] = milestones
         # A new case's history entry names its source row; its values are the row's (every
         # later change records old and new). Listing each value as [null, value] too cost
         # ~1.5 s of a 100k-case import's ~10 s, for no information the case does not hold.
@@ -404,12 +428,17 @@ def apply_plan(
         )
         if values.get("actions"):
             actions_by_ref[parsed.reference] = values["actions"]
-        if values.get("related_to"):
-            links.append((parsed.reference, parsed.row, str(values["related_to"])))
+        links += [
+            (link, parsed.reference, parsed.row, str(values[link]))
+            for link in LINKS
+            if values.get(link)
+        ]
         batch.append(row)
         if len(batch) >= 5000:
             flush()
     flush()
+    replace_milestones(tx, fresh, new=True)
+    fresh.clear()
     outcome.added = len(plan.adds)
 
     for item in plan.updates:
@@ -435,16 +464,23 @@ def apply_plan(
                     format_actions(new_actions),  # type: ignore[arg-type]
                 )
                 continue
-            elif ch.field == "related_to":
+            elif ch.field in LINKS:
                 if ch.new is None:  # as with actions, an import never removes a link
                     continue
-                links.append((item.row.reference, item.row.row, str(ch.new)))
+                links.append((ch.field, item.row.reference, item.row.row, str(ch.new)))
             else:
                 new_values[ch.field] = ch.new
             name, old = _history(ch.field, ch.old)
             changes[name] = (old, _history(ch.field, ch.new)[1])
         if extra_changed:
             new_values["extra"] = _extra_text(kept)
+        if deadlines is not None:  # the updated case's deadlines, worked out again
+            case, fresh[stored["id"]] = deadlines(case_from_mapping({**stored, **new_values}))
+            new_values |= {
+                "next_due": case.next_due,
+                "next_milestone": case.next_milestone,
+                "deadlines_key": case.deadlines_key,
+            }
         new_values["updated_at"] = now
         new_values["row_version"] = int(stored["row_version"] or 0) + 1
         sets = ", ".join(f"{c} = :{c}" for c in new_values)
@@ -467,8 +503,9 @@ def apply_plan(
                 "note": note,
             }
         )
+    replace_milestones(tx, fresh)
     outcome.updated = len(plan.updates)
-    _link_related(tx, links)
+    _link_cases(tx, links)
 
     history_names = ["complaint_id", "at", "actor", "command", "changes", "note"]
     for start in range(0, len(history_rows), 5000):

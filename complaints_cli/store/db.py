@@ -106,6 +106,8 @@ class RawDatabase:
         self.path = sqlite_path(url)
         self.dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
         self._conn: Any
+        #: The SQLite file this connection has open (device, inode): see check_same_file.
+        self._file: tuple[int, int] | None = None
         if self.dialect == "sqlite":
             import sqlite3
 
@@ -118,6 +120,7 @@ class RawDatabase:
                     self.path, timeout=busy_timeout(), isolation_level=None
                 )
                 self._conn.execute("PRAGMA foreign_keys = ON")
+                self._file = _file_identity(self.path)
             except sqlite3.Error as exc:
                 raise ComplaintsError(
                     f"cannot open the database {str(self.path)!r}: {exc}"
@@ -177,6 +180,7 @@ class RawDatabase:
             self.execute("BEGIN IMMEDIATE")
             try:
                 yield self
+                self.check_same_file()
                 self.execute("COMMIT")
             except BaseException:
                 self._conn.rollback()
@@ -184,6 +188,43 @@ class RawDatabase:
             return
         with self._conn.transaction():
             yield self
+
+    def check_same_file(self) -> None:
+        """Refuse to commit into a SQLite file that is no longer the one at the log's path.
+
+        A log file replaced while a command runs (a backup restored over it, a copy dragged
+        onto it in Explorer, ``mv``) is still open here, and SQLite would go on writing to the
+        old, unlinked file: an import would report rows added to a file nobody will read
+        (issue 16). Checked under the write lock, just before each commit (one ``stat``).
+        Raises :class:`ComplaintsError` naming both logs (their ids) and the fix; the
+        transaction is then rolled back. PostgreSQL: a database cannot be replaced under an
+        open connection (dropping it ends the connection, which is an error already).
+        """
+        if self.path is None or self._file is None:
+            return
+        now = _file_identity(self.path)
+        if now == self._file:
+            return
+        was = self._log_id_here()
+        there = _log_id_at(self.path) if now is not None else None
+        now_text = (
+            "nothing is there now"
+            if now is None
+            else f"it is now {'log ' + there[:8] if there else 'a file without a log id'}"
+        )
+        raise ComplaintsError(
+            f"the log file {str(self.path)!r} was replaced or moved while this command ran (it "
+            f"was {'log ' + was[:8] if was else 'a log without an id yet'}; {now_text}): "
+            "nothing was saved; check which log belongs at that path (complaints config), "
+            "then run the command again"
+        )
+
+    def _log_id_here(self) -> str | None:
+        try:
+            found = self._conn.execute("SELECT log_id FROM log_identity LIMIT 1").fetchone()
+        except Exception:
+            return None
+        return str(found[0]) if found else None
 
     def _sql(self, sql: str) -> str:
         if self.dialect == "sqlite":
@@ -249,6 +290,7 @@ class RawDatabase:
                     "and try again"
                 ) from None
             if "readonly" in text or "read-only" in text:
+                self.check_same_file()  # SQLite says "readonly" once its file was replaced
                 raise ComplaintsError(
                     f"the log {str(self.path)!r} is read-only here: nothing was saved; check "
                     "the file's permissions"
@@ -315,6 +357,30 @@ class RawDatabase:
             raise
         finally:
             engine.dispose()
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """``(device, inode)`` of the file at ``path`` (Windows: volume and file index)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def _log_id_at(path: Path) -> str | None:
+    """The id of the log in the SQLite file at ``path``, read only; ``None`` if none."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1)
+        try:
+            found = conn.execute("SELECT log_id FROM log_identity LIMIT 1").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return str(found[0]) if found else None
 
 
 def sqlite_stamp(value: datetime) -> str:

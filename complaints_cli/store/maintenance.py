@@ -44,14 +44,10 @@ def integrity_problems(db: RawDatabase) -> list[str]:
     return problems
 
 
-def backup(db: RawDatabase, target: Path, *, force: bool) -> int:
-    """Copy the SQLite log to ``target`` consistently while others keep working.
-
-    Uses SQLite's online backup (pages copied under a read lock, retried if a writer gets in),
-    into a temporary file that is checked and then moved into place. Returns the case count.
-    """
-    import sqlite3
-
+def backup_target(db: RawDatabase, target: Path, *, force: bool) -> Path:
+    """Where ``db backup`` may write: ``target`` resolved. Raises :class:`ComplaintsError` for
+    a PostgreSQL log (backed up on the server), the log itself, an existing file without
+    ``force``, or a folder that does not exist."""
     if db.dialect != "sqlite":
         raise ComplaintsError(
             "backups of a PostgreSQL log are taken on the server: pg_dump --format=custom "
@@ -64,24 +60,35 @@ def backup(db: RawDatabase, target: Path, *, force: bool) -> int:
         raise ComplaintsError(f"{str(target)!r} exists: choose another name or give --force")
     if not target.parent.is_dir():
         raise ComplaintsError(f"the folder {str(target.parent)!r} does not exist")
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    return target
+
+
+def backup_into(db: RawDatabase, path: Path) -> int:
+    """Copy the SQLite log into the (empty) file at ``path`` consistently while others keep
+    working, and check the copy; returns its case count.
+
+    SQLite's online backup: pages copied under a read lock, retried if a writer gets in. The
+    copy keeps no journal while it is written (``journal_mode = OFF``): the caller writes
+    ``path`` as a temporary file and moves it into place only once it is checked
+    (:func:`complaints_cli.files.safe_save.save_through_path`), so a kill leaves no
+    ``-journal`` file beside it. Raises :class:`ComplaintsError` when the copy fails its
+    integrity check or cannot be written.
+    """
+    import sqlite3
+
     try:
-        dest = sqlite3.connect(tmp)
+        dest = sqlite3.connect(path)
         try:
+            dest.execute("PRAGMA journal_mode = OFF")
             db._conn.backup(dest, pages=256, sleep=0.05)
             ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
             cases = int(dest.execute("SELECT count(*) FROM complaint").fetchone()[0])
         finally:
             dest.close()
-        if ok != "ok":
-            raise ComplaintsError(f"the backup failed its integrity check ({ok}); nothing kept")
-        os.replace(tmp, target)
     except sqlite3.Error as exc:
         raise ComplaintsError(f"backup failed: {exc}") from None
-    except OSError as exc:
-        raise ComplaintsError(f"cannot write the backup {str(target)!r}: {exc.strerror}") from None
-    finally:
-        tmp.unlink(missing_ok=True)
+    if ok != "ok":
+        raise ComplaintsError(f"the backup failed its integrity check ({ok}); nothing kept")
     return cases
 
 

@@ -175,6 +175,36 @@ class Complaint(SQLModel, table=True):
     learning_sent: date | None = None
 
 
+class OpenMilestone(SQLModel, table=True):
+    """A milestone of an open case not done yet, as the case was last saved (migration 0006).
+
+    Derived, never typed: written with the case by every save (``store/milestones.py``) from
+    its dates, the profile and the calendar named by ``complaint.deadlines_key``; read by
+    ``due`` through the index on ``deadline`` (see :mod:`complaints_cli.domain.open_milestones`).
+    """
+
+    __tablename__ = "open_milestone"
+    __table_args__ = (Index("ix_open_milestone_deadline", "deadline"),)
+
+    complaint_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("complaint.id", name="fk_open_milestone_complaint_id"),
+            primary_key=True,
+        )
+    )
+    #: The profile's milestone key (``acknowledge``, ``stage1_response``, ...).
+    milestone: str = Field(max_length=60, primary_key=True)
+    label: str = Field(sa_column=Column(Text, nullable=False))
+    #: The milestone's stage in the profile (``stage1``, ``stage2``, ...).
+    stage: str = Field(max_length=20)
+    #: ``deadline`` or ``window``.
+    kind: str = Field(max_length=10)
+    while_open: bool
+    due: date
+    deadline: date
+
+
 class HistoryEntry(SQLModel, table=True):
     """One change to one case: when (UTC), who, which command, each field's old and new value."""
 

@@ -11,9 +11,12 @@ Three steps, in this order, so that a failure never leaves personal data behind 
    ``PRAGMA secure_delete`` (freed space is overwritten with zeros) and then ``VACUUM`` rebuilds
    the file; the rollback journal is deleted at commit. PostgreSQL: ``VACUUM FULL`` rewrites the
    tables (see the README for what the server still keeps: WAL, backups).
-3. :func:`complaints_cli.files.folders.remove_folders` (called by the command, outside the
-   database's write lock): each purged case's folder, only when it is directly inside the
-   root; a folder that cannot be removed (a file open in Excel) is reported, never fatal.
+3. :func:`complaints_cli.files.folders.remove_claimed` (called by the command, outside the
+   database's write lock): each purged case's folder, only a real folder directly inside the
+   root whose marker claims it for that case. Step 1 lists each in ``folder_removal`` (by
+   reference and the claim, never by its name, which holds an address); a folder that cannot
+   be removed yet (a file open in Excel), or a kill before step 3, leaves it listed, and the
+   next ``purge`` or ``complaints folders --check --fix`` removes it.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ def _purge_transaction(store: Any) -> Iterator[Any]:
                 raw.execute("PRAGMA secure_delete = ON")
             with conn.begin():
                 yield conn
+                store.db.check_same_file()  # the file at the log's path is still this one
                 if sqlite:
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
@@ -89,6 +93,7 @@ def purge_cases(
     """Delete the ``due`` cases and everything that belongs to them, in one transaction."""
     from sqlalchemy import bindparam, delete, insert, select, update
 
+    from complaints_cli.store.folders import removal_rows
     from complaints_cli.store.writes import changes_json, utcnow
 
     result = PurgeResult()
@@ -154,6 +159,12 @@ def purge_cases(
             conn.execute(delete(complaint).where(complaint.c.id.in_(chunk)))
         if notes:
             conn.execute(insert(history), notes)
+        # Their folders are removed after the commit (outside the write lock); until each is
+        # gone it stays listed here, so a kill or a locked file never leaves one forgotten.
+        conn.execute(
+            insert(metadata.tables["folder_removal"]),
+            removal_rows([(row["reference"], row["created_at"]) for row in ids.values()], now),
+        )
         conn.execute(
             insert(metadata.tables["purge_record"]).values(
                 reference=bindparam("reference"),

@@ -55,6 +55,7 @@ __all__ = [
     "column_of",
     "compliments",
     "count_cases",
+    "duplicate_references",
     "extra_keys",
     "facts_from_row",
     "get_case",
@@ -208,14 +209,17 @@ _SEARCH_AT = tuple(CASE_COLUMNS.index(c) for c in SEARCH_COLUMNS)
 
 
 def _filters(
-    status: str | None, stage: str | None, handler: str | None
+    status: str | None,
+    stage: str | None,
+    handler: str | None,
+    void: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     where: list[str] = []
     params: dict[str, Any] = {}
     if status:
         where.append("LOWER(status) = LOWER(:status)")
         params["status"] = status
-    else:  # a void case is out of every list unless asked for by its status
+    elif not void:  # a void case is out of every list unless asked for (by status, or export)
         where.append("status <> :void")
         params["void"] = Status.VOID
     if stage:
@@ -236,8 +240,10 @@ def iter_cases(
     stage: str | None = None,
     handler: str | None = None,
     text: str | None = None,
+    void: bool = False,
 ) -> Iterator[Case]:
-    """The log in reference order (streamed), filtered case-insensitively by the given values.
+    """The log in reference order (streamed), filtered case-insensitively by the given values;
+    void cases only with ``void`` (the export: the record keeps them) or ``status="Void"``.
 
     ``text`` is found inside any of :data:`SEARCH_COLUMNS` by the one folding of
     :func:`~complaints_cli.domain.text.fold` (case, accents, ``ł``/``ø``/``ß``/``ı``,
@@ -246,7 +252,7 @@ def iter_cases(
     SQL expression folds exactly as Python does, so the database streams the rows the other
     filters leave (2,000 at a time) and the one function decides (~0.3 s per 100k cases).
     """
-    where, params = _filters(status, stage, handler)
+    where, params = _filters(status, stage, handler, void)
     cursor = db.execute(_SELECT + where + " ORDER BY id", params)
     needle = fold(text) if text else None
     while batch := cursor.fetchmany(2000):
@@ -393,9 +399,11 @@ def case_from_mapping(row: Mapping[str, Any]) -> Case:
     return case_from_row([row.get(c) for c in CASE_COLUMNS])
 
 
-def count_cases(db: RawDatabase, *, status: str | None = None, stage: str | None = None) -> int:
+def count_cases(
+    db: RawDatabase, *, status: str | None = None, stage: str | None = None, void: bool = False
+) -> int:
     """How many cases (with this status and stage; void ones only when asked) the log holds."""
-    where, params = _filters(status, stage, None)
+    where, params = _filters(status, stage, None, void)
     return int(db.scalar("SELECT COUNT(*) FROM complaint" + where, params) or 0)
 
 
@@ -404,16 +412,32 @@ def is_empty(db: RawDatabase) -> bool:
     return db.scalar("SELECT id FROM complaint LIMIT 1") is None
 
 
-def people(db: RawDatabase) -> list[str]:
-    """Everyone the log names as a handler (Stage 1 or 2) or an action's owner."""
+def same_complaint(db: RawDatabase, complainant: str, address: str, received: date) -> list[str]:
+    """The references of the cases (void ones aside) with this complainant, address and date
+    received, compared ignoring case and spacing: a complaint logged twice."""
+
+    def squash(text: object) -> str:
+        return " ".join(str(text or "").casefold().split())
+
+    rows = db.execute(
+        "SELECT reference, complainant, address FROM complaint WHERE received = :received "
+        "AND status <> :void ORDER BY id",
+        {"received": received, "void": Status.VOID},
+    ).fetchall()
     return [
-        str(p)
-        for p in db.column(
-            "SELECT handler FROM complaint UNION SELECT stage2_handler FROM complaint "
-            "UNION SELECT owner FROM action"
-        )
-        if p
+        str(ref)
+        for ref, who, where in rows
+        if squash(who) == squash(complainant) and squash(where) == squash(address)
     ]
+
+
+def people(db: RawDatabase, *, owners: bool = True) -> list[str]:
+    """Everyone the log names as a handler (Stage 1 or 2) or, with ``owners``, an action's
+    owner (``due`` lists actions by owner; ``list`` filters cases by handler only)."""
+    sql = "SELECT handler FROM complaint UNION SELECT stage2_handler FROM complaint"
+    if owners:
+        sql += " UNION SELECT owner FROM action"
+    return [str(p) for p in db.column(sql) if p]
 
 
 def references_and_addresses(db: RawDatabase) -> list[tuple[str, str]]:
@@ -446,10 +470,10 @@ def facts_from_row(row: Sequence[Any]) -> RetentionFacts:
 
 
 def extra_keys(
-    db: RawDatabase, *, status: str | None = None, stage: str | None = None
+    db: RawDatabase, *, status: str | None = None, stage: str | None = None, void: bool = False
 ) -> list[str]:
     """Every kept unknown column among the (filtered) cases, in the order first seen."""
-    where, params = _filters(status, stage, None)
+    where, params = _filters(status, stage, None, void)
     keys: dict[str, None] = {}
     sql = "SELECT extra FROM complaint" + (where + " AND " if where else " WHERE ")
     for (text,) in db.execute(sql + "extra IS NOT NULL ORDER BY id", params).fetchall():
@@ -473,5 +497,13 @@ def related_references(db: RawDatabase) -> dict[int, str]:
     """Each case's related case (``related_to_id``) as its reference, by case id."""
     rows = db.execute(
         "SELECT c.id, r.reference FROM complaint c JOIN complaint r ON r.id = c.related_to_id"
+    ).fetchall()
+    return {int(case_id): str(reference) for case_id, reference in rows}
+
+
+def duplicate_references(db: RawDatabase) -> dict[int, str]:
+    """Each void case's original (``duplicate_of_id``) as its reference, by case id."""
+    rows = db.execute(
+        "SELECT c.id, r.reference FROM complaint c JOIN complaint r ON r.id = c.duplicate_of_id"
     ).fetchall()
     return {int(case_id): str(reference) for case_id, reference in rows}

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 #: Alembic's own bookkeeping: the schema version, never data.
 VERSION_TABLE = "alembic_version"
 CASE_TABLE = "complaint"
+#: Tables the store works out from the cases (``open_milestone``: each open case's deadlines):
+#: copied and purged with their cases, but no record of their own (a subject-access request
+#: reports the cases themselves).
+DERIVED_TABLES = frozenset({"open_milestone"})
 
 
 def reflect(bind: Engine | Connection) -> MetaData:
@@ -70,7 +74,8 @@ def text_columns(table: Table, skip: Iterable[str] = ()) -> list[str]:
 
 # --- the same, through the raw driver (for read-only commands that must not take a lock) -------
 def raw_tables(db: Any) -> list[str]:
-    """The log's table names through a :class:`~complaints_cli.store.db.RawDatabase`."""
+    """The log's table names through a :class:`~complaints_cli.store.db.RawDatabase` (the
+    tables it records in: :data:`DERIVED_TABLES` left out)."""
     if db.dialect == "sqlite":
         names = db.column(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
@@ -81,11 +86,12 @@ def raw_tables(db: Any) -> list[str]:
             "SELECT table_name FROM information_schema.tables WHERE table_schema = "
             "current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name"
         )
-    return [str(n) for n in names if n != VERSION_TABLE]
+    return [str(n) for n in names if n != VERSION_TABLE and n not in DERIVED_TABLES]
 
 
 def raw_case_links(db: Any) -> dict[str, list[str]]:
-    """``{table: [columns that hold a case's id]}`` for every table but the cases' own."""
+    """``{table: [columns that hold a case's id]}`` for every table but the cases' own (and
+    :data:`DERIVED_TABLES`)."""
     links: dict[str, list[str]] = {}
     if db.dialect == "sqlite":
         for table in raw_tables(db):
@@ -104,6 +110,6 @@ def raw_case_links(db: Any) -> dict[str, list[str]]:
         {"case": CASE_TABLE},
     )
     for row in rows:
-        if row["t"] != CASE_TABLE:
+        if row["t"] != CASE_TABLE and row["t"] not in DERIVED_TABLES:
             links.setdefault(str(row["t"]), []).append(str(row["c"]))
     return links

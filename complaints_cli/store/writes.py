@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime
 
 from complaints_cli.domain.case import Action, Case
 from complaints_cli.domain.intake import NewComplaint
+from complaints_cli.domain.open_milestones import OpenMilestone
 from complaints_cli.domain.presentation import json_default
 from complaints_cli.domain.process import Compliment
 from complaints_cli.domain.references import (
@@ -40,6 +41,8 @@ from complaints_cli.domain.rules import Change
 from complaints_cli.domain.vocabulary import CaseKind, Stage, Status
 from complaints_cli.errors import ComplaintsError, ConflictError
 from complaints_cli.store.db import RawDatabase
+from complaints_cli.store.milestones import Derivation
+from complaints_cli.store.milestones import replace as replace_milestones
 from complaints_cli.store.reads import (
     CASE_COLUMNS,
     Signatory,
@@ -50,10 +53,8 @@ from complaints_cli.store.reads import (
     signatories,
 )
 
-__all__ = ["Deadlines", "LoggedCase", "Rule", "Store", "changes_json", "utcnow"]
+__all__ = ["Derivation", "LoggedCase", "Rule", "Store", "changes_json", "utcnow"]
 
-#: Works out what a case's columns derive from its dates (see :func:`.lifecycle.derived`).
-Deadlines = Callable[[Case], Case]
 #: A rule: (the case as stored, its actions) -> the change to make.
 Rule = Callable[[Case, Sequence[Action]], Change]
 
@@ -256,12 +257,14 @@ class Store:
         prefix: str,
         actor: str,
         folder: Callable[[str], str],
-        deadlines: Deadlines | None = None,
+        deadlines: Derivation | None = None,
     ) -> LoggedCase:
         """Record a new complaint under the next reference, in one transaction.
 
         ``folder(reference)`` names the case folder the caller will make once this commits
         (it must do no file-system work: the log's write lock is held while it runs).
+        ``deadlines`` works out its derived columns and open milestones (without it the case
+        is saved with its deadlines not worked out: ``due`` works them out when it runs).
         """
         with self.transaction() as tx:
             reference = self.allocate_reference(tx, prefix)
@@ -288,9 +291,12 @@ class Store:
                 category=new.category,
                 tenure=new.tenure,
             )
+            milestones = None
             if deadlines is not None:
-                case = deadlines(case)
+                case, milestones = deadlines(case)
             complaint_id = self._insert_case(tx, case)
+            if milestones:
+                replace_milestones(tx, {complaint_id: milestones}, new=True)
             if new.kind is CaseKind.PETITION:  # the complainant is the lead petitioner (4.11.1)
                 self._insert_signatory(
                     tx, complaint_id, new.complainant, new.address, lead=True, added=new.received
@@ -328,7 +334,7 @@ class Store:
         actor: str,
         command: str,
         rule: Rule,
-        deadlines: Deadlines | None = None,
+        deadlines: Derivation | None = None,
         expected_version: int | None = None,
     ) -> tuple[Case, Change]:
         """Apply one rule to one case, in one transaction, with its history.
@@ -358,7 +364,10 @@ class Store:
             change = rule(before, actions)
             after = change.case._replace(id=before.id)
             if deadlines is not None:  # the Met columns and stored deadlines, worked out again
-                after = deadlines(after)
+                after, milestones = deadlines(after)
+            else:  # saved without them: marked as not worked out (``due`` works it out)
+                after = after._replace(next_due=None, next_milestone=None, deadlines_key=None)
+                milestones = []
             diff = case_diff(before, after)
             number = max((a.number for a in actions), default=0)
             now = utcnow()
@@ -399,16 +408,17 @@ class Store:
                     at=now,
                 )
             self._update_case(tx, before, after)
+            replace_milestones(tx, {before.id: milestones})
             return after, change
 
     def recompute(
-        self, derive: Deadlines, *, actor: str, batch: int = 500
+        self, derive: Derivation, *, actor: str, batch: int = 500
     ) -> list[tuple[str, dict[str, tuple[object, object]]]]:
         """Work out every case's derived columns again (after the profile, the nation or the
         office closures changed): ``(reference, {field: (old, new)})`` for each case whose
         recorded columns changed (each with a history entry, command ``recompute``); stored
-        deadlines are brought up to date silently. Short transactions of ``batch`` cases, so
-        other handlers are never kept waiting long."""
+        deadlines and every case's open milestones are written again silently. Short
+        transactions of ``batch`` cases, so other handlers are never kept waiting long."""
         ids = [int(i) for i in self.db.column("SELECT id FROM complaint ORDER BY id")]
         changed: list[tuple[str, dict[str, tuple[object, object]]]] = []
         for start in range(0, len(ids), batch):
@@ -422,20 +432,22 @@ class Store:
                     params,
                 ).fetchall()
                 now = utcnow()
+                fresh: dict[int, Sequence[OpenMilestone]] = {}
                 for row in rows:
                     before = case_from_row(row)
-                    after = derive(before)
+                    assert before.id is not None
+                    after, fresh[before.id] = derive(before)
                     if after == before:
                         continue
                     diff = case_diff(before, after)
                     if diff:
                         after = after._replace(row_version=before.row_version + 1, updated_at=now)
-                        assert before.id is not None
                         self.record(
                             tx, before.id, actor=actor, command="recompute", changes=diff, at=now
                         )
                         changed.append((before.reference, diff))
                     self._update_case(tx, before, after)
+                replace_milestones(tx, fresh)
         return changed
 
     # -- petitions and compliments ---------------------------------------------------------

@@ -207,7 +207,7 @@ def test_outcomes_and_categories_once_the_log_records_them(clean: Any) -> None:
 
 def test_folders_missing_or_duplicated(clean: Any, root: Path) -> None:
     (folder,) = root.glob("* – SPRUCE002")
-    folder.rmdir()
+    shutil.rmtree(folder)
     (root / "1 Essex Brewery - SPRUCE003").mkdir()
     found = problems(clean)
     assert kinds(found) == [("no folder", "SPRUCE002"), ("two folders", "SPRUCE003")]

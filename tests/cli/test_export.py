@@ -18,6 +18,7 @@ import pytest
 from complaints_cli.domain.columns import COLUMNS, HEADERS
 from complaints_cli.files.exporter import MAX_CELL_TEXT, XlsxWriter, csv_text, xml_text
 from complaints_cli.files.headers import EXTRA_COLUMNS
+from complaints_cli.files.xlsx_writer import wrapped_lines
 from complaints_cli.store.db import RawDatabase
 from complaints_cli.store.reads import list_cases
 from tests.conftest import LOG_ARGS, new_log_url
@@ -63,7 +64,12 @@ EXPORTED_FIELDS = (
     *(f for c in COLUMNS for f in c.fields if f != "compensation_amount"),
     "compensation_amount",
     # Actions live in their own table (tests/cli/test_roundtrip_lifecycle.py checks them).
-    *(f for e in EXTRA_COLUMNS for f in e.fields if f not in ("actions", "related_to")),
+    *(
+        f
+        for e in EXTRA_COLUMNS
+        for f in e.fields
+        if f not in ("actions", "related_to", "duplicate_of")
+    ),
     "extra",
 )
 
@@ -88,7 +94,7 @@ def test_headers_are_the_procedures_then_the_tools_then_the_kept_ones(cli, tmp_p
     result = cli("export", str(out))
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == (
-        f"Exported 40 case(s) to {out} (xlsx, 55 columns, 3 overdue highlighted)"
+        f"Exported 40 case(s) to {out} (xlsx, 74 columns, 3 overdue highlighted)"
     )
     rows = rows_of(out)
     assert rows[0] == [*HEADERS, *TOOL_HEADERS, "Notes"]
@@ -118,10 +124,10 @@ def test_values_are_real_dates_pounds_and_the_logs_own_text(cli, tmp_path, sampl
     assert cell("SPRUCE003", "Review type").value in ("Manager Review", "Compensation Review")
     assert cell("SPRUCE033", "Notes").value == "Outstanding: replace bathroom extractor fan"
     assert cell("SPRUCE001", "Created").is_date
-    # Frozen header row, filters over the whole table, readable widths.
+    # Frozen header row, filters over the whole table, widths from the content (capped).
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:BC41"
-    assert ws.column_dimensions["I"].width == 40
+    assert ws.auto_filter.ref == "A1:BV41"
+    assert ws.column_dimensions["I"].width == 50  # long summaries: wrapped at the cap
 
 
 def test_overdue_open_cases_are_highlighted(cli, tmp_path, sample):
@@ -331,7 +337,7 @@ def test_a_failed_write_leaves_the_previous_file_and_no_temporary(cli, tmp_path,
 
     def disk_full(self: Any, *args: Any, **kwargs: Any) -> None:
         calls["n"] += 1
-        if calls["n"] > 1:  # the header row went in; the first case fails
+        if calls["n"] >= 1:  # the first case fails (the header row is written on close)
             raise OSError(28, "No space left on device")
         real(self, *args, **kwargs)
 
@@ -457,3 +463,106 @@ def test_libreoffice_opens_the_export(cli, tmp_path, sample):
     row6 = dict(zip(rows[0], rows[6], strict=True))
     assert row6["Compensation paid & reasons under framework"] == "£0.00"  # a number, in pounds
     assert "Err:" not in text and "#NAME" not in text
+
+
+# --- how the workbook opens and prints ---------------------------------------------------------
+
+
+def _log_two(cli: Any) -> None:
+    """Two cases, the first with a summary of four lines."""
+    base = ["--channel", "email", "--handler", "Sam Patel", "--no-input"]
+    first = cli(
+        "log", *base, "--complainant", "Ann Lee", "--address", "1 Essex Brewery",
+        "--received", "03/02/2025", "--summary", "alpha line\nbravo line\ncharlie line\ndelta line",
+    )  # fmt: skip
+    assert first.exit_code == 0, first.output
+    second = cli(
+        "log", *base, "--complainant", "Bo Diaz", "--address", "2 Mill Road",
+        "--received", "04/02/2025", "--summary", "echo",
+    )  # fmt: skip
+    assert second.exit_code == 0, second.output
+
+
+def test_wrapped_text_row_heights_widths_and_print_set_up(cli, tmp_path, sample):
+    out = tmp_path / "log.xlsx"
+    assert cli("export", str(out)).exit_code == 0
+    ws = load(out)
+    headers = [c.value for c in ws[1]]
+    letter = {h: ws.cell(row=1, column=i + 1).column_letter for i, h in enumerate(headers)}
+    # Widths from the content: Stage holds "Ombudsman", Status "Closed", dates dd/mm/yyyy.
+    assert ws.column_dimensions[letter["Stage"]].width >= len("Ombudsman") + 2
+    assert ws.column_dimensions[letter["Complaint received"]].width >= len("dd/mm/yyyy") + 1
+    assert ws.column_dimensions[letter["Summary of complaint"]].width == 50  # capped: wraps
+    # Every header fully visible: no header word wider than its column, the header row tall
+    # enough for the longest header wrapped at word boundaries.
+    for header in headers:
+        width = ws.column_dimensions[letter[header]].width
+        assert max(len(word) for word in header.split()) <= width, header
+    assert ws.row_dimensions[1].height >= 15 * 2
+    assert ws["A1"].alignment.wrap_text
+    # Text cells wrap and sit at the top; a long summary's row is as tall as its lines.
+    summary = ws[f"{letter['Summary of complaint']}2"]
+    assert summary.alignment.wrap_text and summary.alignment.vertical == "top"
+    tall = 0
+    for r in range(2, ws.max_row + 1):
+        need = max(
+            wrapped_lines(str(cell.value), ws.column_dimensions[cell.column_letter].width)
+            for cell in ws[r]
+            if isinstance(cell.value, str)
+        )
+        if need > 1:
+            tall += 1
+            assert ws.row_dimensions[r].height == 15 * need, r
+        else:
+            assert ws.row_dimensions[r].height is None, r
+    assert tall >= 5  # the sample's longer summaries, responses and learning
+    # Print set-up: landscape A4, one page wide, header row on every page, gridlines.
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.paperSize == 9  # A4
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_options.gridLines
+    assert ws.print_title_rows == "$1:$1"
+    assert "Page &P of &N" in ws.oddFooter.right.text
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice (soffice) or pdftotext is not installed: apt-get install "
+    "libreoffice-calc poppler-utils",
+)
+def test_libreoffice_prints_the_export_landscape_without_overprinting(cli, tmp_path):
+    import re
+
+    _log_two(cli)
+    out = tmp_path / "log.xlsx"
+    assert cli("export", str(out)).exit_code == 0
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+             "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(out)],
+            check=True, capture_output=True, timeout=180,
+        )  # fmt: skip
+    pdf = tmp_path / "pdf" / "log.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+    assert (round(width), round(height)) == (842, 595)  # A4, landscape
+    assert re.search(r"Pages:\s+1\n", info)  # fitted to the page's width
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True
+    ).stdout
+    words: dict[str, tuple[float, float]] = {}
+    for y0, y1, word in re.findall(
+        r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)<', boxes
+    ):
+        words.setdefault(word, (float(y0), float(y1)))
+    first, second = words["SPRUCE001"], words["SPRUCE002"]
+    # The four lines of the first case's summary are all printed, inside its row: not over
+    # the header row above, not over the next case below.
+    for word in ("alpha", "bravo", "charlie", "delta"):
+        top, bottom = words[word]
+        assert first[0] - 0.5 <= top and bottom <= second[0] + 0.5, word
+    assert words["alpha"][0] < words["bravo"][0] < words["charlie"][0] < words["delta"][0]
+    # The header's two lines print above the first case.
+    assert words["Complaints"][1] <= first[0] and words["reference"][1] <= first[0]
+    assert "Page" in words and "of" in words  # the footer

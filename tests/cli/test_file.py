@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import LOG_ARGS
+from tests.paths import contents
 
 
 def eml(
@@ -88,7 +90,7 @@ def test_hostile_subjects_make_safe_names(
 ) -> None:
     src = eml(tmp_path / "m.eml", subject=subject)
     day.ok("2025-02-20", "file", "SPRUCE001", str(src))
-    (filed,) = [p for p in case.iterdir()]
+    (filed,) = contents(case)
     assert filed.name == f"2025-02-05 email from Ann Lee - {expected}.eml"
     assert filed.parent == case
 
@@ -96,7 +98,7 @@ def test_hostile_subjects_make_safe_names(
 def test_a_300_character_subject_fits_windows_paths(day: Any, case: Path, tmp_path: Path) -> None:
     src = eml(tmp_path / "m.eml", subject="Damp " * 60)
     day.ok("2025-02-20", "file", "SPRUCE001", str(src))
-    (filed,) = list(case.iterdir())
+    (filed,) = contents(case)
     assert filed.name.startswith("2025-02-05 email from Ann Lee - Damp Damp")
     assert filed.name.endswith("….eml")
     assert len(filed.name) <= 150
@@ -159,7 +161,7 @@ def test_odd_dates_are_read_in_uk_time(
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
-    (filed,) = list(case.iterdir())
+    (filed,) = contents(case)
     assert filed.name.startswith(f"{filed_on} email from Ann Lee")
 
 
@@ -184,7 +186,7 @@ def test_never_overwritten_and_the_same_file_filed_once(
     assert (case / f"{base} (2).eml").read_bytes() == second.read_bytes()
     again = day.ok("2025-02-20", "file", "SPRUCE001", str(first))
     assert again.stdout == f"{first}: already filed (the same file); not copied again\n"
-    assert len(list(case.iterdir())) == 2
+    assert len(contents(case)) == 2
     assert len(history(day)) == 2
     # Removed from the folder by hand: filed again.
     (case / f"{base}.eml").unlink()
@@ -198,7 +200,7 @@ def test_move_removes_the_originals_once_filed(day: Any, case: Path, tmp_path: P
     letter.write_bytes(b"PK\x03\x04 a letter")
     day.ok("2025-02-20", "file", "SPRUCE001", str(src), str(letter), "--move")
     assert not src.exists() and not letter.exists()
-    assert sorted(p.name for p in case.iterdir()) == [
+    assert sorted(p.name for p in contents(case)) == [
         "2025-02-05 email from Ann Lee - Re repair.eml",
         "2025-02-20 letter.docx",
     ]
@@ -222,7 +224,7 @@ def test_bad_input_writes_nothing(day: Any, case: Path, tmp_path: Path) -> None:
         f"is already in the case folder {case.name!r}"
     )
     folder_file.unlink()
-    assert list(case.iterdir()) == [] and good.exists() and not_mail.exists()
+    assert contents(case) == [] and good.exists() and not_mail.exists()
     assert history(day) == []
 
 
@@ -231,12 +233,14 @@ def test_a_case_folder_that_is_a_link_out_of_the_root_is_refused(
 ) -> None:
     outside = tmp_path / "elsewhere"
     outside.mkdir()
-    case.rmdir()
+    shutil.rmtree(case)
     (root / "1 Essex Brewery – SPRUCE001").symlink_to(outside, target_is_directory=True)
     src = eml(tmp_path / "m.eml")
     message = day.fails("2025-02-20", "file", "SPRUCE001", str(src))
-    assert message.endswith(
-        "is a link or leads outside the complaints root: nothing is written there"
+    assert message == (
+        f"'1 Essex Brewery – SPRUCE001' under {str(root)!r} is a link (or a junction), not "
+        "SPRUCE001's folder: nothing is written through a link; remove the link and run "
+        "complaints folders --check --fix"
     )
     assert list(outside.iterdir()) == []
 
@@ -337,5 +341,5 @@ def test_a_failure_to_record_removes_what_was_filed(
     monkeypatch.setattr(correspondence, "record_filed", busy)
     src = eml(tmp_path / "m.eml")
     assert day.fails("2025-02-20", "file", "SPRUCE001", str(src), "--move") == "the log is busy"
-    assert list(case.iterdir()) == []
+    assert contents(case) == []
     assert src.exists()

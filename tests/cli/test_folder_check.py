@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ def test_every_kind_of_problem_is_found(cli: Any, tmp_path: Path, root: Path) ->
     log(cli, "2 Essex Brewery")  # SPRUCE002: address corrected below
     log(cli, "3 Essex Brewery")  # SPRUCE003: a second, hand-made folder
     log(cli, "4 Essex Brewery")  # SPRUCE004: hand-made name with a hyphen: fine
-    (root / "1 Essex Brewery – SPRUCE001").rmdir()
+    shutil.rmtree(root / "1 Essex Brewery – SPRUCE001")
     # The address is corrected in the log after the folder was made.
     with sqlite3.connect(tmp_path / "log.db") as db:
         db.execute("UPDATE complaint SET address = '2A Essex Brewery' WHERE reference='SPRUCE002'")

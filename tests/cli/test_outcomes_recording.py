@@ -61,8 +61,8 @@ def test_log_records_the_teams_spelling_of_category_and_the_tenure(day: Day) -> 
         ),
         (
             ("--tenure", "council"),
-            "--tenure 'council' is not one of: low-cost rental, low-cost home ownership, "
-            "other, unknown",
+            "--tenure 'council' is not one of: LCRA (low-cost rental), LCHO (low-cost home "
+            "ownership, shared ownership), other, unknown",
         ),
     ],
 )
@@ -143,8 +143,7 @@ def test_a_response_without_an_outcome_is_recorded_with_a_warning_that_says_the_
         ),
         (
             ("--outcome", "uphold"),
-            "--outcome 'uphold' is not one of: upheld, partly upheld, not upheld, resolved, "
-            "withdrawn",
+            "--outcome 'uphold' is not one of: upheld, partly upheld, not upheld, resolved",
         ),
     ],
 )
@@ -194,6 +193,9 @@ def test_compensation_paid_later_at_each_stage(day: Day) -> None:
         "2025-03-14",
     )
     assert [h["command"] for h in shown["history"]].count("compensation paid") == 2
+    text = " ".join(day.ok("2025-03-14", "show", "SPRUCE001").stdout.split())
+    assert "Stage 2 compensation £100.00 (distress)" in text
+    assert "Stage 2 compensation payment date 14/03/2025" in text
 
 
 @pytest.mark.parametrize(
@@ -364,3 +366,33 @@ def test_an_escalation_after_a_refusal_goes_ahead_and_the_refusal_stays(day: Day
     )
     shown = day.show("2025-02-24")
     assert (shown["stage"], shown["stage2_refused"]) == ("Stage 2", "2025-02-18")
+
+
+def test_list_by_handler_knows_handlers_not_action_owners(day: Day) -> None:
+    _responded(day, "--outcome", "upheld", "--action", "Fix", "--action-due", "20/02/2025",
+               "--action-owner", "Repairs team")  # fmt: skip
+    error = day.fails("2025-02-11", "list", "--handler", "Repairs team")
+    assert error == (
+        "--handler 'Repairs team' is not a handler in the log (the log knows: Sam Patel)"
+    )
+    # due lists actions by their owner, so it knows the owner.
+    assert [r for r, *_ in day.due("2025-02-11", "--handler", "repairs team", "--within", "10")]
+
+
+def test_the_same_complaint_logged_twice_is_warned_with_the_void_that_fixes_it(
+    day: Day,
+) -> None:
+    day.log("2025-02-03")
+    again = day.cli("log", "--complainant", " ann  LEE", "--address", "1 essex brewery",
+                    "--received", "03/02/2025", "--handler", "Sam Patel",
+                    "--channel", "phone")  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert warnings(again) == [
+        "SPRUCE001 has the same complainant, address and date received: if SPRUCE002 is the "
+        "same complaint logged twice, void it with complaints void SPRUCE002 --duplicate-of "
+        "SPRUCE001 --reason TEXT"
+    ]
+    day.ok("2025-02-03", "void", "SPRUCE002", "--duplicate-of", "SPRUCE001", "--reason", "Twice")
+    # Another date, or another address, is another complaint.
+    other = day.log("2025-02-04", received="04/02/2025")
+    assert warnings(other) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import docx
 import pytest
 
 from tests.conftest import LOG_ARGS
+from tests.paths import contents
 
 
 @pytest.fixture
@@ -54,7 +56,7 @@ def test_pack_has_the_chronology_and_the_folder_index(at: Any, db_url: str, root
         )
     )
     ok(at("2025-02-21", "action", "done", "SPRUCE001", "1"))
-    (case_folder,) = list(root.iterdir())
+    (case_folder,) = contents(root)
     evidence = case_folder / "Photos" / "bathroom ceiling.jpg"
     evidence.parent.mkdir()
     evidence.write_bytes(b"x" * 2048)
@@ -107,8 +109,8 @@ def test_pack_has_the_chronology_and_the_folder_index(at: Any, db_url: str, root
 
 def test_pack_without_a_folder_or_case_is_refused(at: Any, root: Path) -> None:
     ok(at("2025-02-03", "log", *LOG_ARGS))
-    for child in root.iterdir():
-        child.rmdir()
+    for child in contents(root):
+        shutil.rmtree(child)
     result = at("2025-02-03", "pack", "SPRUCE001")
     assert result.exit_code == 1
     assert "SPRUCE001 has no case folder" in result.stderr

@@ -391,6 +391,8 @@ def test_related_case_round_trips_by_reference(
         "SPRUCE001",
     ]
     monkeypatch.setenv("COMPLAINTS_DB", fresh_url)
+    # Another log has its own case folders: the first log's root is refused to it.
+    monkeypatch.setenv("COMPLAINTS_ROOT", str(tmp_path / "Fresh Complaints"))
     # The fresh log starts with an unrelated case, so ids and references no longer line up.
     assert cli("log", *LOG_ARGS).exit_code == 0
     with RawDatabase(fresh_url) as db:

@@ -8,6 +8,9 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.conftest import LOG_ARGS, complaints_cmd
 
@@ -102,8 +105,99 @@ def test_everyday_commands_do_not_import_sqlalchemy_or_pydantic(tmp_path: Path) 
     assert (tmp_path / "log.xlsx").is_file()
 
 
+def test_the_everyday_writes_stay_on_the_driver_on_both_backends(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """log and the lifecycle commands write through sqlite3 or psycopg (the same transaction,
+    locking, history and references as ever): SQLAlchemy, SQLModel and pydantic are never
+    imported, on SQLite and on PostgreSQL (``db_url`` sets COMPLAINTS_DB)."""
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-02-05")
+    assert run("log", *LOG_ARGS).returncode == 0  # caches the bank holidays
+    for argv in (
+        ("log", *LOG_ARGS),
+        ("acknowledge", "SPRUCE001", "--summary", "Damp"),
+        ("respond", "SPRUCE001", "--summary", "Upheld"),
+        ("correct", "SPRUCE002", "--handler", "Kim Ho", "--reason", "Moved"),
+        ("due",),
+    ):
+        assert heavy_modules_imported_by(*argv) == [], argv
+    shown = run("show", "SPRUCE002", "--format", "json")
+    assert shown.returncode == 0, shown.stderr
+    case = json.loads(shown.stdout)
+    assert (case["reference"], case["handler"]) == ("SPRUCE002", "Kim Ho")
+    history = json.loads(run("history", "SPRUCE001", "--format", "json").stdout)
+    assert [h["command"] for h in history] == ["log", "acknowledge", "respond"]
+
+
 def test_console_script_is_installed() -> None:
     exe = shutil.which("complaints", path=str(Path(sys.executable).parent))
     assert exe, "the 'complaints' console script is not installed beside this Python"
     out = subprocess.run([exe, "--version"], capture_output=True, text=True)
     assert out.stdout.startswith("complaints ")
+
+
+# --- the process ends without tearing the interpreter down (cli.app.run) ------------------------
+
+
+def test_the_fast_exit_keeps_every_byte_and_the_exit_status(cli: Any) -> None:
+    """``python -m complaints_cli`` ends with ``os._exit`` once the command is done: stdout
+    written to a pipe (block-buffered) arrives whole, and each exit status is the command's."""
+    for n in range(60):
+        args = list(LOG_ARGS)
+        args[args.index("--complainant") + 1] = f"Resident {n:02d}"
+        assert cli("log", *args).exit_code == 0
+    in_process = cli("list", "--format", "json")
+    piped = run("list", "--format", "json")
+    assert piped.returncode == 0, piped.stderr
+    assert len(piped.stdout) > 16_000  # more than one pipe buffer's worth
+    assert piped.stdout == in_process.stdout
+    assert len(json.loads(piped.stdout)) == 60
+    bad = run("show", "NOPE42")
+    assert (bad.returncode, bad.stdout) == (1, "")
+    assert bad.stderr == (
+        "complaints: error: no complaint with reference 'NOPE42'; did you mean SPRUCE042?\n"
+    )
+    usage = run("due", "--within", "x")
+    assert usage.returncode == 2
+    assert "Invalid value for '--within'" in usage.stderr
+    assert run("--version").stdout.startswith("complaints ")
+
+
+def test_the_interpreter_exit_runs_when_something_asked_for_it() -> None:
+    """An :mod:`atexit` handler (a coverage tool, a temporary folder's clean-up) still runs:
+    the process then ends the ordinary way, with the same exit status."""
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('handler ran', file=sys.stderr))\n"
+        "sys.argv = ['complaints', 'show', 'NOPE42']\n"
+        "from complaints_cli.cli.app import run\n"
+        "run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert done.stderr.endswith("'NOPE42'\nhandler ran\n")
+
+
+def test_the_fast_exit_flushes_what_is_still_buffered() -> None:
+    """Output a command left in the buffers (written without a flush) is written out before
+    the process ends, and ``SystemExit("message")`` prints the message and gives 1, as the
+    interpreter does."""
+    code = (
+        "import sys\n"
+        "import complaints_cli.cli.app as app\n"
+        "def command():\n"
+        "    sys.stdout.write('x' * 5000)\n"
+        "    sys.stderr.write('partial line')\n"
+        "    raise SystemExit({status})\n"
+        "app.main = command\n"
+        "app.run()\n"
+    )
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    for status, code_seen, err in ((3, 3, "partial line"), ("'why'", 1, "partial linewhy\n")):
+        done = subprocess.run(
+            [sys.executable, "-c", code.format(status=status)],
+            capture_output=True,
+            text=True,
+            env=buffered,
+        )
+        assert (done.returncode, done.stdout, done.stderr) == (code_seen, "x" * 5000, err)

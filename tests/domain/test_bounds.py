@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from complaints_cli.domain import periods
-from complaints_cli.domain.dates import EARLIEST_YEAR, LATEST_YEAR, check_year, parse_date
+from complaints_cli.domain.dates import MAX_YEAR, MIN_YEAR, in_years, parse_date
 from complaints_cli.domain.money import MAX_AMOUNT, parse_amount
 from complaints_cli.domain.references import (
     MAX_NUMBER,
@@ -48,7 +48,7 @@ def test_a_date_outside_1990_2100_is_refused_in_one_line(text: str) -> None:
 )
 def test_the_first_and_last_days_of_the_range_are_accepted(text: str, expected: date) -> None:
     assert parse_date(text) == expected
-    assert (EARLIEST_YEAR, LATEST_YEAR) == (1990, 2100)
+    assert (MIN_YEAR, MAX_YEAR) == (1990, 2100)
 
 
 def test_today_outside_the_range_is_refused() -> None:
@@ -60,12 +60,10 @@ def test_today_outside_the_range_is_refused() -> None:
     assert parse_date("yesterday", today=date(1990, 1, 2)) == date(1990, 1, 1)
 
 
-def test_check_year_names_the_value_typed() -> None:
-    assert check_year(date(2025, 1, 1), "x") == date(2025, 1, 1)
-    with pytest.raises(ComplaintsError, match=r"^--as-of '01/01/1989' is in 1989: a complaint"):
-        check_year(date(1989, 1, 1), "--as-of")
-    with pytest.raises(ComplaintsError, match=r"^--as-of '1989' is in 1989"):
-        check_year(date(1989, 1, 1), "--as-of", "1989")
+def test_in_years_names_the_value_typed() -> None:
+    assert in_years(date(2025, 1, 1), "x") == date(2025, 1, 1)
+    with pytest.raises(ComplaintsError, match=r"^--as-of '1989' is in 1989: a complaint"):
+        in_years(date(1989, 1, 1), "--as-of '1989'")
 
 
 @pytest.mark.parametrize("text", ["9999-12", "0000-01", "1989-12", "2101-01"])

@@ -6,13 +6,26 @@ from pathlib import Path
 
 import pytest
 
+from complaints_cli.domain.case_folders import CaseClaim
 from complaints_cli.errors import ComplaintsError
 from complaints_cli.files.folders import (
     MAX_NAME,
-    ensure_case_folder,
-    find_case_folder,
+    find_claimed,
     folder_name,
+    make_case_folder,
 )
+
+LOG = "0123456789abcdef0123456789abcdef"
+
+
+def claim(reference: str, created: str = "2025-02-03T10:00:00.000000+00:00") -> CaseClaim:
+    return CaseClaim(LOG, reference, created)
+
+
+def ensure_case_folder(root: Path, address: str, reference: str) -> tuple[Path, bool]:
+    folder, created, _notes = make_case_folder(root, address, claim(reference))
+    return folder, created
+
 
 WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 RESERVED = {
@@ -92,16 +105,31 @@ def test_folder_is_always_directly_inside_the_root(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Complaints", "home", "log.db"]
 
 
-def test_existing_folder_for_the_reference_is_reused(tmp_path: Path) -> None:
+def test_a_folder_is_the_cases_by_its_marker_never_by_its_name(tmp_path: Path) -> None:
     root = tmp_path / "Complaints"
     (root / "1Essex Brewery - SPRUCE007").mkdir(parents=True)  # made by hand, hyphen
-    folder, created = ensure_case_folder(root, "1 Essex Brewery", "SPRUCE007")
-    assert not created
-    assert folder.name == "1Essex Brewery - SPRUCE007"
-    assert len(list(root.iterdir())) == 1
-    # A similar reference is not mistaken for it.
+    folder, created, notes = make_case_folder(root, "1 Essex Brewery", claim("SPRUCE007"))
+    assert created
+    assert folder.name == "1 Essex Brewery – SPRUCE007"
+    assert notes == [
+        "'1Essex Brewery - SPRUCE007' also ends in SPRUCE007 but is not this case's folder "
+        "(no marker of this log and case in it): it was left as it is; complaints folders "
+        "--check lists it"
+    ]
+    assert find_claimed(root, claim("SPRUCE007")) == folder
+    # Found again by its marker, whatever it is renamed to; a similar reference is not it.
+    folder.rename(root / "Renamed by hand - spruce007")
     (root / "x – SPRUCE0071").mkdir()
-    assert find_case_folder(root, "SPRUCE007") == root / "1Essex Brewery - SPRUCE007"
+    assert find_claimed(root, claim("SPRUCE007")) == root / "Renamed by hand - spruce007"
+    again, created, _ = make_case_folder(root, "1 Essex Brewery", claim("SPRUCE007"))
+    assert (again, created) == (root / "Renamed by hand - spruce007", False)
+    # Another case under the same reference (a log restored from a backup) is not it.
+    other = claim("SPRUCE007", "2025-03-01T09:00:00.000000+00:00")
+    assert find_claimed(root, other) is None
+    (root / "9 Old Road – SPRUCE007").mkdir()  # an orphan of the same name: never reused
+    with pytest.raises(ComplaintsError, match=r"is already under .* and is not SPRUCE007's"):
+        make_case_folder(root, "9 Old Road", other)
+    assert list((root / "9 Old Road – SPRUCE007").iterdir()) == []
 
 
 def test_root_too_deep_for_windows_is_refused(tmp_path: Path) -> None:

@@ -45,6 +45,15 @@ def test_every_export_extra_header_is_recognised(extra):
     assert recognise(extra.header) is extra
 
 
+def test_extra_headers_are_the_histories_words():
+    """One owner for a field's words: the export's header is what the history calls it."""
+    from complaints_cli.domain.presentation import field_label
+
+    for extra in EXTRA_COLUMNS:
+        suffix = " & reasons" if extra.kind == "money" else ""
+        assert extra.header == field_label(extra.fields[0]) + suffix
+
+
 def test_extra_columns_registry_names_its_fields():
     assert [e.fields[0] for e in EXTRA_COLUMNS] == [
         "channel",
@@ -75,6 +84,25 @@ def test_extra_columns_registry_names_its_fields():
         "ombudsman_findings",
         "actions",
         "related_to",
+        "category",
+        "tenure",
+        "stage1_outcome",
+        "stage2_outcome",
+        "withdrawn",
+        "withdrawn_reason",
+        "voided",
+        "void_reason",
+        "duplicate_of",
+        "stage1_extension_agreed",
+        "stage1_extension_told_on",
+        "stage2_extension_agreed",
+        "stage2_extension_told_on",
+        "compensation_paid",
+        "stage2_compensation_paid",
+        "stage2_refused",
+        "stage2_refused_reason",
+        "stage2_refusal_told",
+        "learning_sent",
         "vulnerable",
         "contact_preference",
         "adjustments",
@@ -115,6 +143,25 @@ def test_extra_columns_registry_names_its_fields():
         "Ombudsman findings",
         "Actions",
         "Related case",
+        "Category",
+        "Tenure (TSM stock type)",
+        "Stage 1 decision",
+        "Stage 2 decision",
+        "Date withdrawn",
+        "Why withdrawn",
+        "Date voided",
+        "Why voided",
+        "Duplicate of",
+        "Stage 1 extension agreed",
+        "Resident told of the Stage 1 extension on",
+        "Stage 2 extension agreed",
+        "Resident told of the Stage 2 extension on",
+        "Compensation payment date",
+        "Stage 2 compensation payment date",
+        "Stage 2 request refused (date requested)",
+        "Why Stage 2 was refused",
+        "Resident told of the Stage 2 refusal",
+        "Learning sent",
         "Vulnerable",
         "Contact preference",
         "Reasonable adjustments",

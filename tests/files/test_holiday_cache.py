@@ -79,3 +79,45 @@ def test_a_kept_year_is_read_without_importing_the_package(tmp_path: Path) -> No
         [sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ)
     ).stdout.split()
     assert out == [str(len(cached_holidays("ENG", 2025, 2026))), "False"]
+
+
+def test_a_far_year_is_answered_but_not_kept(tmp_path: Path) -> None:
+    """Every command reads the file: a date once asked about a century away (a typo'd year)
+    must not make it grow for good (years beyond 50 either side of this one are not kept)."""
+    now = date.today().year
+    far = cached_holidays("ENG", 1880, 1881)
+    assert far[date(1881, 12, 25)] == "Christmas Day"
+    years = {int(y) for y in json.loads(cache_file(tmp_path).read_text())["years"]}
+    assert now in years
+    assert all(abs(y - now) <= 50 for y in years)
+    assert cached_holidays("ENG", 1881, 1881) == {d: n for d, n in far.items() if d.year == 1881}
+
+
+def test_a_kept_year_that_is_not_dates_is_worked_out_again(tmp_path: Path) -> None:
+    """Dates are parsed only for the years asked for; a corrupt one is never trusted."""
+    good = cached_holidays("ENG", 2025, 2026)
+    cache = cache_file(tmp_path)
+    data = json.loads(cache.read_text())
+    data["years"]["2026"] = {"25/12/2026": "Christmas Day"}
+    cache.write_text(json.dumps(data))
+    assert cached_holidays("ENG", 2025, 2025) == {
+        d: n for d, n in good.items() if d.year == 2025
+    }  # the year asked for is sound
+    assert cached_holidays("ENG", 2025, 2026) == good
+    assert json.loads(cache.read_text())["years"]["2026"]["2026-12-25"] == "Christmas Day"
+    data["years"]["2027"] = ["2027-12-25"]  # not a year's {date: name}: the file is not used
+    cache.write_text(json.dumps(data))
+    assert cached_holidays("ENG", 2025, 2026) == good
+
+
+def test_far_years_an_earlier_version_kept_are_dropped_on_the_next_read(tmp_path: Path) -> None:
+    good = cached_holidays("ENG", 2025, 2026)
+    cache = cache_file(tmp_path)
+    data = json.loads(cache.read_text())
+    data["years"]["1700"] = {}
+    data["years"]["9999"] = {}
+    cache.write_text(json.dumps(data))
+    assert cached_holidays("ENG", 2025, 2026) == good
+    years = set(json.loads(cache.read_text())["years"])
+    assert {"2025", "2026"} <= years
+    assert not {"1700", "9999"} & years

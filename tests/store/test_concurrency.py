@@ -13,18 +13,24 @@ import pytest
 
 from complaints_cli.domain.references import split_reference
 from tests.conftest import LOG_ARGS, sample_new
+from tests.paths import contents
 
 WORKER = r"""
 import sys, time
 from datetime import date
 from pathlib import Path
 from complaints_cli.domain.intake import new_complaint
+from complaints_cli.domain.case_folders import CaseClaim, creation_stamp
 from complaints_cli.files.folders import make_case_folder, planned_name
+from complaints_cli.files.markers import check_root_owner
+from complaints_cli.store.folders import log_id
 from complaints_cli.store.writes import Store
 
 url, root, go, worker, count = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), *sys.argv[4:]
 count = int(count)
 store = Store(url)
+identity = log_id(store.db)
+check_root_owner(root, identity, url, claim=True)  # as TeamRoot does for `complaints log`
 progress = go.with_name(f"logged-{worker}")
 while not go.exists():
     time.sleep(0.005)
@@ -35,7 +41,8 @@ for i in range(count):
     # As `complaints log` does: the case in one transaction, then its folder.
     logged = store.log(new, prefix="SPRUCE", actor=f"worker{worker}",
                        folder=lambda ref: planned_name(root, new.address, ref))
-    folder, _ = make_case_folder(root, new.address, logged.reference)
+    claim = CaseClaim(identity, logged.reference, creation_stamp(logged.case.created_at))
+    folder, _, _ = make_case_folder(root, new.address, claim)
     if folder.name != logged.case.folder:
         store.set_folder(logged.reference, folder.name)
     with open(progress, "a") as fh:
@@ -64,7 +71,7 @@ def run_workers(url: str, root: Path, tmp_path: Path, workers: int, each: int) -
 def check(refs: list[str], root: Path, total: int) -> None:
     numbers = sorted(n for _, n in map(split_reference, refs))  # type: ignore[arg-type]
     assert numbers == list(range(1, total + 1)), "references must be distinct and consecutive"
-    folders = sorted(p.name.rsplit(" ", 1)[-1] for p in root.iterdir())
+    folders = sorted(p.name.rsplit(" ", 1)[-1] for p in contents(root))
     assert folders == sorted(refs)
 
 
@@ -176,7 +183,7 @@ def test_a_process_killed_while_logging_leaves_a_consistent_log(tmp_path: Path) 
     # without its folder (`complaints folders --check` lists it), never a folder without a case.
     missing = [f for f in folders if not (root / f).is_dir()]
     assert len(missing) <= 4, missing  # at most one per killed process
-    assert {p.name for p in root.iterdir()} <= set(folders)
+    assert {p.name for p in contents(root)} <= set(folders)
 
 
 RACER = r"""

@@ -279,7 +279,8 @@ def test_folders_outside_the_root_are_never_followed_and_locked_files_are_report
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "keep.txt").write_text("not the tool's")
-    # SPRUCE001's folder is a link to somewhere else; SPRUCE004's names a path outside the root.
+    # SPRUCE001's folder is a link to somewhere else; the log names SPRUCE004's folder as a
+    # path outside the root (the name the log recorded is never trusted: its marker decides).
     folder1 = root / "1 Essex Brewery – SPRUCE001"
     for f in folder1.iterdir():
         f.unlink()
@@ -292,10 +293,11 @@ def test_folders_outside_the_root_are_never_followed_and_locked_files_are_report
     result = run(cli, monkeypatch, "2040-01-01", "purge", "--yes")
     assert result.exit_code == 0, result.output
     assert "Purged 2 case(s): SPRUCE001, SPRUCE004" in result.stdout
-    assert "Removed 0 case folder(s)." in result.stdout
+    assert "Removed 1 case folder(s)." in result.stdout
     assert f"SPRUCE001: {folder1} is a link; not followed, left" in result.stderr
-    assert "SPRUCE004: folder '../outside' is not inside the root; left" in result.stderr
+    assert not (root / "4 Essex Brewery – SPRUCE004").exists()
     assert (outside / "keep.txt").read_text() == "not the tool's"
+    assert folder1.is_symlink()
 
     # A file held open by another program (Windows refuses to delete it): reported, not fatal.
     args = list(LOG_ARGS)
@@ -316,8 +318,16 @@ def test_folders_outside_the_root_are_never_followed_and_locked_files_are_report
     assert held.exit_code == 0, held.output
     assert "Purged 1 case(s): SPRUCE005" in held.stdout
     assert f"SPRUCE005: {folder5} could not be removed (log.xlsx: The process cannot" in held.stderr
-    assert "close any file open from it (Excel, Word)" in held.stderr
+    assert "close any file open from it (Excel, Word, Explorer)" in held.stderr
     assert (folder5 / "log.xlsx").exists()
+    # Once the file is closed, the next purge (nothing left to purge) removes the folder.
+    monkeypatch.setattr(os, "unlink", real_unlink)
+    again = run(cli, monkeypatch, "2040-01-01", "purge", "--yes")
+    assert again.exit_code == 0, again.output
+    assert "Removed 1 case folder(s) an earlier purge left." in again.stdout
+    assert not folder5.exists()
+    with RawDatabase(old_log) as db:
+        assert db.scalar("SELECT COUNT(*) FROM folder_removal") == 0
     assert run(cli, monkeypatch, "2040-01-01", "show", "SPRUCE005").exit_code == 1
 
 

@@ -135,7 +135,10 @@ def test_a_non_empty_target_is_refused_and_left_alone(
     cli: Any, team_log: Path, tmp_path: Path
 ) -> None:
     other = tmp_path / "other.db"
-    assert cli("--db", str(other), "log", "--create", *LOG_ARGS).exit_code == 0
+    other_root = str(tmp_path / "Other")  # another log has its own case folders
+    assert (
+        cli("--db", str(other), "--root", other_root, "log", "--create", *LOG_ARGS).exit_code == 0
+    )
     before = other.read_bytes()
     result = cli("db", "copy", "--to", str(other))
     assert result.exit_code == 1

@@ -1,0 +1,75 @@
+"""A case as the log stood on a past day: what ``due --as-of`` in the past works out from.
+
+The question "what was due (or overdue) on 19/01/2026?" is answered from the case's dates,
+not from today's state:
+
+* a step recorded with a date after the day had not happened yet (it is left out);
+* an extension counts from the day it was agreed: before that day its new date did not
+  exist (an extension recorded without the day it was agreed, as old logs hold them, is
+  taken as it is: the log cannot say);
+* the weekly update on outstanding actions counts from the last contact on or before the
+  day (a later update had not happened), and only while an action was outstanding then;
+* the stage is the one the case was at on the day (an escalation or an Ombudsman referral
+  after it had not happened).
+
+Pure: the caller (``store/due.py``) reads the dates, the values the history recorded for the
+weekly update, and whether an action was outstanding on the day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from complaints_cli.domain.vocabulary import Stage
+
+__all__ = ["dates_on", "stage_on"]
+
+#: Deadlines, not events: kept or left out by when they were agreed, not by their own date.
+_EXTENDED_TO = {
+    "stage1_extended_to": "stage1_extension_agreed",
+    "stage2_extended_to": "stage2_extension_agreed",
+}
+
+
+def dates_on(
+    dates: Mapping[str, Any],
+    day: date,
+    *,
+    recorded_updates: Iterable[date] = (),
+    actions_outstanding: bool = False,
+) -> dict[str, Any]:
+    """``dates`` (CaseDates' date fields by name) as the log stood on ``day``.
+
+    ``recorded_updates``: every value the weekly-update clock (``last_update``) was given in
+    the case's history (the response that promised actions, each ``update``);
+    ``actions_outstanding``: an action was promised by ``day`` and not yet done on it.
+    """
+    out: dict[str, Any] = {}
+    for field, value in dates.items():
+        if field in _EXTENDED_TO:
+            agreed = dates.get(_EXTENDED_TO[field])
+            out[field] = None if agreed is not None and agreed > day else value
+        elif field == "last_update":
+            known = [d for d in (*recorded_updates, value) if d is not None and d <= day]
+            out[field] = max(known) if known and actions_outstanding else None
+        else:
+            out[field] = None if value is not None and value > day else value
+    return out
+
+
+def stage_on(
+    stage: str, dates: Mapping[str, Any], day: date, ombudsman_referred: date | None
+) -> str:
+    """The stage a case at ``stage`` today was at on ``day``: Ombudsman once referred,
+    Stage 2 once its escalation request was received, a service dissatisfaction still
+    Informal, otherwise Stage 1."""
+    if stage == Stage.INFORMAL:
+        return stage
+    if ombudsman_referred is not None and ombudsman_referred <= day:
+        return Stage.OMBUDSMAN
+    escalated = dates.get("escalation_received")
+    if escalated is not None and escalated <= day:
+        return Stage.STAGE_2
+    return Stage.STAGE_1
