@@ -149,7 +149,7 @@ def db_recompute_cmd(ctx: typer.Context) -> None:
     Example: complaints db recompute
     """
     from complaints_cli.cli.options import Timeframes, open_store
-    from complaints_cli.domain.lifecycle import MET_FIELDS
+    from complaints_cli.domain.derived import MET_FIELDS
 
     tf = Timeframes(ctx)
     with open_store(tf.settings) as store:

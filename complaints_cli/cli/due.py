@@ -168,7 +168,7 @@ def _due_text(column: str, value: Any) -> str:
 
 
 def _explain(db: Any, reference: str, tf: Timeframes, as_of: date) -> None:
-    from complaints_cli.domain.deadlines import explain_milestones
+    from complaints_cli.domain.explanations import explain_milestones
     from complaints_cli.store.reads import get_case
 
     case = get_case(db, reference)

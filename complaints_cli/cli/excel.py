@@ -229,7 +229,7 @@ def _settle_clashes(tx: Any, plan: Any, result: Any, prefix: str, choices: Impor
 
 def _met_warnings(tf: Any, result: Any, plan: Any) -> None:
     """A Met column the file typed that the dates contradict is kept, with a warning."""
-    from complaints_cli.domain.lifecycle import met_disagreements
+    from complaints_cli.domain.derived import met_disagreements
     from complaints_cli.store.reads import case_from_mapping
 
     lines = []

@@ -127,7 +127,7 @@ def extend_cmd(
 
     Example: complaints extend SPRUCE001 --reason "Awaiting the contractor's damp survey" --days 10 --told
     """
-    from complaints_cli.domain import lifecycle
+    from complaints_cli.domain import extensions
 
     tf = Timeframes(ctx)
     day = tf.date(on, "--date")
@@ -136,7 +136,7 @@ def extend_cmd(
             ctx,
             reference,
             "extension told",
-            lambda c, _a, r: lifecycle.extension_told(c, r, on=day),
+            lambda c, _a, r: extensions.extension_told(c, r, on=day),
             tf,
             expected_version=expect_version,
         )
@@ -154,7 +154,7 @@ def extend_cmd(
         ctx,
         reference,
         "extend",
-        lambda c, _a, r: lifecycle.extend(
+        lambda c, _a, r: extensions.extend(
             c,
             r,
             reason=reason,
@@ -508,7 +508,7 @@ def ombudsman_cmd(
 
     Example: complaints ombudsman SPRUCE001 --requested 02/06/2025
     """
-    from complaints_cli.domain import lifecycle
+    from complaints_cli.domain import ombudsman_stage
 
     tf = Timeframes(ctx)
     ref_d = None if referred is None else tf.date(referred, "referral date")
@@ -518,7 +518,7 @@ def ombudsman_cmd(
         ctx,
         reference,
         "ombudsman",
-        lambda c, _a, r: lifecycle.ombudsman(
+        lambda c, _a, r: ombudsman_stage.ombudsman(
             c, r, referred=ref_d, requested=req_d, evidence_sent=sent_d, body=body
         ),
         tf,

@@ -19,7 +19,7 @@ from complaints_cli.errors import ComplaintsError
 if TYPE_CHECKING:
     from complaints_cli.config import Settings
     from complaints_cli.domain.case import Action, Case
-    from complaints_cli.domain.lifecycle import Derived
+    from complaints_cli.domain.derived import Derived
     from complaints_cli.domain.profiles import Profile
     from complaints_cli.domain.rules import Change, NewAction, Rules
     from complaints_cli.domain.workdays import Calendar
@@ -174,14 +174,14 @@ class Timeframes:
     def derive(self, case: Case) -> Derived:
         """``case`` with its Met columns and stored deadlines worked out, and its open
         milestones (``derived``): what the store saves."""
-        from complaints_cli.domain.lifecycle import derived
+        from complaints_cli.domain.derived import derived
 
         return derived(case, self.profile, self.calendar, self.key)
 
     def deadlines(self, case: Case) -> Derived:
         """``case`` with its stored deadlines worked out, and its open milestones: the
         import's, which keeps the Met columns a workbook recorded."""
-        from complaints_cli.domain.lifecycle import derived
+        from complaints_cli.domain.derived import derived
 
         return derived(case, self.profile, self.calendar, self.key, met=False)
 
@@ -233,7 +233,7 @@ def apply_rule(
             deadlines=tf.derive,
             expected_version=expected_version,
         )
-    from complaints_cli.domain.lifecycle import met_messages
+    from complaints_cli.domain.derived import met_messages
 
     typer.echo(f"{case.reference}: {command} recorded ({case.status}, {case.stage})")
     for message in [*change.messages, *met_messages(change.case, case)]:

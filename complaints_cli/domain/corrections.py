@@ -24,8 +24,9 @@ from typing import Any
 from complaints_cli.domain.case import Case
 from complaints_cli.domain.classification import parse_category, parse_outcome, parse_tenure
 from complaints_cli.domain.dates import parse_date
+from complaints_cli.domain.derived import MET_FIELDS, with_met_columns
 from complaints_cli.domain.intake import parse_channel
-from complaints_cli.domain.lifecycle import MET_FIELDS, parse_review, with_met_columns
+from complaints_cli.domain.lifecycle import parse_review
 from complaints_cli.domain.money import parse_amount
 from complaints_cli.domain.order import LABELS, check_order, independence_problem, order_problems
 from complaints_cli.domain.rules import Change, Rules, require_open, uk

@@ -42,18 +42,16 @@ from typing import NamedTuple
 from complaints_cli.domain.case import Case
 from complaints_cli.domain.profiles import PROJECTIONS, MilestoneRule, Profile
 from complaints_cli.domain.vocabulary import Stage, Status
-from complaints_cli.domain.workdays import Calendar, Explanation
+from complaints_cli.domain.workdays import Calendar
 from complaints_cli.errors import ComplaintsError
 
 __all__ = [
     "INFORMAL_STAGE",
     "CaseDates",
     "Milestone",
-    "MilestoneExplanation",
     "State",
     "as_case",
     "compute_milestones",
-    "explain_milestones",
     "is_finished_status",
     "met_columns",
     "next_milestones",
@@ -541,67 +539,3 @@ def met_columns(
         if m.log_column is not None and m.done is not None:
             result[m.log_column] = m.met
     return result
-
-
-# --------------------------------------------------------------------------------------------
-# Explanations
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class MilestoneExplanation:
-    """A milestone with the working behind its dates."""
-
-    milestone: Milestone
-    counting: Explanation | None  #: day-by-day count to ``due`` (None for calendar weeks)
-    extension: Explanation | None  #: count from ``due`` to the extension limit, if any
-
-    def lines(self) -> list[str]:
-        """Plain text for ``complaints due --explain REF``."""
-        m = self.milestone
-        rule = m.rule
-        anchor = f"{m.anchor_event} {m.anchor:%a %d/%m/%Y}"
-        if m.projected:
-            anchor += " (projected: not yet recorded)"
-        out = [f"{m.label} [{m.key}]: {rule.limit_text} from {anchor}"]
-        if rule.source:
-            out.append(f"  source: {rule.source}")
-        out.append(f"  due {m.due:%a %d/%m/%Y}")
-        if m.extended_to is not None:
-            out.append(f"  extended to {m.extended_to:%a %d/%m/%Y}")
-        if m.extension_limit is not None:
-            out.append(f"  an extension may reach at most {m.extension_limit:%a %d/%m/%Y}")
-        if m.deadline != m.due:
-            out.append(f"  deadline {m.deadline:%a %d/%m/%Y}")
-        if m.done is not None:
-            out.append(f"  done {m.done:%a %d/%m/%Y}: {m.state}")
-        else:
-            out.append(f"  {m.state}, {m.working_days_left} working day(s) left")
-        if self.counting is not None:
-            out += ["  " + line for line in self.counting.lines()]
-        if self.extension is not None:
-            out.append("  the extension limit:")
-            out += ["    " + line for line in self.extension.lines()]
-        return out
-
-
-def explain_milestones(
-    case: CaseDates | Mapping[str, object] | object,
-    profile: Profile,
-    calendar: Calendar,
-    *,
-    as_of: date,
-) -> list[MilestoneExplanation]:
-    """Every applicable milestone with its day-by-day working (see :meth:`Calendar.explain`)."""
-    out = []
-    for m in compute_milestones(case, profile, calendar, as_of=as_of):
-        rule = m.rule
-        counting = None
-        if rule.working_days is not None:
-            counting = calendar.explain(m.anchor, rule.working_days)
-        extension = None
-        cap = profile.extension_cap(rule.stage) if rule.extendable else None
-        if cap is not None and m.extended_to is not None:
-            extension = calendar.explain(m.due, cap)
-        out.append(MilestoneExplanation(m, counting, extension))
-    return out

@@ -16,26 +16,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
 
 from complaints_cli.domain.case import Action, Case
 from complaints_cli.domain.deadlines import (
     Milestone,
-    compute_milestones,
-    met_columns,
 )
+from complaints_cli.domain.derived import ACK_COLUMN, STAGE1_COLUMN, STAGE2_COLUMN
 from complaints_cli.domain.informal import respond_informal
-from complaints_cli.domain.open_milestones import OpenMilestone, open_milestones, state_on
 from complaints_cli.domain.order import check_order
-from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.rules import (
     Change,
     NewAction,
     Rules,
-    case_dates,
     check_date,
     late_text,
     milestone,
+    open_stage,
     require_open,
     same_person,
     uk,
@@ -43,50 +39,26 @@ from complaints_cli.domain.rules import (
 from complaints_cli.domain.text import handler_name, optional_text, required_text
 from complaints_cli.domain.time_limits import escalation_time_limit
 from complaints_cli.domain.vocabulary import (
-    OmbudsmanBody,
     Outcome,
     ReviewType,
     Stage,
     Status,
     words,
 )
-from complaints_cli.domain.workdays import Calendar
 from complaints_cli.errors import ComplaintsError, ConflictError
 
 __all__ = [
-    "ACK_COLUMN",
-    "MET_FIELDS",
-    "STAGE1_COLUMN",
-    "STAGE2_COLUMN",
-    "Derived",
     "acknowledge",
     "action_done",
     "close",
-    "derived",
     "escalate",
-    "extend",
-    "extension_told",
     "learning",
-    "met_disagreements",
-    "met_messages",
-    "ombudsman",
-    "parse_body",
     "parse_review",
     "reopen",
     "respond",
-    "stored_deadlines",
     "update",
-    "with_met_columns",
 ]
 
-ACK_COLUMN = "Met HOS acknowledgment timeframe"
-STAGE1_COLUMN = "Met HOS code response timeframe?"
-STAGE2_COLUMN = "Stage 2 HOS code timeframe met?"
-
-#: The two stages with a response, and the prefix of their fields.
-_RESPONSE_STAGES = {Stage.STAGE_1: "stage1", Stage.STAGE_2: "stage2"}
-#: The most working days ``extend --days`` takes (a year), even with ``--beyond-cap``.
-MAX_EXTENSION_DAYS = 260
 
 #: Everyday names of the Stage 2 reviews (Southern Housing calls them "Senior Manager
 #: Review" and "Complaint Review Panel").
@@ -160,202 +132,6 @@ def acknowledge(
 
 
 # --------------------------------------------------------------------------------------------
-# extend
-
-
-def _open_stage(case: Case, what: str) -> Stage:
-    """Stage 1 or Stage 2: the stage whose response is still to come."""
-    ref = case.reference
-    stage = case.stage
-    if stage is Stage.INFORMAL:
-        raise ConflictError(
-            f"{ref} is a service dissatisfaction: convert it to a Stage 1 complaint first "
-            f"(complaints convert {ref})"
-        )
-    if stage not in _RESPONSE_STAGES:
-        raise ConflictError(f"{ref} is with the {stage}: there is no response to {what}")
-    responded = case.stage1_responded if stage is Stage.STAGE_1 else case.stage2_responded
-    if responded:
-        raise ConflictError(
-            f"{ref}'s {stage} response was sent on {uk(responded)}: nothing to {what}"
-        )
-    return stage
-
-
-def _extendable(case: Case, rules: Rules, stage: Stage) -> Milestone:
-    key = _RESPONSE_STAGES[stage]
-    m = next(
-        (
-            x
-            for x in compute_milestones(
-                case_dates(case), rules.profile, rules.calendar, as_of=rules.today
-            )
-            if x.rule.stage == key and x.rule.extendable and x.done is None
-        ),
-        None,
-    )
-    if m is None:
-        raise ConflictError(
-            f"the {rules.profile.name} profile has no extendable {stage} deadline for "
-            f"{case.reference}"
-        )
-    return m
-
-
-def extend(
-    case: Case,
-    rules: Rules,
-    *,
-    reason: str,
-    days: int | None,
-    new_date: date | None,
-    told: bool,
-    beyond_cap: str | None,
-    agreed: date | None = None,
-    late: str | None = None,
-) -> Change:
-    """Column 12 (Stage 1) or 21 (Stage 2): an extension within the profile's cap, agreed on
-    ``agreed`` (default today).
-
-    The Code (6.4) lets a landlord extend a response deadline when it tells the resident,
-    within that deadline, why and until when. So an extension agreed after the deadline it
-    extends is refused, unless ``late`` gives the reason it is recorded anyway; a late
-    extension never makes a late response "within the extension" (the deadlines ignore it).
-    ``told``: the resident was told, on the day it was agreed.
-    """
-    require_open(case)
-    text = required_text(reason, "--reason", hint=": the log records why the extension was needed")
-    if days is not None and new_date is not None:
-        raise ComplaintsError("give --days or --new-date, not both")
-    if days is not None and not 1 <= days <= MAX_EXTENSION_DAYS:
-        raise ComplaintsError(
-            f"--days {days} must be 1 to {MAX_EXTENSION_DAYS} working days (a year; the profile's "
-            "limit is far less)"
-        )
-    stage = _open_stage(case, "extend")
-    day = agreed or rules.today
-    check_date(day, "agreement date", rules, (case.received, "date received"))
-    m = _extendable(case, rules, stage)
-    key = _RESPONSE_STAGES[stage]
-    cap = rules.profile.extension_cap(key) or 0
-    target = new_date or rules.calendar.add_working_days(m.due, days if days else cap)
-    if target <= m.deadline:
-        raise ComplaintsError(
-            f"the new date {uk(target)} must be after the current deadline {uk(m.deadline)}"
-        )
-    extra = rules.calendar.working_days_between(m.due, target)
-    if extra > cap:
-        why = optional_text(beyond_cap, "--beyond-cap")
-        if not why:
-            raise ComplaintsError(
-                f"{uk(target)} is {extra} working days after the original deadline "
-                f"{uk(m.due)}; the {rules.profile.name} profile allows at most {cap}: "
-                "choose an earlier date, or give --beyond-cap REASON"
-            )
-        text = f"{text} (beyond the {cap}-working-day limit: {why})"
-    late_why = optional_text(late, "--late")
-    is_late = day > m.deadline
-    if is_late and not late_why:
-        raise ComplaintsError(
-            f"the extension is agreed on {uk(day)}, after the deadline it extends "
-            f"({uk(m.deadline)}): the Code (6.4) needs the resident told within it; record it "
-            "anyway with --late REASON (it will not count: the response is judged against "
-            f"{uk(m.deadline)})"
-        )
-    if is_late:
-        text = f"{text} (agreed late, on {uk(day)}: {late_why})"
-    # A timely extension keeps the day the stage's first extension was agreed; a late one
-    # records the late day, so the deadlines do not count it.
-    first = case.stage1_extension_agreed if stage is Stage.STAGE_1 else case.stage2_extension_agreed
-    agreed_on = day if is_late or first is None else first
-    told_on = day if told else None
-    if stage is Stage.STAGE_1:
-        saved = case._replace(
-            stage1_extension=True,
-            stage1_extension_reason=text,
-            stage1_extended_to=target,
-            stage1_extension_told=told or bool(case.stage1_extension_told),
-            stage1_extension_agreed=agreed_on,
-            stage1_extension_told_on=told_on or case.stage1_extension_told_on,
-        )
-    else:
-        saved = case._replace(
-            stage2_extension=True,
-            stage2_extension_reason=text,
-            stage2_extended_to=target,
-            stage2_extension_told=told or bool(case.stage2_extension_told),
-            stage2_extension_agreed=agreed_on,
-            stage2_extension_told_on=told_on or case.stage2_extension_told_on,
-        )
-    change = Change(saved)
-    if is_late:
-        change.messages.append(
-            f"{stage} extension to {uk(target)} recorded late: it does not count, the response "
-            f"is judged against {uk(m.deadline)}"
-        )
-    else:
-        change.messages.append(
-            f"{stage} response now due {uk(target)} "
-            f"({extra} working day(s) after the original {uk(m.due)})"
-        )
-    if not told:
-        change.messages.append(
-            "warning: the Code (6.4) requires telling the resident of the extension, with the "
-            f"Ombudsman's contact details, by {uk(m.deadline)}; record that with "
-            f"complaints extend {case.reference} --told --date D when done"
-        )
-    return change
-
-
-def extension_told(case: Case, rules: Rules, *, on: date) -> Change:
-    """Record afterwards that the resident was told of the stage's extension, on ``on``.
-
-    Told after the deadline the extension extends, it does not count (the Ombudsman: the
-    resident must be told within the original timeframe); the message says so.
-    """
-    require_open(case)
-    stage = case.stage
-    if stage is Stage.STAGE_1:
-        extended, original = case.stage1_extension, case.stage1_extended_to
-    elif stage is Stage.STAGE_2:
-        extended, original = case.stage2_extension, case.stage2_extended_to
-    else:
-        extended, original = None, None
-    if not extended or original is None:
-        raise ConflictError(
-            f"{case.reference} has no {stage} extension to tell the resident about: record it "
-            f"with complaints extend {case.reference} --reason ..."
-        )
-    check_date(on, "date told", rules, (case.received, "date received"))
-    if stage is Stage.STAGE_1:
-        if case.stage1_extension_told_on is not None:
-            raise ConflictError(
-                f"{case.reference}'s resident was already told on "
-                f"{uk(case.stage1_extension_told_on)}"
-            )
-        saved = case._replace(stage1_extension_told=True, stage1_extension_told_on=on)
-    else:
-        if case.stage2_extension_told_on is not None:
-            raise ConflictError(
-                f"{case.reference}'s resident was already told on "
-                f"{uk(case.stage2_extension_told_on)}"
-            )
-        saved = case._replace(stage2_extension_told=True, stage2_extension_told_on=on)
-    change = Change(saved)
-    counting = _extendable(
-        case._replace(stage1_extended_to=None, stage2_extended_to=None), rules, stage
-    )
-    if on > counting.due:
-        change.messages.append(
-            f"told on {uk(on)}, after the deadline {uk(counting.due)}: the extension does not "
-            f"count, the response is judged against {uk(counting.due)}"
-        )
-    else:
-        change.messages.append(f"the resident was told of the extension on {uk(on)}")
-    return change
-
-
-# --------------------------------------------------------------------------------------------
 # respond
 
 
@@ -390,7 +166,7 @@ def respond(
                 f"only (convert it to a Stage 1 complaint first: complaints convert {ref})"
             )
         return respond_informal(case, rules, on=on, summary=summary)
-    at = _open_stage(case, "respond to")
+    at = open_stage(case, "respond to")
     if stage is not None and stage is not at:
         raise ConflictError(
             f"{ref} is at {case.stage}: "
@@ -665,164 +441,3 @@ def learning(case: Case, rules: Rules, *, text: str, replace_existing: bool) -> 
     existing = (case.learning or "").strip()
     value = new if replace_existing or not existing else f"{existing}\n{new}"
     return Change(case._replace(learning=value))
-
-
-def parse_body(text: str | None, what: str = "--body") -> OmbudsmanBody:
-    """``HOS`` (the default) or ``PRS``, in any case; ``what`` names the value in the message
-    (``""``: the value alone, as a workbook cell's message gives it)."""
-    name = (text or "HOS").strip().upper()
-    try:
-        return OmbudsmanBody(name)
-    except ValueError:
-        shown = f"{what} {text!r}" if what else repr(text)
-        raise ComplaintsError(f"{shown} is not one of: {words(OmbudsmanBody)}") from None
-
-
-def ombudsman(
-    case: Case,
-    rules: Rules,
-    *,
-    referred: date | None,
-    requested: date | None,
-    evidence_sent: date | None,
-    body: str | None,
-) -> Change:
-    """A referral to the Housing Ombudsman (or PRS), its evidence request and our reply."""
-    require_open(case)
-    if referred is None and requested is None and evidence_sent is None:
-        raise ComplaintsError("give --referred D, --requested D or --evidence-sent D")
-    name = parse_body(body)
-    saved = case
-    if referred is not None:
-        check_date(referred, "referral date", rules, (case.received, "date received"))
-        saved = saved._replace(
-            ombudsman_referred=referred, ombudsman_body=name, stage=Stage.OMBUDSMAN
-        )
-    if requested is not None:
-        check_date(
-            requested,
-            "evidence request date",
-            rules,
-            (case.received, "date received"),
-            (case.ombudsman_referred, "referral"),
-        )
-        saved = saved._replace(
-            ombudsman_requested=requested,
-            stage=Stage.OMBUDSMAN,
-            ombudsman_body=case.ombudsman_body or name,
-        )
-        sent = case.ombudsman_evidence_sent
-        if evidence_sent is None and sent is not None and sent < requested:
-            # A further request: the evidence sent for the last one does not answer it (the
-            # history keeps the earlier request and reply).
-            saved = saved._replace(ombudsman_evidence_sent=None)
-    if evidence_sent is not None:
-        asked = requested or case.ombudsman_requested
-        if asked is None:
-            raise ComplaintsError("record the Ombudsman's request first (--requested D)")
-        check_date(evidence_sent, "evidence date", rules, (asked, "Ombudsman's request"))
-        saved = saved._replace(ombudsman_evidence_sent=evidence_sent)
-    change = Change(saved)
-    m = milestone(saved, rules, key="ombudsman_evidence")
-    if m is not None and m.done is None:
-        change.messages.append(f"evidence due to the Ombudsman by {uk(m.deadline)}")
-    return change
-
-
-# --------------------------------------------------------------------------------------------
-# stored deadlines
-
-
-#: The log's computed Yes/No columns: (column header, the flag field, its explanation field).
-MET_FIELDS: tuple[tuple[str, str, str], ...] = (
-    (ACK_COLUMN, "ack_met", "ack_met_note"),
-    (STAGE1_COLUMN, "stage1_met", "stage1_met_note"),
-    (STAGE2_COLUMN, "stage2_met", "stage2_met_note"),
-)
-
-
-def with_met_columns(case: Case, profile: Profile, calendar: Calendar) -> Case:
-    """The case with its "Met ..." columns worked out again from its dates (columns 10, 13, 22).
-
-    A column the dates can judge (its step is recorded) takes the judged Yes/No; one they
-    cannot (the step's date is not in the log, as in many imported logs) keeps what was
-    recorded. A "No" that becomes "Yes" loses its explanation (the history keeps it).
-    """
-    judged = met_columns(case_dates(case), profile, calendar)
-    changes: dict[str, object] = {}
-    for column, flag, note in MET_FIELDS:
-        met = judged.get(column)
-        if met is None or met == getattr(case, flag):
-            continue
-        changes[flag] = met
-        if met:
-            changes[note] = None
-    return case._replace(**changes) if changes else case  # type: ignore[arg-type]
-
-
-def met_disagreements(
-    case: Case, profile: Profile, calendar: Calendar
-) -> list[tuple[str, str, str]]:
-    """``(column, recorded, judged)`` (``"Yes"``/``"No"``) for each Met column whose recorded
-    value the case's dates contradict: an imported log's typed values, checked (issue 12)."""
-    judged = met_columns(case_dates(case), profile, calendar)
-    out = []
-    for column, flag, _note in MET_FIELDS:
-        recorded, met = getattr(case, flag), judged.get(column)
-        if recorded is not None and met is not None and recorded != met:
-            out.append((column, "Yes" if recorded else "No", "Yes" if met else "No"))
-    return out
-
-
-def met_messages(before: Case, after: Case) -> list[str]:
-    """``Met HOS code response timeframe? is now No (was Yes)`` for each column that changed."""
-    out = []
-    for column, flag, _note in MET_FIELDS:
-        old, new = getattr(before, flag), getattr(after, flag)
-        if old != new and new is not None:
-            was = "blank" if old is None else ("Yes" if old else "No")
-            out.append(f"{column} is now {'Yes' if new else 'No'} (was {was})")
-    return out
-
-
-class Derived(NamedTuple):
-    """A case as the store saves it: its derived columns worked out, and its open milestones
-    (the rows of ``open_milestone``, see :mod:`complaints_cli.domain.open_milestones`)."""
-
-    case: Case
-    milestones: list[OpenMilestone]
-
-
-def derived(
-    case: Case, profile: Profile, calendar: Calendar, key: str, *, met: bool = True
-) -> Derived:
-    """Everything the log works out rather than records: the Met columns (unless ``met`` is
-    False: the import keeps the Met columns a workbook typed), the stored deadlines and the
-    open milestones. Applied by the store to every case it saves, so none can go stale."""
-    if met:
-        case = with_met_columns(case, profile, calendar)
-    milestones = open_milestones(case, profile, calendar)
-    return Derived(_with_next_due(case, milestones, key), milestones)
-
-
-def stored_deadlines(case: Case, profile: Profile, calendar: Calendar, key: str) -> Case:
-    """The case with the deadline columns kept so ``due`` can filter with an index.
-
-    ``next_due`` is the earliest deadline among the case's milestones not yet done (its
-    ``next_milestone`` names it); a closed case has none. ``key`` records the profile and
-    calendar they were worked out with, so a change of either is noticed and recomputed.
-    """
-    return derived(case, profile, calendar, key, met=False).case
-
-
-def _with_next_due(case: Case, milestones: Sequence[OpenMilestone], key: str) -> Case:
-    """``next_due``: the soonest deadline of those :func:`.next_milestones` lists on the day
-    the case was received (the first in the profile's order on a tie)."""
-    received = case.received
-    pending = [
-        m for m in milestones if state_on(m.window, m.while_open, m.due, m.deadline, received)
-    ]
-    if not pending:
-        return case._replace(next_due=None, next_milestone=None, deadlines_key=key)
-    first = min(pending, key=lambda m: m.deadline)
-    return case._replace(next_due=first.deadline, next_milestone=first.key, deadlines_key=key)

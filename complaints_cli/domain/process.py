@@ -29,7 +29,7 @@ from datetime import date
 from complaints_cli.domain.case import Case
 from complaints_cli.domain.informal import require_informal_stage, verdict
 from complaints_cli.domain.intake import NewComplaint, parse_channel
-from complaints_cli.domain.lifecycle import parse_body
+from complaints_cli.domain.ombudsman_stage import parse_body
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.rules import Change, NewAction, Rules, check_date, require_open, uk
 from complaints_cli.domain.text import optional_text, required_text

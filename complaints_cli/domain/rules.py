@@ -19,11 +19,12 @@ from datetime import date
 from complaints_cli.domain.case import Case
 from complaints_cli.domain.deadlines import CaseDates, Milestone, compute_milestones
 from complaints_cli.domain.profiles import Profile
-from complaints_cli.domain.vocabulary import ActionKind
+from complaints_cli.domain.vocabulary import ActionKind, Stage
 from complaints_cli.domain.workdays import Calendar
 from complaints_cli.errors import ComplaintsError, ConflictError
 
 __all__ = [
+    "RESPONSE_STAGES",
     "Change",
     "NewAction",
     "Rules",
@@ -31,6 +32,7 @@ __all__ = [
     "check_date",
     "late_text",
     "milestone",
+    "open_stage",
     "require_open",
     "same_person",
     "uk",
@@ -130,3 +132,26 @@ def late_text(m: Milestone) -> str:
     """``after its deadline 06/02/2025 (3 working days from received 03/02/2025)``."""
     limit = m.rule.limit_text
     return f"after its deadline {uk(m.deadline)} ({limit} from {m.anchor_event} {uk(m.anchor)})"
+
+
+#: The two stages with a response, and the prefix of their fields.
+RESPONSE_STAGES = {Stage.STAGE_1: "stage1", Stage.STAGE_2: "stage2"}
+
+
+def open_stage(case: Case, what: str) -> Stage:
+    """Stage 1 or Stage 2: the stage whose response is still to come."""
+    ref = case.reference
+    stage = case.stage
+    if stage is Stage.INFORMAL:
+        raise ConflictError(
+            f"{ref} is a service dissatisfaction: convert it to a Stage 1 complaint first "
+            f"(complaints convert {ref})"
+        )
+    if stage not in RESPONSE_STAGES:
+        raise ConflictError(f"{ref} is with the {stage}: there is no response to {what}")
+    responded = case.stage1_responded if stage is Stage.STAGE_1 else case.stage2_responded
+    if responded:
+        raise ConflictError(
+            f"{ref}'s {stage} response was sent on {uk(responded)}: nothing to {what}"
+        )
+    return stage

@@ -203,7 +203,7 @@ def parse_outcome(value: object) -> str | None:
 
 def parse_ombudsman_body(value: object) -> str | None:
     """An Ombudsman body cell (``HOS`` or ``PRS``), or ``None`` when empty."""
-    from complaints_cli.domain.lifecycle import parse_body
+    from complaints_cli.domain.ombudsman_stage import parse_body
 
     return _word_cell(parse_body, value)
 

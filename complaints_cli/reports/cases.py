@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from complaints_cli.domain.deadlines import CaseDates, Milestone, State, compute_milestones
-from complaints_cli.domain.lifecycle import ACK_COLUMN, STAGE1_COLUMN, STAGE2_COLUMN
+from complaints_cli.domain.derived import ACK_COLUMN, STAGE1_COLUMN, STAGE2_COLUMN
 from complaints_cli.domain.presentation import yes_no
 from complaints_cli.domain.profiles import PROJECTIONS, MilestoneRule, Profile
 from complaints_cli.domain.workdays import Calendar

@@ -39,7 +39,7 @@ COLUMNS = (
 
 #: What the store works out of every case it saves, with the team's profile and calendar:
 #: ``case -> (the case with its derived columns, its open milestones)`` (see
-#: :func:`complaints_cli.domain.lifecycle.derived`; the import's keeps a workbook's Met
+#: :func:`complaints_cli.domain.derived.derived`; the import's keeps a workbook's Met
 #: columns). Its open milestones are the case's rows here.
 Derivation = Callable[[Case], tuple[Case, Sequence[OpenMilestone]]]
 

@@ -27,7 +27,7 @@ from complaints_cli.domain.columns import HEADERS
 from complaints_cli.files import spreadsheet
 from complaints_cli.files.cells import parse_row
 from complaints_cli.files.headers import find_header_row
-from complaints_cli.files.importer import SheetParser
+from complaints_cli.files.sheet_parser import SheetParser
 from complaints_cli.files.spreadsheet import Workbook
 from complaints_cli.store.db import RawDatabase
 from complaints_cli.store.reads import get_case, history, list_cases

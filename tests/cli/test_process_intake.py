@@ -200,8 +200,10 @@ def test_events_older_than_the_policy_limit_warn_on_log(day: Day) -> None:
     ]
     assert "Logged SPRUCE001" in out.stdout
     assert day.show("2025-02-03")["events_date"] == "2024-02-02"
-    # Exactly 12 months is within the limit.
-    assert warnings(day.log("2025-02-03", "--events-date", "03/02/2024")) == []
+    # Exactly 12 months is within the limit (another day's complaint: no double-entry warning).
+    assert (
+        warnings(day.log("2025-02-04", "--events-date", "04/02/2024", received="04/02/2025")) == []
+    )
     assert day.fails("2025-02-03", "log", "--complainant", "A", "--address", "B", "--handler",
                      "C", "--channel", "email", "--events-date", "04/02/2025") == (
         "events date 04/02/2025 is after the date received 03/02/2025"
@@ -211,7 +213,9 @@ def test_events_older_than_the_policy_limit_warn_on_log(day: Day) -> None:
 def test_southern_housing_limit_is_six_months(day: Day, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COMPLAINTS_PROFILE", "southern-housing")
     assert warnings(day.log("2025-02-03", "--events-date", "03/08/2024")) == []
-    (warning,) = warnings(day.log("2025-02-03", "--events-date", "02/08/2024"))
+    (warning,) = warnings(
+        day.log("2025-02-04", "--events-date", "03/08/2024", received="04/02/2025")
+    )
     assert "more than 6 months before" in warning
     assert "(Southern Housing procedure 2.4)" in warning
 

@@ -17,11 +17,11 @@ from complaints_cli.domain.deadlines import (
     State,
     as_case,
     compute_milestones,
-    explain_milestones,
     met_columns,
     next_milestones,
     review_type,
 )
+from complaints_cli.domain.explanations import explain_milestones
 from complaints_cli.domain.profiles import Profile, get_profile, load_profiles
 from complaints_cli.domain.workdays import Calendar
 from complaints_cli.errors import ComplaintsError

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from complaints_cli.domain.case import Case
 from complaints_cli.domain.deadlines import CaseDates, next_milestones
-from complaints_cli.domain.lifecycle import derived
+from complaints_cli.domain.derived import derived
 from complaints_cli.domain.open_milestones import (
     STATE_NAMES,
     open_milestones,
