@@ -135,7 +135,7 @@ def generate(db: Path, n: int, until: date, seed: int = 1, open_share: float = 0
     db.parent.mkdir(parents=True, exist_ok=True)
     from complaints_cli.cli.options import Timeframes
     from complaints_cli.config import resolve
-    from complaints_cli.domain.lifecycle import derived
+    from complaints_cli.domain.derived import derived
 
     tf = Timeframes(cfg=resolve({}, {}))
     profile, calendar, key = tf.profile, tf.calendar, tf.key

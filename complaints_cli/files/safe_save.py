@@ -70,6 +70,9 @@ _TEMP_NAME = re.compile(r"\A\.~.*\.[A-Za-z0-9_]{8}\.tmp\Z", re.DOTALL)
 _STEM_ROOM = 40
 #: Windows has no lock to ask: a temporary file younger than this may still be written.
 _WINDOWS_STALE_SECONDS = 60.0
+#: Elsewhere too, a temporary file younger than this is a save in progress (made, not yet
+#: locked), never a killed one's.
+_YOUNG_SECONDS = 2.0
 
 _WINDOWS = sys.platform == "win32"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -216,6 +219,13 @@ def _stale(folder: _Folder, name: str) -> int | None:
         if _WINDOWS:
             os.close(fd)  # Windows: deleting it fails while its writer has it open
             return -1 if time.time() - info.st_mtime > _WINDOWS_STALE_SECONDS else None
+        # A file made this instant may not be locked by its writer yet (it is created, then
+        # locked): only one old enough to be a killed save's is taken. Before this, 8 handlers
+        # starting on a new root removed each other's markers half-made (tests/store/
+        # test_concurrency.py, PostgreSQL, 1 run in 3).
+        if time.time() - info.st_mtime < _YOUNG_SECONDS:
+            os.close(fd)
+            return None
         if _lock(fd):
             return fd
     except OSError:
@@ -325,6 +335,8 @@ def _claim(folder: _Folder, tmp: str, target: str) -> bool:
         os.link(folder.arg(tmp), folder.arg(target), src_dir_fd=fd, dst_dir_fd=fd)
     except FileExistsError:
         return False
+    except FileNotFoundError:
+        raise  # the temporary file is gone: never reserve the name with nothing to fill it
     except OSError:
         # No hard links here (some network shares): reserve the name, then fill it.
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC

@@ -10,6 +10,7 @@ file holds the whole answer (personal data); then runs the command again.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,9 @@ def test_a_save_killed_half_way_leaves_nothing_the_next_run_does_not_clean(
     assert killed.path.name.startswith(".~") and killed.path.name.endswith(".tmp")
     assert set(os.listdir(folder)) - before == {killed.path.name}  # nothing under a real name
 
-    # The next run of the same command removes it, and writes its file whole.
+    # The next run of the same command removes it, and writes its file whole (a temporary
+    # file younger than 2 s is a save in progress: the killed one is made older here).
+    _age(killed.path)
     again = cli(*args)
     assert again.exit_code == 0, again.output
     assert leftovers(folder) == []
@@ -93,6 +96,7 @@ def test_a_temporary_file_being_written_by_another_run_is_left_alone(
     out = _out(tmp_path)
     busy = out / ".~log.0123abcd.tmp"
     fd = os.open(busy, os.O_WRONLY | os.O_CREAT, 0o600)
+    _age(busy)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         assert cli("export", str(out / "other.xlsx")).exit_code == 0
@@ -101,6 +105,28 @@ def test_a_temporary_file_being_written_by_another_run_is_left_alone(
         os.close(fd)
     assert cli("export", str(out / "third.xlsx")).exit_code == 0
     assert not busy.exists()
+
+
+def test_a_temporary_file_just_made_is_left_alone_even_before_its_lock(
+    cli: Any, logged: Path, tmp_path: Path
+) -> None:
+    """A save makes its temporary file, then locks it: in between, another handler's save
+    must not take it for a killed one's (8 handlers starting on a new root removed each
+    other's markers half-made)."""
+    out = _out(tmp_path)
+    young = out / ".~log.89abcdef.tmp"
+    young.write_bytes(b"")  # made this instant, not locked yet
+    assert cli("export", str(out / "other.xlsx")).exit_code == 0
+    assert young.exists()
+    _age(young)
+    assert cli("export", str(out / "third.xlsx")).exit_code == 0
+    assert not young.exists()
+
+
+def _age(path: Path, seconds: float = 10.0) -> None:
+    """Make a file look ``seconds`` old."""
+    then = time.time() - seconds
+    os.utime(path, (then, then), follow_symlinks=False)
 
 
 def test_only_the_target_folder_and_only_temporary_names_are_cleaned(
