@@ -13,6 +13,7 @@ status (:class:`~complaints_cli.errors.ExitCode`), in :class:`_Group` below, and
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -22,13 +23,17 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-try:
-    from typer._click.utils import make_default_short_help  # typer 0.28 carries its own click
+try:  # typer 0.28 carries its own click
+    from typer._click import exceptions as _click_errors
+    from typer._click.utils import make_default_short_help
+    from typer.exceptions import Abort as _Abort
 except ImportError:  # pragma: no cover - earlier typer uses the click package
+    from click import exceptions as _click_errors  # type: ignore[no-redef]
+    from click.exceptions import Abort as _Abort  # type: ignore[assignment]
     from click.utils import make_default_short_help  # type: ignore[no-redef]
 
 from complaints_cli import __version__
-from complaints_cli.errors import ComplaintsError, ExitCode
+from complaints_cli.errors import ComplaintsError, ExitCode, os_error_message
 
 #: Every command, in the order ``--help`` lists them: name -> (module in ``complaints_cli.cli``,
 #: its Typer app, the first paragraph of the command's help).
@@ -283,11 +288,62 @@ class _Group(TyperGroup):
         try:
             return super().invoke(ctx)
         except ComplaintsError as exc:
-            typer.echo(f"complaints: error: {exc}", err=True)
+            _error(str(exc))
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             typer.echo("complaints: interrupted; nothing was saved", err=True)
             raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except OSError as exc:  # a full disk, a read-only drive, a name too long: one line
+            if exc.errno == errno.EPIPE:  # the reader went away (``| head``): click's own way
+                raise
+            _error(os_error_message(exc))
+            raise typer.Exit(ExitCode.ERROR) from None
+
+    def main(  # type: ignore[override]
+        self, args: Any = None, prog_name: str | None = None, **kwargs: Any
+    ) -> Any:
+        """Run the command; a usage error (an unknown option, a missing one, a value of the
+        wrong type, a bad choice) is one line and exit status 1, as every other error."""
+        if not kwargs.pop("standalone_mode", True):
+            return super().main(args, prog_name, standalone_mode=False, **kwargs)
+        try:
+            result = super().main(args, prog_name, standalone_mode=False, **kwargs)
+        except (
+            _click_errors.NoArgsIsHelpError
+        ) as exc:  # ``complaints`` or ``complaints db`` alone: the help
+            typer.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+            sys.exit(ExitCode.OK)
+        except _click_errors.ClickException as exc:
+            _error(usage_message(exc))
+            sys.exit(ExitCode.USAGE)
+        except _Abort:  # Ctrl-C or end of input at a prompt
+            typer.echo("complaints: interrupted; nothing was saved", err=True)
+            sys.exit(ExitCode.INTERRUPTED)
+        # Not standalone, click returns the code of a typer.Exit, or the command's own result.
+        code = result if isinstance(result, int) and not isinstance(result, bool) else 0
+        sys.exit(int(code))
+
+
+#: The longest error line shown: a value a user pasted (a whole document) is cut short.
+MAX_ERROR = 500
+
+
+def _error(message: str) -> None:
+    """``complaints: error: ...`` on stderr: always one line, safe for the terminal."""
+    from complaints_cli.domain.text import one_line
+
+    typer.echo(f"complaints: error: {one_line(message, MAX_ERROR)}", err=True)
+
+
+def usage_message(exc: Any) -> str:
+    """Click's message for a mistake on the command line, with where to find the options:
+    ``no such option: --bogus; see complaints list -h``."""
+    message = " ".join(exc.format_message().split()).rstrip(".")
+    message = message[:1].lower() + message[1:]
+    ctx = getattr(exc, "ctx", None)
+    below = ctx.command_path.split()[1:] if ctx is not None else []  # the root's name aside
+    path = " ".join(["complaints", *below])
+    return f"{message}; see {path} -h"
 
 
 HELP = """Track housing complaints against the Housing Ombudsman's timeframes.

@@ -140,7 +140,7 @@ def calendar_cmd(
     """
     fmt = check_format(fmt)
     tf = Timeframes(ctx)
-    y = year or tf.today.year
+    y = tf.today.year if year is None else year
     if not 1990 <= y <= 2100:
         raise ComplaintsError(f"--year {y} is out of range (1990-2100)")
     from complaints_cli.render.listing import output_rows

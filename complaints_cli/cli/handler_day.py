@@ -193,11 +193,14 @@ def digest_cmd(
 
     Example: complaints digest --handler "Sam Patel" --output "Y:/Complaints/Sam's week.eml" --to sam.patel@spruce.org.uk --force
     """
+    from complaints_cli.cli.due import MAX_WITHIN
     from complaints_cli.domain.handler_mail import digest_message
     from complaints_cli.store.due import due_items
 
-    if within < 0:
-        raise ComplaintsError(f"--within {within} must be 0 or more working days")
+    if not 0 <= within <= MAX_WITHIN:
+        raise ComplaintsError(
+            f"--within {within} must be 0 to {MAX_WITHIN} working days (about four years)"
+        )
     kind = None if output is None else output.suffix.lower()
     if kind not in (None, ".eml", ".md", ".txt"):
         raise ComplaintsError(f"--output {str(output)!r} must end in .eml, .md or .txt")

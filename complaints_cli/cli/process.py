@@ -453,6 +453,12 @@ def _month(text: str) -> tuple[date, date]:
     year, month = (int(m[1]), int(m[2])) if m[1] else (int(m[4]), int(m[3]))
     if not 1 <= month <= 12:
         raise ComplaintsError(f"--month {text!r}: there is no month {month}")
+    from complaints_cli.domain.dates import MAX_YEAR, MIN_YEAR
+
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ComplaintsError(
+            f"--month {text!r} is not between {MIN_YEAR} and {MAX_YEAR}: check the year"
+        )
     start = date(year, month, 1)
     return start, date(year + (month == 12), month % 12 + 1, 1)
 

@@ -27,7 +27,12 @@ from complaints_cli.domain.text import optional_text, required_text
 from complaints_cli.domain.vocabulary import Stage
 from complaints_cli.errors import ComplaintsError, ConflictError
 
-__all__ = ["extend", "extension_told"]
+__all__ = ["MAX_EXTENSION_DAYS", "extend", "extension_told"]
+
+
+#: The most working days ``extend --days`` takes (a year), even with ``--beyond-cap``: a
+#: count like ``2147483648`` is refused at once instead of counting bank holidays for ever.
+MAX_EXTENSION_DAYS = 260
 
 
 def _extendable(case: Case, rules: Rules, stage: Stage) -> Milestone:
@@ -75,8 +80,11 @@ def extend(
     text = required_text(reason, "--reason", hint=": the log records why the extension was needed")
     if days is not None and new_date is not None:
         raise ComplaintsError("give --days or --new-date, not both")
-    if days is not None and days < 1:
-        raise ComplaintsError(f"--days {days} must be at least 1 working day")
+    if days is not None and not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise ComplaintsError(
+            f"--days {days} must be 1 to {MAX_EXTENSION_DAYS} working days (a year; the profile's "
+            "limit is far less)"
+        )
     stage = open_stage(case, "extend")
     day = agreed or rules.today
     check_date(day, "agreement date", rules, (case.received, "date received"))

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import TypeVar
 
+from complaints_cli.domain.text import fold
 from complaints_cli.domain.vocabulary import Stage, Status
 from complaints_cli.errors import ComplaintsError
 
@@ -33,7 +34,8 @@ _STAGE_WORDS = {
 
 
 def _squash(text: str) -> str:
-    return " ".join(text.strip().casefold().replace("_", " ").replace("-", " ").split())
+    """Case, accents and spacing forgiven (:func:`~complaints_cli.domain.text.fold`)."""
+    return " ".join(fold(text.strip()).replace("_", " ").replace("-", " ").split())
 
 
 def nearest(text: str, known: Iterable[str]) -> str:

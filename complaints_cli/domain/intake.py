@@ -12,7 +12,7 @@ from datetime import date
 
 from complaints_cli.domain.classification import parse_category, parse_tenure
 from complaints_cli.domain.dates import parse_date
-from complaints_cli.domain.text import optional_text, required_text
+from complaints_cli.domain.text import handler_name, optional_text, required_text
 from complaints_cli.domain.vocabulary import CaseKind, Channel, Tenure, words
 from complaints_cli.errors import ComplaintsError
 
@@ -129,7 +129,7 @@ def new_complaint(
         complainant=_required("complainant", complainant),
         address=_required("address", address),
         received=received_date,
-        handler=_required("handler", handler),
+        handler=handler_name(handler, "handler", hint=": give --handler or answer the prompt"),
         channel=parse_channel(_required("channel", channel)),
         summary=text_summary,
         kind=kind,

@@ -36,7 +36,7 @@ from complaints_cli.domain.rules import (
     same_person,
     uk,
 )
-from complaints_cli.domain.text import optional_text, required_text
+from complaints_cli.domain.text import handler_name, optional_text, required_text
 from complaints_cli.domain.time_limits import escalation_time_limit
 from complaints_cli.domain.vocabulary import (
     Outcome,
@@ -294,7 +294,7 @@ def escalate(
         raise ConflictError(f"{ref} is already at {case.stage}")
     kind = parse_review(review)
     why = required_text(details, "--details", hint=": why the resident remains unhappy")
-    who = required_text(handler, "--handler", hint=": the Stage 2 complaint handler")
+    who = handler_name(handler, "--handler", hint=": the Stage 2 complaint handler")
     if same_person(who, case.handler):
         raise ConflictError(
             f"the Stage 2 handler must not be the Stage 1 handler ({case.handler}): "

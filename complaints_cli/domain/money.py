@@ -22,7 +22,8 @@ PENNY: Final = Decimal("0.01")
 #: The largest amount the log accepts, in pounds.
 MAX_AMOUNT: Final = Decimal("1000000")
 
-_AMOUNT: Final = re.compile(r"£?\s*((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?)")
+#: ASCII digits only (``\d`` would take ``١٢٣`` and full-width ``１２３``).
+_AMOUNT: Final = re.compile(r"£?[ \u00a0]*((?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?)")
 
 
 def parse_amount(text: str, what: str = "compensation") -> Decimal:
@@ -33,14 +34,23 @@ def parse_amount(text: str, what: str = "compensation") -> Decimal:
         raise ComplaintsError(
             f"{what} {text!r} is not an amount in pounds and pence, e.g. 250 or £1,250.00"
         )
-    amount = Decimal(m[1].replace(",", "")).quantize(PENNY)
-    if amount > MAX_AMOUNT:
+    digits = m[1].replace(",", "")
+    # Compared before any arithmetic: 400 digits would overflow the decimal context.
+    if len(digits.split(".")[0].lstrip("0")) > 7 or Decimal(digits) > MAX_AMOUNT:
         raise ComplaintsError(f"{what} {text!r} is more than £{MAX_AMOUNT:,.0f}: check the amount")
-    return amount
+    return Decimal(digits).quantize(PENNY)
 
 
 def to_pence(amount: Decimal) -> int:
-    """Pounds -> whole pence (the amount has at most two decimal places)."""
+    """Pounds -> whole pence (the amount has at most two decimal places).
+
+    :class:`ComplaintsError` for an amount that is not finite, negative or more than
+    :data:`MAX_AMOUNT`, whatever path it came by (a workbook's ``1e308``): the store's
+    column holds no more, and SQLite would overflow where PostgreSQL refuses."""
+    if not amount.is_finite() or not 0 <= amount <= MAX_AMOUNT:
+        raise ComplaintsError(
+            f"compensation {amount} is not between £0 and £{MAX_AMOUNT:,.0f}: check the amount"
+        )
     return int(amount * 100)
 
 

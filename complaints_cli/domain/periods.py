@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from complaints_cli.domain.dates import MAX_YEAR, MIN_YEAR
 from complaints_cli.errors import ComplaintsError
 
 _MONTH = re.compile(r"(\d{4})-(\d{1,2})")
@@ -42,10 +43,15 @@ def month_end(day: date) -> date:
 
 
 def month(text: str) -> Period:
-    """``2026-10`` -> 1 to 31 October 2026. Anything else is refused with an example."""
+    """``2026-10`` -> 1 to 31 October 2026. Anything else (a month of a year outside
+    1990-2100 included) is refused with an example."""
     m = _MONTH.fullmatch(text.strip())
-    if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
+    if not m or not 1 <= int(m.group(2)) <= 12:
         raise ComplaintsError(f"month {text!r} is not a month like 2026-10 (yyyy-mm)")
+    if not MIN_YEAR <= int(m.group(1)) <= MAX_YEAR:
+        raise ComplaintsError(
+            f"month {text!r} is not between {MIN_YEAR} and {MAX_YEAR}: check the year"
+        )
     start = date(int(m.group(1)), int(m.group(2)), 1)
     return Period(start, month_end(start), f"{start:%B %Y}")
 
@@ -61,8 +67,8 @@ def months_back(last: Period, count: int) -> list[Period]:
 
 
 def financial_year(year: int) -> Period:
-    """``2025`` -> 1 April 2025 to 31 March 2026, named ``2025/26``."""
-    if not 1900 <= year <= 9998:
+    """``2025`` -> 1 April 2025 to 31 March 2026, named ``2025/26`` (years 1990-2099)."""
+    if not MIN_YEAR <= year < MAX_YEAR:
         raise ComplaintsError(f"year {year} is not a financial year like 2025 (for 2025/26)")
     return Period(date(year, 4, 1), date(year + 1, 3, 31), f"{year}/{(year + 1) % 100:02d}")
 

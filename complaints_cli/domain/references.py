@@ -47,9 +47,10 @@ __all__ = [
 PREFIX: Final = re.compile(r"[A-Z][A-Z0-9]{0,11}")
 #: The fewest digits a reference's number is written with.
 MIN_DIGITS: Final = 3
-#: The largest number a reference may carry (the log's counter is a 64-bit integer; a number
-#: this long is a typing mistake, not a complaint).
-MAX_NUMBER: Final = 10**12 - 1
+#: The largest number a reference may carry: nine digits, so that the counter (a 32-bit
+#: ``INTEGER`` on PostgreSQL, whose largest is 2,147,483,647) always holds it and the next one;
+#: a longer number is a typing mistake, not a complaint.
+MAX_NUMBER: Final = 10**9 - 1
 
 _SEPARATED: Final = re.compile(r"([A-Z][A-Z0-9]{0,11})[\s\-_/]+(\d+)")
 _LETTERS: Final = re.compile(r"([A-Z]{1,12})(\d+)")

@@ -1,30 +1,24 @@
 """Subject-access requests (UK GDPR article 15): how a person is found, and what is found.
 
 A resident may ask for every record that names them. Matching is on whole words, ignoring case
-and accents (``"zoe"`` finds ``"Zoë"``, ``"Ann Lee"`` finds ``"ann lee"`` and ``"Lee, Ann"`` but
-not ``"Anne Lee"``). The store gathers the records (:mod:`complaints_cli.store.subject_access`),
-the case folders are listed by :func:`complaints_cli.files.folder_index.list_folder`, and the answer
-is written by :mod:`complaints_cli.files.subject_access_report`.
+and accents by the tool's one folding (:func:`complaints_cli.domain.text.fold`, which
+``list --search`` uses too): ``"lukasz"`` finds ``"Łukasz"``, ``"zoe"`` finds ``"Zoë"``,
+``"Ann Lee"`` finds ``"ann lee"`` and ``"Lee, Ann"`` but not ``"Anne Lee"``. The store gathers
+the records (:mod:`complaints_cli.store.subject_access`), the case folders are listed by
+:func:`complaints_cli.files.folder_index.list_folder`, and the answer is written by
+:mod:`complaints_cli.files.subject_access_report`.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from complaints_cli.domain.text import fold
 from complaints_cli.errors import ComplaintsError
 
 __all__ = ["CaseFound", "FolderListing", "Found", "fold", "mentions", "name_pattern"]
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: ``"Zoë Ó Briain"`` -> ``"zoe o briain"``."""
-    if text.isascii():  # most text: no accents to remove (and 20x faster)
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def name_pattern(name: str) -> re.Pattern[str]:

@@ -17,6 +17,10 @@ workbook), WordprocessingML (letters and case packs). Each place has characters 
 * **CSV** (:func:`csv_safe`): a cell a spreadsheet would run as a formula (OWASP "CSV
   injection": ``=``, ``+``, ``-``, ``@``, tab, CR, LF, ``|``, ``%``, their full-width forms) or
   read as an error value (``#N/A``) gets a leading ``'``, visible, as OWASP advises.
+* **An error line** (:func:`one_line`): one line, terminal-safe, cut short when a pasted value
+  would make it a page.
+* **Finding people** (:func:`fold`, :func:`contains_folded`): the one folding of case, accents
+  and compatibility forms that ``list --search`` and subject access both use, on every backend.
 """
 
 from __future__ import annotations
@@ -28,9 +32,14 @@ from typing import Final
 from complaints_cli.errors import ComplaintsError
 
 __all__ = [
+    "MAX_NAME",
     "MAX_TEXT",
     "check_text",
+    "contains_folded",
     "csv_safe",
+    "fold",
+    "handler_name",
+    "one_line",
     "optional_text",
     "required_text",
     "terminal_safe",
@@ -39,6 +48,9 @@ __all__ = [
 
 #: The longest text the log keeps in one field (Excel's cell holds 32,767 characters).
 MAX_TEXT: Final = 32_000
+#: The longest handler's name the log keeps (the store's ``handler`` and ``stage2_handler``
+#: columns are ``VARCHAR(200)`` on PostgreSQL; SQLite would take more, so both are held here).
+MAX_NAME: Final = 200
 
 #: Characters text may not hold: C0 controls but tab and line feed, DEL, C1 controls, lone
 #: surrogates (undecodable bytes), and the two non-characters XML cannot hold.
@@ -125,6 +137,18 @@ def required_text(value: str | None, what: str, *, hint: str = "") -> str:
     return text
 
 
+def handler_name(value: str | None, what: str, *, hint: str = "") -> str:
+    """A handler's name as :func:`required_text` reads it, at most :data:`MAX_NAME` characters;
+    :class:`ComplaintsError` naming ``what`` and the length otherwise (a pasted paragraph in
+    ``--handler`` is a slip, and PostgreSQL would refuse it only at the write)."""
+    text = required_text(value, what, hint=hint)
+    if len(text) > MAX_NAME:
+        raise ComplaintsError(
+            f"{what} is {len(text):,} characters long; a handler's name is at most {MAX_NAME}"
+        )
+    return text
+
+
 def _escape(m: re.Match[str]) -> str:
     return f"_x{ord(m.group()):04X}_"
 
@@ -148,3 +172,69 @@ def csv_safe(text: str) -> str:
     if text.startswith(_FORMULA_START) or _ERROR_LITERAL.fullmatch(text.strip()):
         return "'" + text
     return text
+
+
+def one_line(text: str, limit: int = 500) -> str:
+    """``text`` as one terminal-safe line of at most ``limit`` characters: each line break
+    (and the spaces around it) becomes one space, a tab a space, control characters are shown
+    (``\\x1b``), and a longer text is cut with ``...`` (a whole pasted document in an option
+    must not fill the screen). Spaces inside a line are kept: a value is shown as typed
+    (``1 Essex  Brewery``)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ").split("\n")
+    flat = " ".join(part.strip() for part in lines if part.strip())
+    flat = terminal_safe(flat)
+    return flat if len(flat) <= limit else flat[: limit - 3].rstrip() + "..."
+
+
+#: Letters that carry no combining mark to strip (NFKD leaves them whole), as a person types
+#: them without the accent: the stroke and slash letters, ligature letters, eth and thorn,
+#: the dotless i. Keys are the case-folded forms (``Ł``, ``Ø``, ``Đ`` fold to these first).
+_FOLD_LETTERS: Final = str.maketrans(
+    {
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ð": "d",
+        "ħ": "h",
+        "ŧ": "t",
+        "ŀ": "l",
+        "ƚ": "l",
+        "ƀ": "b",
+        "ɨ": "i",
+        "ı": "i",
+        "ĸ": "k",
+        "æ": "ae",
+        "œ": "oe",
+        "þ": "th",
+        "ß": "ss",
+        "ſ": "s",
+    }
+)
+
+
+def fold(text: str) -> str:
+    """Text as a search compares it, whatever the spelling: case folded, accents removed,
+    compatibility forms made plain (NFKD: full-width ``Ｅｌｏｄｉｅ``, the ligature ``ﬁ``), and the
+    letters that have no accent to remove spelled as a person types them without one
+    (:data:`_FOLD_LETTERS`: ``Łukasz`` -> ``lukasz``, ``Søren`` -> ``soren``, ``Đorđe`` ->
+    ``dorde``, ``Æsa`` -> ``aesa``, ``Straße`` -> ``strasse``, ``İsmail`` and ``Ismaıl`` ->
+    ``ismail``). The one folding of the tool: ``list --search`` and subject access both use it.
+
+    ``str`` -> ``str``; never raises. The result may be longer than ``text`` (``ß`` -> ``ss``).
+    """
+    if text.isascii():  # most text: nothing to decompose (and 20x faster)
+        return text.lower()
+    # Twice: a compatibility form may decompose to a capital or a letter of the map.
+    return _fold_once(_fold_once(text))
+
+
+def _fold_once(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.casefold()).translate(_FOLD_LETTERS)
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+def contains_folded(needle: str, *haystacks: object) -> bool:
+    """Whether ``needle`` (already :func:`fold`-ed) is inside any of ``haystacks`` once folded;
+    a value that is not text (``None``, a number) never matches. Every character is literal:
+    ``%`` and ``_`` are themselves, not wildcards."""
+    return any(isinstance(h, str) and needle in fold(h) for h in haystacks)

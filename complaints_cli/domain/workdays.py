@@ -31,6 +31,7 @@ from complaints_cli.errors import ComplaintsError
 
 __all__ = [
     "DEFAULT_NATION",
+    "MAX_WORKING_DAYS",
     "NATIONS",
     "BankHolidaySource",
     "Calendar",
@@ -66,6 +67,9 @@ _NATION_ALIASES = {
 }
 
 BANK_HOLIDAY = "bank holiday"
+#: The most working days one count may span (about 40 years): ``extend --days 2147483648``
+#: is refused at once instead of loading bank holidays until the year 9999.
+MAX_WORKING_DAYS = 10_000
 OFFICE_CLOSURE = "office closure"
 
 _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -432,7 +436,13 @@ class Calendar:
         return [add(d, n) for d in starts]
 
     def _add_slow(self, o: int, n: int) -> int:
-        """Load whatever years are needed, then answer."""
+        """Load whatever years are needed, then answer; more than :data:`MAX_WORKING_DAYS`
+        is refused (:class:`ComplaintsError`) before anything is loaded."""
+        if abs(n) > MAX_WORKING_DAYS:
+            raise ComplaintsError(
+                f"{n:,} working days is more than the {MAX_WORKING_DAYS:,} (about 40 years) "
+                "a deadline can be counted over: check the number"
+            )
         if not self._first <= o <= self._last:
             self._cover_ordinal(o)
         if n == 0:
@@ -444,11 +454,15 @@ class Calendar:
                 j = bisect_right(ords, o) + n - 1
                 if j < len(ords):
                     return ords[j]
+                if self._hi_year >= 9999:  # pragma: no cover - MAX_WORKING_DAYS keeps far off
+                    raise ComplaintsError("a deadline would be after the year 9999")
                 self._cover(self._lo_year, self._hi_year + step)
             else:
                 j = bisect_left(ords, o) + n
                 if j >= 0:
                     return ords[j]
+                if self._lo_year <= 1:  # pragma: no cover - MAX_WORKING_DAYS keeps far off
+                    raise ComplaintsError("a date would be before the year 1")
                 self._cover(self._lo_year - step, self._hi_year)
 
     def working_days_between(self, start: date, end: date) -> int:

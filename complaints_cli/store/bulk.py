@@ -82,7 +82,7 @@ def insert_rows(
         params: list[Any] = [getter(row) for row in rows]
         if len(names) == 1:
             params = [(p,) for p in params]
-        tx.executemany_raw(sql, params)
+        _insert(tx, sql, params)
         return
     date_at = [i for i, n in enumerate(names) if n in dates]
     stamp_at = [i for i, n in enumerate(names) if n in stamps]
@@ -107,7 +107,32 @@ def insert_rows(
                     text = stamped[value] = sqlite_stamp(value)
                 values[i] = text
         append(tuple(values))
-    tx.executemany_raw(sql, params)
+    _insert(tx, sql, params)
+
+
+def _insert(tx: RawDatabase, sql: str, params: Sequence[Sequence[Any]]) -> None:
+    """``executemany`` of the rows; a reference another writer added meanwhile (a unique
+    key) is :class:`~complaints_cli.errors.ConflictError` in one line, the transaction rolled
+    back by the caller, never a driver traceback."""
+    import sqlite3
+
+    try:
+        tx.executemany_raw(sql, params)
+    except sqlite3.IntegrityError as exc:
+        if "UNIQUE" not in str(exc):
+            raise
+        raise ConflictError(ADDED_MEANWHILE) from None
+    except Exception as exc:
+        if type(exc).__name__ != "UniqueViolation":  # psycopg's, not imported for SQLite
+            raise
+        raise ConflictError(ADDED_MEANWHILE) from None
+
+
+#: The refusal when another writer added one of the import's references while it ran.
+ADDED_MEANWHILE = (
+    "another handler added some of these cases while this import ran: nothing was "
+    "imported; run the import again (it will find them and add only what is new)"
+)
 
 
 def _stored(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -130,11 +155,23 @@ def _marks(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
     return ", ".join(f":{k}" for k in params), params
 
 
+#: The PostgreSQL advisory lock an import holds for its transaction (any fixed number; the
+#: letters ``CMPIMPRT`` as a 64-bit integer).
+IMPORT_LOCK = int.from_bytes(b"CMPIMPRT", "big")
+
+
 def load_existing(tx: RawDatabase, references: Sequence[str]) -> dict[str, dict[str, Any]]:
     """The stored cases with these references, locked for the rest of the transaction, as
     ``{reference: {column: value}}`` with their ``actions``, and each of :data:`LINKS` (a
     reference), as the ``Actions``, ``Related case`` and ``Duplicate of`` columns read them."""
     out: dict[str, dict[str, Any]] = {}
+    if tx.dialect == "postgresql":
+        # Imports one at a time: a new row cannot be locked before it exists, so two imports
+        # of the same new workbook would both plan to add it (and one fail on the unique
+        # reference). The second waits here, then reads the first one's rows (READ COMMITTED:
+        # each statement sees what is committed) and finds them unchanged. SQLite's BEGIN
+        # IMMEDIATE already serialises every writer.
+        tx.execute("SELECT pg_advisory_xact_lock(:key)", {"key": IMPORT_LOCK})
     if tx.scalar("SELECT id FROM complaint LIMIT 1") is None:
         return out  # an empty log (the first import): nothing to look up
     for chunk in _chunks(references):

@@ -282,6 +282,13 @@ class RawDatabase:
                     f"the disk holding the log {str(self.path)!r} is full: nothing was saved; "
                     "free some space and try again"
                 ) from None
+            if "disk I/O error" in text:  # a write refused (a quota, a file-size limit, a
+                # drive gone): SQLite rolled the transaction back
+                raise ComplaintsError(
+                    f"the disk holding the log {str(self.path)!r} refused a write (full, over "
+                    "a quota, or gone): nothing was saved; free some space or check the drive "
+                    "and try again"
+                ) from None
             if "readonly" in text or "read-only" in text:
                 self.check_same_file()  # SQLite says "readonly" once its file was replaced
                 raise ComplaintsError(
@@ -391,6 +398,10 @@ def translate_pg_error(exc: BaseException) -> None:
     if not isinstance(exc, psycopg.Error) or isinstance(exc, psycopg.errors.UniqueViolation):
         return
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if "NUL (0x00)" in first:  # psycopg refuses it before sending: a read or a write
+        raise ComplaintsError(
+            "a value holds a NUL character (U+0000), which the log cannot hold: remove it"
+        ) from None
     if isinstance(exc, psycopg.errors.StringDataRightTruncation):
         raise ComplaintsError(f"a value is too long for the log: {first}") from None
     if isinstance(exc, psycopg.errors.NumericValueOutOfRange):
@@ -408,6 +419,11 @@ def translate_db_error(exc: BaseException) -> None:
         raise BusyError(BUSY_MESSAGE) from None
     if "file is not a database" in text or "database disk image is malformed" in text:
         raise ComplaintsError(f"the database is not a usable complaints log: {text}") from None
+    if "disk is full" in text or "disk I/O error" in text:
+        raise ComplaintsError(
+            f"the disk holding the database refused a write ({text}): nothing was saved; "
+            "free some space and try again"
+        ) from None
     if "unable to open database file" in text or "readonly database" in text:
         raise ComplaintsError(f"cannot write to the database: {text}") from None
 

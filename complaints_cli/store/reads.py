@@ -27,6 +27,7 @@ from complaints_cli.domain.case import (
 from complaints_cli.domain.money import from_pence, to_pence
 from complaints_cli.domain.references import normalise_reference, not_found
 from complaints_cli.domain.retention import RetentionFacts
+from complaints_cli.domain.text import contains_folded, fold
 from complaints_cli.domain.vocabulary import (
     ActionKind,
     CaseKind,
@@ -193,11 +194,24 @@ def get_case(db: RawDatabase, reference: str) -> Case:
     return case_from_row(row)
 
 
+#: The columns ``list --search`` looks in.
+SEARCH_COLUMNS = (
+    "reference",
+    "complainant",
+    "address",
+    "complaint_summary",
+    "handler",
+    "stage1_response_summary",
+    "escalation_details",
+    "learning",
+)
+_SEARCH_AT = tuple(CASE_COLUMNS.index(c) for c in SEARCH_COLUMNS)
+
+
 def _filters(
     status: str | None,
     stage: str | None,
     handler: str | None,
-    text: str | None,
     void: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     where: list[str] = []
@@ -216,22 +230,6 @@ def _filters(
             "(LOWER(handler) = LOWER(:handler) OR LOWER(stage2_handler) = LOWER(:handler))"
         )
         params["handler"] = handler
-    if text:
-        like = " OR ".join(
-            f"LOWER(COALESCE({f}, '')) LIKE :text"
-            for f in (
-                "reference",
-                "complainant",
-                "address",
-                "complaint_summary",
-                "handler",
-                "stage1_response_summary",
-                "escalation_details",
-                "learning",
-            )
-        )
-        where.append(f"({like})")
-        params["text"] = f"%{text.lower()}%"
     return (" WHERE " + " AND ".join(where) if where else ""), params
 
 
@@ -245,12 +243,22 @@ def iter_cases(
     void: bool = False,
 ) -> Iterator[Case]:
     """The log in reference order (streamed), filtered case-insensitively by the given values;
-    void cases only with ``void`` (the export: the record keeps them) or ``status="Void"``."""
-    where, params = _filters(status, stage, handler, text, void)
+    void cases only with ``void`` (the export: the record keeps them) or ``status="Void"``.
+
+    ``text`` is found inside any of :data:`SEARCH_COLUMNS` by the one folding of
+    :func:`~complaints_cli.domain.text.fold` (case, accents, ``ł``/``ø``/``ß``/``ı``,
+    full-width letters), every character literal (``%`` and ``_`` are themselves). It is
+    matched here, in Python, on both backends: SQLite's ``LOWER`` folds ASCII only, and no
+    SQL expression folds exactly as Python does, so the database streams the rows the other
+    filters leave (2,000 at a time) and the one function decides (~0.3 s per 100k cases).
+    """
+    where, params = _filters(status, stage, handler, void)
     cursor = db.execute(_SELECT + where + " ORDER BY id", params)
+    needle = fold(text) if text else None
     while batch := cursor.fetchmany(2000):
         for row in batch:
-            yield case_from_row(row)
+            if needle is None or contains_folded(needle, *(row[i] for i in _SEARCH_AT)):
+                yield case_from_row(row)
 
 
 def list_cases(
@@ -395,7 +403,7 @@ def count_cases(
     db: RawDatabase, *, status: str | None = None, stage: str | None = None, void: bool = False
 ) -> int:
     """How many cases (with this status and stage; void ones only when asked) the log holds."""
-    where, params = _filters(status, stage, None, None, void)
+    where, params = _filters(status, stage, None, void)
     return int(db.scalar("SELECT COUNT(*) FROM complaint" + where, params) or 0)
 
 
@@ -465,7 +473,7 @@ def extra_keys(
     db: RawDatabase, *, status: str | None = None, stage: str | None = None, void: bool = False
 ) -> list[str]:
     """Every kept unknown column among the (filtered) cases, in the order first seen."""
-    where, params = _filters(status, stage, None, None, void)
+    where, params = _filters(status, stage, None, void)
     keys: dict[str, None] = {}
     sql = "SELECT extra FROM complaint" + (where + " AND " if where else " WHERE ")
     for (text,) in db.execute(sql + "extra IS NOT NULL ORDER BY id", params).fetchall():

@@ -31,6 +31,7 @@ from complaints_cli.domain.open_milestones import OpenMilestone
 from complaints_cli.domain.presentation import json_default
 from complaints_cli.domain.process import Compliment
 from complaints_cli.domain.references import (
+    MAX_NUMBER,
     format_reference,
     highest_number,
     normalise_reference,
@@ -38,7 +39,7 @@ from complaints_cli.domain.references import (
 )
 from complaints_cli.domain.rules import Change
 from complaints_cli.domain.vocabulary import CaseKind, Stage, Status
-from complaints_cli.errors import ConflictError
+from complaints_cli.errors import ComplaintsError, ConflictError
 from complaints_cli.store.db import RawDatabase
 from complaints_cli.store.milestones import Derivation
 from complaints_cli.store.milestones import replace as replace_milestones
@@ -154,8 +155,16 @@ class Store:
         return int(tx.scalar(lock, {"p": prefix}))
 
     def allocate_reference(self, tx: RawDatabase, prefix: str) -> str:
-        """The next reference for ``prefix``: gap-free, as the counter rolls back with the case."""
+        """The next reference for ``prefix``: gap-free, as the counter rolls back with the case.
+
+        :class:`ComplaintsError` when the counter has reached
+        :data:`~complaints_cli.domain.references.MAX_NUMBER` (nothing is written)."""
         number = self._counter(tx, prefix) + 1
+        if number > MAX_NUMBER:
+            raise ComplaintsError(
+                f"the references for {prefix} have reached {format_reference(prefix, MAX_NUMBER)}, "
+                "the last the log can number: use another prefix (the prefix setting)"
+            )
         tx.execute(
             "UPDATE counter SET last_number = :n WHERE prefix = :p", {"n": number, "p": prefix}
         )

@@ -157,9 +157,12 @@ def test_the_fast_exit_keeps_every_byte_and_the_exit_status(cli: Any) -> None:
     assert bad.stderr == (
         "complaints: error: no complaint with reference 'NOPE42'; did you mean SPRUCE042?\n"
     )
-    usage = run("due", "--within", "x")
-    assert usage.returncode == 2
-    assert "Invalid value for '--within'" in usage.stderr
+    usage = run("due", "--within", "x")  # a usage error: one line, exit 1 (issue 16)
+    assert (usage.returncode, usage.stdout) == (1, "")
+    assert usage.stderr == (
+        "complaints: error: invalid value for '--within': 'x' is not a valid int; "
+        "see complaints due -h\n"
+    )
     assert run("--version").stdout.startswith("complaints ")
 
 
