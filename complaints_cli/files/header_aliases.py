@@ -171,6 +171,9 @@ COLUMN_ALIASES: dict[int, tuple[str, ...]] = {
         "Response details",
         "Details of response",
         "Stage 1 outcome",
+        "Outcome summary",
+        "Summary of outcome",
+        "Stage 1 outcome summary",
     ),
     15: (
         "Compensation",

@@ -252,6 +252,8 @@ def test_tool_timestamp_columns_are_recognised_as_tool_columns(header):
         ("Date escalation received", 17),
         ("Escalation date", 17),
         ("Date escalated", 17),
+        ("Outcome summary", 14),
+        ("Summary of outcome", 14),
         ("Escalation details", 18),
         ("Reasons for escalation", 18),
         ("Date stage 2 response sent", 20),
