@@ -31,6 +31,9 @@ def due_cmd(
     handler: Annotated[
         str | None, typer.Option(help="Only this handler's cases and actions.")
     ] = None,
+    category: Annotated[
+        str | None, typer.Option(help="Only cases in this category (the categories setting).")
+    ] = None,
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -65,6 +68,11 @@ def due_cmd(
         )
     tf = Timeframes(ctx)
     day = tf.date(as_of, "--as-of date")
+    wanted = None
+    if category is not None:
+        from complaints_cli.domain.classification import parse_category
+
+        wanted = parse_category(category, tf.settings.categories.value)
     with open_raw(tf.settings) as db:
         if explain:
             _explain(db, explain, tf, day)
@@ -85,6 +93,9 @@ def due_cmd(
             today=tf.today,
         )
         stale = due_core.stale_count(db, tf.key)
+        if wanted is not None:
+            in_category = set(reads.references_in_category(db, wanted))
+            items = [i for i in items if i["reference"] in in_category]
     if stale:
         warn(
             f"{stale} open case(s) had deadlines worked out with another profile, nation or "

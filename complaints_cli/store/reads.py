@@ -412,6 +412,16 @@ def is_empty(db: RawDatabase) -> bool:
     return db.scalar("SELECT id FROM complaint LIMIT 1") is None
 
 
+def references_in_category(db: RawDatabase, category: str) -> list[str]:
+    """The references of the cases in ``category`` (the team's spelling, as stored)."""
+    return [
+        str(r)
+        for r in db.column(
+            "SELECT reference FROM complaint WHERE category = :category", {"category": category}
+        )
+    ]
+
+
 def same_complaint(db: RawDatabase, complainant: str, address: str, received: date) -> list[str]:
     """The references of the cases (void ones aside) with this complainant, address and date
     received, compared ignoring case and spacing: a complaint logged twice."""

@@ -396,3 +396,13 @@ def test_the_same_complaint_logged_twice_is_warned_with_the_void_that_fixes_it(
     # Another date, or another address, is another complaint.
     other = day.log("2025-02-04", received="04/02/2025")
     assert warnings(other) == []
+
+
+def test_due_filters_by_category(day: Day) -> None:
+    day.log("2025-02-03", "--category", "repairs")
+    day.log("2025-02-03", "--category", "damp", "--address", "2 Mill Lane")
+    assert {r for r, *_ in day.due("2025-02-04", "--category", "Damp and mould")} == {"SPRUCE002"}
+    assert {r for r, *_ in day.due("2025-02-04", "--category", "REPAIRS")} == {"SPRUCE001"}
+    assert day.fails("2025-02-04", "due", "--category", "Dampp").startswith(
+        "--category 'Dampp' is not one of the team's categories:"
+    )
