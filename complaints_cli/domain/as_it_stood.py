@@ -62,13 +62,26 @@ def dates_on(
 def stage_on(
     stage: str, dates: Mapping[str, Any], day: date, ombudsman_referred: date | None
 ) -> str:
-    """The stage a case at ``stage`` today was at on ``day``: Ombudsman once referred,
-    Stage 2 once its escalation request was received, a service dissatisfaction still
-    Informal, otherwise Stage 1."""
+    """The stage a case at ``stage`` today was at on ``day``: with the Ombudsman once referred
+    or once the Ombudsman asked for evidence (``dates["ombudsman_requested"]``); a case the
+    log puts with the Ombudsman with neither date recorded (an imported log), from its last
+    recorded step (the Stage 2 response, else the escalation, else receipt); Stage 2 once its
+    escalation request was received; a service dissatisfaction still Informal; otherwise
+    Stage 1. The one rule ``due --as-of`` and the reports' month ends use."""
     if stage == Stage.INFORMAL:
         return stage
-    if ombudsman_referred is not None and ombudsman_referred <= day:
-        return Stage.OMBUDSMAN
+    requested = dates.get("ombudsman_requested")
+    for when in (ombudsman_referred, requested):
+        if when is not None and when <= day:
+            return Stage.OMBUDSMAN
+    if stage == Stage.OMBUDSMAN and ombudsman_referred is None and requested is None:
+        last = (
+            dates.get("stage2_responded")
+            or dates.get("escalation_received")
+            or dates.get("received")
+        )
+        if last is not None and last <= day:
+            return Stage.OMBUDSMAN
     escalated = dates.get("escalation_received")
     if escalated is not None and escalated <= day:
         return Stage.STAGE_2

@@ -35,6 +35,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from complaints_cli.domain.as_it_stood import stage_on
 from complaints_cli.domain.deadlines import CaseDates, Milestone, State, compute_milestones
 from complaints_cli.domain.derived import ACK_COLUMN, STAGE1_COLUMN, STAGE2_COLUMN
 from complaints_cli.domain.presentation import yes_no
@@ -199,24 +200,22 @@ class ReportCase:
         return bool(self.dates.received <= day) and not self.closed_by(day)
 
     def stage_at(self, day: date) -> str:
-        """The stage the case was at on ``day``, from its dates; the log's own ``Stage`` says
-        Ombudsman with no Ombudsman date recorded: at the Ombudsman from its last recorded
-        step (the Stage 2 response, else the escalation, else receipt)."""
+        """The stage the case was at on ``day`` (:func:`~complaints_cli.domain.as_it_stood.
+        stage_on`, the one rule); a service dissatisfaction is counted at Stage 1 here."""
         v = self.values
-        for name in ("ombudsman_referred", "ombudsman_requested"):
-            if v[name] is not None and v[name] <= day:
-                return "Ombudsman"
-        d = self.dates
-        if (
-            str(v["stage"] or "").strip().lower() == "ombudsman"
-            and v["ombudsman_referred"] is None
-            and v["ombudsman_requested"] is None
-        ):
-            last = d.stage2_responded or d.escalation_received or d.received
-            if last <= day:
-                return "Ombudsman"
-        esc = d.escalation_received
-        return "Stage 2" if esc is not None and esc <= day else "Stage 1"
+        stage = str(v["stage"] or "").strip()
+        at = stage_on(
+            "Ombudsman" if stage.lower() == "ombudsman" else "Stage 1",
+            {
+                "received": self.dates.received,
+                "escalation_received": self.dates.escalation_received,
+                "stage2_responded": self.dates.stage2_responded,
+                "ombudsman_requested": v["ombudsman_requested"],
+            },
+            day,
+            v["ombudsman_referred"],
+        )
+        return str(at)
 
     def as_at(self, day: date) -> CaseDates:
         """The case's dates as they stood at the end of ``day``: later dates not yet recorded."""
