@@ -217,7 +217,8 @@ def main() -> None:
     for case in cases:
         env = {
             **base,
-            "COMPLAINTS_ROOT": str(work / "Complaints"),
+            # Each log keeps its own case folders (a root holding another log's is refused).
+            "COMPLAINTS_ROOT": str(work / f"Complaints-{case.size or 'empty'}{case.log}"),
             "COMPLAINTS_CONFIG": str(work / "none.toml"),
             "COMPLAINTS_TODAY": TODAY.isoformat(),
             "COLUMNS": "120",
