@@ -110,21 +110,10 @@ class Run:
 
 
 def commands() -> list[tuple[tuple[str, ...], Any]]:
-    """Every leaf command as (its words, its click command)."""
-    from complaints_cli.cli.app import COMMANDS, load_command
+    """Every leaf command as (its words, its click command), the skipped ones left out."""
+    from complaints_cli.cli.app import leaf_commands
 
-    out: list[tuple[tuple[str, ...], Any]] = []
-
-    def walk(path: tuple[str, ...], command: Any) -> None:
-        if hasattr(command, "commands"):
-            for name, sub in command.commands.items():
-                walk((*path, name), sub)
-        elif path not in SKIP:
-            out.append((path, command))
-
-    for name in COMMANDS:
-        walk((name,), load_command(name))
-    return out
+    return [(path, command) for path, command in leaf_commands() if path not in SKIP]
 
 
 def argv_list(values: list[str], per_option: int | None = None) -> list[list[str]]:

@@ -264,6 +264,25 @@ def load_command(name: str) -> Any:
     return group  # a named group (db, action, signatory, report, compensation)
 
 
+def leaf_commands() -> list[tuple[tuple[str, ...], Any]]:
+    """Every command that runs, as ``(its words, its click command)``, groups' subcommands
+    included (``("db", "init")``), in ``--help`` order. Imports every command module: for
+    the README test, the bounds tests and the option campaign, never a command's own run."""
+    out: list[tuple[tuple[str, ...], Any]] = []
+
+    def walk(path: tuple[str, ...], command: Any) -> None:
+        subcommands = getattr(command, "commands", None)
+        if subcommands:
+            for name, sub in subcommands.items():
+                walk((*path, name), sub)
+        else:
+            out.append((path, command))
+
+    for name in COMMANDS:
+        walk((name,), load_command(name))
+    return out
+
+
 class _Group(TyperGroup):
     """The root: commands loaded on demand, and the one error boundary.
 

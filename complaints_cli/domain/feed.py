@@ -244,16 +244,14 @@ def feed_events(
                 lines.insert(1, f"The case is {str(case.status).lower()}.")
             lines.append(f"Handler: {who}")
             out.append(
-                FeedEvent(
-                    uid=f"{ref}-{m.key}@{domain}",
-                    day=m.deadline,
-                    summary=f"{ref} {m.label}" + (f" – {name}" if name else ""),
-                    description="\n".join(lines),
+                _event(
+                    f"{ref}-{m.key}@{domain}",
+                    m.deadline,
+                    f"{ref} {m.label}" + (f" – {name}" if name else ""),
+                    lines,
                     cancelled=cancelled,
                     sequence=case.row_version,
-                    remind_days_before=None
-                    if cancelled
-                    else (m.deadline - previous_working_day(m.deadline, calendar)).days,
+                    calendar=calendar,
                     handler=who,
                 )
             )
@@ -275,17 +273,40 @@ def feed_events(
             if a.done is not None:
                 lines.insert(1, f"Done {a.done:%a} {uk(a.done)}.")
             out.append(
-                FeedEvent(
-                    uid=f"{ref}-action_{a.number}@{domain}",
-                    day=a.due,
-                    summary=f"{ref} {kind} {a.number} due" + (f" – {name}" if name else ""),
-                    description="\n".join(lines),
+                _event(
+                    f"{ref}-action_{a.number}@{domain}",
+                    a.due,
+                    f"{ref} {kind} {a.number} due" + (f" – {name}" if name else ""),
+                    lines,
                     cancelled=cancelled,
                     sequence=case.row_version,
-                    remind_days_before=None
-                    if cancelled
-                    else (a.due - previous_working_day(a.due, calendar)).days,
+                    calendar=calendar,
                     handler=a.owner,
                 )
             )
     return sorted(out, key=lambda e: (e.day, e.uid))
+
+
+def _event(
+    uid: str,
+    day: date,
+    summary: str,
+    lines: list[str],
+    *,
+    cancelled: bool,
+    sequence: int,
+    calendar: Calendar,
+    handler: str,
+) -> FeedEvent:
+    """One all-day event; an open one is reminded the working day before (none when
+    cancelled)."""
+    return FeedEvent(
+        uid=uid,
+        day=day,
+        summary=summary,
+        description="\n".join(lines),
+        cancelled=cancelled,
+        sequence=sequence,
+        remind_days_before=None if cancelled else (day - previous_working_day(day, calendar)).days,
+        handler=handler,
+    )

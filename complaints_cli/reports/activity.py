@@ -16,7 +16,7 @@ from complaints_cli.domain.periods import Period
 from complaints_cli.domain.profiles import MilestoneRule, Profile
 from complaints_cli.domain.workdays import Calendar
 from complaints_cli.reports.cases import ReportCase, pounds
-from complaints_cli.reports.figures import BY_DATE, CaseLine, Figure, event_line
+from complaints_cli.reports.figures import BY_DATE, CaseLine, Figure, by_day, event_line
 from complaints_cli.reports.timeliness import uk
 from complaints_cli.store import report_queries as log_queries
 from complaints_cli.store.db import RawDatabase
@@ -63,7 +63,7 @@ def withdrawn(cases: Iterable[ReportCase], period: Period, section: str) -> Figu
             lines.append(
                 CaseLine(c.reference, c.dates.received, "withdrawn", day, text=reason or None)
             )
-    lines.sort(key=lambda line: (line.on or date.min, line.reference))
+    lines.sort(key=by_day)
     return count(
         "withdrawn",
         "Complaints withdrawn",
@@ -90,7 +90,7 @@ def not_accepted(cases: Iterable[ReportCase], period: Period, section: str) -> F
                     c.reference, c.dates.received, "not accepted", day, why=why, text=reason or None
                 )
             )
-    lines.sort(key=lambda line: (line.on or date.min, line.reference))
+    lines.sort(key=by_day)
     return count(
         "not_accepted",
         "Complaints not accepted",
@@ -121,7 +121,7 @@ def escalations_refused(cases: Iterable[ReportCase], period: Period, section: st
                     text=reason or None,
                 )
             )
-    lines.sort(key=lambda line: (line.on or date.min, line.reference))
+    lines.sort(key=by_day)
     return count(
         "stage2_refused",
         "Stage 2 escalations refused",
@@ -176,7 +176,7 @@ def compensation_awarded(cases: Iterable[ReportCase], period: Period, section: s
                     text=(c.values[reasons] or "").strip() or None,
                 )
             )
-    lines.sort(key=lambda line: (line.on or date.min, line.reference))
+    lines.sort(key=by_day)
     total = sum((line.amount or Decimal(0) for line in lines), Decimal(0))
     tally = Counter(line.text or "(no reason recorded)" for line in lines)
     reasons = "; ".join(
@@ -224,7 +224,7 @@ def compensation_paid(cases: Iterable[ReportCase], period: Period, section: str)
                     text=(c.values[reasons] or "").strip() or None,
                 )
             )
-    lines.sort(key=lambda line: (line.on or date.min, line.reference))
+    lines.sort(key=by_day)
     total = sum((line.amount or Decimal(0) for line in lines), Decimal(0))
     return Figure(
         "compensation_paid",
@@ -352,7 +352,7 @@ def stale(
                 c.reference, c.dates.received, stage, answered, end, result="still open", why=why
             )
         )
-    lines.sort(key=lambda line: (line.on or date.min, line.reference))
+    lines.sort(key=by_day)
     return count(
         "stale",
         "Answered but still open",
@@ -391,7 +391,7 @@ def determinations(
                 text=findings or None,
             )
         )
-    lines.sort(key=lambda line: (line.on or date.min, line.reference))
+    lines.sort(key=by_day)
     return count(
         "ombudsman_determinations",
         "Ombudsman determinations",

@@ -45,7 +45,7 @@ from complaints_cli.errors import ComplaintsError
 from complaints_cli.reports import activity, breakdowns, comparison, timeliness
 from complaints_cli.reports.activity import count, event_lines
 from complaints_cli.reports.cases import ReportCase, load_cases, overdue_at, role_rule
-from complaints_cli.reports.figures import CaseLine, Figure, Report, percent
+from complaints_cli.reports.figures import CaseLine, Figure, Report, by_day, percent
 from complaints_cli.reports.timeliness import (
     Judged,
     judge,
@@ -205,7 +205,7 @@ def _extended(
                     why=f"original deadline {uk(m.due)}, extended to {uk(m.extended_to)}",
                 )
             )
-    lines.sort(key=lambda line: (line.on or date.min, line.reference))
+    lines.sort(key=by_day)
     return count(
         "extended",
         "Responses extended (original deadline in the month)",
@@ -302,7 +302,7 @@ def _ombudsman(
                 )
             )
     for lines in (requests, sent):
-        lines.sort(key=lambda line: (line.on or date.min, line.reference))
+        lines.sort(key=by_day)
     evidence = _limit(profile, "evidence")
     return [
         count(

@@ -103,6 +103,12 @@ def event_line(
 #: Sort key of case lines by date, then reference (their dates are never None).
 BY_DATE = itemgetter(3, 0)
 
+
+def by_day(line: CaseLine) -> tuple[date, str]:
+    """Case lines by their day (an undated line first), then by reference."""
+    return (line.on or date.min, line.reference)
+
+
 #: A case line's JSON keys, in the order of its fields.
 LINE_KEYS = (
     "reference",

@@ -258,20 +258,9 @@ SKIP = {("db", "init"), ("db", "copy"), ("db", "upgrade"), ("purge",), ("import"
 
 
 def _commands() -> list[tuple[tuple[str, ...], Any]]:
-    from complaints_cli.cli.app import COMMANDS, load_command
+    from complaints_cli.cli.app import leaf_commands
 
-    out: list[tuple[tuple[str, ...], Any]] = []
-
-    def walk(path: tuple[str, ...], command: Any) -> None:
-        if hasattr(command, "commands"):
-            for name, sub in command.commands.items():
-                walk((*path, name), sub)
-        elif path not in SKIP:
-            out.append((path, command))
-
-    for name in COMMANDS:
-        walk((name,), load_command(name))
-    return out
+    return [(path, command) for path, command in leaf_commands() if path not in SKIP]
 
 
 def _safe_value(value: str) -> str:

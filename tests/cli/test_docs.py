@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import typer
 
-from complaints_cli.cli.app import COMMANDS, app, load_command
+from complaints_cli.cli.app import COMMANDS, app, leaf_commands, load_command
 from tests.paths import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -36,14 +36,8 @@ SHARED = {"--help", "-h"}
 
 def commands() -> Iterator[tuple[str, Any]]:
     """``(path, click command)`` for every command, groups' subcommands included."""
-    for name in COMMANDS:
-        command = load_command(name)
-        sub = getattr(command, "commands", None)
-        if sub:
-            for child_name, child in sub.items():
-                yield f"{name} {child_name}", child
-        else:
-            yield name, command
+    for words, command in leaf_commands():
+        yield " ".join(words), command
 
 
 ALL = list(commands())
