@@ -27,6 +27,7 @@ from complaints_cli.errors import ComplaintsError
 from complaints_cli.files.markers import (
     CASE_MARKER,
     DamagedMarker,
+    make_root,
     read_case_claim,
     write_case_claim,
 )
@@ -285,12 +286,7 @@ def check_root(root: Path, reference: str) -> int:
             f"complaints root {str(root)!r} is too long a path for Windows folders: "
             "choose a root nearer the top of the drive (--root or COMPLAINTS_ROOT)"
         )
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ComplaintsError(
-            f"cannot create the complaints root {str(root)!r}: {exc.strerror or exc}"
-        ) from None
+    make_root(root)
     return limit
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "RootOwner",
     "check_root_owner",
     "claim_root",
+    "make_root",
     "read_case_claim",
     "read_root_owner",
     "unclaimed_root",
@@ -202,13 +203,19 @@ def check_root_owner(root: Path, log_id: str, log: str, *, claim: bool) -> str:
             return "unclaimed"
     if not claim:
         return "empty" if root.is_dir() else "missing"
+    make_root(root)
+    return claim_root(root, log_id, log)
+
+
+def make_root(root: Path) -> None:
+    """Create the complaints root (and the folders above it) if it is not there. Raises
+    :class:`ComplaintsError` naming the root when it cannot be made."""
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ComplaintsError(
             f"cannot create the complaints root {str(root)!r}: {exc.strerror or exc}"
         ) from None
-    return claim_root(root, log_id, log)
 
 
 def claim_root(root: Path, log_id: str, log: str) -> str:

@@ -6,7 +6,7 @@ Ombudsman's determinations. Each figure's note says what it counts (issue 13, it
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import date, timedelta
 from decimal import Decimal
@@ -400,4 +400,20 @@ def determinations(
         lines,
         "The Ombudsman's determinations recorded in the period (complaints determination), "
         "with the findings and each order or recommendation and whether it is done.",
+    )
+
+
+#: How a case marked closed with no closed date is put right (both reports' notes say it).
+CLOSED_DATE_FIX = "complaints correct REF --closed DATE --reason TEXT"
+
+
+def undated_closures_note(figures: Sequence[Figure], detail: str) -> str | None:
+    """The note on the cases marked closed with no closed date (figure ``closed_undated``),
+    ``None`` when there are none; ``detail`` says what they do to this report's counts."""
+    undated = next(f for f in figures if f.key == "closed_undated")
+    if not undated.count:
+        return None
+    return (
+        f"{undated.count} case(s) are marked closed with no closed date{detail}. Put each date "
+        f"right with {CLOSED_DATE_FIX}"
     )

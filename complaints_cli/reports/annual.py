@@ -398,13 +398,11 @@ def annual_report(
             "CH01 per stock type needs the homes owned of each type: give --homes-lcra N and "
             "--homes-lcho N (the split is not configured: the total uses --homes)."
         )
-    undated = next(f for f in figures if f.key == "closed_undated")
-    if undated.count:
-        notes.append(
-            f"{undated.count} case(s) are marked closed with no closed date: each counts as "
-            "finished on the last date it records. Put each date right with complaints correct "
-            "REF --closed DATE --reason TEXT."
-        )
+    undated = activity.undated_closures_note(
+        figures, ": each counts as finished on the last date it records"
+    )
+    if undated:
+        notes.append(f"{undated}.")
     last = used[-1]
     return Report(
         kind="annual",

@@ -544,15 +544,14 @@ def emt_report(
             "nothing outstanding (listed under 'Answered but still open'): they count in 'Open "
             "in all' until closed. Close each with complaints close REF."
         )
-    undated = next(f for f in figures if f.key == "closed_undated")
-    if undated.count:
-        notes.append(
-            f"{undated.count} case(s) are marked closed with no closed date (an imported log "
-            "has no closed-date column): each counts as open until the last date it records "
-            "and finished from then, but is never counted as closed in a month, so the closed "
-            "counts are low. Put each date right with complaints correct REF --closed DATE "
-            "--reason TEXT (listed under 'Marked closed with no closed date')."
-        )
+    undated = activity.undated_closures_note(
+        figures,
+        " (an imported log has no closed-date column): each counts as open until the last "
+        "date it records and finished from then, but is never counted as closed in a month, "
+        "so the closed counts are low",
+    )
+    if undated:
+        notes.append(f"{undated} (listed under 'Marked closed with no closed date').")
     report = Report(
         kind="emt",
         title=f"EMT complaints performance report: {month.label}",
