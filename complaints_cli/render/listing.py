@@ -9,8 +9,6 @@ spreadsheets (UTF-8, and any cell that Excel would run as a formula is prefixed 
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 import shutil
 import sys
@@ -18,8 +16,10 @@ import textwrap
 from collections.abc import Callable, Sequence
 from typing import IO, Any, Literal
 
-from complaints_cli.domain.presentation import json_default, json_value
 from complaints_cli.domain.text import csv_safe, terminal_safe
+
+# ``json``, ``csv`` and the presentation module (which brings the case model, ~10 ms) are
+# imported by the formats that use them: a table with its own ``text`` needs none of them.
 
 Format = Literal["table", "json", "csv"]
 FORMATS: tuple[str, ...] = ("table", "json", "csv")
@@ -50,8 +50,19 @@ def output_rows(
     style for a table row (overdue in red, ...).
     """
     stream = out or sys.stdout
-    show = text or (lambda _c, v: "" if v is None else str(json_value(v)))
+    if text is None:
+        from complaints_cli.domain.presentation import json_value
+
+        def json_text(_column: str, value: Any) -> str:
+            return "" if value is None else str(json_value(value))
+
+        text = json_text
+    show = text
     if fmt == "json":
+        import json
+
+        from complaints_cli.domain.presentation import json_default
+
         # One object per line: readable, and json's C encoder (indent=None) is ~10x faster.
         stream.write("[")
         for i, r in enumerate(rows):
@@ -62,6 +73,8 @@ def output_rows(
         stream.write("\n]\n" if rows else "]\n")
         return
     if fmt == "csv":
+        import csv
+
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow([(headers or {}).get(c, c) for c in columns])
         for r in rows:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from complaints_cli.domain.case import (
     DATE_FIELDS,
@@ -26,7 +26,6 @@ from complaints_cli.domain.case import (
 )
 from complaints_cli.domain.money import from_pence, to_pence
 from complaints_cli.domain.references import normalise_reference, not_found
-from complaints_cli.domain.retention import RetentionFacts
 from complaints_cli.domain.text import contains_folded, fold
 from complaints_cli.domain.vocabulary import (
     ActionKind,
@@ -41,6 +40,11 @@ from complaints_cli.domain.vocabulary import (
 )
 from complaints_cli.errors import ComplaintsError, NotFoundError
 from complaints_cli.store.db import RawDatabase
+
+if TYPE_CHECKING:
+    # Imported when used: retention brings the rules and deadline code (~10 ms), which
+    # ``due`` and ``list`` do not need.
+    from complaints_cli.domain.retention import RetentionFacts
 
 __all__ = [
     "CASE_COLUMNS",
@@ -473,6 +477,8 @@ _STATUS = _enum(Status)
 
 def facts_from_row(row: Sequence[Any]) -> RetentionFacts:
     """``(reference, status, closed, folder, legal_hold, legal_hold_reason)`` as facts."""
+    from complaints_cli.domain.retention import RetentionFacts
+
     reference, status, closed, folder, hold, reason = row
     return RetentionFacts(
         str(reference), _STATUS(status), to_date(closed), folder, bool(hold), reason
