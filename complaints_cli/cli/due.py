@@ -177,7 +177,10 @@ _DAY_TEXT: dict[date, str] = {}
 
 
 def _due_text(column: str, value: Any) -> str:
-    """A cell's text: a day as ``Fri 27/11/2026``, nothing for ``None``, else ``str``."""
+    """A cell's text: a day as ``Fri 27/11/2026``, nothing for ``None``, else ``str``.
+    Called for every cell of ``due``'s table (~20,000 at 100k): plain text first."""
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if type(value) is date:  # not a datetime: two equal aware ones may differ in day

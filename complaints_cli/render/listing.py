@@ -179,28 +179,27 @@ def plain_table(
             break
         widest = max(flexible, key=lambda i: widths[i])
         widths[widest] -= 1
-    # Each wrapping column's cells as lines, each distinct cell wrapped once; ``firsts`` the
-    # columns with each cell's first line; ``multi`` the rows taking more than one line.
-    wrapped: list[list[list[str]] | None] = []
-    firsts: list[Sequence[str]] = []
-    multi: set[int] = set()
-    for i in range(n):
-        if fixed[i]:
-            wrapped.append(None)
-            firsts.append(columns[i])
-            continue
-        seen: dict[str, list[str]] = {}
-        width = widths[i]
-        column = []
-        for cell in columns[i]:
-            lines_of = seen.get(cell)
-            if lines_of is None:
-                lines_of = seen[cell] = _wrap(cell, width)
-            column.append(lines_of)
-        wrapped.append(column)
-        firsts.append([c[0] for c in column])
-        multi.update(k for k, c in enumerate(column) if len(c) > 1)
+    # Each distinct cell of a wrapping column is wrapped once. ``firsts``: the columns with
+    # each cell's first line. A row's further lines depend only on its wrapping cells
+    # (``keys``), so they are made once for each distinct combination (``more_of``).
+    flex = [i for i in range(n) if not fixed[i]]
+    wrapped: dict[int, dict[str, list[str]]] = {}
+    firsts: list[Sequence[str]] = list(columns)
+    for i in flex:
+        wrapped[i] = {cell: _wrap(cell, widths[i]) for cell in set(columns[i])}
+        first_line = {cell: lines_of[0] for cell, lines_of in wrapped[i].items()}
+        firsts[i] = list(map(first_line.__getitem__, columns[i]))
     fmt = "   ".join(f"{{:<{w}}}" for w in widths).format
+    keys = list(zip(*(columns[i] for i in flex), strict=True)) if flex else [()] * len(rows)
+    more_of: dict[tuple[str, ...], list[str]] = {}
+    for key in set(keys):
+        cells = [[""]] * n
+        for i, cell in zip(flex, key, strict=True):
+            cells[i] = wrapped[i][cell]
+        more_of[key] = [
+            fmt(*(c[j] if j < len(c) else "" for c in cells)).rstrip()
+            for j in range(1, max(map(len, cells)))
+        ]
     colour = _use_colour(out)
     lines = []
     if title:
@@ -211,21 +210,21 @@ def plain_table(
     style_of = list(styles) or [None] * len(rows)
     if len(style_of) != len(rows):
         raise ValueError(f"{len(style_of)} styles for {len(rows)} rows")
-    if not multi and not (colour and any(s in _ANSI for s in style_of)):
+    paint = colour and any(s in _ANSI for s in style_of)
+    if not paint and not any(more_of.values()):
         lines += body
         return lines
-    for k, first in enumerate(body):
-        if k in multi:
-            cells = [[rows[k][i]] if w is None else w[k] for i, w in enumerate(wrapped)]
-            texts = [first]
-            for j in range(1, max(map(len, cells))):
-                texts.append(fmt(*(c[j] if j < len(c) else "" for c in cells)).rstrip())
+    append, extend = lines.append, lines.extend
+    for first, key, style in zip(body, keys, style_of, strict=True):
+        more = more_of[key]
+        if paint and style in _ANSI:
+            on = _ANSI[style]
+            append(f"{on}{first}{_RESET}")
+            extend(f"{on}{t}{_RESET}" for t in more)
         else:
-            texts = [first]
-        style = style_of[k]
-        if colour and style in _ANSI:
-            texts = [f"{_ANSI[style]}{t}{_RESET}" for t in texts]
-        lines += texts
+            append(first)
+            if more:
+                extend(more)
     return lines
 
 

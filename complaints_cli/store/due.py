@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from complaints_cli.domain.open_milestones import owner_of
@@ -136,7 +137,7 @@ def due_items(
     _action_items(db, calendar, params, as_of, past, handler, items)
     if overdue_only:
         items = [i for i in items if i["state"] != "pending"]
-    items.sort(key=lambda i: (i["due"], i["reference"], i["key"]))
+    items.sort(key=itemgetter("due", "reference", "key"))
     return items
 
 
@@ -257,8 +258,10 @@ def _stored_items(
         deadline,
     ) in rows:
         if type(deadline) is str:  # SQLite keeps dates as ISO text
-            due, deadline = fromiso(due), fromiso(deadline)
+            deadline = fromiso(deadline)
         if kind == "window":
+            if type(due) is str:
+                due = fromiso(due)
             if as_of <= due:
                 state = "pending"
             elif while_open:
