@@ -482,7 +482,19 @@ def _parse_document(data: Mapping[str, Any], path: str) -> ProfileSet:
 
 @functools.cache
 def _packaged() -> ProfileSet:
-    return _parse_document(tomllib.loads(_packaged_text()), PACKAGED)
+    return _parse_document(packaged_data(), PACKAGED)
+
+
+def packaged_data() -> dict[str, Any]:
+    """The packaged ``profiles.toml`` as :func:`tomllib.loads` gives it: the copy made ahead
+    in :mod:`complaints_cli.domain.profiles_parsed` (by ``scripts/make_profiles_parsed.py``)
+    while its text is the file's, else the file parsed (~6 ms of CPU saved on every run)."""
+    from complaints_cli.domain import profiles_parsed
+
+    text = _packaged_text()
+    if text == profiles_parsed.TEXT:
+        return profiles_parsed.DATA
+    return tomllib.loads(text)
 
 
 def _packaged_text() -> str:
