@@ -74,3 +74,53 @@ def test_the_deadline_key_is_hashlib_sha256() -> None:
         deadlines_key(profile, "scotland", ["2026-12-24"], "v1")
         == (hashlib.sha256(text.encode()).hexdigest()[:16])
     )
+
+
+def test_each_command_built_alone_is_the_one_its_module_group_builds() -> None:
+    """``load_command`` builds only the command that runs; its parameters, help and callback
+    are the ones Typer builds for the module's whole group."""
+    import importlib
+
+    import typer
+
+    from complaints_cli.cli.app import COMMANDS, app, load_command
+
+    root = typer.main.get_group(app)
+    checked = 0
+    for name, (module, attribute, _help) in COMMANDS.items():
+        if attribute != "app":
+            continue
+        alone = load_command(name)
+        typer_app = getattr(importlib.import_module(f"complaints_cli.cli.{module}"), attribute)
+        in_group = typer.main.get_group(typer_app).commands[name]
+        parent = typer.Context(root, info_name="complaints")
+        ctx_alone = typer.Context(alone, info_name=name, parent=parent)
+        ctx_group = typer.Context(in_group, info_name=name, parent=parent)
+        assert _params(alone) == _params(in_group), name
+        assert alone.get_help(ctx_alone) == in_group.get_help(ctx_group), name
+        assert alone.callback.__wrapped__ is in_group.callback.__wrapped__, name
+        checked += 1
+    assert checked >= 30
+    assert load_command("no-such-command") is None
+
+
+def _params(command: object) -> list[tuple[object, ...]]:
+    return [
+        (
+            p.name,
+            p.opts,
+            p.secondary_opts,
+            p.required,
+            repr(p.default),
+            p.multiple,
+            p.nargs,
+            getattr(p, "is_flag", None),
+            getattr(p, "help", None),
+            p.type.name,
+            type(p.type).__name__,
+            getattr(p.type, "choices", None),
+            p.envvar,
+            getattr(p, "hidden", None),
+        )
+        for p in command.params  # type: ignore[attr-defined]
+    ]
