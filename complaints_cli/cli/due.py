@@ -137,6 +137,7 @@ def due_cmd(
         title=f"Due by {tf.calendar.add_working_days(day, within) if within else day:%a %d/%m/%Y} (as of {day:%d/%m/%Y})",
         empty="Nothing due." if not overdue else "Nothing overdue.",
         no_wrap=("reference", "due", "working_days_left", "stage"),
+        as_text=("reference", "milestone", "handler", "stage"),
     )
 
 

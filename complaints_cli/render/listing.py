@@ -16,7 +16,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from typing import IO, Any, Literal
 
-from complaints_cli.domain.text import csv_safe, terminal_safe
+from complaints_cli.domain.text import csv_safe, terminal_safe, terminal_unsafe
 
 # ``json``, ``csv`` and the presentation module (which brings the case model, ~10 ms) are
 # imported by the formats that use them: a table with its own ``text`` needs none of them.
@@ -42,12 +42,15 @@ def output_rows(
     title: str | None = None,
     empty: str = "Nothing to show.",
     no_wrap: Sequence[str] = (),
+    as_text: Sequence[str] = (),
     out: IO[str] | None = None,
 ) -> None:
     """Print ``rows`` (restricted to ``columns``) as a table, JSON or CSV.
 
     ``text(column, value)`` turns a value into table/CSV text; ``styles(row)`` gives a
-    style for a table row (overdue in red, ...).
+    style for a table row (overdue in red, ...). ``as_text``: columns where ``text`` gives a
+    ``str`` value back as it is, so a table takes their text values without calling it
+    (~0.5 µs a cell: ``due`` at 100k has 14,000 such cells).
     """
     stream = out or sys.stdout
     if text is None:
@@ -80,7 +83,14 @@ def output_rows(
         for r in rows:
             writer.writerow([safe_csv_cell(show(c, r.get(c))) for c in columns])
         return
-    cells = [[show(c, r.get(c)) for c in columns] for r in rows]
+    by_column = []
+    for c in columns:
+        values = [r.get(c) for r in rows]
+        if c in as_text:
+            by_column.append([v if type(v) is str else show(c, v) for v in values])
+        else:
+            by_column.append([show(c, v) for v in values])
+    cells = list(zip(*by_column, strict=True)) if by_column else [() for _ in rows]
     if fmt == "markdown":
         heads = [(headers or {}).get(c, c) for c in columns]
         for line in markdown_table(heads, cells, title=title, empty=empty):
@@ -151,7 +161,7 @@ def plain_table(
     headers = [terminal_safe(h) for h in headers]
     n = len(headers)
     whole = "\n".join(["\n".join(r) for r in rows])
-    if terminal_safe(whole) != whole:  # a control character somewhere: make each cell safe
+    if terminal_unsafe(whole):  # a control character somewhere: make each cell safe
         rows = [[terminal_safe(cell) for cell in row] for row in rows]
     if not n:
         raise ValueError("a table needs at least one column")

@@ -158,3 +158,29 @@ def test_random_tables_as_the_reference(monkeypatch) -> None:  # type: ignore[no
         styles = [rng.choice(["red", "yellow", None]) for _ in rows] if trial % 2 else []
         want = reference_plain_table(headers, rows, styles, no_wrap=no_wrap, stream=stream)
         assert plain_table(headers, rows, styles, no_wrap=no_wrap, stream=stream) == want, trial
+
+
+def test_terminal_unsafe_is_whether_terminal_safe_changes_the_text() -> None:
+    from complaints_cli.domain.text import terminal_unsafe
+
+    for code in [*range(0x0, 0x3000), 0xD800, 0xDFFF, 0xFFFE, 0xFFFF, 0x1F3E0]:
+        ch = chr(code)
+        for text in (ch, f"a{ch}", f"£{ch}£", f"{ch}é", "x" * 50 + ch):
+            assert terminal_unsafe(text) == (terminal_safe(text) != text), (hex(code), text)
+    assert not terminal_unsafe("£12.50 for Zoë\tand 漢字\n")
+    assert terminal_unsafe("£\x85")
+    assert terminal_unsafe("漢字\x7f")
+
+
+def test_as_text_columns_take_text_as_it_is_and_the_rest_through_text(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("COLUMNS", "100")
+    out = io.StringIO()
+    listing.output_rows(
+        [{"a": "x", "b": "y"}, {"a": 5, "b": None}],
+        ("a", "b"),
+        "table",
+        text=lambda _c, v: f"<{v}>",
+        as_text=("a",),
+        out=out,
+    )
+    assert out.getvalue().splitlines() == ["a     b", "---   ------", "x     <y>", "<5>   <None>"]
