@@ -196,7 +196,7 @@ def _import_file(tf: Any, file: Path, choices: ImportChoices) -> None:
                         actor=cfg.user.value,
                         prefixes=[cfg.prefix.value],
                         folders=folders,
-                        deadlines=tf.deadlines,
+                        deadlines=tf.stamps,
                         progress=advance,
                     )
         if outcome is not None and team is not None:
@@ -260,9 +260,7 @@ def _already_renumbered(tx: Any, plan: Any, name: str) -> None:
 def _met_warnings(tf: Any, result: Any, plan: Any) -> None:
     """A Met column the file typed that the dates contradict is kept, with a warning."""
     from complaints_cli.domain.derived import met_disagreements
-    from complaints_cli.store.reads import case_from_mapping
 
-    met = ("ack_met", "stage1_met", "stage2_met")
     # New cases as the file has them; updated ones as they will be: the log's values with the
     # file's changes (only when a Met column or a date it depends on changes).
     candidates = [(row, {"status": "Open", "stage": "Stage 1", **row.values}) for row in plan.adds]
@@ -272,10 +270,7 @@ def _met_warnings(tf: Any, result: Any, plan: Any) -> None:
             candidates.append((item.row, {**item.existing, **changed}))
     lines = []
     for row, values in candidates:
-        if not any(values.get(f) is not None for f in met):
-            continue
-        case = case_from_mapping(values)
-        for column, typed, judged in met_disagreements(case, tf.profile, tf.calendar):
+        for column, typed, judged in met_disagreements(values, tf.profile, tf.calendar):
             lines.append(
                 f"{row.reference} (sheet {result.sheet!r}, row {row.row}) {column!r}: the file "
                 f"says {typed}, the dates say {judged}; the file's {typed} is kept (complaints "
