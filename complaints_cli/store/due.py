@@ -10,7 +10,6 @@ them) is worked out in memory for this run, as is every case for a day in the pa
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from datetime import date, timedelta
 from operator import itemgetter
@@ -37,17 +36,14 @@ DUE_FIELDS = (
 )
 
 
-@functools.cache
 def _date_fields() -> tuple[str, ...]:
     """CaseDates' date fields, in its order: each is a column of the complaint table.
 
-    Worked out on first use, not at import: the deadline code (~10 ms to import) is needed
-    only when a case's deadlines are worked out here (stale stored rows, or a past day)."""
-    from dataclasses import fields
+    Imported on first use, not with this module: the deadline code (~10 ms to import) is
+    needed only when a case's deadlines are worked out here (stale stored rows, a past day)."""
+    from complaints_cli.domain.deadlines import DATE_FIELDS
 
-    from complaints_cli.domain.deadlines import CaseDates
-
-    return tuple(f.name for f in fields(CaseDates) if f.type in ("date", "date | None"))
+    return DATE_FIELDS
 
 
 def _date(value: Any) -> date | None:
