@@ -56,10 +56,8 @@ def due_cmd(
 
     Example: complaints due --within 10 --handler "Sam Patel"
     """
-    from complaints_cli.cli.case import empty_log
-    from complaints_cli.domain.filters import match_person
     from complaints_cli.store import due as due_core
-    from complaints_cli.store import reads
+    from complaints_cli.store import lookups
 
     fmt = check_format(fmt)
     if not 0 <= within <= MAX_WITHIN:
@@ -77,10 +75,16 @@ def due_cmd(
         if explain:
             _explain(db, explain, tf, day)
             return
-        if reads.is_empty(db):
+        if lookups.is_empty(db):
+            from complaints_cli.cli.case import empty_log
+
             empty_log(tf.settings, fmt)
             return
-        who = None if handler is None else match_person(handler, reads.people(db))
+        who = None
+        if handler is not None:
+            from complaints_cli.domain.filters import match_person
+
+            who = match_person(handler, lookups.people(db))
         stale = due_core.stale_count(db, tf.key)
         items = due_core.due_items(
             db,
@@ -95,7 +99,7 @@ def due_cmd(
             stale=stale,
         )
         if wanted is not None:
-            in_category = set(reads.references_in_category(db, wanted))
+            in_category = set(lookups.references_in_category(db, wanted))
             items = [i for i in items if i["reference"] in in_category]
     if stale:
         warn(

@@ -40,6 +40,7 @@ from complaints_cli.domain.vocabulary import (
 )
 from complaints_cli.errors import ComplaintsError, NotFoundError
 from complaints_cli.store.db import RawDatabase
+from complaints_cli.store.lookups import is_empty, people, references_in_category
 
 if TYPE_CHECKING:
     # Imported when used: retention brings the rules and deadline code (~10 ms), which
@@ -69,6 +70,7 @@ __all__ = [
     "list_cases",
     "people",
     "references_and_addresses",
+    "references_in_category",
     "related",
     "related_references",
     "retention_facts",
@@ -411,21 +413,6 @@ def count_cases(
     return int(db.scalar("SELECT COUNT(*) FROM complaint" + where, params) or 0)
 
 
-def is_empty(db: RawDatabase) -> bool:
-    """The log holds no case at all (void ones included)."""
-    return db.scalar("SELECT id FROM complaint LIMIT 1") is None
-
-
-def references_in_category(db: RawDatabase, category: str) -> list[str]:
-    """The references of the cases in ``category`` (the team's spelling, as stored)."""
-    return [
-        str(r)
-        for r in db.column(
-            "SELECT reference FROM complaint WHERE category = :category", {"category": category}
-        )
-    ]
-
-
 def same_complaint(db: RawDatabase, complainant: str, address: str, received: date) -> list[str]:
     """The references of the cases (void ones aside) with this complainant, address and date
     received, compared ignoring case and spacing: a complaint logged twice."""
@@ -443,15 +430,6 @@ def same_complaint(db: RawDatabase, complainant: str, address: str, received: da
         for ref, who, where in rows
         if squash(who) == squash(complainant) and squash(where) == squash(address)
     ]
-
-
-def people(db: RawDatabase, *, owners: bool = True) -> list[str]:
-    """Everyone the log names as a handler (Stage 1 or 2) or, with ``owners``, an action's
-    owner (``due`` lists actions by owner; ``list`` filters cases by handler only)."""
-    sql = "SELECT handler FROM complaint UNION SELECT stage2_handler FROM complaint"
-    if owners:
-        sql += " UNION SELECT owner FROM action"
-    return [str(p) for p in db.column(sql) if p]
 
 
 def references_and_addresses(db: RawDatabase) -> list[tuple[str, str]]:

@@ -1,8 +1,9 @@
 """What ``due`` and ``show`` import on their way (issue 15): each module left out is start-up
 time saved on every run, so a test keeps it out. ``due`` reads the stored open milestones and
-formats them: the deadline and rules code is imported only when a case is worked out from its
-dates (stale stored deadlines, a past day). No command pays for :mod:`hashlib` (OpenSSL) or
-:mod:`importlib.resources` to work out the deadline key or read the packaged profiles."""
+formats them: the case model is not imported, nor the deadline and rules code unless a case
+is worked out from its dates (stale stored deadlines, a past day). No command pays for
+:mod:`hashlib` (OpenSSL) or :mod:`importlib.resources` to work out the deadline key or read
+the packaged profiles."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ WATCHED = (
     "complaints_cli.domain.rules",
     "complaints_cli.domain.as_it_stood",
     "complaints_cli.domain.presentation",
+    "complaints_cli.domain.case",
+    "complaints_cli.store.reads",
     "hashlib",
     "importlib.resources",
 )
