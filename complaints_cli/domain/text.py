@@ -177,8 +177,8 @@ def terminal_unsafe(text: str) -> bool:
 
     For a whole table at once: the check runs on the UTF-8 bytes (a C0 control or DEL is one
     byte there and never part of another character; a C1 control is ``C2 80``-``C2 9F``), as
-    the regular expression scans ~20 ns a character: 6.6 -> ~0.5 ms for the 330,000
-    characters of ``due``'s table at 100k (measured 2026-11-30).
+    the regular expression scans ~8-20 ns a character: 2.7 -> 0.44 ms CPU for the 330,000
+    characters of ``due``'s table at 100k (1.4 ms when it holds ``£`` signs; 2026-11-30).
     """
     data = text.encode("utf-8", "surrogatepass")
     if len(data.translate(None, _C0_AND_DEL)) != len(data):
