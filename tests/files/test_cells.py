@@ -825,7 +825,9 @@ def test_review_type_only_from_a_leading_label(details, expected):
         ("Spruce_001", "SPRUCE001"),
         ("SPRUCE/001", "SPRUCE001"),
         ("SPRUCE1000", "SPRUCE1000"),
-        ("SPRUCE0042", "SPRUCE0042"),
+        # Extra leading zeros: the same complaint as the commands read it (show SPRUCE0042).
+        ("SPRUCE0042", "SPRUCE042"),
+        ("SPRUCE00001000", "SPRUCE1000"),
         ("OAK123", "OAK123"),
         # The one grammar (domain/references): a run of separators, a prefix ending in a digit.
         ("SPRUCE--001", "SPRUCE001"),
