@@ -54,3 +54,20 @@ def test_a_misspelt_name_is_refused_by_digest_as_by_due(cli: Any) -> None:
         result = cli(command, "--handler", "Sam Patl")
         assert result.exit_code == 1, (command, result.output)
         assert "'Sam Patl' is not a handler in the log" in result.stderr
+
+
+def test_due_csv_writes_days_left_as_numbers_and_text_guarded(
+    cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Overdue days are negative numbers in CSV (they sort and sum), while a text cell that a
+    spreadsheet would run stays guarded (the fresh-user trial: ``'-18``)."""
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-03-03")
+    assert cli("log", "--no-input", "--complainant", "Ann Lee", "--handler", "-Sam Patel",
+               "--address", "1 Oak Road", "--received", "03/02/2025",
+               "--channel", "email").exit_code == 0  # fmt: skip
+    due = cli("due", "--format", "csv")
+    assert due.exit_code == 0, due.output
+    rows = list(csv.DictReader(io.StringIO(due.stdout)))
+    days = next(row for row in rows if row["Milestone"].startswith("Acknowledge"))
+    assert int(days["Days left"]) < 0 and not days["Days left"].startswith("'")
+    assert {row["Handler"] for row in rows} == {"'-Sam Patel"}
