@@ -338,7 +338,10 @@ _PLAIN_TYPES: Final = frozenset({str, date, datetime, time, timedelta, type(None
 
 
 def uk_text(value: object) -> str:
-    """A value as a message shows it: a date in UK order, anything else as text."""
+    """A value as a message shows it, in the log's words: a date in UK order, a Yes/No
+    column's value as ``Yes`` or ``No`` (not ``True``/``False``), anything else as text."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
     return format_uk(value) if isinstance(value, date) else str(value)
 
 
