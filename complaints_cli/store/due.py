@@ -42,7 +42,7 @@ def _date_fields() -> tuple[str, ...]:
 
     Imported on first use, not with this module: the deadline code (~10 ms to import) is
     needed only when a case's deadlines are worked out here (stale stored rows, a past day)."""
-    from complaints_cli.domain.deadlines import DATE_FIELDS
+    from complaints_cli.domain.case_dates import DATE_FIELDS
 
     return DATE_FIELDS
 
@@ -65,8 +65,26 @@ _ACTION_SET = (
 #: Open on a past day: received by then, and not closed, withdrawn or voided by then.
 _OPEN_ON_DAY = (
     "c.received <= :day AND (c.status = :open OR c.closed > :day OR c.withdrawn > :day "
-    "OR c.voided > :day)"
+    "OR c.voided > :day{undated})"
 )
+
+
+def _open_on_day(dialect: str) -> str:
+    """The SQL condition for a case open at the end of ``:day``: received by then, and open
+    now or finished after it. A case marked finished without its date (an imported log has
+    no closing date) is finished on the last date it records, as the reports and the feed
+    count it (:func:`complaints_cli.domain.feed` ``_finished_on``; README, "How the reports
+    count"): open on the days before."""
+    columns = [f"c.{name}" for name in _date_fields()]
+    if dialect == "sqlite":  # SQLite's max(a, b, ...) is NULL if any is: received stands in
+        last = "max(" + ", ".join(f"COALESCE({c}, c.received)" for c in columns) + ")"
+    else:
+        last = "GREATEST(" + ", ".join(columns) + ")"  # GREATEST skips NULLs
+    undated = (
+        " OR (c.status <> :open AND c.closed IS NULL AND c.withdrawn IS NULL AND c.voided IS "
+        f"NULL AND c.not_accepted_told IS NULL AND {last} > :day)"
+    )
+    return _OPEN_ON_DAY.format(undated=undated)
 
 
 def _recorded_updates(db: RawDatabase, ids: list[int]) -> dict[int, list[date]]:
@@ -130,7 +148,7 @@ def due_items(
     owners = frozenset(handler or ())
     items: list[dict[str, Any]] = []
     if past:
-        which = _OPEN_ON_DAY
+        which = _open_on_day(db.dialect)
         params["next_day"] = as_of + timedelta(days=1)
     else:
         which = "status = :open AND (deadlines_key IS NULL OR deadlines_key <> :key)"
@@ -178,7 +196,7 @@ def _worked_out_items(
             int(i)
             for i in db.column(
                 "SELECT DISTINCT a.complaint_id FROM action a JOIN complaint c ON "
-                f"c.id = a.complaint_id WHERE {_OPEN_ON_DAY} AND {_ACTION_SET} "
+                f"c.id = a.complaint_id WHERE {_open_on_day(db.dialect)} AND {_ACTION_SET} "
                 "AND (a.done IS NULL OR a.done > :day)",
                 params,
             )
@@ -306,7 +324,7 @@ def _action_items(
         from complaints_cli.domain.as_it_stood import stage_on
     marks, found = placeholders("who", handler)
     still = (
-        f"{_OPEN_ON_DAY} AND (a.done IS NULL OR a.done > :day) AND {_ACTION_SET}"
+        f"{_open_on_day(db.dialect)} AND (a.done IS NULL OR a.done > :day) AND {_ACTION_SET}"
         if past
         else "c.status = :open AND a.done IS NULL"
     )

@@ -91,3 +91,41 @@ def test_the_stage_is_the_one_the_case_was_at(db_url: str, day: Day) -> None:
     assert {i["stage"] for i in _items(day, "2025-02-20", "2025-02-18", "--within", "40")} == {
         "Stage 2"
     }
+
+
+def test_a_case_closed_without_a_date_is_open_until_its_last_recorded_date(
+    cli: Any, tmp_path: Any, db_url: str
+) -> None:
+    """An imported log has no closing dates: such a case was finished on the last date it
+    records (as the reports count it), so ``due --as-of`` a day before lists it exactly as
+    it lists the same case closed on a recorded date (the fresh-user trial: it was left out)."""
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    def imported(name: str, closed: str | None, db: str) -> list[dict[str, Any]]:
+        wb = OpenpyxlWorkbook()
+        ws = wb.active
+        ws.append(["Ref", "Status", "Stage", "Complainant", "Address", "Date received",
+                   "Date acknowledged", "Stage 1 response provided", "Closed date"])  # fmt: skip
+        ws.append(["SPRUCE001", "Closed", "Stage 1", "Ann Lee", "1 Oak Road", "01/12/2025",
+                   "08/12/2025", "15/12/2025", closed])  # fmt: skip
+        path = tmp_path / f"{name}.xlsx"
+        wb.save(path)
+        made = cli("--db", db, "import", "--create", str(path))
+        assert made.exit_code == 0, made.output
+        out = {}
+        for day in ("03/12/2025", "09/12/2025", "15/12/2025", "17/12/2025"):
+            result = cli("--db", db, "due", "--as-of", day, "--format", "json")
+            assert result.exit_code == 0, result.output
+            out[day] = json.loads(result.stdout) if result.stdout.startswith("[") else []
+        return [out]
+
+    # The undated case on each backend (the last recorded date is worked out in SQL).
+    undated = imported("undated", None, db_url)
+    dated = imported("dated", "15/12/2025", str(tmp_path / "dated.db"))
+    assert undated == dated
+    listed = undated[0]
+    assert [(i["reference"], i["key"], i["state"]) for i in listed["03/12/2025"]] == [
+        ("SPRUCE001", "contact", "overdue"),
+        ("SPRUCE001", "acknowledge", "pending"),
+    ]
+    assert listed["17/12/2025"] == []
