@@ -64,6 +64,13 @@ def due_cmd(
         raise ComplaintsError(
             f"--within {within} must be 0 to {MAX_WITHIN} working days (about four years)"
         )
+    if explain and fmt != "table":
+        # The working is prose for a person to check; a format that looks applied and is not
+        # would mislead a script.
+        raise ComplaintsError(
+            f"--explain shows the working as text: leave out --format {fmt} (it applies to "
+            "the list of what is due)"
+        )
     tf = Timeframes(ctx)
     day = tf.date(as_of, "--as-of date")
     wanted = None

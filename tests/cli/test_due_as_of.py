@@ -129,3 +129,12 @@ def test_a_case_closed_without_a_date_is_open_until_its_last_recorded_date(
         ("SPRUCE001", "acknowledge", "pending"),
     ]
     assert listed["17/12/2025"] == []
+
+
+def test_explain_refuses_a_format_it_would_not_apply(cli: Any) -> None:
+    result = cli("due", "--explain", "SPRUCE001", "--format", "json")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "complaints: error: --explain shows the working as text: leave out --format json (it "
+        "applies to the list of what is due)"
+    )
