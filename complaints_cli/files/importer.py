@@ -351,10 +351,31 @@ def unknown_columns_note(result: ReadResult) -> str | None:
 
 
 #: Each stored field's column header, for people (log columns win over the tool's own).
+#: The part of a column a field holds, where a column holds more than one (the messages
+#: name it: ``'Met HOS acknowledgment timeframe' (its explanation)``, not the column alone).
+_PARTS: Final = {
+    "ack_met_note": "its explanation",
+    "stage1_met_note": "its explanation",
+    "stage2_met_note": "its explanation",
+    "stage1_extension_reason": "the reason",
+    "stage2_extension_reason": "the reason",
+    "stage1_extended_to": "the new date",
+    "stage2_extended_to": "the new date",
+    "compensation_reasons": "the reasons",
+    "stage2_compensation_reasons": "the reasons",
+    "review_type": "the review type",
+}
+
+
+def _header(column: Column | ExtraColumn, field: str) -> str:
+    part = _PARTS.get(field) if field != column.fields[0] else None
+    return f"{column.header} ({part})" if part else column.header
+
+
 FIELD_HEADERS: Final = {
-    **{f: c.header for c in EXTRA_COLUMNS for f in c.fields},
+    **{f: _header(c, f) for c in EXTRA_COLUMNS for f in c.fields},
     **{PENCE_FIELDS[f]: c.header for c in EXTRA_COLUMNS for f in c.fields if f in PENCE_FIELDS},
-    **{f: c.header for c in COLUMNS for f in c.fields},
+    **{f: _header(c, f) for c in COLUMNS for f in c.fields},
     "compensation_pence": COLUMNS[14].header,
 }
 

@@ -957,3 +957,18 @@ def test_amounts_and_years_out_of_bounds_are_refused_cell_by_cell(cli, tmp_path,
     skipped = cli("import", "--skip-invalid", "--dry-run", str(path))
     assert skipped.exit_code == 0, skipped.output
     assert "would be 1 added" in skipped.stdout  # SPRUCE104: £1,000,000 exactly
+
+
+def test_a_change_to_part_of_a_column_names_the_part() -> None:
+    """A column holding two fields: a message about the second names it (it said "'Met HOS
+    acknowledgment timeframe': log has 'handler on leave'", the explanation, as if the
+    column's Yes/No)."""
+    from complaints_cli.files.importer import FIELD_HEADERS
+
+    assert FIELD_HEADERS["ack_met"] == "Met HOS acknowledgment timeframe"
+    assert FIELD_HEADERS["ack_met_note"] == "Met HOS acknowledgment timeframe (its explanation)"
+    assert FIELD_HEADERS["escalation_details"] == "Stage 2 escalation details"
+    assert FIELD_HEADERS["review_type"] == "Stage 2 escalation details (the review type)"
+    assert FIELD_HEADERS["stage1_extended_to"] == (
+        "Response extension required & why? (the new date)"
+    )
