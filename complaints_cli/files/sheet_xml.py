@@ -190,6 +190,10 @@ class SheetFacts:
     cols: int = 0  #: the grid's width
     unreadable: Unreadable = field(default_factory=dict)
     merged: list[Merge] = field(default_factory=list)
+    #: OpenDocument text cells holding a tab (``<text:tab/>``), as written: python-calamine
+    #: drops the tab (``Flat 1<tab>Block A`` comes back ``Flat 1Block A``), so the import
+    #: puts these back (row, column: 0-based, as the reader's grid).
+    texts: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def grow(self, row: int, col: int) -> None:
         if row >= self.rows:
@@ -411,11 +415,12 @@ def unreadable_cells(sheet_xml: bytes) -> Unreadable:
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _SEP = "\x01"
 
 
-def _count(attrs: dict[str, str], name: str) -> int:
-    text = attrs.get(f"{_TABLE}{_SEP}{name}", "1")
+def _count(attrs: dict[str, str], name: str, ns: str = _TABLE) -> int:
+    text = attrs.get(f"{ns}{_SEP}{name}", "1")
     try:
         n = int(text)
     except ValueError:
@@ -447,6 +452,12 @@ class _OdsContent:
         self.cell: tuple[int, int, int, dict[str, str]] | None = None
         self.cell_text: list[str] | None = None
         self.has_content = False
+        # The cell's text as written (paragraphs, spaces, tabs; not its comments), kept only
+        # when it holds a tab: see SheetFacts.texts.
+        self.exact: list[str] = []
+        self.paragraphs = 0
+        self.tab = False
+        self.in_note = 0
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         ns, _, local = name.rpartition(_SEP)
@@ -454,6 +465,20 @@ class _OdsContent:
             self.has_content = True
             if ns == _TABLE and local == "table":
                 raise XmlProblem("a table inside a cell, which the import does not read")
+            if ns == _OFFICE and local == "annotation":
+                self.in_note += 1
+            elif ns == _TEXT and not self.in_note:
+                if local == "p":
+                    self.paragraphs += 1
+                    if self.paragraphs > 1:
+                        self.exact.append("\n")
+                elif local == "tab":
+                    self.exact.append("\t")
+                    self.tab = True
+                elif local == "s":
+                    self.exact.append(" " * _count(attrs, "c", _TEXT))
+                elif local == "line-break":
+                    self.exact.append("\n")
             return
         if ns != _TABLE:
             return
@@ -487,6 +512,8 @@ class _OdsContent:
 
     def end(self, name: str) -> None:
         ns, _, local = name.rpartition(_SEP)
+        if ns == _OFFICE and local == "annotation" and self.in_note:
+            self.in_note -= 1
         if ns != _TABLE:
             return
         if local in ("table-cell", "covered-table-cell") and self.cell is not None:
@@ -503,15 +530,24 @@ class _OdsContent:
     def text(self, data: str) -> None:
         if self.cell_text is not None and self.cell is not None:
             self.cell_text.append(data)
+            if not self.in_note:
+                self.exact.append(data)
             if data.strip():
                 self.has_content = True
 
     def _finish_cell(self, row: int, col: int, repeat: int, attrs: dict[str, str]) -> None:
         self.col = col + repeat
         facts = self.facts
+        exact, tab = "".join(self.exact), self.tab
+        self.exact, self.paragraphs, self.tab, self.in_note = [], 0, False, 0
         if facts is None or not self.has_content:
             return
         facts.grow(row + self.row_repeat - 1, col + repeat - 1)
+        if tab and attrs.get(f"{_OFFICE}{_SEP}value-type", "string") == "string":
+            for r in range(row, row + min(self.row_repeat, MAX_UNREADABLE)):
+                for c in range(col, col + min(repeat, MAX_UNREADABLE)):
+                    if len(facts.texts) < MAX_UNREADABLE:
+                        facts.texts[(r, c)] = exact
         formula = f"{_TABLE}{_SEP}formula" in attrs
         kind = attrs.get(f"{_OFFICE}{_SEP}value-type")
         error = attrs.get(f"{_CALCEXT}{_SEP}value-type") == "error"

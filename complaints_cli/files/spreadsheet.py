@@ -505,7 +505,13 @@ class Workbook:
                 f"{self._shown}: sheet {name!r} cannot be read: {_first_line(exc)}"
             ) from None
         if self.format == "ods" and name in self._facts:
-            merged = list(self._facts[name].merged)  # the reader reports none for .ods
+            facts = self._facts[name]
+            merged = list(facts.merged)  # the reader reports none for .ods
+            for (r, c), text in facts.texts.items():
+                # The reader drops an OpenDocument tab; put the cell's text back as written
+                # (only where the reader's value is that text without its tabs).
+                if r < len(rows) and c < len(rows[r]) and rows[r][c] == text.replace("\t", ""):
+                    rows[r][c] = text
         return Sheet(name=name, rows=rows, merged=merged, unreadable=self._unreadable(name))
 
 

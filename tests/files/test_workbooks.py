@@ -284,3 +284,18 @@ def test_the_file_is_read_once_so_a_save_meanwhile_cannot_change_what_is_importe
         got = {name: opened.sheet(name).rows for name in opened.sheet_names}
         assert opened.sha256 == hashlib.sha256(first).hexdigest()
     assert got == expected
+
+
+@pytest.mark.parametrize("suffix", [".ods", ".xls"])
+def test_tabs_in_text_cells_are_read_as_from_xlsx(suffix: str) -> None:
+    """A tab in a text cell is read the same from every format. python-calamine drops an
+    OpenDocument ``<text:tab/>`` (``Flat 1<tab>Block A`` came back ``Flat 1Block A``, and
+    ``Sam<tab>Patel`` became a new handler ``SamPatel``): the import puts it back. Files made
+    by LibreOffice from openpyxl's .xlsx (``build_fixtures.py tabs``)."""
+    with Workbook(FIXTURES / "tabs.xlsx") as book:
+        expected = book.sheet("Log").rows
+    with Workbook(FIXTURES / f"tabs{suffix}") as book:
+        got = book.sheet("Log").rows
+    for r, c in [(1, 3), (1, 5), (2, 5), (2, 7)]:  # LibreOffice kept these cells' tabs
+        assert "\t" in expected[r][c]
+        assert got[r][c] == expected[r][c]
