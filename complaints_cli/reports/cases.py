@@ -53,6 +53,8 @@ from complaints_cli.store.report_queries import report_rows
 #: Role -> how its milestone is recognised in any profile.
 ROLE_COLUMNS = {"ack": ACK_COLUMN, "stage1": STAGE1_COLUMN, "stage2": STAGE2_COLUMN}
 _ROLE_COLUMN_NAMES = frozenset(ROLE_COLUMNS.values())
+#: A milestone's log column -> the role it plays (one dictionary look-up a milestone).
+_COLUMN_ROLES: dict[str | None, str] = {column: role for role, column in ROLE_COLUMNS.items()}
 #: Role -> the case's stored Yes/No column and its explanation.
 STORED = {
     "ack": ("ack_met", "ack_met_note"),
@@ -61,7 +63,10 @@ STORED = {
 }
 
 #: Roles recognised by the event that completes them.
-_DONE_ROLES = {"stage2_acknowledged": "stage2_ack", "ombudsman_evidence_sent": "evidence"}
+_DONE_ROLES: dict[str | None, str] = {
+    "stage2_acknowledged": "stage2_ack",
+    "ombudsman_evidence_sent": "evidence",
+}
 
 #: CaseDates' date fields, each a column of the complaint table (as ``due`` reads them).
 _DATES = DATE_FIELDS
@@ -256,13 +261,12 @@ class ReportCase:
         judged = judging_profile(profile)
         use = self.dates if dates is None else dates
         for m in compute_milestones(use, judged, calendar, as_of=use.received):
-            if m.log_column is not None:
-                for role, column in ROLE_COLUMNS.items():
-                    if m.log_column == column and role not in roles:
-                        roles[role] = m
-            done_role = _DONE_ROLES.get(m.rule.done_by or "")
-            if done_role is not None and done_role not in roles:
-                roles[done_role] = m
+            role = _COLUMN_ROLES.get(m.log_column)  # the first milestone playing a role wins
+            if role is not None and role not in roles:
+                roles[role] = m
+            role = _DONE_ROLES.get(m.rule.done_by)
+            if role is not None and role not in roles:
+                roles[role] = m
         if dates is None:
             self._judged[id(profile)] = roles
         return roles
