@@ -58,10 +58,10 @@ def trend_counts(cases: Sequence[ReportCase], months: Sequence[Period]) -> list[
     ]
     # day -> its month's place in the window, for every day of the window's months
     place: dict[date, int] = {}
-    day = months[0].start.replace(day=1)
-    while (i := _month(day) - first) < n:
-        place[day] = i
-        day += _ONE_DAY
+    one = months[0].start.replace(day=1)
+    while (k := _month(one) - first) < n:
+        place[one] = k
+        one += _ONE_DAY
     at = place.get
     counts = {key: [0] * n for key in (*EVENTS, "closed", "withdrawn")}
     event_counts = [counts[key] for key in EVENTS]
@@ -97,12 +97,12 @@ def trend_counts(cases: Sequence[ReportCase], months: Sequence[Period]) -> list[
             opened[start] += 1
             opened[stop] -= 1
     running = 0
-    for i in range(n):
-        row = out[i]
+    for k in range(n):
+        row = out[k]
         for key, per_month in counts.items():
-            row[key] = per_month[i]
-        row["compensation_payments"] = payments[i]
-        row["compensation_total"] = totals[i]
-        running += opened[i]
+            row[key] = per_month[k]
+        row["compensation_payments"] = payments[k]
+        row["compensation_total"] = totals[k]
+        running += opened[k]
         row["open_at_end"] = running
     return out
