@@ -286,7 +286,9 @@ def share(
         denominator += 1
         numerator += case_line.result in ("on time", "within the extension")
     lines.extend(extra)  # judged cases come in the order they were done, counted-out ones after
-    lines.sort(key=lambda line: not line.counted)  # stable: keeps each group's order
+    # the counted lines first, each group in its order (a stable sort on "not counted", made
+    # without a key function called for each of a year's ~28,000 lines)
+    lines = [line for line in lines if line.counted] + [line for line in lines if not line.counted]
     return Figure(
         key, label, section, "share", sheet, count=numerator, of=denominator, note=note, cases=lines
     )
