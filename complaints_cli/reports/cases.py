@@ -244,9 +244,12 @@ class ReportCase:
     def as_at(self, day: date) -> CaseDates:
         """The case's dates as they stood at the end of ``day``: later dates not yet recorded."""
         d = self.dates
-        later = {n: None for n in _DATES if (v := getattr(d, n)) is not None and v > day}
+        dates: tuple[date | None, ...] = d[:_N]  # type: ignore[assignment]  # the dates come first
+        kept = [None if v is not None and v > day else v for v in dates]
         status = "Closed" if self.closed_by(day) else "Open"
-        return d._replace(**later, status=status, stage=self.stage_at(day))  # type: ignore[arg-type]
+        facts = (self.stage_at(day), status, d.stage2_review)
+        made: CaseDates = _new_dates(CaseDates, (*kept, *facts))
+        return made
 
     def milestones(
         self, profile: Profile, calendar: Calendar, dates: CaseDates | None = None
