@@ -141,6 +141,13 @@ def _import_file(tf: Any, file: Path, choices: ImportChoices) -> None:
     if problems:
         _err(f"{name}: {len(problems)} problem(s) in {len(result.rejected)} row(s):")
         _list([p.line() for p in problems])
+        if not result.rows:
+            # Nothing valid to import: --skip-invalid would import nothing and say so as if
+            # it had worked, so neither is offered.
+            raise ComplaintsError(
+                f"none of the {len(result.rejected)} row(s) of {name} can be imported (listed "
+                "above); nothing was imported: correct them and import the file again"
+            )
         if not choices.skip_invalid:
             raise ComplaintsError(
                 f"{len(result.rejected)} row(s) of {name} cannot be imported (listed above); "
@@ -509,7 +516,10 @@ def import_cmd(
 def export_cmd(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="The file to write: .xlsx or .csv.")],
-    status: Annotated[str | None, typer.Option(help="Only this status: Open or Closed.")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(help="Only this status: Open, Closed, 'Not accepted', Withdrawn or Void."),
+    ] = None,
     stage: Annotated[
         str | None, typer.Option(help="Only this stage: 'Stage 1', 'Stage 2' or Ombudsman.")
     ] = None,
