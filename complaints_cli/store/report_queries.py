@@ -37,7 +37,8 @@ def report_rows(
     not closed before ``start`` (or with Ombudsman activity or a payment in it), in order
     received."""
     # The cheapest, most selective test first: SQLite tests a scanned row's conditions in the
-    # order written, and SEEN's functions cost more than the date comparisons.
+    # order written, and SEEN's functions cost more than the date comparisons (0.34 s against
+    # 0.39 s of CPU for a 12-month window of the generated 100k log, 2026-11-30).
     where = (
         " WHERE (closed IS NULL OR closed >= :start"
         " OR ombudsman_referred >= :start OR ombudsman_requested >= :start"
@@ -179,7 +180,7 @@ def learning_in(db: RawDatabase, period: Period) -> list[LearningEntry]:
         "SELECT c.reference, c.received, c.learning, "
         "COALESCE(c.closed, c.stage2_responded, c.stage1_responded, c.received) AS d "
         # learning first: most cases have none, and SQLite tests the conditions in the order
-        # written (0.06 s against 0.14 s of CPU on a 100k log, 2026-11-30)
+        # written (0.05 s against 0.10 s of CPU on the generated 100k log, 2026-11-30)
         "FROM complaint c WHERE c.learning IS NOT NULL AND c.learning <> '' "
         f"AND {_counted('c')} "
         "AND COALESCE(c.closed, c.stage2_responded, c.stage1_responded, c.received) "
