@@ -3,9 +3,11 @@
     python benchmarks/bench_report.py [--runs 5] [--sizes 10000,100000] [--no-write]
 
 Whole processes: each command runs ``--runs`` times after one warm-up, alternating with the
-floor ``python -c pass``; the table gives medians and the peak memory. The log is generated
-once by ``generate.py`` into ``benchmarks/data/report/`` (its own copy, so another script's
-older log never gets in). The issue's target: a 100k-case log reports in under 2 s. Results
+floor ``python -c pass``; the table gives medians of CPU time (user + system, the target's
+measure: on a shared machine wall time also counts the waits for a core) and of wall time,
+and the peak memory. The log is generated once by ``generate.py`` into
+``benchmarks/data/report/`` (its own copy, so another script's older log never gets in). The
+target (issue 15, item 5): every report at 100,000 cases within 1 s of CPU time. Results
 replace this script's section of BENCHMARKS.md. Not part of the test run.
 """
 
@@ -18,19 +20,20 @@ import statistics
 import sys
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 WORK = HERE / "data" / "report"
 sys.path.insert(0, str(HERE))
 
-from bench_excel import run, write_section  # noqa: E402  (wall seconds and peak MB of one process)
+from bench_excel import run, write_section  # noqa: E402  (wall, CPU seconds, peak MB of one process)
 from generate import generate  # noqa: E402
 
 START = "<!-- benchmarks/bench_report.py -->"
 END = "<!-- /benchmarks/bench_report.py -->"
 UNTIL = date(2026, 11, 20)
-TARGET = 2.0  # seconds, for the 100k log
+TARGET = 1.0  # seconds of CPU time, for the 100k log (issue 15)
 
 
 def log_db(size: int) -> Path:
@@ -41,17 +44,31 @@ def log_db(size: int) -> Path:
     return db
 
 
-def measure(argv: list[str], env: dict[str, str], runs: int) -> tuple[float, int, float]:
-    """Median seconds and peak MB of ``argv``, and the median floor timed alongside it."""
+class Measured(NamedTuple):
+    """Medians of one command's runs, and the floor's timed alongside."""
+
+    cpu: float  #: seconds, user + system
+    wall: float  #: seconds
+    mb: int  #: the largest peak RSS
+    floor_cpu: float
+    floor_wall: float
+
+
+def measure(argv: list[str], env: dict[str, str], runs: int) -> Measured:
+    """``argv`` run ``runs`` times after a warm-up, each run followed by the floor."""
     floor = [sys.executable, "-c", "pass"]
     run(argv, env)  # warm-up: page cache, bank-holiday cache
-    times, mems, floors = [], [], []
+    timings, floors = [], []
     for _ in range(runs):
-        seconds, mb = run(argv, env)
-        times.append(seconds)
-        mems.append(mb)
-        floors.append(run(floor, env)[0])
-    return statistics.median(times), max(mems), statistics.median(floors)
+        timings.append(run(argv, env))
+        floors.append(run(floor, env))
+    return Measured(
+        statistics.median(t.cpu for t in timings),
+        statistics.median(t.wall for t in timings),
+        max(t.mb for t in timings),
+        statistics.median(t.cpu for t in floors),
+        statistics.median(t.wall for t in floors),
+    )
 
 
 def main() -> None:
@@ -71,7 +88,7 @@ def main() -> None:
         "COMPLAINTS_TODAY": UNTIL.isoformat(),
         "PYTHONPATH": str(REPO),
     }
-    rows: list[tuple[str, int, float, int, float, str]] = []
+    rows: list[tuple[str, int, Measured, str]] = []
     load_before = os.getloadavg()[0]
     for size in sizes:
         db = log_db(size)
@@ -101,11 +118,11 @@ def main() -> None:
             ),
         ]
         for name, argv, judged in commands:
-            seconds, mb, floor = measure(argv, env, args.runs)
+            m = measure(argv, env, args.runs)
             verdict = ""
             if judged and size >= 100_000:
-                verdict = f"under {TARGET:g} s: " + ("met" if seconds < TARGET else "NOT met")
-            rows.append((name, size, seconds, mb, floor, verdict))
+                verdict = f"CPU within {TARGET:g} s: " + ("met" if m.cpu <= TARGET else "NOT met")
+            rows.append((name, size, m, verdict))
             print(rows[-1], flush=True)
 
     lines = [
@@ -114,7 +131,8 @@ def main() -> None:
         "",
         "Whole processes, each command run "
         f"{args.runs} times after one warm-up, alternating with the floor `python -c pass`; "
-        "median wall time, peak memory (max RSS). Logs from `generate.py` (SQLite), reported "
+        "median CPU time (user + system: the target's measure) and wall time, peak memory "
+        "(max RSS). Logs from `generate.py` (SQLite), reported "
         f"as on {UNTIL:%d/%m/%Y}: the EMT report for October 2026 (a full month, its 12-month "
         "trend and every figure's case list), the annual figures for 2025/26.",
         "",
@@ -123,13 +141,13 @@ def main() -> None:
         f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (the machine is "
         "shared: other work slows every figure here).",
         "",
-        "| command | cases | median | peak MB | floor | target |",
-        "| --- | ---: | ---: | ---: | ---: | --- |",
+        "| command | cases | CPU | wall | peak MB | floor CPU / wall | target |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    for name, size, seconds, mb, floor, verdict in rows:
+    for name, size, m, verdict in rows:
         lines.append(
-            f"| `complaints {name}` | {size} | {seconds:.2f} s | {mb} | {floor * 1000:.0f} ms "
-            f"| {verdict} |"
+            f"| `complaints {name}` | {size} | {m.cpu:.2f} s | {m.wall:.2f} s | {m.mb} "
+            f"| {m.floor_cpu * 1000:.0f} / {m.floor_wall * 1000:.0f} ms | {verdict} |"
         )
     lines += [
         "",

@@ -156,11 +156,14 @@ def compensation_awarded(cases: Iterable[ReportCase], period: Period, section: s
     """Awards (more than £0) made by the responses sent in ``period``, with their reasons; each
     line says whether a payment date is recorded."""
     lines = []
+    first, last = period.start, period.end
     for c in cases:
         for stage, day_attr, pence, reasons, paid_attr in _STAGES:
             day = getattr(c.dates, day_attr)
+            if day is None or not first <= day <= last:
+                continue
             amount = pounds(c.values[pence])
-            if day is None or day not in period or not amount:
+            if not amount:
                 continue
             paid = c.values[paid_attr]
             lines.append(
@@ -205,11 +208,14 @@ def compensation_awarded(cases: Iterable[ReportCase], period: Period, section: s
 def compensation_paid(cases: Iterable[ReportCase], period: Period, section: str) -> Figure:
     """Payments recorded in ``period`` (``compensation_paid``), whenever awarded."""
     lines = []
+    first, last = period.start, period.end
     for c in cases:
         for stage, day_attr, pence, reasons, paid_attr in _STAGES:
             paid = c.values[paid_attr]
+            if paid is None or not first <= paid <= last:
+                continue
             amount = pounds(c.values[pence])
-            if paid is None or paid not in period or not amount:
+            if not amount:
                 continue
             awarded = getattr(c.dates, day_attr)
             lines.append(

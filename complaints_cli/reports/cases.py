@@ -127,7 +127,20 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         if was_on:
+            _to_oldest_generation()
             gc.enable()
+
+
+def _to_oldest_generation() -> None:
+    """Move every object the collector tracks to its oldest generation, without looking at
+    them: the objects made while it was paused would otherwise all sit in the youngest
+    generation, and the first allocation after :func:`gc.enable` would make the collector walk
+    every one of them (0.37 s of CPU with the 2025/26 annual report of the generated 100k log
+    alive, ``time.process_time``, 2026-11-30). :func:`gc.freeze` then
+    :func:`gc.unfreeze` splice the generations' lists together (constant time); the objects
+    stay collectable, by the next full collection, as long-lived objects are."""
+    gc.freeze()
+    gc.unfreeze()
 
 
 def as_date(value: Any) -> date | None:
@@ -226,9 +239,12 @@ class ReportCase:
     def as_at(self, day: date) -> CaseDates:
         """The case's dates as they stood at the end of ``day``: later dates not yet recorded."""
         d = self.dates
-        later = {n: None for n in _DATES if (v := getattr(d, n)) is not None and v > day}
+        dates: tuple[date | None, ...] = d[:_N]  # type: ignore[assignment]  # the dates come first
+        kept = [None if v is not None and v > day else v for v in dates]
         status = "Closed" if self.closed_by(day) else "Open"
-        return d._replace(**later, status=status, stage=self.stage_at(day))  # type: ignore[arg-type]
+        facts = (self.stage_at(day), status, d.stage2_review)
+        made: CaseDates = _new_dates(CaseDates, (*kept, *facts))
+        return made
 
     def milestones(
         self, profile: Profile, calendar: Calendar, dates: CaseDates | None = None
@@ -349,6 +365,7 @@ class _Days(dict[Any, Any]):
 
 
 _DAYS = _Days({None: None})
+_new_dates = tuple.__new__  # CaseDates(...) without the named tuple's keyword handling
 #: The date columns are contiguous in :data:`COLUMNS`, from the second.
 _DATE_SPAN = (1, 1 + len(_DATE_INDEX))
 assert list(range(*_DATE_SPAN)) == _DATE_INDEX

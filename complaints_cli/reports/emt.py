@@ -190,6 +190,9 @@ def _extended(
 ) -> Figure:
     lines = []
     for c in cases:
+        d = c.dates
+        if d.stage1_extended_to is None and d.stage2_extended_to is None:
+            continue  # no extended date: no milestone of it carries one (none worked out)
         roles = c.milestones(profile, calendar)
         for role, name in (("stage1", "Stage 1"), ("stage2", "Stage 2")):
             m = roles.get(role)
@@ -265,6 +268,8 @@ def _ombudsman(
     sent = []
     for c in cases:
         asked, given = c.dates.ombudsman_requested, c.dates.ombudsman_evidence_sent
+        if not ((asked is not None and asked in month) or (given is not None and given in month)):
+            continue  # in neither list
         m = c.milestones(profile, calendar).get("evidence")
         deadline = m.deadline if m is not None else None
         if asked is not None and asked in month:

@@ -201,6 +201,10 @@ class Figure:
 
     def as_json(self) -> dict[str, Any]:
         """The stable JSON object of a figure (see the README's "Reports")."""
+        return self.head_json() | {"cases": [c.as_json() for c in self.cases]}
+
+    def head_json(self) -> dict[str, Any]:
+        """:meth:`as_json` without its last key, ``cases``."""
         return {
             "key": self.key,
             "label": self.label,
@@ -212,7 +216,6 @@ class Figure:
             "count": self.count if self.kind in ("count", "money") else None,
             "text": self.text,
             "note": self.note,
-            "cases": [c.as_json() for c in self.cases],
         }
 
 

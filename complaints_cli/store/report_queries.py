@@ -36,11 +36,15 @@ def report_rows(
     the refusals) that can figure in a report on ``start``..``end``: received by ``end`` and
     not closed before ``start`` (or with Ombudsman activity or a payment in it), in order
     received."""
+    # The cheapest, most selective test first: SQLite tests a scanned row's conditions in the
+    # order written, and SEEN's functions cost more than the date comparisons (0.34 s against
+    # 0.39 s of CPU for a 12-month window of the generated 100k log, 2026-11-30).
     where = (
-        f" WHERE {SEEN} AND received <= :end AND (closed IS NULL OR closed >= :start"
+        " WHERE (closed IS NULL OR closed >= :start"
         " OR ombudsman_referred >= :start OR ombudsman_requested >= :start"
         " OR ombudsman_evidence_sent >= :start OR ombudsman_determined >= :start"
         " OR compensation_paid >= :start OR stage2_compensation_paid >= :start)"
+        f" AND received <= :end AND {SEEN}"
     )
     cur = db.execute(
         f"SELECT {', '.join(columns)} FROM complaint" + where + " ORDER BY received, reference",
@@ -175,7 +179,10 @@ def learning_in(db: RawDatabase, period: Period) -> list[LearningEntry]:
     rows = db.execute(
         "SELECT c.reference, c.received, c.learning, "
         "COALESCE(c.closed, c.stage2_responded, c.stage1_responded, c.received) AS d "
-        f"FROM complaint c WHERE {_counted('c')} AND c.learning IS NOT NULL AND c.learning <> '' "
+        # learning first: most cases have none, and SQLite tests the conditions in the order
+        # written (0.05 s against 0.10 s of CPU on the generated 100k log, 2026-11-30)
+        "FROM complaint c WHERE c.learning IS NOT NULL AND c.learning <> '' "
+        f"AND {_counted('c')} "
         "AND COALESCE(c.closed, c.stage2_responded, c.stage1_responded, c.received) "
         "BETWEEN :start AND :end AND NOT EXISTS (SELECT 1 FROM history h "
         "WHERE h.complaint_id = c.id AND h.command <> 'import' "
