@@ -192,6 +192,7 @@ def _import_file(tf: Any, file: Path, choices: ImportChoices) -> None:
             existing = load_existing(tx, [r.reference for r in result.rows])
             plan = plan_for(existing)
             _settle_clashes(tx, plan, result, cfg.prefix.value, choices)
+            _rejudge_met(tf, plan)
             if not choices.dry_run:
                 with _progress("Writing", len(plan.adds) + len(plan.updates)) as advance:
                     outcome = apply_plan(
@@ -264,9 +265,26 @@ def _already_renumbered(tx: Any, plan: Any, name: str) -> None:
             )
 
 
+def _rejudge_met(tf: Any, plan: Any) -> None:
+    """An update that changes a case's dates changes the Met columns its row left blank too
+    (they are worked out from the dates, never left stale): added to its changes, so the
+    report lists them and the history records them."""
+    from complaints_cli.domain.derived import met_after_update
+    from complaints_cli.domain.import_plan import FieldChange
+    from complaints_cli.files.importer import FIELD_HEADERS
+
+    for item in plan.updates:
+        changed = {ch.field: ch.new for ch in item.changes}
+        extra = met_after_update(item.existing, changed, item.row.values, tf.profile, tf.calendar)
+        item.changes.extend(
+            FieldChange(field, FIELD_HEADERS.get(field, field), old, new)
+            for field, old, new in extra
+        )
+
+
 def _met_warnings(tf: Any, result: Any, plan: Any) -> None:
     """A Met column the file typed that the dates contradict is kept, with a warning."""
-    from complaints_cli.domain.derived import met_disagreements
+    from complaints_cli.domain.derived import MET_FIELDS, met_disagreements
 
     # New cases as the file has them; updated ones as they will be: the log's values with the
     # file's changes (only when a Met column or a date it depends on changes).
@@ -274,7 +292,11 @@ def _met_warnings(tf: Any, result: Any, plan: Any) -> None:
     for item in plan.updates:
         if item.changes:
             changed = {ch.field: ch.new for ch in item.changes}
-            candidates.append((item.row, {**item.existing, **changed}))
+            values = {**item.existing, **changed}
+            for _column, flag, _note in MET_FIELDS:  # only what the file typed is "the file's"
+                if item.row.values.get(flag) is None:
+                    values[flag] = None
+            candidates.append((item.row, values))
     lines = []
     for row, values in candidates:
         for column, typed, judged in met_disagreements(values, tf.profile, tf.calendar):

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from complaints_cli.domain.case import Case
-from complaints_cli.domain.deadlines import CaseDates, is_finished_status, met_columns
+from complaints_cli.domain.deadlines import DATE_FIELDS, CaseDates, is_finished_status, met_columns
 from complaints_cli.domain.open_milestones import OpenMilestone, open_milestones, state_on
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.rules import case_dates
@@ -28,6 +28,7 @@ __all__ = [
     "Stamps",
     "deadline_stamps",
     "derived",
+    "met_after_update",
     "met_disagreements",
     "met_messages",
     "stored_deadlines",
@@ -92,6 +93,39 @@ def met_disagreements(
         met = judged.get(column)
         if recorded is not None and met is not None and recorded != met:
             out.append((column, "Yes" if recorded else "No", "Yes" if met else "No"))
+    return out
+
+
+#: The facts besides the dates that decide which deadlines apply (and so the Met columns).
+_DECIDING: frozenset[str] = frozenset({*DATE_FIELDS, "stage", "status", "review_type"})
+
+
+def met_after_update(
+    existing: Mapping[str, Any],
+    changed: Mapping[str, Any],
+    typed: Mapping[str, Any],
+    profile: Profile,
+    calendar: Calendar,
+) -> list[tuple[str, Any, Any]]:
+    """``(field, old, new)`` for each Met column (and its explanation) an import's update
+    must change so that the column does not go stale: the update ``changed`` a date (or the
+    stage, status or review type) of the ``existing`` case, the file's row (``typed``, by
+    field) left that Met column blank, and the new dates judge it otherwise. A Met column
+    the file typed is kept as typed (:func:`met_disagreements` warns when the dates
+    disagree). A "No" that becomes "Yes" loses its explanation, as in
+    :func:`with_met_columns`. Empty when no deciding fact changed."""
+    if not _DECIDING.intersection(changed):
+        return []
+    after = {**existing, **changed}
+    judged = met_columns(CaseDates.of_row(after), profile, calendar)
+    out: list[tuple[str, Any, Any]] = []
+    for column, flag, note in MET_FIELDS:
+        met = judged.get(column)
+        if typed.get(flag) is not None or met is None or met == after.get(flag):
+            continue
+        out.append((flag, after.get(flag), met))
+        if met and after.get(note) is not None and typed.get(note) is None:
+            out.append((note, after.get(note), None))
     return out
 
 

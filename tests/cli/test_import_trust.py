@@ -321,3 +321,32 @@ def test_a_row_at_stage_2_that_was_never_escalated_is_refused(
     assert "'Complaint escalated to Stage 2', value 'No':" in result.stderr
     assert "'False'" not in result.stderr
     assert "nothing was imported" in result.stderr
+
+
+def test_an_update_that_moves_a_date_rejudges_the_met_columns_it_left_blank(
+    day: Day, tmp_path: Path
+) -> None:
+    """The fresh-user trial: an --update moved the acknowledgement late and blanked its Met
+    cell; the log kept "Yes" (stale) and warned "the file says Yes". A Met column the file
+    leaves blank is worked out again from the new dates; one it types is kept as typed."""
+    day.log("2025-02-03")
+    day.ok("2025-02-04", "acknowledge", "SPRUCE001", "--summary", "Damp")  # on time: Yes
+    met = "Met HOS acknowledgment timeframe"
+    workbook = edit(
+        export(day, tmp_path), {("SPRUCE001", ACK): "14/02/2025", ("SPRUCE001", met): None}
+    )
+    updated = day("2025-03-10", "import", str(workbook), "--update")
+    assert updated.exit_code == 0, updated.output
+    assert "the file says" not in updated.stderr
+    case = json.loads(day.ok("2025-03-10", "show", "SPRUCE001", "--format", "json").stdout)
+    assert case["acknowledged"] == "2025-02-14"
+    assert case["ack_met"] is False  # 3 working days from 03/02 is 06/02: late
+    history = day.ok("2025-03-10", "history", "SPRUCE001").stdout
+    assert "ack_met" in history or met in history
+    # Typed in the file, the Yes is kept (with its warning), as before.
+    workbook = edit(workbook, {("SPRUCE001", ACK): "20/02/2025", ("SPRUCE001", met): "Yes"})
+    typed = day("2025-03-10", "import", str(workbook), "--update")
+    assert typed.exit_code == 0, typed.output
+    assert "the file says Yes, the dates say No" in typed.stderr
+    case = json.loads(day.ok("2025-03-10", "show", "SPRUCE001", "--format", "json").stdout)
+    assert case["ack_met"] is True
