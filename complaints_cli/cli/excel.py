@@ -280,6 +280,8 @@ def _rejudge_met(tf: Any, plan: Any) -> None:
             FieldChange(field, FIELD_HEADERS.get(field, field), old, new)
             for field, old, new in extra
         )
+        made = {field for field, _old, _new in extra}
+        item.kept[:] = [ch for ch in item.kept if ch.field not in made]  # no longer kept
 
 
 def _met_warnings(tf: Any, result: Any, plan: Any) -> None:

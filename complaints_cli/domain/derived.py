@@ -112,13 +112,17 @@ def met_after_update(
     stage, status or review type) of the ``existing`` case, the file's row (``typed``, by
     field) left that Met column blank, and the new dates judge it otherwise. A Met column
     the file typed is kept as typed (:func:`met_disagreements` warns when the dates
-    disagree). A "No" that becomes "Yes" loses its explanation, as in
-    :func:`with_met_columns`. Empty when no deciding fact changed."""
-    if not _DECIDING.intersection(changed):
-        return []
+    disagree). A "No" that becomes "Yes" (typed or judged) loses the explanation the file
+    leaves blank, as in :func:`with_met_columns`."""
     after = {**existing, **changed}
-    judged = met_columns(CaseDates.of_row(after), profile, calendar)
     out: list[tuple[str, Any, Any]] = []
+    for _column, flag, note in MET_FIELDS:
+        # A typed "No" made "Yes" loses the explanation the file leaves blank.
+        if changed.get(flag) is True and typed.get(note) is None and after.get(note) is not None:
+            out.append((note, after.get(note), None))
+    if not _DECIDING.intersection(changed):
+        return out
+    judged = met_columns(CaseDates.of_row(after), profile, calendar)
     for column, flag, note in MET_FIELDS:
         met = judged.get(column)
         if typed.get(flag) is not None or met is None or met == after.get(flag):

@@ -350,3 +350,26 @@ def test_an_update_that_moves_a_date_rejudges_the_met_columns_it_left_blank(
     assert "the file says Yes, the dates say No" in typed.stderr
     case = json.loads(day.ok("2025-03-10", "show", "SPRUCE001", "--format", "json").stdout)
     assert case["ack_met"] is True
+
+
+def test_a_typed_yes_over_a_no_drops_the_explanation_the_file_leaves_blank(
+    day: Day, tmp_path: Path
+) -> None:
+    """The trial: "Met HOS acknowledgment timeframe: Yes - handler on leave" after an update
+    typed Yes over a No whose explanation the file left blank."""
+    day.log("2025-02-03")
+    day.ok("2025-02-12", "acknowledge", "SPRUCE001", "--summary", "Damp", "--reason", "On leave")
+    met = "Met HOS acknowledgment timeframe"
+    before = json.loads(day.ok("2025-03-10", "show", "SPRUCE001", "--format", "json").stdout)
+    assert (before["ack_met"], before["ack_met_note"]) == (False, "On leave")
+    workbook = edit(export(day, tmp_path), {("SPRUCE001", met): "Yes"})
+    updated = day("2025-03-10", "import", str(workbook), "--update")
+    assert updated.exit_code == 0, updated.output
+    case = json.loads(day.ok("2025-03-10", "show", "SPRUCE001", "--format", "json").stdout)
+    assert (case["ack_met"], case["ack_met_note"]) == (True, None)
+    lines = updated.stderr.splitlines()
+    assert (
+        "  SPRUCE001 (sheet 'Complaints Log', row 2) 'Met HOS acknowledgment timeframe (its "
+        "explanation)': 'On leave' -> blank"
+    ) in lines
+    assert not any("'On leave' is kept" in line for line in lines)
