@@ -120,3 +120,8 @@ def test_numbers_kept_as_text(number: float, text: str) -> None:
 @pytest.mark.parametrize("number", [float("inf"), float("-inf"), float("nan")])
 def test_numbers_that_cannot_be_text(number: float) -> None:
     assert reason(parse_text, number) == f"{number!r} is not a value that can be kept as text"
+
+
+def test_line_ends_in_text_cells() -> None:
+    assert parse_text("a\rb\r\nc_x000D_\nd") == "a\nb\nc\nd"
+    assert parse_text("  a\r  ") == "a"
