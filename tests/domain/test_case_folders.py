@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -14,6 +15,20 @@ def test_creation_stamp_is_utc_to_the_microsecond() -> None:
     assert creation_stamp(naive) == "2025-02-03T10:48:25.168942+00:00"
     bst = datetime(2025, 6, 3, 11, 0, 0, tzinfo=timezone(timedelta(hours=1)))
     assert creation_stamp(bst) == "2025-06-03T10:00:00.000000+00:00"
+
+
+def test_creation_stamp_reads_a_naive_time_as_utc_whatever_the_local_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TZ", "Europe/London")
+    time.tzset()
+    try:
+        assert creation_stamp(datetime(2025, 6, 3, 10, 0)) == "2025-06-03T10:00:00.000000+00:00"
+        bst = datetime(2025, 6, 3, 11, 0, tzinfo=timezone(timedelta(hours=1)))
+        assert creation_stamp(bst) == "2025-06-03T10:00:00.000000+00:00"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_claims_match_on_log_reference_and_creation() -> None:

@@ -559,6 +559,30 @@ def test_close() -> None:
     assert on_receipt.case.closed == RECEIVED
 
 
+def test_close_checks_the_whole_order_of_events() -> None:
+    acked = case(acknowledged=ACKED)
+    assert refusal(close, acked, RULES, on=date(2025, 2, 5), outstanding=0, force_reason=None) == (
+        "ComplaintsError",
+        "SPRUCE001: close refused: the closing date 05/02/2025 is before the acknowledgement "
+        "06/02/2025",
+    )
+    assert close(acked, RULES, on=ACKED, outstanding=0, force_reason=None).case.closed == ACKED
+    # An imported Stage 2 case with a blank "escalated" column keeps it blank.
+    imported = close(stage2(escalated=None), RULES, on=TODAY, outstanding=0, force_reason=None)
+    assert imported.case.escalated is None
+    bad = refusal(close, acked, RULES, on=TODAY, outstanding=1, force_reason="a\x00b")
+    assert bad[1].startswith("--reason holds a control character")
+
+
+def test_an_action_is_done_after_the_complaint_was_received() -> None:
+    unanswered = case()  # an imported action with no response recorded
+    assert refusal(
+        action_done, unanswered, RULES, number=1, on=date(2025, 2, 2), actions=actions(None)
+    ) == ("ComplaintsError", "completion date 02/02/2025 is before the date received 03/02/2025")
+    done = action_done(unanswered, RULES, number=1, on=RECEIVED, actions=actions(None))
+    assert done.done_actions == {1: RECEIVED}
+
+
 def test_reopen() -> None:
     assert refusal(reopen, case(), RULES, reason=None) == (
         "ConflictError",

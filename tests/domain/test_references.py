@@ -15,6 +15,7 @@ from complaints_cli.domain.references import (
     number_after,
     parse_reference,
     split_reference,
+    suggest,
 )
 from complaints_cli.errors import ComplaintsError
 
@@ -97,6 +98,14 @@ def test_not_found_suggests_the_nearest() -> None:
     err = not_found("spruce 42", ["SPRUCE041", "SPRUCE420", "HA001"])
     assert str(err) == "no complaint with reference 'spruce 42'; did you mean SPRUCE420, SPRUCE041?"
     assert str(not_found("x", ["SPRUCE041"])) == "no complaint with reference 'x'"
+
+
+def test_suggest_at_most_limit() -> None:
+    known = ["SPRUCE041", "SPRUCE042", "SPRUCE043", "SPRUCE044", "SPRUCE045"]
+    # Equally close: difflib lists the later ones first.
+    assert suggest("spruce040", known) == ["SPRUCE045", "SPRUCE044", "SPRUCE043"]
+    assert suggest("spruce040", known, limit=1) == ["SPRUCE045"]
+    assert suggest("spruce040", ["HA001"]) == []
 
 
 def test_amount_messages_name_compensation_by_default() -> None:
