@@ -585,3 +585,15 @@ def test_independence() -> None:
     )
     assert independence_problem(case(stage2_handler="Jo Reid")) is None
     assert independence_problem(case()) is None
+
+
+def test_each_optional_text_is_named_when_it_holds_a_control_character() -> None:
+    bad = "a\x00b"
+    calls = {
+        "--beyond-cap": lambda: ext(days=11, beyond_cap=bad),
+        "--late": lambda: ext(agreed=date(2025, 2, 21), late=bad),
+        "--reason": lambda: ext(reason=bad),
+        "--reason ": lambda: refuse(responded(), reason=bad),
+    }
+    for what, call in calls.items():
+        assert refusal(call)[1].startswith(f"{what.strip()} holds a control character"), what

@@ -649,3 +649,21 @@ def test_learning() -> None:
     assert replaced.case.learning == "Train staff"
     closed = case(status=Status.CLOSED, closed=ACKED, learning="  ")
     assert learning(closed, RULES, text="New", replace_existing=False).case.learning == "New"
+
+
+BAD = "a\x00b"
+
+
+def test_each_optional_text_is_named_when_it_holds_a_control_character() -> None:
+    closed = case(status=Status.CLOSED, closed=TODAY)
+    money = {"compensation": Decimal(5)}
+    calls = {
+        "--summary": lambda: ack(ACKED, summary=BAD),
+        "--reason": lambda: ack(date(2025, 2, 7), reason=BAD),
+        "--compensation-reason": lambda: resp(compensation_reason=BAD, **money),
+        "--reason ": lambda: resp(reason=BAD),
+        "--reason  ": lambda: reopen(closed, RULES, reason=BAD),
+        "the learning text": lambda: learning(case(), RULES, text=BAD, replace_existing=False),
+    }
+    for what, call in calls.items():
+        assert refusal(call)[1].startswith(f"{what.strip()} holds a control character"), what
