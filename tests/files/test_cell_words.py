@@ -19,6 +19,8 @@ from complaints_cli.files.cells import (
     parse_text,
 )
 
+NO_LOG = True  # pure: no log (tests/conftest.py, needs_log)
+
 TENURES = (
     "is not one of: LCRA (low-cost rental), LCHO (low-cost home ownership, shared ownership), "
     "other, unknown"

@@ -18,6 +18,8 @@ from complaints_cli.files.folders import (
     split_folder_name,
 )
 
+NO_LOG = True  # pure: no log (tests/conftest.py, needs_log)
+
 REF = "SPRUCE001"
 ROOM = 120 - 3 - len(REF)  # 108 units for the address
 
