@@ -511,4 +511,6 @@ def _retry_writable(errors: list[str]) -> Callable[[Any, str, Any], None]:
         errors.append(f"{Path(target).name}: {getattr(exc, 'strerror', None) or exc}")
 
     return handle
+
+
 # pragma: no mutate end

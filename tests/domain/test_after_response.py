@@ -597,3 +597,15 @@ def test_each_optional_text_is_named_when_it_holds_a_control_character() -> None
     }
     for what, call in calls.items():
         assert refusal(call)[1].startswith(f"{what.strip()} holds a control character"), what
+
+
+def test_check_order_with_today() -> None:
+    future = case(acknowledged=date(2025, 4, 1))
+    assert refusal(check_order, future, "correct", TODAY) == (
+        "ComplaintsError",
+        "SPRUCE001: correct refused: the acknowledgement 01/04/2025 is in the future (today is "
+        "31/03/2025)",
+    )
+    check_order(future, "correct")
+    check_order(case(acknowledged=TODAY), "correct", TODAY)
+    assert order_findings({"stage": None, "escalated": False}) == []

@@ -124,3 +124,9 @@ def test_stored_deadlines_keeps_the_typed_met_columns() -> None:
     assert stored_deadlines(typed, SPRUCE, CALENDAR, "k").ack_met is True
     assert derived(typed, SPRUCE, CALENDAR, "k").case.ack_met is False
     assert derived(typed, SPRUCE, CALENDAR, "k", met=False).case.ack_met is True
+
+
+def test_a_later_column_is_judged_after_an_unchanged_one() -> None:
+    c = case(acknowledged=ACK_DUE, ack_met=True, stage1_responded=date(2025, 2, 21))
+    judged = with_met_columns(c, SPRUCE, CALENDAR)
+    assert (judged.ack_met, judged.stage1_met) == (True, False)

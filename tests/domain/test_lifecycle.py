@@ -667,3 +667,24 @@ def test_each_optional_text_is_named_when_it_holds_a_control_character() -> None
     }
     for what, call in calls.items():
         assert refusal(call)[1].startswith(f"{what.strip()} holds a control character"), what
+
+
+def test_the_stage2_handler_is_named_and_checked() -> None:
+    assert refusal(esc, handler=" ") == (
+        "ComplaintsError",
+        "--handler is required: the Stage 2 complaint handler",
+    )
+    assert refusal(esc, handler="J" * 201)[1] == (
+        "--handler is 201 characters long; a handler's name is at most 200"
+    )
+    assert esc(handler="J" * 200).case.stage2_handler == "J" * 200  # type: ignore[attr-defined]
+
+
+def test_same_person() -> None:
+    from complaints_cli.domain.rules import same_person
+
+    assert same_person(" Sam  PATEL ", "sam patel")
+    assert not same_person("Sam Patel", "Sam Patil")
+    assert not same_person(None, None)
+    assert not same_person("", "")
+    assert not same_person("XXXX", None)
