@@ -26,7 +26,17 @@ from complaints_cli.domain.lifecycle import (
 )
 from complaints_cli.domain.rules import NewAction
 from complaints_cli.domain.vocabulary import ActionKind, Outcome, ReviewType, Stage, Status
-from tests.domain.rule_cases import ACK_DUE, RECEIVED, RULES, STAGE1_DUE, TODAY, case, refusal
+from tests.domain.rule_cases import (
+    ACK_DUE,
+    CALENDAR,
+    RECEIVED,
+    RULES,
+    SPRUCE,
+    STAGE1_DUE,
+    TODAY,
+    case,
+    refusal,
+)
 
 ACKED = ACK_DUE  # Thursday 06/02/2025: the Stage 1 response is due 20/02/2025
 
@@ -688,3 +698,75 @@ def test_same_person() -> None:
     assert not same_person(None, None)
     assert not same_person("", "")
     assert not same_person("XXXX", None)
+
+
+def test_a_reason_is_kept_only_for_a_no() -> None:
+    on_time = resp(reason="not needed").case  # type: ignore[attr-defined]
+    assert (on_time.stage1_met, on_time.stage1_met_note) == (True, None)
+    c = stage2(stage2_acknowledged=date(2025, 3, 4))
+    on_the_day = resp(c, on=TODAY, reason=" Contractor ").case  # type: ignore[attr-defined]
+    assert (on_the_day.stage2_met, on_the_day.stage2_met_note) == (True, None)
+    rules = RULES.__class__(SPRUCE, CALENDAR, date(2025, 4, 30))
+    very_late = respond(
+        c,
+        rules,
+        on=date(2025, 4, 1),
+        summary="Done",
+        stage=None,
+        compensation=None,
+        compensation_reason=None,
+        reason=" Contractor ",
+        actions=[],
+        outcome=Outcome.UPHELD,
+    ).case
+    assert (very_late.stage2_met, very_late.stage2_met_note) == (False, "Contractor")
+
+
+def test_nothing_to_respond_to() -> None:
+    answered = case(acknowledged=ACKED, stage1_responded=STAGE1_DUE)
+    assert refusal(resp, answered) == (
+        "ConflictError",
+        "SPRUCE001's Stage 1 response was sent on 20/02/2025: nothing to respond to",
+    )
+    assert refusal(resp, case(stage=Stage.OMBUDSMAN)) == (
+        "ConflictError",
+        "SPRUCE001 is with the Ombudsman: there is no response to respond to",
+    )
+
+
+def test_a_stage2_response_is_after_the_complaint_was_received() -> None:
+    imported = stage2(acknowledged=None, escalation_received=None)
+    assert refusal(resp, imported, on=date(2025, 2, 2)) == (
+        "ComplaintsError",
+        "response date 02/02/2025 is before the date received 03/02/2025",
+    )
+    later = stage2(acknowledged=date(2025, 2, 10), escalation_received=None)
+    assert refusal(resp, later, on=date(2025, 2, 7))[1] == (
+        "response date 07/02/2025 is before the acknowledgement 10/02/2025"
+    )
+
+
+def test_a_profile_without_a_met_column_judges_nothing() -> None:
+    import dataclasses
+
+    bare = dataclasses.replace(
+        SPRUCE,
+        milestones=tuple(r for r in SPRUCE.milestones if r.log_column is None),
+    )
+    rules = RULES.__class__(bare, CALENDAR, TODAY)
+    acked = acknowledge(case(), rules, on=date(2025, 2, 7), summary="Damp", reason=None)
+    assert (acked.case.ack_met, acked.case.ack_met_note, acked.messages) == (None, None, [])
+    answered = respond(
+        case(acknowledged=ACKED),
+        rules,
+        on=date(2025, 3, 3),
+        summary="Done",
+        stage=None,
+        compensation=None,
+        compensation_reason=None,
+        reason="ignored",
+        actions=[],
+        outcome=Outcome.UPHELD,
+    )
+    assert (answered.case.stage1_met, answered.case.stage1_met_note) == (None, None)
+    assert answered.messages == []
