@@ -609,3 +609,11 @@ def test_check_order_with_today() -> None:
     check_order(future, "correct")
     check_order(case(acknowledged=TODAY), "correct", TODAY)
     assert order_findings({"stage": None, "escalated": False}) == []
+
+
+def test_an_evidence_request_is_after_the_complaint_was_received() -> None:
+    assert refusal(omb, case(), requested=date(2025, 2, 2)) == (
+        "ComplaintsError",
+        "evidence request date 02/02/2025 is before the date received 03/02/2025",
+    )
+    assert omb(case(), requested=RECEIVED).case.ombudsman_requested == RECEIVED

@@ -366,3 +366,18 @@ def test_from_mapping_refusals(data: dict[str, object], message: str) -> None:
     with pytest.raises(ComplaintsError) as err:
         as_case(data)
     assert str(err.value) == message
+
+
+def test_a_stored_case_is_read_as_its_dates() -> None:
+    from tests.domain.rule_cases import case
+
+    stored = case(acknowledged=ACK_DUE, stage1_responded=DUE)
+    by_case = compute_milestones(stored, SPRUCE, CALENDAR, as_of=DUE)
+    assert by_case == compute_milestones(CaseDates.of(stored), SPRUCE, CALENDAR, as_of=DUE)
+    assert [m.key for m in by_case] == [
+        "contact",
+        "acknowledge",
+        "stage1_response",
+        "close_if_not_escalated",
+    ]
+    assert as_case(stored) == CaseDates.of(stored)
