@@ -332,7 +332,8 @@ def show_cmd(
 def list_cmd(
     ctx: typer.Context,
     status: Annotated[
-        str | None, typer.Option(help="Only this status: Open, Closed or 'Not accepted'.")
+        str | None,
+        typer.Option(help="Only this status: Open, Closed, 'Not accepted', Withdrawn or Void."),
     ] = None,
     stage: Annotated[
         str | None,

@@ -141,6 +141,13 @@ def _import_file(tf: Any, file: Path, choices: ImportChoices) -> None:
     if problems:
         _err(f"{name}: {len(problems)} problem(s) in {len(result.rejected)} row(s):")
         _list([p.line() for p in problems])
+        if not result.rows:
+            # Nothing valid to import: --skip-invalid would import nothing and say so as if
+            # it had worked, so neither is offered.
+            raise ComplaintsError(
+                f"none of the {len(result.rejected)} row(s) of {name} can be imported (listed "
+                "above); nothing was imported: correct them and import the file again"
+            )
         if not choices.skip_invalid:
             raise ComplaintsError(
                 f"{len(result.rejected)} row(s) of {name} cannot be imported (listed above); "
@@ -196,7 +203,7 @@ def _import_file(tf: Any, file: Path, choices: ImportChoices) -> None:
                         actor=cfg.user.value,
                         prefixes=[cfg.prefix.value],
                         folders=folders,
-                        deadlines=tf.deadlines,
+                        deadlines=tf.stamps,
                         progress=advance,
                     )
         if outcome is not None and team is not None:
@@ -260,9 +267,7 @@ def _already_renumbered(tx: Any, plan: Any, name: str) -> None:
 def _met_warnings(tf: Any, result: Any, plan: Any) -> None:
     """A Met column the file typed that the dates contradict is kept, with a warning."""
     from complaints_cli.domain.derived import met_disagreements
-    from complaints_cli.store.reads import case_from_mapping
 
-    met = ("ack_met", "stage1_met", "stage2_met")
     # New cases as the file has them; updated ones as they will be: the log's values with the
     # file's changes (only when a Met column or a date it depends on changes).
     candidates = [(row, {"status": "Open", "stage": "Stage 1", **row.values}) for row in plan.adds]
@@ -272,10 +277,7 @@ def _met_warnings(tf: Any, result: Any, plan: Any) -> None:
             candidates.append((item.row, {**item.existing, **changed}))
     lines = []
     for row, values in candidates:
-        if not any(values.get(f) is not None for f in met):
-            continue
-        case = case_from_mapping(values)
-        for column, typed, judged in met_disagreements(case, tf.profile, tf.calendar):
+        for column, typed, judged in met_disagreements(values, tf.profile, tf.calendar):
             lines.append(
                 f"{row.reference} (sheet {result.sheet!r}, row {row.row}) {column!r}: the file "
                 f"says {typed}, the dates say {judged}; the file's {typed} is kept (complaints "
@@ -514,7 +516,10 @@ def import_cmd(
 def export_cmd(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="The file to write: .xlsx or .csv.")],
-    status: Annotated[str | None, typer.Option(help="Only this status: Open or Closed.")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(help="Only this status: Open, Closed, 'Not accepted', Withdrawn or Void."),
+    ] = None,
     stage: Annotated[
         str | None, typer.Option(help="Only this stage: 'Stage 1', 'Stage 2' or Ombudsman.")
     ] = None,

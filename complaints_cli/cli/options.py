@@ -8,7 +8,7 @@ the store and the rules are imported when a command asks for them.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -19,7 +19,7 @@ from complaints_cli.errors import ComplaintsError
 if TYPE_CHECKING:
     from complaints_cli.config import Settings
     from complaints_cli.domain.case import Action, Case
-    from complaints_cli.domain.derived import Derived
+    from complaints_cli.domain.derived import Derived, Stamps
     from complaints_cli.domain.profiles import Profile
     from complaints_cli.domain.rules import Change, NewAction, Rules
     from complaints_cli.domain.workdays import Calendar
@@ -178,12 +178,12 @@ class Timeframes:
 
         return derived(case, self.profile, self.calendar, self.key)
 
-    def deadlines(self, case: Case) -> Derived:
-        """``case`` with its stored deadlines worked out, and its open milestones: the
-        import's, which keeps the Met columns a workbook recorded."""
-        from complaints_cli.domain.derived import derived
+    def stamps(self, case: Case | Mapping[str, Any]) -> Stamps:
+        """The stored deadlines and open milestones of ``case`` (or of a new row's values):
+        the import's, which keeps the Met columns a workbook recorded."""
+        from complaints_cli.domain.derived import deadline_stamps
 
-        return derived(case, self.profile, self.calendar, self.key, met=False)
+        return deadline_stamps(case, self.profile, self.calendar, self.key)
 
     def date(self, text: str | None, what: str) -> date:
         """``--date`` and the like: today when not given."""

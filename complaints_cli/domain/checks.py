@@ -42,7 +42,6 @@ Void cases (logged in error, or duplicates) are left out: they are out of every 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -116,7 +115,7 @@ def _yes_no(flag: bool | None) -> str:
 
 def _as_open(case: Case) -> CaseDates:
     """The case's dates as if it were open, so every deadline it had is worked out."""
-    return dataclasses.replace(CaseDates.of(case), status=Status.OPEN.value)
+    return CaseDates.of(case)._replace(status=Status.OPEN.value)
 
 
 def _met_problems(case: Case, milestones: Sequence[Milestone]) -> list[Problem]:
@@ -248,7 +247,7 @@ def check_case(
         )
     out += _extension_problems(case, milestones)
     # A Stage 2 response implies an acknowledgement to the deadlines; here its absence counts.
-    unanswered = dataclasses.replace(_as_open(case), stage2_responded=None)
+    unanswered = _as_open(case)._replace(stage2_responded=None)
     ack = _stage2_ack(
         case,
         compute_milestones(unanswered, facts.profile, facts.calendar, as_of=facts.today),

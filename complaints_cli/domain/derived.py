@@ -8,11 +8,12 @@ a Met column never goes stale and ``due`` never recomputes what a save already k
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import NamedTuple
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any, NamedTuple
 
 from complaints_cli.domain.case import Case
-from complaints_cli.domain.deadlines import met_columns
+from complaints_cli.domain.deadlines import CaseDates, is_finished_status, met_columns
 from complaints_cli.domain.open_milestones import OpenMilestone, open_milestones, state_on
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.rules import case_dates
@@ -24,6 +25,8 @@ __all__ = [
     "STAGE1_COLUMN",
     "STAGE2_COLUMN",
     "Derived",
+    "Stamps",
+    "deadline_stamps",
     "derived",
     "met_disagreements",
     "met_messages",
@@ -64,14 +67,29 @@ def with_met_columns(case: Case, profile: Profile, calendar: Calendar) -> Case:
 
 
 def met_disagreements(
-    case: Case, profile: Profile, calendar: Calendar
+    case: Case | Mapping[str, Any], profile: Profile, calendar: Calendar
 ) -> list[tuple[str, str, str]]:
     """``(column, recorded, judged)`` (``"Yes"``/``"No"``) for each Met column whose recorded
-    value the case's dates contradict: an imported log's typed values, checked (issue 12)."""
-    judged = met_columns(case_dates(case), profile, calendar)
+    value the case's dates contradict: an imported log's typed values, checked (issue 12).
+
+    ``case`` is a stored case, or a row's values by field name (the import's parsed row, read
+    by :meth:`.CaseDates.of_row`: no full case is built for each of its rows). Returns ``[]``
+    when no Met column is recorded, without judging the dates.
+    """
+    if isinstance(case, Mapping):
+        recorded_met = [case.get(flag) for _column, flag, _note in MET_FIELDS]
+        if all(value is None for value in recorded_met):
+            return []
+        dates = CaseDates.of_row(case)
+    else:
+        recorded_met = [getattr(case, flag) for _column, flag, _note in MET_FIELDS]
+        if all(value is None for value in recorded_met):
+            return []
+        dates = case_dates(case)
+    judged = met_columns(dates, profile, calendar)
     out = []
-    for column, flag, _note in MET_FIELDS:
-        recorded, met = getattr(case, flag), judged.get(column)
+    for (column, _flag, _note), recorded in zip(MET_FIELDS, recorded_met, strict=True):
+        met = judged.get(column)
         if recorded is not None and met is not None and recorded != met:
             out.append((column, "Yes" if recorded else "No", "Yes" if met else "No"))
     return out
@@ -86,6 +104,38 @@ def met_messages(before: Case, after: Case) -> list[str]:
             was = "blank" if old is None else ("Yes" if old else "No")
             out.append(f"{column} is now {'Yes' if new else 'No'} (was {was})")
     return out
+
+
+class Stamps(NamedTuple):
+    """The deadlines stored with a case (columns ``next_due``, ``next_milestone``,
+    ``deadlines_key``) and its open milestones (the rows of ``open_milestone``)."""
+
+    next_due: date | None
+    next_milestone: str | None
+    deadlines_key: str
+    milestones: list[OpenMilestone]
+
+
+def deadline_stamps(
+    case: Case | Mapping[str, Any], profile: Profile, calendar: Calendar, key: str
+) -> Stamps:
+    """What is stored with ``case`` so ``due`` reads its deadlines instead of working them out.
+
+    ``case`` is a stored case, or a row's values by field name (the import's parsed rows: a
+    finished one needs no dates read, and none needs a whole case built; 100k rows cost
+    ~0.6 s instead of ~3 s through :class:`Case`, 2026-11-30). ``key`` records the profile
+    and calendar they were worked out with, so a change of either is noticed and recomputed.
+    Raises :class:`ComplaintsError` for a row without a received date.
+    """
+    if isinstance(case, Mapping):
+        if is_finished_status(case.get("status")):
+            return Stamps(None, None, key, [])
+        dates = CaseDates.of_row(case)
+    else:
+        dates = case_dates(case)
+    milestones = open_milestones(dates, profile, calendar)
+    next_due, next_milestone = _next_due(milestones, dates.received)
+    return Stamps(next_due, next_milestone, key, milestones)
 
 
 class Derived(NamedTuple):
@@ -104,8 +154,14 @@ def derived(
     open milestones. Applied by the store to every case it saves, so none can go stale."""
     if met:
         case = with_met_columns(case, profile, calendar)
-    milestones = open_milestones(case, profile, calendar)
-    return Derived(_with_next_due(case, milestones, key), milestones)
+    stamps = deadline_stamps(case, profile, calendar, key)
+    if (case.next_due, case.next_milestone, case.deadlines_key) != stamps[:3]:
+        case = case._replace(  # a case has 90 fields: _replace only when something changed
+            next_due=stamps.next_due,
+            next_milestone=stamps.next_milestone,
+            deadlines_key=key,
+        )
+    return Derived(case, stamps.milestones)
 
 
 def stored_deadlines(case: Case, profile: Profile, calendar: Calendar, key: str) -> Case:
@@ -118,14 +174,16 @@ def stored_deadlines(case: Case, profile: Profile, calendar: Calendar, key: str)
     return derived(case, profile, calendar, key, met=False).case
 
 
-def _with_next_due(case: Case, milestones: Sequence[OpenMilestone], key: str) -> Case:
-    """``next_due``: the soonest deadline of those :func:`.next_milestones` lists on the day
-    the case was received (the first in the profile's order on a tie)."""
-    received = case.received
+def _next_due(
+    milestones: Sequence[OpenMilestone], received: date
+) -> tuple[date | None, str | None]:
+    """``(next_due, next_milestone)``: the soonest deadline of those
+    :func:`.next_milestones` lists on the day the case was received (the first in the
+    profile's order on a tie), and its milestone's key; ``(None, None)`` when none is."""
     pending = [
         m for m in milestones if state_on(m.window, m.while_open, m.due, m.deadline, received)
     ]
     if not pending:
-        return case._replace(next_due=None, next_milestone=None, deadlines_key=key)
+        return None, None
     first = min(pending, key=lambda m: m.deadline)
-    return case._replace(next_due=first.deadline, next_milestone=first.key, deadlines_key=key)
+    return first.deadline, first.key

@@ -20,7 +20,6 @@ the working day before. :mod:`complaints_cli.files.calendar_feed` writes them as
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -163,9 +162,7 @@ def _finished_on(case: Case) -> date | None:
         return None
     day = case.closed or case.withdrawn or case.voided or case.not_accepted_told
     if day is None:
-        recorded = CaseDates.of(case)
-        dates = (getattr(recorded, f.name) for f in dataclasses.fields(recorded))
-        day = max(d for d in dates if isinstance(d, date))  # received is always there
+        day = max(d for d in CaseDates.of(case) if isinstance(d, date))  # received is always there
     return day
 
 
@@ -227,7 +224,7 @@ def feed_events(
         ref = case.reference
         name = surname(case.complainant)
         folder = _folder_line(root, ref)
-        dates = dataclasses.replace(CaseDates.of(case), status=Status.OPEN.value)
+        dates = CaseDates.of(case)._replace(status=Status.OPEN.value)
         for m in compute_milestones(dates, profile, calendar, as_of=today):
             who = owner(case, m.rule.stage)
             if handler and not same_person(who, handler):

@@ -46,15 +46,24 @@ class OpenMilestone(NamedTuple):
     deadline: date  #: ``due``, or the recorded extension (capped)
 
 
-def open_milestones(case: Case, profile: Profile, calendar: Calendar) -> list[OpenMilestone]:
-    """The milestones of ``case`` not yet done, in the profile's order (none once finished).
+def open_milestones(
+    case: Case | CaseDates, profile: Profile, calendar: Calendar
+) -> list[OpenMilestone]:
+    """The milestones of ``case`` (a stored case, or just its dates) not yet done, in the
+    profile's order (none once finished).
 
     Evaluated as on the day the case was received: what is left out or kept does not depend
     on the day (see the module notes); :func:`state_on` judges them on a given day.
     """
-    if case.status.finished:
-        return []
-    dates = CaseDates.of(case)
+    if type(case) is CaseDates:
+        dates = case
+        if not dates.is_open:
+            return []
+    else:
+        assert isinstance(case, Case)
+        if case.status.finished:
+            return []
+        dates = CaseDates.of(case)
     return [
         OpenMilestone(
             m.key, m.label, m.stage, m.kind == "window", m.rule.while_open, m.due, m.deadline

@@ -37,6 +37,7 @@ geometry: ``rows[i][j]`` is the cell at row ``i + 1``, column ``j`` (``A`` is 0)
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import zipfile
 import zlib
@@ -166,10 +167,11 @@ class _Zip:
     ods: Any = None  # the OpenDocument content's facts (OdsFacts)
 
 
-def _check_zip(path: Path, shown: str) -> _Zip:
-    """Check the archive and stream every part through the checks (module docstring)."""
+def _check_zip(data: bytes, shown: str) -> _Zip:
+    """Check the archive (the file's bytes, as read once) and stream every part through the
+    checks (module docstring)."""
     try:
-        zf = zipfile.ZipFile(path)
+        zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise SpreadsheetError(f"{shown} is damaged: not a valid zip archive ({exc})") from None
     infos = zf.infolist()
@@ -344,6 +346,10 @@ class Workbook:
             raise SpreadsheetError(f"cannot read {str(self.path)!r}: {exc.strerror}") from None
         #: The file's SHA-256, named in each imported case's history.
         self.sha256 = hashlib.sha256(data).hexdigest()
+        # The file is read once: the checks, calamine and the hash all see these bytes, so a
+        # handler saving the workbook meanwhile (on the share, in Excel) cannot make the
+        # import read a file other than the one it checked and names.
+        self._data = data
         kind, compound = container(data, shown)
         #: Day 0 of the workbook's serial numbers (its date system).
         self.epoch: date = EPOCH_1900
@@ -352,7 +358,7 @@ class Workbook:
         self._part_facts: dict[str, SheetFacts] = {}  # part -> exact facts (xlsx, parsed)
         self._zip: _Zip | None = None
         if kind == "zip":
-            self._zip = _check_zip(self.path, shown)
+            self._zip = _check_zip(data, shown)
             self.format = self._zip.kind
             if self.format == "xlsx":
                 epoch_1904, self._parts = _xlsx_layout(self._zip.zf, shown)
@@ -446,7 +452,7 @@ class Workbook:
         from python_calamine import CalamineWorkbook
 
         try:
-            return CalamineWorkbook.from_path(str(self.path))
+            return CalamineWorkbook.from_filelike(io.BytesIO(self._data))
         except Exception as exc:  # calamine raises its own error types for any bad input
             raise SpreadsheetError(
                 f"{self._shown} cannot be read as a {self.format} workbook: {_first_line(exc)}"

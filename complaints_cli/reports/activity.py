@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import fields
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -21,7 +20,7 @@ from complaints_cli.reports.timeliness import uk
 from complaints_cli.store import report_queries as log_queries
 from complaints_cli.store.db import RawDatabase
 
-_CASE_DATES = frozenset(f.name for f in fields(CaseDates))
+_CASE_DATES = frozenset(CaseDates._fields)
 
 
 def event_lines(

@@ -30,13 +30,19 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from complaints_cli.domain.as_it_stood import stage_on
-from complaints_cli.domain.deadlines import CaseDates, Milestone, State, compute_milestones
+from complaints_cli.domain.deadlines import (
+    DATE_FIELDS,
+    CaseDates,
+    Milestone,
+    State,
+    compute_milestones,
+)
 from complaints_cli.domain.derived import ACK_COLUMN, STAGE1_COLUMN, STAGE2_COLUMN
 from complaints_cli.domain.presentation import yes_no
 from complaints_cli.domain.profiles import PROJECTIONS, MilestoneRule, Profile
@@ -58,7 +64,7 @@ STORED = {
 _DONE_ROLES = {"stage2_acknowledged": "stage2_ack", "ombudsman_evidence_sent": "evidence"}
 
 #: CaseDates' date fields, each a column of the complaint table (as ``due`` reads them).
-_DATES = tuple(f.name for f in fields(CaseDates) if f.type in ("date", "date | None"))
+_DATES = DATE_FIELDS
 _OTHER_DATES = tuple(
     n
     for n in (
@@ -222,7 +228,7 @@ class ReportCase:
         d = self.dates
         later = {n: None for n in _DATES if (v := getattr(d, n)) is not None and v > day}
         status = "Closed" if self.closed_by(day) else "Open"
-        return replace(d, **later, status=status, stage=self.stage_at(day))  # type: ignore[arg-type]
+        return d._replace(**later, status=status, stage=self.stage_at(day))  # type: ignore[arg-type]
 
     def milestones(
         self, profile: Profile, calendar: Calendar, dates: CaseDates | None = None
@@ -256,7 +262,7 @@ class ReportCase:
         raised = d.informal_received
         if d.converted_from_informal is None or raised is None or raised >= d.received:
             return None
-        return replace(d, received=raised)
+        return d._replace(received=raised)
 
 
 def role_rule(profile: Profile, role: str) -> MilestoneRule | None:
@@ -317,7 +323,7 @@ _FLAG_INDEX = [COLUMNS.index(n) for n in _FLAGS]
 
 
 #: CaseDates' date fields come first, in order: a row's dates can be passed by position.
-_DATES_FIRST = tuple(f.name for f in fields(CaseDates))[: len(_DATES)] == _DATES
+_DATES_FIRST = CaseDates._fields[: len(_DATES)] == _DATES
 _N = len(_DATES)
 _REF, _STAGE, _STATUS, _REVIEW, _CLOSED, _WITHDRAWN = (
     COLUMNS.index(n)

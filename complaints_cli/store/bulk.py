@@ -33,7 +33,7 @@ from complaints_cli.domain.presentation import field_label, format_actions
 from complaints_cli.domain.references import format_reference, highest_number, highest_numbers
 from complaints_cli.errors import ComplaintsError, ConflictError
 from complaints_cli.store.db import RawDatabase, sqlite_stamp
-from complaints_cli.store.milestones import Derivation
+from complaints_cli.store.milestones import Stamping
 from complaints_cli.store.milestones import replace as replace_milestones
 from complaints_cli.store.reads import CASE_COLUMNS, action_from_row, case_from_mapping, to_date
 from complaints_cli.store.writes import Store, changes_json, utcnow
@@ -323,7 +323,7 @@ def apply_plan(
     actor: str,
     prefixes: Sequence[str],
     folders: Mapping[str, str],
-    deadlines: Derivation | None = None,
+    deadlines: Stamping | None = None,
     progress: Progress | None = None,
 ) -> Outcome:
     """Write the plan in the caller's transaction (see the module notes).
@@ -409,12 +409,8 @@ def apply_plan(
             "row_version": 1,
         }
         if deadlines is not None:
-            case, milestones = deadlines(case_from_mapping(row))
-            row |= {
-                "next_due": case.next_due,
-                "next_milestone": case.next_milestone,
-                "deadlines_key": case.deadlines_key,
-            }
+            next_due, next_milestone, key, milestones = deadlines(row)
+            row |= {"next_due": next_due, "next_milestone": next_milestone, "deadlines_key": key}
             if milestones:
                 milestones_by_ref[parsed.reference] = milestones
         # A new case's history entry names its source row; its values are the row's (every
@@ -475,11 +471,12 @@ def apply_plan(
         if extra_changed:
             new_values["extra"] = _extra_text(kept)
         if deadlines is not None:  # the updated case's deadlines, worked out again
-            case, fresh[stored["id"]] = deadlines(case_from_mapping({**stored, **new_values}))
+            worked = deadlines(case_from_mapping({**stored, **new_values}))
+            fresh[stored["id"]] = worked.milestones
             new_values |= {
-                "next_due": case.next_due,
-                "next_milestone": case.next_milestone,
-                "deadlines_key": case.deadlines_key,
+                "next_due": worked.next_due,
+                "next_milestone": worked.next_milestone,
+                "deadlines_key": worked.deadlines_key,
             }
         new_values["updated_at"] = now
         new_values["row_version"] = int(stored["row_version"] or 0) + 1

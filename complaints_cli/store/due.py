@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import fields
 from datetime import date, timedelta
 from typing import Any
 
 from complaints_cli.domain.as_it_stood import dates_on, stage_on
-from complaints_cli.domain.deadlines import CaseDates, next_milestones
+from complaints_cli.domain.deadlines import DATE_FIELDS, CaseDates, next_milestones
 from complaints_cli.domain.open_milestones import STATE_NAMES, owner_of
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.rules import same_person
@@ -39,7 +38,7 @@ DUE_FIELDS = (
 
 
 #: CaseDates' date fields, in its order: each is a column of the complaint table.
-_DATE_FIELDS = tuple(f.name for f in fields(CaseDates) if f.type in ("date", "date | None"))
+_DATE_FIELDS = DATE_FIELDS
 _DATE_SQL = ", ".join(_DATE_FIELDS)
 
 

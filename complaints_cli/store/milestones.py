@@ -19,10 +19,11 @@ from datetime import date
 from typing import Any
 
 from complaints_cli.domain.case import Case
+from complaints_cli.domain.derived import Stamps
 from complaints_cli.domain.open_milestones import OpenMilestone
 from complaints_cli.store.db import RawDatabase
 
-__all__ = ["COLUMNS", "Derivation", "replace", "stored"]
+__all__ = ["COLUMNS", "Derivation", "Stamping", "replace", "stored"]
 
 #: The table's columns, in :class:`OpenMilestone` order after the case's id.
 COLUMNS = (
@@ -42,6 +43,11 @@ COLUMNS = (
 #: :func:`complaints_cli.domain.derived.derived`; the import's keeps a workbook's Met
 #: columns). Its open milestones are the case's rows here.
 Derivation = Callable[[Case], tuple[Case, Sequence[OpenMilestone]]]
+
+#: The import's: a new row's values (by field name), or an updated case, ``-> Stamps`` (see
+#: :func:`complaints_cli.domain.derived.deadline_stamps`): its stored deadlines and open
+#: milestones, the Met columns the workbook typed kept as they are.
+Stamping = Callable[[Case | Mapping[str, Any]], Stamps]
 
 
 def _chunks(values: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:

@@ -315,6 +315,31 @@ def test_an_older_rejected_rows_workbook_has_its_reason_column_left_out(cli, tmp
     assert "note: kept 1 column(s) the log does not know: 'Reason'" in again.stderr
 
 
+@pytest.mark.parametrize("skip", [[], ["--skip-invalid"]])
+def test_a_file_with_no_valid_row_is_refused_with_or_without_skip_invalid(cli, tmp_path, skip):
+    """--skip-invalid is not offered when it would import nothing, and with it the import
+    still fails: "0 added" and exit 0 would look like the file went in."""
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    assert cli("log", "--no-input", *LOG_ARGS).exit_code == 0
+    before = table_state(tmp_path)
+    wb = OpenpyxlWorkbook()
+    ws = wb.active
+    ws.append(["Ref", "Status", "Stage", "Date received"])
+    ws.append(["SPRUCE011", "Open", "Stage 1", "31/02/2025"])
+    ws.append(["SPRUCE012", "Open", "Stage 1", "next week"])
+    path = tmp_path / "all-bad.xlsx"
+    wb.save(path)
+    result = cli("import", *skip, str(path))
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[-1] == (
+        "complaints: error: none of the 2 row(s) of all-bad.xlsx can be imported (listed "
+        "above); nothing was imported: correct them and import the file again"
+    )
+    assert table_state(tmp_path) == before
+    assert not (tmp_path / "all-bad-rejected.xlsx").exists()
+
+
 def test_dry_run_with_skip_invalid_writes_no_rejected_workbook(cli, tmp_path):
     result = cli("import", "--skip-invalid", "--dry-run", str(fixture(tmp_path, "bad_rows.xlsx")))
     assert result.exit_code == 0, result.output

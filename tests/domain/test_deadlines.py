@@ -4,7 +4,6 @@ Met columns on both sides of each deadline, with and without an extension."""
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -289,8 +288,8 @@ WORKED: list[tuple[str, str, dict[str, str], str, str]] = [
 
 
 def with_dates(c: CaseDates, **values: Any) -> CaseDates:
-    """``dataclasses.replace`` with field names computed at run time."""
-    return replace(c, **values)
+    """``CaseDates._replace`` with field names computed at run time."""
+    return c._replace(**values)
 
 
 def _case(dates: dict[str, str]) -> CaseDates:
@@ -496,10 +495,10 @@ def test_window_pending_then_elapsed() -> None:
     m = one(c, "spruce", "close_if_not_escalated", as_of=d("2025-04-01"))
     assert m is not None and m.state is State.ELAPSED
     assert (
-        one(replace(c, escalation_received=d("2025-03-20")), "spruce", "close_if_not_escalated")
+        one(with_dates(c, escalation_received=d("2025-03-20")), "spruce", "close_if_not_escalated")
         is None
     )
-    assert one(replace(c, status="Closed"), "spruce", "close_if_not_escalated") is None
+    assert one(with_dates(c, status="Closed"), "spruce", "close_if_not_escalated") is None
 
 
 def test_projection_flag_and_anchor_event() -> None:
@@ -524,7 +523,7 @@ def test_closed_case_keeps_only_what_was_recorded() -> None:
         escalation_received="2025-03-20",
         stage2_responded="2025-04-10",
     )
-    closed = replace(c, status="Closed", stage="Stage 2")
+    closed = with_dates(c, status="Closed", stage="Stage 2")
     keys = [m.key for m in compute_milestones(closed, *setup("spruce"), as_of=d("2025-04-11"))]
     # No Stage 2 acknowledgement recorded, no update tracking once closed; the resident's
     # Ombudsman window still shows.
@@ -541,7 +540,7 @@ def test_southern_review_types_select_milestones() -> None:
     profile, cal = setup("southern-housing")
 
     def keys(review: str | None) -> list[str]:
-        c = replace(case(escalation_received="2025-03-03"), stage2_review=review)
+        c = with_dates(case(escalation_received="2025-03-03"), stage2_review=review)
         return [
             m.key
             for m in compute_milestones(c, profile, cal, as_of=d("2025-03-04"))
@@ -555,7 +554,7 @@ def test_southern_review_types_select_milestones() -> None:
 
 
 def test_panel_meeting_stops_once_responded() -> None:
-    c = replace(
+    c = with_dates(
         case(escalation_received="2025-03-03", stage2_responded="2025-03-28"), stage2_review="panel"
     )
     assert one(c, "southern-housing", "panel_meeting") is None
@@ -585,7 +584,7 @@ def test_next_milestones() -> None:
         ("stage1_response", d("2026-01-09"), 4),
     ]
     # A response promising actions: weekly updates are due from it (last_update).
-    responded = replace(c, stage1_responded=d("2026-01-08"), last_update=d("2026-01-08"))
+    responded = with_dates(c, stage1_responded=d("2026-01-08"), last_update=d("2026-01-08"))
     got = next_milestones(responded, profile, cal, as_of=d("2026-01-19"))
     assert [(m.key, m.deadline, m.state) for m in got] == [
         ("update", d("2026-01-15"), State.MISSED),
@@ -598,7 +597,7 @@ def test_next_milestones() -> None:
         ("close_if_not_escalated", State.ELAPSED),
     ]
     assert (
-        next_milestones(replace(responded, status="Closed"), profile, cal, as_of=d("2026-02-06"))
+        next_milestones(with_dates(responded, status="Closed"), profile, cal, as_of=d("2026-02-06"))
         == []
     )
 

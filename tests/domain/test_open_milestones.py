@@ -28,7 +28,7 @@ from complaints_cli.domain.workdays import Calendar
 
 PROFILES = load_profiles()
 CALENDARS = {nation: Calendar(nation) for nation in {p.nation for p in PROFILES.values()}}
-DATES = [f for f in CaseDates.__dataclass_fields__ if f not in ("received", "stage", "status")]
+DATES = [f for f in CaseDates._fields if f not in ("received", "stage", "status")]
 DATES.remove("stage2_review")
 
 

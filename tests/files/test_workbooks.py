@@ -259,3 +259,28 @@ def test_a_header_over_two_rows_with_banners(name):
     assert stage2["review_type"] == "manager"
     assert stage2["stage2_extension"] is False
     assert stage2["stage1_extension"] is False
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods", ".xls"])
+def test_the_file_is_read_once_so_a_save_meanwhile_cannot_change_what_is_imported(
+    tmp_path: Path, suffix: str
+) -> None:
+    """A handler saving the workbook on the share while it is imported: the import reads,
+    checks and names (SHA-256) the bytes it opened, never a mix of two versions."""
+    import hashlib
+
+    first = (FIXTURES / f"messy_log{suffix}").read_bytes()
+    second = (FIXTURES / f"formulas{suffix}").read_bytes()
+    untouched = tmp_path / f"untouched{suffix}"
+    untouched.write_bytes(first)
+    with Workbook(untouched) as book:
+        expected = {name: book.sheet(name).rows for name in book.sheet_names}
+    path = tmp_path / f"log{suffix}"
+    path.write_bytes(first)
+    with Workbook(path) as opened:
+        with path.open("r+b") as fh:  # overwritten in place, as a save over the share does
+            fh.write(second)
+            fh.truncate()
+        got = {name: opened.sheet(name).rows for name in opened.sheet_names}
+        assert opened.sha256 == hashlib.sha256(first).hexdigest()
+    assert got == expected
