@@ -510,7 +510,7 @@ def parse_row(
                 values[name] = new
                 set_by[name] = column.header
             else:
-                values.setdefault(name, None)
+                values.setdefault(name)
     return values, errors
 
 

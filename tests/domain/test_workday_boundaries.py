@@ -210,7 +210,7 @@ def test_explanation_lines() -> None:
         "counted from Sat 27/12/2025 (not a working day; the day itself is not counted)",
         "0 working day(s) -> due Sat 27/12/2025",
     ]
-    with pytest.raises(ValueError, match="n must be 0 or more"):
+    with pytest.raises(ValueError, match=r"^explain\(\) counts forwards: n must be 0 or more$"):
         fresh().explain(date(2025, 12, 27), -1)
 
 

@@ -127,3 +127,37 @@ def test_numbers_that_cannot_be_text(number: float) -> None:
 def test_line_ends_in_text_cells() -> None:
     assert parse_text("a\rb\r\nc_x000D_\nd") == "a\nb\nc\nd"
     assert parse_text("  a\r  ") == "a"
+
+
+def test_parse_row_orders_the_tools_own_columns_as_the_export_does() -> None:
+    from complaints_cli.files.cells import parse_row
+    from complaints_cli.files.headers import EXTRA_COLUMNS, ExtraColumn
+
+    extra = {e.fields[0]: e for e in EXTRA_COLUMNS}
+    _, errors = parse_row({extra["closed"]: "bad", extra["channel"]: "bad"})
+    assert [header for header, _, _ in errors] == ["Channel", "Date closed"]
+    unknown = ExtraColumn("Someone's own date", "date", ("events_date",))
+    _, errors = parse_row({unknown: "bad", extra["closed"]: "bad"})
+    assert [header for header, _, _ in errors] == ["Date closed", "Someone's own date"]
+
+
+def test_parse_row_reads_every_column_after_a_clash_and_passes_the_epoch() -> None:
+    from complaints_cli.domain.columns import COLUMNS
+    from complaints_cli.files.cells import parse_row
+    from complaints_cli.files.headers import EXTRA_COLUMNS
+
+    col = {c.number: c for c in COLUMNS}
+    extra = {e.fields[0]: e for e in EXTRA_COLUMNS}
+    row = {
+        col[12]: "Yes - awaiting report (new date 24/03/2025)",
+        extra["stage1_extended_to"]: "25/03/2025",
+        extra["stage2_extended_to"]: "26/03/2025",
+        extra["closed"]: 45000,
+    }
+    values, errors = parse_row(row, epoch=date(1899, 12, 30))
+    assert [header for header, _, _ in errors] == ["Stage 1 extended to"]
+    assert values["stage2_extended_to"] == date(2025, 3, 26)
+    assert values["closed"] == date(2023, 3, 15)
+    assert parse_row({extra["closed"]: 45000}, epoch=date(1904, 1, 1))[0]["closed"] == date(
+        2027, 3, 16
+    )
