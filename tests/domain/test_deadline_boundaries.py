@@ -381,3 +381,12 @@ def test_a_stored_case_is_read_as_its_dates() -> None:
         "close_if_not_escalated",
     ]
     assert as_case(stored) == CaseDates.of(stored)
+
+
+def test_an_event_by_name() -> None:
+    c = CaseDates(RECEIVED, acknowledged=ACK_DUE)
+    assert (c.event("received"), c.event("acknowledged"), c.event("stage1_responded")) == (
+        RECEIVED,
+        ACK_DUE,
+        None,
+    )

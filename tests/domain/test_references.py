@@ -122,3 +122,15 @@ def test_amount_messages_name_compensation_by_default() -> None:
     assert str(err.value) == "compensation '1,000,000.01' is more than £1,000,000: check the amount"
     assert str(parse_amount("£1,000,000")) == "1000000.00"
     assert str(parse_amount("0001000000.00")) == "1000000.00"
+
+
+def test_from_pence() -> None:
+    from decimal import Decimal
+
+    from complaints_cli.domain.money import from_pence, to_pence
+
+    assert str(from_pence(123456)) == "1234.56"
+    assert str(from_pence(5)) == "0.05"
+    assert str(from_pence(0)) == "0.00"
+    assert to_pence(from_pence(100000000)) == 100000000
+    assert from_pence(1) == Decimal("0.01")

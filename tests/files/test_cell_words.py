@@ -161,3 +161,21 @@ def test_parse_row_reads_every_column_after_a_clash_and_passes_the_epoch() -> No
     assert parse_row({extra["closed"]: 45000}, epoch=date(1904, 1, 1))[0]["closed"] == date(
         2027, 3, 16
     )
+
+
+@pytest.mark.parametrize(
+    ("details", "review", "cell"),
+    [
+        (None, "manager", None),
+        ("", None, ""),
+        ("Unhappy", None, "Unhappy"),
+        ("Manager review - x", "manager", "Manager review - x"),
+        ("Manager review wanted", "compensation", "[details] Manager review wanted"),
+        ("Compensation review", None, "[details] Compensation review"),
+        ("[details] x", None, "[details] [details] x"),
+    ],
+)
+def test_details_cell_text(details: str | None, review: str | None, cell: str | None) -> None:
+    from complaints_cli.files.cells import details_cell_text
+
+    assert details_cell_text(details, review) == cell
