@@ -23,8 +23,19 @@ from complaints_cli.domain.order import (
     order_findings,
     order_problems,
 )
+from complaints_cli.domain.rules import Rules
 from complaints_cli.domain.vocabulary import OmbudsmanBody, Stage, Status
-from tests.domain.rule_cases import ACK_DUE, RECEIVED, RULES, STAGE1_DUE, TODAY, case, refusal
+from tests.domain.rule_cases import (
+    ACK_DUE,
+    CALENDAR,
+    RECEIVED,
+    RULES,
+    SPRUCE,
+    STAGE1_DUE,
+    TODAY,
+    case,
+    refusal,
+)
 
 CAP_END = date(2025, 3, 6)
 AGREED = date(2025, 2, 10)
@@ -617,3 +628,88 @@ def test_an_evidence_request_is_after_the_complaint_was_received() -> None:
         "evidence request date 02/02/2025 is before the date received 03/02/2025",
     )
     assert omb(case(), requested=RECEIVED).case.ombudsman_requested == RECEIVED
+
+
+def stage2_case(**fields: Any) -> Any:
+    values: dict[str, Any] = {
+        "stage": Stage.STAGE_2,
+        "acknowledged": ACK_DUE,
+        "stage1_responded": STAGE1_DUE,
+        "escalated": True,
+        "escalation_received": date(2025, 3, 3),
+    }
+    values.update(fields)
+    return case(**values)
+
+
+def test_stage2_extension_told_and_kept() -> None:
+    told = ext(stage2_case(stage2_extension_told_on=date(2025, 3, 4)), agreed=date(2025, 3, 10))
+    assert (told.case.stage2_extension_told, told.case.stage2_extension_told_on) == (
+        True,
+        date(2025, 3, 10),
+    )
+    earlier = stage2_case(stage2_extension_told=True, stage2_extension_told_on=date(2025, 3, 4))
+    kept = ext(earlier, agreed=date(2025, 3, 10), told=False).case
+    assert (kept.stage2_extension_told, kept.stage2_extension_told_on) == (True, date(2025, 3, 4))
+
+
+def test_a_second_extension_keeps_the_day_the_first_was_agreed() -> None:
+    first = ext(agreed=AGREED, days=5).case
+    again = ext(first, new_date=date(2025, 3, 5), agreed=date(2025, 2, 12)).case
+    assert again.stage1_extension_agreed == AGREED
+    s2 = stage2_case(stage1_extension_agreed=date(2025, 2, 7))
+    first2 = ext(s2, agreed=date(2025, 3, 10), days=5).case
+    assert first2.stage2_extension_agreed == date(2025, 3, 10)
+    again2 = ext(first2, new_date=date(2025, 4, 11), agreed=date(2025, 3, 12)).case
+    assert (again2.stage2_extension_agreed, again2.stage1_extension_agreed) == (
+        date(2025, 3, 10),
+        date(2025, 2, 7),
+    )
+
+
+def test_nothing_to_extend() -> None:
+    answered = case(acknowledged=ACK_DUE, stage1_responded=STAGE1_DUE)
+    assert refusal(ext, answered) == (
+        "ConflictError",
+        "SPRUCE001's Stage 1 response was sent on 20/02/2025: nothing to extend",
+    )
+    import dataclasses
+
+    fixed = dataclasses.replace(
+        SPRUCE,
+        milestones=tuple(dataclasses.replace(r, extendable=False) for r in SPRUCE.milestones),
+    )
+    rules = Rules(fixed, CALENDAR, TODAY)
+    assert refusal(
+        extend,
+        case(acknowledged=ACK_DUE),
+        rules,
+        reason="x",
+        days=1,
+        new_date=None,
+        told=True,
+        beyond_cap=None,
+        agreed=AGREED,
+    ) == ("ConflictError", "the spruce profile has no extendable Stage 1 deadline for SPRUCE001")
+
+
+def test_a_stage_without_a_cap_allows_no_extra_day() -> None:
+    import dataclasses
+
+    uncapped = dataclasses.replace(SPRUCE, extension_caps={})
+    rules = Rules(uncapped, CALENDAR, TODAY)
+    args: dict[str, Any] = {
+        "reason": "x",
+        "new_date": None,
+        "told": True,
+        "beyond_cap": None,
+        "agreed": AGREED,
+    }
+    assert refusal(extend, case(acknowledged=ACK_DUE), rules, days=1, **args) == (
+        "ComplaintsError",
+        "21/02/2025 is 1 working days after the original deadline 20/02/2025; the spruce profile "
+        "allows at most 0: choose an earlier date, or give --beyond-cap REASON",
+    )
+    assert refusal(extend, case(acknowledged=ACK_DUE), rules, days=None, **args)[1] == (
+        "the new date 20/02/2025 must be after the current deadline 20/02/2025"
+    )

@@ -134,3 +134,12 @@ def test_from_pence() -> None:
     assert str(from_pence(0)) == "0.00"
     assert to_pence(from_pence(100000000)) == 100000000
     assert from_pence(1) == Decimal("0.01")
+
+
+def test_parse_reference_reads_with_the_known_prefix() -> None:
+    for prefixes, example in ((["HA2"], "HA2001"), ([], "HA021")):
+        with pytest.raises(ComplaintsError) as err:
+            parse_reference("ha21", prefixes)
+        assert str(err.value) == (
+            f"'ha21' has fewer than three digits: write it as the log numbers it, e.g. {example}"
+        )
