@@ -23,13 +23,15 @@ any day from the case's last change on; a test compares both.
 from __future__ import annotations
 
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from complaints_cli.domain.case import Case
-from complaints_cli.domain.deadlines import CaseDates, State, compute_milestones
-from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.vocabulary import Stage
-from complaints_cli.domain.workdays import Calendar
+
+if TYPE_CHECKING:
+    from complaints_cli.domain.case import Case
+    from complaints_cli.domain.deadlines import CaseDates
+    from complaints_cli.domain.profiles import Profile
+    from complaints_cli.domain.workdays import Calendar
 
 __all__ = ["STATE_NAMES", "OpenMilestone", "open_milestones", "owner_of", "state_on"]
 
@@ -55,6 +57,9 @@ def open_milestones(
     Evaluated as on the day the case was received: what is left out or kept does not depend
     on the day (see the module notes); :func:`state_on` judges them on a given day.
     """
+    from complaints_cli.domain.case import Case
+    from complaints_cli.domain.deadlines import CaseDates, compute_milestones
+
     if type(case) is CaseDates:
         dates = case
         if not dates.is_open:
@@ -84,8 +89,10 @@ def state_on(window: bool, while_open: bool, due: date, deadline: date, day: dat
     return "pending" if day <= deadline else "overdue"
 
 
-#: The names ``due`` gives each :class:`~complaints_cli.domain.deadlines.State` of an open one.
-STATE_NAMES = {State.PENDING: "pending", State.MISSED: "overdue", State.ELAPSED: "ended"}
+#: The names ``due`` gives each :class:`~complaints_cli.domain.deadlines.State` of an open one,
+#: keyed by the states' values (``State`` is a ``StrEnum``: ``STATE_NAMES[State.MISSED]`` is
+#: ``"overdue"``), so that ``due`` reading the stored rows does not import the deadline code.
+STATE_NAMES = {"pending": "pending", "missed": "overdue", "elapsed": "ended"}
 
 
 def owner_of(stage: str, case_stage: str, handler: str, stage2_handler: str | None) -> str:

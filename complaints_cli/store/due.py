@@ -10,19 +10,18 @@ them) is worked out in memory for this run, as is every case for a day in the pa
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
 
-from complaints_cli.domain.as_it_stood import dates_on, stage_on
-from complaints_cli.domain.deadlines import DATE_FIELDS, CaseDates, next_milestones
-from complaints_cli.domain.open_milestones import STATE_NAMES, owner_of
+from complaints_cli.domain.open_milestones import owner_of
 from complaints_cli.domain.profiles import Profile
-from complaints_cli.domain.rules import same_person
 from complaints_cli.domain.vocabulary import Status
-from complaints_cli.domain.workdays import Calendar
-from complaints_cli.store.db import RawDatabase
+
+if TYPE_CHECKING:
+    from complaints_cli.domain.workdays import Calendar
+    from complaints_cli.store.db import RawDatabase
 
 #: The keys of each item, in order: the stable JSON of ``complaints due --format json``.
 DUE_FIELDS = (
@@ -37,9 +36,14 @@ DUE_FIELDS = (
 )
 
 
-#: CaseDates' date fields, in its order: each is a column of the complaint table.
-_DATE_FIELDS = DATE_FIELDS
-_DATE_SQL = ", ".join(_DATE_FIELDS)
+def _date_fields() -> tuple[str, ...]:
+    """CaseDates' date fields, in its order: each is a column of the complaint table.
+
+    Imported on first use, not with this module: the deadline code (~10 ms to import) is
+    needed only when a case's deadlines are worked out here (stale stored rows, a past day)."""
+    from complaints_cli.domain.deadlines import DATE_FIELDS
+
+    return DATE_FIELDS
 
 
 def _date(value: Any) -> date | None:
@@ -67,6 +71,8 @@ _OPEN_ON_DAY = (
 def _recorded_updates(db: RawDatabase, ids: list[int]) -> dict[int, list[date]]:
     """Every value the history gave the weekly update clock (``last_update``) of the cases
     ``ids``: the responses that promised actions and each ``update``."""
+    from json import loads
+
     updates: dict[int, list[date]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
@@ -77,7 +83,7 @@ def _recorded_updates(db: RawDatabase, ids: list[int]) -> dict[int, list[date]]:
             "AND changes LIKE '%last_update%'",
             params,
         ).fetchall():
-            new = json.loads(changes).get("last_update", [None, None])[1]
+            new = loads(changes).get("last_update", [None, None])[1]
             if new:
                 updates.setdefault(complaint_id, []).append(date.fromisoformat(new[:10]))
     return updates
@@ -94,6 +100,7 @@ def due_items(
     overdue_only: bool = False,
     handler: str | None = None,
     today: date | None = None,
+    stale: int | None = None,
 ) -> list[dict[str, Any]]:
     """Milestones and actions due within ``within`` working days of ``as_of`` (overdue included).
 
@@ -103,7 +110,9 @@ def due_items(
     --as-of`` in the past), the answer is for the log as it stood on that day: the cases open
     then (closed, withdrawn or voided since included), and the steps recorded after it
     ignored, every case worked out from its dates. ``profile`` may be given as a function
-    that loads it: the stored rows need none.
+    that loads it: the stored rows need none. ``stale``: :func:`stale_count` when the caller
+    has it (counted here otherwise); with none stale, no case is worked out from its dates
+    (and the deadline code is not imported).
     """
     past = today is not None and as_of < today
     horizon = calendar.add_working_days(as_of, within) if within > 0 else as_of
@@ -119,10 +128,39 @@ def due_items(
     else:
         which = "status = :open AND (deadlines_key IS NULL OR deadlines_key <> :key)"
         _stored_items(db, calendar, params, who, items)
+    if past or (stale_count(db, key) if stale is None else stale):
+        _worked_out_items(db, profile, calendar, params, which, who, past, items)
+    _action_items(db, calendar, params, as_of, past, handler, items)
+    if overdue_only:
+        items = [i for i in items if i["state"] != "pending"]
+    items.sort(key=itemgetter("due", "reference", "key"))
+    return items
+
+
+def _worked_out_items(
+    db: RawDatabase,
+    profile: Profile | Callable[[], Profile],
+    calendar: Calendar,
+    params: dict[str, Any],
+    which: str,
+    who: str,
+    past: bool,
+    items: list[dict[str, Any]],
+) -> None:
+    """The milestones due by the horizon of the cases ``which`` selects, each case worked out
+    from its dates: the open cases whose stored deadlines are stale, or every case open on a
+    past day (as it stood then)."""
+    from complaints_cli.domain.as_it_stood import dates_on, stage_on
+    from complaints_cli.domain.deadlines import CaseDates, next_milestones
+    from complaints_cli.domain.open_milestones import STATE_NAMES
+    from complaints_cli.domain.rules import same_person
+
+    as_of, horizon, handler = params["day"], params["horizon"], params.get("who")
+    date_fields = _date_fields()
     # Only the columns deadlines need, as tuples.
     rows = db.execute(
         "SELECT reference, stage, status, handler, stage2_handler, review_type, id, "
-        f"ombudsman_referred, {_DATE_SQL} FROM complaint c WHERE {which}{who}",
+        f"ombudsman_referred, {', '.join(date_fields)} FROM complaint c WHERE {which}{who}",
         params,
     ).fetchall()
     rules = profile if isinstance(profile, Profile) else (profile() if rows else None)
@@ -140,7 +178,7 @@ def due_items(
         }
     for row in rows:
         reference, stage, status, first, second, review, case_id, referred = row[:8]
-        known: dict[str, Any] = dict(zip(_DATE_FIELDS, map(_date, row[8:]), strict=True))
+        known: dict[str, Any] = dict(zip(date_fields, map(_date, row[8:]), strict=True))
         if past:
             stage = stage_on(stage, known, as_of, _date(referred))
             known = dates_on(
@@ -170,11 +208,6 @@ def due_items(
                     "key": m.key,
                 }
             )
-    _action_items(db, calendar, params, as_of, past, handler, items)
-    if overdue_only:
-        items = [i for i in items if i["state"] != "pending"]
-    items.sort(key=lambda i: (i["due"], i["reference"], i["key"]))
-    return items
 
 
 def _stored_items(
@@ -188,11 +221,14 @@ def _stored_items(
     deadlines are current (:mod:`complaints_cli.domain.open_milestones`).
 
     The hot loop of ``due`` on a big log, written for speed: one indexed query, then per row
-    only the day's state, the working days left and the item itself (~3 µs a row here, where
-    working the case out again took ~40 µs).
+    only the day's state, the working days left (counted once per deadline: thousands of items
+    share a few hundred) and the item itself (~3 µs a row here, where working the case out
+    again took ~40 µs).
     """
     as_of = params["day"]
     handler = params.get("who")
+    if handler:
+        from complaints_cli.domain.rules import same_person
     rows = db.execute(
         "SELECT c.reference, c.stage, c.handler, c.stage2_handler, m.milestone, m.label, "
         "m.stage, m.kind, m.while_open, m.due, m.deadline FROM open_milestone m "
@@ -203,6 +239,7 @@ def _stored_items(
     between = calendar.working_days_between
     fromiso = date.fromisoformat
     append = items.append
+    left: dict[date, int] = {}
     for (
         ref,
         stage,
@@ -217,8 +254,10 @@ def _stored_items(
         deadline,
     ) in rows:
         if type(deadline) is str:  # SQLite keeps dates as ISO text
-            due, deadline = fromiso(due), fromiso(deadline)
+            deadline = fromiso(deadline)
         if kind == "window":
+            if type(due) is str:
+                due = fromiso(due)
             if as_of <= due:
                 state = "pending"
             elif while_open:
@@ -230,12 +269,15 @@ def _stored_items(
         owner = owner_of(mstage, stage, first, second)
         if handler and not same_person(owner, handler):
             continue
+        days = left.get(deadline)
+        if days is None:
+            days = left[deadline] = between(as_of, deadline)
         append(
             {
                 "reference": ref,
                 "milestone": label,
                 "due": deadline,
-                "working_days_left": between(as_of, deadline),
+                "working_days_left": days,
                 "handler": owner,
                 "stage": stage,
                 "state": state,
@@ -254,6 +296,8 @@ def _action_items(
     items: list[dict[str, Any]],
 ) -> None:
     """Outstanding actions due by the horizon (on a past day: as the log stood then)."""
+    if past:
+        from complaints_cli.domain.as_it_stood import stage_on
     still = (
         f"{_OPEN_ON_DAY} AND (a.done IS NULL OR a.done > :day) AND {_ACTION_SET}"
         if past

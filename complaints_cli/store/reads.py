@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from complaints_cli.domain.case import (
     DATE_FIELDS,
@@ -26,7 +26,6 @@ from complaints_cli.domain.case import (
 )
 from complaints_cli.domain.money import from_pence, to_pence
 from complaints_cli.domain.references import normalise_reference, not_found
-from complaints_cli.domain.retention import RetentionFacts
 from complaints_cli.domain.text import contains_folded, fold
 from complaints_cli.domain.vocabulary import (
     ActionKind,
@@ -41,6 +40,12 @@ from complaints_cli.domain.vocabulary import (
 )
 from complaints_cli.errors import ComplaintsError, NotFoundError
 from complaints_cli.store.db import RawDatabase
+from complaints_cli.store.lookups import is_empty, people, references_in_category
+
+if TYPE_CHECKING:
+    # Imported when used: retention brings the rules and deadline code (~10 ms), which
+    # ``due`` and ``list`` do not need.
+    from complaints_cli.domain.retention import RetentionFacts
 
 __all__ = [
     "CASE_COLUMNS",
@@ -65,6 +70,7 @@ __all__ = [
     "list_cases",
     "people",
     "references_and_addresses",
+    "references_in_category",
     "related",
     "related_references",
     "retention_facts",
@@ -407,21 +413,6 @@ def count_cases(
     return int(db.scalar("SELECT COUNT(*) FROM complaint" + where, params) or 0)
 
 
-def is_empty(db: RawDatabase) -> bool:
-    """The log holds no case at all (void ones included)."""
-    return db.scalar("SELECT id FROM complaint LIMIT 1") is None
-
-
-def references_in_category(db: RawDatabase, category: str) -> list[str]:
-    """The references of the cases in ``category`` (the team's spelling, as stored)."""
-    return [
-        str(r)
-        for r in db.column(
-            "SELECT reference FROM complaint WHERE category = :category", {"category": category}
-        )
-    ]
-
-
 def same_complaint(db: RawDatabase, complainant: str, address: str, received: date) -> list[str]:
     """The references of the cases (void ones aside) with this complainant, address and date
     received, compared ignoring case and spacing: a complaint logged twice."""
@@ -439,15 +430,6 @@ def same_complaint(db: RawDatabase, complainant: str, address: str, received: da
         for ref, who, where in rows
         if squash(who) == squash(complainant) and squash(where) == squash(address)
     ]
-
-
-def people(db: RawDatabase, *, owners: bool = True) -> list[str]:
-    """Everyone the log names as a handler (Stage 1 or 2) or, with ``owners``, an action's
-    owner (``due`` lists actions by owner; ``list`` filters cases by handler only)."""
-    sql = "SELECT handler FROM complaint UNION SELECT stage2_handler FROM complaint"
-    if owners:
-        sql += " UNION SELECT owner FROM action"
-    return [str(p) for p in db.column(sql) if p]
 
 
 def references_and_addresses(db: RawDatabase) -> list[tuple[str, str]]:
@@ -473,6 +455,8 @@ _STATUS = _enum(Status)
 
 def facts_from_row(row: Sequence[Any]) -> RetentionFacts:
     """``(reference, status, closed, folder, legal_hold, legal_hold_reason)`` as facts."""
+    from complaints_cli.domain.retention import RetentionFacts
+
     reference, status, closed, folder, hold, reason = row
     return RetentionFacts(
         str(reference), _STATUS(status), to_date(closed), folder, bool(hold), reason
