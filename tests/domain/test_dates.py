@@ -167,6 +167,7 @@ def test_times_of_day_that_do_not_exist(time: str) -> None:
         ("Funday 3 Feb 2025", "'Funday 3 Feb 2025' is not a date: " + DATE_HELP),
         ("123/02/2025", "'123/02/2025' is not a date: " + DATE_HELP),
         ("2025/02/2025", "'2025/02/2025' is not a date: " + DATE_HELP),
+        ("2025-02-003", "'2025-02-003' is not a date: " + DATE_HELP),
         ("1989-12-31", "'1989-12-31' is in 1989: a complaint date must fall between 1990 and 2100"),
         ("2101-01-01", "'2101-01-01' is in 2101: a complaint date must fall between 1990 and 2100"),
     ],

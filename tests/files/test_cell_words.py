@@ -179,3 +179,12 @@ def test_details_cell_text(details: str | None, review: str | None, cell: str | 
     from complaints_cli.files.cells import details_cell_text
 
     assert details_cell_text(details, review) == cell
+
+
+def test_a_reference_cell_is_read_with_the_logs_prefix() -> None:
+    from complaints_cli.files.cells import parse_reference
+
+    assert reason(lambda: parse_reference("ha21", prefix="HA2")) == (
+        "'ha21' has fewer than three digits: write it as the log numbers it, e.g. HA2001"
+    )
+    assert parse_reference("ha2 001", prefix="ha2") == "HA2001"
