@@ -5,7 +5,8 @@
 #
 #   scripts/mutation.sh                                   every module, from scratch (~25 min)
 #   scripts/mutation.sh 'complaints_cli.domain.lifecycle*'  one module's mutants
-#   KEEP=1 scripts/mutation.sh                            reuse mutants/ (only new or changed)
+#   KEEP=1 scripts/mutation.sh                            reuse mutants/: only new or changed
+#                                                         functions' mutants, and the survivors
 #
 # Needs mutmut: .venv/bin/pip install -e '.[dev,mutation]'. Prints the score per module
 # (scripts/mutation_score.py); `.venv/bin/mutmut show NAME` shows one mutant's change.
@@ -18,6 +19,11 @@ if ! "$venv/bin/python" -c "import mutmut" 2>/dev/null; then
 fi
 if [ -z "${KEEP:-}" ]; then
   rm -rf mutants
+else
+  # Tests may have changed: collect again which tests reach which function, and try the
+  # survivors again (mutmut keeps every verdict it has given).
+  rm -f mutants/mutmut-stats.json
+  "$venv/bin/python" scripts/mutation_score.py --retest
 fi
 began=$(date +%s)
 "$venv/bin/mutmut" run --max-children "${MUTATION_CHILDREN:-1}" "$@" >mutants.log 2>&1 || {

@@ -1,6 +1,8 @@
 """The mutation run's score per module, from mutmut's results (scripts/mutation.sh prints it).
 
-Usage: ``python scripts/mutation_score.py`` in the directory ``mutmut run`` was run in. A
+Usage: ``python scripts/mutation_score.py`` in the directory ``mutmut run`` was run in;
+``--retest`` marks the survivors (and mutants no test reached) as not checked, so the next
+``mutmut run`` tries them again with today's tests (mutmut keeps a verdict once given). A
 mutant is killed (a test failed, or it timed out: an endless loop is caught), survived, or had
 no test run it (counted as not killed). Score = killed / (total - skipped).
 """
@@ -15,7 +17,24 @@ from pathlib import Path
 from mutmut.stats import status_by_exit_code
 
 
+def retest() -> int:
+    """Forget every "survived" and "no tests" verdict; returns how many were forgotten."""
+    forgotten = 0
+    for meta in Path("mutants").rglob("*.py.meta"):
+        data = json.loads(meta.read_text("utf-8"))
+        codes = data["exit_code_by_key"]
+        for key, code in codes.items():
+            if code is not None and status_by_exit_code[code] in ("survived", "no tests"):
+                codes[key] = None
+                forgotten += 1
+        meta.write_text(json.dumps(data), "utf-8")
+    return forgotten
+
+
 def main() -> int:
+    if sys.argv[1:] == ["--retest"]:
+        print(f"{retest()} mutants to try again")
+        return 0
     rows = []
     totals: Counter[str] = Counter()
     for meta in sorted(Path("mutants").rglob("*.py.meta")):
