@@ -390,3 +390,35 @@ def test_an_event_by_name() -> None:
         ACK_DUE,
         None,
     )
+
+
+def test_of_row() -> None:
+    row = {
+        "received": datetime(2025, 2, 3, 9, 30),
+        "acknowledged": " 06/02/2025 ",
+        "stage1_responded": DUE,
+        "stage": "Stage 2",
+        "status": "Closed",
+        "review_type": "panel",
+    }
+    dates = CaseDates.of_row(row)
+    assert (dates.received, dates.acknowledged, dates.stage1_responded) == (RECEIVED, ACK_DUE, DUE)
+    assert (dates.stage, dates.status, dates.stage2_review) == ("Stage 2", "Closed", "panel")
+    assert dates == CaseDates(
+        RECEIVED,
+        acknowledged=ACK_DUE,
+        stage1_responded=DUE,
+        stage="Stage 2",
+        status="Closed",
+        stage2_review="panel",
+    )
+    plain = CaseDates.of_row({"received": RECEIVED})
+    assert plain == CaseDates(RECEIVED)
+    assert (plain.stage, plain.status, plain.stage2_review) == ("Stage 1", "Open", None)
+    for bad, message in [
+        ({}, "case has no 'received' date: deadlines count from it"),
+        ({"received": RECEIVED, "last_update": 5}, "last update 5 is not a date"),
+    ]:
+        with pytest.raises(ComplaintsError) as err:
+            CaseDates.of_row(bad)
+        assert str(err.value) == message

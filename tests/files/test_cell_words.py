@@ -188,3 +188,12 @@ def test_a_reference_cell_is_read_with_the_logs_prefix() -> None:
         "'ha21' has fewer than three digits: write it as the log numbers it, e.g. HA2001"
     )
     assert parse_reference("ha2 001", prefix="ha2") == "HA2001"
+
+
+def test_parse_column_reads_serials_in_the_1900_system_by_default() -> None:
+    from complaints_cli.domain.columns import COLUMNS
+    from complaints_cli.files.cells import parse_column
+
+    received = next(c for c in COLUMNS if c.number == 7)
+    assert parse_column(received, 45000) == {"received": date(2023, 3, 15)}
+    assert parse_column(received, 45000, epoch_1904=True) == {"received": date(2027, 3, 16)}
