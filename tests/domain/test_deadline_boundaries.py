@@ -422,3 +422,32 @@ def test_of_row() -> None:
         with pytest.raises(ComplaintsError) as err:
             CaseDates.of_row(bad)
         assert str(err.value) == message
+
+
+def test_met_columns_for_a_profile_seen_for_the_first_time() -> None:
+    import dataclasses
+
+    fresh = dataclasses.replace(SPRUCE)  # not in the per-profile cache
+    c = CaseDates(RECEIVED, acknowledged=date(2025, 2, 7), stage1_responded=DUE)
+    assert met_columns(c, fresh, CALENDAR) == {
+        "Met HOS acknowledgment timeframe": False,
+        "Met HOS code response timeframe?": True,
+        "Stage 2 HOS code timeframe met?": None,
+    }
+
+
+def test_deadline_stamps_of_a_row_and_of_a_case() -> None:
+    from complaints_cli.domain.derived import Stamps, deadline_stamps
+    from tests.domain.rule_cases import case
+
+    row = {"received": RECEIVED, "acknowledged": ACK_DUE, "status": "Open", "stage": "Stage 1"}
+    stamps = deadline_stamps(row, SPRUCE, CALENDAR, "k")
+    assert (stamps.next_due, stamps.next_milestone, stamps.deadlines_key) == (
+        DUE,
+        "stage1_response",
+        "k",
+    )
+    assert [m.key for m in stamps.milestones] == ["stage1_response"]
+    assert deadline_stamps(case(acknowledged=ACK_DUE), SPRUCE, CALENDAR, "k") == stamps
+    closed = {"received": RECEIVED, "status": "Closed"}
+    assert deadline_stamps(closed, SPRUCE, CALENDAR, "k") == Stamps(None, None, "k", [])
