@@ -211,6 +211,12 @@ def digest_cmd(
         recipients = check_addresses([to], "--to")
     tf = Timeframes(ctx)
     with open_raw(tf.settings) as db:
+        who = None
+        if handler is not None:  # a misspelt name is refused, never an empty week
+            from complaints_cli.domain.filters import match_person
+            from complaints_cli.store.lookups import people
+
+            who = match_person(handler, people(db))
         items = due_items(
             db,
             tf.profile,
@@ -218,7 +224,7 @@ def digest_cmd(
             key=tf.key,
             as_of=tf.today,
             within=within,
-            handler=handler,
+            handler=who,
         )
     message = digest_message(items, handler=handler, today=tf.today, within=within)
     if output is None:

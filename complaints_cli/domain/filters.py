@@ -75,13 +75,18 @@ def parse_stage(text: str, what: str = "--stage") -> Stage:
     return _parse(text, Stage, what, _STAGE_WORDS)
 
 
-def match_person(text: str, known: Iterable[str], what: str = "--handler") -> str:
-    """The log's own spelling of a person a handler typed (case and spacing forgiven);
+def match_person(text: str, known: Iterable[str], what: str = "--handler") -> tuple[str, ...]:
+    """Every spelling the log holds of the person a handler typed (case, accents, spacing,
+    line breaks, ``-`` and ``_`` forgiven), exactly as stored, so a filter with them finds
+    each of that person's cases (``Sam Patel``, ``sam  patel`` and ``Sam\nPatel`` are one
+    person; a filter by the first alone missed the others and said "Nothing due.").
     :class:`ComplaintsError` with the nearest and the people the log knows when none match."""
-    people = sorted({" ".join(k.split()) for k in known if k and k.strip()})
-    for person in people:
-        if _squash(person) == _squash(text):
-            return person
+    spellings = {k for k in known if k and k.strip()}
+    wanted = _squash(text)
+    found = tuple(sorted(k for k in spellings if _squash(k) == wanted))
+    if found:
+        return found
+    people = sorted({" ".join(k.split()) for k in spellings})
     if not people:
         raise ComplaintsError(f"{what} {text!r}: the log has no handlers yet")
     listed = ", ".join(people[:12]) + (" ..." if len(people) > 12 else "")

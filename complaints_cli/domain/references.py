@@ -112,7 +112,10 @@ def normalise_reference(text: str, prefixes: Iterable[str] = ()) -> str:
 def parse_reference(text: str, prefixes: Iterable[str] = ()) -> str:
     """A reference as a workbook cell holds it, strictly: the prefix and at least three
     digits (``SPRUCE1`` is refused, not padded: its folder is named with what the log says).
-    Raises :class:`ComplaintsError` with what is wrong and how to write it."""
+    Returned as the commands read it (:func:`normalise_reference`): ``SPRUCE0001`` is
+    ``SPRUCE001``, the same complaint (kept as typed, it was a second case no command could
+    reach: ``show SPRUCE0001`` showed SPRUCE001). Raises :class:`ComplaintsError` with what
+    is wrong and how to write it."""
     value = " ".join(text.split()).upper()
     parts = split_reference(value, prefixes)
     if parts is None:
@@ -134,7 +137,7 @@ def parse_reference(text: str, prefixes: Iterable[str] = ()) -> str:
         )
     if number > MAX_NUMBER:
         raise ComplaintsError(f"{text!r} has a number too large for a reference")
-    return prefix + digits
+    return format_reference(prefix, number)
 
 
 def highest_numbers(prefixes: Iterable[str], references: Iterable[str]) -> dict[str, int]:

@@ -223,7 +223,10 @@ def parse_review_type(value: object) -> str | None:
 
 
 _LEADING_REVIEW = re.compile(
-    r"(?:stage\s*2\s*[-–—:,]?\s*)?(?:senior\s+)?(?P<kind>manager|compensation)\s+review\b",
+    r"(?:stage\s*2\s*[-–—:,]?\s*)?(?:senior\s+)?(?:(?P<kind>manager|compensation)\s+review\b"
+    # A Complaint Review Panel (Southern Housing 4.8): "Panel", "Panel review", "Review
+    # Panel", "Complaint Review Panel" as the text's first words.
+    r"|(?:complaints?\s+)?(?:review\s+)?(?P<panel>panel)\b(?:\s+review\b)?)",
     re.I,
 )
 
@@ -248,13 +251,17 @@ def details_cell_text(details: str | None, review_type: str | None) -> str | Non
 def review_type_from_details(details: str | None) -> str | None:
     """The review type a Stage 2 escalation text starts with, or ``None``.
 
-    ``Manager Review - unhappy with repairs`` -> ``manager``; a mention further in (``not a
-    compensation review``) is not read, so nothing is guessed from a sentence.
+    ``Manager Review - unhappy with repairs`` -> ``manager``, ``Complaint Review Panel - ...``
+    or ``Panel - ...`` -> ``panel``; a mention further in (``not a compensation review``) is
+    not read, so nothing is guessed from a sentence.
     """
     if not details:
         return None
     m = _LEADING_REVIEW.match(details.strip())
-    return m["kind"].lower() if m and m["kind"].lower() in REVIEW_TYPES else None
+    if m is None:
+        return None
+    kind = (m["kind"] or m["panel"]).lower()
+    return kind if kind in REVIEW_TYPES else None
 
 
 def parse_actions_cell(value: object) -> tuple[object, ...] | None:

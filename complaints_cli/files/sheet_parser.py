@@ -330,14 +330,18 @@ class SheetParser:
         return rows_out
 
 
-#: A reference exactly as the log writes it, within the grammar's bounds (a prefix of at most
-#: 12 letters, a number of at most 12 digits: see domain/references).
-_PLAIN_REFERENCE: Final = re.compile(r"[A-Z]{1,12}[0-9]{3,12}")
+#: A reference exactly as the log writes it (``format_reference``), within the grammar's
+#: bounds: a prefix of at most 12 letters, then three digits, or four to nine without a
+#: leading zero (``SPRUCE0001`` is not: it is read as SPRUCE001; see domain/references).
+_PLAIN_REFERENCE: Final = re.compile(r"[A-Z]{1,12}(?:[0-9]{3}|[1-9][0-9]{3,8})")
 _PLAIN_TYPES: Final = frozenset({str, date, datetime, time, timedelta, type(None)})
 
 
 def uk_text(value: object) -> str:
-    """A value as a message shows it: a date in UK order, anything else as text."""
+    """A value as a message shows it, in the log's words: a date in UK order, a Yes/No
+    column's value as ``Yes`` or ``No`` (not ``True``/``False``), anything else as text."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
     return format_uk(value) if isinstance(value, date) else str(value)
 
 

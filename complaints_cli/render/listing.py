@@ -25,10 +25,16 @@ Format = Literal["table", "json", "csv"]
 FORMATS: tuple[str, ...] = ("table", "json", "csv")
 
 
-def safe_csv_cell(value: Any) -> str:
+def safe_csv_cell(value: Any, text: str | None = None) -> str:
     """Text for a CSV cell that a spreadsheet will never evaluate (see
-    :func:`complaints_cli.domain.text.csv_safe`: the export's CSV uses the same guard)."""
-    return csv_safe("" if value is None else str(value))
+    :func:`complaints_cli.domain.text.csv_safe`: the export's CSV uses the same guard);
+    ``text``: the value as the listing shows it (default ``str(value)``). A number shown as
+    itself is written as a number (``-18`` days left, not ``'-18``): it is not text a
+    spreadsheet could run, and as text it would not sort or sum."""
+    shown = ("" if value is None else str(value)) if text is None else text
+    if (type(value) is int or type(value) is float) and shown == repr(value):
+        return shown
+    return csv_safe(shown)
 
 
 def output_rows(
@@ -81,7 +87,7 @@ def output_rows(
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow([(headers or {}).get(c, c) for c in columns])
         for r in rows:
-            writer.writerow([safe_csv_cell(show(c, r.get(c))) for c in columns])
+            writer.writerow([safe_csv_cell(v, show(c, v)) for c in columns for v in (r.get(c),)])
         return
     by_column = []
     for c in columns:

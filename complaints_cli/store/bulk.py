@@ -32,7 +32,7 @@ from complaints_cli.domain.open_milestones import OpenMilestone
 from complaints_cli.domain.presentation import field_label, format_actions
 from complaints_cli.domain.references import format_reference, highest_number, highest_numbers
 from complaints_cli.errors import ComplaintsError, ConflictError
-from complaints_cli.store.db import RawDatabase, sqlite_stamp
+from complaints_cli.store.db import RawDatabase, placeholders, sqlite_stamp
 from complaints_cli.store.milestones import Stamping
 from complaints_cli.store.milestones import replace as replace_milestones
 from complaints_cli.store.reads import CASE_COLUMNS, action_from_row, case_from_mapping, to_date
@@ -150,9 +150,7 @@ def _chunks(values: Sequence[Any], size: int = 500) -> list[Sequence[Any]]:
     return [values[i : i + size] for i in range(0, len(values), size)]
 
 
-def _marks(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
-    params = {f"{prefix}{n}": v for n, v in enumerate(values)}
-    return ", ".join(f":{k}" for k in params), params
+_marks = placeholders
 
 
 #: The PostgreSQL advisory lock an import holds for its transaction (any fixed number; the

@@ -383,6 +383,12 @@ def _log_id_at(path: Path) -> str | None:
     return str(found[0]) if found else None
 
 
+def placeholders(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
+    """``(":p0, :p1", {"p0": ..., "p1": ...})``: named parameters for ``IN (...)``."""
+    params = {f"{prefix}{n}": v for n, v in enumerate(values)}
+    return ", ".join(f":{k}" for k in params), params
+
+
 def sqlite_stamp(value: datetime) -> str:
     """A date-time as the log keeps it in SQLite: naive UTC, microseconds always
     (``2025-02-03 10:48:25.168942``, as SQLAlchemy's SQLite dialect writes and reads it)."""

@@ -10,7 +10,7 @@ them) is worked out in memory for this run, as is every case for a day in the pa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from complaints_cli.domain.open_milestones import owner_of
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.vocabulary import Status
+from complaints_cli.store.db import placeholders
 
 if TYPE_CHECKING:
     from complaints_cli.domain.workdays import Calendar
@@ -98,7 +99,7 @@ def due_items(
     as_of: date,
     within: int,
     overdue_only: bool = False,
-    handler: str | None = None,
+    handler: Sequence[str] | None = None,
     today: date | None = None,
     stale: int | None = None,
 ) -> list[dict[str, Any]]:
@@ -118,19 +119,25 @@ def due_items(
     horizon = calendar.add_working_days(as_of, within) if within > 0 else as_of
     params: dict[str, Any] = {"horizon": horizon, "key": key, "open": Status.OPEN, "day": as_of}
     who = ""
+    if isinstance(handler, str):
+        raise TypeError("handler: the person's spellings as stored (match_person), not a str")
     if handler:
-        who = " AND (LOWER(c.handler) = LOWER(:who) OR LOWER(c.stage2_handler) = LOWER(:who))"
-        params["who"] = handler
+        # The person's spellings exactly as stored (domain.filters.match_person): the items
+        # are then kept by their owner being one of them.
+        marks, found = placeholders("who", handler)
+        who = f" AND (c.handler IN ({marks}) OR c.stage2_handler IN ({marks}))"
+        params |= found
+    owners = frozenset(handler or ())
     items: list[dict[str, Any]] = []
     if past:
         which = _OPEN_ON_DAY
         params["next_day"] = as_of + timedelta(days=1)
     else:
         which = "status = :open AND (deadlines_key IS NULL OR deadlines_key <> :key)"
-        _stored_items(db, calendar, params, who, items)
+        _stored_items(db, calendar, params, who, owners, items)
     if past or (stale_count(db, key) if stale is None else stale):
-        _worked_out_items(db, profile, calendar, params, which, who, past, items)
-    _action_items(db, calendar, params, as_of, past, handler, items)
+        _worked_out_items(db, profile, calendar, params, which, who, owners, past, items)
+    _action_items(db, calendar, params, as_of, past, tuple(handler or ()), items)
     if overdue_only:
         items = [i for i in items if i["state"] != "pending"]
     items.sort(key=itemgetter("due", "reference", "key"))
@@ -144,6 +151,7 @@ def _worked_out_items(
     params: dict[str, Any],
     which: str,
     who: str,
+    owners: frozenset[str],
     past: bool,
     items: list[dict[str, Any]],
 ) -> None:
@@ -153,9 +161,8 @@ def _worked_out_items(
     from complaints_cli.domain.as_it_stood import dates_on, stage_on
     from complaints_cli.domain.deadlines import CaseDates, next_milestones
     from complaints_cli.domain.open_milestones import STATE_NAMES
-    from complaints_cli.domain.rules import same_person
 
-    as_of, horizon, handler = params["day"], params["horizon"], params.get("who")
+    as_of, horizon = params["day"], params["horizon"]
     date_fields = _date_fields()
     # Only the columns deadlines need, as tuples.
     rows = db.execute(
@@ -194,7 +201,7 @@ def _worked_out_items(
             if m.deadline > horizon:
                 continue
             owner = owner_of(m.stage, stage, first, second)
-            if handler and not same_person(owner, handler):
+            if owners and owner not in owners:
                 continue
             items.append(
                 {
@@ -215,6 +222,7 @@ def _stored_items(
     calendar: Calendar,
     params: dict[str, Any],
     who: str,
+    owners: frozenset[str],
     items: list[dict[str, Any]],
 ) -> None:
     """The stored open milestones due by the horizon, of the open cases whose stored
@@ -226,9 +234,6 @@ def _stored_items(
     again took ~40 µs).
     """
     as_of = params["day"]
-    handler = params.get("who")
-    if handler:
-        from complaints_cli.domain.rules import same_person
     rows = db.execute(
         "SELECT c.reference, c.stage, c.handler, c.stage2_handler, m.milestone, m.label, "
         "m.stage, m.kind, m.while_open, m.due, m.deadline FROM open_milestone m "
@@ -267,7 +272,7 @@ def _stored_items(
         else:
             state = "pending" if as_of <= deadline else "overdue"
         owner = owner_of(mstage, stage, first, second)
-        if handler and not same_person(owner, handler):
+        if owners and owner not in owners:
             continue
         days = left.get(deadline)
         if days is None:
@@ -292,12 +297,14 @@ def _action_items(
     params: dict[str, Any],
     as_of: date,
     past: bool,
-    handler: str | None,
+    handler: Sequence[str],
     items: list[dict[str, Any]],
 ) -> None:
-    """Outstanding actions due by the horizon (on a past day: as the log stood then)."""
+    """Outstanding actions due by the horizon (on a past day: as the log stood then); with
+    ``handler`` (a person's spellings as stored), those they own or whose case they handle."""
     if past:
         from complaints_cli.domain.as_it_stood import stage_on
+    marks, found = placeholders("who", handler)
     still = (
         f"{_OPEN_ON_DAY} AND (a.done IS NULL OR a.done > :day) AND {_ACTION_SET}"
         if past
@@ -308,12 +315,8 @@ def _action_items(
         "a.owner, a.due, c.ombudsman_referred, c.escalation_received FROM action a "
         f"JOIN complaint c ON c.id = a.complaint_id WHERE {still} "
         "AND a.due <= :horizon"
-        + (
-            " AND (LOWER(a.owner) = LOWER(:who) OR LOWER(c.handler) = LOWER(:who))"
-            if handler
-            else ""
-        ),
-        params,
+        + (f" AND (a.owner IN ({marks}) OR c.handler IN ({marks}))" if handler else ""),
+        params | found,
     )
     for a in actions:
         due = a["due"] if isinstance(a["due"], date) else date.fromisoformat(str(a["due"]))

@@ -39,7 +39,7 @@ from complaints_cli.domain.vocabulary import (
     Tenure,
 )
 from complaints_cli.errors import ComplaintsError, NotFoundError
-from complaints_cli.store.db import RawDatabase
+from complaints_cli.store.db import RawDatabase, placeholders
 from complaints_cli.store.lookups import is_empty, people, references_in_category
 
 if TYPE_CHECKING:
@@ -217,7 +217,7 @@ _SEARCH_AT = tuple(CASE_COLUMNS.index(c) for c in SEARCH_COLUMNS)
 def _filters(
     status: str | None,
     stage: str | None,
-    handler: str | None,
+    handler: Sequence[str] | None,
     void: bool = False,
 ) -> tuple[str, dict[str, Any]]:
     where: list[str] = []
@@ -231,11 +231,13 @@ def _filters(
     if stage:
         where.append("LOWER(stage) = LOWER(:stage)")
         params["stage"] = stage
+    if isinstance(handler, str):
+        raise TypeError("handler: the person's spellings as stored (match_person), not a str")
     if handler:
-        where.append(
-            "(LOWER(handler) = LOWER(:handler) OR LOWER(stage2_handler) = LOWER(:handler))"
-        )
-        params["handler"] = handler
+        # The person's spellings exactly as stored (domain.filters.match_person).
+        marks, found = placeholders("handler", handler)
+        where.append(f"(handler IN ({marks}) OR stage2_handler IN ({marks}))")
+        params |= found
     return (" WHERE " + " AND ".join(where) if where else ""), params
 
 
@@ -244,7 +246,7 @@ def iter_cases(
     *,
     status: str | None = None,
     stage: str | None = None,
-    handler: str | None = None,
+    handler: Sequence[str] | None = None,
     text: str | None = None,
     void: bool = False,
 ) -> Iterator[Case]:
@@ -272,7 +274,7 @@ def list_cases(
     *,
     status: str | None = None,
     stage: str | None = None,
-    handler: str | None = None,
+    handler: Sequence[str] | None = None,
     text: str | None = None,
 ) -> list[Case]:
     """:func:`iter_cases` as a list."""

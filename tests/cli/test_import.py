@@ -340,6 +340,34 @@ def test_a_file_with_no_valid_row_is_refused_with_or_without_skip_invalid(cli, t
     assert not (tmp_path / "all-bad-rejected.xlsx").exists()
 
 
+def test_extra_leading_zeros_are_the_same_reference_as_the_commands_read(cli, tmp_path):
+    """SPRUCE0001 is SPRUCE001 (``show SPRUCE0001`` shows it): a row written so is that
+    complaint, never a second case no command can reach."""
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    assert cli("log", "--no-input", *LOG_ARGS).exit_code == 0  # SPRUCE001, Ann Lee
+    before = table_state(tmp_path)
+    wb = OpenpyxlWorkbook()
+    ws = wb.active
+    ws.append(["Ref", "Complainant", "Address", "Date received"])
+    ws.append(["SPRUCE0001", "Dan Poe", "4 Oak Road", "04/02/2025"])
+    path = tmp_path / "zeros.xlsx"
+    wb.save(path)
+    result = cli("import", str(path))
+    assert result.exit_code == 1, result.output
+    assert (
+        "SPRUCE001 (sheet 'Sheet', row 2) is another complaint than the log's SPRUCE001"
+        in result.stderr
+    )
+    assert table_state(tmp_path) == before
+    # Both forms in one file are one reference twice.
+    ws.append(["SPRUCE001", "Ann Lee", "1 Essex Brewery", "03/02/2025"])
+    wb.save(path)
+    twice = cli("--db", str(tmp_path / "other.db"), "import", "--create", str(path))
+    assert twice.exit_code == 1
+    assert "value 'SPRUCE001': is also on row 2" in twice.stderr
+
+
 def test_dry_run_with_skip_invalid_writes_no_rejected_workbook(cli, tmp_path):
     result = cli("import", "--skip-invalid", "--dry-run", str(fixture(tmp_path, "bad_rows.xlsx")))
     assert result.exit_code == 0, result.output

@@ -317,4 +317,7 @@ def test_a_row_at_stage_2_that_was_never_escalated_is_refused(
         "the stage is Stage 2, but 'Complaint escalated to Stage 2' says No: a case reaches "
         "Stage 2 by an escalation"
     ) in result.stderr
+    # The cell's value in the log's words, as the file has it (it said 'False').
+    assert "'Complaint escalated to Stage 2', value 'No':" in result.stderr
+    assert "'False'" not in result.stderr
     assert "nothing was imported" in result.stderr

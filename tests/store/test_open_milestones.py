@@ -263,9 +263,9 @@ def _random_log(url: str, n: int, seed: int) -> None:
             )
 
 
-@pytest.mark.parametrize("handler", [None, "kim ho"])
+@pytest.mark.parametrize("handler", [None, ("Kim Ho",)])  # as match_person gives it
 def test_due_from_the_table_is_due_from_the_dates(
-    cli: Any, db_url: str, monkeypatch: Any, handler: str | None
+    cli: Any, db_url: str, monkeypatch: Any, handler: tuple[str, ...] | None
 ) -> None:
     monkeypatch.setenv("COMPLAINTS_TODAY", "2025-06-01")
     _random_log(db_url, 300, seed=7)

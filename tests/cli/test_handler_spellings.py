@@ -1,0 +1,73 @@
+"""A handler's name is matched as ``match_person`` matches it, everywhere it filters: the
+check that a name is known and the filter that follows agree, so a name the log knows never
+gets "Nothing due." (the fresh-user trial: ``Kim\\nHo`` from a cell with Alt+Enter)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+
+from complaints_cli.domain.filters import match_person
+
+CASES = (  # (handler as stored, as a handler types it)
+    ("Kim\nHo", "Kim Ho"),
+    ("Zoë Adeyemi", "zoe adeyemi"),
+    ("Mary-Jane Fox", "mary jane fox"),
+    ("Sam  Patel", "SAM PATEL"),
+)
+
+
+def test_every_spelling_of_the_person_is_returned_as_stored() -> None:
+    known = ["Sam Patel", "sam  patel", "Sam\nPatel", "Kim Ho", "Samuel Patel"]
+    assert match_person("sam patel", known) == ("Sam\nPatel", "Sam Patel", "sam  patel")
+    assert match_person("Kim  HO", known) == ("Kim Ho",)
+
+
+@pytest.mark.parametrize(("stored", "typed"), CASES)
+def test_due_list_and_digest_find_the_cases_of_a_name_as_typed(
+    cli: Any, stored: str, typed: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-02-03")
+    common = ("--no-input", "--address", "1 Oak Road", "--received", "03/02/2025")
+    common += ("--channel", "email")
+    assert cli("log", "--complainant", "Ann Lee", "--handler", stored, *common).exit_code == 0
+    assert cli("log", "--complainant", "Bo Hart", "--handler", "Ali Khan", *common).exit_code == 0
+    due = cli("due", "--handler", typed, "--format", "csv")
+    assert due.exit_code == 0, due.output
+    assert {row[0] for row in list(csv.reader(io.StringIO(due.stdout)))[1:]} == {"SPRUCE001"}
+    listed = cli("list", "--handler", typed, "--format", "csv")
+    assert listed.exit_code == 0, listed.output
+    assert [row[0] for row in list(csv.reader(io.StringIO(listed.stdout)))[1:]] == ["SPRUCE001"]
+    week = cli("digest", "--handler", typed)
+    assert week.exit_code == 0, week.output
+    assert "SPRUCE001" in week.stdout and "SPRUCE002" not in week.stdout
+
+
+def test_a_misspelt_name_is_refused_by_digest_as_by_due(cli: Any) -> None:
+    assert cli("log", "--no-input", "--complainant", "Ann Lee", "--handler", "Sam Patel",
+               "--address", "1 Oak Road", "--received", "03/02/2025",
+               "--channel", "email").exit_code == 0  # fmt: skip
+    for command in ("due", "digest", "list"):
+        result = cli(command, "--handler", "Sam Patl")
+        assert result.exit_code == 1, (command, result.output)
+        assert "'Sam Patl' is not a handler in the log" in result.stderr
+
+
+def test_due_csv_writes_days_left_as_numbers_and_text_guarded(
+    cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Overdue days are negative numbers in CSV (they sort and sum), while a text cell that a
+    spreadsheet would run stays guarded (the fresh-user trial: ``'-18``)."""
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-03-03")
+    assert cli("log", "--no-input", "--complainant", "Ann Lee", "--handler", "-Sam Patel",
+               "--address", "1 Oak Road", "--received", "03/02/2025",
+               "--channel", "email").exit_code == 0  # fmt: skip
+    due = cli("due", "--format", "csv")
+    assert due.exit_code == 0, due.output
+    rows = list(csv.DictReader(io.StringIO(due.stdout)))
+    days = next(row for row in rows if row["Milestone"].startswith("Acknowledge"))
+    assert int(days["Days left"]) < 0 and not days["Days left"].startswith("'")
+    assert {row["Handler"] for row in rows} == {"'-Sam Patel"}
