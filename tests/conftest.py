@@ -31,11 +31,22 @@ def new_sqlite_log(template: Path, path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+def needs_log(request: pytest.FixtureRequest) -> bool:
+    """Whether a test gets an empty log: not the pure ones (every test in tests/domain, and a
+    module that sets ``NO_LOG = True``), so a run of those alone builds no database (the
+    mutation run, scripts/mutation.sh, runs them once for each mutant)."""
+    pure = request.path.parent.name == "domain" or getattr(request.module, "NO_LOG", False)
+    return not pure
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, log_template: Path) -> Path:
+def isolated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Path:
     """No test touches the user's home, config or data: all of it lives under tmp_path.
 
-    ``COMPLAINTS_DB`` is ``tmp_path/log.db``, an empty log (a test of a missing log removes it).
+    ``COMPLAINTS_DB`` is ``tmp_path/log.db``, an empty log (a test of a missing log removes it;
+    a pure test, see :func:`needs_log`, has none).
     """
     for var in list(os.environ):
         if var.startswith("COMPLAINTS_") and var not in ("COMPLAINTS_PG_BINDIR",):
@@ -45,7 +56,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, log_template: Path
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
-    new_sqlite_log(log_template, tmp_path / "log.db")
+    if needs_log(request):
+        new_sqlite_log(request.getfixturevalue("log_template"), tmp_path / "log.db")
     monkeypatch.setenv("COMPLAINTS_DB", str(tmp_path / "log.db"))
     monkeypatch.setenv("COMPLAINTS_ROOT", str(tmp_path / "Complaints"))
     monkeypatch.setenv("COMPLAINTS_USER", "tester")

@@ -51,7 +51,7 @@ _WORDS = re.compile(r"[^\w]+")
 
 
 def _squash(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.replace("\u2026", ""))
+    decomposed = unicodedata.normalize("NFKD", text)  # "…" becomes "...", dropped below
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     return _WORDS.sub("", plain)
 

@@ -195,9 +195,7 @@ def extension_told(case: Case, rules: Rules, *, on: date) -> Change:
             )
         saved = case._replace(stage2_extension_told=True, stage2_extension_told_on=on)
     change = Change(saved)
-    counting = _extendable(
-        case._replace(stage1_extended_to=None, stage2_extended_to=None), rules, stage
-    )
+    counting = _extendable(case, rules, stage)  # its ``due``: the deadline before extension
     if on > counting.due:
         change.messages.append(
             f"told on {uk(on)}, after the deadline {uk(counting.due)}: the extension does not "

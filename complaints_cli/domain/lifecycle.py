@@ -320,11 +320,11 @@ def escalate(
             escalation_details=why,
             review_type=kind,
             stage2_handler=" ".join(who.split()),
-        )
+        ),
+        warnings=escalation_time_limit(case, rules, received),
     )
     if not case.stage1_responded:
         change.messages.append(f"note: {ref} is escalated before any Stage 1 response was recorded")
-    change.warnings += escalation_time_limit(case, rules, received)
     if case.stage2_refused is not None:
         change.messages.append(
             f"note: the Stage 2 request of {uk(case.stage2_refused)} was refused "

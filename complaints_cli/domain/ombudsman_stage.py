@@ -20,7 +20,7 @@ __all__ = ["ombudsman", "parse_body"]
 def parse_body(text: str | None, what: str = "--body") -> OmbudsmanBody:
     """``HOS`` (the default) or ``PRS``, in any case; ``what`` names the value in the message
     (``""``: the value alone, as a workbook cell's message gives it)."""
-    name = (text or "HOS").strip().upper()
+    name = (text or OmbudsmanBody.HOS.value).strip().upper()
     try:
         return OmbudsmanBody(name)
     except ValueError:

@@ -83,7 +83,7 @@ def order_findings(
     field is the later date, the one at fault."""
     problems: list[tuple[str, str]] = []
     stage = values.get("stage")
-    if str(stage or "") in ("Stage 2", "Ombudsman") and values.get("escalated") is False:
+    if str(stage) in ("Stage 2", "Ombudsman") and values.get("escalated") is False:
         problems.append(
             (
                 "escalated",

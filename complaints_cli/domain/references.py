@@ -166,7 +166,7 @@ def suggest(reference: str, known: Iterable[str], limit: int = 3) -> list[str]:
     """The nearest known references, for a "did you mean" hint."""
     import difflib  # only when a reference is not found
 
-    return difflib.get_close_matches(reference.upper(), list(known), n=limit, cutoff=0.6)
+    return difflib.get_close_matches(reference.upper(), list(known), n=limit)  # cutoff 0.6
 
 
 def not_found(reference: str, known: Iterable[str]) -> NotFoundError:

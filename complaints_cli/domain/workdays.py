@@ -514,7 +514,6 @@ class Calendar:
         first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
         self._cover_ordinal(first)
         self._cover_ordinal(last)
-        first, last = date(year, 1, 1).toordinal(), date(year, 12, 31).toordinal()
         return [
             NonWorkingDay(date.fromordinal(o), reason, source)
             for o, (reason, source) in sorted(self._nonworking.items())

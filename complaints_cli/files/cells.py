@@ -276,7 +276,7 @@ def parse_actions_cell(value: object) -> tuple[object, ...] | None:
     try:
         return parse_actions(value, parse_stage) or None
     except (ActionError, CellError) as exc:
-        raise CellError(str(exc.reason if isinstance(exc, CellError) else exc)) from None
+        raise CellError(str(exc)) from None  # a CellError's str is its reason
 
 
 def parse_case_kind(value: object) -> str | None:
@@ -517,7 +517,7 @@ def parse_row(
                 values[name] = new
                 set_by[name] = column.header
             else:
-                values.setdefault(name, None)
+                values.setdefault(name)
     return values, errors
 
 

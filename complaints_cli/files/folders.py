@@ -71,9 +71,9 @@ def clean_address(address: str) -> str:
     text = unicodedata.normalize("NFC", address)
     text = "".join(" " if unicodedata.category(ch) in _INVISIBLE else ch for ch in text)
     text = text.translate(_REPLACE)
-    text = _SPACES.sub(" ", text).strip(" .-")
-    # Dots at the start make hidden-looking or relative-looking names ("..-Windows").
-    return text.lstrip(". ")
+    # Dots at the start make hidden-looking or relative-looking names ("..-Windows"); a dot or
+    # space at the end is dropped by Windows.
+    return _SPACES.sub(" ", text).strip(" .-")
 
 
 def is_reserved(name: str) -> bool:
@@ -85,7 +85,7 @@ def is_reserved(name: str) -> bool:
     case and whatever extension follows. Used for folder names and for the names ``complaints
     file`` gives correspondence.
     """
-    return name.split(".", 1)[0].strip().upper() in _RESERVED
+    return name.partition(".")[0].strip().upper() in _RESERVED
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -132,14 +132,17 @@ def split_folder_name(name: str) -> tuple[str, str] | None:
     for sep in _SEPARATORS:
         if sep in name:
             address, ref = name.rsplit(sep, 1)
-            ref = ref.strip().upper()
+            ref = ref.strip()  # read in any case: normalise_reference upper-cases it
             if split_reference(ref) and ref.isalnum():
                 return address.strip(), normalise_reference(ref)
             return None
-    bare = name.strip().upper()
+    bare = name.strip()
     return ("", normalise_reference(bare)) if split_reference(bare) and bare.isalnum() else None
 
 
+# pragma: no mutate start
+# The mutation run (README, "Development") covers the folder names above; what follows is file
+# system work (claims, markers, removal), tested through real folders and the CLI instead.
 @dataclass(frozen=True)
 class RootEntry:
     """One entry directly inside the complaints root that looks like a folder."""
@@ -508,3 +511,6 @@ def _retry_writable(errors: list[str]) -> Callable[[Any, str, Any], None]:
         errors.append(f"{Path(target).name}: {getattr(exc, 'strerror', None) or exc}")
 
     return handle
+
+
+# pragma: no mutate end

@@ -18,6 +18,8 @@ from complaints_cli.files.cells import (
     parse_money,
 )
 
+NO_LOG = True  # pure: no log (tests/conftest.py, needs_log)
+
 # --- dates: the day a spreadsheet shows --------------------------------------------------------
 
 

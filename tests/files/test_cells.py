@@ -33,6 +33,8 @@ from complaints_cli.files.cells import (
 )
 from complaints_cli.files.headers import EXTRA_COLUMNS, match_headers
 
+NO_LOG = True  # pure: no log (tests/conftest.py, needs_log)
+
 COL = {c.number: c for c in COLUMNS}
 EXTRA = {e.fields[0]: e for e in EXTRA_COLUMNS}
 
