@@ -33,6 +33,7 @@ from complaints_cli.domain.vocabulary import CaseKind, Stage, Status
 __all__ = [
     "DEFAULTS",
     "IDENTITY_FIELDS",
+    "IMPLIED_FIELDS",
     "MAX_LENGTHS",
     "PENCE_FIELDS",
     "CaseUpdate",
@@ -45,6 +46,7 @@ __all__ = [
     "describe_conflict",
     "describe_update",
     "diff_case",
+    "imply_values",
     "make_plan",
     "renumber_clashes",
     "stored_extra",
@@ -61,6 +63,28 @@ DEFAULTS: Final[dict[str, object]] = {
     "address": "",
     "kind": CaseKind.COMPLAINT.value,
 }
+#: Fields a new case's row may hold without a column for them: what its other cells imply
+#: (:func:`imply_values`); written for new cases, never compared with a stored case.
+IMPLIED_FIELDS: Final = ("informal_received",)
+
+
+def imply_values(values: dict[str, Any], columns: Sequence[str]) -> None:
+    """Fill in what a row's cells imply, as ``log`` records it (``store/writes.py``): a row at
+    the Informal stage is a service dissatisfaction (unless its own kind cell says otherwise)
+    raised on the day it was received, so its 5-working-day response deadline applies and the
+    reports leave it out until it is converted (Southern Housing procedure 4.2; the 2024 Code
+    counts complaints only). Without this, such a row became an open "complaint" at the
+    Informal stage with no deadline at all, counted in the reports (the fresh-user trial).
+    ``columns``: the fields the sheet has columns for; what a column says (blank included, as
+    the tool's own export writes it) is never replaced."""
+    if str(values.get("stage") or "") != Stage.INFORMAL.value:
+        return
+    if "kind" not in columns and values.get("kind") is None:
+        values["kind"] = CaseKind.SERVICE_DISSATISFACTION.value
+    if "informal_received" not in columns and values.get("informal_received") is None:
+        values["informal_received"] = values.get("received")
+
+
 #: Money is parsed as pounds (``…compensation_amount``) and stored as whole pence.
 PENCE_FIELDS: Final = {
     "compensation_amount": "compensation_pence",

@@ -33,6 +33,7 @@ from complaints_cli.domain.import_plan import (
     MAX_LENGTHS,
     PENCE_FIELDS,
     ParsedRow,
+    imply_values,
     make_plan,
 )
 from complaints_cli.domain.order import order_findings
@@ -320,6 +321,7 @@ def read_log(
                 )
             )
             continue
+        imply_values(values, fields)
         extra = dict(zip(kept_headers, kept_rows[position], strict=True))
         parsed.append(ParsedRow(number, reference, values, extra))
     for key in ("status", "stage"):

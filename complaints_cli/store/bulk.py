@@ -26,7 +26,14 @@ from operator import itemgetter
 from typing import Any, Final
 
 from complaints_cli.domain.case import DATE_FIELDS, FLAG_FIELDS, Action
-from complaints_cli.domain.import_plan import DEFAULTS, PENCE_FIELDS, Plan, Source, stored_extra
+from complaints_cli.domain.import_plan import (
+    DEFAULTS,
+    IMPLIED_FIELDS,
+    PENCE_FIELDS,
+    Plan,
+    Source,
+    stored_extra,
+)
 from complaints_cli.domain.money import from_pence
 from complaints_cli.domain.open_milestones import OpenMilestone
 from complaints_cli.domain.presentation import field_label, format_actions
@@ -338,9 +345,10 @@ def apply_plan(
     # Only the columns the sheet fills, the required ones and the bookkeeping are written:
     # every other column (the sheet lacks it, or a later migration added it) gets its default
     # or NULL from the database, and fewer columns bind faster (~20% of the insert's time).
-    wanted = set(DEFAULTS) | set(fields)
+    wanted = set(DEFAULTS) | set(fields) | set(IMPLIED_FIELDS)
     names = [c for c in CASE_COLUMNS if c in wanted]
     base: dict[str, Any] = {n: DEFAULTS[n] for n in names if n in DEFAULTS}
+    base |= {n: None for n in IMPLIED_FIELDS}  # NULL unless the row's cells imply them
     keep = ("folder", "extra", "created_at", "updated_at", "row_version")
     stamps = ("next_due", "next_milestone", "deadlines_key") if deadlines else ()
     columns = list(dict.fromkeys([*names, *keep, *stamps]))

@@ -373,3 +373,37 @@ def test_a_typed_yes_over_a_no_drops_the_explanation_the_file_leaves_blank(
         "explanation)': 'On leave' -> blank"
     ) in lines
     assert not any("'On leave' is kept" in line for line in lines)
+
+
+def test_a_row_at_the_informal_stage_is_a_service_dissatisfaction_with_its_deadline(
+    cli: Any, tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fresh-user trial: a row at stage "Informal" became an open "complaint" with no
+    deadline (never in ``due``) that the reports counted. It is what ``log --kind "service
+    dissatisfaction"`` makes: raised the day it was received, answered within 5 working days."""
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-12-02")
+    wb = OpenpyxlWorkbook()
+    ws = wb.active
+    ws.append(["Ref", "Status", "Stage", "Complainant", "Address", "Date received"])
+    ws.append(["SPRUCE001", "Open", "Informal", "Ann Lee", "1 Oak Road", "01/12/2025"])
+    ws.append(["SPRUCE002", "Open", "Stage 1", "Bo Hart", "2 Mill Road", "01/12/2025"])
+    path = tmp_path / "informal.xlsx"
+    wb.save(path)
+    result = cli("import", str(path))
+    assert result.exit_code == 0, result.output
+    informal = json.loads(cli("show", "SPRUCE001", "--format", "json").stdout)
+    assert (informal["kind"], informal["informal_received"]) == (
+        "service dissatisfaction",
+        "2025-12-01",
+    )
+    formal = json.loads(cli("show", "SPRUCE002", "--format", "json").stdout)
+    assert (formal["kind"], formal.get("informal_received")) == ("complaint", None)
+    due = json.loads(cli("due", "--format", "json").stdout)
+    assert [(i["reference"], i["key"], i["due"]) for i in due if i["reference"] == "SPRUCE001"] == [
+        ("SPRUCE001", "dissatisfaction_response", "2025-12-08")
+    ]
+    again = cli("import", str(path))  # the same file again: nothing to change
+    assert again.exit_code == 0, again.output
+    assert "2 unchanged" in again.stdout
