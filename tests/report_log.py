@@ -364,3 +364,22 @@ def extended_template(base: Any) -> Any:
 
         build_extended(cli, mp, f"sqlite:///{base / 'log.db'}")
     return base / "log.db"
+
+
+@pytest.fixture(scope="module")
+def extended_log_file(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The extended log, built once per test module (:func:`extended_template`)."""
+    return extended_template(tmp_path_factory.mktemp("extended"))
+
+
+@pytest.fixture
+def extended_log(
+    cli: Any, extended_log_file: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> Any:
+    """The extended log in this test's own SQLite file, as on :data:`TODAY`; returns ``cli``.
+    A module uses it as its ``log`` fixture (``log = extended_log``)."""
+    import shutil
+
+    shutil.copy(extended_log_file, tmp_path / "log.db")
+    monkeypatch.setenv("COMPLAINTS_TODAY", TODAY)
+    return cli

@@ -48,13 +48,18 @@ LCHO homes:
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.report_log import TODAY, build_extended, extended_template, report_json, store
+from tests.report_log import (
+    build_extended,
+    extended_log,
+    extended_log_file,  # noqa: F401  (the fixture extended_log uses)
+    report_json,
+    store,
+)
 
 EMT: dict[str, tuple[str, Any]] = {
     "received": ("6", 6),
@@ -216,17 +221,7 @@ def breakdowns(data: dict[str, Any]) -> dict[str, dict[str, tuple[list[str], ...
 # A module's worth of tests read one extended log on SQLite: it is built once and copied.
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return extended_template(tmp_path_factory.mktemp("extended"))
-
-
-@pytest.fixture
-def log(cli: Any, template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The extended log in this test's own SQLite file; returns ``cli``."""
-    shutil.copy(template, tmp_path / "log.db")
-    monkeypatch.setenv("COMPLAINTS_TODAY", TODAY)
-    return cli
+log = extended_log  # the extended log in this test's own file (tests/report_log.py)
 
 
 def check_emt(data: dict[str, Any]) -> None:

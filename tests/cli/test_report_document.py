@@ -9,7 +9,6 @@ invented text (issue 13, item 8).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,11 @@ import docx
 import pytest
 from docx.enum.text import WD_COLOR_INDEX
 
-from tests.report_log import TODAY, extended_template, report_json
+from tests.report_log import (
+    extended_log,
+    extended_log_file,  # noqa: F401  (the fixture extended_log uses)
+    report_json,
+)
 
 PERIOD = (
     "--from",
@@ -31,16 +34,7 @@ PERIOD = (
 )
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return extended_template(tmp_path_factory.mktemp("extended"))
-
-
-@pytest.fixture
-def log(cli: Any, template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    shutil.copy(template, tmp_path / "log.db")
-    monkeypatch.setenv("COMPLAINTS_TODAY", TODAY)
-    return cli
+log = extended_log  # the extended log in this test's own file (tests/report_log.py)
 
 
 def tables(path: Path) -> dict[str, list[list[str]]]:
