@@ -14,6 +14,7 @@ How figures read everywhere (table, Markdown, JSON ``text``, the workbook):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -320,3 +321,40 @@ class Report:
                 out.append((f.section, []))
             out[-1][1].append(f)
         return out
+
+
+class DeferredFigure(Figure):
+    """A :class:`Figure` whose case lines are made the first time :attr:`cases` is read.
+
+    A table or Markdown prints a share's counts, not its lines (only the figures of
+    ``output.DETAILED`` list their cases there); the JSON, the workbook and the Word document
+    read them, and get exactly the lines an eager figure holds. The 2025/26 annual table of the
+    generated 100k log made ~57,000 lines it never printed (measured in BENCHMARKS.md,
+    "Reports"). ``make`` is called at most once; its lines are kept.
+    """
+
+    _make: Callable[[], list[CaseLine]] | None = None
+
+    @property  # the dataclass field, made on first read
+    def cases(self) -> list[CaseLine]:
+        made: list[CaseLine] | None = self.__dict__.get("_cases")
+        if made is None:
+            make = self._make
+            made = make() if make is not None else []
+            self.__dict__["_cases"] = made
+            self._make = None
+        return made
+
+    @cases.setter
+    def cases(self, value: list[CaseLine] | None) -> None:
+        self.__dict__["_cases"] = value
+
+
+def deferred(figure: Figure, make: Callable[[], list[CaseLine]]) -> Figure:
+    """``figure`` (made with no case lines) whose lines are ``make()``, made when first read."""
+    fig = DeferredFigure.__new__(DeferredFigure)
+    fig.__dict__.update(figure.__dict__)
+    del fig.__dict__["cases"]  # read through the property from now on
+    fig.__dict__["_cases"] = None
+    fig._make = make
+    return fig

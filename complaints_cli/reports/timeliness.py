@@ -27,7 +27,7 @@ from complaints_cli.domain.periods import Period
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.workdays import Calendar
 from complaints_cli.reports.cases import ReportCase, log_disagrees
-from complaints_cli.reports.figures import CaseLine, Figure
+from complaints_cli.reports.figures import CaseLine, Figure, deferred
 
 #: Role -> the case date that completes it, and how the step reads.
 DONE = {
@@ -232,22 +232,18 @@ def met(j: Judged) -> CaseLine:
     return _line(j, m.deadline, ok, "on time", "late", note)
 
 
-def share(
-    key: str,
-    label: str,
-    section: str,
-    sheet: str,
+#: A result that counts in a share's numerator.
+_ON_TIME = ("on time", "within the extension")
+
+
+def _share_lines(
     judged: list[Judged],
     line: Callable[[Judged], CaseLine],
-    *,
-    only: Callable[[Judged], bool] | None = None,
-    out_why: str = "",
-    extra: Iterable[CaseLine] = (),
-    note: str = "",
-) -> Figure:
-    """A share figure from judged cases: ``only`` picks the denominator (the others are listed
-    as counted out with ``out_why``, or not at all without one); a line whose result is on
-    time counts in the numerator."""
+    only: Callable[[Judged], bool] | None,
+    out_why: str,
+    extra: Iterable[CaseLine],
+) -> tuple[list[CaseLine], int, int]:
+    """:func:`share`'s case lines, the counted ones first, and its numerator and denominator."""
     lines: list[CaseLine] = []
     numerator = denominator = 0
     for j in judged:
@@ -268,11 +264,78 @@ def share(
         case_line = line(j)
         lines.append(case_line)
         denominator += 1
-        numerator += case_line.result in ("on time", "within the extension")
+        numerator += case_line.result in _ON_TIME
     lines.extend(extra)  # judged cases come in the order they were done, counted-out ones after
     # the counted lines first, each group in its order (a stable sort on "not counted", made
     # without a key function called for each of a year's ~28,000 lines)
     lines = [line for line in lines if line.counted] + [line for line in lines if not line.counted]
-    return Figure(
-        key, label, section, "share", sheet, count=numerator, of=denominator, note=note, cases=lines
-    )
+    return lines, numerator, denominator
+
+
+def _timeframe_kept(j: Judged) -> bool:
+    """:func:`within_timeframe`'s verdict (its line's result is "on time")."""
+    return j.m.done <= j.m.due  # type: ignore[operator]  # a judged step is done
+
+
+def _extension_kept(j: Judged) -> bool:
+    """:func:`within_extension`'s verdict (its line's result is "within the extension")."""
+    m = j.m
+    return m.extended_to is not None and m.done <= m.deadline  # type: ignore[operator]
+
+
+def _met(j: Judged) -> bool:
+    """:func:`met`'s verdict (its line's result is "on time")."""
+    return j.m.done <= j.m.deadline  # type: ignore[operator]
+
+
+#: A line function of this module -> whether its line counts in a share's numerator, read
+#: from the milestone without making the line.
+_VERDICTS: dict[Callable[[Judged], CaseLine], Callable[[Judged], bool]] = {
+    within_timeframe: _timeframe_kept,
+    within_extension: _extension_kept,
+    met: _met,
+}
+
+
+def share(
+    key: str,
+    label: str,
+    section: str,
+    sheet: str,
+    judged: list[Judged],
+    line: Callable[[Judged], CaseLine],
+    *,
+    only: Callable[[Judged], bool] | None = None,
+    out_why: str = "",
+    extra: Iterable[CaseLine] = (),
+    note: str = "",
+) -> Figure:
+    """A share figure from judged cases: ``only`` picks the denominator (the others are listed
+    as counted out with ``out_why``, or not at all without one); a line whose result is on
+    time counts in the numerator. With one of this module's lines (:func:`met`,
+    :func:`within_timeframe`, :func:`within_extension`) the counts come from the same verdicts
+    and the lines are made only when read (:class:`~.figures.DeferredFigure`: a table prints
+    a share's counts, not its lines); with any other line, at once."""
+    verdict = _VERDICTS.get(line)
+    if verdict is None:
+        lines, numerator, denominator = _share_lines(judged, line, only, out_why, extra)
+        return Figure(
+            key,
+            label,
+            section,
+            "share",
+            sheet,
+            count=numerator,
+            of=denominator,
+            note=note,
+            cases=lines,
+        )
+    numerator = denominator = 0
+    for j in judged:
+        if only is not None and not only(j):
+            continue
+        denominator += 1
+        numerator += verdict(j)
+    kept = list(extra)
+    figure = Figure(key, label, section, "share", sheet, count=numerator, of=denominator, note=note)
+    return deferred(figure, lambda: _share_lines(judged, line, only, out_why, kept)[0])
