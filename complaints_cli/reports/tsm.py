@@ -24,9 +24,10 @@ count":
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Final
 
 from complaints_cli.domain.code_in_force import (
@@ -41,7 +42,7 @@ from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.vocabulary import Tenure
 from complaints_cli.domain.workdays import Calendar
 from complaints_cli.reports.cases import ReportCase
-from complaints_cli.reports.figures import CaseLine, Figure, event_line
+from complaints_cli.reports.figures import CaseLine, Figure, deferred, event_line
 from complaints_cli.reports.timeliness import DONE, Judged, code_prefix, met, share, uk, working
 
 TSM = "Tenant Satisfaction Measures"
@@ -119,8 +120,8 @@ def tenure_why(case: ReportCase) -> str:
     return f"tenure {tenure}: not LCRA or LCHO stock"
 
 
-def _rate(key: str, label: str, lines: list[CaseLine], homes: Homes, stock: str | None) -> Figure:
-    counted = sum(1 for line in lines if line.counted)
+def _rate(key: str, label: str, counted: int, homes: Homes, stock: str | None) -> Figure:
+    """A CH01 rate of ``counted`` cases (its case lines given later, see :func:`ch01`)."""
     return Figure(
         key,
         label,
@@ -129,72 +130,110 @@ def _rate(key: str, label: str, lines: list[CaseLine], homes: Homes, stock: str 
         label.split(":")[0][:31],
         count=counted,
         of=homes.of(stock) or 0,
-        cases=lines,
     )
 
 
+def _ch01_lines(
+    cases: Iterable[ReportCase], not_accepted: Iterable[ReportCase], period: Period, stage: str
+) -> tuple[list[CaseLine], dict[str, list[CaseLine]]]:
+    """CH01's case lines at ``stage`` (the counted first), and the counted ones per stock."""
+    lines: list[CaseLine] = []
+    stocks: dict[str, list[CaseLine]] = {"lcra": [], "lcho": []}
+    for c in cases:
+        day: date | None
+        if stage == "stage1":
+            day, event = c.dates.received, "received"
+        else:
+            day, event = c.dates.escalation_received, "escalation received"
+            asked = c.escalation_refused
+            if asked is not None and asked in period:
+                reason = (c.values["stage2_refused_reason"] or "").strip()
+                lines.append(
+                    CaseLine(
+                        c.reference,
+                        c.dates.received,
+                        "Stage 2 request refused",
+                        asked,
+                        counted=False,
+                        why=f"Stage 2 request of {uk(asked)} refused: "
+                        + (reason or "no reason recorded"),
+                    )
+                )
+        if day is None or day not in period:
+            continue
+        stock = stock_of(c)
+        if stock is None:
+            why = tenure_why(c)
+            lines.append(
+                event_line(c.reference, c.dates.received, event, day, counted=False, why=why)
+            )
+            continue
+        line = event_line(c.reference, c.dates.received, event, day, result=STOCK[stock][1])
+        lines.append(line)
+        stocks[stock].append(line)
+    if stage == "stage1":
+        for c in not_accepted:
+            if c.dates.received in period:
+                reason = (c.values["not_accepted_reason"] or "").strip()
+                lines.append(
+                    CaseLine(
+                        c.reference,
+                        c.dates.received,
+                        "received",
+                        c.dates.received,
+                        counted=False,
+                        why="not accepted under the policy: " + (reason or "no reason recorded"),
+                    )
+                )
+    lines.sort(key=lambda line: (not line.counted, line.on or period.start, line.reference))
+    return lines, stocks
+
+
+def _ch01_counts(
+    cases: Iterable[ReportCase], period: Period, stage: str
+) -> tuple[dict[str, int], int]:
+    """What :func:`_ch01_lines` counts, without its lines: the cases of each stock, and the
+    others (another or unrecorded tenure)."""
+    counts = {"lcra": 0, "lcho": 0}
+    others = 0
+    for c in cases:
+        day = c.dates.received if stage == "stage1" else c.dates.escalation_received
+        if day is None or day not in period:
+            continue
+        stock = stock_of(c)
+        if stock is None:
+            others += 1
+        else:
+            counts[stock] += 1
+    return counts, others
+
+
 def ch01(
-    cases: Iterable[ReportCase], not_accepted: Iterable[ReportCase], period: Period, homes: Homes
+    cases: Sequence[ReportCase], not_accepted: Sequence[ReportCase], period: Period, homes: Homes
 ) -> list[Figure]:
-    """CH01 at each stage: in total (LCRA and LCHO) and per stock type."""
+    """CH01 at each stage: in total (LCRA and LCHO) and per stock type. The counts come first;
+    the case lines are made when read (:func:`~.figures.deferred`: a table prints counts)."""
     out: list[Figure] = []
     for stage, name in (("stage1", "Stage 1"), ("stage2", "Stage 2")):
-        lines: list[CaseLine] = []
-        stocks: dict[str, list[CaseLine]] = {"lcra": [], "lcho": []}
-        others = 0
-        for c in cases:
-            day: date | None
-            if stage == "stage1":
-                day, event = c.dates.received, "received"
-            else:
-                day, event = c.dates.escalation_received, "escalation received"
-                asked = c.escalation_refused
-                if asked is not None and asked in period:
-                    reason = (c.values["stage2_refused_reason"] or "").strip()
-                    lines.append(
-                        CaseLine(
-                            c.reference,
-                            c.dates.received,
-                            "Stage 2 request refused",
-                            asked,
-                            counted=False,
-                            why=f"Stage 2 request of {uk(asked)} refused: "
-                            + (reason or "no reason recorded"),
-                        )
-                    )
-            if day is None or day not in period:
-                continue
-            stock = stock_of(c)
-            if stock is None:
-                others += 1
-                why = tenure_why(c)
-                lines.append(
-                    event_line(c.reference, c.dates.received, event, day, counted=False, why=why)
-                )
-                continue
-            line = event_line(c.reference, c.dates.received, event, day, result=STOCK[stock][1])
-            lines.append(line)
-            stocks[stock].append(line)
-        if stage == "stage1":
-            for c in not_accepted:
-                if c.dates.received in period:
-                    reason = (c.values["not_accepted_reason"] or "").strip()
-                    lines.append(
-                        CaseLine(
-                            c.reference,
-                            c.dates.received,
-                            "received",
-                            c.dates.received,
-                            counted=False,
-                            why="not accepted under the policy: "
-                            + (reason or "no reason recorded"),
-                        )
-                    )
-        lines.sort(key=lambda line: (not line.counted, line.on or period.start, line.reference))
-        total = _rate(
-            f"ch01_{stage}", f"CH01 {name} complaints received per 1,000 homes", lines, homes, None
+        counts, others = _ch01_counts(cases, period, stage)
+        made: list[tuple[list[CaseLine], dict[str, list[CaseLine]]]] = []
+
+        def lines_of(
+            stock: str | None,
+            stage: str = stage,
+            made: list[tuple[list[CaseLine], dict[str, list[CaseLine]]]] = made,
+        ) -> list[CaseLine]:
+            if not made:
+                made.append(_ch01_lines(cases, not_accepted, period, stage))
+            lines, stocks = made[0]
+            return lines if stock is None else stocks[stock]
+
+        counted = sum(counts.values())
+        label = f"CH01 {name} complaints received per 1,000 homes"
+        total = deferred(
+            _rate(f"ch01_{stage}", label, counted, homes, None),
+            partial(lines_of, None),
         )
-        counted = total.count
         what = (
             "Stage 1 complaints received" if stage == "stage1" else "Stage 2 escalations received"
         )
@@ -209,16 +248,19 @@ def ch01(
                 f"{with_others:.2f} per 1,000 homes)."
             )
         out.append(total)
-        for stock, (_tenure, label) in STOCK.items():
-            fig = _rate(
-                f"ch01_{stage}_{stock}",
-                f"CH01 {name} complaints per 1,000 homes: {label}",
-                stocks[stock],
-                homes,
-                stock,
+        for stock, (_tenure, stock_label) in STOCK.items():
+            fig = deferred(
+                _rate(
+                    f"ch01_{stage}_{stock}",
+                    f"CH01 {name} complaints per 1,000 homes: {stock_label}",
+                    counts[stock],
+                    homes,
+                    stock,
+                ),
+                partial(lines_of, stock),
             )
             fig.sheet = f"CH01 {name} {stock.upper()}"
-            fig.note = f"{what} in the period from {label} residents. {homes.basis(stock)}"
+            fig.note = f"{what} in the period from {stock_label} residents. {homes.basis(stock)}"
             out.append(fig)
     return out
 

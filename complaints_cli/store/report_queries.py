@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 from complaints_cli.domain.periods import Period
@@ -46,10 +47,19 @@ def report_rows(
         " OR compensation_paid >= :start OR stage2_compensation_paid >= :start)"
         f" AND received <= :end AND {SEEN}"
     )
-    cur = db.execute(
-        f"SELECT {', '.join(columns)} FROM complaint" + where + " ORDER BY received, reference",
-        {"start": start, "end": end},
-    )
+    select = f"SELECT {', '.join(columns)} FROM complaint" + where
+    params = {"start": start, "end": end}
+    order = " ORDER BY received, reference"
+    if db.dialect == "sqlite" and "received" in columns and "reference" in columns:
+        # SQLite sorts the whole wide rows it returns (0.1-0.15 s of CPU for the ~28,000 rows
+        # of a 12-month window of the generated 100k log, 2026-11-30); sorted here instead, on
+        # the same values: ISO text compared by code point is SQLite's BINARY order.
+        rows = db.execute(select, params).fetchall()
+        key = itemgetter(columns.index("received"), columns.index("reference"))
+        if all(type(v) is str for row in rows for v in key(row)):
+            rows.sort(key=key)
+            return [tuple(row) for row in rows]
+    cur = db.execute(select + order, params)  # any other value type, or PostgreSQL's collation
     return [tuple(row) for row in cur.fetchall()]
 
 
