@@ -257,15 +257,12 @@ class ReportCase:
                 return cached
         roles: dict[str, Milestone] = {}
         judged = judging_profile(profile)
+        roles_of = _roles_of(judged)
         use = self.dates if dates is None else dates
         for m in compute_milestones(use, judged, calendar, as_of=use.received):
-            if m.log_column is not None:
-                for role, column in ROLE_COLUMNS.items():
-                    if m.log_column == column and role not in roles:
-                        roles[role] = m
-            done_role = _DONE_ROLES.get(m.rule.done_by or "")
-            if done_role is not None and done_role not in roles:
-                roles[done_role] = m
+            for role in roles_of[m.key]:
+                if role not in roles:
+                    roles[role] = m
         if dates is None:
             self._judged[id(profile)] = roles
         return roles
@@ -290,6 +287,28 @@ def role_rule(profile: Profile, role: str) -> MilestoneRule | None:
         if column is None and _DONE_ROLES.get(rule.done_by or "") == role:
             return rule
     return None
+
+
+_ROLES_OF: dict[int, tuple[Profile, dict[str, tuple[str, ...]]]] = {}
+
+
+def _roles_of(profile: Profile) -> dict[str, tuple[str, ...]]:
+    """Milestone key -> the roles it plays in ``profile`` (by its log column, then by the event
+    that completes it), worked out once per profile."""
+    cached = _ROLES_OF.get(id(profile))
+    if cached is not None and cached[0] is profile:
+        return cached[1]
+    found: dict[str, tuple[str, ...]] = {}
+    for rule in profile.milestones:
+        roles = [role for role, column in ROLE_COLUMNS.items() if rule.log_column == column]
+        done_role = _DONE_ROLES.get(rule.done_by or "")
+        if done_role is not None:
+            roles.append(done_role)
+        found[rule.key] = tuple(roles)
+    if len(_ROLES_OF) > 64:  # profiles are few; never let a long-lived process grow this
+        _ROLES_OF.clear()
+    _ROLES_OF[id(profile)] = (profile, found)
+    return found
 
 
 _JUDGING: dict[int, tuple[Profile, Profile]] = {}

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import NamedTuple
 
-from complaints_cli.domain.deadlines import Milestone
+from complaints_cli.domain.deadlines import CaseDates, Milestone
 from complaints_cli.domain.periods import Period
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.workdays import Calendar
@@ -113,6 +113,16 @@ def judged_step(
     return Judged(case, role, m, log, code)
 
 
+#: A case date's name -> its position in :class:`CaseDates`.
+_DATE_AT = {name: i for i, name in enumerate(CaseDates._fields)}
+_new_judged = tuple.__new__  # Judged(...) without the named tuple's Python-level constructor
+
+
+def _by_done(j: Judged) -> tuple[date | None, str]:
+    """Judged steps in the order done, then by reference."""
+    return (j.m.done, j.case.reference)
+
+
 #: Chooses the profile that judges a case's step (the annual figures: the Code in force).
 Chooser = Callable[[ReportCase], Profile]
 
@@ -133,9 +143,11 @@ def judge(
     attr, event = DONE[role]
     judged: list[Judged] = []
     unjudged: list[CaseLine] = []
+    at = _DATE_AT[attr]
+    start, end = period.start, period.end
     for case in cases:
-        done = getattr(case.dates, attr)
-        if done is None or not period.start <= done <= period.end:
+        done: date | None = case.dates[at]  # type: ignore[assignment]  # a date field
+        if done is None or not start <= done <= end:
             continue
         if choose is not None:
             profile = choose(case)
@@ -153,8 +165,9 @@ def judge(
             )
             continue
         log = log_disagrees(case, role, m.done <= m.deadline) if compare_log else None
-        judged.append(Judged(case, role, m, log, profile.name if choose is not None else None))
-    judged.sort(key=lambda j: (j.m.done, j.case.reference))
+        code = profile.name if choose is not None else None
+        judged.append(_new_judged(Judged, (case, role, m, log, code)))
+    judged.sort(key=_by_done)
     return judged, unjudged
 
 
