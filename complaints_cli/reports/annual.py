@@ -37,8 +37,9 @@ profile, not the Code's.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
+from functools import cache
 
 from complaints_cli.domain.code_in_force import CODE_2024, codes_in, provision
 from complaints_cli.domain.periods import Period
@@ -124,9 +125,11 @@ def _labels(spans: list[str], role: str, text: str) -> str:
 def _self_assessment(
     judged: dict[str, list[Judged]],
     unjudged: dict[str, list[CaseLine]],
-    out: dict[str, list[CaseLine]],
+    out: Callable[[str], list[CaseLine]],
     spans: list[str],
 ) -> list[Figure]:
+    """Section 6's shares; ``out(role)``: the cases counted out of the role's step (made only
+    when the lines are read)."""
     stage2_start = (
         "the escalation request (2022 Code) or the Stage 2 acknowledgement (2024 Code 6.14)"
         if len(spans) > 1
@@ -148,7 +151,7 @@ def _self_assessment(
             "6.2 acknowledged",
             judged["ack"],
             met,
-            extra=[*unjudged["ack"], *out["ack"]],
+            extra=lambda: [*unjudged["ack"], *out("ack")],
             note="Stage 1 acknowledgements sent in the period, within 5 working days of receipt.",
         ),
         share(
@@ -158,7 +161,7 @@ def _self_assessment(
             "6.3 Stage 1 response",
             judged["stage1"],
             within_timeframe,
-            extra=[*unjudged["stage1"], *out["stage1"]],
+            extra=lambda: [*unjudged["stage1"], *out("stage1")],
             note="Stage 1 responses sent in the period, within 10 working days of the "
             "acknowledgement (of its deadline when none is recorded); an extension does not "
             "count here.",
@@ -183,7 +186,7 @@ def _self_assessment(
             "6.11 Stage 2 acknowledged",
             judged["stage2_ack"],
             met,
-            extra=[*unjudged["stage2_ack"], *out["stage2_ack"]],
+            extra=lambda: [*unjudged["stage2_ack"], *out("stage2_ack")],
             note="Stage 2 acknowledgements sent in the period, within 5 working days of the "
             "escalation request.",
         ),
@@ -194,7 +197,7 @@ def _self_assessment(
             "6.14 Stage 2 response",
             judged["stage2"],
             within_timeframe,
-            extra=[*unjudged["stage2"], *out["stage2"]],
+            extra=lambda: [*unjudged["stage2"], *out("stage2")],
             note=f"Stage 2 responses sent in the period, within 20 working days of {stage2_start}; "
             "an extension does not count here.",
         ),
@@ -352,7 +355,11 @@ def annual_report(
             compare_log=False,
             choose=chooser.chooser(role),
         )
-    out = {role: counted_out(cases, role, period) for role in DONE}
+
+    @cache
+    def out(role: str) -> list[CaseLine]:  # counted out: listed, never counted (made when read)
+        return counted_out(cases, role, period)
+
     stocked = {c.reference for c in cases if tsm.stock_of(c) is not None}
     figures = _self_assessment(judged, unjudged, out, names)
     figures += tsm.ch01(cases, refused, period, homes)

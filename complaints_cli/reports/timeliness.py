@@ -320,18 +320,20 @@ def share(
     *,
     only: Callable[[Judged], bool] | None = None,
     out_why: str = "",
-    extra: Iterable[CaseLine] = (),
+    extra: Iterable[CaseLine] | Callable[[], Iterable[CaseLine]] = (),
     note: str = "",
 ) -> Figure:
     """A share figure from judged cases: ``only`` picks the denominator (the others are listed
     as counted out with ``out_why``, or not at all without one); a line whose result is on
-    time counts in the numerator. With one of this module's lines (:func:`met`,
-    :func:`within_timeframe`, :func:`within_extension`) the counts come from the same verdicts
-    and the lines are made only when read (:class:`~.figures.DeferredFigure`: a table prints
-    a share's counts, not its lines); with any other line, at once."""
+    time counts in the numerator; ``extra``: counted-out lines listed after the others (or a
+    function giving them, called when the lines are made). With one of this module's lines
+    (:func:`met`, :func:`within_timeframe`, :func:`within_extension`) the counts come from the
+    same verdicts and the lines are made only when read (:class:`~.figures.DeferredFigure`: a
+    table prints a share's counts, not its lines); with any other line, at once."""
     verdict = _VERDICTS.get(line)
     if verdict is None:
-        lines, numerator, denominator = _share_lines(judged, line, only, out_why, extra)
+        more = extra() if callable(extra) else extra
+        lines, numerator, denominator = _share_lines(judged, line, only, out_why, more)
         return Figure(
             key,
             label,
@@ -349,6 +351,11 @@ def share(
             continue
         denominator += 1
         numerator += verdict(j)
-    kept = list(extra)
+    kept = extra if callable(extra) else list(extra)
+
+    def made() -> list[CaseLine]:
+        more = kept() if callable(kept) else kept
+        return _share_lines(judged, line, only, out_why, more)[0]
+
     figure = Figure(key, label, section, "share", sheet, count=numerator, of=denominator, note=note)
-    return deferred(figure, lambda: _share_lines(judged, line, only, out_why, kept)[0])
+    return deferred(figure, made)

@@ -327,13 +327,14 @@ class Codes:
 
 def ch02(
     judged: dict[str, list[Judged]],
-    out_lines: dict[str, list[CaseLine]],
+    out_lines: Callable[[str], list[CaseLine]],
     stocked_refs: set[str],
     codes: Codes,
     calendar: Calendar,
 ) -> list[Figure]:
     """CH02 at each stage, in total and per stock type, then the other readings.
-    ``out_lines``: the cases whose step was not done in the period (counted out, with why);
+    ``out_lines(stage)``: the cases whose step was not done in the period (counted out, with
+    why);
     ``stocked_refs``: the references of the LCRA and LCHO cases."""
     figures: list[Figure] = []
     readings: list[Figure] = []
@@ -358,7 +359,11 @@ def ch02(
         def line_of(j: Judged, lines: dict[int, CaseLine] = lines) -> CaseLine:
             return lines[id(j)]
 
-        extra = [line for line in out_lines[stage] if line.reference in stocked_refs]
+        extra = (
+            [line for line in out_lines(stage) if line.reference in stocked_refs]
+            if stocked_refs
+            else []
+        )
         total = share(
             f"ch02_{stage}",
             f"CH02 {name} complaints responded to within the Code's timescales",
