@@ -49,6 +49,8 @@ from complaints_cli.reports.figures import CaseLine, Figure, Report, by_day, per
 from complaints_cli.reports.timeliness import (
     Judged,
     judge,
+    kept_deadline,
+    kept_timeframe,
     met,
     share,
     uk,
@@ -520,7 +522,7 @@ def emt_report(
     for i, row in enumerate(trend):
         for key, (role, timeframe_only) in TREND_SHARES.items():
             items = monthly[role][i]
-            n = sum((j.within_timeframe if timeframe_only else j.met) for j in items)
+            n = sum(map(kept_timeframe if timeframe_only else kept_deadline, items))
             row[key] = {
                 "numerator": n,
                 "denominator": len(items),

@@ -285,18 +285,18 @@ def _share_lines(
     return lines, numerator, denominator
 
 
-def _timeframe_kept(j: Judged) -> bool:
+def kept_timeframe(j: Judged) -> bool:
     """:func:`within_timeframe`'s verdict (its line's result is "on time")."""
     return j.m.done <= j.m.due  # type: ignore[operator]  # a judged step is done
 
 
-def _extension_kept(j: Judged) -> bool:
+def kept_extension(j: Judged) -> bool:
     """:func:`within_extension`'s verdict (its line's result is "within the extension")."""
     m = j.m
     return m.extended_to is not None and m.done <= m.deadline  # type: ignore[operator]
 
 
-def _met(j: Judged) -> bool:
+def kept_deadline(j: Judged) -> bool:
     """:func:`met`'s verdict (its line's result is "on time")."""
     return j.m.done <= j.m.deadline  # type: ignore[operator]
 
@@ -304,9 +304,9 @@ def _met(j: Judged) -> bool:
 #: A line function of this module -> whether its line counts in a share's numerator, read
 #: from the milestone without making the line.
 _VERDICTS: dict[Callable[[Judged], CaseLine], Callable[[Judged], bool]] = {
-    within_timeframe: _timeframe_kept,
-    within_extension: _extension_kept,
-    met: _met,
+    within_timeframe: kept_timeframe,
+    within_extension: kept_extension,
+    met: kept_deadline,
 }
 
 
