@@ -224,6 +224,32 @@ LINKS: Final = ("related_to", "duplicate_of")
 Link = tuple[str, str, int, str]
 
 
+def _new_ids(
+    tx: RawDatabase, before: int | None, references: Sequence[str]
+) -> Iterable[Sequence[tuple[int, str]]]:
+    """``(id, reference)`` of the cases just inserted with these ``references``, in chunks.
+
+    Read as the ids above the highest one before the insert (one range query on the primary
+    key: both SQLite and a PostgreSQL sequence number new rows upwards), keeping only these
+    references (a case another handler logged meanwhile is not the import's); any reference
+    not found that way (an id that wrapped round) is looked up by name.
+    """
+    wanted = set(references)
+    rows = tx.execute(
+        "SELECT id, reference FROM complaint WHERE id > :before", {"before": before or 0}
+    ).fetchall()
+    found = [(int(i), str(r)) for i, r in rows if r in wanted]
+    yield found
+    if len(found) == len(wanted):
+        return
+    missing = sorted(wanted.difference(r for _i, r in found))
+    for chunk in _chunks(missing):
+        marks, params = _marks("r", chunk)
+        yield tx.execute(
+            f"SELECT id, reference FROM complaint WHERE reference IN ({marks})", params
+        ).fetchall()
+
+
 def _link_cases(tx: RawDatabase, links: Sequence[Link]) -> None:
     """Point each case (reference, row) at the case it names by reference (:data:`LINKS`);
     that case must be in the log by now (in the file or already there), else nothing is
@@ -365,12 +391,9 @@ def apply_plan(
         # executemany runs one statement per row on SQLite (5x slower at 100k rows).
         if not batch:
             return
+        before = tx.scalar("SELECT max(id) FROM complaint")
         insert_rows(tx, "complaint", columns, batch)
-        for chunk in _chunks([row["reference"] for row in batch]):
-            marks, params = _marks("r", chunk)
-            found = tx.execute(
-                f"SELECT id, reference FROM complaint WHERE reference IN ({marks})", params
-            ).fetchall()
+        for found in _new_ids(tx, before, [row["reference"] for row in batch]):
             for complaint_id, reference in found:
                 milestones = milestones_by_ref.pop(reference, None)
                 if milestones:

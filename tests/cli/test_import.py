@@ -972,3 +972,33 @@ def test_a_change_to_part_of_a_column_names_the_part() -> None:
     assert FIELD_HEADERS["stage1_extended_to"] == (
         "Response extension required & why? (the new date)"
     )
+
+
+def test_new_cases_get_their_history_when_the_log_holds_the_highest_id(cli, tmp_path):
+    """The import finds its new rows' ids as those above the highest before it; when the log
+    already holds the highest possible id, SQLite numbers new rows at random (below it), and
+    each one is still found by its reference: every new case has its history entry."""
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    assert cli("log", *LOG_ARGS).exit_code == 0
+    top = 2**63 - 1
+    conn = sqlite3.connect(sqlite_path(log_url(tmp_path)))
+    with conn:
+        conn.execute("UPDATE history SET complaint_id = ?", (top,))
+        conn.execute("UPDATE complaint SET id = ?", (top,))
+    conn.close()
+    wb = OpenpyxlWorkbook()
+    ws = wb.active
+    ws.append(["Ref", "Status", "Stage", "Date received"])
+    ws.append(["SPRUCE011", "Open", "Stage 1", "28/02/2025"])
+    ws.append(["SPRUCE012", "Open", "Stage 1", "03/03/2025"])
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    result = cli("import", str(path))
+    assert result.exit_code == 0, result.output
+    with RawDatabase(log_url(tmp_path)) as db:
+        for reference, row in (("SPRUCE011", 2), ("SPRUCE012", 3)):
+            case = record(get_case(db, reference))
+            assert case["id"] < top
+            notes = [entry["note"] for entry in history(db, case["id"])]
+            assert len(notes) == 1 and notes[0].endswith(f"sheet 'Sheet' row {row}"), notes
