@@ -295,11 +295,11 @@ def _met_warnings(tf: Any, result: Any, plan: Any) -> None:
     for item in plan.updates:
         if item.changes:
             changed = {ch.field: ch.new for ch in item.changes}
-            values = {**item.existing, **changed}
+            after = {**item.existing, **changed}
             for _column, flag, _note in MET_FIELDS:  # only what the file typed is "the file's"
                 if item.row.values.get(flag) is None:
-                    values[flag] = None
-            candidates.append((item.row, values))
+                    after[flag] = None
+            candidates.append((item.row, after))
     lines = []
     for row, values in candidates:
         for column, typed, judged in met_disagreements(values, tf.profile, tf.calendar):
