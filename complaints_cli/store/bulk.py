@@ -426,6 +426,7 @@ def apply_plan(
     for prefix, number in sorted(highest_numbers(prefixes, references).items()):
         store.advance_counter(tx, prefix, number)
 
+    deferred = _defer_indexes(tx) if len(plan.adds) >= _DEFER_AT else []
     for parsed in plan.adds:
         values = parsed.values
         row = {
@@ -536,4 +537,36 @@ def apply_plan(
     history_names = ["complaint_id", "at", "actor", "command", "changes", "note"]
     for start in range(0, len(history_rows), 5000):
         insert_rows(tx, "history", history_names, history_rows[start : start + 5000])
+    for create in deferred:
+        tx.execute(create)
     return outcome
+
+
+#: The fewest new cases for which :func:`_defer_indexes` pays (each index is built once
+#: instead of being kept up row by row).
+_DEFER_AT: Final = 5000
+
+
+def _defer_indexes(tx: RawDatabase) -> list[str]:
+    """Drop the complaint and history tables' secondary indexes for a first import into an
+    empty SQLite log; returns the statements that make them again, which the caller runs
+    before the transaction commits (a failure rolls the drop back with everything else).
+
+    Only when the log is empty and only on SQLite, where it was measured: building each
+    index once after 100k rows took ~12% less CPU than keeping it up during the inserts
+    (replaying a 100k import's inserts, 7 alternating runs, 2026-11-30). The unique index
+    on the reference stays: it is what refuses a reference another writer added.
+    """
+    if tx.dialect != "sqlite" or tx.scalar("SELECT id FROM complaint LIMIT 1") is not None:
+        return []
+    found = tx.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        "AND tbl_name IN ('complaint', 'history') ORDER BY name"
+    ).fetchall()
+    creates = []
+    for name, create in found:
+        if create.lstrip().upper().startswith("CREATE UNIQUE"):
+            continue
+        tx.execute(f'DROP INDEX "{name}"')
+        creates.append(str(create))
+    return creates
