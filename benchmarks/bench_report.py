@@ -157,7 +157,9 @@ def main() -> None:
         "aggregate query, and works out deadlines only for those cases.",
         "- JSON lists every case behind every figure, counted in or out (the annual report's "
         "lists run to ~120,000 case lines at this size: every complaint of the year appears in "
-        "several figures), so it costs more than the table; it is written one figure at a time.",
+        "several figures), so it costs more than the table; it is written one figure at a time. "
+        "A table or Markdown prints counts and a few lists, so the other figures' case lines "
+        "are made only for the JSON, the workbook and the Word document.",
         "- The workbook (`-o`) writes a sheet per figure with every case: openpyxl's time, "
         "not judged against the target.",
         END,
