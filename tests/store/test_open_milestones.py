@@ -22,6 +22,7 @@ from complaints_cli.store import due as due_core
 from complaints_cli.store.db import RawDatabase
 from complaints_cli.store.milestones import stored
 from complaints_cli.store.reads import CASE_COLUMNS, case_from_row
+from complaints_cli.store.schema import SCHEMA_HEAD
 from tests.conftest import LOG_ARGS
 from tests.paths import SAMPLE
 
@@ -338,7 +339,7 @@ def test_a_log_from_schema_0005_is_upgraded_and_recompute_stores_its_rows(
     listed = json.loads(before.stdout)
     assert {i["reference"] for i in listed} == {"SPRUCE001", "SPRUCE002"}
     with RawDatabase(blank_db_url) as db:
-        assert db.scalar("SELECT version_num FROM alembic_version") == "0006"
+        assert db.scalar("SELECT version_num FROM alembic_version") == SCHEMA_HEAD
         assert db.column("SELECT deadlines_key FROM complaint ORDER BY id") == [None, None, key]
         assert stored(db) == {}
     assert cli("db", "recompute").exit_code == 0
