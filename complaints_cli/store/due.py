@@ -45,7 +45,9 @@ DUE_FIELDS = (
 #: ~0.25 s for the join (a test checks SQLite's plan).
 STORED_SQL = (
     "SELECT c.reference, c.stage, c.handler, c.stage2_handler, m.milestone, m.label, "
-    "m.stage, m.kind, m.while_open, m.due, m.deadline FROM open_milestone m "
+    # A window's due date, NULL for a deadline (most rows): no text made for either.
+    "m.stage, CASE WHEN m.kind = 'window' THEN m.due END, m.while_open, m.deadline "
+    "FROM open_milestone m "
     "JOIN complaint c ON c.id = m.complaint_id WHERE m.deadline <= :horizon "
     "AND c.status = :open AND c.deadlines_key = :key"
 )
@@ -276,39 +278,28 @@ def _stored_items(
     between = calendar.working_days_between
     fromiso = date.fromisoformat
     append = items.append
-    left: dict[date, int] = {}
-    for (
-        ref,
-        stage,
-        first,
-        second,
-        key,
-        label,
-        mstage,
-        kind,
-        while_open,
-        due,
-        deadline,
-    ) in rows:
-        if type(deadline) is str:  # SQLite keeps dates as ISO text
-            deadline = fromiso(deadline)
-        if kind == "window":
-            if type(due) is str:
-                due = fromiso(due)
-            if as_of <= due:
+    # Each deadline as stored (ISO text on SQLite, a date on PostgreSQL) -> the day, a
+    # deadline's state on ``as_of`` and the working days left: a few hundred distinct ones.
+    by_deadline: dict[Any, tuple[date, str, int]] = {}
+    for ref, stage, first, second, key, label, mstage, window_due, while_open, stored in rows:
+        seen = by_deadline.get(stored)
+        if seen is None:
+            day = fromiso(stored) if type(stored) is str else stored
+            state = "pending" if as_of <= day else "overdue"
+            seen = by_deadline[stored] = (day, state, between(as_of, day))
+        deadline, state, days = seen
+        if window_due is not None:  # a window (open_milestones.state_on)
+            if type(window_due) is str:
+                window_due = fromiso(window_due)
+            if as_of <= window_due:
                 state = "pending"
             elif while_open:
                 state = "ended"
             else:
                 continue
-        else:
-            state = "pending" if as_of <= deadline else "overdue"
         owner = owner_of(mstage, stage, first, second)
         if owners and owner not in owners:
             continue
-        days = left.get(deadline)
-        if days is None:
-            days = left[deadline] = between(as_of, deadline)
         append(
             {
                 "reference": ref,
