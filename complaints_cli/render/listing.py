@@ -15,6 +15,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from datetime import date
+from itertools import repeat
 from typing import IO, Any, Literal
 
 from complaints_cli.domain.text import csv_safe, terminal_safe, terminal_unsafe
@@ -93,7 +94,11 @@ def output_rows(
     by_column = []
     for c, values in zip(columns, _column_values(rows, columns), strict=True):
         if c in as_text:
-            by_column.append([v if type(v) is str else show(c, v) for v in values])
+            by_column.append(
+                values
+                if set(map(type, values)) <= {str}
+                else [v if type(v) is str else show(c, v) for v in values]
+            )
         else:
             by_column.append(_texts(show, c, values))
     if fmt == "markdown":
@@ -117,8 +122,17 @@ def output_rows(
     stream.write("\n".join(lines) + "\n")  # one write: thousands of lines at 100k
 
 
-def _column_values(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> list[list[Any]]:
-    """Each column's values, ``row.get(column)`` for every row, in order."""
+def _column_values(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> list[Sequence[Any]]:
+    """Each column's values, ``row.get(column)`` for every row, in order: read in one C-level
+    pass (:func:`operator.itemgetter`) when the rows are plain dicts holding every column."""
+    from operator import itemgetter
+
+    if len(columns) > 1 and rows and all(type(r) is dict for r in rows):
+        try:
+            # One visit to each row (36,000 dicts scattered in memory at 1M), then a transpose.
+            return list(zip(*map(itemgetter(*columns), rows), strict=True))
+        except KeyError:  # a row without one of the columns: ``get`` gives it None
+            pass
     return [[r.get(c) for r in rows] for c in columns]
 
 
@@ -286,7 +300,16 @@ def _table_lines(
         lines.append(terminal_safe(title))
     lines.append("   ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
     lines.append("   ".join("-" * w for w in widths))
-    body = [fmt(*parts).rstrip() for parts in zip(*firsts, strict=True)]
+    # Each row's first line: its cells padded (``ljust``, what ``fmt`` does to text) and
+    # joined, all in C-level passes (~2 µs a row less than ``fmt``, which parses its format
+    # string on every call). When every row ends with text, ``rstrip`` would take only the
+    # last column's padding: the last column is left unpadded and nothing is stripped.
+    padded = [list(map(str.ljust, firsts[i], repeat(widths[i], count))) for i in range(n - 1)]
+    if all(cell and not cell[-1].isspace() for cell in set(firsts[-1])):
+        body = list(map("   ".join, zip(*padded, firsts[-1], strict=True)))
+    else:
+        padded.append(list(map(str.ljust, firsts[-1], repeat(widths[-1], count))))
+        body = list(map(str.rstrip, map("   ".join, zip(*padded, strict=True))))
     style_of = list(styles) or [None] * count
     if len(style_of) != count:
         raise ValueError(f"{len(style_of)} styles for {count} rows")
@@ -295,9 +318,15 @@ def _table_lines(
         lines += body
         return lines
     append, extend = lines.append, lines.extend
+    if not paint:
+        for first, more in zip(body, map(more_of.__getitem__, keys), strict=True):
+            append(first)
+            if more:
+                extend(more)
+        return lines
     for first, key, style in zip(body, keys, style_of, strict=True):
         more = more_of[key]
-        if paint and style in _ANSI:
+        if style in _ANSI:
             on = _ANSI[style]
             append(f"{on}{first}{_RESET}")
             extend(f"{on}{t}{_RESET}" for t in more)
