@@ -24,8 +24,9 @@ class Complaint(SQLModel, table=True):
         Index("ix_complaint_status_stage", "status", "stage"),
         Index("ix_complaint_status_next_due", "status", "next_due"),
         Index("ix_complaint_related_to_id", "related_to_id"),
-        # The open cases only, holding what ``due`` reads of each (migration 0007): ``due``
-        # counts the stale ones and joins its stored milestones to their cases from it alone.
+        # The open cases with stored deadlines, holding what ``due`` reads of each (migration
+        # 0007): ``due`` counts the current ones and joins its stored milestones to their
+        # cases from it alone. Only a query naming ``deadlines_key`` can use it.
         Index(
             "ix_complaint_open_due",
             "status",
@@ -35,8 +36,8 @@ class Complaint(SQLModel, table=True):
             "stage",
             "handler",
             "stage2_handler",
-            sqlite_where=text("status = 'Open'"),
-            postgresql_where=text("status = 'Open'"),
+            sqlite_where=text("status = 'Open' AND deadlines_key IS NOT NULL"),
+            postgresql_where=text("status = 'Open' AND deadlines_key IS NOT NULL"),
         ),
     )
 
