@@ -447,6 +447,7 @@ def _export(
                 actions=reads.actions_by_case(db),
                 related=reads.related_references(db),
                 duplicates=reads.duplicate_references(db),
+                signatories=reads.signatories_by_case(db),
                 overdue=overdue,
                 progress=advance,
                 include_sensitive=include_sensitive,

@@ -25,7 +25,7 @@ from datetime import date, datetime
 from operator import itemgetter
 from typing import Any, Final
 
-from complaints_cli.domain.case import DATE_FIELDS, FLAG_FIELDS, Action
+from complaints_cli.domain.case import DATE_FIELDS, FLAG_FIELDS, Action, Signatory
 from complaints_cli.domain.import_plan import (
     DEFAULTS,
     IMPLIED_FIELDS,
@@ -36,7 +36,8 @@ from complaints_cli.domain.import_plan import (
 )
 from complaints_cli.domain.money import from_pence
 from complaints_cli.domain.open_milestones import OpenMilestone
-from complaints_cli.domain.presentation import field_label, format_actions
+from complaints_cli.domain.presentation import field_label, format_actions, format_signatories
+from complaints_cli.domain.process import signatory_key
 from complaints_cli.domain.references import format_reference, highest_number, highest_numbers
 from complaints_cli.errors import ComplaintsError, ConflictError
 from complaints_cli.store.db import RawDatabase, placeholders, sqlite_stamp
@@ -167,8 +168,9 @@ IMPORT_LOCK = int.from_bytes(b"CMPIMPRT", "big")
 
 def load_existing(tx: RawDatabase, references: Sequence[str]) -> dict[str, dict[str, Any]]:
     """The stored cases with these references, locked for the rest of the transaction, as
-    ``{reference: {column: value}}`` with their ``actions``, and each of :data:`LINKS` (a
-    reference), as the ``Actions``, ``Related case`` and ``Duplicate of`` columns read them."""
+    ``{reference: {column: value}}`` with their ``actions``, their ``signatories`` (the lead
+    petitioner first) and each of :data:`LINKS` (a reference), as the ``Actions``, ``Petition
+    signatories``, ``Related case`` and ``Duplicate of`` columns read them."""
     out: dict[str, dict[str, Any]] = {}
     if tx.dialect == "postgresql":
         # Imports one at a time: a new row cannot be locked before it exists, so two imports
@@ -212,6 +214,19 @@ def load_existing(tx: RawDatabase, references: Sequence[str]) -> dict[str, dict[
     for complaint_id, case in by_id.items():
         actions = found.get(complaint_id)
         case["actions"] = tuple(sorted(actions)) if actions else None
+    signed: dict[int, list[Signatory]] = {}
+    for chunk in _chunks(list(by_id)):
+        marks, params = _marks("c", chunk)
+        rows = tx.execute(
+            "SELECT complaint_id, name, address, lead, added FROM signatory "
+            f"WHERE complaint_id IN ({marks}) ORDER BY complaint_id, lead DESC, id",
+            params,
+        ).fetchall()
+        for case_id, name, address, lead, added in rows:
+            signatory = Signatory(str(name), str(address), bool(lead), to_date(added) or added)
+            signed.setdefault(int(case_id), []).append(signatory)
+    for complaint_id, case in by_id.items():
+        case["signatories"] = tuple(signed[complaint_id]) if complaint_id in signed else None
     return out
 
 
@@ -290,6 +305,39 @@ def _write_actions(
             )
 
 
+def _write_signatories(
+    tx: RawDatabase,
+    complaint_id: int,
+    new: Sequence[Signatory],
+    stored: Sequence[Signatory] | None,
+) -> None:
+    """Add the file's signatories a petition does not have (the same person:
+    :func:`~complaints_cli.domain.process.signatory_key`), and set the lead petitioner and
+    the date added of those it has. A signatory the file lacks is kept: an import never
+    removes one. When the file names a lead petitioner, no one else stays lead."""
+    have = {signatory_key(s.name, s.address): s for s in stored or ()}
+    if any(s.lead for s in new):
+        tx.execute(
+            "UPDATE signatory SET lead = :no WHERE complaint_id = :id",
+            {"no": False, "id": complaint_id},
+        )
+    for s in new:
+        values = {"id": complaint_id, "lead": s.lead, "added": s.added}
+        old = have.get(signatory_key(s.name, s.address))
+        if old is None:
+            tx.execute(
+                "INSERT INTO signatory (complaint_id, name, address, lead, added) "
+                "VALUES (:id, :name, :address, :lead, :added)",
+                {**values, "name": s.name, "address": s.address},
+            )
+        else:
+            tx.execute(
+                "UPDATE signatory SET lead = :lead, added = :added "
+                "WHERE complaint_id = :id AND name = :name AND address = :address",
+                {**values, "name": old.name, "address": old.address},
+            )
+
+
 def _history(field: str, value: object) -> tuple[str, object]:
     """A stored field and value as every history entry names them (money in pounds)."""
     if field in _POUNDS:
@@ -356,6 +404,7 @@ def apply_plan(
     batch: list[dict[str, Any]] = []
     notes_by_ref: dict[str, str] = {}
     actions_by_ref: dict[str, Any] = {}
+    signatories_by_ref: dict[str, Any] = {}
     milestones_by_ref: dict[str, Sequence[OpenMilestone]] = {}
     fresh: dict[int, Sequence[OpenMilestone]] = {}
     links: list[Link] = []
@@ -378,6 +427,9 @@ def apply_plan(
                 actions = actions_by_ref.pop(reference, None)
                 if actions:
                     _write_actions(tx, complaint_id, actions, None, now)
+                signed = signatories_by_ref.pop(reference, None)
+                if signed:
+                    _write_signatories(tx, complaint_id, signed, None)
                 history_rows.append(
                     {
                         "complaint_id": complaint_id,
@@ -430,6 +482,8 @@ def apply_plan(
         )
         if values.get("actions"):
             actions_by_ref[parsed.reference] = values["actions"]
+        if values.get("signatories"):
+            signatories_by_ref[parsed.reference] = values["signatories"]
         links += [
             (link, parsed.reference, parsed.row, str(values[link]))
             for link in LINKS
@@ -464,6 +518,15 @@ def apply_plan(
                 changes[ch.field] = (
                     format_actions(old_actions),  # type: ignore[arg-type]
                     format_actions(new_actions),  # type: ignore[arg-type]
+                )
+                continue
+            elif ch.field == "signatories":
+                if ch.new is None:  # as with actions, an import never removes a signatory
+                    continue
+                _write_signatories(tx, stored["id"], ch.new, ch.old)  # type: ignore[arg-type]
+                changes[ch.field] = (
+                    format_signatories(ch.old or ()),  # type: ignore[arg-type]
+                    format_signatories(ch.new),  # type: ignore[arg-type]
                 )
                 continue
             elif ch.field in LINKS:
