@@ -193,6 +193,7 @@ def _import_file(tf: Any, file: Path, choices: ImportChoices) -> None:
             plan = plan_for(existing)
             _settle_clashes(tx, plan, result, cfg.prefix.value, choices)
             _rejudge_met(tf, plan)
+            _refuse_only_conflicts(plan, result, choices)
             if not choices.dry_run:
                 with _progress("Writing", len(plan.adds) + len(plan.updates)) as advance:
                     outcome = apply_plan(
@@ -234,6 +235,32 @@ def _settle_clashes(tx: Any, plan: Any, result: Any, prefix: str, choices: Impor
         "complaint (listed above); nothing was imported: give them new references with "
         "--renumber-clashes, or correct the file"
     )
+
+
+def _refuse_only_conflicts(plan: Any, result: Any, choices: ImportChoices) -> None:
+    """A file whose only news is cases that differ from the log's (no ``--update``) writes
+    nothing: that is refused (exit 1, the differences listed above the error line) rather
+    than reported as an import, so a run that wrote nothing never looks like success. Raised
+    inside the transaction, so it writes nothing (not even a counter). A dry run, or a file
+    that also adds cases, reports the conflicts and carries on, as before."""
+    if not plan.conflicts or plan.adds or plan.updates or choices.dry_run:
+        return
+    name = result.path.name
+    _list_conflicts(result, plan)
+    unchanged = f" ({len(plan.unchanged)} other row(s) unchanged)" if plan.unchanged else ""
+    raise ComplaintsError(
+        f"{len(plan.conflicts)} row(s) of {name} differ from the cases already in the log "
+        f"(listed above){unchanged}; nothing was imported: apply the file's values with "
+        "--update, or correct the file to match the log"
+    )
+
+
+def _list_conflicts(result: Any, plan: Any) -> None:
+    """Each case that differs from the log's, column by column, on stderr."""
+    from complaints_cli.domain.import_plan import describe_conflict
+
+    _err(f"{len(plan.conflicts)} case(s) in {result.path.name} differ from the log:")
+    _list([line for item in plan.conflicts for line in describe_conflict(result.sheet, item)])
 
 
 def _already_renumbered(tx: Any, plan: Any, name: str) -> None:
@@ -314,14 +341,13 @@ def _met_warnings(tf: Any, result: Any, plan: Any) -> None:
 
 def _report(result: Any, plan: Any, choices: ImportChoices, *, made: int = 0) -> None:
     """What the import did (or would do): the differences on stderr, the counts on stdout."""
-    from complaints_cli.domain.import_plan import describe_conflict, describe_update
+    from complaints_cli.domain.import_plan import describe_update
 
     name = result.path.name
     sheet = result.sheet
     dry_run = choices.dry_run
     if plan.conflicts:
-        _err(f"{len(plan.conflicts)} case(s) in {name} differ from the log:")
-        _list([line for item in plan.conflicts for line in describe_conflict(sheet, item)])
+        _list_conflicts(result, plan)
         _err("  (not written: use --update to apply the file's values)")
     if plan.blanks:
         _err(f"{len(plan.blanks)} case(s) in {name} have blank cells where the log has values:")
