@@ -7,7 +7,7 @@ the commands, so ``complaints --help`` stays fast (see :mod:`complaints_cli.cli.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -205,7 +205,7 @@ def _import_file(tf: Any, file: Path, choices: ImportChoices) -> None:
                         actor=cfg.user.value,
                         prefixes=[cfg.prefix.value],
                         folders=folders,
-                        deadlines=tf.stamps,
+                        deadlines=tf.stamper(),
                         progress=advance,
                     )
         if outcome is not None and team is not None:
@@ -317,15 +317,16 @@ def _met_warnings(tf: Any, result: Any, plan: Any) -> None:
 
     # New cases as the file has them; updated ones as they will be: the log's values with the
     # file's changes (only when a Met column or a date it depends on changes).
-    candidates = [(row, {"status": "Open", "stage": "Stage 1", **row.values}) for row in plan.adds]
+    # (A new row's blank status and stage are read as Open and Stage 1 by the judgement.)
+    candidates: list[tuple[Any, Mapping[str, Any]]] = [(row, row.values) for row in plan.adds]
     for item in plan.updates:
         if item.changes:
             changed = {ch.field: ch.new for ch in item.changes}
-            values = {**item.existing, **changed}
+            after = {**item.existing, **changed}
             for _column, flag, _note in MET_FIELDS:  # only what the file typed is "the file's"
                 if item.row.values.get(flag) is None:
-                    values[flag] = None
-            candidates.append((item.row, values))
+                    after[flag] = None
+            candidates.append((item.row, after))
     lines = []
     for row, values in candidates:
         for column, typed, judged in met_disagreements(values, tf.profile, tf.calendar):

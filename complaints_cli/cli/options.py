@@ -181,9 +181,19 @@ class Timeframes:
     def stamps(self, case: Case | Mapping[str, Any]) -> Stamps:
         """The stored deadlines and open milestones of ``case`` (or of a new row's values):
         the import's, which keeps the Met columns a workbook recorded."""
+        return self.stamper()(case)
+
+    def stamper(self) -> Callable[[Case | Mapping[str, Any]], Stamps]:
+        """:meth:`stamps` as one function, for the import's 100k calls (no import statement
+        and attribute reads per row)."""
         from complaints_cli.domain.derived import deadline_stamps
 
-        return deadline_stamps(case, self.profile, self.calendar, self.key)
+        profile, calendar, key = self.profile, self.calendar, self.key
+
+        def stamp(case: Case | Mapping[str, Any]) -> Stamps:
+            return deadline_stamps(case, profile, calendar, key)
+
+        return stamp
 
     def date(self, text: str | None, what: str) -> date:
         """``--date`` and the like: today when not given."""

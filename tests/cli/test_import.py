@@ -998,3 +998,95 @@ def test_a_change_to_part_of_a_column_names_the_part() -> None:
     assert FIELD_HEADERS["stage1_extended_to"] == (
         "Response extension required & why? (the new date)"
     )
+
+
+def test_new_cases_get_their_history_when_the_log_holds_the_highest_id(cli, tmp_path):
+    """The import finds its new rows' ids as those above the highest before it; when the log
+    already holds the highest possible id, SQLite numbers new rows at random (below it), and
+    each one is still found by its reference: every new case has its history entry."""
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    assert cli("log", *LOG_ARGS).exit_code == 0
+    top = 2**63 - 1
+    conn = sqlite3.connect(sqlite_path(log_url(tmp_path)))
+    with conn:
+        conn.execute("UPDATE history SET complaint_id = ?", (top,))
+        conn.execute("UPDATE complaint SET id = ?", (top,))
+    conn.close()
+    wb = OpenpyxlWorkbook()
+    ws = wb.active
+    ws.append(["Ref", "Status", "Stage", "Date received"])
+    ws.append(["SPRUCE011", "Open", "Stage 1", "28/02/2025"])
+    ws.append(["SPRUCE012", "Open", "Stage 1", "03/03/2025"])
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    result = cli("import", str(path))
+    assert result.exit_code == 0, result.output
+    with RawDatabase(log_url(tmp_path)) as db:
+        for reference, row in (("SPRUCE011", 2), ("SPRUCE012", 3)):
+            case = record(get_case(db, reference))
+            assert case["id"] < top
+            notes = [entry["note"] for entry in history(db, case["id"])]
+            assert len(notes) == 1 and notes[0].endswith(f"sheet 'Sheet' row {row}"), notes
+
+
+def _index_sql(url: str) -> list[tuple[str, str]]:
+    with RawDatabase(url) as db:
+        rows = db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "ORDER BY name"
+        ).fetchall()
+    return [tuple(row) for row in rows]
+
+
+def test_a_first_import_builds_the_indexes_again_and_a_refused_one_keeps_them(
+    cli, tmp_path, monkeypatch
+):
+    """A big first import drops the secondary indexes and builds them once at the end
+    (store/bulk._defer_indexes): the log ends with exactly the indexes it had, they answer
+    queries, and an import refused after the drop leaves them as they were."""
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    from complaints_cli.store import bulk
+
+    monkeypatch.setattr(bulk, "_DEFER_AT", 2)  # the two-row files below count as big
+    url = log_url(tmp_path)
+    wb = OpenpyxlWorkbook()
+    ws = wb.active
+    ws.append(["Ref", "Status", "Stage", "Date received", "Related case"])
+    ws.append(["SPRUCE011", "Open", "Stage 2", "28/02/2025", None])
+    ws.append(["SPRUCE012", "Open", "Stage 1", "03/03/2025", "SPRUCE999"])
+    bad = tmp_path / "bad.xlsx"
+    wb.save(bad)
+    ws["E3"] = "SPRUCE011"
+    good = tmp_path / "good.xlsx"
+    wb.save(good)
+
+    assert cli("import", "--create", str(bad)).exit_code == 1  # SPRUCE999 is nowhere
+    made = _index_sql(url)
+    assert {name for name, _sql in made} >= {
+        "ix_complaint_reference",
+        "ix_complaint_status_stage",
+        "ix_complaint_related_to_id",
+        "ix_history_complaint_id",
+    }
+    assert cli("list", "--format", "json").stdout.strip() == "[]"
+
+    result = cli("import", str(good))
+    assert result.exit_code == 0, result.output
+    assert _index_sql(url) == made
+    with RawDatabase(url) as db:
+        assert db.scalar("PRAGMA integrity_check") == "ok"
+        plan = " ".join(
+            str(row[-1])
+            for row in db.execute(
+                "EXPLAIN QUERY PLAN SELECT reference FROM complaint "
+                "WHERE status = 'Open' AND stage = 'Stage 2'"
+            ).fetchall()
+        )
+        assert "ix_complaint_status_stage" in plan
+        assert (
+            db.scalar("SELECT reference FROM complaint WHERE status = 'Open' AND stage = 'Stage 2'")
+            == "SPRUCE011"
+        )
+        assert db.scalar("SELECT COUNT(*) FROM history") == 2
