@@ -18,7 +18,13 @@ from datetime import date
 from itertools import repeat
 from typing import IO, Any, Literal
 
-from complaints_cli.domain.text import csv_safe, terminal_safe, terminal_unsafe
+from complaints_cli.domain.text import (
+    csv_safe,
+    display_width,
+    single_width,
+    terminal_safe,
+    terminal_unsafe,
+)
 
 # ``json``, ``csv`` and the presentation module (which brings the case model, ~10 ms) are
 # imported by the formats that use them: a table with its own ``text`` needs none of them.
@@ -252,15 +258,21 @@ def _table_lines(
     whole = "\n".join(["\n".join(c) for c in columns])
     if terminal_unsafe(whole):  # a control character somewhere: make each cell safe
         columns = [[terminal_safe(cell) for cell in c] for c in columns]
+        whole = "\n".join(["\n".join(c) for c in columns])
     fixed = list(no_wrap) or [False] * n
+    # Nearly always every character takes one column (checked at once for ASCII and Latin-1),
+    # and a cell's length is its width; otherwise (CJK, emoji, combining marks) widths,
+    # padding and wrapping count columns on screen (display_width).
+    narrow = single_width(whole) and single_width("".join(headers))
+    size = len if narrow else display_width
     if whole.count("\n") == count * n - 1:  # no cell holds a line break
-        widths = [max(len(headers[i]), max(map(len, columns[i]))) for i in range(n)]
+        widths = [max(size(headers[i]), max(map(size, columns[i]))) for i in range(n)]
     else:
         widths = [
             max(
-                len(headers[i]),
+                size(headers[i]),
                 *(
-                    len(c.split("\n")[0]) if fixed[i] else max(map(len, c.split("\n")))
+                    size(c.split("\n")[0]) if fixed[i] else max(map(size, c.split("\n")))
                     for c in columns[i]
                 ),
             )
@@ -279,11 +291,12 @@ def _table_lines(
     flex = [i for i in range(n) if not fixed[i]]
     wrapped: dict[int, dict[str, list[str]]] = {}
     firsts: list[Sequence[str]] = list(columns)
+    wrap = _wrap if narrow else _wrap_wide
     for i in flex:
-        wrapped[i] = {cell: _wrap(cell, widths[i]) for cell in set(columns[i])}
+        wrapped[i] = {cell: wrap(cell, widths[i]) for cell in set(columns[i])}
         first_line = {cell: lines_of[0] for cell, lines_of in wrapped[i].items()}
         firsts[i] = list(map(first_line.__getitem__, columns[i]))
-    fmt = "   ".join(f"{{:<{w}}}" for w in widths).format
+    fmt = "   ".join(f"{{:<{w}}}" for w in widths).format if narrow else _padder(widths)
     keys = list(zip(*(columns[i] for i in flex), strict=True)) if flex else [()] * count
     more_of: dict[tuple[str, ...], list[str]] = {}
     for key in set(keys):
@@ -298,18 +311,12 @@ def _table_lines(
     lines = []
     if title:
         lines.append(terminal_safe(title))
-    lines.append("   ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    lines.append(fmt(*headers).rstrip())
     lines.append("   ".join("-" * w for w in widths))
-    # Each row's first line: its cells padded (``ljust``, what ``fmt`` does to text) and
-    # joined, all in C-level passes (~2 µs a row less than ``fmt``, which parses its format
-    # string on every call). When every row ends with text, ``rstrip`` would take only the
-    # last column's padding: the last column is left unpadded and nothing is stripped.
-    padded = [list(map(str.ljust, firsts[i], repeat(widths[i], count))) for i in range(n - 1)]
-    if all(cell and not cell[-1].isspace() for cell in set(firsts[-1])):
-        body = list(map("   ".join, zip(*padded, firsts[-1], strict=True)))
+    if not narrow:  # wide characters: padded by their width on screen
+        body = [fmt(*parts).rstrip() for parts in zip(*firsts, strict=True)]
     else:
-        padded.append(list(map(str.ljust, firsts[-1], repeat(widths[-1], count))))
-        body = list(map(str.rstrip, map("   ".join, zip(*padded, strict=True))))
+        body = _padded_rows(firsts, widths, count)
     style_of = list(styles) or [None] * count
     if len(style_of) != count:
         raise ValueError(f"{len(style_of)} styles for {count} rows")
@@ -380,6 +387,80 @@ def markdown_table(
     for row in rows:
         lines.append("| " + " | ".join(_md_cell(cell) for cell in row) + " |")
     return lines
+
+
+def _padded_rows(firsts: Sequence[Sequence[str]], widths: Sequence[int], count: int) -> list[str]:
+    """Each row's first line from its columns' cells (one character a column on screen):
+    padded (``ljust``, what ``fmt`` does to text) and joined in C-level passes (~2 µs a row
+    less than a ``str.format`` per row, which parses its format string on every call). When
+    every row ends with text, ``rstrip`` would take only the last column's padding: the last
+    column is left unpadded and nothing is stripped."""
+    n = len(widths)
+    padded = [list(map(str.ljust, firsts[i], repeat(widths[i], count))) for i in range(n - 1)]
+    if all(cell and not cell[-1].isspace() for cell in set(firsts[-1])):
+        return list(map("   ".join, zip(*padded, firsts[-1], strict=True)))
+    padded.append(list(map(str.ljust, firsts[-1], repeat(widths[-1], count))))
+    return list(map(str.rstrip, map("   ".join, zip(*padded, strict=True))))
+
+
+def _padder(widths: Sequence[int]) -> Callable[..., str]:
+    """A row's cells joined as ``str.format`` with ``{:<w}`` fields would, each padded to
+    its column's width on screen (:func:`display_width`), not its length."""
+
+    seen: dict[str, int] = {}  # a due list repeats a few labels and handlers thousands of times
+
+    def width_of(cell: str) -> int:
+        found = seen.get(cell)
+        if found is None:
+            found = seen[cell] = display_width(cell)
+        return found
+
+    def fmt(*cells: str) -> str:
+        return "   ".join(
+            cell + " " * (w - width_of(cell)) for cell, w in zip(cells, widths, strict=True)
+        )
+
+    return fmt
+
+
+def _wrap_wide(cell: str, width: int) -> list[str]:
+    """:func:`_wrap` counting columns on screen (:func:`display_width`): ``cell`` as lines of
+    at most ``width`` columns, broken at spaces (runs of spaces become one, as ``textwrap``
+    makes them), a word wider than a line cut (a character wider than the whole line alone on
+    its line), its own line breaks kept."""
+    if display_width(cell) <= width and "\n" not in cell and cell.isprintable():
+        return [cell]
+    out: list[str] = []
+    for para in cell.split("\n"):
+        lines: list[str] = []
+        line, used = "", 0
+        for word in para.split():
+            size = display_width(word)
+            while size > width:  # a word longer than a line: cut at the width
+                if line:
+                    lines.append(line)
+                    line, used = "", 0
+                head, taken = "", 0
+                for ch in word:
+                    w = display_width(ch)
+                    if taken + w > width and head:
+                        break
+                    head, taken = head + ch, taken + w
+                lines.append(head)
+                word = word[len(head) :]
+                size = display_width(word)
+            if not word:
+                continue
+            if line and used + 1 + size <= width:
+                line, used = f"{line} {word}", used + 1 + size
+            else:
+                if line:
+                    lines.append(line)
+                line, used = word, size
+        if line:
+            lines.append(line)
+        out += lines or [""]
+    return out
 
 
 def _wrap(cell: str, width: int) -> list[str]:

@@ -1,7 +1,9 @@
 """The fast table renderer (``render/listing.plain_table``) gives exactly the lines of the
 simple per-cell renderer it replaced (kept here as the reference), on tricky cells: long
-words, line breaks, tabs, wide and combining Unicode, control characters, empty cells,
-leading and trailing spaces, repeated cells, and on seeded random tables."""
+words, line breaks, tabs, accented Unicode, control characters, empty cells, leading and
+trailing spaces, repeated cells, and on seeded random tables. Cells that are not one column a
+character (wide CJK and emoji, combining marks) are laid out by their width on screen since
+the fresh-user trial: tests/render/test_wide_cells.py checks those."""
 
 from __future__ import annotations
 
@@ -99,16 +101,12 @@ TRICKY = [
     "trailing spaces  ",
     "a\ttab\tor two",
     "\t",
-    "漢字の長い名前と住所が入ったセル",  # wide: counted as one character each, as before
     "Zoë Brontë-Żółć (café)",
-    "e\u0301 combining",
     "no\u00a0break\u00a0spaces",
-    "ideographic\u3000space",
     "control \x1b[31m red \x07 bell \x9b",
     "carriage\rreturn",
     "vertical\x0btab and\x0cfeed",
     "hyphen-ated words-that-may-break",
-    "emoji 🏠 in a cell",
     "x" * 200,
     "word " * 40,
 ]
@@ -144,7 +142,7 @@ def test_tricky_cells_as_the_reference(monkeypatch, columns: str, tty: bool) -> 
 
 def test_random_tables_as_the_reference(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     rng = random.Random(15)
-    alphabet = "ab cdé漢\n\t -\x1b" + "xyz" * 5
+    alphabet = "ab cdéŻ\n\t -\x1b\u202e" + "xyz" * 5
     for trial in range(300):
         monkeypatch.setenv("COLUMNS", str(rng.choice([40, 50, 80, 120])))
         n = rng.randint(1, 6)
