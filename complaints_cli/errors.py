@@ -25,6 +25,11 @@ class ExitCode(IntEnum):
     USAGE = 1
     #: Interrupted (Ctrl-C); nothing was saved.
     INTERRUPTED = 130
+    #: The program reading the output closed it early (``complaints list | head -1``): no
+    #: message, the status a shell gives any program stopped by a closed pipe (128 + SIGPIPE,
+    #: as ``seq 1 1000000 | head -1`` gives), so a script can tell it from done (0) and from an
+    #: error (1). An error the command had already met keeps its own status.
+    CLOSED_PIPE = 141
 
 
 class ComplaintsError(Exception):

@@ -346,6 +346,20 @@ class _Group(TyperGroup):
         wrong type, a bad choice) is one line and exit status 1, as every other error."""
         if not kwargs.pop("standalone_mode", True):
             return super().main(args, prog_name, standalone_mode=False, **kwargs)
+        stdout = sys.stdout
+        try:
+            self._main(args, prog_name, **kwargs)
+        except BrokenPipeError:  # the reader went away while we printed outside a command
+            closed_pipe()
+        except SystemExit:
+            # Click ends a command whose output pipe was closed (``| head``) with status 1,
+            # after swapping sys.stdout for a wrapper that hides the next flush's error: that
+            # swap is the sign. It is no error of the user's: the closed pipe's own status.
+            if sys.stdout is not stdout:
+                closed_pipe()
+            raise
+
+    def _main(self, args: Any, prog_name: str | None, **kwargs: Any) -> NoReturn:
         try:
             result = super().main(args, prog_name, standalone_mode=False, **kwargs)
         except (
@@ -362,6 +376,29 @@ class _Group(TyperGroup):
         # Not standalone, click returns the code of a typer.Exit, or the command's own result.
         code = result if isinstance(result, int) and not isinstance(result, bool) else 0
         sys.exit(int(code))
+
+
+def closed_pipe() -> NoReturn:
+    """End quietly because the program reading stdout closed it (``| head -1``): stdout is
+    silenced (:func:`silence_stdout`) and the process ends with
+    :attr:`ExitCode.CLOSED_PIPE`. Never a message: nobody is reading, and the shell knows the
+    status. Raises :class:`SystemExit`."""
+    silence_stdout()
+    sys.exit(ExitCode.CLOSED_PIPE)
+
+
+def silence_stdout() -> None:
+    """Point stdout's file descriptor at :data:`os.devnull`, so the output still buffered is
+    dropped instead of failing again when the interpreter flushes it (the Python
+    documentation's advice: :mod:`signal`, "Note on SIGPIPE")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no file descriptor (a test's captured
+        pass  # stdout): nothing will be flushed to a pipe
 
 
 #: The longest error line shown: a value a user pasted (a whole document) is cut short.
@@ -465,9 +502,11 @@ def run() -> NoReturn:
     the command has finished (its transaction committed, its files closed), stdout and stderr
     are flushed and the process ends with :func:`os._exit` and the command's exit status.
     The ordinary interpreter exit is kept whenever it could do something that matters:
-    flushing fails (a closed pipe: Python's own message and status), a thread is still
-    running, or anything registered an :mod:`atexit` handler (``tempfile``'s clean-up, a
-    coverage tool's report, say).
+    flushing fails, a thread is still running, or anything registered an :mod:`atexit`
+    handler (``tempfile``'s clean-up, a coverage tool's report, say). A reader that closed
+    the pipe before the last output was flushed ends the process quietly with
+    :attr:`ExitCode.CLOSED_PIPE` (:func:`closed_pipe`), as a closed pipe during the command
+    does.
     Exit statuses are Python's: ``None`` 0, an int itself, anything else printed, then 1.
     """
     import atexit
@@ -477,11 +516,21 @@ def run() -> NoReturn:
         status: object = None
     except SystemExit as exc:
         status = exc.code
+    except BrokenPipeError:  # met outside the command line's own boundary
+        silence_stdout()
+        status = ExitCode.CLOSED_PIPE
     if isinstance(status, int) or status is None:
         code = int(status or 0)
     else:  # what the interpreter does with SystemExit("message")
         print(status, file=sys.stderr)
         code = 1
+    try:
+        sys.stdout.flush()  # the last of the output: the reader may have gone meanwhile
+    except BrokenPipeError:
+        silence_stdout()
+        code = code or ExitCode.CLOSED_PIPE  # an error's own status stands
+    except (OSError, ValueError):  # the interpreter's exit reports it, as it always has
+        pass
     threading = sys.modules.get("threading")
     if atexit._ncallbacks() == 0 and (threading is None or threading.active_count() == 1):
         try:

@@ -78,78 +78,82 @@ def due_cmd(
         from complaints_cli.domain.classification import parse_category
 
         wanted = parse_category(category, tf.settings.categories.value)
-    with open_raw(tf.settings) as db:
-        if explain:
-            _explain(db, explain, tf, day)
-            return
-        if lookups.is_empty(db):
-            from complaints_cli.cli.case import empty_log
+    from complaints_cli.memory import paused_gc
 
-            empty_log(tf.settings, fmt)
-            return
-        who = None
-        if handler is not None:
-            from complaints_cli.domain.filters import match_person
+    # Tens of thousands of items on a big log, none in a reference cycle (see paused_gc).
+    with paused_gc():
+        with open_raw(tf.settings) as db:
+            if explain:
+                _explain(db, explain, tf, day)
+                return
+            if lookups.is_empty(db):
+                from complaints_cli.cli.case import empty_log
 
-            who = match_person(handler, lookups.people(db))
-        stale = due_core.stale_count(db, tf.key)
-        items = due_core.due_items(
-            db,
-            tf.profile,
-            tf.calendar,
-            key=tf.key,
-            as_of=day,
-            within=within,
-            overdue_only=overdue,
-            handler=who,
-            today=tf.today,
-            stale=stale,
+                empty_log(tf.settings, fmt)
+                return
+            who = None
+            if handler is not None:
+                from complaints_cli.domain.filters import match_person
+
+                who = match_person(handler, lookups.people(db))
+            stale = due_core.stale_count(db, tf.key)
+            items = due_core.due_items(
+                db,
+                tf.profile,
+                tf.calendar,
+                key=tf.key,
+                as_of=day,
+                within=within,
+                overdue_only=overdue,
+                handler=who,
+                today=tf.today,
+                stale=stale,
+            )
+            if wanted is not None:
+                in_category = set(lookups.references_in_category(db, wanted))
+                items = [i for i in items if i["reference"] in in_category]
+        if stale:
+            warn(
+                f"{stale} open case(s) had deadlines worked out with another profile, nation or "
+                "closures: worked out again for this list; store them with complaints db recompute"
+            )
+        from complaints_cli.render.listing import output_rows
+
+        def style(item: dict[str, Any]) -> str | None:
+            left = item["working_days_left"]
+            return (
+                "red"
+                if item["state"] != "pending"
+                else ("yellow" if left is not None and left <= 2 else None)
+            )
+
+        headers = {
+            "reference": "Reference",
+            "milestone": "Milestone",
+            "due": "Due",
+            "working_days_left": "Days left",
+            "handler": "Handler",
+            "stage": "Stage",
+            "state": "State",
+            "key": "Key",
+        }
+        columns = (
+            due_core.DUE_FIELDS
+            if fmt != "table"
+            else ("reference", "milestone", "due", "working_days_left", "handler", "stage")
         )
-        if wanted is not None:
-            in_category = set(lookups.references_in_category(db, wanted))
-            items = [i for i in items if i["reference"] in in_category]
-    if stale:
-        warn(
-            f"{stale} open case(s) had deadlines worked out with another profile, nation or "
-            "closures: worked out again for this list; store them with complaints db recompute"
+        output_rows(
+            items,
+            columns,
+            fmt,
+            headers=headers,
+            text=_due_text,
+            styles=style,
+            title=f"Due by {tf.calendar.add_working_days(day, within) if within else day:%a %d/%m/%Y} (as of {day:%d/%m/%Y})",
+            empty="Nothing due." if not overdue else "Nothing overdue.",
+            no_wrap=("reference", "due", "working_days_left", "stage"),
+            as_text=("reference", "milestone", "handler", "stage"),
         )
-    from complaints_cli.render.listing import output_rows
-
-    def style(item: dict[str, Any]) -> str | None:
-        left = item["working_days_left"]
-        return (
-            "red"
-            if item["state"] != "pending"
-            else ("yellow" if left is not None and left <= 2 else None)
-        )
-
-    headers = {
-        "reference": "Reference",
-        "milestone": "Milestone",
-        "due": "Due",
-        "working_days_left": "Days left",
-        "handler": "Handler",
-        "stage": "Stage",
-        "state": "State",
-        "key": "Key",
-    }
-    columns = (
-        due_core.DUE_FIELDS
-        if fmt != "table"
-        else ("reference", "milestone", "due", "working_days_left", "handler", "stage")
-    )
-    output_rows(
-        items,
-        columns,
-        fmt,
-        headers=headers,
-        text=_due_text,
-        styles=style,
-        title=f"Due by {tf.calendar.add_working_days(day, within) if within else day:%a %d/%m/%Y} (as of {day:%d/%m/%Y})",
-        empty="Nothing due." if not overdue else "Nothing overdue.",
-        no_wrap=("reference", "due", "working_days_left", "stage"),
-        as_text=("reference", "milestone", "handler", "stage"),
-    )
 
 
 @app.command("calendar")

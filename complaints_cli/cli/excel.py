@@ -16,6 +16,14 @@ from typing import Annotated, Any
 
 import typer
 
+from complaints_cli.cli.import_rows import (
+    MAX_LISTED,
+    _err,
+    _list,
+    _list_conflicts,
+    _refuse_only_conflicts,
+    _settle_clashes,
+)
 from complaints_cli.cli.options import (
     CreateOpt,
     Timeframes,
@@ -27,9 +35,6 @@ from complaints_cli.cli.options import (
     settings,
 )
 from complaints_cli.errors import ComplaintsError
-
-#: Problems listed on stderr before the one-line error; the rest are counted.
-MAX_LISTED = 200
 
 
 @contextmanager
@@ -50,17 +55,6 @@ def _progress(label: str, total: int | None) -> Iterator[Callable[[int], None] |
     ) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n: bar.advance(task, n)
-
-
-def _err(line: str) -> None:
-    typer.echo(line, err=True)
-
-
-def _list(lines: list[str]) -> None:
-    for line in lines[:MAX_LISTED]:
-        _err(f"  {line}")
-    if len(lines) > MAX_LISTED:
-        _err(f"  ... and {len(lines) - MAX_LISTED} more")
 
 
 def _rejected_name(source: Path) -> Path:
@@ -193,6 +187,7 @@ def _import_file(tf: Any, file: Path, choices: ImportChoices) -> None:
             plan = plan_for(existing)
             _settle_clashes(tx, plan, result, cfg.prefix.value, choices)
             _rejudge_met(tf, plan)
+            _refuse_only_conflicts(plan, result, choices)
             if not choices.dry_run:
                 with _progress("Writing", len(plan.adds) + len(plan.updates)) as advance:
                     outcome = apply_plan(
@@ -211,58 +206,6 @@ def _import_file(tf: Any, file: Path, choices: ImportChoices) -> None:
             made = _make_folders(store, team, plan.adds, folders)
     _met_warnings(tf, result, plan)
     _report(result, plan, choices, made=made)
-
-
-def _settle_clashes(tx: Any, plan: Any, result: Any, prefix: str, choices: ImportChoices) -> None:
-    """Rows whose reference is another complaint's in the log: renumbered (the next free
-    references) with ``--renumber-clashes``, else the import is refused, both versions shown."""
-    from complaints_cli.domain.import_plan import describe_clash, renumber_clashes
-    from complaints_cli.store.bulk import free_references
-
-    if not plan.clashes:
-        return
-    name = result.path.name
-    if choices.renumber_clashes:
-        _already_renumbered(tx, plan, name)
-        taken = [r.reference for r in result.rows]
-        renumber_clashes(plan, free_references(tx, prefix, taken, len(plan.clashes)))
-        return
-    _err(f"{len(plan.clashes)} row(s) of {name} clash with another complaint in the log:")
-    _list([line for clash in plan.clashes for line in describe_clash(result.sheet, clash)])
-    raise ComplaintsError(
-        f"{len(plan.clashes)} row(s) of {name} have a reference the log gives to another "
-        "complaint (listed above); nothing was imported: give them new references with "
-        "--renumber-clashes, or correct the file"
-    )
-
-
-def _already_renumbered(tx: Any, plan: Any, name: str) -> None:
-    """A clashing row whose complaint (complainant, address, date received) the log already
-    holds under another reference (an earlier ``--renumber-clashes`` of the same file) is
-    not added again: importing the same file twice changes nothing."""
-    from complaints_cli.store.reads import same_complaint
-
-    for clash in list(plan.clashes):
-        values = clash.row.values
-        if values.get("received") is None:
-            continue
-        found = [
-            ref
-            for ref in same_complaint(
-                tx,
-                str(values.get("complainant") or ""),
-                str(values.get("address") or ""),
-                values["received"],
-            )
-            if ref != clash.row.reference
-        ]
-        if found:
-            plan.clashes.remove(clash)
-            _err(
-                f"complaints: warning: {name} row {clash.row.row}: {clash.row.reference}'s "
-                f"complaint is already in the log as {found[0]} (renumbered by an earlier "
-                "import): not added again"
-            )
 
 
 def _rejudge_met(tf: Any, plan: Any) -> None:
@@ -315,14 +258,13 @@ def _met_warnings(tf: Any, result: Any, plan: Any) -> None:
 
 def _report(result: Any, plan: Any, choices: ImportChoices, *, made: int = 0) -> None:
     """What the import did (or would do): the differences on stderr, the counts on stdout."""
-    from complaints_cli.domain.import_plan import describe_conflict, describe_update
+    from complaints_cli.domain.import_plan import describe_update
 
     name = result.path.name
     sheet = result.sheet
     dry_run = choices.dry_run
     if plan.conflicts:
-        _err(f"{len(plan.conflicts)} case(s) in {name} differ from the log:")
-        _list([line for item in plan.conflicts for line in describe_conflict(sheet, item)])
+        _list_conflicts(result, plan)
         _err("  (not written: use --update to apply the file's values)")
     if plan.blanks:
         _err(f"{len(plan.blanks)} case(s) in {name} have blank cells where the log has values:")
@@ -448,6 +390,7 @@ def _export(
                 actions=reads.actions_by_case(db),
                 related=reads.related_references(db),
                 duplicates=reads.duplicate_references(db),
+                signatories=reads.signatories_by_case(db),
                 overdue=overdue,
                 progress=advance,
                 include_sensitive=include_sensitive,

@@ -102,7 +102,7 @@ def _now() -> Any:
 
 def _emt(ctx: typer.Context, month: str, fmt: str, output: Path | None, force: bool) -> None:
     from complaints_cli.domain.periods import month as parse_month
-    from complaints_cli.reports.cases import paused_gc
+    from complaints_cli.memory import paused_gc
     from complaints_cli.reports.emt import emt_report
 
     fmt = check_format(fmt, FORMATS)
@@ -138,8 +138,8 @@ def _annual(
     from complaints_cli.domain.dates import parse_date
     from complaints_cli.domain.periods import between, financial_year
     from complaints_cli.domain.profiles import get_profile
+    from complaints_cli.memory import paused_gc
     from complaints_cli.reports.annual import annual_report
-    from complaints_cli.reports.cases import paused_gc
     from complaints_cli.reports.tsm import Homes
 
     fmt = check_format(fmt, FORMATS)

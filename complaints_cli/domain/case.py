@@ -49,6 +49,7 @@ __all__ = [
     "Action",
     "Case",
     "KeptValue",
+    "Signatory",
 ]
 
 #: A value of a column kept from an imported workbook (as JSON holds it).
@@ -234,3 +235,13 @@ class Action(NamedTuple):
     @property
     def outstanding(self) -> bool:
         return self.done is None
+
+
+class Signatory(NamedTuple):
+    """One signatory of a petition (Southern Housing procedure 4.11): one case, many people."""
+
+    name: str
+    address: str
+    #: The lead petitioner, the one the landlord corresponds with (at most one per case).
+    lead: bool
+    added: date

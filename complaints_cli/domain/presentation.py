@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from complaints_cli.domain.case import MONEY_FIELDS, Action, Case
+from complaints_cli.domain.case import MONEY_FIELDS, Action, Case, Signatory
 from complaints_cli.domain.columns import COLUMNS, Column
 from complaints_cli.domain.dates import format_uk
 from complaints_cli.domain.vocabulary import ReviewType
@@ -100,6 +100,35 @@ def format_actions(actions: Iterable[Action]) -> str | None:
     return "\n".join(lines) or None
 
 
+def signatory_part(text: str) -> str:
+    """A signatory's name or address as the ``Petition signatories`` cell writes it: a
+    backslash doubled and a ``|`` written ``\\|``, so neither can be read as the cell's
+    separator (the address keeps its line breaks)."""
+    return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def format_signatories(signatories: Iterable[Signatory]) -> str | None:
+    """A petition's signatories as the log writes them in one cell, one a line, in the order
+    given (the lead petitioner first, as the store lists them), ``None`` when there are none::
+
+        Ann Lee | 1 Essex Brewery, E17 3AB | added 03/02/2025 | lead
+        Raj Singh | Flat 3, 1 Essex Brewery, E17 3AB | added 10/02/2025
+
+    Read back by :mod:`complaints_cli.files.signatory_cells`."""
+    lines = [
+        " | ".join(
+            [
+                signatory_part(s.name),
+                signatory_part(s.address),
+                f"added {format_uk(s.added)}",
+                *(["lead"] if s.lead else []),
+            ]
+        )
+        for s in signatories
+    ]
+    return "\n".join(lines) or None
+
+
 # --- the history in the log's words --------------------------------------------------------------
 
 #: Fields whose log name is not the header of a column they lead: the one owner of these
@@ -165,6 +194,7 @@ _FIELD_WORDS: dict[str, str] = {
     "stage2_refused_reason": "Why Stage 2 was refused",
     "stage2_refusal_told": "Resident told of the Stage 2 refusal",
     "learning_sent": "Learning sent",
+    "signatories": "Petition signatories",
 }
 
 

@@ -22,7 +22,7 @@ limits in :mod:`complaints_cli.domain.time_limits`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,6 +30,7 @@ from complaints_cli.domain.case import Case
 from complaints_cli.domain.informal import require_informal_stage, verdict
 from complaints_cli.domain.intake import NewComplaint, parse_channel
 from complaints_cli.domain.ombudsman_stage import parse_body
+from complaints_cli.domain.presentation import field_label
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.rules import Change, NewAction, Rules, check_date, require_open, uk
 from complaints_cli.domain.text import optional_text, required_text
@@ -322,11 +323,60 @@ def determination(
 # Petitions and compliments: validation before anything is written
 
 
-def signatory(name: str | None, address: str | None) -> tuple[str, str]:
-    """A petition signatory's name and address (both required: procedure 4.11.1)."""
-    who = required_text(name, "--name")
-    where = required_text(address, "--address")
+def signatory(
+    name: str | None, address: str | None, *, what: tuple[str, str] = ("--name", "--address")
+) -> tuple[str, str]:
+    """A petition signatory's name (single-spaced) and address (trimmed, line breaks kept),
+    both required (procedure 4.11.1) and checked as all text is
+    (:func:`~complaints_cli.domain.text.required_text`); ``what`` names the two in messages
+    (the options, or an import's cell). Raises :class:`ComplaintsError`."""
+    who = required_text(name, what[0])
+    where = required_text(address, what[1])
     return " ".join(who.split()), where
+
+
+def signatory_key(name: str, address: str) -> tuple[str, str]:
+    """What makes two signatures the same person's: the name and the address with case and
+    spacing ignored (``raj  SINGH`` at ``Flat 3`` signed as ``Raj Singh`` at ``flat 3``). One
+    person signs a petition once (``signatory add`` and the import both refuse a second)."""
+
+    def squash(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    return squash(name), squash(address)
+
+
+def signatory_findings(
+    values: Mapping[str, object], today: date | None = None
+) -> list[tuple[str, str]]:
+    """``("signatories", message)`` for each way an imported row's signatories break what
+    ``signatory add`` enforces: only a petition has signatories (Southern Housing procedure
+    4.11.1; ``kind`` blank counts as a complaint, as an import stores it), and none was added
+    after ``today``. ``values``: the row's fields by name, as an import holds them."""
+    signed = values.get("signatories")
+    if not signed or not isinstance(signed, tuple | list):
+        return []
+    out: list[tuple[str, str]] = []
+    kind = str(values.get("kind") or CaseKind.COMPLAINT.value)
+    if kind != CaseKind.PETITION.value:
+        out.append(
+            (
+                "signatories",
+                f"only a petition has signatories, and this case is a {kind}: set its "
+                f"'{field_label('kind')}' to petition, or empty this cell",
+            )
+        )
+    for n, person in enumerate(signed, start=1):
+        added = getattr(person, "added", None)
+        if today is not None and isinstance(added, date) and added > today:
+            out.append(
+                (
+                    "signatories",
+                    f"signatory {n} ({getattr(person, 'name', '?')}) was added on {uk(added)}, "
+                    f"which is in the future (today is {uk(today)})",
+                )
+            )
+    return out
 
 
 def require_petition(case: Case) -> None:

@@ -279,6 +279,22 @@ def parse_actions_cell(value: object) -> tuple[object, ...] | None:
         raise CellError(str(exc)) from None  # a CellError's str is its reason
 
 
+def parse_signatories_cell(value: object) -> tuple[object, ...] | None:
+    """A ``Petition signatories`` cell: the petition's signatories, one a line
+    (:mod:`.signatory_cells`), as a tuple of :class:`~complaints_cli.domain.case.Signatory`
+    (the lead petitioner first), or ``None`` when empty."""
+    if is_empty(value):
+        return None
+    from complaints_cli.files.signatory_cells import SignatoryError, parse_signatories
+
+    if not isinstance(value, str):
+        raise CellError(f"{describe(value)} is {type_name(value)}, not a list of signatories")
+    try:
+        return parse_signatories(value) or None
+    except SignatoryError as exc:
+        raise CellError(str(exc)) from None
+
+
 def parse_case_kind(value: object) -> str | None:
     """A case kind cell: ``complaint``, ``service dissatisfaction`` or ``petition``, or
     ``None`` when empty (the log's everyday words too: ``informal``, ``SD``, ``formal``)."""
@@ -415,6 +431,7 @@ def parse_cell(
         "outcome": parse_outcome,
         "ombudsman_body": parse_ombudsman_body,
         "actions": parse_actions_cell,
+        "signatories": parse_signatories_cell,
     }
     if kind not in parsers:
         raise ValueError(f"unknown column kind {kind!r}")

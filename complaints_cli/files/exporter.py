@@ -38,11 +38,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Final
 
-from complaints_cli.domain.case import Action, Case
+from complaints_cli.domain.case import Action, Case, Signatory
 from complaints_cli.domain.columns import COLUMNS, Column
 from complaints_cli.domain.dates import format_uk
 from complaints_cli.domain.deadlines import State, next_milestones
-from complaints_cli.domain.presentation import REVIEW_LABELS, cell_text, money
+from complaints_cli.domain.presentation import (
+    REVIEW_LABELS,
+    cell_text,
+    format_signatories,
+    money,
+)
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.text import csv_safe
 from complaints_cli.domain.workdays import Calendar
@@ -108,7 +113,7 @@ def _log_value(column: Column) -> Callable[[Case], object]:
 
 #: The widest each kind of column may grow, in characters (the writer fits each column to its
 #: content up to this; longer text wraps).
-_WIDTHS: Final = {"date": 12.0, "datetime": 17.0, "money": 40.0}
+_WIDTHS: Final = {"date": 12.0, "datetime": 17.0, "money": 40.0, "signatories": 50.0}
 _TEXT_WIDTH: Final = {
     "reference": 16.0,
     "status": 14.0,
@@ -165,17 +170,21 @@ def export_columns(
     actions: Mapping[int, Sequence[Action]] | None = None,
     related: Mapping[int, str] | None = None,
     duplicates: Mapping[int, str] | None = None,
+    signatories: Mapping[int, Sequence[Signatory]] | None = None,
 ) -> list[ExportColumn]:
     """The columns of an export, in order (see the module docstring). The vulnerability
     columns (:attr:`ExtraColumn.sensitive`) only with ``include_sensitive``; ``actions`` maps
     a case's id to its actions (written one a line in the ``Actions`` cell), ``related`` to
     the reference of its related case, ``duplicates`` to the reference of the case a void
-    case duplicates."""
+    case duplicates, ``signatories`` to a petition's signatories, the lead petitioner first
+    (one a line in the ``Petition signatories`` cell)."""
     cells = {case_id: format_actions(found) for case_id, found in (actions or {}).items()}
+    signed = {case_id: format_signatories(s) for case_id, s in (signatories or {}).items()}
     linked: dict[str, Mapping[int, str | None]] = {
         "actions": cells,
         "related_to": related or {},
         "duplicate_of": duplicates or {},
+        "signatories": signed,
     }
     out = [
         ExportColumn(
@@ -325,19 +334,21 @@ def export_log(
     actions: Mapping[int, Sequence[Action]] | None = None,
     related: Mapping[int, str] | None = None,
     duplicates: Mapping[int, str] | None = None,
+    signatories: Mapping[int, Sequence[Signatory]] | None = None,
     overdue: Callable[[Case], bool] | None = None,
     progress: Progress | None = None,
     include_sensitive: bool = False,
 ) -> ExportResult:
     """Export ``cases`` to ``target`` as ``xlsx`` or ``csv`` (``extra_keys``: the kept
-    columns they hold; ``actions``, ``related`` and ``duplicates`` by case id); the
-    vulnerability columns only with ``include_sensitive``."""
+    columns they hold; ``actions``, ``related``, ``duplicates`` and ``signatories`` by case
+    id); the vulnerability columns only with ``include_sensitive``."""
     columns = export_columns(
         extra_keys,
         include_sensitive=include_sensitive,
         actions=actions,
         related=related,
         duplicates=duplicates,
+        signatories=signatories,
     )
     warnings = Warnings()
     counts: dict[str, int] = {"rows": 0, "overdue": 0}

@@ -310,4 +310,5 @@ EXTRA_ALIASES: dict[str, tuple[str, ...]] = {
     "stage2_compensation_paid": ("Stage 2 compensation paid on",),
     "stage2_refused_reason": ("Stage 2 refusal reason",),
     "learning_sent": ("Date learning sent", "Learning sent on"),
+    "signatories": ("Signatories", "Signatory", "Petitioners", "Petition signed by"),
 }

@@ -51,6 +51,7 @@ ExtraKind = Literal[
     "money",
     "case_kind",
     "actions",
+    "signatories",
     "reference",
     "tenure",
     "outcome",
@@ -138,6 +139,9 @@ EXTRA_COLUMNS: tuple[ExtraColumn, ...] = (
     _own("text", "stage2_refused_reason"),
     _own("date", "stage2_refusal_told"),
     _own("date", "learning_sent"),
+    # A petition's signatories (their own table), one a line: see
+    # complaints_cli.files.signatory_cells.
+    _own("signatories", "signatories"),
     _own("yesno", "vulnerable", sensitive=True),
     _own("text", "contact_preference", sensitive=True),
     _own("text", "adjustments", sensitive=True),

@@ -309,13 +309,15 @@ def read_log(
         assert isinstance(reference, str)
         seen[reference] = number
         order = order_findings(values, today)
+        if values.get("signatories"):
+            order += _signatory_findings(values, today)
         if order:
             rejected.append(
                 RejectedRow(
                     number,
                     list(row),
                     [
-                        Problem(name, number, date_labels.get(f, f), uk_text(values.get(f)), m)
+                        Problem(name, number, date_labels.get(f, f), _shown(values.get(f)), m)
                         for f, m in order
                     ],
                 )
@@ -342,6 +344,20 @@ def read_log(
         extra_keys=tuple(h for _, h in unknown_items),
         notes=notes,
     )
+
+
+def _signatory_findings(values: Mapping[str, object], today: date | None) -> list[tuple[str, str]]:
+    """:func:`complaints_cli.domain.process.signatory_findings` (imported only for a row
+    with signatories: the process rules bring the profiles, which most imports never need)."""
+    from complaints_cli.domain.process import signatory_findings
+
+    return signatory_findings(values, today)
+
+
+def _shown(value: object) -> str:
+    """A value a whole-row finding names: a date in UK order, a Yes/No as Yes or No; a list
+    (the signatories) is not repeated, the message names the one at fault."""
+    return "" if isinstance(value, tuple) else uk_text(value)
 
 
 def unknown_columns_note(result: ReadResult) -> str | None:

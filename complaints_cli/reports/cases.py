@@ -27,9 +27,6 @@ What a case's own words mean here (issue 13):
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -113,34 +110,6 @@ _TEXT = (
 )
 _PENCE = ("compensation_pence", "stage2_compensation_pence")
 COLUMNS = ("id", *_DATES, *_OTHER_DATES, *_FLAGS, *_TEXT, *_PENCE)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a report is built and written: a year's
-    report makes a few hundred thousand acyclic objects (cases, their values, case lines), and
-    the collector's passes over them cost a third of the time at 100,000 cases. Reference
-    counting still frees everything; the collector resumes (if it was on) afterwards."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            _to_oldest_generation()
-            gc.enable()
-
-
-def _to_oldest_generation() -> None:
-    """Move every object the collector tracks to its oldest generation, without looking at
-    them: the objects made while it was paused would otherwise all sit in the youngest
-    generation, and the first allocation after :func:`gc.enable` would make the collector walk
-    every one of them (0.37 s of CPU with the 2025/26 annual report of the generated 100k log
-    alive, ``time.process_time``, 2026-11-30). :func:`gc.freeze` then
-    :func:`gc.unfreeze` splice the generations' lists together (constant time); the objects
-    stay collectable, by the next full collection, as long-lived objects are."""
-    gc.freeze()
-    gc.unfreeze()
 
 
 def as_date(value: Any) -> date | None:

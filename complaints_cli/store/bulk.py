@@ -25,7 +25,7 @@ from datetime import date, datetime
 from operator import itemgetter
 from typing import Any, Final
 
-from complaints_cli.domain.case import DATE_FIELDS, FLAG_FIELDS, Action
+from complaints_cli.domain.case import DATE_FIELDS, FLAG_FIELDS
 from complaints_cli.domain.import_plan import (
     DEFAULTS,
     IMPLIED_FIELDS,
@@ -36,13 +36,14 @@ from complaints_cli.domain.import_plan import (
 )
 from complaints_cli.domain.money import from_pence
 from complaints_cli.domain.open_milestones import OpenMilestone
-from complaints_cli.domain.presentation import field_label, format_actions
+from complaints_cli.domain.presentation import field_label, format_actions, format_signatories
 from complaints_cli.domain.references import format_reference, highest_number, highest_numbers
 from complaints_cli.errors import ComplaintsError, ConflictError
+from complaints_cli.store.case_rows import case_rows, write_actions, write_signatories
 from complaints_cli.store.db import RawDatabase, placeholders, sqlite_stamp
 from complaints_cli.store.milestones import Stamping
 from complaints_cli.store.milestones import replace as replace_milestones
-from complaints_cli.store.reads import CASE_COLUMNS, action_from_row, case_from_mapping, to_date
+from complaints_cli.store.reads import CASE_COLUMNS, case_from_mapping, to_date
 from complaints_cli.store.writes import Store, changes_json, utcnow
 
 __all__ = ["Outcome", "apply_plan", "insert_rows", "load_existing"]
@@ -167,8 +168,9 @@ IMPORT_LOCK = int.from_bytes(b"CMPIMPRT", "big")
 
 def load_existing(tx: RawDatabase, references: Sequence[str]) -> dict[str, dict[str, Any]]:
     """The stored cases with these references, locked for the rest of the transaction, as
-    ``{reference: {column: value}}`` with their ``actions``, and each of :data:`LINKS` (a
-    reference), as the ``Actions``, ``Related case`` and ``Duplicate of`` columns read them."""
+    ``{reference: {column: value}}`` with their ``actions``, their ``signatories`` (the lead
+    petitioner first) and each of :data:`LINKS` (a reference), as the ``Actions``, ``Petition
+    signatories``, ``Related case`` and ``Duplicate of`` columns read them."""
     out: dict[str, dict[str, Any]] = {}
     if tx.dialect == "postgresql":
         # Imports one at a time: a new row cannot be locked before it exists, so two imports
@@ -199,19 +201,8 @@ def load_existing(tx: RawDatabase, references: Sequence[str]) -> dict[str, dict[
     for case in out.values():
         for link in LINKS:
             case[link] = names.get(case.get(f"{link}_id") or 0)
-    found: dict[int, list[Action]] = {}
-    for chunk in _chunks(list(by_id)):
-        marks, params = _marks("c", chunk)
-        rows = tx.execute(
-            "SELECT complaint_id, number, stage, kind, text, owner, due, done FROM action "
-            f"WHERE complaint_id IN ({marks})",
-            params,
-        ).fetchall()
-        for row in rows:
-            found.setdefault(int(row[0]), []).append(action_from_row(row[1:]))
-    for complaint_id, case in by_id.items():
-        actions = found.get(complaint_id)
-        case["actions"] = tuple(sorted(actions)) if actions else None
+    for complaint_id, rows_of in case_rows(tx, list(by_id)).items():
+        by_id[complaint_id].update(rows_of)
     return out
 
 
@@ -281,41 +272,6 @@ def _link_cases(tx: RawDatabase, links: Sequence[Link]) -> None:
         )
 
 
-def _write_actions(
-    tx: RawDatabase,
-    complaint_id: int,
-    new: Sequence[Any],
-    stored: Sequence[Any] | None,
-    now: datetime,
-) -> None:
-    """Insert the file's actions a case does not have, and update those whose number it has.
-    An action the file lacks is kept: an import never deletes an action."""
-    have = {a.number for a in stored or ()}
-    for a in new:
-        values = {
-            "id": complaint_id,
-            "n": a.number,
-            "stage": a.stage,
-            "kind": a.kind,
-            "text": a.text,
-            "owner": a.owner,
-            "due": a.due,
-            "done": a.done,
-        }
-        if a.number in have:
-            tx.execute(
-                "UPDATE action SET stage = :stage, kind = :kind, text = :text, owner = :owner, "
-                "due = :due, done = :done WHERE complaint_id = :id AND number = :n",
-                values,
-            )
-        else:
-            tx.execute(
-                "INSERT INTO action (complaint_id, number, stage, kind, text, owner, due, done, "
-                "created_at) VALUES (:id, :n, :stage, :kind, :text, :owner, :due, :done, :at)",
-                {**values, "at": now},
-            )
-
-
 def _history(field: str, value: object) -> tuple[str, object]:
     """A stored field and value as every history entry names them (money in pounds)."""
     if field in _POUNDS:
@@ -382,6 +338,7 @@ def apply_plan(
     batch: list[dict[str, Any]] = []
     notes_by_ref: dict[str, str] = {}
     actions_by_ref: dict[str, Any] = {}
+    signatories_by_ref: dict[str, Any] = {}
     milestones_by_ref: dict[str, Sequence[OpenMilestone]] = {}
     fresh: dict[int, Sequence[OpenMilestone]] = {}
     links: list[Link] = []
@@ -400,7 +357,10 @@ def apply_plan(
                     fresh[complaint_id] = milestones
                 actions = actions_by_ref.pop(reference, None)
                 if actions:
-                    _write_actions(tx, complaint_id, actions, None, now)
+                    write_actions(tx, complaint_id, actions, None, now)
+                signed = signatories_by_ref.pop(reference, None)
+                if signed:
+                    write_signatories(tx, complaint_id, signed, None)
                 history_rows.append(
                     {
                         "complaint_id": complaint_id,
@@ -454,6 +414,8 @@ def apply_plan(
         )
         if values.get("actions"):
             actions_by_ref[parsed.reference] = values["actions"]
+        if values.get("signatories"):
+            signatories_by_ref[parsed.reference] = values["signatories"]
         links += [
             (link, parsed.reference, parsed.row, str(values[link]))
             for link in LINKS
@@ -484,10 +446,19 @@ def apply_plan(
             elif ch.field == "actions":
                 old_actions = ch.old or ()
                 new_actions = ch.new or ()
-                _write_actions(tx, stored["id"], new_actions, old_actions, now)  # type: ignore[arg-type]
+                write_actions(tx, stored["id"], new_actions, old_actions, now)  # type: ignore[arg-type]
                 changes[ch.field] = (
                     format_actions(old_actions),  # type: ignore[arg-type]
                     format_actions(new_actions),  # type: ignore[arg-type]
+                )
+                continue
+            elif ch.field == "signatories":
+                if ch.new is None:  # as with actions, an import never removes a signatory
+                    continue
+                write_signatories(tx, stored["id"], ch.new, ch.old)  # type: ignore[arg-type]
+                changes[ch.field] = (
+                    format_signatories(ch.old or ()),  # type: ignore[arg-type]
+                    format_signatories(ch.new),  # type: ignore[arg-type]
                 )
                 continue
             elif ch.field in LINKS:

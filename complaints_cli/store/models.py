@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint, false
+from sqlalchemy import Column, ForeignKey, Index, Integer, Text, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 
@@ -24,6 +24,21 @@ class Complaint(SQLModel, table=True):
         Index("ix_complaint_status_stage", "status", "stage"),
         Index("ix_complaint_status_next_due", "status", "next_due"),
         Index("ix_complaint_related_to_id", "related_to_id"),
+        # The open cases with stored deadlines, holding what ``due`` reads of each (migration
+        # 0007): ``due`` counts the current ones and joins its stored milestones to their
+        # cases from it alone. Only a query naming ``deadlines_key`` can use it.
+        Index(
+            "ix_complaint_open_due",
+            "status",
+            "deadlines_key",
+            "id",
+            "reference",
+            "stage",
+            "handler",
+            "stage2_handler",
+            sqlite_where=text("status = 'Open' AND deadlines_key IS NOT NULL"),
+            postgresql_where=text("status = 'Open' AND deadlines_key IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from complaints_cli.domain.case import (
     DATE_FIELDS,
@@ -23,6 +23,7 @@ from complaints_cli.domain.case import (
     Action,
     Case,
     KeptValue,
+    Signatory,
 )
 from complaints_cli.domain.money import from_pence, to_pence
 from complaints_cli.domain.references import normalise_reference, not_found
@@ -75,6 +76,7 @@ __all__ = [
     "related_references",
     "retention_facts",
     "signatories",
+    "signatories_by_case",
     "to_date",
     "to_datetime",
 ]
@@ -336,16 +338,6 @@ def actions(db: RawDatabase, complaint_id: int) -> list[Action]:
     return [action_from_row(r) for r in rows]
 
 
-class Signatory(NamedTuple):
-    """One signatory of a petition (Southern Housing procedure 4.11)."""
-
-    name: str
-    address: str
-    #: The lead petitioner, the one the landlord corresponds with.
-    lead: bool
-    added: date
-
-
 def signatories(db: RawDatabase, complaint_id: int) -> list[Signatory]:
     """A petition's signatories, the lead petitioner first, then in the order they were added."""
     rows = db.execute(
@@ -486,6 +478,20 @@ def actions_by_case(db: RawDatabase) -> dict[int, list[Action]]:
     ).fetchall()
     for row in rows:
         out.setdefault(int(row[0]), []).append(action_from_row(row[1:]))
+    return out
+
+
+def signatories_by_case(db: RawDatabase) -> dict[int, list[Signatory]]:
+    """Every petition's signatories, by case id, the lead petitioner first, then in the order
+    they were added (as :func:`signatories` lists one case's): one query for a whole export."""
+    out: dict[int, list[Signatory]] = {}
+    rows = db.execute(
+        "SELECT complaint_id, name, address, lead, added FROM signatory "
+        "ORDER BY complaint_id, lead DESC, id"
+    ).fetchall()
+    for case_id, name, address, lead, added in rows:
+        signatory = Signatory(str(name), str(address), bool(lead), to_date(added) or date.min)
+        out.setdefault(int(case_id), []).append(signatory)
     return out
 
 

@@ -29,7 +29,7 @@ from complaints_cli.domain.case import Action, Case
 from complaints_cli.domain.intake import NewComplaint
 from complaints_cli.domain.open_milestones import OpenMilestone
 from complaints_cli.domain.presentation import json_default
-from complaints_cli.domain.process import Compliment
+from complaints_cli.domain.process import Compliment, signatory_key
 from complaints_cli.domain.references import (
     MAX_NUMBER,
     format_reference,
@@ -489,12 +489,8 @@ class Store:
             assert case.id is not None
             check(case)
             existing = signatories(tx, case.id)
-
-            def squash(text: str) -> str:
-                return " ".join(text.split()).casefold()
-
             for other in existing:
-                if squash(other.name) == squash(name) and squash(other.address) == squash(address):
+                if signatory_key(other.name, other.address) == signatory_key(name, address):
                     raise ConflictError(f"{name} at {address} has already signed {ref}'s petition")
             diff: dict[str, tuple[object, object]] = {"signatory": (None, f"{name}, {address}")}
             after = case

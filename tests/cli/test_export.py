@@ -63,12 +63,13 @@ def all_cases(url: str) -> dict[str, dict[str, Any]]:
 EXPORTED_FIELDS = (
     *(f for c in COLUMNS for f in c.fields if f != "compensation_amount"),
     "compensation_amount",
-    # Actions live in their own table (tests/cli/test_roundtrip_lifecycle.py checks them).
+    # Actions and signatories live in their own tables (tests/cli/test_roundtrip_lifecycle.py
+    # and tests/cli/test_signatories_roundtrip.py check them).
     *(
         f
         for e in EXTRA_COLUMNS
         for f in e.fields
-        if f not in ("actions", "related_to", "duplicate_of")
+        if f not in ("actions", "related_to", "duplicate_of", "signatories")
     ),
     "extra",
 )
@@ -94,7 +95,7 @@ def test_headers_are_the_procedures_then_the_tools_then_the_kept_ones(cli, tmp_p
     result = cli("export", str(out))
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == (
-        f"Exported 40 case(s) to {out} (xlsx, 74 columns, 3 overdue highlighted)"
+        f"Exported 40 case(s) to {out} (xlsx, 75 columns, 3 overdue highlighted)"
     )
     rows = rows_of(out)
     assert rows[0] == [*HEADERS, *TOOL_HEADERS, "Notes"]
@@ -126,7 +127,7 @@ def test_values_are_real_dates_pounds_and_the_logs_own_text(cli, tmp_path, sampl
     assert cell("SPRUCE001", "Created").is_date
     # Frozen header row, filters over the whole table, widths from the content (capped).
     assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:BV41"
+    assert ws.auto_filter.ref == "A1:BW41"
     assert ws.column_dimensions["I"].width == 50  # long summaries: wrapped at the cap
 
 

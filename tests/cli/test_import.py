@@ -415,18 +415,44 @@ def test_a_changed_case_is_a_conflict_reported_column_by_column(cli, tmp_path, d
         {("SPRUCE001", "Status"): "Open", ("SPRUCE001", "Yardi ref"): "T-9999"},
     )
     result = cli("import", str(edited))
-    assert result.exit_code == 0, result.output
-    assert "0 added, 0 updated, 4 unchanged, 1 conflicting, 0 rejected" in result.stdout
-    assert (
-        "SPRUCE001 (sheet 'Complaints Log', row 2) 'Status': log has 'Closed', "
-        "file has 'Open'" in result.stderr
-    )
-    assert (
-        "SPRUCE001 (sheet 'Complaints Log', row 2) 'Yardi ref': log has 'T-4471', "
-        "file has 'T-9999'" in result.stderr
-    )
-    assert "use --update" in result.stderr
+    # Nothing else in the file is new, so nothing is written: that is no success (exit 1,
+    # the differences listed, then one error line saying how to resolve them).
+    assert (result.exit_code, result.stdout) == (1, "")
+    lines = result.stderr.splitlines()
+    assert lines[-4:] == [
+        f"1 case(s) in {edited.name} differ from the log:",
+        "  SPRUCE001 (sheet 'Complaints Log', row 2) 'Status': log has 'Closed', file has 'Open'",
+        "  SPRUCE001 (sheet 'Complaints Log', row 2) 'Yardi ref': log has 'T-4471', "
+        "file has 'T-9999'",
+        f"complaints: error: 1 row(s) of {edited.name} differ from the cases already in the "
+        "log (listed above) (4 other row(s) unchanged); nothing was imported: apply the "
+        "file's values with --update, or correct the file to match the log",
+    ]
     assert table_state(tmp_path) == before
+    # A dry run reports them and succeeds (it writes nothing by design), as before.
+    dry = cli("import", "--dry-run", str(edited))
+    assert dry.exit_code == 0, dry.output
+    assert "would be 0 added, 0 updated, 4 unchanged, 1 conflicting, 0 rejected" in dry.stdout
+    assert table_state(tmp_path) == before
+
+
+def test_conflicts_beside_new_cases_are_reported_and_the_new_ones_added(cli, tmp_path, db_url):
+    """A file that adds cases is an import that did something: the conflicting rows are
+    listed (not written) and the exit status is 0, as before."""
+    assert cli("import", str(fixture(tmp_path, "messy_log.xlsx"))).exit_code == 0
+    from openpyxl import load_workbook
+
+    edited = _edited_export(cli, tmp_path, {("SPRUCE001", "Status"): "Open"})
+    wb = load_workbook(edited)
+    ws = wb.active
+    new = [c.value for c in ws[2]]
+    new[0] = "SPRUCE900"
+    ws.append(new)
+    wb.save(edited)
+    result = cli("import", str(edited))
+    assert result.exit_code == 0, result.output
+    assert "1 added, 0 updated, 4 unchanged, 1 conflicting, 0 rejected" in result.stdout
+    assert "(not written: use --update to apply the file's values)" in result.stderr
 
 
 def test_update_applies_the_files_values_with_history(cli, tmp_path, db_url):

@@ -188,8 +188,9 @@ def test_the_same_complaint_typed_differently_is_not_a_clash(
         {("SPRUCE002", "Complainant"): "  bob  RAY ", ("SPRUCE002", "Address"): "2, Mill Lane."},
     )
     result = day("2025-03-10", "import", str(workbook))
-    assert result.exit_code == 0, result.output
-    assert "0 added, 0 updated, 1 unchanged, 1 conflicting" in result.stdout
+    assert result.exit_code == 1, result.output  # a conflict (no clash), nothing else new
+    assert "(1 other row(s) unchanged); nothing was imported" in result.stderr
+    assert "is another complaint" not in result.stderr
 
 
 def test_update_never_blanks_a_value_and_never_moves_a_case_back(

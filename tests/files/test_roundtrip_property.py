@@ -4,10 +4,12 @@ import into an empty log, as .xlsx and as CSV.
 Cases are generated as the store gives them to the export (:func:`store.reads.case_record`),
 with each field holding what a command accepts there: text stripped of outer whitespace, with
 line breaks, brackets, amounts, dates and formula characters inside; names of single-spaced
-words, one person a line; dates 1990-2100; amounts up to £1,000,000 in pence. The export is
-written by the exporter itself (:func:`write_xlsx`, :func:`write_csv`) and read back by the
-import's own reading step (:func:`read_log`), which is all the import does before it stores
-what it read, field by field.
+words, one person a line; dates 1990-2100; amounts up to £1,000,000 in pence; a petition's
+signatories (names, addresses of any text with ``|``, backslashes and line breaks, the lead
+petitioner), given to the export by case id as the store gives them. The export is written
+by the exporter itself (:func:`write_xlsx`, :func:`write_csv`) and read back by the import's
+own reading step (:func:`read_log`), which is all the import does before it stores what it
+read, field by field.
 
 The CSV is read as a spreadsheet reads a CSV: every cell as text (so the import's parsers see
 "03/02/2025", "£1,250.00 (reasons)", "Yes [reason] ..."). Two things are left out, each for its
@@ -35,9 +37,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from complaints_cli.domain.case import Case
+from complaints_cli.domain.case import Case, Signatory
 from complaints_cli.domain.columns import CHANNELS, COLUMNS, REVIEW_TYPES, STAGES, STATUSES
 from complaints_cli.domain.order import AFTER
+from complaints_cli.domain.presentation import format_signatories
+from complaints_cli.domain.process import signatory_key
 from complaints_cli.domain.vocabulary import (
     CaseKind,
     Channel,
@@ -121,6 +125,34 @@ _DATES = st.dates(date(1990, 1, 1), date(2100, 12, 31))
 _PENCE = st.integers(0, 100_000_000)
 
 
+@st.composite
+def _signatory(draw: st.DrawFn) -> Signatory:
+    """One signatory as ``signatory add`` takes it: a single-spaced name, an address of any
+    text (``|``, backslashes and line breaks included), the lead petitioner or not."""
+    return Signatory(draw(_NAME), draw(_ADDRESS), draw(st.booleans()), draw(_DATES))
+
+
+#: An address, with the pieces of the signatories cell's own grammar inside it.
+_ADDRESS = (
+    st.lists(
+        st.one_of(
+            _PIECES,
+            st.sampled_from(["|", " | ", "\\", "\\|", "| added 03/02/2025", "| lead", "lead"]),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+    .map(lambda parts: _tidy(" ".join(parts)))
+    .filter(_acceptable)
+)
+
+
+#: A petition's signatories: each person once, at most one lead petitioner.
+_SIGNATORIES = st.lists(
+    _signatory(), max_size=4, unique_by=lambda s: signatory_key(s.name, s.address)
+).filter(lambda people: sum(s.lead for s in people) <= 1)
+
+
 def _maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.one_of(st.none(), strategy)
 
@@ -160,7 +192,7 @@ def cases(draw: st.DrawFn, number: int) -> dict[str, Any]:
             case[first] = draw(_maybe(st.booleans()))
     for extra in EXTRA_COLUMNS:
         name = extra.fields[0]
-        if name in case or extra.kind in ("actions", "reference"):
+        if name in case or extra.kind in ("actions", "reference", "signatories"):
             continue
         if extra.kind == "date":
             case[name] = draw(_maybe(_DATES))
@@ -178,6 +210,10 @@ def cases(draw: st.DrawFn, number: int) -> dict[str, Any]:
             case[extra.fields[1]] = None if pence is None else draw(_maybe(_TEXT))
         else:
             case[name] = draw(_maybe(_TEXT))
+    # A petition's signatories (their own table; the import refuses another case's), the lead
+    # petitioner first, as the store lists them.
+    people = draw(_SIGNATORIES) if case["kind"] == CaseKind.PETITION else []
+    case["signatories"] = tuple(sorted(people, key=lambda s: not s.lead)) or None
     # An extension's new date is also in its own column ("Stage N extended to").
     for stage in ("stage1", "stage2"):
         if case[f"{stage}_extension"] is None:
@@ -245,18 +281,32 @@ def logs(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 # --- export, then import -------------------------------------------------------------------------
 
-_FIELDS = [
-    f
-    for c in (*COLUMNS, *EXTRA_COLUMNS)
-    for f in c.fields
-    if f not in ("actions", "related_to", "duplicate_of", "reference")
-]
+_FIELDS = list(
+    dict.fromkeys(
+        [
+            *(
+                f
+                for c in (*COLUMNS, *EXTRA_COLUMNS)
+                for f in c.fields
+                if f not in ("actions", "related_to", "duplicate_of", "reference")
+            ),
+            "signatories",  # named here too, so a lost column cannot drop it from the check
+        ]
+    )
+)
 _PENCE_OF = {"compensation_amount": "compensation_pence"}
 _PENCE_OF["stage2_compensation_amount"] = "stage2_compensation_pence"
 
 
 def _keys(log: list[dict[str, Any]]) -> list[str]:
     return list(dict.fromkeys(k for case in log for k in case["extra"]))
+
+
+def _columns(log: list[dict[str, Any]]) -> Any:
+    """The export's columns, with the petitions' signatories (by case id, as the store
+    gives them: :func:`complaints_cli.store.reads.signatories_by_case`)."""
+    signed = {c["id"]: c["signatories"] for c in log if c.get("signatories")}
+    return export_columns(_keys(log), include_sensitive=True, signatories=signed)
 
 
 def _compare(log: list[dict[str, Any]], result: ReadResult, *, csv_text: bool) -> None:
@@ -269,7 +319,8 @@ def _compare(log: list[dict[str, Any]], result: ReadResult, *, csv_text: bool) -
                 got = row.values[_PENCE_OF[name]]
                 assert got == (None if expected is None else int(expected * 100)), name
                 continue
-            assert row.values[name] == expected, (name, expected, row.values[name])
+            got = row.values.get(name, "(no such column)")
+            assert got == expected, (name, expected, got)
         kept = {k: v for k, v in row.extra.items() if v is not None}
         want = {k: (str(v) if csv_text else v) for k, v in case["extra"].items()}
         assert kept == want
@@ -279,7 +330,7 @@ def _compare(log: list[dict[str, Any]], result: ReadResult, *, csv_text: bool) -
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_every_value_survives_an_xlsx_round_trip(tmp_path_factory: Any, log: list[dict[str, Any]]):
     path = tmp_path_factory.mktemp("xlsx") / "log.xlsx"
-    columns = export_columns(_keys(log), include_sensitive=True)
+    columns = _columns(log)
     _export_xlsx(path, log, columns)
     with Workbook(path) as workbook:
         result = read_log(workbook)
@@ -306,7 +357,8 @@ _FORMULA_START = ("=", "+", "-", "@", "#", "\t", "|", "%")
 
 def _no_formula_starts(log: list[dict[str, Any]]) -> bool:
     for case in log:
-        for value in (*case.values(), *case["extra"].values()):
+        signed = format_signatories(case.get("signatories") or ())
+        for value in (*case.values(), *case["extra"].values(), signed):
             if isinstance(value, str) and value.startswith(_FORMULA_START):
                 return False
     return True
@@ -315,7 +367,7 @@ def _no_formula_starts(log: list[dict[str, Any]]) -> bool:
 @given(logs().filter(_no_formula_starts))
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_every_value_survives_a_csv_round_trip(log: list[dict[str, Any]]):
-    columns = export_columns(_keys(log), include_sensitive=True)
+    columns = _columns(log)
     out = io.BytesIO()
     write_csv(out, [_typed(c) for c in log], columns)
     rows = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8-sig"))))

@@ -22,6 +22,7 @@ from complaints_cli.store import due as due_core
 from complaints_cli.store.db import RawDatabase
 from complaints_cli.store.milestones import stored
 from complaints_cli.store.reads import CASE_COLUMNS, case_from_row
+from complaints_cli.store.schema import SCHEMA_HEAD
 from tests.conftest import LOG_ARGS
 from tests.paths import SAMPLE
 
@@ -338,7 +339,7 @@ def test_a_log_from_schema_0005_is_upgraded_and_recompute_stores_its_rows(
     listed = json.loads(before.stdout)
     assert {i["reference"] for i in listed} == {"SPRUCE001", "SPRUCE002"}
     with RawDatabase(blank_db_url) as db:
-        assert db.scalar("SELECT version_num FROM alembic_version") == "0006"
+        assert db.scalar("SELECT version_num FROM alembic_version") == SCHEMA_HEAD
         assert db.column("SELECT deadlines_key FROM complaint ORDER BY id") == [None, None, key]
         assert stored(db) == {}
     assert cli("db", "recompute").exit_code == 0
@@ -346,6 +347,62 @@ def test_a_log_from_schema_0005_is_upgraded_and_recompute_stores_its_rows(
     after = cli("due", "-f", "json")
     assert json.loads(after.stdout) == listed
     assert "another profile" not in after.stderr
+
+
+def _open_case_index(db: RawDatabase) -> str | None:
+    """The definition of ``ix_complaint_open_due`` as the database holds it, or None."""
+    if db.dialect == "sqlite":
+        return db.scalar("SELECT sql FROM sqlite_master WHERE name = 'ix_complaint_open_due'")
+    return db.scalar("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_complaint_open_due'")
+
+
+def test_a_log_from_schema_0006_gains_the_open_case_index_and_due_reads_it(
+    cli: Any, db_url: str, monkeypatch: Any
+) -> None:
+    """Schema 0007 adds an index, nothing else: a log at 0006 with stored rows is upgraded when
+    it is next opened, ``due`` lists the same items from the same stored rows (nothing to work
+    out again), and on SQLite both of ``due``'s queries of the cases read the index alone."""
+    from alembic import command
+    from sqlalchemy import inspect as sa_inspect
+
+    from complaints_cli.store.db import make_engine
+    from complaints_cli.store.schema import alembic_config
+
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-02-04")
+    assert cli("log", *LOG_ARGS).exit_code == 0
+    assert cli("log", *LOG_ARGS, "--handler", "Kim Ho").exit_code == 0
+    assert cli("log", *LOG_ARGS, "--kind", "dissatisfaction").exit_code == 0
+    before = cli("due", "-f", "json")
+    assert before.exit_code == 0, before.output
+    listed = json.loads(before.stdout)
+    assert {i["reference"] for i in listed} == {"SPRUCE001", "SPRUCE002", "SPRUCE003"}
+    with RawDatabase(db_url) as db:
+        rows = stored(db)
+        assert _open_case_index(db) is not None
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0006")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0006"
+        indexes = {i["name"] for i in sa_inspect(conn).get_indexes("complaint")}
+        assert "ix_complaint_status_next_due" in indexes
+        assert "ix_complaint_open_due" not in indexes
+    engine.dispose()
+    after = cli("due", "-f", "json")
+    assert after.exit_code == 0, after.output
+    assert "another profile" not in after.stderr
+    assert json.loads(after.stdout) == listed
+    tf = Timeframes(cfg=resolve({"db": db_url}))
+    with RawDatabase(db_url) as db:
+        assert db.scalar("SELECT version_num FROM alembic_version") == SCHEMA_HEAD
+        assert stored(db) == rows
+        index = _open_case_index(db)
+        assert index is not None and "'Open'" in index
+        if db.dialect == "sqlite":
+            params = {"horizon": date(2025, 3, 1), "open": "Open", "key": tf.key}
+            for sql in (due_core.STORED_SQL, due_core.STALE_SQL):
+                plan = " / ".join(r[3] for r in db.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+                assert "COVERING INDEX ix_complaint_open_due" in plan, plan
 
 
 def test_purge_takes_the_rows_of_a_purged_case_and_keeps_the_others(

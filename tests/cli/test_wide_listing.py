@@ -1,0 +1,43 @@
+"""``list`` and ``due`` line up when names and addresses hold wide characters (CJK, emoji),
+and never pass a bidirectional override to the terminal (the fresh-user trial)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from complaints_cli.domain.text import display_width
+from tests.conftest import LOG_ARGS
+
+
+def _log(cli: Any, complainant: str, address: str) -> None:
+    args = list(LOG_ARGS)
+    args[args.index("--complainant") + 1] = complainant
+    args[args.index("--address") + 1] = address
+    result = cli("log", *args)
+    assert result.exit_code == 0, result.output
+
+
+def _starts(line: str) -> list[int]:
+    """The screen column where each cell starts (cells are separated by 3+ spaces)."""
+    return [display_width(line[: m.start()]) for m in re.finditer(r"(?:^|(?<= {3}))\S", line)]
+
+
+def test_list_and_due_line_up_with_wide_names(cli: Any, monkeypatch: Any) -> None:
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-02-03")
+    _log(cli, "李小龍", "🏠 1 Essex Brewery")
+    _log(cli, "Ann Lee", "2 Mill Lane")
+    for command in (("list",), ("due", "--as-of", "2025-02-03")):
+        lines = cli(*command).stdout.splitlines()
+        header = next(i for i, line in enumerate(lines) if line.startswith("-"))
+        # Every row's cells start under their headers, on screen.
+        want = _starts(lines[header - 1])
+        body = [line for line in lines[header + 1 :] if line.strip()]
+        assert body and all(_starts(line) == want for line in body), lines
+
+
+def test_a_bidi_override_in_an_address_is_shown_not_obeyed(cli: Any) -> None:
+    _log(cli, "Ann Lee", "1 Essex \u202eyrewerB")
+    out = cli("list").stdout
+    assert "\u202e" not in out
+    assert "1 Essex \\u202eyrewerB" in out
