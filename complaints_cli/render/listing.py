@@ -198,7 +198,8 @@ def plain_table(
 ) -> list[str]:
     """A table as lines of text, fitted to the terminal: fast for thousands of rows.
 
-    Columns are as wide as their longest cell (in characters); when the table is wider than
+    Columns are as wide as their longest cell (in columns on screen: a CJK character or an
+    emoji takes two); when the table is wider than
     the terminal the widest wrappable columns give way and their cells wrap at spaces. Row
     styles (``red``, ``yellow``) become ANSI colours only on a colour terminal (``NO_COLOR``
     is honoured). Every row has one cell per header; raises ``ValueError`` otherwise.
