@@ -50,6 +50,21 @@ def log_url(_tmp_path: Path | None = None) -> str:
     return database_url(os.environ["COMPLAINTS_DB"])
 
 
+def openpyxl_log(path: Path, rows: list[list[Any]], *, title: str | None = None) -> Path:
+    """A one-sheet workbook written by openpyxl (another program than ours): ``rows`` in
+    order, the header first; the sheet named ``title`` when given. Returns ``path``."""
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    wb = OpenpyxlWorkbook()
+    ws = wb.active
+    if title is not None:
+        ws.title = title
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
 def cases(tmp_path: Path) -> dict[str, dict[str, Any]]:
     with RawDatabase(log_url(tmp_path)) as db:
         return {c.reference: record(c) for c in list_cases(db)}
@@ -292,14 +307,14 @@ def test_the_rejected_rows_workbook_has_real_dates_and_imports_once_fixed(cli, t
 
 
 def test_an_older_rejected_rows_workbook_has_its_reason_column_left_out(cli, tmp_path):
-    from openpyxl import Workbook as OpenpyxlWorkbook
 
-    wb = OpenpyxlWorkbook()
-    ws = wb.active
-    ws.append(["Ref", "Status", "Stage", "Date received", "Reason"])
-    ws.append(["SPRUCE011", "Open", "Stage 1", "28/02/2025", "row 4: D 'Date received': bad"])
-    path = tmp_path / "old-rejected.xlsx"
-    wb.save(path)
+    path = openpyxl_log(
+        tmp_path / "old-rejected.xlsx",
+        [
+            ["Ref", "Status", "Stage", "Date received", "Reason"],
+            ["SPRUCE011", "Open", "Stage 1", "28/02/2025", "row 4: D 'Date received': bad"],
+        ],
+    )
     result = cli("import", str(path))
     assert result.exit_code == 0, result.output
     assert (
@@ -308,8 +323,13 @@ def test_an_older_rejected_rows_workbook_has_its_reason_column_left_out(cli, tmp
     )
     assert cases(tmp_path)["SPRUCE011"]["extra"] == {}
     # A team's own "Reason" column is kept: its values are not the import's reasons.
-    ws["E2"] = "Repairs"
-    wb.save(path)
+    path = openpyxl_log(
+        path,
+        [
+            ["Ref", "Status", "Stage", "Date received", "Reason"],
+            ["SPRUCE011", "Open", "Stage 1", "28/02/2025", "Repairs"],
+        ],
+    )
     again = cli("--db", str(tmp_path / "other.db"), "import", "--create", str(path))
     assert again.exit_code == 0, again.output
     assert "note: kept 1 column(s) the log does not know: 'Reason'" in again.stderr
@@ -319,17 +339,17 @@ def test_an_older_rejected_rows_workbook_has_its_reason_column_left_out(cli, tmp
 def test_a_file_with_no_valid_row_is_refused_with_or_without_skip_invalid(cli, tmp_path, skip):
     """--skip-invalid is not offered when it would import nothing, and with it the import
     still fails: "0 added" and exit 0 would look like the file went in."""
-    from openpyxl import Workbook as OpenpyxlWorkbook
 
     assert cli("log", "--no-input", *LOG_ARGS).exit_code == 0
     before = table_state(tmp_path)
-    wb = OpenpyxlWorkbook()
-    ws = wb.active
-    ws.append(["Ref", "Status", "Stage", "Date received"])
-    ws.append(["SPRUCE011", "Open", "Stage 1", "31/02/2025"])
-    ws.append(["SPRUCE012", "Open", "Stage 1", "next week"])
-    path = tmp_path / "all-bad.xlsx"
-    wb.save(path)
+    path = openpyxl_log(
+        tmp_path / "all-bad.xlsx",
+        [
+            ["Ref", "Status", "Stage", "Date received"],
+            ["SPRUCE011", "Open", "Stage 1", "31/02/2025"],
+            ["SPRUCE012", "Open", "Stage 1", "next week"],
+        ],
+    )
     result = cli("import", *skip, str(path))
     assert result.exit_code == 1, result.output
     assert result.stderr.splitlines()[-1] == (
@@ -343,16 +363,15 @@ def test_a_file_with_no_valid_row_is_refused_with_or_without_skip_invalid(cli, t
 def test_extra_leading_zeros_are_the_same_reference_as_the_commands_read(cli, tmp_path):
     """SPRUCE0001 is SPRUCE001 (``show SPRUCE0001`` shows it): a row written so is that
     complaint, never a second case no command can reach."""
-    from openpyxl import Workbook as OpenpyxlWorkbook
-
     assert cli("log", "--no-input", *LOG_ARGS).exit_code == 0  # SPRUCE001, Ann Lee
     before = table_state(tmp_path)
-    wb = OpenpyxlWorkbook()
-    ws = wb.active
-    ws.append(["Ref", "Complainant", "Address", "Date received"])
-    ws.append(["SPRUCE0001", "Dan Poe", "4 Oak Road", "04/02/2025"])
-    path = tmp_path / "zeros.xlsx"
-    wb.save(path)
+    path = openpyxl_log(
+        tmp_path / "zeros.xlsx",
+        [
+            ["Ref", "Complainant", "Address", "Date received"],
+            ["SPRUCE0001", "Dan Poe", "4 Oak Road", "04/02/2025"],
+        ],
+    )
     result = cli("import", str(path))
     assert result.exit_code == 1, result.output
     assert (
@@ -361,8 +380,14 @@ def test_extra_leading_zeros_are_the_same_reference_as_the_commands_read(cli, tm
     )
     assert table_state(tmp_path) == before
     # Both forms in one file are one reference twice.
-    ws.append(["SPRUCE001", "Ann Lee", "1 Essex Brewery", "03/02/2025"])
-    wb.save(path)
+    path = openpyxl_log(
+        path,
+        [
+            ["Ref", "Complainant", "Address", "Date received"],
+            ["SPRUCE0001", "Dan Poe", "4 Oak Road", "04/02/2025"],
+            ["SPRUCE001", "Ann Lee", "1 Essex Brewery", "03/02/2025"],
+        ],
+    )
     twice = cli("--db", str(tmp_path / "other.db"), "import", "--create", str(path))
     assert twice.exit_code == 1
     assert "value 'SPRUCE001': is also on row 2" in twice.stderr
@@ -836,16 +861,16 @@ def test_the_sample_log_parses_the_same_either_way():
 
 
 def test_blank_status_defaults_and_over_long_names_are_said(cli, tmp_path):
-    from openpyxl import Workbook as OpenpyxlWorkbook
 
-    wb = OpenpyxlWorkbook()
-    ws = wb.active
-    ws.append(["Ref", "Status", "Stage", "Handler", "Date received"])
-    ws.append(["SPRUCE001", None, "Stage 2", "Sam Patel", "03/02/2025"])
-    ws.append(["SPRUCE002", "N/A", None, "Sam Patel", "04/02/2025"])
-    ws.append(["SPRUCE003", "Open", "Stage 1", "S" * 201, "05/02/2025"])
-    path = tmp_path / "blanks.xlsx"
-    wb.save(path)
+    path = openpyxl_log(
+        tmp_path / "blanks.xlsx",
+        [
+            ["Ref", "Status", "Stage", "Handler", "Date received"],
+            ["SPRUCE001", None, "Stage 2", "Sam Patel", "03/02/2025"],
+            ["SPRUCE002", "N/A", None, "Sam Patel", "04/02/2025"],
+            ["SPRUCE003", "Open", "Stage 1", "S" * 201, "05/02/2025"],
+        ],
+    )
     result = cli("import", "--skip-invalid", str(path))
     assert result.exit_code == 0, result.output
     assert "note: 2 blank Status cell(s) taken as 'Open'" in result.stderr
@@ -861,15 +886,16 @@ def test_blank_status_defaults_and_over_long_names_are_said(cli, tmp_path):
 
 
 def test_the_counter_follows_the_highest_number_not_the_longest_reference(cli, tmp_path):
-    from openpyxl import Workbook as OpenpyxlWorkbook
 
-    wb = OpenpyxlWorkbook()
-    ws = wb.active
-    ws.append(["Ref", "Date received"])
-    ws.append(["SPRUCE0100", "03/02/2025"])  # four digits, but number 100
-    ws.append(["SPRUCE999", "04/02/2025"])
-    ws.append(["OLD005", "05/02/2025"])
-    wb.save(tmp_path / "refs.xlsx")
+    openpyxl_log(
+        tmp_path / "refs.xlsx",
+        [
+            ["Ref", "Date received"],
+            ["SPRUCE0100", "03/02/2025"],  # four digits, but number 100
+            ["SPRUCE999", "04/02/2025"],
+            ["OLD005", "05/02/2025"],
+        ],
+    )
     assert cli("import", str(tmp_path / "refs.xlsx")).exit_code == 0
     logged = cli("log", "--no-input", *LOG_ARGS)
     assert logged.stdout.startswith("Logged SPRUCE1000:"), logged.output
@@ -914,15 +940,15 @@ def test_the_merged_cells_note_names_the_cells(cli, tmp_path):
 
 
 def test_a_header_that_cannot_be_found_names_the_row_and_the_nearest_headers(cli, tmp_path):
-    from openpyxl import Workbook as OpenpyxlWorkbook
 
-    wb = OpenpyxlWorkbook()
-    ws = wb.active
-    ws.title = "Log"
-    ws.append(["Complaint Refrence", "Status", "Stage", "Handler", "Date recieved", "Notes"])
-    ws.append(["SPRUCE001", "Open", "Stage 1", "Sam", "03/02/2025", ""])
-    path = tmp_path / "typo.xlsx"
-    wb.save(path)
+    path = openpyxl_log(
+        tmp_path / "typo.xlsx",
+        [
+            ["Complaint Refrence", "Status", "Stage", "Handler", "Date recieved", "Notes"],
+            ["SPRUCE001", "Open", "Stage 1", "Sam", "03/02/2025", ""],
+        ],
+        title="Log",
+    )
     result = cli("import", str(path))
     assert result.exit_code == 1
     assert result.stderr == (
@@ -1004,7 +1030,6 @@ def test_new_cases_get_their_history_when_the_log_holds_the_highest_id(cli, tmp_
     """The import finds its new rows' ids as those above the highest before it; when the log
     already holds the highest possible id, SQLite numbers new rows at random (below it), and
     each one is still found by its reference: every new case has its history entry."""
-    from openpyxl import Workbook as OpenpyxlWorkbook
 
     assert cli("log", *LOG_ARGS).exit_code == 0
     top = 2**63 - 1
@@ -1013,13 +1038,14 @@ def test_new_cases_get_their_history_when_the_log_holds_the_highest_id(cli, tmp_
         conn.execute("UPDATE history SET complaint_id = ?", (top,))
         conn.execute("UPDATE complaint SET id = ?", (top,))
     conn.close()
-    wb = OpenpyxlWorkbook()
-    ws = wb.active
-    ws.append(["Ref", "Status", "Stage", "Date received"])
-    ws.append(["SPRUCE011", "Open", "Stage 1", "28/02/2025"])
-    ws.append(["SPRUCE012", "Open", "Stage 1", "03/03/2025"])
-    path = tmp_path / "two.xlsx"
-    wb.save(path)
+    path = openpyxl_log(
+        tmp_path / "two.xlsx",
+        [
+            ["Ref", "Status", "Stage", "Date received"],
+            ["SPRUCE011", "Open", "Stage 1", "28/02/2025"],
+            ["SPRUCE012", "Open", "Stage 1", "03/03/2025"],
+        ],
+    )
     result = cli("import", str(path))
     assert result.exit_code == 0, result.output
     with RawDatabase(log_url(tmp_path)) as db:
@@ -1045,22 +1071,27 @@ def test_a_first_import_builds_the_indexes_again_and_a_refused_one_keeps_them(
     """A big first import drops the secondary indexes and builds them once at the end
     (store/bulk._defer_indexes): the log ends with exactly the indexes it had, they answer
     queries, and an import refused after the drop leaves them as they were."""
-    from openpyxl import Workbook as OpenpyxlWorkbook
 
     from complaints_cli.store import bulk
 
     monkeypatch.setattr(bulk, "_DEFER_AT", 2)  # the two-row files below count as big
     url = log_url(tmp_path)
-    wb = OpenpyxlWorkbook()
-    ws = wb.active
-    ws.append(["Ref", "Status", "Stage", "Date received", "Related case"])
-    ws.append(["SPRUCE011", "Open", "Stage 2", "28/02/2025", None])
-    ws.append(["SPRUCE012", "Open", "Stage 1", "03/03/2025", "SPRUCE999"])
-    bad = tmp_path / "bad.xlsx"
-    wb.save(bad)
-    ws["E3"] = "SPRUCE011"
-    good = tmp_path / "good.xlsx"
-    wb.save(good)
+    bad = openpyxl_log(
+        tmp_path / "bad.xlsx",
+        [
+            ["Ref", "Status", "Stage", "Date received", "Related case"],
+            ["SPRUCE011", "Open", "Stage 2", "28/02/2025", None],
+            ["SPRUCE012", "Open", "Stage 1", "03/03/2025", "SPRUCE999"],
+        ],
+    )
+    good = openpyxl_log(
+        tmp_path / "good.xlsx",
+        [
+            ["Ref", "Status", "Stage", "Date received", "Related case"],
+            ["SPRUCE011", "Open", "Stage 2", "28/02/2025", None],
+            ["SPRUCE012", "Open", "Stage 1", "03/03/2025", "SPRUCE011"],
+        ],
+    )
 
     assert cli("import", "--create", str(bad)).exit_code == 1  # SPRUCE999 is nowhere
     made = _index_sql(url)
