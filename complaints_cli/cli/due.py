@@ -97,7 +97,7 @@ def due_cmd(
 
                 who = match_person(handler, lookups.people(db))
             stale = due_core.stale_count(db, tf.key)
-            items = due_core.due_items(
+            items = due_core.due_rows(
                 db,
                 tf.profile,
                 tf.calendar,
@@ -111,7 +111,7 @@ def due_cmd(
             )
             if wanted is not None:
                 in_category = set(lookups.references_in_category(db, wanted))
-                items = [i for i in items if i["reference"] in in_category]
+                items = [i for i in items if i[0] in in_category]
         if stale:
             warn(
                 f"{stale} open case(s) had deadlines worked out with another profile, nation or "
@@ -119,11 +119,11 @@ def due_cmd(
             )
         from complaints_cli.render.listing import output_rows
 
-        def style(item: dict[str, Any]) -> str | None:
-            left = item["working_days_left"]
+        def style(item: due_core.DueRow) -> str | None:
+            left = item[3]  # working days left
             return (
                 "red"
-                if item["state"] != "pending"
+                if item[6] != "pending"  # its state
                 else ("yellow" if left is not None and left <= 2 else None)
             )
 
@@ -153,6 +153,7 @@ def due_cmd(
             empty="Nothing due." if not overdue else "Nothing overdue.",
             no_wrap=("reference", "due", "working_days_left", "stage"),
             as_text=("reference", "milestone", "handler", "stage"),
+            fields=due_core.DUE_FIELDS,
         )
 
 

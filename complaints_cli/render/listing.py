@@ -46,25 +46,28 @@ def safe_csv_cell(value: Any, text: str | None = None) -> str:
 
 
 def output_rows(
-    rows: Sequence[dict[str, Any]],
+    rows: Sequence[dict[str, Any]] | Sequence[tuple[Any, ...]],
     columns: Sequence[str],
     fmt: str,
     *,
     headers: dict[str, str] | None = None,
     text: Callable[[str, Any], str] | None = None,
-    styles: Callable[[dict[str, Any]], str | None] | None = None,
+    styles: Callable[[Any], str | None] | None = None,
     title: str | None = None,
     empty: str = "Nothing to show.",
     no_wrap: Sequence[str] = (),
     as_text: Sequence[str] = (),
     out: IO[str] | None = None,
+    fields: Sequence[str] | None = None,
 ) -> None:
     """Print ``rows`` (restricted to ``columns``) as a table, JSON or CSV.
 
-    ``text(column, value)`` turns a value into table/CSV text; ``styles(row)`` gives a
-    style for a table row (overdue in red, ...). ``as_text``: columns where ``text`` gives a
-    ``str`` value back as it is, so a table takes their text values without calling it
-    (~0.5 µs a cell: ``due`` at 100k has 14,000 such cells).
+    ``rows``: dicts, or with ``fields`` tuples of those fields in that order (a long list
+    read straight from the store: no dict an item). ``text(column, value)`` turns a value
+    into table/CSV text; ``styles(row)`` gives a style for a table row (overdue in red,
+    ...). ``as_text``: columns where ``text`` gives a ``str`` value back as it is, so a table
+    takes their text values without calling it (~0.5 µs a cell: ``due`` at 100k has 14,000
+    such cells).
     """
     stream = out or sys.stdout
     if text is None:
@@ -75,30 +78,22 @@ def output_rows(
 
         text = json_text
     show = text
+    values_of = _column_values(rows, columns, fields)
     if fmt == "json":
-        import json
-
-        from complaints_cli.domain.presentation import json_default
-
-        # One object per line: readable, and json's C encoder (indent=None) is ~10x faster.
-        stream.write("[")
-        for i, r in enumerate(rows):
-            stream.write(",\n" if i else "\n")
-            stream.write(
-                json.dumps({c: r.get(c) for c in columns}, ensure_ascii=False, default=json_default)
-            )
-        stream.write("\n]\n" if rows else "]\n")
+        # One object per line: readable, and made a column at a time (see _json_lines).
+        lines = _json_lines(columns, values_of, len(rows))
+        stream.write("[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n")
         return
     if fmt == "csv":
         import csv
 
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow([(headers or {}).get(c, c) for c in columns])
-        for r in rows:
-            writer.writerow([safe_csv_cell(v, show(c, v)) for c in columns for v in (r.get(c),)])
+        for r in zip(*values_of, strict=True) if columns else ([] for _ in rows):
+            writer.writerow([safe_csv_cell(v, show(c, v)) for c, v in zip(columns, r, strict=True)])
         return
     by_column = []
-    for c, values in zip(columns, _column_values(rows, columns), strict=True):
+    for c, values in zip(columns, values_of, strict=True):
         if c in as_text:
             by_column.append(
                 values
@@ -113,7 +108,8 @@ def output_rows(
         for line in markdown_table(heads, cells, title=title, empty=empty):
             stream.write(line + "\n")
         return
-    row_styles = [styles(r) if styles else None for r in rows]
+    # Styles are colours: worked out only for a colour terminal (~0.7 µs a row otherwise).
+    row_styles = [styles(r) for r in rows] if styles and _use_colour(stream) else []
     heads = [(headers or {}).get(c, c) for c in columns]
     lines = _table_lines(
         heads,
@@ -124,14 +120,60 @@ def output_rows(
         empty=empty,
         no_wrap=[c in no_wrap for c in columns],
         stream=stream,
+        grouped=True,
     )
     stream.write("\n".join(lines) + "\n")  # one write: thousands of lines at 100k
 
 
-def _column_values(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> list[Sequence[Any]]:
-    """Each column's values, ``row.get(column)`` for every row, in order: read in one C-level
-    pass (:func:`operator.itemgetter`) when the rows are plain dicts holding every column."""
+def _json_lines(
+    columns: Sequence[str], values_of: Sequence[Sequence[Any]], count: int
+) -> list[str]:
+    """Each row as the one line of JSON ``json.dumps({column: value, ...},
+    ensure_ascii=False, default=json_default)`` gives, made a column at a time: each value's
+    JSON once per distinct text, date, whole number or ``None`` (a due list's labels, days,
+    handlers and states), by the same encoder, then each row's pieces joined as ``dumps``
+    joins them (``{``, ``"key": value`` pairs separated by ``, ``, ``}``). 36,000 items
+    at 1M: ~2 µs an item less than a ``dumps`` each (which makes an encoder every call)."""
+    import json
+
+    from complaints_cli.domain.presentation import json_default
+
+    if not columns:
+        return ["{}"] * count
+    encode = json.JSONEncoder(ensure_ascii=False, default=json_default).encode
+    pieces = []
+    for n, (column, values) in enumerate(zip(columns, values_of, strict=True)):
+        key = ("{" if n == 0 else "") + encode(column) + ": "
+        end = "}" if n == len(columns) - 1 else ""
+        if set(map(type, values)) <= _JSON_SAME_WHEN_EQUAL:
+            each = {v: key + encode(v) + end for v in set(values)}
+            pieces.append(list(map(each.__getitem__, values)))
+        else:
+            pieces.append([key + encode(v) + end for v in values])
+    return list(map(", ".join, zip(*pieces, strict=True)))
+
+
+#: Types whose equal values have the same JSON, none equal to a value of another of them (not
+#: ``bool``: ``True == 1``; not ``float``: ``1.0 == 1``; not ``datetime``: a ``date``).
+_JSON_SAME_WHEN_EQUAL = frozenset({str, int, type(None), date})
+
+
+def _column_values(
+    rows: Sequence[dict[str, Any]] | Sequence[tuple[Any, ...]],
+    columns: Sequence[str],
+    fields: Sequence[str] | None = None,
+) -> list[Sequence[Any]]:
+    """Each column's values, in order: with ``fields``, the rows are tuples of those fields
+    (transposed in one C-level pass); otherwise dicts, ``row.get(column)`` for every row,
+    read in one C-level pass (:func:`operator.itemgetter`) when the rows are plain dicts
+    holding every column."""
     from operator import itemgetter
+
+    if fields is not None:
+        if not rows:
+            return [[] for _ in columns]
+        every = list(zip(*rows, strict=True))
+        return [every[fields.index(c)] for c in columns]
 
     if len(columns) > 1 and rows and all(type(r) is dict for r in rows):
         try:
@@ -139,7 +181,7 @@ def _column_values(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> li
             return list(zip(*map(itemgetter(*columns), rows), strict=True))
         except KeyError:  # a row without one of the columns: ``get`` gives it None
             pass
-    return [[r.get(c) for r in rows] for c in columns]
+    return [[r.get(c) for r in rows] for c in columns]  # type: ignore[union-attr]
 
 
 #: Types whose equal values are the same value, so a cell's text can be made once per distinct
@@ -150,7 +192,12 @@ _SAME_WHEN_EQUAL = frozenset({date, int, type(None)})
 def _texts(show: Callable[[str, Any], str], column: str, values: Sequence[Any]) -> list[str]:
     """``show(column, value)`` for each value, made once per distinct date, whole number or
     ``None`` (``show`` is a pure function of its arguments): a due list of 36,000 items has a
-    few hundred distinct days and day counts, and each call cost ~0.6 µs."""
+    few hundred distinct days and day counts, and each call cost ~0.6 µs. When every value is
+    of those types (none equal to a value of another: ``bool`` is not among them), the
+    distinct ones are found and looked up in C-level passes."""
+    if set(map(type, values)) <= _SAME_WHEN_EQUAL:
+        each = {v: show(column, v) for v in set(values)}
+        return list(map(each.__getitem__, values))
     memo: dict[Any, str] = {}
     get = memo.get
     out: list[str] = []
@@ -242,9 +289,12 @@ def _table_lines(
     empty: str = "Nothing to show.",
     no_wrap: Sequence[bool] = (),
     stream: IO[str] | None = None,
+    grouped: bool = False,
 ) -> list[str]:
     """:func:`plain_table` of a table given as its ``columns`` (each ``count`` cells), as
-    :func:`output_rows` has it: no transposing to rows and back (~1 µs a row at 36,000)."""
+    :func:`output_rows` has it: no transposing to rows and back (~1 µs a row at 36,000).
+    ``grouped``: a row that wraps may come back as one text of its lines joined by line
+    breaks (for output, which joins every line anyway): no Python loop over the rows."""
     out = stream or sys.stdout
     if not count:
         return [terminal_safe(empty)]
@@ -254,27 +304,32 @@ def _table_lines(
         raise ValueError("a table needs at least one column")
     if len(columns) != n or any(len(c) != count for c in columns):
         raise ValueError(f"each row must have {n} cells")
-    # Every cell, each column's joined once: the control-character scan and the line-break
-    # count see each cell once, in whatever order.
-    whole = "\n".join(["\n".join(c) for c in columns])
+    # Each column's distinct cells: the control-character scan, the line-break count, the
+    # widths and the wrapping look at each once (a due list repeats a dozen milestone labels,
+    # a few handlers and a few hundred days thousands of times), joined into one text for
+    # the scans.
+    distinct = [set(c) for c in columns]
+    whole = "\n".join(["\n".join(d) for d in distinct])
     if terminal_unsafe(whole):  # a control character somewhere: make each cell safe
-        columns = [[terminal_safe(cell) for cell in c] for c in columns]
-        whole = "\n".join(["\n".join(c) for c in columns])
+        safe = [{cell: terminal_safe(cell) for cell in d} for d in distinct]
+        columns = [list(map(s.__getitem__, c)) for s, c in zip(safe, columns, strict=True)]
+        distinct = [set(s.values()) for s in safe]
+        whole = "\n".join(["\n".join(d) for d in distinct])
     fixed = list(no_wrap) or [False] * n
     # Nearly always every character takes one column (checked at once for ASCII and Latin-1),
     # and a cell's length is its width; otherwise (CJK, emoji, combining marks) widths,
     # padding and wrapping count columns on screen (display_width).
     narrow = single_width(whole) and single_width("".join(headers))
     size = len if narrow else display_width
-    if whole.count("\n") == count * n - 1:  # no cell holds a line break
-        widths = [max(size(headers[i]), max(map(size, columns[i]))) for i in range(n)]
+    if whole.count("\n") == sum(map(len, distinct)) - 1:  # no cell holds a line break
+        widths = [max(size(headers[i]), max(map(size, distinct[i]))) for i in range(n)]
     else:
         widths = [
             max(
                 size(headers[i]),
                 *(
                     size(c.split("\n")[0]) if fixed[i] else max(map(size, c.split("\n")))
-                    for c in columns[i]
+                    for c in distinct[i]
                 ),
             )
             for i in range(n)
@@ -286,23 +341,24 @@ def _table_lines(
             break
         widest = max(flexible, key=lambda i: widths[i])
         widths[widest] -= 1
-    # Each distinct cell of a wrapping column is wrapped once. ``firsts``: the columns with
-    # each cell's first line. A row's further lines depend only on its wrapping cells
-    # (``keys``), so they are made once for each distinct combination (``more_of``).
+    # Each distinct cell of a wrapping column is wrapped once.
     flex = [i for i in range(n) if not fixed[i]]
-    wrapped: dict[int, dict[str, list[str]]] = {}
-    firsts: list[Sequence[str]] = list(columns)
     wrap = _wrap if narrow else _wrap_wide
-    for i in flex:
-        wrapped[i] = {cell: wrap(cell, widths[i]) for cell in set(columns[i])}
-        first_line = {cell: lines_of[0] for cell, lines_of in wrapped[i].items()}
-        firsts[i] = list(map(first_line.__getitem__, columns[i]))
+    wrapped = {i: {cell: wrap(cell, widths[i]) for cell in distinct[i]} for i in flex}
     fmt = "   ".join(f"{{:<{w}}}" for w in widths).format if narrow else _padder(widths)
-    keys = list(zip(*(columns[i] for i in flex), strict=True)) if flex else [()] * count
-    more_of: dict[tuple[str, ...], list[str]] = {}
-    for key in set(keys):
+    # A row's further lines depend only on its cells in the columns where some cell wraps to
+    # more than one line (``keys``: the cell itself when that is one column), so they are
+    # made once for each distinct combination (``more_of``).
+    multi = [i for i in flex if any(len(lines_of) > 1 for lines_of in wrapped[i].values())]
+    keys: Sequence[Any] = (
+        columns[multi[0]]
+        if len(multi) == 1
+        else list(zip(*(columns[i] for i in multi), strict=True))
+    )
+    more_of: dict[Any, list[str]] = {}
+    for key in (distinct[multi[0]] if len(multi) == 1 else set(keys)) if multi else ():
         cells = [[""]] * n
-        for i, cell in zip(flex, key, strict=True):
+        for i, cell in zip(multi, (key,) if len(multi) == 1 else key, strict=True):
             cells[i] = wrapped[i][cell]
         more_of[key] = [
             fmt(*(c[j] if j < len(c) else "" for c in cells)).rstrip()
@@ -314,34 +370,45 @@ def _table_lines(
         lines.append(terminal_safe(title))
     lines.append(fmt(*headers).rstrip())
     lines.append("   ".join("-" * w for w in widths))
-    if not narrow:  # wide characters: padded by their width on screen
-        body = [fmt(*parts).rstrip() for parts in zip(*firsts, strict=True)]
-    else:
-        body = _padded_rows(firsts, widths, count)
     style_of = list(styles) or [None] * count
     if len(style_of) != count:
         raise ValueError(f"{len(style_of)} styles for {count} rows")
     paint = colour and any(s in _ANSI for s in style_of)
-    if not paint and not any(more_of.values()):
+    more = any(more_of.values())
+    if not narrow:  # wide characters: padded by their width on screen
+        firsts: list[Sequence[str]] = list(columns)
+        for i in flex:
+            first_line = {cell: lines_of[0] for cell, lines_of in wrapped[i].items()}
+            firsts[i] = list(map(first_line.__getitem__, columns[i]))
+        body = [fmt(*parts).rstrip() for parts in zip(*firsts, strict=True)]
+    elif grouped and more and not paint:  # each row's lines as one text: no loop over rows
+        after = {key: "".join(["\n" + t for t in lines_of]) for key, lines_of in more_of.items()}
+        lines += _padded_rows(
+            columns, distinct, wrapped, widths, list(map(after.__getitem__, keys))
+        )
+        return lines
+    else:
+        body = _padded_rows(columns, distinct, wrapped, widths)
+    if not paint and not more:
         lines += body
         return lines
     append, extend = lines.append, lines.extend
     if not paint:
-        for first, more in zip(body, map(more_of.__getitem__, keys), strict=True):
+        for first, further in zip(body, map(more_of.__getitem__, keys), strict=True):
             append(first)
-            if more:
-                extend(more)
+            if further:
+                extend(further)
         return lines
-    for first, key, style in zip(body, keys, style_of, strict=True):
-        more = more_of[key]
+    for first, key, style in zip(body, keys if multi else [None] * count, style_of, strict=True):
+        further = more_of.get(key, [])
         if style in _ANSI:
             on = _ANSI[style]
             append(f"{on}{first}{_RESET}")
-            extend(f"{on}{t}{_RESET}" for t in more)
+            extend(f"{on}{t}{_RESET}" for t in further)
         else:
             append(first)
-            if more:
-                extend(more)
+            if further:
+                extend(further)
     return lines
 
 
@@ -390,18 +457,53 @@ def markdown_table(
     return lines
 
 
-def _padded_rows(firsts: Sequence[Sequence[str]], widths: Sequence[int], count: int) -> list[str]:
-    """Each row's first line from its columns' cells (one character a column on screen):
-    padded (``ljust``, what ``fmt`` does to text) and joined in C-level passes (~2 µs a row
-    less than a ``str.format`` per row, which parses its format string on every call). When
-    every row ends with text, ``rstrip`` would take only the last column's padding: the last
-    column is left unpadded and nothing is stripped."""
+def _padded_rows(
+    columns: Sequence[Sequence[str]],
+    distinct: Sequence[set[str]],
+    wrapped: dict[int, dict[str, list[str]]],
+    widths: Sequence[int],
+    after: Sequence[str] | None = None,
+) -> list[str]:
+    """Each row's first line from its columns' cells (one character a column on screen;
+    ``distinct``: each column's distinct cells; ``wrapped``: each wrapping column's distinct
+    cells as lines), padded (``ljust``, what ``fmt`` does to text) and joined in C-level
+    passes (~2 µs a row less than a ``str.format`` per row, which parses its format string on
+    every call), then ``after`` (each row's, if given). A column's cell and the three spaces
+    after it are one ``ljust`` (unless a cell is longer than its column: a line break in a
+    column that does not wrap), made once per distinct cell when the column's cells repeat (a
+    due list's labels, handlers, days and stages) and looked up. When every row ends with
+    text, ``rstrip`` would take only the last column's padding: the last column is left
+    unpadded and nothing is stripped."""
     n = len(widths)
-    padded = [list(map(str.ljust, firsts[i], repeat(widths[i], count))) for i in range(n - 1)]
-    if all(cell and not cell[-1].isspace() for cell in set(firsts[-1])):
-        return list(map("   ".join, zip(*padded, firsts[-1], strict=True)))
-    padded.append(list(map(str.ljust, firsts[-1], repeat(widths[-1], count))))
-    return list(map(str.rstrip, map("   ".join, zip(*padded, strict=True))))
+    count = len(columns[0])
+
+    def firsts(i: int) -> dict[str, str]:
+        if i in wrapped:
+            return {cell: lines_of[0] for cell, lines_of in wrapped[i].items()}
+        return {cell: cell for cell in distinct[i]}
+
+    def padded(i: int, first_of: dict[str, str], width: int, gap: str = "") -> Sequence[str]:
+        cells = columns[i]
+        if not width and not gap and i not in wrapped:
+            return cells
+        if gap and max(map(len, first_of.values())) <= width:  # the gap is more padding
+            width, gap = width + len(gap), ""
+        if i not in wrapped and len(first_of) * 4 > count:  # mostly distinct: pad each
+            each_cell = map(str.ljust, cells, repeat(width, count))
+            return list(map(str.__add__, each_cell, repeat(gap, count)) if gap else each_cell)
+        each = {cell: first.ljust(width) + gap for cell, first in first_of.items()}
+        return list(map(each.__getitem__, cells))
+
+    cols = [padded(i, firsts(i), widths[i], "   ") for i in range(n - 1)]
+    last = firsts(n - 1)
+    if all(first and not first[-1].isspace() for first in last.values()):
+        cols.append(padded(n - 1, last, 0))
+        if after is not None:
+            cols.append(after)
+        return list(map("".join, zip(*cols, strict=True)))
+    cols.append(padded(n - 1, last, widths[-1]))
+    rows = map(str.rstrip, map("".join, zip(*cols, strict=True)))
+    return list(rows if after is None else map(str.__add__, rows, after))
 
 
 def _padder(widths: Sequence[int]) -> Callable[..., str]:

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from complaints_cli.domain.workdays import Calendar
     from complaints_cli.store.db import RawDatabase
 
-#: The keys of each item, in order: the stable JSON of ``complaints due --format json``.
+#: The keys of each item, in order: the stable JSON of ``complaints due --format json``, and
+#: the fields of each of :func:`due_rows`' tuples.
 DUE_FIELDS = (
     "reference",
     "milestone",
@@ -144,6 +145,40 @@ def due_items(
     today: date | None = None,
     stale: int | None = None,
 ) -> list[dict[str, Any]]:
+    """:func:`due_rows` as dicts keyed by :data:`DUE_FIELDS` (the JSON's objects)."""
+    rows = due_rows(
+        db,
+        profile,
+        calendar,
+        key=key,
+        as_of=as_of,
+        within=within,
+        overdue_only=overdue_only,
+        handler=handler,
+        today=today,
+        stale=stale,
+    )
+    return [dict(zip(DUE_FIELDS, row, strict=True)) for row in rows]
+
+
+#: One item of what is due: the values of :data:`DUE_FIELDS`, in that order (reference,
+#: milestone, due, working days left, handler, stage, state, key).
+DueRow = tuple[str, str, date, int | None, str, str, str, str]
+
+
+def due_rows(
+    db: RawDatabase,
+    profile: Profile | Callable[[], Profile],
+    calendar: Calendar,
+    *,
+    key: str,
+    as_of: date,
+    within: int,
+    overdue_only: bool = False,
+    handler: Sequence[str] | None = None,
+    today: date | None = None,
+    stale: int | None = None,
+) -> list[DueRow]:
     """Milestones and actions due within ``within`` working days of ``as_of`` (overdue included).
 
     From today on, each open case's milestones are read from ``open_milestone`` (stored when
@@ -154,7 +189,9 @@ def due_items(
     ignored, every case worked out from its dates. ``profile`` may be given as a function
     that loads it: the stored rows need none. ``stale``: :func:`stale_count` when the caller
     has it (counted here otherwise); with none stale, no case is worked out from its dates
-    (and the deadline code is not imported).
+    (and the deadline code is not imported). Each item is a tuple of :data:`DUE_FIELDS`
+    (:data:`DueRow`: no dict an item, as the list of a big log runs to tens of thousands),
+    most urgent first: by due date, then reference, then milestone key.
     """
     past = today is not None and as_of < today
     horizon = calendar.add_working_days(as_of, within) if within > 0 else as_of
@@ -169,7 +206,7 @@ def due_items(
         who = f" AND (c.handler IN ({marks}) OR c.stage2_handler IN ({marks}))"
         params |= found
     owners = frozenset(handler or ())
-    items: list[dict[str, Any]] = []
+    items: list[DueRow] = []
     if past:
         which = _open_on_day(db.dialect)
         params["next_day"] = as_of + timedelta(days=1)
@@ -180,8 +217,8 @@ def due_items(
         _worked_out_items(db, profile, calendar, params, which, who, owners, past, items)
     _action_items(db, calendar, params, as_of, past, tuple(handler or ()), items)
     if overdue_only:
-        items = [i for i in items if i["state"] != "pending"]
-    items.sort(key=itemgetter("due", "reference", "key"))
+        items = [i for i in items if i[6] != "pending"]
+    items.sort(key=itemgetter(2, 0, 7))  # due, reference, key
     return items
 
 
@@ -194,7 +231,7 @@ def _worked_out_items(
     who: str,
     owners: frozenset[str],
     past: bool,
-    items: list[dict[str, Any]],
+    items: list[DueRow],
 ) -> None:
     """The milestones due by the horizon of the cases ``which`` selects, each case worked out
     from its dates: the open cases whose stored deadlines are stale, or every case open on a
@@ -245,16 +282,16 @@ def _worked_out_items(
             if owners and owner not in owners:
                 continue
             items.append(
-                {
-                    "reference": reference,
-                    "milestone": m.label,
-                    "due": m.deadline,
-                    "working_days_left": m.working_days_left,
-                    "handler": owner,
-                    "stage": stage,
-                    "state": STATE_NAMES[m.state],
-                    "key": m.key,
-                }
+                (
+                    reference,
+                    m.label,
+                    m.deadline,
+                    m.working_days_left,
+                    owner,
+                    stage,
+                    STATE_NAMES[m.state],
+                    m.key,
+                )
             )
 
 
@@ -264,7 +301,7 @@ def _stored_items(
     params: dict[str, Any],
     who: str,
     owners: frozenset[str],
-    items: list[dict[str, Any]],
+    items: list[DueRow],
 ) -> None:
     """The stored open milestones due by the horizon, of the open cases whose stored
     deadlines are current (:mod:`complaints_cli.domain.open_milestones`).
@@ -301,18 +338,7 @@ def _stored_items(
         owner = owner_of(mstage, stage, first, second)
         if owners and owner not in owners:
             continue
-        append(
-            {
-                "reference": ref,
-                "milestone": label,
-                "due": deadline,
-                "working_days_left": days,
-                "handler": owner,
-                "stage": stage,
-                "state": state,
-                "key": key,
-            }
-        )
+        append((ref, label, deadline, days, owner, stage, state, key))
 
 
 def _action_items(
@@ -322,7 +348,7 @@ def _action_items(
     as_of: date,
     past: bool,
     handler: Sequence[str],
-    items: list[dict[str, Any]],
+    items: list[DueRow],
 ) -> None:
     """Outstanding actions due by the horizon (on a past day: as the log stood then); with
     ``handler`` (a person's spellings as stored), those they own or whose case they handle."""
@@ -346,14 +372,14 @@ def _action_items(
         due = a["due"] if isinstance(a["due"], date) else date.fromisoformat(str(a["due"]))
         left = calendar.working_days_between(as_of, due)
         items.append(
-            {
-                "reference": a["reference"],
+            (
+                a["reference"],
                 # "Action 1: ...", or an Ombudsman determination's "Order 2: ...".
-                "milestone": f"{(a['kind'] or 'action').capitalize()} {a['number']}: {a['text']}",
-                "due": due,
-                "working_days_left": left,
-                "handler": a["owner"],
-                "stage": stage_on(
+                f"{(a['kind'] or 'action').capitalize()} {a['number']}: {a['text']}",
+                due,
+                left,
+                a["owner"],
+                stage_on(
                     a["stage"],
                     {"escalation_received": _date(a["escalation_received"])},
                     as_of,
@@ -361,9 +387,9 @@ def _action_items(
                 )
                 if past
                 else a["stage"],
-                "state": "overdue" if due < as_of else "pending",
-                "key": f"action_{a['number']}",
-            }
+                "overdue" if due < as_of else "pending",
+                f"action_{a['number']}",
+            )
         )
 
 
