@@ -110,7 +110,11 @@ def due_cmd(
                 stale=stale,
             )
             if wanted is not None:
-                in_category = set(lookups.references_in_category(db, wanted))
+                # Of today or later, every item is an open case's (of a past day, one open
+                # then, maybe closed since).
+                in_category = set(
+                    lookups.references_in_category(db, wanted, open_only=day >= tf.today)
+                )
                 items = [i for i in items if i[0] in in_category]
         if stale:
             warn(
