@@ -219,19 +219,40 @@ def due_rows(
         params |= found
     owners = frozenset(handler or ())
     items: list[DueRow] = []
+    # The stored rows by their due date (a few hundred days): sorted a day at a time.
+    by_day: dict[date, list[DueRow]] = {}
     if past:
         which = _open_on_day(db.dialect)
         params["next_day"] = as_of + timedelta(days=1)
     else:
         which = "status = :open AND (deadlines_key IS NULL OR deadlines_key <> :key)"
-        _stored_items(db, calendar, params, who, owners, items)
+        _stored_items(db, calendar, params, who, owners, by_day)
     if past or (stale_count(db, key) if stale is None else stale):
         _worked_out_items(db, profile, calendar, params, which, who, owners, past, items)
     _action_items(db, calendar, params, as_of, past, tuple(handler or ()), items)
+    return _most_urgent_first(by_day, items, overdue_only)
+
+
+def _most_urgent_first(
+    by_day: dict[date, list[DueRow]], items: list[DueRow], overdue_only: bool
+) -> list[DueRow]:
+    """Every item, ``by_day``'s (the stored rows, by their due date) and ``items`` (any
+    other), sorted by due date, then reference, then key (an item's are distinct), only
+    those overdue (or ended) with ``overdue_only``.
+
+    The stored rows are sorted a day at a time, by reference and key: a sort of 36,000 items
+    by ``(due, reference, key)`` compared their dates ~15 times an item (3,100 instructions
+    an item at 1M, cachegrind); the rest, a few as a rule, are merged in by one more sort."""
+    rows: list[DueRow] = []
+    by_reference = itemgetter(0, 7)
+    for day in sorted(by_day):
+        rows += sorted(by_day[day], key=by_reference)
+    if items:
+        rows += items
+        rows.sort(key=itemgetter(2, 0, 7))  # due, reference, key
     if overdue_only:
-        items = [i for i in items if i[6] != "pending"]
-    items.sort(key=itemgetter(2, 0, 7))  # due, reference, key
-    return items
+        rows = [i for i in rows if i[6] != "pending"]
+    return rows
 
 
 def _worked_out_items(
@@ -313,10 +334,11 @@ def _stored_items(
     params: dict[str, Any],
     who: str,
     owners: frozenset[str],
-    items: list[DueRow],
+    by_day: dict[date, list[DueRow]],
 ) -> None:
     """The stored open milestones due by the horizon, of the open cases whose stored
-    deadlines are current (:mod:`complaints_cli.domain.open_milestones`).
+    deadlines are current (:mod:`complaints_cli.domain.open_milestones`), into ``by_day``
+    by their due date.
 
     The hot loop of ``due`` on a big log, written for speed: one indexed query, then per row
     only the day's state, the working days left (counted once per deadline: thousands of items
@@ -327,17 +349,18 @@ def _stored_items(
     rows = db.execute(STORED_SQL + who, params).fetchall()
     between = calendar.working_days_between
     fromiso = date.fromisoformat
-    append = items.append
     # Each deadline as stored (ISO text on SQLite, a date on PostgreSQL) -> the day, a
-    # deadline's state on ``as_of`` and the working days left: a few hundred distinct ones.
-    by_deadline: dict[Any, tuple[date, str, int]] = {}
+    # deadline's state on ``as_of``, the working days left and the day's items: a few
+    # hundred distinct ones.
+    by_deadline: dict[Any, tuple[date, str, int, Callable[[DueRow], None]]] = {}
     for ref, stage, owner, key, label, window_due, while_open, stored in rows:
         seen = by_deadline.get(stored)
         if seen is None:
             day = fromiso(stored) if type(stored) is str else stored
             state = "pending" if as_of <= day else "overdue"
-            seen = by_deadline[stored] = (day, state, between(as_of, day))
-        deadline, state, days = seen
+            append = by_day.setdefault(day, []).append
+            seen = by_deadline[stored] = (day, state, between(as_of, day), append)
+        deadline, state, days, append = seen
         if window_due is not None:  # a window (open_milestones.state_on)
             if type(window_due) is str:
                 window_due = fromiso(window_due)
