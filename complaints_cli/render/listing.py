@@ -477,31 +477,36 @@ def _padded_rows(
     n = len(widths)
     count = len(columns[0])
 
-    def firsts(i: int) -> dict[str, str]:
-        if i in wrapped:
-            return {cell: lines_of[0] for cell, lines_of in wrapped[i].items()}
-        return {cell: cell for cell in distinct[i]}
-
-    def padded(i: int, first_of: dict[str, str], width: int, gap: str = "") -> Sequence[str]:
+    def padded(i: int, width: int, gap: str = "") -> Sequence[str]:
         cells = columns[i]
-        if not width and not gap and i not in wrapped:
-            return cells
-        if gap and max(map(len, first_of.values())) <= width:  # the gap is more padding
-            width, gap = width + len(gap), ""
-        if i not in wrapped and len(first_of) * 4 > count:  # mostly distinct: pad each
+        if i in wrapped:
+            first_of = {cell: lines_of[0] for cell, lines_of in wrapped[i].items()}
+        elif len(distinct[i]) * 4 > count:  # mostly distinct (references): padded each
+            if not width and not gap:
+                return cells
+            if gap and max(map(len, distinct[i])) <= width:  # the gap is more padding
+                return list(map(str.ljust, cells, repeat(width + len(gap), count)))
             each_cell = map(str.ljust, cells, repeat(width, count))
             return list(map(str.__add__, each_cell, repeat(gap, count)) if gap else each_cell)
+        else:
+            first_of = dict(zip(distinct[i], distinct[i], strict=True))
+        if gap and max(map(len, first_of.values())) <= width:  # the gap is more padding
+            width, gap = width + len(gap), ""
         each = {cell: first.ljust(width) + gap for cell, first in first_of.items()}
         return list(map(each.__getitem__, cells))
 
-    cols = [padded(i, firsts(i), widths[i], "   ") for i in range(n - 1)]
-    last = firsts(n - 1)
-    if all(first and not first[-1].isspace() for first in last.values()):
-        cols.append(padded(n - 1, last, 0))
+    cols = [padded(i, widths[i], "   ") for i in range(n - 1)]
+    last = (
+        {lines_of[0] for lines_of in wrapped[n - 1].values()}
+        if n - 1 in wrapped
+        else distinct[n - 1]
+    )
+    if all(first and not first[-1].isspace() for first in last):
+        cols.append(padded(n - 1, 0))
         if after is not None:
             cols.append(after)
         return list(map("".join, zip(*cols, strict=True)))
-    cols.append(padded(n - 1, last, widths[-1]))
+    cols.append(padded(n - 1, widths[-1]))
     rows = map(str.rstrip, map("".join, zip(*cols, strict=True)))
     return list(rows if after is None else map(str.__add__, rows, after))
 
