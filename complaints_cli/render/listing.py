@@ -13,7 +13,7 @@ import os
 import shutil
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from itertools import repeat
 from typing import IO, Any, Literal
@@ -383,9 +383,7 @@ def _table_lines(
         body = [fmt(*parts).rstrip() for parts in zip(*firsts, strict=True)]
     elif grouped and more and not paint:  # each row's lines as one text: no loop over rows
         after = {key: "".join(["\n" + t for t in lines_of]) for key, lines_of in more_of.items()}
-        lines += _padded_rows(
-            columns, distinct, wrapped, widths, list(map(after.__getitem__, keys))
-        )
+        lines += _padded_rows(columns, distinct, wrapped, widths, map(after.__getitem__, keys))
         return lines
     else:
         body = _padded_rows(columns, distinct, wrapped, widths)
@@ -462,7 +460,7 @@ def _padded_rows(
     distinct: Sequence[set[str]],
     wrapped: dict[int, dict[str, list[str]]],
     widths: Sequence[int],
-    after: Sequence[str] | None = None,
+    after: Iterable[str] | None = None,
 ) -> list[str]:
     """Each row's first line from its columns' cells (one character a column on screen;
     ``distinct``: each column's distinct cells; ``wrapped``: each wrapping column's distinct
@@ -477,7 +475,7 @@ def _padded_rows(
     n = len(widths)
     count = len(columns[0])
 
-    def padded(i: int, width: int, gap: str = "") -> Sequence[str]:
+    def padded(i: int, width: int, gap: str = "") -> Iterable[str]:
         cells = columns[i]
         if i in wrapped:
             first_of = {cell: lines_of[0] for cell, lines_of in wrapped[i].items()}
@@ -485,15 +483,15 @@ def _padded_rows(
             if not width and not gap:
                 return cells
             if gap and max(map(len, distinct[i])) <= width:  # the gap is more padding
-                return list(map(str.ljust, cells, repeat(width + len(gap), count)))
+                return map(str.ljust, cells, repeat(width + len(gap), count))
             each_cell = map(str.ljust, cells, repeat(width, count))
-            return list(map(str.__add__, each_cell, repeat(gap, count)) if gap else each_cell)
+            return map(str.__add__, each_cell, repeat(gap, count)) if gap else each_cell
         else:
             first_of = dict(zip(distinct[i], distinct[i], strict=True))
         if gap and max(map(len, first_of.values())) <= width:  # the gap is more padding
             width, gap = width + len(gap), ""
         each = {cell: first.ljust(width) + gap for cell, first in first_of.items()}
-        return list(map(each.__getitem__, cells))
+        return map(each.__getitem__, cells)
 
     cols = [padded(i, widths[i], "   ") for i in range(n - 1)]
     last = (
