@@ -182,6 +182,9 @@ class _Plan(NamedTuple):
     cap: int | None
     window: bool
     implied_by: tuple[str, ...]  #: later events that imply ``done_attr`` happened
+    #: :func:`_deadline`'s answers already worked out for this rule: ``(calendar, anchor,
+    #: extended_to, agreed, told) -> (due, deadline, extended_to, limit)``
+    deadlines: dict[tuple[object, ...], tuple[date, date, date | None, date | None]]
 
 
 _PLANS: dict[int, tuple[Profile, tuple[_Plan, ...]]] = {}
@@ -230,6 +233,7 @@ def _plans(profile: Profile) -> tuple[_Plan, ...]:
                 cap=profile.extension_cap(rule.stage) if extendable else None,
                 window=rule.kind == "window",
                 implied_by=IMPLIED_BY.get(rule.done_by or "", ()),
+                deadlines={},
             )
         )
     result = tuple(plans)
@@ -266,7 +270,41 @@ def _deadline(
     """``(due, deadline, extended_to, limit)`` of ``plan``'s rule started on ``anchor``: the
     timeframe's end, the deadline once a valid extension is applied, the recorded extension
     (None when absent or agreed too late) and the furthest an extension may go (None when
-    the rule cannot be extended)."""
+    the rule cannot be extended).
+
+    Worked out once per rule, calendar, anchor and recorded extension (:attr:`_Plan.deadlines`:
+    a log's anchors repeat, a few thousand distinct days in 100,000 cases, and most cases have
+    no extension), so a report judging a year of cases counts working days a few thousand
+    times, not once per case and rule."""
+    extended_attr = plan.extended_attr
+    if extended_attr is None:
+        key: tuple[object, ...] = (calendar, anchor)
+    else:
+        extended = getattr(case, extended_attr)
+        if extended is None:
+            key = (calendar, anchor)
+        else:
+            agreed_attrs = plan.agreed_attrs
+            assert agreed_attrs is not None  # set with extended_attr
+            key = (calendar, anchor, extended, *(getattr(case, a) for a in agreed_attrs))
+    memo = plan.deadlines
+    found = memo.get(key)
+    if found is None:
+        found = _work_out_deadline(plan, case, anchor, calendar)
+        if len(memo) >= _MEMO_SIZE:  # a long-lived process never grows this without bound
+            memo.clear()
+        memo[key] = found
+    return found
+
+
+#: How many answers :func:`_deadline` keeps per rule (ten years of anchors, many extensions).
+_MEMO_SIZE = 20_000
+
+
+def _work_out_deadline(
+    plan: _Plan, case: CaseDates, anchor: date, calendar: Calendar
+) -> tuple[date, date, date | None, date | None]:
+    """:func:`_deadline`, worked out."""
     rule = plan.rule
     weeks = rule.weeks
     if weeks is None:
@@ -385,8 +423,15 @@ def _evaluate_all(
     plans: tuple[_Plan, ...], c: CaseDates, profile: Profile, calendar: Calendar, as_of: date
 ) -> list[Milestone]:
     """Each of ``plans`` that applies to ``c``, evaluated, in the plans' order."""
-    is_open = c.is_open
-    review = review_type(c.stage2_review) or profile.default_review
+    status, details = c.status, c.stage2_review
+    is_open = _OPEN.get(status) if type(status) is str else None
+    if is_open is None:
+        is_open = c.is_open
+        if type(status) is str and len(_OPEN) < 1_000:  # a log's statuses are few
+            _OPEN[status] = is_open
+    review = (_REVIEWS[details] if details in _REVIEWS else _review(details)) or (
+        profile.default_review
+    )
     informal = c.stage == INFORMAL_STAGE
     out = []
     for plan in plans:
@@ -400,6 +445,21 @@ def _evaluate_all(
         if m is not None:
             out.append(m)
     return out
+
+
+#: A status -> open (:attr:`CaseDates.is_open`), and the log's Stage 2 details -> their review
+#: type (:func:`review_type`), each worked out once per distinct text: a report judges
+#: thousands of cases with a handful of each.
+_OPEN: dict[str, bool] = {}
+_REVIEWS: dict[str | None, str | None] = {None: None}
+
+
+def _review(details: str | None) -> str | None:
+    """:func:`review_type`, remembered in :data:`_REVIEWS`."""
+    found = review_type(details)
+    if type(details) is str and len(_REVIEWS) < 1_000:
+        _REVIEWS[details] = found
+    return found
 
 
 def next_milestones(
