@@ -342,11 +342,11 @@ class RowValues(Mapping[str, Any]):
     def __init__(self, row: list[Any]) -> None:
         self._row = row
 
-    def __getitem__(self, name: str) -> Any:
-        return self._row[_AT[name]]
+    def __getitem__(self, name: str, _at: dict[str, int] = _AT) -> Any:
+        return self._row[_at[name]]
 
-    def get(self, name: str, default: Any = None) -> Any:
-        i = _AT.get(name)
+    def get(self, name: str, default: Any = None, _at: dict[str, int] = _AT) -> Any:
+        i = _at.get(name)
         return default if i is None else self._row[i]
 
     def __contains__(self, name: object) -> bool:
