@@ -167,6 +167,8 @@ class _Start(NamedTuple):
     recorded: str  #: the case attribute holding the recorded date
     target: MilestoneRule | None  #: for a projection: the milestone whose due date stands in
     target_starts: tuple[str, ...]  #: that milestone's ``from`` events (all recorded ones)
+    recorded_at: int  #: ``recorded``'s place in :class:`CaseDates`
+    target_starts_at: tuple[int, ...]  #: ``target_starts``' places
 
 
 class _Plan(NamedTuple):
@@ -182,13 +184,25 @@ class _Plan(NamedTuple):
     cap: int | None
     window: bool
     implied_by: tuple[str, ...]  #: later events that imply ``done_attr`` happened
+    #: The places in :class:`CaseDates` of ``unless``, ``done_attr``, ``implied_by``,
+    #: ``extended_attr`` and ``agreed_attrs``: a case's dates are read by position (every
+    #: event a profile names is a :class:`CaseDates` field, :data:`.profiles.CASE_EVENTS`).
+    unless_at: tuple[int, ...]
+    done_at: int | None
+    implied_at: tuple[int, ...]
+    extended_at: int | None
+    agreed_at: tuple[int, int] | None
     #: :func:`_deadline`'s answers already worked out for this rule: ``(calendar, anchor,
     #: extended_to, agreed, told) -> (due, deadline, extended_to, limit)``
     deadlines: dict[tuple[object, ...], tuple[date, date, date | None, date | None]]
 
 
 _PLANS: dict[int, tuple[Profile, tuple[_Plan, ...]]] = {}
+#: A :class:`CaseDates` field -> its place in the tuple.
+_AT = {name: i for i, name in enumerate(CaseDates._fields)}
 _COLUMN_PLANS: dict[int, tuple[Profile, tuple[_Plan, ...]]] = {}
+#: A :class:`CaseDates` field -> its place in the tuple.
+_AT = {name: i for i, name in enumerate(CaseDates._fields)}
 
 
 def _column_plans(profile: Profile) -> tuple[_Plan, ...]:
@@ -215,12 +229,22 @@ def _plans(profile: Profile) -> tuple[_Plan, ...]:
         for event in rule.start:
             projection = PROJECTIONS.get(event)
             if projection is None:
-                starts.append(_Start(event, event, None, ()))
+                starts.append(_Start(event, event, None, (), _AT[event], ()))
             else:
                 recorded, target_key = projection
                 target = profile.milestone(target_key)
-                starts.append(_Start(event, recorded, target, target.start))
+                starts.append(
+                    _Start(
+                        event,
+                        recorded,
+                        target,
+                        target.start,
+                        _AT[recorded],
+                        tuple(_AT[e] for e in target.start),
+                    )
+                )
         extendable = rule.extendable and rule.stage in _EXTENDED_FIELD
+        implied = IMPLIED_BY.get(rule.done_by or "", ())
         plans.append(
             _Plan(
                 rule=rule,
@@ -232,8 +256,17 @@ def _plans(profile: Profile) -> tuple[_Plan, ...]:
                 agreed_attrs=_AGREED_FIELDS[rule.stage] if extendable else None,
                 cap=profile.extension_cap(rule.stage) if extendable else None,
                 window=rule.kind == "window",
-                implied_by=IMPLIED_BY.get(rule.done_by or "", ()),
+                implied_by=implied,
                 deadlines={},
+                unless_at=tuple(_AT[e] for e in rule.unless),
+                done_at=None if rule.done_by is None else _AT[rule.done_by],
+                implied_at=tuple(_AT[e] for e in implied),
+                extended_at=_AT[_EXTENDED_FIELD[rule.stage]] if extendable else None,
+                agreed_at=(
+                    (_AT[_AGREED_FIELDS[rule.stage][0]], _AT[_AGREED_FIELDS[rule.stage][1]])
+                    if extendable
+                    else None
+                ),
             )
         )
     result = tuple(plans)
@@ -249,16 +282,16 @@ _new_milestone = tuple.__new__  # Milestone(...) minus one Python call: this is 
 def _anchor(plan: _Plan, case: CaseDates, calendar: Calendar) -> tuple[date, str, bool] | None:
     """Where ``plan``'s rule starts for ``case``: ``(day, event, projected)``, or None when
     the rule does not apply (an ``unless`` event is recorded, or no start is known)."""
-    for attr in plan.unless:
-        if getattr(case, attr) is not None:
+    for i in plan.unless_at:
+        if case[i] is not None:
             return None
     for start in plan.starts:
-        anchor = getattr(case, start.recorded)
+        anchor: date | None = case[start.recorded_at]  # type: ignore[assignment]  # a date
         if anchor is not None:
             return anchor, start.recorded, False
         if start.target is not None:
-            for attr in start.target_starts:
-                base = getattr(case, attr)
+            for i in start.target_starts_at:
+                base: date | None = case[i]  # type: ignore[assignment]  # a date field
                 if base is not None:
                     return _rule_due(start.target, base, calendar), start.event, True
     return None
@@ -276,17 +309,17 @@ def _deadline(
     a log's anchors repeat, a few thousand distinct days in 100,000 cases, and most cases have
     no extension), so a report judging a year of cases counts working days a few thousand
     times, not once per case and rule."""
-    extended_attr = plan.extended_attr
-    if extended_attr is None:
+    extended_at = plan.extended_at
+    if extended_at is None:
         key: tuple[object, ...] = (calendar, anchor)
     else:
-        extended = getattr(case, extended_attr)
+        extended = case[extended_at]
         if extended is None:
             key = (calendar, anchor)
         else:
-            agreed_attrs = plan.agreed_attrs
-            assert agreed_attrs is not None  # set with extended_attr
-            key = (calendar, anchor, extended, *(getattr(case, a) for a in agreed_attrs))
+            agreed_at = plan.agreed_at
+            assert agreed_at is not None  # set with extended_at
+            key = (calendar, anchor, extended, case[agreed_at[0]], case[agreed_at[1]])
     memo = plan.deadlines
     found = memo.get(key)
     if found is None:
@@ -341,14 +374,14 @@ def _evaluate(
         return None
     anchor, anchor_event, projected = started
     rule = plan.rule
-    done_attr = plan.done_attr
+    done_at = plan.done_at
     window = plan.window
-    done: date | None = getattr(case, done_attr) if done_attr else None
+    done: date | None = None if done_at is None else case[done_at]  # type: ignore[assignment]
     if done is None and not window:
         if not is_open:
             return None
-        for attr in plan.implied_by:
-            if getattr(case, attr) is not None:
+        for i in plan.implied_at:
+            if case[i] is not None:
                 return None
     due, deadline, extended_to, limit = _deadline(plan, case, anchor, calendar)
 

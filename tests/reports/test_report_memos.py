@@ -61,12 +61,15 @@ def test_an_extension_agreed_late_is_not_another_cases_valid_one() -> None:
 def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     """A long-lived process never grows a rule's memo past its bound."""
     monkeypatch.setattr(deadlines, "_MEMO_SIZE", 3)
+    for plan in deadlines._plans(PROFILE):
+        plan.deadlines.clear()  # whatever the tests before left
     cal = Calendar()
     for day in range(1, 20):
         compute_milestones(
             CaseDates(received=date(2025, 5, day)), PROFILE, cal, as_of=date(2025, 5, day)
         )
-    assert all(len(plan.deadlines) <= 3 for plan in deadlines._plans(PROFILE))
+    sizes = [len(plan.deadlines) for plan in deadlines._plans(PROFILE)]
+    assert 0 < max(sizes) <= 3  # 19 anchors asked of the acknowledgement: at most 3 kept
 
 
 def test_statuses_are_judged_per_text() -> None:
