@@ -17,7 +17,7 @@ from operator import attrgetter
 from typing import Any
 
 from complaints_cli.domain.periods import Period
-from complaints_cli.reports.cases import ReportCase, pounds
+from complaints_cli.reports.cases import ReportCase, columns_reader, pounds
 
 #: Trend count -> the case date that puts a case in a month (a refused escalation is none).
 EVENTS = {
@@ -66,9 +66,10 @@ def trend_counts(cases: Sequence[ReportCase], months: Sequence[Period]) -> list[
     month_of = _MonthOf(first)  # a day -> its month's place in the trend (days repeat)
     events = tuple(EVENTS)
     event_days = attrgetter(*EVENTS.values())
+    read = columns_reader("closed", "withdrawn", *(pence for _day, pence in AWARDS))
     for c in cases:
-        d, v = c.dates, c.values
-        closed = v["closed"]
+        d = c.dates
+        closed, withdrawn, *amounts = read(c.values)
         if closed is not None and closed < window_start:
             continue  # closed before the window (read only for its Ombudsman activity)
         for key, day in zip(events, event_days(d)):  # noqa: B905  (the same length)
@@ -76,13 +77,13 @@ def trend_counts(cases: Sequence[ReportCase], months: Sequence[Period]) -> list[
                 i = month_of[day]
                 if 0 <= i < n:
                     out[i][key] += 1
-        for key, day in (("closed", closed), ("withdrawn", v["withdrawn"])):
+        for key, day in (("closed", closed), ("withdrawn", withdrawn)):
             if day is not None:
                 i = month_of[day]
                 if 0 <= i < n:
                     out[i][key] += 1
-        for attr, pence in AWARDS:
-            day, amount = getattr(d, attr), v[pence]
+        for (attr, _pence), amount in zip(AWARDS, amounts):  # noqa: B905  (the same length)
+            day = getattr(d, attr)
             if day is not None and amount:
                 i = month_of[day]
                 if 0 <= i < n and amount > 0:

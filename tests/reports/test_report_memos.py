@@ -13,7 +13,7 @@ from complaints_cli.domain import deadlines
 from complaints_cli.domain.deadlines import CaseDates, compute_milestones
 from complaints_cli.domain.profiles import get_profile
 from complaints_cli.domain.workdays import Calendar
-from complaints_cli.reports.cases import COLUMNS, RowValues, case_from_row
+from complaints_cli.reports.cases import COLUMNS, RowValues, case_from_row, columns_reader
 
 PROFILE = get_profile("hos-code-2024")
 RECEIVED = date(2025, 12, 19)  # a Friday: the acknowledgement runs over Christmas
@@ -111,3 +111,11 @@ def test_row_values_read_as_the_dictionary_did() -> None:
     with pytest.raises(KeyError):
         values["no such column"]
     assert case.end == date(2025, 5, 2)
+
+
+def test_columns_reader_reads_a_row_and_a_mapping_alike() -> None:
+    read = columns_reader("closed", "handler", "compensation_pence")
+    case = case_from_row(_row(handler="Sam", closed="2025-05-02", compensation_pence=2500))
+    expected = (date(2025, 5, 2), "Sam", 2500)
+    assert read(case.values) == expected
+    assert read(dict(case.values)) == expected
