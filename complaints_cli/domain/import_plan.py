@@ -80,8 +80,8 @@ def imply_values(values: dict[str, Any], columns: Sequence[str]) -> None:
     (:func:`lead_petitioner`), as ``log --kind petition`` gives it one.
     ``columns``: the fields the sheet has columns for; what a column says (blank included, as
     the tool's own export writes it) is never replaced."""
-    if "signatories" not in columns and values.get("signatories") is None:
-        lead = lead_petitioner(values)
+    if values.get("kind") == CaseKind.PETITION and "signatories" not in columns:
+        lead = None if values.get("signatories") else lead_petitioner(values)
         if lead is not None:
             values["signatories"] = (lead,)
     if str(values.get("stage") or "") != Stage.INFORMAL.value:
