@@ -201,8 +201,6 @@ _PLANS: dict[int, tuple[Profile, tuple[_Plan, ...]]] = {}
 #: A :class:`CaseDates` field -> its place in the tuple.
 _AT = {name: i for i, name in enumerate(CaseDates._fields)}
 _COLUMN_PLANS: dict[int, tuple[Profile, tuple[_Plan, ...]]] = {}
-#: A :class:`CaseDates` field -> its place in the tuple.
-_AT = {name: i for i, name in enumerate(CaseDates._fields)}
 
 
 def _column_plans(profile: Profile) -> tuple[_Plan, ...]:
