@@ -167,6 +167,8 @@ class _Start(NamedTuple):
     recorded: str  #: the case attribute holding the recorded date
     target: MilestoneRule | None  #: for a projection: the milestone whose due date stands in
     target_starts: tuple[str, ...]  #: that milestone's ``from`` events (all recorded ones)
+    recorded_at: int  #: ``recorded``'s place in :class:`CaseDates`
+    target_starts_at: tuple[int, ...]  #: ``target_starts``' places
 
 
 class _Plan(NamedTuple):
@@ -182,9 +184,22 @@ class _Plan(NamedTuple):
     cap: int | None
     window: bool
     implied_by: tuple[str, ...]  #: later events that imply ``done_attr`` happened
+    #: The places in :class:`CaseDates` of ``unless``, ``done_attr``, ``implied_by``,
+    #: ``extended_attr`` and ``agreed_attrs``: a case's dates are read by position (every
+    #: event a profile names is a :class:`CaseDates` field, :data:`.profiles.CASE_EVENTS`).
+    unless_at: tuple[int, ...]
+    done_at: int | None
+    implied_at: tuple[int, ...]
+    extended_at: int | None
+    agreed_at: tuple[int, int] | None
+    #: :func:`_deadline`'s answers already worked out for this rule: ``(calendar, anchor,
+    #: extended_to, agreed, told) -> (due, deadline, extended_to, limit)``
+    deadlines: dict[tuple[object, ...], tuple[date, date, date | None, date | None]]
 
 
 _PLANS: dict[int, tuple[Profile, tuple[_Plan, ...]]] = {}
+#: A :class:`CaseDates` field -> its place in the tuple.
+_AT = {name: i for i, name in enumerate(CaseDates._fields)}
 _COLUMN_PLANS: dict[int, tuple[Profile, tuple[_Plan, ...]]] = {}
 
 
@@ -212,12 +227,22 @@ def _plans(profile: Profile) -> tuple[_Plan, ...]:
         for event in rule.start:
             projection = PROJECTIONS.get(event)
             if projection is None:
-                starts.append(_Start(event, event, None, ()))
+                starts.append(_Start(event, event, None, (), _AT[event], ()))
             else:
                 recorded, target_key = projection
                 target = profile.milestone(target_key)
-                starts.append(_Start(event, recorded, target, target.start))
+                starts.append(
+                    _Start(
+                        event,
+                        recorded,
+                        target,
+                        target.start,
+                        _AT[recorded],
+                        tuple(_AT[e] for e in target.start),
+                    )
+                )
         extendable = rule.extendable and rule.stage in _EXTENDED_FIELD
+        implied = IMPLIED_BY.get(rule.done_by or "", ())
         plans.append(
             _Plan(
                 rule=rule,
@@ -229,7 +254,17 @@ def _plans(profile: Profile) -> tuple[_Plan, ...]:
                 agreed_attrs=_AGREED_FIELDS[rule.stage] if extendable else None,
                 cap=profile.extension_cap(rule.stage) if extendable else None,
                 window=rule.kind == "window",
-                implied_by=IMPLIED_BY.get(rule.done_by or "", ()),
+                implied_by=implied,
+                deadlines={},
+                unless_at=tuple(_AT[e] for e in rule.unless),
+                done_at=None if rule.done_by is None else _AT[rule.done_by],
+                implied_at=tuple(_AT[e] for e in implied),
+                extended_at=_AT[_EXTENDED_FIELD[rule.stage]] if extendable else None,
+                agreed_at=(
+                    (_AT[_AGREED_FIELDS[rule.stage][0]], _AT[_AGREED_FIELDS[rule.stage][1]])
+                    if extendable
+                    else None
+                ),
             )
         )
     result = tuple(plans)
@@ -245,16 +280,16 @@ _new_milestone = tuple.__new__  # Milestone(...) minus one Python call: this is 
 def _anchor(plan: _Plan, case: CaseDates, calendar: Calendar) -> tuple[date, str, bool] | None:
     """Where ``plan``'s rule starts for ``case``: ``(day, event, projected)``, or None when
     the rule does not apply (an ``unless`` event is recorded, or no start is known)."""
-    for attr in plan.unless:
-        if getattr(case, attr) is not None:
+    for i in plan.unless_at:
+        if case[i] is not None:
             return None
     for start in plan.starts:
-        anchor = getattr(case, start.recorded)
+        anchor: date | None = case[start.recorded_at]  # type: ignore[assignment]  # a date
         if anchor is not None:
             return anchor, start.recorded, False
         if start.target is not None:
-            for attr in start.target_starts:
-                base = getattr(case, attr)
+            for i in start.target_starts_at:
+                base: date | None = case[i]  # type: ignore[assignment]  # a date field
                 if base is not None:
                     return _rule_due(start.target, base, calendar), start.event, True
     return None
@@ -266,7 +301,41 @@ def _deadline(
     """``(due, deadline, extended_to, limit)`` of ``plan``'s rule started on ``anchor``: the
     timeframe's end, the deadline once a valid extension is applied, the recorded extension
     (None when absent or agreed too late) and the furthest an extension may go (None when
-    the rule cannot be extended)."""
+    the rule cannot be extended).
+
+    Worked out once per rule, calendar, anchor and recorded extension (:attr:`_Plan.deadlines`:
+    a log's anchors repeat, a few thousand distinct days in 100,000 cases, and most cases have
+    no extension), so a report judging a year of cases counts working days a few thousand
+    times, not once per case and rule."""
+    extended_at = plan.extended_at
+    if extended_at is None:
+        key: tuple[object, ...] = (calendar, anchor)
+    else:
+        extended = case[extended_at]
+        if extended is None:
+            key = (calendar, anchor)
+        else:
+            agreed_at = plan.agreed_at
+            assert agreed_at is not None  # set with extended_at
+            key = (calendar, anchor, extended, case[agreed_at[0]], case[agreed_at[1]])
+    memo = plan.deadlines
+    found = memo.get(key)
+    if found is None:
+        found = _work_out_deadline(plan, case, anchor, calendar)
+        if len(memo) >= _MEMO_SIZE:  # a long-lived process never grows this without bound
+            memo.clear()
+        memo[key] = found
+    return found
+
+
+#: How many answers :func:`_deadline` keeps per rule (ten years of anchors, many extensions).
+_MEMO_SIZE = 20_000
+
+
+def _work_out_deadline(
+    plan: _Plan, case: CaseDates, anchor: date, calendar: Calendar
+) -> tuple[date, date, date | None, date | None]:
+    """:func:`_deadline`, worked out."""
     rule = plan.rule
     weeks = rule.weeks
     if weeks is None:
@@ -303,14 +372,14 @@ def _evaluate(
         return None
     anchor, anchor_event, projected = started
     rule = plan.rule
-    done_attr = plan.done_attr
+    done_at = plan.done_at
     window = plan.window
-    done: date | None = getattr(case, done_attr) if done_attr else None
+    done: date | None = None if done_at is None else case[done_at]  # type: ignore[assignment]
     if done is None and not window:
         if not is_open:
             return None
-        for attr in plan.implied_by:
-            if getattr(case, attr) is not None:
+        for i in plan.implied_at:
+            if case[i] is not None:
                 return None
     due, deadline, extended_to, limit = _deadline(plan, case, anchor, calendar)
 
@@ -385,8 +454,15 @@ def _evaluate_all(
     plans: tuple[_Plan, ...], c: CaseDates, profile: Profile, calendar: Calendar, as_of: date
 ) -> list[Milestone]:
     """Each of ``plans`` that applies to ``c``, evaluated, in the plans' order."""
-    is_open = c.is_open
-    review = review_type(c.stage2_review) or profile.default_review
+    status, details = c.status, c.stage2_review
+    is_open = _OPEN.get(status) if type(status) is str else None
+    if is_open is None:
+        is_open = c.is_open
+        if type(status) is str and len(_OPEN) < 1_000:  # a log's statuses are few
+            _OPEN[status] = is_open
+    review = (_REVIEWS[details] if details in _REVIEWS else _review(details)) or (
+        profile.default_review
+    )
     informal = c.stage == INFORMAL_STAGE
     out = []
     for plan in plans:
@@ -400,6 +476,21 @@ def _evaluate_all(
         if m is not None:
             out.append(m)
     return out
+
+
+#: A status -> open (:attr:`CaseDates.is_open`), and the log's Stage 2 details -> their review
+#: type (:func:`review_type`), each worked out once per distinct text: a report judges
+#: thousands of cases with a handful of each.
+_OPEN: dict[str, bool] = {}
+_REVIEWS: dict[str | None, str | None] = {None: None}
+
+
+def _review(details: str | None) -> str | None:
+    """:func:`review_type`, remembered in :data:`_REVIEWS`."""
+    found = review_type(details)
+    if type(details) is str and len(_REVIEWS) < 1_000:
+        _REVIEWS[details] = found
+    return found
 
 
 def next_milestones(

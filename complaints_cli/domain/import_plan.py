@@ -27,6 +27,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Final
 
+from complaints_cli.domain.case import Signatory
 from complaints_cli.domain.dates import format_uk
 from complaints_cli.domain.vocabulary import CaseKind, Stage, Status
 
@@ -75,14 +76,36 @@ def imply_values(values: dict[str, Any], columns: Sequence[str]) -> None:
     reports leave it out until it is converted (Southern Housing procedure 4.2; the 2024 Code
     counts complaints only). Without this, such a row became an open "complaint" at the
     Informal stage with no deadline at all, counted in the reports (the fresh-user trial).
+    A petition from a sheet without a signatories column gets its lead petitioner
+    (:func:`lead_petitioner`), as ``log --kind petition`` gives it one.
     ``columns``: the fields the sheet has columns for; what a column says (blank included, as
     the tool's own export writes it) is never replaced."""
+    if values.get("kind") == CaseKind.PETITION and "signatories" not in columns:
+        lead = None if values.get("signatories") else lead_petitioner(values)
+        if lead is not None:
+            values["signatories"] = (lead,)
     if str(values.get("stage") or "") != Stage.INFORMAL.value:
         return
     if "kind" not in columns and values.get("kind") is None:
         values["kind"] = CaseKind.SERVICE_DISSATISFACTION.value
     if "informal_received" not in columns and values.get("informal_received") is None:
         values["informal_received"] = values.get("received")
+
+
+def lead_petitioner(values: Mapping[str, Any]) -> Signatory | None:
+    """The lead petitioner ``log --kind petition`` records for a new petition: the
+    complainant, at the complaint's address, signed on the day received (Southern Housing
+    procedure 4.11.1). ``values``: an imported row's fields by name. ``None`` when the row is
+    not a petition, or has no complainant name or address to sign with (the petition then
+    has no lead until ``signatory add --lead`` names one)."""
+    if str(values.get("kind") or "") != CaseKind.PETITION.value:
+        return None
+    name = " ".join(str(values.get("complainant") or "").split())
+    address = str(values.get("address") or "").strip()
+    received = values.get("received")
+    if not name or not address or not isinstance(received, date):
+        return None
+    return Signatory(name, address, True, received)
 
 
 #: Money is parsed as pounds (``…compensation_amount``) and stored as whole pence.

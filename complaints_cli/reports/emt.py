@@ -261,11 +261,10 @@ def _overdue(cases: list[ReportCase], profile: Profile, calendar: Calendar, day:
 def _ombudsman(
     cases: list[ReportCase], profile: Profile, calendar: Calendar, month: Period, as_of: date
 ) -> list[Figure]:
-    body = {c.reference: c.values["ombudsman_body"] for c in cases}
-    referred = [
-        line._replace(text=body.get(line.reference) or None)
-        for line in event_lines(cases, "ombudsman_referred", "referred to the Ombudsman", month)
-    ]
+    lines = event_lines(cases, "ombudsman_referred", "referred to the Ombudsman", month)
+    wanted = {line.reference for line in lines}  # the body is read for these cases only
+    body = {c.reference: c.values["ombudsman_body"] for c in cases if c.reference in wanted}
+    referred = [line._replace(text=body.get(line.reference) or None) for line in lines]
     requests = []
     sent = []
     for c in cases:

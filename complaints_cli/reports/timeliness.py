@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
+from operator import attrgetter
 from typing import NamedTuple
 
 from complaints_cli.domain.deadlines import CaseDates, Milestone
@@ -118,9 +119,9 @@ _DATE_AT = {name: i for i, name in enumerate(CaseDates._fields)}
 _new_judged = tuple.__new__  # Judged(...) without the named tuple's Python-level constructor
 
 
-def _by_done(j: Judged) -> tuple[date | None, str]:
-    """Judged steps in the order done, then by reference."""
-    return (j.m.done, j.case.reference)
+#: Judged steps in the order done, then by reference: ``(j.m.done, j.case.reference)``, read
+#: in C (a year's four roles sort ~100,000 steps: no Python call per step).
+_by_done = attrgetter("m.done", "case.reference")
 
 
 #: Chooses the profile that judges a case's step (the annual figures: the Code in force).

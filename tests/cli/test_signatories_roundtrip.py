@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.cli.test_import import openpyxl_log
 from tests.conftest import new_log_url
 from tests.process_steps import Day
 
@@ -148,3 +149,59 @@ def test_the_import_refuses_what_signatory_add_refuses(
     assert "column" in result.stderr and "'Petition signatories'" in result.stderr
     assert reason in result.stderr
     assert "nothing was imported" in result.stderr.strip().splitlines()[-1]
+
+
+def _team_sheet(path: Path, rows: list[list[Any]]) -> Path:
+    """A team's own sheet (no ``Petition signatories`` column), written by openpyxl."""
+    header = ["Ref", "Complainant", "Address", "Date received", "Case kind"]
+    return openpyxl_log(path, [header, *rows])
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        # The complainant is the lead petitioner, as log --kind petition records it.
+        (
+            ["SPRUCE007", "Ann  Lee", " 1 Essex Brewery ", "03/02/2025", "petition"],
+            [("Ann Lee", "1 Essex Brewery", True, "2025-02-03")],
+        ),
+        # No address to sign with: no signatory is made up (signatory add --lead later).
+        (["SPRUCE007", "Ann Lee", None, "03/02/2025", "petition"], []),
+        # Not a petition: no signatories.
+        (["SPRUCE007", "Ann Lee", "1 Essex Brewery", "03/02/2025", "complaint"], []),
+    ],
+)
+def test_an_imported_petition_gets_its_lead_petitioner(
+    day: Day, db_url: str, tmp_path: Path, row: list[Any], expected: list[tuple[Any, ...]]
+) -> None:
+    """A new petition imported from a sheet without a signatories column gets the lead
+    petitioner ``log --kind petition`` gives it (Southern Housing procedure 4.11.1)."""
+    sheet = _team_sheet(tmp_path / "team.xlsx", [row])
+    day.ok("2025-03-01", "import", str(sheet))
+    listed = json.loads(day.ok("2025-03-01", "signatory", "list", "SPRUCE007", "-f", "json").stdout)
+    assert [(s["name"], s["address"], s["lead"], s["added"]) for s in listed] == expected
+    # The same file again changes nothing: the lead is not a difference from the sheet.
+    again = day.ok("2025-03-01", "import", str(sheet)).stdout
+    assert "0 added, 0 updated, 1 unchanged" in again
+
+
+def test_an_updated_petition_keeps_its_signatories(day: Day, db_url: str, tmp_path: Path) -> None:
+    """A petition already in the log, whose lead is someone else, is updated from a sheet
+    without the signatories column: its signatories are untouched (the complainant is made
+    lead only of a new case)."""
+    day.log("2025-02-03", "--kind", "petition")  # SPRUCE001: Ann Lee, lead
+    day.ok("2025-02-04", "signatory", "add", "SPRUCE001", "--name", "Raj Singh",
+           "--address", "Flat 3", "--lead")  # fmt: skip
+    before = _signatories(day)
+    assert [(s["name"], s["lead"]) for s in before] == [("Raj Singh", True), ("Ann Lee", False)]
+    # (signatory add --lead made Raj Singh the complainant: the sheet has him too)
+    sheet = openpyxl_log(
+        tmp_path / "team.xlsx",
+        [
+            ["Ref", "Complainant", "Address", "Date received", "Case kind", "Summary of complaint"],
+            ["SPRUCE001", "Raj Singh", "1 Essex Brewery", "03/02/2025", "petition", "Bins"],
+        ],
+    )
+    result = day.ok("2025-03-01", "import", str(sheet), "--update").stdout
+    assert "1 updated" in result
+    assert _signatories(day) == before
