@@ -24,10 +24,11 @@ from typing import Any
 
 from complaints_cli.domain.vocabulary import Stage
 
-__all__ = ["dates_on", "stage_on"]
+__all__ = ["EXTENDED_TO", "dates_on", "stage_on"]
 
-#: Deadlines, not events: kept or left out by when they were agreed, not by their own date.
-_EXTENDED_TO = {
+#: Deadlines, not events: kept or left out by when they were agreed, not by their own date
+#: (``due --as-of`` and the reports' month ends both follow this).
+EXTENDED_TO = {
     "stage1_extended_to": "stage1_extension_agreed",
     "stage2_extended_to": "stage2_extension_agreed",
 }
@@ -48,8 +49,8 @@ def dates_on(
     """
     out: dict[str, Any] = {}
     for field, value in dates.items():
-        if field in _EXTENDED_TO:
-            agreed = dates.get(_EXTENDED_TO[field])
+        if field in EXTENDED_TO:
+            agreed = dates.get(EXTENDED_TO[field])
             out[field] = None if agreed is not None and agreed > day else value
         elif field == "last_update":
             known = [d for d in (*recorded_updates, value) if d is not None and d <= day]

@@ -34,7 +34,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from complaints_cli.domain.as_it_stood import stage_on
+from complaints_cli.domain.as_it_stood import EXTENDED_TO, stage_on
 from complaints_cli.domain.deadlines import (
     DATE_FIELDS,
     CaseDates,
@@ -213,6 +213,11 @@ class ReportCase:
         d = self.dates
         dates: tuple[date | None, ...] = d[:_N]  # type: ignore[assignment]  # the dates come first
         kept = [None if v is not None and v > day else v for v in dates]
+        # An extended date is a deadline, not an event: it stands from the day the extension
+        # was agreed (domain.as_it_stood, as due --as-of counts it), whatever date it names.
+        for at, agreed_at in _EXTENDED_AT:
+            agreed = dates[agreed_at]
+            kept[at] = None if agreed is not None and agreed > day else dates[at]
         status = "Closed" if self.closed_by(day) else "Open"
         facts = (self.stage_at(day), status, d.stage2_review)
         made: CaseDates = _new_dates(CaseDates, (*kept, *facts))
@@ -381,6 +386,8 @@ def columns_reader(*names: str) -> Callable[[Mapping[str, Any]], tuple[Any, ...]
 #: CaseDates' date fields come first, in order: a row's dates can be passed by position.
 _DATES_FIRST = CaseDates._fields[: len(_DATES)] == _DATES
 _N = len(_DATES)
+#: The extended dates' places among the dates, with the places of the days they were agreed.
+_EXTENDED_AT = tuple((_DATES.index(e), _DATES.index(a)) for e, a in EXTENDED_TO.items())
 _REF, _STAGE, _STATUS, _REVIEW, _CLOSED, _WITHDRAWN = (
     COLUMNS.index(n)
     for n in (
