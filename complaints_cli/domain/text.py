@@ -109,6 +109,19 @@ def _describe(ch: str) -> str:
     return f"U+{ord(ch):04X}, {name.lower()}"
 
 
+def unsafe_character(text: str) -> str | None:
+    """Why ``text`` cannot be kept, or ``None``: ``holds a control character (U+001B,
+    escape) at character 4``, for the first character text may not hold (as
+    :func:`check_text` refuses it; the import's cells use this, naming the cell)."""
+    bad = _UNSAFE.search(text)
+    if bad is None:
+        return None
+    ch = bad.group()
+    if "\ud800" <= ch <= "\udfff":
+        return f"holds bytes that are not text at character {bad.start() + 1}"
+    return f"holds a control character ({_describe(ch)}) at character {bad.start() + 1}"
+
+
 def check_text(value: str, what: str) -> str:
     """``value`` with its line breaks as ``\\n``; :class:`ComplaintsError` naming ``what``,
     the character and its position when it holds a character text may not hold."""

@@ -90,6 +90,7 @@ from typing import Final
 from complaints_cli.domain import references
 from complaints_cli.domain.columns import CHANNELS, REVIEW_TYPES, STAGES, STATUSES, Column
 from complaints_cli.domain.dates import MAX_YEAR, MIN_YEAR, format_uk
+from complaints_cli.domain.text import unsafe_character
 from complaints_cli.errors import ComplaintsError
 from complaints_cli.files.cell_basics import CellError, describe, is_empty, type_name
 from complaints_cli.files.date_cells import (
@@ -355,7 +356,17 @@ def split_reference(reference: str) -> tuple[str, int]:
 
 
 def _clean_lines(text: str) -> str:
-    return text.replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    """A text cell's line breaks as ``\\n``, trimmed; :class:`CellError` for a control
+    character (Excel's ``_x001B_``, which the reader decodes): refused as ``log`` refuses it
+    (:func:`~complaints_cli.domain.text.unsafe_character`), never stored to reach a
+    terminal."""
+    text = text.replace("_x000D_", "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    problem = unsafe_character(text)
+    if problem is not None:
+        raise CellError(
+            f"{problem}: remove it in the file (type the text again, or paste it as plain text)"
+        )
+    return text
 
 
 def _number_text(value: float) -> str:

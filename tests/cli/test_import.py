@@ -1121,3 +1121,56 @@ def test_a_first_import_builds_the_indexes_again_and_a_refused_one_keeps_them(
             == "SPRUCE011"
         )
         assert db.scalar("SELECT COUNT(*) FROM history") == 2
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        ("Mal\x1b]0;pwned\x07lory", "U+001B, escape"),  # a terminal's title sequence
+        ("Sam\x85Patel", "U+0085"),  # a C1 control
+        ("Kim\x00Ho", "U+0000"),
+    ],
+)
+def test_a_control_character_in_a_cell_is_refused_as_log_refuses_it(cli, tmp_path, cell, shown):
+    """A workbook's text cell holding a control character (Excel writes ESC as
+    ``_x001B_``, which the reader decodes) is refused with its sheet, row and column, as
+    ``log`` refuses the same text; nothing is written (the trial imported one, and
+    ``due --format csv`` then sent the escape sequence to the terminal)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # openpyxl refuses to write them
+
+    book = openpyxl_log(
+        tmp_path / "team.xlsx",
+        [
+            ["Ref", "Handler", "Date received"],
+            ["SPRUCE001", "placeholder", "03/02/2025"],
+            ["SPRUCE002", "Jo Bloggs", "04/02/2025"],
+        ],
+    )
+    # The cell as Excel writes it: the character escaped as _xHHHH_ in the sheet's XML.
+    escaped = "".join(
+        f"_x{ord(ch):04X}_" if ILLEGAL_CHARACTERS_RE.match(ch) or ch == "\x85" else ch
+        for ch in cell
+    )
+    _patch_sheet(book, "placeholder", escaped)
+    before = table_state(tmp_path)
+    result = cli("import", "--create", str(book))
+    assert result.exit_code == 1, result.output
+    assert "row 2" in result.stderr and "'Handler'" in result.stderr
+    assert f"holds a control character ({shown}" in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert table_state(tmp_path) == before
+
+
+def _patch_sheet(book: Path, old: str, new: str) -> None:
+    """Replace ``old`` by ``new`` in the workbook's first sheet's XML (as another program
+    would have written the cell)."""
+    import zipfile
+
+    with zipfile.ZipFile(book) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    name = "xl/worksheets/sheet1.xml"
+    assert old.encode() in parts[name]
+    parts[name] = parts[name].replace(old.encode(), new.encode())
+    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as z:
+        for part, data in parts.items():
+            z.writestr(part, data)
