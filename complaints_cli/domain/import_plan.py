@@ -265,6 +265,21 @@ def _differs(old: object, new: object) -> bool:
     return bool(old != new) or (type(old) is not type(new) and not isinstance(old, date))
 
 
+def _adds_signatories(stored: Sequence[Signatory], file: Sequence[Signatory]) -> bool:
+    """Whether the file's signatories would change the petition's: a person it does not
+    have, another date added, or another lead petitioner named. An import never removes a
+    signatory (``store/case_rows.write_signatories``), so a cell listing fewer people than
+    the log is no difference (the trial saw ``--update`` record the same change each run)."""
+    from complaints_cli.domain.process import signatory_key
+
+    have = {signatory_key(s.name, s.address): s for s in stored}
+    for s in file:
+        old = have.get(signatory_key(s.name, s.address))
+        if old is None or old.added != s.added or (s.lead and not old.lead):
+            return True
+    return False
+
+
 def diff_case(
     row: ParsedRow,
     existing: Mapping[str, Any],
@@ -276,6 +291,10 @@ def diff_case(
     changes: list[FieldChange] = []
     for name in fields:
         old, new = existing.get(name), row.values.get(name)
+        if name == "signatories" and isinstance(old, tuple | list) and isinstance(new, tuple):
+            if _adds_signatories(old, new):
+                changes.append(FieldChange(name, headers.get(name, name), old, new))
+            continue
         if _differs(old, new):
             changes.append(FieldChange(name, headers.get(name, name), old, new))
     kept = stored_extra(existing.get("extra"))
@@ -438,5 +457,9 @@ def _show_change(value: object, field: str = "") -> str:
         return f"£{Decimal(value) / 100:,.2f}"
     if isinstance(value, Decimal):
         return f"£{value:,.2f}"
+    if isinstance(value, tuple) and value and isinstance(value[0], Signatory):
+        from complaints_cli.domain.presentation import format_signatories
+
+        value = (format_signatories(value) or "").replace("\n", " / ")
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "...'"

@@ -205,3 +205,39 @@ def test_an_updated_petition_keeps_its_signatories(day: Day, db_url: str, tmp_pa
     result = day.ok("2025-03-01", "import", str(sheet), "--update").stdout
     assert "1 updated" in result
     assert _signatories(day) == before
+
+
+def test_a_cell_listing_fewer_signatories_than_the_log_is_no_change(
+    day: Day, db_url: str, tmp_path: Path
+) -> None:
+    """The file's signatories are all in the log (someone signed since the export): an
+    import never removes a signatory, so nothing differs; ``--update`` records no change, run
+    after run (the trial saw a history entry "4 -> 3 signatories" each time)."""
+    _petition(day)
+    exported = tmp_path / "log.xlsx"
+    day.ok("2025-03-01", "export", str(exported))
+    day.ok("2025-03-02", "signatory", "add", "SPRUCE001", "--name", "Zoe Park",
+           "--address", "Flat 9")  # fmt: skip
+    history = len(day.show("2025-03-02")["history"])
+    for _ in range(2):
+        result = day.ok("2025-03-03", "import", str(exported), "--update").stdout
+        assert "0 added, 0 updated, 1 unchanged" in result
+    assert len(day.show("2025-03-03")["history"]) == history
+    assert [s["name"] for s in _signatories(day)] == ["Ann Lee", "Raj Singh", "Mo Khan", "Zoe Park"]
+
+
+def test_a_signatories_difference_reads_as_the_cell_does(
+    day: Day, db_url: str, tmp_path: Path
+) -> None:
+    """A file naming a new signatory is a conflict without ``--update``; the lines show the
+    signatories as the cell writes them, not Python's ``Signatory(name=...)``."""
+    _petition(day)
+    exported = tmp_path / "log.xlsx"
+    day.ok("2025-03-01", "export", str(exported))
+    _edit(exported, "Petition signatories", "Zoe Park | Flat 9 | added 20/02/2025")
+    result = day("2025-03-01", "import", str(exported))
+    assert result.exit_code == 1
+    line = next(x for x in result.stderr.splitlines() if "'Petition signatories'" in x)
+    assert "Signatory(" not in line
+    assert "file has 'Zoe Park | Flat 9 | added 20/02/2025'" in line
+    assert "log has 'Ann Lee | 1 Essex Brewery | added 03/02/2025 | lead / Ra" in line
