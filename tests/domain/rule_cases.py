@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from complaints_cli.domain.case import Case
-from complaints_cli.domain.profiles import load_profiles
+from complaints_cli.domain.profiles import get_profile, load_profiles
 from complaints_cli.domain.rules import Rules
 from complaints_cli.domain.vocabulary import Stage, Status
 from complaints_cli.domain.workdays import Calendar
@@ -22,6 +23,9 @@ from complaints_cli.errors import ComplaintsError
 
 PROFILES = load_profiles()
 SPRUCE = PROFILES["spruce"]
+#: A profile with a window counted in calendar weeks (tests/data/weeks_profile.toml): the
+#: packaged ones have none since Spruce's 8-week wait before the Ombudsman was dropped.
+WEEKS = get_profile(path=Path(__file__).resolve().parent.parent / "data" / "weeks_profile.toml")
 CALENDAR = Calendar(SPRUCE.nation)
 TODAY = date(2025, 3, 31)
 RULES = Rules(SPRUCE, CALENDAR, TODAY)

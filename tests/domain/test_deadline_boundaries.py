@@ -27,7 +27,7 @@ from complaints_cli.domain.deadlines import (
     review_type,
 )
 from complaints_cli.errors import ComplaintsError
-from tests.domain.rule_cases import CALENDAR, PROFILES, SPRUCE
+from tests.domain.rule_cases import CALENDAR, PROFILES, SPRUCE, WEEKS
 
 RECEIVED = date(2025, 2, 3)
 ACK_DUE = date(2025, 2, 6)
@@ -212,7 +212,10 @@ def test_windows_are_pending_through_their_end_then_elapsed() -> None:
 
 def test_weeks_are_calendar_weeks() -> None:
     referral = milestones(
-        as_of=date(2025, 5, 30), stage2_responded=date(2025, 4, 4), stage="Ombudsman"
+        as_of=date(2025, 5, 30),
+        profile=WEEKS,
+        stage2_responded=date(2025, 4, 4),
+        stage="Ombudsman",
     )["ombudsman_referral"]
     assert (referral.due, referral.state) == (date(2025, 5, 30), State.PENDING)
 

@@ -24,6 +24,7 @@ from complaints_cli.domain.explanations import explain_milestones
 from complaints_cli.domain.profiles import Profile, get_profile, load_profiles
 from complaints_cli.domain.workdays import Calendar
 from complaints_cli.errors import ComplaintsError
+from tests.domain.rule_cases import WEEKS
 
 
 def d(text: str) -> date:
@@ -116,14 +117,6 @@ WORKED: list[tuple[str, str, dict[str, str], str, str]] = [
         {"received": "2023-01-09", "ombudsman_requested": "2023-05-03"},
         "2023-05-03",
         "2023-05-25",
-    ),
-    # Eight calendar weeks, weekends and holidays included.
-    (
-        "spruce",
-        "ombudsman_referral",
-        {"stage2_responded": "2025-12-19"},
-        "2025-12-19",
-        "2026-02-13",
     ),
     # -- hos-code-2024 -------------------------------------------------------------------------
     # Platinum Jubilee: Thursday 2 and Friday 3 June 2022 skipped.
@@ -525,14 +518,13 @@ def test_closed_case_keeps_only_what_was_recorded() -> None:
     )
     closed = with_dates(c, status="Closed", stage="Stage 2")
     keys = [m.key for m in compute_milestones(closed, *setup("spruce"), as_of=d("2025-04-11"))]
-    # No Stage 2 acknowledgement recorded, no update tracking once closed; the resident's
-    # Ombudsman window still shows.
+    # No Stage 2 acknowledgement recorded, no update tracking once closed; no Ombudsman
+    # window: the resident may refer at once (the 8-week wait ended on 1 October 2022).
     assert keys == [
         "contact",
         "acknowledge",
         "stage1_response",
         "stage2_response",
-        "ombudsman_referral",
     ]
 
 
@@ -603,7 +595,9 @@ def test_next_milestones() -> None:
 
 
 def test_next_milestones_ombudsman_window_after_closing() -> None:
-    profile, cal = setup("spruce")
+    """A window counted in weeks (a profile of tests/data; Spruce's own 8 weeks before the
+    Ombudsman ended in 2022, so a closed Spruce case has nothing next)."""
+    profile, cal = WEEKS, CALENDARS[WEEKS.nation]
     c = case(
         received="2025-03-03",
         acknowledged="2025-03-04",
@@ -618,6 +612,7 @@ def test_next_milestones_ombudsman_window_after_closing() -> None:
         ("ombudsman_referral", d("2025-05-27"), 26)
     ]
     assert next_milestones(c, profile, cal, as_of=d("2025-05-28")) == []
+    assert next_milestones(c, *setup("spruce"), as_of=d("2025-05-01")) == []
 
 
 def test_ombudsman_evidence_open_until_case_closed() -> None:
@@ -713,7 +708,7 @@ def test_explain_milestones() -> None:
 
 
 def test_referral_window_has_no_working_day_count() -> None:
-    profile, cal = setup("spruce")
+    profile, cal = WEEKS, CALENDARS[WEEKS.nation]
     c = case(stage2_responded="2025-12-19")
     items = {e.milestone.key: e for e in explain_milestones(c, profile, cal, as_of=d("2025-12-19"))}
     assert items["ombudsman_referral"].counting is None
@@ -764,3 +759,19 @@ def test_a_step_implied_by_a_later_one_is_not_chased() -> None:
     assert s1 is not None and s1.state is State.MISSED
     ack2 = one(waiting, "hos-code-2024", "stage2_acknowledge", d("2025-04-11"))
     assert ack2 is not None and ack2.state is State.MISSED
+
+
+def test_a_window_counts_calendar_weeks() -> None:
+    """Eight calendar weeks, weekends and holidays included (Christmas and New Year inside)."""
+    profile, cal = WEEKS, CALENDARS[WEEKS.nation]
+    got = {
+        m.key: m
+        for m in compute_milestones(
+            _case({"stage2_responded": "2025-12-19"}), profile, cal, as_of=d("2025-12-19")
+        )
+    }["ombudsman_referral"]
+    assert (got.anchor, got.due, got.deadline) == (
+        d("2025-12-19"),
+        d("2026-02-13"),
+        d("2026-02-13"),
+    )

@@ -14,6 +14,7 @@ from complaints_cli.domain.profiles import (
     profile_names,
 )
 from complaints_cli.errors import ComplaintsError
+from tests.domain.rule_cases import WEEKS
 
 PACKAGED = [
     "spruce",
@@ -60,8 +61,9 @@ SPRUCE = [
      "deadline", "Stage 2 HOS code timeframe met?"),
     ("ombudsman_evidence", "ombudsman", ("ombudsman_requested",), 15, None,
      "ombudsman_evidence_sent", "deadline", None),
-    ("ombudsman_referral", "ombudsman", ("stage2_responded",), None, 8, None, "window", None),
 ]  # fmt: skip
+# No "resident may refer to the Ombudsman" window: DOMAIN.md's table says "at once" (the
+# procedure's 8 weeks ended on 1 October 2022).
 
 
 def test_spruce_is_domain_timeframes_table() -> None:
@@ -187,7 +189,9 @@ def test_limit_text() -> None:
     profile = get_profile("spruce")
     assert profile.milestone("contact").limit_text == "1 working day"
     assert profile.milestone("stage2_response").limit_text == "20 working days"
-    assert profile.milestone("ombudsman_referral").limit_text == "8 weeks"
+    assert WEEKS.milestone("ombudsman_referral").limit_text == "8 weeks"
+    with pytest.raises(ComplaintsError, match="no milestone 'ombudsman_referral'"):
+        profile.milestone("ombudsman_referral")
 
 
 def test_missing_milestone_key() -> None:
