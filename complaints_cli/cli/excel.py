@@ -169,7 +169,9 @@ def _import_file(tf: Any, file: Path, choices: ImportChoices) -> None:
     )
     if choices.dry_run and choices.create and not log_exists(cfg.db_url):
         # A dry run writes nothing, not even the new log: every row would be added.
-        _report(result, plan_for({}), choices)
+        plan = plan_for({})
+        _met_warnings(tf, result, plan)  # as the import itself would warn
+        _report(result, plan, choices)
         return
     made = 0
     with open_store(cfg, create=choices.create and not choices.dry_run) as store:
