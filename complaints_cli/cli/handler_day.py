@@ -195,7 +195,7 @@ def digest_cmd(
     """
     from complaints_cli.cli.due import MAX_WITHIN
     from complaints_cli.domain.handler_mail import digest_message
-    from complaints_cli.store.due import due_items
+    from complaints_cli.store.due import as_dicts, due_rows
 
     if not 0 <= within <= MAX_WITHIN:
         raise ComplaintsError(
@@ -217,14 +217,16 @@ def digest_cmd(
             from complaints_cli.store.lookups import people
 
             who = match_person(handler, people(db))
-        items = due_items(
-            db,
-            tf.profile,
-            tf.calendar,
-            key=tf.key,
-            as_of=tf.today,
-            within=within,
-            handler=who,
+        items = as_dicts(
+            due_rows(
+                db,
+                tf.profile,
+                tf.calendar,
+                key=tf.key,
+                as_of=tf.today,
+                within=within,
+                handler=who,
+            )
         )
     message = digest_message(items, handler=handler, today=tf.today, within=within)
     if output is None:

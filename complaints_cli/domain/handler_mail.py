@@ -115,7 +115,7 @@ def digest_message(
 ) -> Message:
     """One handler's week (or the team's) from ``complaints due`` items, as Markdown.
 
-    ``items`` are :func:`complaints_cli.store.due.due_items` rows (reference, milestone, due,
+    ``items`` are :func:`complaints_cli.store.due.as_dicts` rows (reference, milestone, due,
     working_days_left, handler, stage, state, key), due within ``within`` working days.
     """
     who = " ".join(handler.split()) if handler else "the team"

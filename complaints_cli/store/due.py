@@ -10,7 +10,7 @@ them) is worked out in memory for this run, as is every case for a day in the pa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -144,32 +144,9 @@ def _recorded_updates(db: RawDatabase, ids: list[int]) -> dict[int, list[date]]:
     return updates
 
 
-def due_items(
-    db: RawDatabase,
-    profile: Profile | Callable[[], Profile],
-    calendar: Calendar,
-    *,
-    key: str,
-    as_of: date,
-    within: int,
-    overdue_only: bool = False,
-    handler: Sequence[str] | None = None,
-    today: date | None = None,
-    stale: int | None = None,
-) -> list[dict[str, Any]]:
-    """:func:`due_rows` as dicts keyed by :data:`DUE_FIELDS` (the JSON's objects)."""
-    rows = due_rows(
-        db,
-        profile,
-        calendar,
-        key=key,
-        as_of=as_of,
-        within=within,
-        overdue_only=overdue_only,
-        handler=handler,
-        today=today,
-        stale=stale,
-    )
+def as_dicts(rows: Iterable[DueRow]) -> list[dict[str, Any]]:
+    """:func:`due_rows`' items as dicts keyed by :data:`DUE_FIELDS` (the JSON's objects, and
+    what the weekly digest reads)."""
     return [dict(zip(DUE_FIELDS, row, strict=True)) for row in rows]
 
 

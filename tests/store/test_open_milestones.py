@@ -277,9 +277,9 @@ def test_due_from_the_table_is_due_from_the_dates(
         for offset in range(0, 400, 23):
             day = date(2025, 6, 1) + timedelta(days=offset)
             ask = {"as_of": day, "within": offset % 12, "handler": handler, "today": day}
-            from_rows = due_core.due_items(db, tf.profile, tf.calendar, key=tf.key, **ask)
+            from_rows = due_core.due_rows(db, tf.profile, tf.calendar, key=tf.key, **ask)
             # Another fingerprint: every case is worked out from its dates, as before 0006.
-            from_dates = due_core.due_items(db, tf.profile, tf.calendar, key="x", **ask)
+            from_dates = due_core.due_rows(db, tf.profile, tf.calendar, key="x", **ask)
             assert from_rows == from_dates
             assert from_rows or offset == 0
 
