@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from typing import TYPE_CHECKING, Any
 
 from complaints_cli.domain.open_milestones import owner_of
@@ -48,29 +48,94 @@ OWNER_SQL = (
 )
 
 #: The stored open milestones due by ``:horizon`` of the open cases whose stored deadlines are
-#: current (``:key``), each with what ``due`` shows of its case: its reference, stage, the
-#: milestone's owner (:data:`OWNER_SQL`), key and label, a window's due date and whether it
-#: stays listed once ended (both NULL for a deadline: most rows), and the deadline. Both this
-#: and :data:`STALE_SQL` read the cases from indexes alone, this from the partial index
+#: current (``:key``), with what ``due`` shows of each: the milestone's deadline, key and
+#: label, a window's due date and whether it stays listed once ended (both NULL for a
+#: deadline: most rows), and its case's reference, stage and the milestone's owner
+#: (:data:`OWNER_SQL`). SQLite reads both tables from indexes alone, neither a case's row nor
+#: a milestone's: the milestones in the order of ``ix_open_milestone_due`` (schema 0008: by
+#: deadline, holding every column read here), each case from the partial index
 #: ``ix_complaint_open_due`` (schema 0007: the open cases' ``status, deadlines_key, id,
-#: reference, stage, handler, stage2_handler``), never a case's row: at 1M cases that was
-#: ~0.1 s for the count and ~0.25 s for the join (a test checks SQLite's plan).
+#: reference, stage, handler, stage2_handler``); a test checks SQLite's plan. ``{tables}``:
+#: the two tables, as :data:`_TABLES` names them for the dialect; ``{who}``: :func:`due_rows`'
+#: condition on the handlers, or nothing. The status is written out (``'Open'``), not a
+#: parameter: SQLite uses a partial index it is told to (``INDEXED BY``) only when the query's
+#: conditions imply the index's as written.
 STORED_SQL = (
-    f"SELECT c.reference, c.stage, {OWNER_SQL}, m.milestone, m.label, "
-    # A window's due date and while_open, NULL for a deadline (most rows): no value made.
-    "CASE WHEN m.kind = 'window' THEN m.due END, "
-    "CASE WHEN m.kind = 'window' THEN m.while_open END, m.deadline "
-    "FROM open_milestone m "
-    "JOIN complaint c ON c.id = m.complaint_id WHERE m.deadline <= :horizon "
-    "AND c.status = :open AND c.deadlines_key = :key"
+    "FROM {tables} WHERE m.deadline <= :horizon "
+    f"AND c.status = '{Status.OPEN.value}' AND c.deadlines_key = :key{{who}}"
 )
+
+#: ``open_milestone m`` joined to ``complaint c``. SQLite is told the order and the indexes:
+#: left to choose, it reads each milestone's case by its row id (the case's whole row: ~600
+#: bytes, one page each, scattered over a big file), or the cases first and then each case's
+#: milestones, which cannot give them in the order the grouping needs (a sort of every item).
+_TABLES = {
+    "sqlite": "open_milestone m INDEXED BY ix_open_milestone_due CROSS JOIN complaint c "
+    "INDEXED BY ix_complaint_open_due ON c.id = m.complaint_id",
+    "postgresql": "open_milestone m JOIN complaint c ON c.id = m.complaint_id",
+}
+
+#: Between the values of one item (:data:`UNIT`) and between the items (:data:`RECORD`) of
+#: one cell of :func:`stored_sql`: control characters, which no reference or stage holds;
+#: a cell that does not split into as many items of three values as it counts (a handler's
+#: name holding one, say) is never guessed at: the items are read again one a row.
+UNIT = "\x1f"
+RECORD = "\x1e"
+
+#: Each dialect's cell of a group's items: reference, stage, owner.
+_ITEMS = {
+    "sqlite": f"group_concat(c.reference || char(31) || c.stage || char(31) || {OWNER_SQL}, "
+    "char(30))",
+    "postgresql": f"string_agg(c.reference || chr(31) || c.stage || chr(31) || {OWNER_SQL}, "
+    "chr(30))",
+}
+
+#: The columns of a milestone that its items share, in the order of ``ix_open_milestone_due``.
+_SHARED = "m.deadline, m.milestone, m.label, m.kind, m.due, m.while_open"
+
+
+def stored_sql(dialect: str, who: str = "", *, one_a_row: bool = False) -> str:
+    """:data:`STORED_SQL`'s items, grouped by what they share: one row for each deadline,
+    milestone (key and label) and window (due date and ``while_open``) with how many items it
+    holds and their references, stages and owners in one cell (:data:`UNIT` and
+    :data:`RECORD` between them), in no order; ``one_a_row``: one row an item, those three
+    values in columns of their own.
+
+    Why: Python's ``sqlite3`` costs ~1,200 instructions a value and ~2,400 a row (a mutex
+    taken for each ``sqlite3_column_*`` call, the GIL dropped and taken again for each
+    step, an object made for each value): most of the ~16,300 instructions an item the query
+    of one item a row took. Grouped in the order of the index (no sort), a big log's due list
+    comes as a few hundred rows; each group's label and key are then one object shared by its
+    items (cachegrind figures in BENCHMARKS.md)."""
+    columns = (
+        "m.deadline, m.milestone, m.label, "
+        # A window's due date and while_open, NULL for a deadline (most rows): no value made.
+        "CASE WHEN m.kind = 'window' THEN m.due END, "
+        "CASE WHEN m.kind = 'window' THEN m.while_open END"
+    )
+    where = STORED_SQL.format(tables=_TABLES[dialect], who=who)
+    if one_a_row:
+        return f"SELECT {columns}, c.reference, c.stage, {OWNER_SQL} {where}"
+    return f"SELECT {columns}, COUNT(*), {_ITEMS[dialect]} {where} GROUP BY {_SHARED}"
+
+
 #: How many open cases have stored deadlines worked out with another profile or calendar
 #: (``:key``), or none: the open cases less those whose deadlines are current (each count
-#: from an index alone; the index of 0007 holds no case without stored deadlines).
+#: from an index alone; ``ix_complaint_open_due`` holds no case without stored deadlines).
+#: ``{current}``: the case table, on SQLite told to use that index (since 0008 it begins
+#: with the case's id, and left to choose SQLite reads each open case's row through the
+#: index on ``status, stage``: ~0.1 s at 1M cases).
 STALE_SQL = (
     "SELECT (SELECT COUNT(*) FROM complaint WHERE status = :open) - "
-    "(SELECT COUNT(*) FROM complaint WHERE status = :open AND deadlines_key = :key)"
+    f"(SELECT COUNT(*) FROM {{current}} WHERE status = '{Status.OPEN.value}' "
+    "AND deadlines_key = :key)"
 )
+
+
+def stale_sql(dialect: str) -> str:
+    """:data:`STALE_SQL` for the dialect."""
+    current = "complaint INDEXED BY ix_complaint_open_due" if dialect == "sqlite" else "complaint"
+    return STALE_SQL.format(current=current)
 
 
 def _date_fields() -> tuple[str, ...]:
@@ -317,39 +382,89 @@ def _stored_items(
     deadlines are current (:mod:`complaints_cli.domain.open_milestones`), into ``by_day``
     by their due date.
 
-    The hot loop of ``due`` on a big log, written for speed: one indexed query, then per row
-    only the day's state, the working days left (counted once per deadline: thousands of items
-    share a few hundred) and the item itself (~3 µs a row here, where working the case out
-    again took ~40 µs).
+    The hot loop of ``due`` on a big log, written for speed: one query through two indexes
+    returning the items grouped (:func:`stored_sql`); per group only the day's state, the
+    working days left (counted once per deadline: thousands of items share a few hundred)
+    and its items, made in one comprehension. A group whose cell does not split into as
+    many items of three values as it counts (a handler's name holding :data:`UNIT` or
+    :data:`RECORD`) is never guessed at: every item is read again, one a row.
     """
     as_of = params["day"]
-    rows = db.execute(STORED_SQL + who, params).fetchall()
-    between = calendar.working_days_between
     fromiso = date.fromisoformat
+    between = calendar.working_days_between
     # Each deadline as stored (ISO text on SQLite, a date on PostgreSQL) -> the day, a
     # deadline's state on ``as_of``, the working days left and the day's items: a few
     # hundred distinct ones.
-    by_deadline: dict[Any, tuple[date, str, int, Callable[[DueRow], None]]] = {}
-    for ref, stage, owner, key, label, window_due, while_open, stored in rows:
+    by_deadline: dict[Any, tuple[date, str, int, list[DueRow]]] = {}
+
+    def listed(
+        stored: Any, window_due: Any, while_open: Any
+    ) -> tuple[date, str, int, list[DueRow]] | None:
+        """The day, state, working days left and the day's list of the items of a
+        milestone due on ``stored``; ``None`` for a window that ended and is not listed
+        once ended (open_milestones.state_on)."""
         seen = by_deadline.get(stored)
         if seen is None:
             day = fromiso(stored) if type(stored) is str else stored
             state = "pending" if as_of <= day else "overdue"
-            append = by_day.setdefault(day, []).append
-            seen = by_deadline[stored] = (day, state, between(as_of, day), append)
-        deadline, state, days, append = seen
-        if window_due is not None:  # a window (open_milestones.state_on)
-            if type(window_due) is str:
-                window_due = fromiso(window_due)
-            if as_of <= window_due:
-                state = "pending"
-            elif while_open:
-                state = "ended"
-            else:
-                continue
-        if owners and owner not in owners:
+            seen = by_deadline[stored] = (
+                day,
+                state,
+                between(as_of, day),
+                by_day.setdefault(day, []),
+            )
+        if window_due is None:
+            return seen
+        if type(window_due) is str:
+            window_due = fromiso(window_due)
+        if as_of <= window_due:
+            return (seen[0], "pending", seen[2], seen[3])
+        return (seen[0], "ended", seen[2], seen[3]) if while_open else None
+
+    split_unit = methodcaller("split", UNIT)
+    made: list[tuple[list[DueRow], list[DueRow]]] = []
+    for stored, key, label, window_due, while_open, count, cell in db.execute(
+        stored_sql(db.dialect, who), params
+    ).fetchall():
+        found = listed(stored, window_due, while_open)
+        if found is None:
             continue
-        append((ref, label, deadline, days, owner, stage, state, key))
+        deadline, state, days, day_items = found
+        items: list[DueRow]
+        try:
+            items = [
+                (reference, label, deadline, days, owner, stage, state, key)
+                for reference, stage, owner in map(split_unit, cell.split(RECORD))
+            ]
+        except ValueError:  # an item of more or fewer than three values
+            items = []
+        if len(items) != count:
+            return _stored_items_one_a_row(db, listed, params, who, owners, by_day)
+        if owners:
+            items = [i for i in items if i[4] in owners]
+        made.append((day_items, items))
+    for day_items, items in made:
+        day_items += items
+
+
+def _stored_items_one_a_row(
+    db: RawDatabase,
+    listed: Callable[[Any, Any, Any], tuple[date, str, int, list[DueRow]] | None],
+    params: dict[str, Any],
+    who: str,
+    owners: frozenset[str],
+    by_day: dict[date, list[DueRow]],
+) -> None:
+    """:func:`_stored_items`, one item a row: for a log whose references, stages or owners
+    hold the characters that part the grouped cells."""
+    for stored, key, label, window_due, while_open, reference, stage, owner in db.execute(
+        stored_sql(db.dialect, who, one_a_row=True), params
+    ).fetchall():
+        found = listed(stored, window_due, while_open)
+        if found is None or (owners and owner not in owners):
+            continue
+        deadline, state, days, day_items = found
+        day_items.append((reference, label, deadline, days, owner, stage, state, key))
 
 
 def _action_items(
@@ -406,4 +521,4 @@ def _action_items(
 
 def stale_count(db: RawDatabase, key: str) -> int:
     """Open cases whose stored deadlines were worked out with another profile or calendar."""
-    return int(db.scalar(STALE_SQL, {"open": Status.OPEN, "key": key}) or 0)
+    return int(db.scalar(stale_sql(db.dialect), {"open": Status.OPEN, "key": key}) or 0)

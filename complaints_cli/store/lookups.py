@@ -34,7 +34,29 @@ def references_in_category(db: RawDatabase, category: str, *, open_only: bool = 
 def people(db: RawDatabase, *, owners: bool = True) -> list[str]:
     """Everyone the log names as a handler (Stage 1 or 2) or, with ``owners``, an action's
     owner (``due`` lists actions by owner; ``list`` filters cases by handler only)."""
-    sql = "SELECT handler FROM complaint UNION SELECT stage2_handler FROM complaint"
+    sql = _HANDLERS
     if owners:
         sql += " UNION SELECT owner FROM action"
     return [str(p) for p in db.column(sql) if p]
+
+
+def _each_name(column: str) -> str:
+    """A recursive query for the distinct values of ``complaint.column``, each found from the
+    one before by one search of the column's index (``MIN(column) ... WHERE column > name``):
+    a few searches for the few handlers a log names, where ``SELECT DISTINCT`` or ``UNION``
+    reads every case (SQLite skips ahead in an index only with ``ANALYZE``'s statistics)."""
+    return (
+        f"{column}s(name) AS (SELECT MIN({column}) FROM complaint UNION ALL "
+        f"SELECT (SELECT MIN({column}) FROM complaint WHERE {column} > name) FROM {column}s "
+        "WHERE name IS NOT NULL)"
+    )
+
+
+#: Everyone the log names as a handler, Stage 1 or 2, from the indexes on ``handler`` and
+#: ``stage2_handler`` (schema 0008): at 1M cases ~0.6 s to read the whole case table twice
+#: before them.
+_HANDLERS = (
+    f"WITH RECURSIVE {_each_name('handler')}, {_each_name('stage2_handler')} "
+    "SELECT name FROM handlers WHERE name IS NOT NULL "
+    "UNION SELECT name FROM stage2_handlers WHERE name IS NOT NULL"
+)

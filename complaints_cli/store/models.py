@@ -24,14 +24,18 @@ class Complaint(SQLModel, table=True):
         Index("ix_complaint_status_stage", "status", "stage"),
         Index("ix_complaint_status_next_due", "status", "next_due"),
         Index("ix_complaint_related_to_id", "related_to_id"),
+        # Everyone the log names as a handler, read a name at a time (migration 0008:
+        # ``lookups.people``, which ``--handler`` needs, seeks from one to the next).
+        Index("ix_complaint_handler", "handler"),
+        Index("ix_complaint_stage2_handler", "stage2_handler"),
         # The open cases with stored deadlines, holding what ``due`` reads of each (migration
         # 0007): ``due`` counts the current ones and joins its stored milestones to their
         # cases from it alone. Only a query naming ``deadlines_key`` can use it.
         Index(
             "ix_complaint_open_due",
-            "status",
-            "deadlines_key",
             "id",
+            "deadlines_key",
+            "status",
             "reference",
             "stage",
             "handler",
@@ -195,11 +199,25 @@ class OpenMilestone(SQLModel, table=True):
 
     Derived, never typed: written with the case by every save (``store/milestones.py``) from
     its dates, the profile and the calendar named by ``complaint.deadlines_key``; read by
-    ``due`` through the index on ``deadline`` (see :mod:`complaints_cli.domain.open_milestones`).
+    ``due`` through ``ix_open_milestone_due`` (migration 0008: by deadline, holding every
+    column ``due`` reads, in the order it groups them; see
+    :mod:`complaints_cli.domain.open_milestones` and ``store/due.stored_sql``).
     """
 
     __tablename__ = "open_milestone"
-    __table_args__ = (Index("ix_open_milestone_deadline", "deadline"),)
+    __table_args__ = (
+        Index(
+            "ix_open_milestone_due",
+            "deadline",
+            "milestone",
+            "label",
+            "kind",
+            "due",
+            "while_open",
+            "stage",
+            "complaint_id",
+        ),
+    )
 
     complaint_id: int = Field(
         sa_column=Column(

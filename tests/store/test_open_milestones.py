@@ -400,7 +400,7 @@ def test_a_log_from_schema_0006_gains_the_open_case_index_and_due_reads_it(
         assert index is not None and "'Open'" in index
         if db.dialect == "sqlite":
             params = {"horizon": date(2025, 3, 1), "open": "Open", "key": tf.key}
-            for sql in (due_core.STORED_SQL, due_core.STALE_SQL):
+            for sql in (due_core.stored_sql("sqlite"), due_core.stale_sql("sqlite")):
                 plan = " / ".join(r[3] for r in db.execute(f"EXPLAIN QUERY PLAN {sql}", params))
                 assert "COVERING INDEX ix_complaint_open_due" in plan, plan
 
