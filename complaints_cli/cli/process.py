@@ -351,12 +351,14 @@ def signatory_list_cmd(ctx: typer.Context, reference: RefArg, fmt: FormatOpt = "
 
     Example: complaints signatory list SPRUCE006
     """
+    from complaints_cli.domain import process
     from complaints_cli.store import reads
 
     fmt = check_format(fmt)
     with open_raw(settings(ctx)) as db:
         case = reads.get_case(db, reference)
         assert case.id is not None
+        process.require_petition(case)
         rows = [r._asdict() for r in reads.signatories(db, case.id)]
     _signatories(case.reference, rows, fmt)
 
