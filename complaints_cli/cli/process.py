@@ -341,7 +341,9 @@ def signatory_add_cmd(
             check=process.require_petition,
         )
     if fmt == "table":
-        typer.echo(f"{ref}: {who} added{' as the lead petitioner' if lead else ''}")
+        from complaints_cli.domain.text import terminal_safe
+
+        typer.echo(terminal_safe(f"{ref}: {who} added{' as the lead petitioner' if lead else ''}"))
     _signatories(ref, [r._asdict() for r in rows], fmt)
 
 

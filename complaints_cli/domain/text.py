@@ -162,10 +162,12 @@ def required_text(value: str | None, what: str, *, hint: str = "") -> str:
 
 
 def handler_name(value: str | None, what: str, *, hint: str = "") -> str:
-    """A handler's name as :func:`required_text` reads it, at most :data:`MAX_NAME` characters;
+    """A handler's name as :func:`required_text` reads it, single-spaced (a tab or a line
+    break inside one person's name, pasted from a table or an e-mail signature, is a space: it
+    would otherwise break every table's column), at most :data:`MAX_NAME` characters;
     :class:`ComplaintsError` naming ``what`` and the length otherwise (a pasted paragraph in
     ``--handler`` is a slip, and PostgreSQL would refuse it only at the write)."""
-    text = required_text(value, what, hint=hint)
+    text = " ".join(required_text(value, what, hint=hint).split())
     if len(text) > MAX_NAME:
         raise ComplaintsError(
             f"{what} is {len(text):,} characters long; a handler's name is at most {MAX_NAME}"
