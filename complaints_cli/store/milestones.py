@@ -6,7 +6,7 @@ case's derived columns out (:data:`Derivation`) and replaces the case's rows her
 transaction. So the rows of a case whose ``deadlines_key`` is the current one are exactly what
 :func:`~complaints_cli.domain.open_milestones.open_milestones` gives for it (a test checks this
 after every command); a case saved without them has no ``deadlines_key`` and ``due`` works it
-out in memory. ``due`` reads the rows through the index on ``deadline``.
+out in memory. ``due`` reads the rows through ``ix_open_milestone_due`` (by deadline; schema 0008).
 
 Hand-written for speed: rows go to the driver's ``executemany`` with positional marks (``log``
 writes a handful; the import and ``db recompute`` thousands).
