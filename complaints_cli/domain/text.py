@@ -352,7 +352,9 @@ def person_key(text: str) -> str:
     forgiven: ``Zoë  Adeyemi``, ``zoe adeyemi`` and ``Zoe\nAdeyemi`` are one key. The one
     rule for a handler: the filters (``--handler``) and the Stage 2 independence check
     (Code 6.13: a Stage 2 handler who is the Stage 1 handler under another spelling is the
-    same person) both use it. ``str`` -> ``str``; never raises."""
+    same person) both use it; so do the duplicate checks (a petition's signatory signing
+    twice, a complaint logged twice), on names and addresses. ``str`` -> ``str``; never
+    raises."""
     return " ".join(fold(text.strip()).replace("_", " ").replace("-", " ").split())
 
 
