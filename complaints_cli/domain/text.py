@@ -53,6 +53,7 @@ __all__ = [
     "one_line",
     "optional_text",
     "person_key",
+    "person_lines",
     "required_text",
     "single_width",
     "terminal_safe",
@@ -344,6 +345,17 @@ def _fold_once(text: str) -> str:
     return "".join(
         c for c in folded if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
     )
+
+
+def person_lines(text: str) -> str:
+    """A person column's text as the log keeps it: each line single-spaced (a tab or a run of
+    spaces inside a name is a space), blank lines dropped; a complainant cell may list several
+    people, one a line. The one rule for ``log --complainant`` and the import's person cells,
+    so what ``log`` stored reads back from its export unchanged (the fresh-user trial:
+    ``Ann<TAB>Lee`` was stored as typed and an import of the export called it a difference).
+    ``str`` -> ``str``; never raises."""
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def person_key(text: str) -> str:
