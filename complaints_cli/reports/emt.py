@@ -51,6 +51,7 @@ from complaints_cli.reports.timeliness import (
     judge,
     kept_deadline,
     kept_timeframe,
+    listed,
     met,
     share,
     uk,
@@ -489,16 +490,18 @@ def emt_report(
     months = months_back(month, TREND_MONTHS)
     window = Period(months[0].start, month.end, "trend")
     timeliness.forget()
+    # The trend judges 12 months; only the month's steps are listed (ordered, and compared
+    # with the log's Met columns).
     cases, refused = load_cases(db, window.start, window.end)
     judged: dict[str, list[Judged]] = {}
     unjudged: dict[str, list[CaseLine]] = {}
     for role in ("ack", "stage1", "stage2_ack", "stage2"):
         judged[role], unjudged[role] = judge(
-            cases, role, window, profile, calendar, compare_log=True
+            cases, role, window, profile, calendar, compare_log=False, ordered=False
         )
 
     monthly = {r: by_month(js, months) for r, js in judged.items()}
-    in_month = {r: buckets[-1] for r, buckets in monthly.items()}
+    in_month = {r: listed(buckets[-1]) for r, buckets in monthly.items()}
     out_month = {r: [x for x in xs if x.on in month] for r, xs in unjudged.items()}
     figures = _activity(cases, refused, month)
     open_cases = [c for c in cases if c.open_at(as_of)]

@@ -137,10 +137,13 @@ def judge(
     *,
     compare_log: bool,
     choose: Chooser | None = None,
+    ordered: bool = True,
 ) -> tuple[list[Judged], list[CaseLine]]:
-    """The cases whose ``role`` step was done in ``period``, judged; and those that cannot be
-    (the profile sets no timeframe for the step), as counted-out lines saying why. ``choose``
-    picks another profile for a case (the Code in force when the step's clock started)."""
+    """The cases whose ``role`` step was done in ``period``, judged, in the order done (then
+    by reference; ``ordered=False``: in the order of ``cases``, for :func:`listed` to order the
+    ones shown); and those that cannot be (the profile sets no timeframe for the step), as
+    counted-out lines saying why. ``choose`` picks another profile for a case (the Code in
+    force when the step's clock started)."""
     attr, event = DONE[role]
     judged: list[Judged] = []
     unjudged: list[CaseLine] = []
@@ -168,8 +171,20 @@ def judge(
         log = log_disagrees(case, role, m.done <= m.deadline) if compare_log else None
         code = profile.name if choose is not None else None
         judged.append(_new_judged(Judged, (case, role, m, log, code)))
-    judged.sort(key=_by_done)
+    if ordered:
+        judged.sort(key=_by_done)
     return judged, unjudged
+
+
+def listed(judged: list[Judged]) -> list[Judged]:
+    """``judged`` (from :func:`judge` with ``compare_log=False, ordered=False``) as
+    :func:`judge` gives the steps it lists: in the order done, then by reference, each with
+    what the log's Met column says when it disagrees (:attr:`Judged.log`). For a report that
+    judges more steps than it lists (the EMT report judges 12 months for its trend and lists
+    one month's): the others are neither sorted nor compared with the log."""
+    out = [j._replace(log=log_disagrees(j.case, j.role, j.done <= j.m.deadline)) for j in judged]
+    out.sort(key=_by_done)
+    return out
 
 
 #: A profile name -> how a line names the Code that judged it.
