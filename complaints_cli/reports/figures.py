@@ -248,6 +248,44 @@ class BreakdownRow:
         }
 
 
+class DeferredRow(BreakdownRow):
+    """A :class:`BreakdownRow` whose case lists are made the first time :attr:`cells` is read,
+    its counts known before (``counts``: each column's number of lines ``make`` gives).
+
+    A table or Markdown prints a breakdown's counts, and the lines of its "not recorded" row
+    only; the JSON, the workbook and the Word document read every row's lines, and get exactly
+    the lines an eager row holds. The 2025/26 annual table of the generated 100k log made and
+    sorted ~60,000 outcome and category lines it never printed (BENCHMARKS.md, "Reports").
+    ``make`` is called at most once; its lines are kept.
+    """
+
+    def __init__(
+        self, key: str, label: str, counts: list[int], make: Callable[[], list[list[CaseLine]]]
+    ) -> None:
+        self.key, self.label = key, label
+        self.__dict__["_counts"] = counts
+        self.__dict__["_make"] = make
+        self.__dict__["_cells"] = None
+
+    @property  # the dataclass field, made on first read
+    def cells(self) -> list[list[CaseLine]]:
+        made: list[list[CaseLine]] | None = self.__dict__["_cells"]
+        if made is None:
+            made = self.__dict__["_make"]()
+            self.__dict__["_cells"] = made
+            self.__dict__["_make"] = None
+        return made
+
+    @cells.setter
+    def cells(self, value: list[list[CaseLine]]) -> None:
+        self.__dict__["_cells"] = value
+
+    @property
+    def counts(self) -> list[int]:
+        made = self.__dict__["_cells"]
+        return list(self.__dict__["_counts"]) if made is None else [len(c) for c in made]
+
+
 @dataclass
 class Breakdown:
     """A table of counts: rows (outcomes, categories, reasons) by columns (usually the stages),
