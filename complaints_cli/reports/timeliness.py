@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from complaints_cli.domain.deadlines import CaseDates, Milestone
 from complaints_cli.domain.periods import Period
-from complaints_cli.domain.profiles import Profile
+from complaints_cli.domain.profiles import MilestoneRule, Profile
 from complaints_cli.domain.workdays import Calendar
 from complaints_cli.reports.cases import ReportCase, log_disagrees
 from complaints_cli.reports.figures import CaseLine, Figure, deferred
@@ -88,12 +88,21 @@ class Judged(NamedTuple):
 _WORKING: dict[int, tuple[Milestone, str]] = {}
 
 
+#: id(rule) -> (the rule, its :attr:`~MilestoneRule.limit_text`): a year's lines show a few
+#: rules' limits tens of thousands of times (kept with the rule: its id is never reused).
+_LIMITS: dict[int, tuple[MilestoneRule, str]] = {}
+
+
 def working(m: Milestone) -> str:
     """How a deadline was worked out: ``due Fri 03/10/2025: 3 working days from ...``."""
     known = _WORKING.get(id(m))
     if known is not None and known[0] is m:
         return known[1]
-    text = f"due {uk(m.due)}: {m.rule.limit_text} from {m.anchor_event} {uk(m.anchor)}"
+    rule = m.rule
+    limit = _LIMITS.get(id(rule))
+    if limit is None or limit[0] is not rule:
+        limit = _LIMITS[id(rule)] = (rule, rule.limit_text)
+    text = f"due {uk(m.due)}: {limit[1]} from {m.anchor_event} {uk(m.anchor)}"
     if m.extended_to is not None:
         text += f"; extended to {uk(m.extended_to)}"
         if m.extension_limit is not None and m.extended_to > m.extension_limit:
@@ -105,6 +114,7 @@ def working(m: Milestone) -> str:
 def forget() -> None:
     """Drop the text cache (each report starts afresh: a long-lived process never grows)."""
     _WORKING.clear()
+    _LIMITS.clear()
 
 
 def judged_step(
