@@ -135,7 +135,7 @@ def outcomes(cases: Iterable[ReportCase], period: Period, section: str) -> Break
                     for c in withdrawn[i]
                 ]
             cells.append(cell)
-        return _sorted(cells)
+        return cells  # sorted by DeferredRow when read
 
     def counts(key: str) -> list[int]:
         extra = withdrawn if key == "withdrawn" else ([], [])
@@ -191,7 +191,7 @@ def categories(
                 day = d.received if i == 0 else d.escalation_received
                 cell.append(event_line(c.reference, d.received, event, day, why=why))
             cells.append(cell)
-        return _sorted(cells)
+        return cells  # sorted by DeferredRow when read
 
     team_keys = [slug(name) for name in team]
     others = sorted(

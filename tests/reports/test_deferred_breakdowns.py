@@ -112,3 +112,20 @@ def test_a_row_makes_its_lines_once() -> None:
     assert row.total == 0 and not calls
     assert row.cells is row.cells
     assert calls == [1]
+
+
+def test_the_first_references_are_the_sorted_rows() -> None:
+    """A table's first few references of a row are those of its sorted lines, made or not."""
+    for made in (
+        breakdowns.outcomes(CASES, YEAR, "B"),
+        breakdowns.categories(CASES, YEAR, "B", ["Damp", "Repairs"]),
+    ):
+        firsts = {(r.key, n): r.first_references(n) for r in made.rows for n in (0, 1, 2, 5)}
+        assert all(r.__dict__["_cells"] is None for r in made.rows)
+        for (key, n), refs in firsts.items():
+            row = next(r for r in made.rows if r.key == key)
+            assert refs == [x.reference for cell in row.cells for x in cell][:n]
+            assert row.first_references(n) == refs
+    rows = {r.key: r for r in breakdowns.categories(CASES, YEAR, "B", ["Repairs"]).rows}
+    assert rows["repairs"].first_references(3) == ["C-2025-002", "C-2025-003", "C-2025-003"]
+    assert rows["not_recorded"].first_references(1) == ["C-2025-004"]  # received first
