@@ -129,3 +129,25 @@ def test_the_first_references_are_the_sorted_rows() -> None:
     rows = {r.key: r for r in breakdowns.categories(CASES, YEAR, "B", ["Repairs"]).rows}
     assert rows["repairs"].first_references(3) == ["C-2025-002", "C-2025-003", "C-2025-003"]
     assert rows["not_recorded"].first_references(1) == ["C-2025-004"]  # received first
+
+
+def test_the_month_s_cases_are_those_with_any_date_in_it() -> None:
+    """``dated_in`` keeps, in order, each case with any one of its date columns in the period
+    (whichever column it is), and no case without one; a case not read from the log is kept."""
+    from complaints_cli.reports.cases import _DATE_INDEX, dated_in
+
+    month = (date(2025, 10, 1), date(2025, 10, 31))
+    names = [COLUMNS[i] for i in _DATE_INDEX]
+    inside = [
+        _case(f"C-2025-{i:03d}", **({"received": "2025-01-02"} | {name: "2025-10-31"}))
+        for i, name in enumerate(names, start=100)
+        if name != "received"
+    ]
+    inside.append(_case("C-2025-099", received="2025-10-01"))
+    outside = [
+        _case("C-2025-001", received="2025-09-30", closed="2025-11-01"),
+        _case("C-2025-002", received="2024-10-15", stage1_responded="2025-09-30"),
+    ]
+    loose = ReportCase("C-2025-003", {}, inside[0].dates)
+    every = [outside[0], *inside, loose, outside[1]]
+    assert dated_in(every, *month) == [*inside, loose]
