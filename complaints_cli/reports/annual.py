@@ -45,6 +45,7 @@ from complaints_cli.domain.code_in_force import CODE_2024, codes_in, provision
 from complaints_cli.domain.periods import Period
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.workdays import Calendar
+from complaints_cli.errors import ComplaintsError
 from complaints_cli.reports import activity, breakdowns, timeliness, tsm
 from complaints_cli.reports.cases import ReportCase, load_cases
 from complaints_cli.reports.figures import CaseLine, Figure, Report
@@ -337,7 +338,15 @@ def annual_report(
     categories: Sequence[str] = (),
 ) -> Report:
     """The annual figures for ``period`` (a financial year, or any range); ``codes`` holds the
-    ``hos-code-2022`` and ``hos-code-2024`` profiles."""
+    ``hos-code-2022`` and ``hos-code-2024`` profiles.
+
+    Raises :class:`ComplaintsError` for a period that starts after ``today`` (as the EMT
+    report refuses a month not started): its figures would all be nought."""
+    if period.start > today:
+        raise ComplaintsError(
+            f"{period.label} has not started yet (it starts {period.start:%d/%m/%Y}, today is "
+            f"{today:%d/%m/%Y}): nothing to report"
+        )
     timeliness.forget()
     cases, refused = load_cases(db, period.start, period.end)
     chooser = Codes(codes)

@@ -60,6 +60,11 @@ def test_log_records_the_teams_spelling_of_category_and_the_tenure(day: Day) -> 
             "complaints config)",
         ),
         (
+            ("--category", "s"),
+            "--category 's' could be any of Service charges and rent, Staff conduct: give "
+            "more of the name",
+        ),
+        (
             ("--tenure", "council"),
             "--tenure 'council' is not one of: LCRA (low-cost rental), LCHO (low-cost home "
             "ownership, shared ownership), other, unknown",

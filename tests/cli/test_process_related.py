@@ -112,6 +112,11 @@ def test_signatory_refusals(day: Day) -> None:
         "SPRUCE001 is not a petition (it is a complaint): log a petition with complaints log "
         "--kind petition"
     )  # fmt: skip
+    # Listing a complaint's signatories is the same mistake, not an empty list.
+    assert day.fails("2025-02-04", "signatory", "list", "SPRUCE001") == (
+        "SPRUCE001 is not a petition (it is a complaint): log a petition with complaints log "
+        "--kind petition"
+    )
     day.log("2025-02-03", "--kind", "petition")
     assert day.fails("2025-02-04", "signatory", "add", "SPRUCE002", "--name", " ann lee ",
                      "--address", "1 Essex  Brewery") == (
