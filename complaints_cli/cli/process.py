@@ -424,7 +424,18 @@ def compliments_cmd(
     fmt = check_format(fmt)
     start, end = (None, None) if month is None else _month(month)
     with open_raw(settings(ctx)) as db:
-        rows = reads.compliments(db, start=start, end=end, about=about)
+        who = None
+        if about is not None:  # a misspelt name is an error, never "No compliments"
+            from complaints_cli.domain.filters import match_person
+
+            who = match_person(
+                about,
+                reads.compliment_subjects(db),
+                "--about",
+                noun="anyone a compliment is about",
+                nobody="no compliment has been recorded yet",
+            )
+        rows = reads.compliments(db, start=start, end=end, about=who)
     output_rows(
         rows,
         ("id", "received", "from_name", "about", "channel", "details")

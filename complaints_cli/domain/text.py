@@ -52,6 +52,7 @@ __all__ = [
     "handler_name",
     "one_line",
     "optional_text",
+    "person_key",
     "required_text",
     "single_width",
     "terminal_safe",
@@ -343,6 +344,18 @@ def _fold_once(text: str) -> str:
     return "".join(
         c for c in folded if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
     )
+
+
+def person_key(text: str) -> str:
+    """What makes two spellings of a name one person's: :func:`fold` (case, accents,
+    invisible characters), with hyphens and underscores as spaces and spacing and line breaks
+    forgiven: ``Zoë  Adeyemi``, ``zoe adeyemi`` and ``Zoe\nAdeyemi`` are one key. The one
+    rule for a handler: the filters (``--handler``) and the Stage 2 independence check
+    (Code 6.13: a Stage 2 handler who is the Stage 1 handler under another spelling is the
+    same person) both use it; so do the duplicate checks (a petition's signatory signing
+    twice, a complaint logged twice), on names and addresses. ``str`` -> ``str``; never
+    raises."""
+    return " ".join(fold(text.strip()).replace("_", " ").replace("-", " ").split())
 
 
 def contains_folded(needle: str, *haystacks: object) -> bool:
