@@ -30,7 +30,7 @@ from complaints_cli.domain.lifecycle import parse_review
 from complaints_cli.domain.money import parse_amount
 from complaints_cli.domain.order import LABELS, check_order, independence_problem, order_problems
 from complaints_cli.domain.rules import Change, Rules, require_open, uk
-from complaints_cli.domain.text import handler_name, optional_text, required_text
+from complaints_cli.domain.text import handler_name, optional_text, person_lines, required_text
 from complaints_cli.domain.vocabulary import Outcome, Stage, Status
 from complaints_cli.errors import ComplaintsError, ConflictError
 
@@ -127,6 +127,8 @@ def read_correction(
         return column.field, parse_date(text, what=option, today=today)
     if column.field in ("handler", "stage2_handler"):  # at most MAX_NAME characters
         return column.field, handler_name(text, option)
+    if column.field == "complainant":  # single-spaced lines, as log and the import keep it
+        return column.field, person_lines(required_text(text, option))
     if kind == "required":
         return column.field, required_text(text, option)
     if kind == "text":

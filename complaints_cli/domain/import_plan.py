@@ -28,7 +28,9 @@ from enum import Enum
 from typing import Any, Final
 
 from complaints_cli.domain.case import Signatory
+from complaints_cli.domain.columns import COLUMNS
 from complaints_cli.domain.dates import format_uk
+from complaints_cli.domain.text import person_lines
 from complaints_cli.domain.vocabulary import CaseKind, Stage, Status
 
 __all__ = [
@@ -107,6 +109,12 @@ def lead_petitioner(values: Mapping[str, Any]) -> Signatory | None:
         return None
     return Signatory(name, address, True, received)
 
+
+#: The person columns (Handler, Complainant, Stage 2 complaint handler): kept as
+#: :func:`~complaints_cli.domain.text.person_lines` keeps them.
+PERSON_FIELDS: Final = frozenset(
+    f for column in COLUMNS if column.kind == "person" for f in column.fields
+)
 
 #: Money is parsed as pounds (``…compensation_amount``) and stored as whole pence.
 PENCE_FIELDS: Final = {
@@ -291,6 +299,10 @@ def diff_case(
     changes: list[FieldChange] = []
     for name in fields:
         old, new = existing.get(name), row.values.get(name)
+        if name in PERSON_FIELDS and type(old) is str:
+            # A name stored before log single-spaced it (``Ann<TAB>Lee``) reads from its
+            # export as the import keeps a person cell: not a difference to write back.
+            old = person_lines(old)
         if name == "signatories" and isinstance(old, tuple | list) and isinstance(new, tuple):
             if _adds_signatories(old, new):
                 changes.append(FieldChange(name, headers.get(name, name), old, new))

@@ -12,7 +12,7 @@ from datetime import date
 
 from complaints_cli.domain.classification import parse_category, parse_tenure
 from complaints_cli.domain.dates import parse_date
-from complaints_cli.domain.text import handler_name, optional_text, required_text
+from complaints_cli.domain.text import handler_name, optional_text, person_lines, required_text
 from complaints_cli.domain.vocabulary import CaseKind, Channel, Tenure, words
 from complaints_cli.errors import ComplaintsError
 
@@ -126,7 +126,7 @@ def new_complaint(
         )
     text_summary = optional_text(summary, "summary")
     return NewComplaint(
-        complainant=_required("complainant", complainant),
+        complainant=person_lines(_required("complainant", complainant)),
         address=_required("address", address),
         received=received_date,
         handler=handler_name(handler, "handler", hint=": give --handler or answer the prompt"),

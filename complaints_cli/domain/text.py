@@ -53,6 +53,7 @@ __all__ = [
     "one_line",
     "optional_text",
     "person_key",
+    "person_lines",
     "required_text",
     "single_width",
     "terminal_safe",
@@ -346,13 +347,26 @@ def _fold_once(text: str) -> str:
     )
 
 
+def person_lines(text: str) -> str:
+    """A person column's text as the log keeps it: each line single-spaced (a tab or a run of
+    spaces inside a name is a space), blank lines dropped; a complainant cell may list several
+    people, one a line. The one rule for ``log --complainant`` and the import's person cells,
+    so what ``log`` stored reads back from its export unchanged (the fresh-user trial:
+    ``Ann<TAB>Lee`` was stored as typed and an import of the export called it a difference).
+    ``str`` -> ``str``; never raises."""
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
 def person_key(text: str) -> str:
     """What makes two spellings of a name one person's: :func:`fold` (case, accents,
     invisible characters), with hyphens and underscores as spaces and spacing and line breaks
     forgiven: ``Zoë  Adeyemi``, ``zoe adeyemi`` and ``Zoe\nAdeyemi`` are one key. The one
     rule for a handler: the filters (``--handler``) and the Stage 2 independence check
     (Code 6.13: a Stage 2 handler who is the Stage 1 handler under another spelling is the
-    same person) both use it. ``str`` -> ``str``; never raises."""
+    same person) both use it; so do the duplicate checks (a petition's signatory signing
+    twice, a complaint logged twice), on names and addresses. ``str`` -> ``str``; never
+    raises."""
     return " ".join(fold(text.strip()).replace("_", " ").replace("-", " ").split())
 
 

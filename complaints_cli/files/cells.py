@@ -90,7 +90,7 @@ from typing import Final
 from complaints_cli.domain import references
 from complaints_cli.domain.columns import CHANNELS, REVIEW_TYPES, STAGES, STATUSES, Column
 from complaints_cli.domain.dates import MAX_YEAR, MIN_YEAR, format_uk
-from complaints_cli.domain.text import unsafe_character
+from complaints_cli.domain.text import person_lines, unsafe_character
 from complaints_cli.errors import ComplaintsError
 from complaints_cli.files.cell_basics import CellError, describe, is_empty, type_name
 from complaints_cli.files.date_cells import (
@@ -405,8 +405,7 @@ def parse_person(value: object) -> str | None:
         return None
     if not isinstance(value, str):
         raise CellError(f"{describe(value)} is {type_name(value)}, not a name")
-    lines = (" ".join(line.split()) for line in _clean_lines(value).split("\n"))
-    return "\n".join(line for line in lines if line)
+    return person_lines(_clean_lines(value))
 
 
 # --- one column, one row ------------------------------------------------------------------------

@@ -21,12 +21,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from complaints_cli.domain.periods import Period
 from complaints_cli.domain.vocabulary import Outcome
 from complaints_cli.reports.cases import ReportCase
-from complaints_cli.reports.figures import BY_DATE, Breakdown, BreakdownRow, CaseLine, event_line
+from complaints_cli.reports.figures import (
+    BY_DATE,
+    Breakdown,
+    BreakdownRow,
+    CaseLine,
+    DeferredRow,
+    event_line,
+)
 from complaints_cli.reports.timeliness import uk
 
 STAGES = ("Stage 1", "Stage 2")
@@ -57,6 +66,8 @@ def slug(text: str) -> str:
 
 EVENTS = ("Stage 1 response", "Stage 2 response")
 OUTCOME_FIELDS = ("stage1_outcome", "stage2_outcome")
+#: Each stage's response date, read from a case.
+_RESPONDED = (attrgetter("dates.stage1_responded"), attrgetter("dates.stage2_responded"))
 _NO_OUTCOME = "no outcome recorded: complaints respond --outcome"
 _NO_CATEGORY = "no category recorded: complaints correct REF --category"
 
@@ -81,33 +92,58 @@ def _withdrawn_at(case: ReportCase, period: Period) -> str | None:
 
 
 def outcomes(cases: Iterable[ReportCase], period: Period, section: str) -> Breakdown:
-    """Outcomes of the responses sent in ``period``, and withdrawals, per stage."""
-    cells: dict[str, list[list[CaseLine]]] = {key: [[], []] for key, _ in OUTCOME_ROWS}
+    """Outcomes of the responses sent in ``period``, and withdrawals, per stage. Each row's
+    case lines are made when first read (:class:`~.figures.DeferredRow`); the cases counted in
+    each cell are found here."""
+    responded: dict[str, tuple[list[ReportCase], list[ReportCase]]] = {
+        key: ([], []) for key, _ in OUTCOME_ROWS
+    }
+    withdrawn: tuple[list[ReportCase], list[ReportCase]] = ([], [])
     start, end = period.start, period.end
-    for c in cases:
-        d = c.dates
-        for i, responded in enumerate((d.stage1_responded, d.stage2_responded)):
-            if responded is None or not start <= responded <= end:
+    cases = cases if isinstance(cases, list) else list(cases)
+    for i, (day_of, field) in enumerate(zip(_RESPONDED, OUTCOME_FIELDS, strict=True)):
+        for c, day in zip(cases, map(day_of, cases), strict=True):
+            if day is None or not start <= day <= end:
                 continue
-            recorded = c.values[OUTCOME_FIELDS[i]]
+            recorded = c.values[field]
             key = NOT_RECORDED if recorded is None else _outcome_key(recorded)
-            why = _NO_OUTCOME if key == NOT_RECORDED else ""
-            cells[key][i].append(event_line(c.reference, d.received, EVENTS[i], responded, why=why))
+            responded[key][i].append(c)
+    for c in cases:
         if c.values["withdrawn"] is None:
             continue
         stage_at = _withdrawn_at(c, period)
         if stage_at is not None:
-            reason = (c.values["withdrawn_reason"] or "").strip()
-            cells["withdrawn"][STAGES.index(stage_at)].append(
-                CaseLine(
-                    c.reference,
-                    d.received,
-                    f"withdrawn at {stage_at}",
-                    c.withdrawn,
-                    text=reason or None,
-                )
-            )
-    rows = [BreakdownRow(key, label, _sorted(cells[key])) for key, label in OUTCOME_ROWS]
+            withdrawn[STAGES.index(stage_at)].append(c)
+
+    def lines(key: str) -> list[list[CaseLine]]:
+        why = _NO_OUTCOME if key == NOT_RECORDED else ""
+        cells: list[list[CaseLine]] = []
+        for i, (day_of, event) in enumerate(zip(_RESPONDED, EVENTS, strict=True)):
+            cell = [
+                event_line(c.reference, c.dates.received, event, day_of(c), why=why)
+                for c in responded[key][i]
+            ]
+            if key == "withdrawn":
+                cell += [
+                    CaseLine(
+                        c.reference,
+                        c.dates.received,
+                        f"withdrawn at {STAGES[i]}",
+                        c.withdrawn,
+                        text=(c.values["withdrawn_reason"] or "").strip() or None,
+                    )
+                    for c in withdrawn[i]
+                ]
+            cells.append(cell)
+        return cells  # sorted by DeferredRow when read
+
+    def counts(key: str) -> list[int]:
+        extra = withdrawn if key == "withdrawn" else ([], [])
+        return [len(responded[key][i]) + len(extra[i]) for i in range(len(STAGES))]
+
+    rows: list[BreakdownRow] = [
+        DeferredRow(key, label, counts(key), partial(lines, key)) for key, label in OUTCOME_ROWS
+    ]
     return Breakdown(
         "outcomes",
         "Outcomes",
@@ -126,7 +162,7 @@ def categories(
     """Stage 1 complaints received and Stage 2 escalations received in ``period``, by category:
     ``team``'s list first (in its order, each shown even at 0), then any other recorded."""
     found: dict[str, str] = {slug(name): name for name in team}
-    cells: dict[str, list[list[CaseLine]]] = {key: [[], []] for key in found}
+    counted: dict[str, tuple[list[ReportCase], list[ReportCase]]] = {key: ([], []) for key in found}
     start, end = period.start, period.end
     for c in cases:
         d = c.dates
@@ -137,22 +173,39 @@ def categories(
             continue
         recorded = str(c.values["category"] or "").strip()
         key = slug(recorded) if recorded else NOT_RECORDED
-        if key not in cells:
-            cells[key] = [[], []]
+        if key not in counted:
+            counted[key] = ([], [])
             found.setdefault(key, recorded or _NOT_RECORDED_LABEL)
-        for i, event, day in ((0, "received", received), (1, "escalation received", escalated)):
-            if not (first if i == 0 else second):
-                continue
-            why = "" if recorded else _NO_CATEGORY
-            cells[key][i].append(event_line(c.reference, received, event, day, why=why))
+        if first:
+            counted[key][0].append(c)
+        if second:
+            counted[key][1].append(c)
+
+    def lines(key: str) -> list[list[CaseLine]]:
+        cells: list[list[CaseLine]] = []
+        for i, event in enumerate(("received", "escalation received")):
+            cell = []
+            for c in counted.get(key, ((), ()))[i]:
+                d = c.dates
+                why = "" if str(c.values["category"] or "").strip() else _NO_CATEGORY
+                day = d.received if i == 0 else d.escalation_received
+                cell.append(event_line(c.reference, d.received, event, day, why=why))
+            cells.append(cell)
+        return cells  # sorted by DeferredRow when read
+
     team_keys = [slug(name) for name in team]
     others = sorted(
-        (k for k in cells if k not in team_keys and k != NOT_RECORDED),
-        key=lambda k: (-sum(len(x) for x in cells[k]), found[k].lower()),
+        (k for k in counted if k not in team_keys and k != NOT_RECORDED),
+        key=lambda k: (-sum(len(x) for x in counted[k]), found[k].lower()),
     )
     order = [*team_keys, *others, NOT_RECORDED]
-    rows = [
-        BreakdownRow(k, found.get(k, _NOT_RECORDED_LABEL), _sorted(cells.get(k, [[], []])))
+    rows: list[BreakdownRow] = [
+        DeferredRow(
+            k,
+            found.get(k, _NOT_RECORDED_LABEL),
+            [len(x) for x in counted.get(k, ((), ()))],
+            partial(lines, k),
+        )
         for k in order
     ]
     source = "the team's list (config), then the others recorded" if team else "as recorded"

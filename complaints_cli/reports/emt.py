@@ -44,13 +44,20 @@ from complaints_cli.domain.workdays import Calendar
 from complaints_cli.errors import ComplaintsError
 from complaints_cli.reports import activity, breakdowns, comparison, timeliness
 from complaints_cli.reports.activity import count, event_lines
-from complaints_cli.reports.cases import ReportCase, load_cases, overdue_at, role_rule
+from complaints_cli.reports.cases import (
+    ReportCase,
+    dated_in,
+    load_cases,
+    overdue_at,
+    role_rule,
+)
 from complaints_cli.reports.figures import CaseLine, Figure, Report, by_day, percent
 from complaints_cli.reports.timeliness import (
     Judged,
     judge,
     kept_deadline,
     kept_timeframe,
+    listed,
     met,
     share,
     uk,
@@ -489,18 +496,22 @@ def emt_report(
     months = months_back(month, TREND_MONTHS)
     window = Period(months[0].start, month.end, "trend")
     timeliness.forget()
+    # The trend judges 12 months; only the month's steps are listed (ordered, and compared
+    # with the log's Met columns).
     cases, refused = load_cases(db, window.start, window.end)
     judged: dict[str, list[Judged]] = {}
     unjudged: dict[str, list[CaseLine]] = {}
     for role in ("ack", "stage1", "stage2_ack", "stage2"):
         judged[role], unjudged[role] = judge(
-            cases, role, window, profile, calendar, compare_log=True
+            cases, role, window, profile, calendar, compare_log=False, ordered=False
         )
 
     monthly = {r: by_month(js, months) for r, js in judged.items()}
-    in_month = {r: buckets[-1] for r, buckets in monthly.items()}
+    in_month = {r: listed(buckets[-1]) for r, buckets in monthly.items()}
     out_month = {r: [x for x in xs if x.on in month] for r, xs in unjudged.items()}
-    figures = _activity(cases, refused, month)
+    # The month's own events: counted from the cases with a date in the month (cases.dated_in)
+    month_cases = dated_in(cases, month.start, month.end)
+    figures = _activity(month_cases, refused, month)
     open_cases = [c for c in cases if c.open_at(as_of)]
     figures += _open(open_cases, as_of)
     open_actions = log_queries.cases_with_open_actions(db, as_of)
@@ -509,10 +520,10 @@ def emt_report(
     figures += timeliness_figures(in_month, out_month, profile)
     figures.append(_extended(cases, profile, calendar, month))
     figures.append(_overdue(open_cases, profile, calendar, as_of))
-    figures.append(activity.compensation_awarded(cases, month, MONEY))
-    figures.append(activity.compensation_paid(cases, month, MONEY))
+    figures.append(activity.compensation_awarded(month_cases, month, MONEY))
+    figures.append(activity.compensation_paid(month_cases, month, MONEY))
     figures.append(activity.learning(db, month, LEARNING))
-    figures += _ombudsman(cases, profile, calendar, month, as_of)
+    figures += _ombudsman(month_cases, profile, calendar, month, as_of)
     found = log_queries.compliments(db, months)
     figures.append(_compliments(None if found is None else found[-1]))
 
@@ -570,8 +581,8 @@ def emt_report(
         trend=trend,
         notes=notes,
         breakdowns=[
-            breakdowns.outcomes(cases, month, BREAKDOWNS),
-            breakdowns.categories(cases, month, BREAKDOWNS, categories),
+            breakdowns.outcomes(month_cases, month, BREAKDOWNS),
+            breakdowns.categories(month_cases, month, BREAKDOWNS, categories),
         ],
     )
     report.comparisons = comparison.compare(report)

@@ -172,10 +172,9 @@ def print_report(report: Report, fmt: str, out: IO[str] | None = None) -> None:
         _section(stream, md, b.label, rows, list(headers), headers)
         missing = [r for r in b.rows if r.key == "not_recorded" and r.total]
         for r in missing:
-            refs = [line.reference for cell in r.cells for line in cell]
-            shown = ", ".join(refs[:SHOWN_REFERENCES])
-            if len(refs) > SHOWN_REFERENCES:
-                shown += f" and {len(refs) - SHOWN_REFERENCES} more (all in the JSON and workbook)"
+            shown = ", ".join(r.first_references(SHOWN_REFERENCES))
+            if r.total > SHOWN_REFERENCES:
+                shown += f" and {r.total - SHOWN_REFERENCES} more (all in the JSON and workbook)"
             stream.write(f"{b.label}, not recorded: {shown}\n\n")
     if report.trend:
         columns = [k for k in TREND_HEADERS if any(k in row for row in report.trend)]

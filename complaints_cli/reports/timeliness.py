@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from complaints_cli.domain.deadlines import CaseDates, Milestone
 from complaints_cli.domain.periods import Period
-from complaints_cli.domain.profiles import Profile
+from complaints_cli.domain.profiles import MilestoneRule, Profile
 from complaints_cli.domain.workdays import Calendar
 from complaints_cli.reports.cases import ReportCase, log_disagrees
 from complaints_cli.reports.figures import CaseLine, Figure, deferred
@@ -88,12 +88,21 @@ class Judged(NamedTuple):
 _WORKING: dict[int, tuple[Milestone, str]] = {}
 
 
+#: id(rule) -> (the rule, its :attr:`~MilestoneRule.limit_text`): a year's lines show a few
+#: rules' limits tens of thousands of times (kept with the rule: its id is never reused).
+_LIMITS: dict[int, tuple[MilestoneRule, str]] = {}
+
+
 def working(m: Milestone) -> str:
     """How a deadline was worked out: ``due Fri 03/10/2025: 3 working days from ...``."""
     known = _WORKING.get(id(m))
     if known is not None and known[0] is m:
         return known[1]
-    text = f"due {uk(m.due)}: {m.rule.limit_text} from {m.anchor_event} {uk(m.anchor)}"
+    rule = m.rule
+    limit = _LIMITS.get(id(rule))
+    if limit is None or limit[0] is not rule:
+        limit = _LIMITS[id(rule)] = (rule, rule.limit_text)
+    text = f"due {uk(m.due)}: {limit[1]} from {m.anchor_event} {uk(m.anchor)}"
     if m.extended_to is not None:
         text += f"; extended to {uk(m.extended_to)}"
         if m.extension_limit is not None and m.extended_to > m.extension_limit:
@@ -105,6 +114,7 @@ def working(m: Milestone) -> str:
 def forget() -> None:
     """Drop the text cache (each report starts afresh: a long-lived process never grows)."""
     _WORKING.clear()
+    _LIMITS.clear()
 
 
 def judged_step(
@@ -137,10 +147,13 @@ def judge(
     *,
     compare_log: bool,
     choose: Chooser | None = None,
+    ordered: bool = True,
 ) -> tuple[list[Judged], list[CaseLine]]:
-    """The cases whose ``role`` step was done in ``period``, judged; and those that cannot be
-    (the profile sets no timeframe for the step), as counted-out lines saying why. ``choose``
-    picks another profile for a case (the Code in force when the step's clock started)."""
+    """The cases whose ``role`` step was done in ``period``, judged, in the order done (then
+    by reference; ``ordered=False``: in the order of ``cases``, for :func:`listed` to order the
+    ones shown); and those that cannot be (the profile sets no timeframe for the step), as
+    counted-out lines saying why. ``choose`` picks another profile for a case (the Code in
+    force when the step's clock started)."""
     attr, event = DONE[role]
     judged: list[Judged] = []
     unjudged: list[CaseLine] = []
@@ -168,8 +181,20 @@ def judge(
         log = log_disagrees(case, role, m.done <= m.deadline) if compare_log else None
         code = profile.name if choose is not None else None
         judged.append(_new_judged(Judged, (case, role, m, log, code)))
-    judged.sort(key=_by_done)
+    if ordered:
+        judged.sort(key=_by_done)
     return judged, unjudged
+
+
+def listed(judged: list[Judged]) -> list[Judged]:
+    """``judged`` (from :func:`judge` with ``compare_log=False, ordered=False``) as
+    :func:`judge` gives the steps it lists: in the order done, then by reference, each with
+    what the log's Met column says when it disagrees (:attr:`Judged.log`). For a report that
+    judges more steps than it lists (the EMT report judges 12 months for its trend and lists
+    one month's): the others are neither sorted nor compared with the log."""
+    out = [j._replace(log=log_disagrees(j.case, j.role, j.done <= j.m.deadline)) for j in judged]
+    out.sort(key=_by_done)
+    return out
 
 
 #: A profile name -> how a line names the Code that judged it.

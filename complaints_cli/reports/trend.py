@@ -10,10 +10,11 @@ receipt to its end (closed or withdrawn, the first), by a running sum.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from complaints_cli.domain.periods import Period
@@ -64,33 +65,39 @@ def trend_counts(cases: Sequence[ReportCase], months: Sequence[Period]) -> list[
     opened = [0] * (n + 1)  # a running sum gives each month's open cases
     window_start = months[0].start
     month_of = _MonthOf(first)  # a day -> its month's place in the trend (days repeat)
-    events = tuple(EVENTS)
-    event_days = attrgetter(*EVENTS.values())
+    place = month_of.__getitem__
     read = columns_reader("closed", "withdrawn", *(pence for _day, pence in AWARDS))
-    for c in cases:
-        d = c.dates
-        closed, withdrawn, *amounts = read(c.values)
-        if closed is not None and closed < window_start:
-            continue  # closed before the window (read only for its Ombudsman activity)
-        for key, day in zip(events, event_days(d)):  # noqa: B905  (the same length)
-            if day is not None:
-                i = month_of[day]
-                if 0 <= i < n:
-                    out[i][key] += 1
-        for key, day in (("closed", closed), ("withdrawn", withdrawn)):
-            if day is not None:
-                i = month_of[day]
-                if 0 <= i < n:
-                    out[i][key] += 1
-        for (attr, _pence), amount in zip(AWARDS, amounts):  # noqa: B905  (the same length)
-            day = getattr(d, attr)
+    # Each count made by C loops (map, filter, Counter) over the ~28,000 cases of a 12-month
+    # window of the generated 100k log, rather than a Python loop over each case's events.
+    kept: list[ReportCase] = []
+    values: list[tuple[Any, ...]] = []
+    for c, v in zip(cases, map(read, map(attrgetter("values"), cases))):  # noqa: B905
+        closed = v[0]
+        if closed is None or closed >= window_start:  # else read for its Ombudsman activity
+            kept.append(c)
+            values.append(v)
+    dates = list(map(attrgetter("dates"), kept))
+
+    def add(key: str, days: Iterable[date | None]) -> None:
+        for i, count in Counter(map(place, filter(None, days))).items():
+            if 0 <= i < n:
+                out[i][key] += count
+
+    for key, attr in EVENTS.items():
+        add(key, map(attrgetter(attr), dates))
+    for at, key in ((0, "closed"), (1, "withdrawn")):
+        add(key, map(itemgetter(at), values))
+    for at, (attr, _pence) in enumerate(AWARDS, start=2):
+        for day, amount in zip(map(attrgetter(attr), dates), map(itemgetter(at), values)):  # noqa: B905
             if day is not None and amount:
-                i = month_of[day]
+                i = place(day)
                 if 0 <= i < n and amount > 0:
                     out[i]["compensation_payments"] += 1
                     out[i]["compensation_total"] += pounds(amount) or Decimal(0)
-        start = max(month_of[d.received], 0)
-        stop = n if c.end is None else min(month_of[c.end], n)
+    for c, d in zip(kept, dates):  # noqa: B905  (the same length)
+        start = max(place(d.received), 0)
+        end = c.end
+        stop = n if end is None else min(place(end), n)
         if start < stop:  # open at the end of months start .. stop-1
             opened[start] += 1
             opened[stop] -= 1

@@ -27,7 +27,7 @@ from complaints_cli.domain.case import (
 )
 from complaints_cli.domain.money import from_pence, to_pence
 from complaints_cli.domain.references import normalise_reference, not_found
-from complaints_cli.domain.text import contains_folded, fold
+from complaints_cli.domain.text import contains_folded, fold, person_key
 from complaints_cli.domain.vocabulary import (
     ActionKind,
     CaseKind,
@@ -417,10 +417,11 @@ def count_cases(
 
 def same_complaint(db: RawDatabase, complainant: str, address: str, received: date) -> list[str]:
     """The references of the cases (void ones aside) with this complainant, address and date
-    received, compared ignoring case and spacing: a complaint logged twice."""
+    received, compared ignoring case, accents and spacing
+    (:func:`~complaints_cli.domain.text.person_key`): a complaint logged twice."""
 
     def squash(text: object) -> str:
-        return " ".join(str(text or "").casefold().split())
+        return person_key(str(text or ""))
 
     rows = db.execute(
         "SELECT reference, complainant, address FROM complaint WHERE received = :received "

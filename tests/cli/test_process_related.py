@@ -122,6 +122,13 @@ def test_signatory_refusals(day: Day) -> None:
                      "--address", "1 Essex  Brewery") == (
         "ann lee at 1 Essex  Brewery has already signed SPRUCE002's petition"
     )  # fmt: skip
+    # Accents typed or left out are the same person (the fresh-user trial: Łukasz Nowak).
+    day.ok("2025-02-04", "signatory", "add", "SPRUCE002", "--name", "Łukasz Nowak",
+           "--address", "Flat 10, Kingsway House")  # fmt: skip
+    assert day.fails("2025-02-04", "signatory", "add", "SPRUCE002", "--name", "lukasz nowak",
+                     "--address", "flat 10,  Kingsway House").endswith(
+        "has already signed SPRUCE002's petition"
+    )  # fmt: skip
     assert day.fails("2025-02-04", "signatory", "add", "SPRUCE002", "--name", "X",
                      "--address", " ") == "--address is required"  # fmt: skip
-    assert day.show("2025-02-04", "SPRUCE002")["version"] == 1
+    assert day.show("2025-02-04", "SPRUCE002")["version"] == 2  # Łukasz's signature only

@@ -119,3 +119,27 @@ def test_columns_reader_reads_a_row_and_a_mapping_alike() -> None:
     expected = (date(2025, 5, 2), "Sam", 2500)
     assert read(case.values) == expected
     assert read(dict(case.values)) == expected
+
+
+def test_a_rules_limit_text_never_serves_another_rule() -> None:
+    """Each step's working names its own rule's limit, whichever rule was shown first, and a
+    remembered limit kept under a rule's id is used only for that very rule (an id can be
+    reused once a rule is gone)."""
+    from dataclasses import replace
+
+    from complaints_cli.reports import timeliness
+
+    cal = Calendar()
+    case = CaseDates(received=RECEIVED, acknowledged=date(2025, 12, 22))
+    ack = next(
+        m for m in compute_milestones(case, PROFILE, cal, as_of=RECEIVED) if m.key == "acknowledge"
+    )
+    longer = replace(ack.rule, working_days=9)
+    timeliness.forget()
+    assert ": 5 working days from" in timeliness.working(ack)
+    other = ack._replace(rule=longer)
+    assert ": 9 working days from" in timeliness.working(other)
+    timeliness.forget()
+    timeliness._LIMITS[id(ack.rule)] = (longer, "9 working days")  # another rule, the same id
+    assert ": 5 working days from" in timeliness.working(ack)
+    timeliness.forget()
