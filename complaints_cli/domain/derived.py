@@ -48,6 +48,10 @@ MET_FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+_MET_FLAGS = tuple(flag for _column, flag, _note in MET_FIELDS)
+_NO_MET = [None] * len(MET_FIELDS)
+
+
 def with_met_columns(case: Case, profile: Profile, calendar: Calendar) -> Case:
     """The case with its "Met ..." columns worked out again from its dates (columns 10, 13, 22).
 
@@ -78,8 +82,8 @@ def met_disagreements(
     when no Met column is recorded, without judging the dates.
     """
     if isinstance(case, Mapping):
-        recorded_met = [case.get(flag) for _column, flag, _note in MET_FIELDS]
-        if all(value is None for value in recorded_met):
+        recorded_met = list(map(case.get, _MET_FLAGS))
+        if recorded_met == _NO_MET:  # nothing recorded (the flags are True, False or None)
             return []
         dates = CaseDates.of_row(case)
     else:
