@@ -237,14 +237,13 @@ class SheetParser:
         # datetime, a time, a timedelta, None), so a number, a bool or anything else in the
         # column keeps a key of its own type among the distinct values.
         distinct = dict.fromkeys(cells)
-        if _PLAIN_TYPES.issuperset(set(map(type, distinct))):
-            if len(distinct) <= self._LIMIT:
-                parsed = {value: self._parse_one(column, value) for value in distinct}
-                out = list(map(parsed.__getitem__, cells))
-                bad = {v for v, hit in parsed.items() if type(hit) is not tuple}
-                failed = [i for i, v in enumerate(cells) if v in bad] if bad else []
-                self._count_defaults(column, cells)
-                return out, failed
+        if len(distinct) <= self._LIMIT and _PLAIN_TYPES.issuperset(set(map(type, distinct))):
+            parsed = {value: self._parse_one(column, value) for value in distinct}
+            out = list(map(parsed.__getitem__, cells))
+            bad = {v for v, hit in parsed.items() if type(hit) is not tuple}
+            failed = [i for i, v in enumerate(cells) if v in bad] if bad else []
+            self._count_defaults(column, cells)
+            return out, failed
         cache: dict[object, Any] = {}
         out = []
         failed = []
