@@ -21,7 +21,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from operator import itemgetter
 from typing import Any, Final
 
@@ -92,30 +92,56 @@ def insert_rows(
             params = [(p,) for p in params]
         _insert(tx, sql, params)
         return
-    date_at = [i for i, n in enumerate(names) if n in dates]
-    stamp_at = [i for i, n in enumerate(names) if n in stamps]
-    iso: dict[date, str] = {}  # a log has a few thousand distinct days: convert each once
-    stamped: dict[datetime, str] = {}
-    params = []
-    append = params.append
-    for row in rows:
-        values = list(getter(row)) if len(names) > 1 else [getter(row)]
-        for i in date_at:
-            value = values[i]
-            if value is not None:
-                text = iso.get(value)
-                if text is None:
-                    text = iso[value] = value.isoformat()
-                values[i] = text
-        for i in stamp_at:
-            value = values[i]
-            if value is not None:
-                text = stamped.get(value)
-                if text is None:
-                    text = stamped[value] = sqlite_stamp(value)
-                values[i] = text
-        append(tuple(values))
-    _insert(tx, sql, params)
+    # Column by column (the batch transposed, in C): each date and date-time converted once
+    # per distinct value, and a column that is NULL in every row and NULL by default left
+    # out of the statement (the sheet has no such cells: binding millions of NULLs cost ~15%
+    # of the driver's time at 100k rows, 2026-11-30). What is stored is the same.
+    if len(names) > 1:
+        cells: list[Sequence[Any]] = list(zip(*map(getter, rows), strict=True))
+    else:
+        cells = [tuple(map(getter, rows))]
+    for i, name in enumerate(names):
+        if name in dates:
+            cells[i] = _converted(cells[i], _iso)
+        elif name in stamps:
+            cells[i] = _converted(cells[i], sqlite_stamp)
+    nullable = _null_by_default(tx, table)
+    kept = [
+        i
+        for i, name in enumerate(names)
+        if name not in nullable or cells[i].count(None) < len(rows)
+    ]
+    if len(kept) < len(names):
+        names = [names[i] for i in kept]
+        cells = [cells[i] for i in kept]
+        sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})"
+    _insert(tx, sql, list(zip(*cells, strict=True)))
+
+
+def _iso(value: date) -> str:
+    """A date as SQLite stores it (``2025-02-03``)."""
+    return value.isoformat()
+
+
+def _converted(column: Sequence[Any], convert: Callable[[Any], str]) -> list[str | None]:
+    """``column``'s values converted by ``convert`` (``None`` stays ``None``), each distinct
+    value once: a log has a few thousand distinct days, and one import time."""
+    done: dict[Any, str | None] = {None: None}
+    for value in set(column).difference(done):
+        done[value] = convert(value)
+    return list(map(done.__getitem__, column))
+
+
+def _null_by_default(tx: RawDatabase, table: str) -> frozenset[str]:
+    """The columns of ``table`` that may be NULL and are NULL when an ``INSERT`` leaves them
+    out (no default, not part of the primary key): leaving one out stores what binding
+    ``None`` would."""
+    found = tx.execute(f'PRAGMA table_info("{table}")').fetchall()
+    return frozenset(
+        str(name)
+        for _cid, name, _type, notnull, default, pk in found
+        if not notnull and default is None and not pk
+    )
 
 
 def _insert(tx: RawDatabase, sql: str, params: Sequence[Sequence[Any]]) -> None:
