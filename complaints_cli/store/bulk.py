@@ -306,6 +306,10 @@ def _history(field: str, value: object) -> tuple[str, object]:
 
 
 def _extra_text(extra: Mapping[str, object]) -> str | None:
+    """A row's unknown columns as the ``extra`` column stores them (JSON of the cells that are
+    not blank), or None when all are blank (most rows: told apart without building a dict)."""
+    if list(extra.values()).count(None) == len(extra):
+        return None
     kept = {k: v for k, v in extra.items() if v is not None}
     return json.dumps(kept, ensure_ascii=False) if kept else None
 
@@ -413,6 +417,7 @@ def apply_plan(
         store.advance_counter(tx, prefix, number)
 
     deferred = _defer_indexes(tx) if len(plan.adds) >= _DEFER_AT else []
+    row_note = f"{note}, sheet {source.sheet!r} row "
     for parsed in plan.adds:
         values = parsed.values
         row = {
@@ -432,7 +437,7 @@ def apply_plan(
         # A new case's history entry names its source row; its values are the row's (every
         # later change records old and new). Listing each value as [null, value] too cost
         # ~1.5 s of a 100k-case import's ~10 s, for no information the case does not hold.
-        notes_by_ref[parsed.reference] = f"{note}, sheet {source.sheet!r} row {parsed.row}" + (
+        notes_by_ref[parsed.reference] = f"{row_note}{parsed.row}" + (
             f" (its reference there, {parsed.renumbered_from}, is another complaint's in the "
             "log: renumbered)"
             if parsed.renumbered_from
