@@ -78,28 +78,45 @@ def insert_rows(
 
     Why not one statement per row: the driver's own ``executemany`` takes ~1.8 s for 100k
     cases, binding named parameters per value took 4.4 s more. The values are already the
-    stored types; the only conversion SQLite needs is done here, once per column kind (dates
-    to ISO text, date-times to the stored UTC text); psycopg adapts Python values itself.
+    stored types; the only conversion SQLite needs is done here (:func:`insert_values`).
+    """
+    if not rows:
+        return
+    getter = itemgetter(*names)
+    if len(names) == 1:
+        insert_values(
+            tx, table, names, [(getter(row),) for row in rows], dates=dates, stamps=stamps
+        )
+    else:
+        insert_values(tx, table, names, list(map(getter, rows)), dates=dates, stamps=stamps)
+
+
+def insert_values(
+    tx: RawDatabase,
+    table: str,
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    dates: frozenset[str] = _DATE_COLUMNS,
+    stamps: frozenset[str] = _STAMP_COLUMNS,
+) -> None:
+    """:func:`insert_rows` of rows given as tuples of the ``names``' values, in that order.
+
+    SQLite needs dates as ISO text and date-times as the stored UTC text, converted here,
+    each distinct value once; psycopg adapts Python values itself.
     """
     if not rows:
         return
     mark = tx.paramstyle
     sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})"
-    getter = itemgetter(*names)
     if tx.dialect != "sqlite":
-        params: list[Any] = [getter(row) for row in rows]
-        if len(names) == 1:
-            params = [(p,) for p in params]
-        _insert(tx, sql, params)
+        _insert(tx, sql, rows)
         return
     # Column by column (the batch transposed, in C): each date and date-time converted once
     # per distinct value, and a column that is NULL in every row and NULL by default left
     # out of the statement (the sheet has no such cells: binding millions of NULLs cost ~15%
     # of the driver's time at 100k rows, 2026-11-30). What is stored is the same.
-    if len(names) > 1:
-        cells: list[Sequence[Any]] = list(zip(*map(getter, rows), strict=True))
-    else:
-        cells = [tuple(map(getter, rows))]
+    cells: list[Sequence[Any]] = list(zip(*rows, strict=True))
     for i, name in enumerate(names):
         if name in dates:
             cells[i] = _converted(cells[i], _iso)
@@ -364,7 +381,8 @@ def apply_plan(
     keep = ("folder", "extra", "created_at", "updated_at", "row_version")
     stamps = ("next_due", "next_milestone", "deadlines_key") if deadlines else ()
     columns = list(dict.fromkeys([*names, *keep, *stamps]))
-    history_rows: list[dict[str, Any]] = []
+    history_rows: list[dict[str, Any]] = []  # the updated cases'
+    new_history: list[tuple[Any, ...]] = []  # the new cases', in HISTORY_NAMES' order
     batch: list[dict[str, Any]] = []
     notes_by_ref: dict[str, str] = {}
     actions_by_ref: dict[str, Any] = {}
@@ -391,15 +409,8 @@ def apply_plan(
                 signed = signatories_by_ref.pop(reference, None)
                 if signed:
                     write_signatories(tx, complaint_id, signed, None)
-                history_rows.append(
-                    {
-                        "complaint_id": complaint_id,
-                        "at": now,
-                        "actor": actor,
-                        "command": "import",
-                        "changes": "{}",
-                        "note": notes_by_ref.pop(reference),
-                    }
+                new_history.append(
+                    (complaint_id, now, actor, "import", "{}", notes_by_ref.pop(reference))
                 )
         if progress is not None:
             progress(len(batch))
@@ -536,13 +547,17 @@ def apply_plan(
     outcome.updated = len(plan.updates)
     _link_cases(tx, links)
 
-    history_names = ["complaint_id", "at", "actor", "command", "changes", "note"]
+    for start in range(0, len(new_history), 5000):
+        insert_values(tx, "history", HISTORY_NAMES, new_history[start : start + 5000])
     for start in range(0, len(history_rows), 5000):
-        insert_rows(tx, "history", history_names, history_rows[start : start + 5000])
+        insert_rows(tx, "history", HISTORY_NAMES, history_rows[start : start + 5000])
     for create in deferred:
         tx.execute(create)
     return outcome
 
+
+#: The history columns an import writes.
+HISTORY_NAMES: Final = ("complaint_id", "at", "actor", "command", "changes", "note")
 
 #: The fewest new cases for which :func:`_defer_indexes` pays (each index is built once
 #: instead of being kept up row by row).
