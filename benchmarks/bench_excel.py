@@ -262,6 +262,8 @@ def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / "none.toml").write_text("", encoding="utf-8")  # no user config gets in
     rows: list[tuple[str, int, Pair, str]] = []
+    started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    load_before = os.getloadavg()[0]
     for size in sizes:
         db = log_db(size)
         book = team_workbook(db, size)
@@ -295,21 +297,33 @@ def main() -> None:
             rows.append(("export", size, pair, note + judge(size, pair.ratio, 1.2)))
             print(rows[-1], flush=True)
 
+    command = " ".join(["python benchmarks/bench_excel.py", *sys.argv[1:]])
+    if args.pandas_python != sys.executable:
+        command = command.replace(args.pandas_python, "PANDAS_VENV/bin/python")
+    pandas_version = subprocess.run(
+        [args.pandas_python, "-c", "import pandas; print(pandas.__version__)"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
     lines = [
         START,
         "## Excel import and export",
         "",
-        "Made by `python benchmarks/bench_excel.py`: whole processes, each command and its "
+        f"Made by `{command}`: whole processes, each command and its "
         f"baseline run alternately, one warm-up pair then {args.runs} pairs; times are medians, "
-        "the ratio is the median of the pairs' ratios. "
+        "the ratio is the median of the pairs' CPU-time ratios (the target's measure). "
         "Import reads a workbook written by openpyxl from the generated log (title row, the 24 "
         "columns, `Channel`, an unknown `Notes` column) into an empty database; the baseline "
-        'is `pandas.read_excel(engine="calamine")` reading the same file. Export writes the '
+        f'is `pandas.read_excel(engine="calamine")` (pandas {pandas_version or "?"}, in its own '
+        "venv) reading the same file. Export writes the "
         "whole log; the baseline is openpyxl's write-only mode writing the same cell values "
         "from the same database. Peak memory is the process's maximum RSS.",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, {date.today().isoformat()}.",
+        f"{platform.python_version()}, {started} to {time.strftime('%H:%M', time.gmtime())} "
+        f"UTC; load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end "
+        "(a shared machine: compare figures within one run).",
         "",
         "| step | cases | complaints wall / CPU | peak MB | baseline wall / CPU | peak MB "
         "| result (CPU) |",
