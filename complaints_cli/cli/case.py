@@ -260,10 +260,14 @@ def log_cmd(
             )
         )
         return
+    from complaints_cli.domain.text import terminal_safe
+
     what = "" if new.kind is CaseKind.COMPLAINT else f"{new.kind}, "
     typer.echo(
-        f"Logged {logged.reference}: {new.complainant}, {new.address}, received "
-        f"{new.received:%d/%m/%Y} ({what}{case.stage}, Open)"
+        terminal_safe(
+            f"Logged {logged.reference}: {new.complainant}, {new.address}, received "
+            f"{new.received:%d/%m/%Y} ({what}{case.stage}, Open)"
+        )
     )
     if folder is None:
         typer.echo(
@@ -271,9 +275,11 @@ def log_cmd(
             "once the name is free"
         )
     else:
-        typer.echo(f"Folder: {folder}{'' if created else ' (existing folder reused)'}")
+        typer.echo(
+            terminal_safe(f"Folder: {folder}{'' if created else ' (existing folder reused)'}")
+        )
     if filed:
-        typer.echo(f"Filed {from_email} as {filed}")
+        typer.echo(terminal_safe(f"Filed {from_email} as {filed}"))
     for line in next_lines(case, tf, day):
         typer.echo(line)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any
 
@@ -123,7 +124,7 @@ def due_cmd(
             )
         from complaints_cli.render.listing import output_rows
 
-        def style(item: due_core.DueRow) -> str | None:
+        def style(item: tuple[Any, ...]) -> str | None:
             left = item[3]  # working days left
             return (
                 "red"
@@ -146,14 +147,22 @@ def due_cmd(
             if fmt != "table"
             else ("reference", "milestone", "due", "working_days_left", "handler", "stage")
         )
+        shown: Sequence[tuple[Any, ...]] = items
+        if fmt == "table" and not tf.calendar.is_working_day(day):
+            shown = [_overdue_shown(i) for i in items]
+        title = (
+            f"Overdue (as of {day:%d/%m/%Y})"
+            if overdue
+            else f"Due by {tf.calendar.add_working_days(day, within) if within else day:%a %d/%m/%Y} (as of {day:%d/%m/%Y})"
+        )
         output_rows(
-            items,
+            shown,
             columns,
             fmt,
             headers=headers,
             text=_due_text,
             styles=style,
-            title=f"Due by {tf.calendar.add_working_days(day, within) if within else day:%a %d/%m/%Y} (as of {day:%d/%m/%Y})",
+            title=title,
             empty="Nothing due." if not overdue else "Nothing overdue.",
             no_wrap=("reference", "due", "working_days_left", "stage"),
             as_text=("reference", "milestone", "handler", "stage"),
@@ -195,6 +204,17 @@ def calendar_cmd(
 #: Each day's text, made once: a due list of thousands of items has a few hundred days, and
 #: ``strftime`` costs ~3 µs a call.
 _DAY_TEXT: dict[date, str] = {}
+
+
+def _overdue_shown(item: tuple[Any, ...]) -> tuple[Any, ...]:
+    """On a day that is not a working day, an item due on the last working day before it is
+    overdue with no working day passed since (``working_days_between`` counts 0: see
+    :meth:`~complaints_cli.domain.workdays.Calendar.working_days_between`); the table says
+    ``overdue`` there, where a bare ``0`` would read as "due today" (the JSON keeps the count
+    and says the state)."""
+    if item[3] == 0 and item[6] != "pending":
+        return (*item[:3], "overdue", *item[4:])
+    return item
 
 
 def _due_text(column: str, value: Any) -> str:

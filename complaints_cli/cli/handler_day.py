@@ -53,6 +53,10 @@ def feed_cmd(
     tf = Timeframes(ctx)
     cfg = tf.settings
     with open_raw(cfg) as db:
+        if handler is not None:  # a misspelt name is an error, never an empty calendar
+            from complaints_cli.domain.filters import match_person
+
+            match_person(handler, reads.people(db))
         cases = reads.list_cases(db)
         actions = reads.actions_by_case(db)
     events = feed_events(

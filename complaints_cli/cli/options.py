@@ -209,6 +209,9 @@ def next_lines(case: Case, tf: Timeframes, as_of: date) -> list[str]:
     out = []
     for m in next_milestones(CaseDates.of(case), tf.profile, tf.calendar, as_of=as_of):
         left = m.working_days_left
+        if left == 0 and m.deadline < as_of:  # a weekend or holiday after it: none passed yet
+            out.append(f"Next: {m.label}, due {m.deadline:%a %d/%m/%Y} (overdue)")
+            continue
         when = "overdue by" if left is not None and left < 0 else "in"
         count = abs(left) if left is not None else 0
         out.append(f"Next: {m.label}, due {m.deadline:%a %d/%m/%Y} ({when} {count} working day(s))")

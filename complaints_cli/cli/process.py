@@ -341,7 +341,9 @@ def signatory_add_cmd(
             check=process.require_petition,
         )
     if fmt == "table":
-        typer.echo(f"{ref}: {who} added{' as the lead petitioner' if lead else ''}")
+        from complaints_cli.domain.text import terminal_safe
+
+        typer.echo(terminal_safe(f"{ref}: {who} added{' as the lead petitioner' if lead else ''}"))
     _signatories(ref, [r._asdict() for r in rows], fmt)
 
 
@@ -351,12 +353,14 @@ def signatory_list_cmd(ctx: typer.Context, reference: RefArg, fmt: FormatOpt = "
 
     Example: complaints signatory list SPRUCE006
     """
+    from complaints_cli.domain import process
     from complaints_cli.store import reads
 
     fmt = check_format(fmt)
     with open_raw(settings(ctx)) as db:
         case = reads.get_case(db, reference)
         assert case.id is not None
+        process.require_petition(case)
         rows = [r._asdict() for r in reads.signatories(db, case.id)]
     _signatories(case.reference, rows, fmt)
 
@@ -420,7 +424,18 @@ def compliments_cmd(
     fmt = check_format(fmt)
     start, end = (None, None) if month is None else _month(month)
     with open_raw(settings(ctx)) as db:
-        rows = reads.compliments(db, start=start, end=end, about=about)
+        who = None
+        if about is not None:  # a misspelt name is an error, never "No compliments"
+            from complaints_cli.domain.filters import match_person
+
+            who = match_person(
+                about,
+                reads.compliment_subjects(db),
+                "--about",
+                noun="anyone a compliment is about",
+                nobody="no compliment has been recorded yet",
+            )
+        rows = reads.compliments(db, start=start, end=end, about=who)
     output_rows(
         rows,
         ("id", "received", "from_name", "about", "channel", "details")

@@ -50,7 +50,10 @@ def _squash(text: str) -> str:
 def parse_category(text: str, known: Sequence[str], what: str = "--category") -> str:
     """The team's own spelling of a category (case, hyphens and ``&`` forgiven); one not in
     the list is refused with the list and the nearest (``damp`` -> did you mean Damp and
-    mould?)."""
+    mould?); the start of a name is enough when it starts one category only, and one that
+    starts several is refused naming them (not called unknown).
+
+    Raises :class:`ComplaintsError` for an unknown or ambiguous name."""
     from complaints_cli.domain.filters import nearest  # difflib: only when refusing
 
     for category in known:
@@ -59,6 +62,10 @@ def parse_category(text: str, known: Sequence[str], what: str = "--category") ->
     prefixed = [c for c in known if _squash(c).startswith(_squash(text))] if text.strip() else []
     if len(prefixed) == 1:
         return prefixed[0]
+    if prefixed:
+        raise ComplaintsError(
+            f"{what} {text!r} could be any of {', '.join(prefixed)}: give more of the name"
+        )
     raise ComplaintsError(
         f"{what} {text!r} is not one of the team's categories: {', '.join(known)}"
         f"{nearest(text, known)} (the list is the categories setting: complaints config)"

@@ -60,6 +60,12 @@ __all__ = [
 
 #: The stage of a service dissatisfaction (informal, before any Stage 1 complaint).
 INFORMAL_STAGE = Stage.INFORMAL
+#: A case with the Ombudsman (or PRS): a stage's waiting window (close the case if the
+#: resident has not escalated, close after the final response) no longer applies: the
+#: landlord's process has given way to the Ombudsman's (the fresh-user trial: a case referred
+#: without a Stage 2 showed "Close the case if the resident has not escalated" overdue for
+#: months). Its deadlines (a Stage 1 response not yet sent) still stand.
+OMBUDSMAN_STAGE = Stage.OMBUDSMAN
 
 
 def review_type(text: str | None) -> str | None:
@@ -464,11 +470,15 @@ def _evaluate_all(
         profile.default_review
     )
     informal = c.stage == INFORMAL_STAGE
+    with_ombudsman = c.stage == OMBUDSMAN_STAGE
     out = []
     for plan in plans:
-        if (plan.rule.stage == "informal") is not informal:
+        rule = plan.rule
+        if (rule.stage == "informal") is not informal:
             continue  # a service dissatisfaction has only its own milestones
-        if plan.rule.while_open and not is_open:
+        if rule.while_open and not is_open:
+            continue
+        if with_ombudsman and rule.kind == "window" and rule.stage != "ombudsman":
             continue
         if plan.review and review not in plan.review:
             continue

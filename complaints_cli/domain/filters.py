@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import TypeVar
 
-from complaints_cli.domain.text import fold
+from complaints_cli.domain.text import person_key
 from complaints_cli.domain.vocabulary import Stage, Status
 from complaints_cli.errors import ComplaintsError
 
@@ -33,9 +33,8 @@ _STAGE_WORDS = {
 }
 
 
-def _squash(text: str) -> str:
-    """Case, accents and spacing forgiven (:func:`~complaints_cli.domain.text.fold`)."""
-    return " ".join(fold(text.strip()).replace("_", " ").replace("-", " ").split())
+#: Case, accents and spacing forgiven: the one rule of who is whom.
+_squash = person_key
 
 
 def nearest(text: str, known: Iterable[str]) -> str:
@@ -75,12 +74,20 @@ def parse_stage(text: str, what: str = "--stage") -> Stage:
     return _parse(text, Stage, what, _STAGE_WORDS)
 
 
-def match_person(text: str, known: Iterable[str], what: str = "--handler") -> tuple[str, ...]:
+def match_person(
+    text: str,
+    known: Iterable[str],
+    what: str = "--handler",
+    *,
+    noun: str = "a handler in the log",
+    nobody: str = "the log has no handlers yet",
+) -> tuple[str, ...]:
     """Every spelling the log holds of the person a handler typed (case, accents, spacing,
     line breaks, ``-`` and ``_`` forgiven), exactly as stored, so a filter with them finds
     each of that person's cases (``Sam Patel``, ``sam  patel`` and ``Sam\nPatel`` are one
     person; a filter by the first alone missed the others and said "Nothing due.").
-    :class:`ComplaintsError` with the nearest and the people the log knows when none match."""
+    :class:`ComplaintsError` with the nearest and the people the log knows when none match
+    (``noun`` and ``nobody`` word it for another list, such as who compliments are about)."""
     spellings = {k for k in known if k and k.strip()}
     wanted = _squash(text)
     found = tuple(sorted(k for k in spellings if _squash(k) == wanted))
@@ -88,9 +95,8 @@ def match_person(text: str, known: Iterable[str], what: str = "--handler") -> tu
         return found
     people = sorted({" ".join(k.split()) for k in spellings})
     if not people:
-        raise ComplaintsError(f"{what} {text!r}: the log has no handlers yet")
+        raise ComplaintsError(f"{what} {text!r}: {nobody}")
     listed = ", ".join(people[:12]) + (" ..." if len(people) > 12 else "")
     raise ComplaintsError(
-        f"{what} {text!r} is not a handler in the log{nearest(text, people)} (the log knows: "
-        f"{listed})"
+        f"{what} {text!r} is not {noun}{nearest(text, people)} (the log knows: {listed})"
     )

@@ -107,6 +107,8 @@ def _when(item: Mapping[str, Any]) -> str:
         return f"{due:%a} {uk(due)}"
     if left < 0:
         return f"{due:%a} {uk(due)} (overdue by {-left} working day(s))"
+    if left == 0 and item["state"] != "pending":  # a weekend after it: none passed yet
+        return f"{due:%a} {uk(due)} (overdue)"
     return f"{due:%a} {uk(due)} (in {left} working day(s))"
 
 

@@ -83,7 +83,11 @@ def order_findings(
     field is the later date, the one at fault."""
     problems: list[tuple[str, str]] = []
     stage = values.get("stage")
-    if str(stage) in ("Stage 2", "Ombudsman") and values.get("escalated") is False:
+    # Stage 2 is reached by an escalation; the Ombudsman stage need not be: a resident may
+    # refer a complaint the landlord refused to escalate, and the Ombudsman may step in early
+    # (``complaints ombudsman`` records a referral at Stage 1, and the import takes back what
+    # the export writes of it).
+    if str(stage) == "Stage 2" and values.get("escalated") is False:
         problems.append(
             (
                 "escalated",

@@ -33,7 +33,7 @@ from complaints_cli.domain.ombudsman_stage import parse_body
 from complaints_cli.domain.presentation import field_label
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.rules import Change, NewAction, Rules, check_date, require_open, uk
-from complaints_cli.domain.text import optional_text, required_text
+from complaints_cli.domain.text import optional_text, person_key, required_text
 from complaints_cli.domain.time_limits import complaint_time_limit
 from complaints_cli.domain.vocabulary import (
     ActionKind,
@@ -336,14 +336,12 @@ def signatory(
 
 
 def signatory_key(name: str, address: str) -> tuple[str, str]:
-    """What makes two signatures the same person's: the name and the address with case and
-    spacing ignored (``raj  SINGH`` at ``Flat 3`` signed as ``Raj Singh`` at ``flat 3``). One
-    person signs a petition once (``signatory add`` and the import both refuse a second)."""
-
-    def squash(text: str) -> str:
-        return " ".join(text.split()).casefold()
-
-    return squash(name), squash(address)
+    """What makes two signatures the same person's: the name and the address with case,
+    accents and spacing ignored (:func:`~complaints_cli.domain.text.person_key`: ``raj  SINGH``
+    at ``Flat 3`` signed as ``Raj Singh`` at ``flat 3``, ``lukasz nowak`` as ``Łukasz
+    Nowak``). One person signs a petition once (``signatory add`` and the import both refuse a
+    second)."""
+    return person_key(name), person_key(address)
 
 
 def signatory_findings(

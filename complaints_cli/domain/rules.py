@@ -19,6 +19,7 @@ from datetime import date
 from complaints_cli.domain.case import Case
 from complaints_cli.domain.deadlines import CaseDates, Milestone, compute_milestones
 from complaints_cli.domain.profiles import Profile
+from complaints_cli.domain.text import person_key
 from complaints_cli.domain.vocabulary import ActionKind, Stage
 from complaints_cli.domain.workdays import Calendar
 from complaints_cli.errors import ComplaintsError, ConflictError
@@ -84,12 +85,10 @@ def uk(day: date) -> str:
 
 
 def same_person(a: str | None, b: str | None) -> bool:
-    """``"Sam  Patel"`` and ``"sam patel"`` are one person; the Stage 2 rule depends on it."""
-
-    def norm(text: str | None) -> str:
-        return " ".join((text or "").split()).casefold()
-
-    return bool(a) and norm(a) == norm(b)
+    """``"Sam  Patel"``, ``"sam patel"`` and ``"Sám Patel"`` are one person
+    (:func:`~complaints_cli.domain.text.person_key`, the rule ``--handler`` finds people by);
+    the Stage 2 independence rule (Code 6.13) depends on it."""
+    return bool(a) and bool(b) and person_key(a or "") == person_key(b or "")
 
 
 def require_open(case: Case) -> None:

@@ -16,7 +16,10 @@ workbook), WordprocessingML (letters and case packs). Each place has characters 
   retitles the window, ``ESC[2J`` clears the screen) are shown as ``\\x1b`` and never sent;
   the Unicode bidirectional embeddings, overrides and isolates (U+202A-U+202E,
   U+2066-U+2069: "Trojan Source", CVE-2021-42574) are shown as ``\\u202e``, so a reference
-  or an address can never be displayed reversed or reordered. :func:`display_width` gives
+  or an address can never be displayed reversed or reordered; so are the invisible characters
+  that make two texts look alike (a zero-width space pasted from a web page, a byte order
+  mark, a soft hyphen: see :data:`_NOT_TERMINAL`),
+  so a handler sees why ``1 High St`` and ``1 High St\\u200b`` differ. :func:`display_width` gives
   the columns a text takes on a terminal (CJK and most emoji 2, combining marks 0), for
   tables that line up.
 * **CSV** (:func:`csv_safe`): a cell a spreadsheet would run as a formula (OWASP "CSV
@@ -24,8 +27,10 @@ workbook), WordprocessingML (letters and case packs). Each place has characters 
   read as an error value (``#N/A``) gets a leading ``'``, visible, as OWASP advises.
 * **An error line** (:func:`one_line`): one line, terminal-safe, cut short when a pasted value
   would make it a page.
-* **Finding people** (:func:`fold`, :func:`contains_folded`): the one folding of case, accents
-  and compatibility forms that ``list --search`` and subject access both use, on every backend.
+* **Finding people** (:func:`fold`, :func:`contains_folded`): the one folding of case, accents,
+  compatibility forms and invisible format characters (Unicode category Cf: a zero-width space
+  inside a stored name does not hide it from ``--handler`` or ``--search``) that ``list
+  --search``, the handler filters and subject access all use, on every backend.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ __all__ = [
     "handler_name",
     "one_line",
     "optional_text",
+    "person_key",
     "required_text",
     "single_width",
     "terminal_safe",
@@ -68,11 +74,24 @@ _UNSAFE: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uf
 _NOT_XML: Final = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)"
 )
-#: What a terminal must not be sent: every control character but line feed and tab, and the
-#: bidirectional embeddings, overrides and isolates (they reorder what follows them on screen).
-_NOT_TERMINAL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-#: Those bidirectional controls in UTF-8: ``E2 80 AA``-``E2 80 AE``, ``E2 81 A6``-``E2 81 A9``.
-_BIDI_UTF8: Final = re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])")
+#: What a terminal must not be sent: every control character but line feed and tab, the
+#: bidirectional embeddings, overrides and isolates (they reorder what follows them on screen),
+#: and the invisible characters that have no place in a name or an address and make two texts
+#: look the same: the soft hyphen (U+00AD), the zero-width space (U+200B), the word joiner and
+#: invisible operators (U+2060-U+2064) and the zero-width no-break space or byte order mark
+#: (U+FEFF). Kept: the zero-width joiner and non-joiner (U+200C, U+200D: emoji and several
+#: scripts need them, and they show) and the left-to-right, right-to-left and Arabic letter
+#: marks (U+200E, U+200F, U+061C: right-to-left text needs them, and they cannot reorder
+#: letters, only the spaces and punctuation beside them).
+_NOT_TERMINAL: Final = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u200b\u202a-\u202e\u2060-\u2064"
+    r"\u2066-\u2069\ufeff]"
+)
+#: Those of them above U+0800 in UTF-8: ``E2 80 8B``,
+#: ``E2 80 AA``-``E2 80 AE``, ``E2 81 A0``-``E2 81 A4``, ``E2 81 A6``-``E2 81 A9``, ``EF BB BF``.
+_WIDE_UTF8: Final = re.compile(
+    rb"\xe2(?:\x80[\x8b\xaa-\xae]|\x81[\xa0-\xa4\xa6-\xa9])|\xef\xbb\xbf"
+)
 
 _FORMULA_START: Final = (
     "=",
@@ -162,10 +181,12 @@ def required_text(value: str | None, what: str, *, hint: str = "") -> str:
 
 
 def handler_name(value: str | None, what: str, *, hint: str = "") -> str:
-    """A handler's name as :func:`required_text` reads it, at most :data:`MAX_NAME` characters;
+    """A handler's name as :func:`required_text` reads it, single-spaced (a tab or a line
+    break inside one person's name, pasted from a table or an e-mail signature, is a space: it
+    would otherwise break every table's column), at most :data:`MAX_NAME` characters;
     :class:`ComplaintsError` naming ``what`` and the length otherwise (a pasted paragraph in
     ``--handler`` is a slip, and PostgreSQL would refuse it only at the write)."""
-    text = required_text(value, what, hint=hint)
+    text = " ".join(required_text(value, what, hint=hint).split())
     if len(text) > MAX_NAME:
         raise ComplaintsError(
             f"{what} is {len(text):,} characters long; a handler's name is at most {MAX_NAME}"
@@ -209,11 +230,11 @@ def terminal_unsafe(text: str) -> bool:
     if len(data.translate(None, _C0_AND_DEL)) != len(data):
         return True
     at = data.find(b"\xc2")
-    while at != -1:  # "£" is C2 A3: look at the byte after each C2
-        if 0x80 <= data[at + 1] <= 0x9F:
+    while at != -1:  # "£" is C2 A3: look at the byte after each C2 (a soft hyphen is C2 AD)
+        if 0x80 <= data[at + 1] <= 0x9F or data[at + 1] == 0xAD:
             return True
         at = data.find(b"\xc2", at + 2)
-    return b"\xe2" in data and _BIDI_UTF8.search(data) is not None
+    return (b"\xe2" in data or b"\xef" in data) and _WIDE_UTF8.search(data) is not None
 
 
 #: Each character's terminal width once worked out (a log uses a few hundred characters).
@@ -320,7 +341,21 @@ def fold(text: str) -> str:
 
 def _fold_once(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text.casefold()).translate(_FOLD_LETTERS)
-    return "".join(c for c in folded if not unicodedata.combining(c))
+    return "".join(
+        c for c in folded if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+    )
+
+
+def person_key(text: str) -> str:
+    """What makes two spellings of a name one person's: :func:`fold` (case, accents,
+    invisible characters), with hyphens and underscores as spaces and spacing and line breaks
+    forgiven: ``Zoë  Adeyemi``, ``zoe adeyemi`` and ``Zoe\nAdeyemi`` are one key. The one
+    rule for a handler: the filters (``--handler``) and the Stage 2 independence check
+    (Code 6.13: a Stage 2 handler who is the Stage 1 handler under another spelling is the
+    same person) both use it; so do the duplicate checks (a petition's signatory signing
+    twice, a complaint logged twice), on names and addresses. ``str`` -> ``str``; never
+    raises."""
+    return " ".join(fold(text.strip()).replace("_", " ").replace("-", " ").split())
 
 
 def contains_folded(needle: str, *haystacks: object) -> bool:

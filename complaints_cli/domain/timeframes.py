@@ -24,7 +24,9 @@ CODE_PROFILE = "hos-code-2024"
 #: Bump when :mod:`complaints_cli.domain.deadlines` changes how a deadline is worked out, so
 #: that stored deadlines written by an older version are recomputed.
 #: 2: a step implied by a later recorded step is no longer chased (deadlines.IMPLIED_BY).
-RULES_VERSION = "2"
+#: 3: a stage's waiting window does not apply to a case with the Ombudsman
+#: (deadlines.OMBUDSMAN_STAGE).
+RULES_VERSION = "3"
 
 
 def team_nation(setting: str | None, source: str, profile: Profile) -> tuple[str, str]:

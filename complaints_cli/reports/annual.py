@@ -44,7 +44,9 @@ from functools import cache
 from complaints_cli.domain.code_in_force import CODE_2024, codes_in, provision
 from complaints_cli.domain.periods import Period
 from complaints_cli.domain.profiles import Profile
+from complaints_cli.domain.rules import same_person
 from complaints_cli.domain.workdays import Calendar
+from complaints_cli.errors import ComplaintsError
 from complaints_cli.reports import activity, breakdowns, timeliness, tsm
 from complaints_cli.reports.cases import ReportCase, load_cases
 from complaints_cli.reports.figures import CaseLine, Figure, Report
@@ -271,10 +273,6 @@ def _told(judged: list[Judged], stage: str, spans: list[str]) -> Figure:
     )
 
 
-def _same(a: object, b: object) -> bool:
-    return " ".join(str(a or "").lower().split()) == " ".join(str(b or "").lower().split())
-
-
 def _reviewer(judged: list[Judged], spans: list[str]) -> Figure:
     """Stage 2 responses reviewed by someone other than the Stage 1 handler (6.13)."""
     lines = []
@@ -283,7 +281,7 @@ def _reviewer(judged: list[Judged], spans: list[str]) -> Figure:
         v = j.case.values
         if not v["stage2_handler"]:
             result, why = "not shown", "no Stage 2 handler recorded"
-        elif _same(v["handler"], v["stage2_handler"]):
+        elif same_person(v["handler"], v["stage2_handler"]):
             result, why = "same person", f"{v['handler']} handled both stages"
         else:
             result, why = "different", f"Stage 1 {v['handler']}, Stage 2 {v['stage2_handler']}"
@@ -337,7 +335,15 @@ def annual_report(
     categories: Sequence[str] = (),
 ) -> Report:
     """The annual figures for ``period`` (a financial year, or any range); ``codes`` holds the
-    ``hos-code-2022`` and ``hos-code-2024`` profiles."""
+    ``hos-code-2022`` and ``hos-code-2024`` profiles.
+
+    Raises :class:`ComplaintsError` for a period that starts after ``today`` (as the EMT
+    report refuses a month not started): its figures would all be nought."""
+    if period.start > today:
+        raise ComplaintsError(
+            f"{period.label} has not started yet (it starts {period.start:%d/%m/%Y}, today is "
+            f"{today:%d/%m/%Y}): nothing to report"
+        )
     timeliness.forget()
     cases, refused = load_cases(db, period.start, period.end)
     chooser = Codes(codes)

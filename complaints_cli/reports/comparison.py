@@ -81,8 +81,26 @@ def _values(
         total = sum((Decimal(str(m)) for m in known), Decimal(0))
         mean = (total / len(known)).quantize(Decimal("0.01"))
         return money(Decimal(str(last))), money(mean), float(mean)
-    mean_count = sum(int(m) for m in known) / len(known)
-    return str(last), f"{mean_count:.1f}", mean_count
+    counts = count_numbers(figure, trend)
+    assert counts is not None
+    return str(counts[0]), f"{counts[1]:.1f}", counts[1]
+
+
+def count_numbers(figure: Figure, trend: list[dict[str, Any]]) -> tuple[int, float] | None:
+    """(last month, the 12-month average) of a count ``figure``, as numbers (the workbook's
+    Summary writes them as number cells, the average to one decimal place), or ``None`` when
+    the trend does not hold the figure or a month of it; the texts :func:`compare` gives are
+    these numbers written out."""
+    key = TREND_KEY.get(figure.key)
+    if figure.kind != "count" or key is None or len(trend) < 2:
+        return None
+    months: list[int] = []
+    for row in trend:
+        month = row.get(key)
+        if month is None:
+            return None
+        months.append(int(month))
+    return months[-2], sum(months) / len(months)
 
 
 def rag(figure: Figure, average: float | None) -> str | None:

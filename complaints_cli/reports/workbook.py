@@ -40,6 +40,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from complaints_cli.domain.text import xml_safe
 from complaints_cli.files.exporter import check_xlsx
 from complaints_cli.files.safe_save import Saved, save_atomically
+from complaints_cli.reports.comparison import TARGETS, count_numbers
 from complaints_cli.reports.figures import Breakdown, CaseLine, Figure, Report
 from complaints_cli.reports.output import CASE_HEADERS, COMPARE_HEADERS, TREND_HEADERS, header_lines
 
@@ -56,6 +57,10 @@ RAG_FILL = {
     "Red": PatternFill("solid", fgColor="FFC7CE"),
 }
 WRAP = Alignment(wrap_text=True, vertical="top")
+#: A number in the Summary's columns of text ("4 of 5 (80.0%)"): lined up with them, left.
+LEFT = Alignment(horizontal="left", vertical="top")
+#: A count's 12-month average, to one decimal place as the report's text gives it.
+AVERAGE = "0.0"
 DATE = "DD/MM/YYYY"
 POUNDS = '"£"#,##0.00'
 PERCENT = "0.0"
@@ -137,11 +142,24 @@ def _summary(ws: Worksheet, report: Report, anchors: dict[str, int]) -> None:
             if emt:
                 c = report.comparisons[f.key]
                 values = [c["this_month"], c["last_month"], c["average"], c["target"], c["rag"]]
-                for col, value in enumerate(values, start=2):
+                formats: list[str | None] = [None] * len(values)
+                if f.kind == "count":  # numbers a reader can sum, not text Excel flags
+                    counts = count_numbers(f, report.trend)
+                    values[0] = f.count
+                    if counts is not None:
+                        values[1], values[2] = counts
+                        formats[2] = AVERAGE
+                    if values[3] is not None:
+                        values[3] = int(TARGETS[f.key][0])
+                for col, (value, fmt) in enumerate(zip(values, formats, strict=True), start=2):
                     if value is not None:
-                        put(ws, row, col, value)
+                        cell = put(ws, row, col, value, fmt)
+                        if not isinstance(value, str):
+                            cell.alignment = LEFT
                 if c["rag"]:
                     ws.cell(row=row, column=6).fill = RAG_FILL[c["rag"]]
+            elif f.kind == "count":
+                put(ws, row, 2, f.count).alignment = LEFT
             else:
                 put(ws, row, 2, f.text).alignment = WRAP
             if f.key in anchors:

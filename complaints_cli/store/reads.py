@@ -27,7 +27,7 @@ from complaints_cli.domain.case import (
 )
 from complaints_cli.domain.money import from_pence, to_pence
 from complaints_cli.domain.references import normalise_reference, not_found
-from complaints_cli.domain.text import contains_folded, fold
+from complaints_cli.domain.text import contains_folded, fold, person_key
 from complaints_cli.domain.vocabulary import (
     ActionKind,
     CaseKind,
@@ -364,14 +364,21 @@ def related(db: RawDatabase, case: Case) -> dict[str, Any]:
     return {"related_to": parent, "related_cases": children}
 
 
+def compliment_subjects(db: RawDatabase) -> list[str]:
+    """Everyone (or every team) a compliment is about, each spelling as stored."""
+    return [str(a) for a in db.column("SELECT DISTINCT about FROM compliment") if a]
+
+
 def compliments(
     db: RawDatabase,
     *,
     start: date | None = None,
     end: date | None = None,
-    about: str | None = None,
+    about: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Compliments received in ``[start, end)`` (all when None), oldest first."""
+    """Compliments received in ``[start, end)`` (all when None), oldest first; with ``about``,
+    those about one of these spellings, exactly as stored (:func:`compliment_subjects` and
+    ``domain/filters.match_person`` find them)."""
     where: list[str] = []
     params: dict[str, Any] = {}
     if start is not None:
@@ -380,9 +387,10 @@ def compliments(
     if end is not None:
         where.append("received < :end")
         params["end"] = end
-    if about:
-        where.append("LOWER(about) = LOWER(:about)")
-        params["about"] = " ".join(about.split())
+    if about is not None:
+        marks = ", ".join(f":about{i}" for i in range(len(about)))
+        where.append(f"about IN ({marks or 'NULL'})")
+        params.update({f"about{i}": name for i, name in enumerate(about)})
     rows = db.rows(
         "SELECT id, received, from_name, about, channel, details, actor FROM compliment"
         + (" WHERE " + " AND ".join(where) if where else "")
@@ -409,10 +417,11 @@ def count_cases(
 
 def same_complaint(db: RawDatabase, complainant: str, address: str, received: date) -> list[str]:
     """The references of the cases (void ones aside) with this complainant, address and date
-    received, compared ignoring case and spacing: a complaint logged twice."""
+    received, compared ignoring case, accents and spacing
+    (:func:`~complaints_cli.domain.text.person_key`): a complaint logged twice."""
 
     def squash(text: object) -> str:
-        return " ".join(str(text or "").casefold().split())
+        return person_key(str(text or ""))
 
     rows = db.execute(
         "SELECT reference, complainant, address FROM complaint WHERE received = :received "

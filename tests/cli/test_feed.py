@@ -202,6 +202,14 @@ def test_only_one_handlers_deadlines(log: Any, tmp_path: Path) -> None:
     uids = set(read(out))
     assert uids and all(u.startswith("SPRUCE002-") for u in uids)
     assert "X-WR-CALNAME:Complaints deadlines: kim ho" in out.read_text(encoding="utf-8")
+    # A misspelt name is an error naming the nearest, and no file is written: an empty
+    # calendar would read as "nothing due" (the fresh-user trial).
+    typo = tmp_path / "typo.ics"
+    message = log.fails("2025-02-14", "feed", "--output", str(typo), "--handler", "Kim H0")
+    assert message.startswith(
+        "--handler 'Kim H0' is not a handler in the log; did you mean Kim Ho?"
+    )
+    assert not typo.exists()
 
 
 def test_an_existing_file_is_replaced_only_with_force(log: Any, tmp_path: Path) -> None:

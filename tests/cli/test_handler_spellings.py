@@ -17,6 +17,9 @@ CASES = (  # (handler as stored, as a handler types it)
     ("Zoë Adeyemi", "zoe adeyemi"),
     ("Mary-Jane Fox", "mary jane fox"),
     ("Sam  Patel", "SAM PATEL"),
+    # Invisible characters pasted in with the name (a zero-width space, a byte order mark).
+    ("Sam\u200b Patel", "sam patel"),
+    ("\ufeffKim Ho", "kim ho"),
 )
 
 

@@ -60,6 +60,11 @@ def test_log_records_the_teams_spelling_of_category_and_the_tenure(day: Day) -> 
             "complaints config)",
         ),
         (
+            ("--category", "s"),
+            "--category 's' could be any of Service charges and rent, Staff conduct: give "
+            "more of the name",
+        ),
+        (
             ("--tenure", "council"),
             "--tenure 'council' is not one of: LCRA (low-cost rental), LCHO (low-cost home "
             "ownership, shared ownership), other, unknown",
@@ -393,6 +398,12 @@ def test_the_same_complaint_logged_twice_is_warned_with_the_void_that_fixes_it(
         "SPRUCE001 --reason TEXT"
     ]
     day.ok("2025-02-03", "void", "SPRUCE002", "--duplicate-of", "SPRUCE001", "--reason", "Twice")
+    # An accent typed or left out is the same person (the fresh-user trial: "Ffion Jônes").
+    accented = day.cli("log", "--complainant", "Ánn Lée", "--address", "1 Essex Brewery",
+                       "--received", "03/02/2025", "--handler", "Sam Patel",
+                       "--channel", "phone")  # fmt: skip
+    assert accented.exit_code == 0, accented.output
+    assert warnings(accented)[0].startswith("SPRUCE001 has the same complainant, address")
     # Another date, or another address, is another complaint.
     other = day.log("2025-02-04", received="04/02/2025")
     assert warnings(other) == []

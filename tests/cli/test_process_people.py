@@ -76,6 +76,16 @@ def test_compliments_recorded_and_listed_by_month(day: Day, db_url: str) -> None
         day.ok("2025-04-01", "compliments", "--about", "sam patel", "-f", "json").stdout
     )
     assert [r["from_name"] for r in about] == ["Ann Lee", "Mo Khan"]
+    # An accent or a hyphen does not make another person; a typo is an error naming the
+    # nearest, never "No compliments" (the fresh-user trial).
+    about = json.loads(
+        day.ok("2025-04-01", "compliments", "--about", "Sám-Patel", "-f", "json").stdout
+    )
+    assert [r["from_name"] for r in about] == ["Ann Lee", "Mo Khan"]
+    assert day.fails("2025-04-01", "compliments", "--about", "Sam Patl") == (
+        "--about 'Sam Patl' is not anyone a compliment is about; did you mean Sam Patel? (the "
+        "log knows: Repairs team, Sam Patel)"
+    )
     assert "No compliments that month." in day.ok("2025-04-01", "compliments", "--month",
                                                    "2025-05").stdout  # fmt: skip
 

@@ -112,11 +112,23 @@ def test_signatory_refusals(day: Day) -> None:
         "SPRUCE001 is not a petition (it is a complaint): log a petition with complaints log "
         "--kind petition"
     )  # fmt: skip
+    # Listing a complaint's signatories is the same mistake, not an empty list.
+    assert day.fails("2025-02-04", "signatory", "list", "SPRUCE001") == (
+        "SPRUCE001 is not a petition (it is a complaint): log a petition with complaints log "
+        "--kind petition"
+    )
     day.log("2025-02-03", "--kind", "petition")
     assert day.fails("2025-02-04", "signatory", "add", "SPRUCE002", "--name", " ann lee ",
                      "--address", "1 Essex  Brewery") == (
         "ann lee at 1 Essex  Brewery has already signed SPRUCE002's petition"
     )  # fmt: skip
+    # Accents typed or left out are the same person (the fresh-user trial: Łukasz Nowak).
+    day.ok("2025-02-04", "signatory", "add", "SPRUCE002", "--name", "Łukasz Nowak",
+           "--address", "Flat 10, Kingsway House")  # fmt: skip
+    assert day.fails("2025-02-04", "signatory", "add", "SPRUCE002", "--name", "lukasz nowak",
+                     "--address", "flat 10,  Kingsway House").endswith(
+        "has already signed SPRUCE002's petition"
+    )  # fmt: skip
     assert day.fails("2025-02-04", "signatory", "add", "SPRUCE002", "--name", "X",
                      "--address", " ") == "--address is required"  # fmt: skip
-    assert day.show("2025-02-04", "SPRUCE002")["version"] == 1
+    assert day.show("2025-02-04", "SPRUCE002")["version"] == 2  # Łukasz's signature only

@@ -47,7 +47,20 @@ def test_process_states_survive_export_and_import(
            "panel", "--details", "Unhappy", "--handler", "Jordan Blake")  # fmt: skip
     day.ok("2025-03-20", "panel", "SPRUCE003", "--date", "20/03/2025")
     day.ok("2025-09-01", "determination", "SPRUCE003", "--findings", "Service failure")
+    # SPRUCE004: referred to the Ombudsman after Stage 1, never escalated (the landlord
+    # refused to escalate): the import took what the export wrote of it (the fresh-user
+    # trial: it refused the whole workbook).
+    day.log("2025-02-03", "--address", "4 Mill Lane")
+    day.ok("2025-02-05", "acknowledge", "SPRUCE004", "--summary", "Damp")
+    day.ok("2025-02-14", "respond", "SPRUCE004", "--summary", "Not upheld")
+    day.ok("2025-03-07", "close", "SPRUCE004", "--date", "07/03/2025")
+    day.ok("2025-03-10", "reopen", "SPRUCE004", "--reason", "Referred to the Ombudsman")
+    day.ok("2025-03-10", "ombudsman", "SPRUCE004", "--referred", "10/03/2025")
     before = _cases(day, "2025-09-01")
+    assert before["SPRUCE004"]["stage"] == "Ombudsman"
+    # Closing says "not escalated" (No, not blank): the export writes No beside Ombudsman.
+    shown = json.loads(day.ok("2025-09-01", "show", "SPRUCE004", "-f", "json").stdout)
+    assert shown["escalated"] is False
     assert before["SPRUCE002"]["stage"] == "Informal"
     assert before["SPRUCE001"]["status"] == "Not accepted"
 

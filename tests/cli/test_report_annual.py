@@ -271,12 +271,30 @@ def test_table_markdown_and_workbook(built_log: Any, tmp_path: Path) -> None:
             "the period ends (01/03/2025) before it starts (01/04/2025)",
         ),
         (["--year", "2025", "--homes", "0"], "--homes 0 must be at least 1"),
+        # A period not started is refused, as the EMT report refuses a month not started:
+        # a year of noughts would look like a clean record.
+        (
+            ["--year", "2026", "-o", "annual.xlsx"],
+            "2026/27 has not started yet (it starts 01/04/2026, today is 02/06/2025): nothing "
+            "to report",
+        ),
+        (
+            ["--from", "03/06/2025", "--to", "30/06/2025"],
+            "03/06/2025 to 30/06/2025 has not started yet (it starts 03/06/2025, today is "
+            "02/06/2025): nothing to report",
+        ),
     ],
 )
-def test_bad_input_is_one_line(cli: Any, args: list[str], message: str) -> None:
+def test_bad_input_is_one_line(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, args: list[str], message: str
+) -> None:
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-06-02")
+    monkeypatch.chdir(tmp_path)
     result = cli("report", "annual", *args)
     assert result.exit_code == 1
     assert result.stderr == f"complaints: error: {message}\n"
+    assert result.stdout == ""
+    assert not (tmp_path / "annual.xlsx").exists()
 
 
 def test_same_figures_on_sqlite_and_postgresql(

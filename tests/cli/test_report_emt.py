@@ -279,8 +279,16 @@ def test_workbook_summary_chart_and_case_sheets(built_log: Any, tmp_path: Path) 
         "100%",
         "Red",
     )
-    # Received: 5 in May, 1 in April (004), 1 in March (007): 7 / 12 = 0.6 a month.
-    assert figures["Complaints received (Stage 1)"][1:4] == ("5", "1", "0.6")
+    # Received: 5 in May, 1 in April (004), 1 in March (007): 7 / 12 = 0.6 a month. Counts
+    # are number cells (text would be flagged by Excel and could not be summed), the average
+    # shown to one decimal place, as the report's text gives it.
+    assert figures["Complaints received (Stage 1)"][1:4] == (5, 1, pytest.approx(7 / 12))
+    received_row = 1 + next(
+        i for i, r in enumerate(rows) if r[0] == "Complaints received (Stage 1)"
+    )
+    assert summary.cell(row=received_row, column=4).number_format == "0.0"
+    overdue = next(r for label, r in figures.items() if label.startswith("Cases overdue"))
+    assert isinstance(overdue[1], int) and overdue[4] == 0  # a count's target is a number too
     assert figures["Compensation awarded"][1] == "£75.50 (2 awards)"
     assert figures["Stage 2 responses on time (within the timeframe or an extension)"][1:6] == (
         "n/a",
@@ -512,4 +520,5 @@ def test_every_figure_reads_the_same_in_every_format(
         label, text = f["label"], f["text"]
         assert re.search(rf"^{re.escape(label)}\s+{re.escape(text)}(\s|$)", table, re.M), label
         assert f"| {label} | {text} |" in md, label
-        assert summary[label] == text, label
+        # A count is a number cell; everything else reads as the text.
+        assert summary[label] == (int(text) if f["kind"] == "count" else text), label

@@ -178,7 +178,7 @@ def test_an_imported_petition_gets_its_lead_petitioner(
     petitioner ``log --kind petition`` gives it (Southern Housing procedure 4.11.1)."""
     sheet = _team_sheet(tmp_path / "team.xlsx", [row])
     day.ok("2025-03-01", "import", str(sheet))
-    listed = json.loads(day.ok("2025-03-01", "signatory", "list", "SPRUCE007", "-f", "json").stdout)
+    listed = day.show("2025-03-01", "SPRUCE007").get("signatories") or []
     assert [(s["name"], s["address"], s["lead"], s["added"]) for s in listed] == expected
     # The same file again changes nothing: the lead is not a difference from the sheet.
     again = day.ok("2025-03-01", "import", str(sheet)).stdout

@@ -37,7 +37,26 @@ def test_list_and_due_line_up_with_wide_names(cli: Any, monkeypatch: Any) -> Non
 
 
 def test_a_bidi_override_in_an_address_is_shown_not_obeyed(cli: Any) -> None:
-    _log(cli, "Ann Lee", "1 Essex \u202eyrewerB")
+    args = list(LOG_ARGS)
+    args[args.index("--address") + 1] = "1 Essex \u202eyrewerB"
+    args[args.index("--complainant") + 1] = "Ann \u2066Lee"
+    logged = cli("log", *args)
+    assert logged.exit_code == 0, logged.output
+    # log's own "Logged ..." line says it back shown, not obeyed (it was sent raw).
+    assert "\u202e" not in logged.stdout and "\u2066" not in logged.stdout
+    assert "Ann \\u2066Lee, 1 Essex \\u202eyrewerB, received" in logged.stdout
     out = cli("list").stdout
     assert "\u202e" not in out
     assert "1 Essex \\u202eyrewerB" in out
+
+
+def test_a_tab_or_line_break_in_a_handlers_name_is_a_space(cli: Any) -> None:
+    """One person's name is one line: ``Kim<TAB>Ho`` would break every table's column (it was
+    stored as typed, and ``due`` wrapped it over two lines)."""
+    args = list(LOG_ARGS)
+    args[args.index("--handler") + 1] = " Kim\tHo\n "
+    assert cli("log", *args).exit_code == 0
+    import json
+
+    shown = json.loads(cli("show", "SPRUCE001", "--format", "json").stdout)
+    assert shown["handler"] == "Kim Ho"

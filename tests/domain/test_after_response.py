@@ -577,16 +577,18 @@ def test_order_messages() -> None:
 
 
 def test_order_stage_needs_an_escalation() -> None:
-    for stage in ("Stage 2", "Ombudsman"):
-        assert order_findings({"stage": stage, "escalated": False}) == [
-            (
-                "escalated",
-                f"the stage is {stage}, but 'Complaint escalated to Stage 2' says No: a case "
-                "reaches Stage 2 by an escalation",
-            )
-        ]
-        assert order_findings({"stage": stage, "escalated": None}) == []
+    assert order_findings({"stage": "Stage 2", "escalated": False}) == [
+        (
+            "escalated",
+            "the stage is Stage 2, but 'Complaint escalated to Stage 2' says No: a case "
+            "reaches Stage 2 by an escalation",
+        )
+    ]
+    assert order_findings({"stage": "Stage 2", "escalated": None}) == []
     assert order_findings({"stage": "Stage 1", "escalated": False}) == []
+    # A referral to the Ombudsman without a Stage 2 (the landlord refused to escalate, or the
+    # Ombudsman stepped in early): complaints ombudsman records it, so the import takes it.
+    assert order_findings({"stage": "Ombudsman", "escalated": False}) == []
 
 
 def test_independence() -> None:

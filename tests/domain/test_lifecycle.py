@@ -457,6 +457,12 @@ def test_escalation_refusals() -> None:
         "the Stage 2 handler must not be the Stage 1 handler (Sam Patel): Stage 2 is a review "
         "by a senior manager who has not been involved",
     )
+    # The same person however spelt, as --handler finds people (accents, hyphens, a
+    # zero-width space pasted in): the fresh-user trial escalated "Zoë" to "Zoe".
+    for spelling in ("Sám Patel", "sam-patel", "Sam\u200b Patel"):
+        assert refusal(esc, handler=spelling)[1].startswith(
+            "the Stage 2 handler must not be the Stage 1 handler (Sam Patel)"
+        ), spelling
     assert refusal(esc, review="panel") == (
         "ConflictError",
         "the spruce profile has no panel review at Stage 2 (it offers: manager, compensation)",

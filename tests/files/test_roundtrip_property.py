@@ -242,7 +242,7 @@ def _in_order(case: dict[str, Any]) -> None:
         if value is None:
             continue
         case[name] = max([value, *(case[e] for e in earlier if case.get(e) is not None)])
-    if case.get("stage") in ("Stage 2", "Ombudsman") and case.get("escalated") is False:
+    if case.get("stage") == "Stage 2" and case.get("escalated") is False:
         case["escalated"] = True  # a case reaches Stage 2 by an escalation (domain/order)
 
 

@@ -97,8 +97,28 @@ def test_bidi_controls_are_shown_not_obeyed(control: str) -> None:
     assert control not in "".join(lines)
 
 
+@pytest.mark.parametrize("invisible", ["\u00ad", "\u200b", "\u2060", "\u2063", "\ufeff"])
+def test_invisible_characters_are_shown(invisible: str) -> None:
+    """A zero-width space (or a byte order mark, a soft hyphen, a word joiner) pasted into an
+    address makes it look like another: it is shown, as ``\\u200b``, in every table."""
+    text = f"1 High St{invisible}"
+    shown = "\\xad" if invisible == "\u00ad" else f"\\u{ord(invisible):04x}"
+    assert terminal_unsafe(text)
+    assert terminal_safe(text) == f"1 High St{shown}"
+    lines = plain_table(["Address"], [[text]], stream=io.StringIO())
+    assert lines[2] == f"1 High St{shown}"
+
+
+def test_terminal_unsafe_agrees_with_terminal_safe_on_every_character_below_u3000() -> None:
+    """The byte scan (:func:`terminal_unsafe`) and the regular expression
+    (:func:`terminal_safe`) name the same characters, each alone and beside ``£`` (``C2``)."""
+    for code in [*range(0x3000), 0xFEFF, 0xFEFE, 0xFFFD, 0x1F3E0]:
+        for text in (f"ab{chr(code)}cd", f"£{chr(code)}", chr(code)):
+            assert terminal_unsafe(text) == (terminal_safe(text) != text), hex(code)
+
+
 def test_ordinary_right_to_left_text_is_left_alone() -> None:
     # Hebrew and Arabic letters and the invisible marks LRM/RLM are text, not controls.
-    for text in ("שלום", "مرحبا", "a\u200fb", "a\u200eb"):
+    for text in ("שלום", "مرحبا", "a\u200fb", "a\u200eb", "a\u061cb", "👩\u200d💻", "a\u200cb"):
         assert not terminal_unsafe(text)
         assert terminal_safe(text) == text
