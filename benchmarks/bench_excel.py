@@ -191,32 +191,54 @@ def paired(
 
 NOTES = [
     "Notes:",
-    "- Where the import's CPU time goes (100k cases, in-process with `time.process_time`,",
-    "  2026-11-30 14:22 UTC, load under 1; 16.7 s in all): opening and checking the untrusted",
-    "  file (streamed unzip, size and CRC checks, no DTD, the grid's size: a regular-expression",
-    "  scan of every cell address) 8%; python-calamine reading the sheet 17% (pandas pays the",
-    "  same); parsing every cell with `cells.py` 16% (each distinct value of a column parsed",
-    "  once); finding the header, the row kinds and the bounds 7%; the order of events 3%;",
-    "  judging each row's typed Met columns against its dates 10%; the one transaction 36%",
-    "  (the driver's `executemany` of the cases 14%; building the rows, their stored",
-    "  deadlines, history and the secondary indexes the rest); start-up and the report 2%.",
-    "- Beside the code that set the figure of 2026-11-23 (f4c7983, 2.03x on a quiet",
-    "  machine then): that code, pandas and today's import run in turn, 5 rounds, 15:58 UTC,",
-    "  load about 1: f4c7983 13.03 s of CPU (2.12x of pandas in the same run), today's 11.46 s",
-    "  (2.07x), less in 4 rounds of 5 (today's also stores each open case's deadlines, checks",
-    "  the untrusted file and judges the typed Met columns, which f4c7983 did not). An earlier",
-    "  round at load 2: 15.30 and 13.93 s, less in 5 of 5. Valgrind counts fewer instructions",
-    "  for today's at 10k (7.15 against 8.11 billion) and more at 100k (66.0 against 56.7",
-    "  billion): the per-row work grew, the start-up shrank, and time per instruction differs.",
-    "- Kept for speed, each measured: sqlite3 adapters for `None`, Yes/No and the",
+    "- Fourth pass (2026-11-30, 19:00-20:10 UTC; load 6-9 throughout: every figure here runs",
+    "  ~35% slower than on a quiet machine, pandas' too): e3302e3 (before), this pass's code",
+    "  and pandas run in turn, one warm-up round then 5, 100k cases: median CPU 16.69 s before",
+    "  and 16.55 s after (means 16.76 and 16.08 s, -4%); after/before 0.93 (median of the",
+    "  rounds' ratios: 0.90, 0.93, 0.91, 0.96, 1.11); to pandas (8.20 s) 1.97x before and",
+    "  2.03x after as medians of the rounds' ratios: within this load's noise. Peak memory",
+    "  351 -> 347 MB (pandas 413). Valgrind (cachegrind) counts 7.79 -> 7.59 billion",
+    "  instructions for a 10k-case import (-2.6%); part of the gain is fewer cache misses,",
+    "  which instruction counts do not see. The 1.5x target is NOT met (table above: 2.04x).",
+    "- Kept in this pass (output identical: the 10k and 100k workbooks imported, then a",
+    "  --dry-run, a changed 100k workbook with --dry-run --update, without --update, with",
+    "  --update twice, and the 100k workbook over the 10k log with --renumber-clashes, each",
+    "  run's stdout, stderr and exit status and each log's `sqlite3 .dump`, timestamps of the",
+    "  run masked, the same for e3302e3 and this code): a column of text and dates is parsed",
+    "  a slice of 4,096 cells at a time, its distinct values found and mapped while the cells",
+    "  are in the processor's cache (26 columns of 100k cells ~1.25 -> ~0.95 s; two passes",
+    "  over a whole column missed the cache at every cell), its types read from the distinct",
+    "  values; each row's values handed to the checks as they are made; the bulk insert",
+    "  transposes each batch in C, converts each distinct date once and leaves out a column",
+    "  NULL in every row of a batch where NULL is its default (7 of 44 columns of the generated",
+    "  log); the history rows made as tuples; a row's dates read in one C pass; the Met",
+    "  judgement skips a row with no Met column recorded without a generator and reads the",
+    "  profile once; no dict built for a row's blank unknown columns.",
+    "- Where the import's CPU time goes now (py-spy, 100k cases, shares of the process, load",
+    "  7): python-calamine reading the sheet 13% (pandas pays the same; 18-22% in quieter",
+    "  runs); the checks of the untrusted file 8% (streamed unzip, CRC, no DTD, the",
+    "  regular-expression scan of every cell address); parsing the cells 8% and building each",
+    "  row's dict of 44 values 7.5%; the order of events 2.4%; the header, row kinds, unknown",
+    "  columns and implied values 9%; judging each row's typed Met columns 11%; the one",
+    "  transaction 37% (the driver's executemany of the cases 9%, its Python side 3%, the",
+    "  history rows 5%, building the secondary indexes 7%, the stored deadlines 2.6%, the new",
+    "  ids 4%, the row dicts and counters 5.5%); start-up 2.6%; the plan and the report 2%.",
+    "  About 45% of the process is Python work a row at a time over 100k rows of 44 fields",
+    "  (~10 passes of 2-15 µs a row); 1.5x of pandas leaves ~4.5 s for all of it, so meeting",
+    "  the target needs a different shape, not more of the same: the rows kept as columns",
+    "  end to end (parsed, checked, judged and bound a column at a time, no dict a row), or",
+    "  the per-row checks (order of events, Met columns, stored deadlines) done in one pass.",
+    "- Kept for speed earlier, each measured: sqlite3 adapters for `None`, Yes/No and the",
     "  vocabulary's values (without them the driver formats an `AttributeError` for each such",
     "  value before binding it: 6% of a 10k import's instructions under callgrind); a first",
     "  import into an empty SQLite log builds its secondary indexes once, at the end of the",
     "  same transaction (~12% of the inserts' CPU); the Met columns judged without building",
     "  milestones (26.4 -> 20.3 µs a row); the new cases' ids read with one range query.",
-    "- Tried and dropped (2026-11-30): SQLite's page cache sized to the import (`PRAGMA",
-    "  cache_size`): 27 `pread` calls instead of 64,753 (`strace -c`), but no CPU saved in",
-    "  5 alternating pairs (new/old 1.06, load 4.7).",
+    "- Tried and dropped: SQLite's page cache sized to the import (`PRAGMA cache_size`): 27",
+    "  `pread` calls instead of 64,753 (`strace -c`), but no CPU saved in 5 alternating pairs",
+    "  (new/old 1.06, load 4.7); a C method (`{}.get`) as the adapter for `None` instead of a",
+    "  Python function: no difference in 1M bindings. Not tried again: a faster scan of the",
+    "  cell addresses (the untrusted file's check; tried and dropped in an earlier pass).",
     "- Python's cyclic GC is paused during the import (ten million acyclic objects: it",
     "  doubled the time); the file is read from disk once (the checks, calamine and the",
     "  SHA-256 see the same bytes).",
@@ -262,6 +284,8 @@ def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / "none.toml").write_text("", encoding="utf-8")  # no user config gets in
     rows: list[tuple[str, int, Pair, str]] = []
+    started = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    load_before = os.getloadavg()[0]
     for size in sizes:
         db = log_db(size)
         book = team_workbook(db, size)
@@ -295,21 +319,34 @@ def main() -> None:
             rows.append(("export", size, pair, note + judge(size, pair.ratio, 1.2)))
             print(rows[-1], flush=True)
 
+    shown = [a for a in sys.argv[1:] if a != "--no-write"]
+    command = " ".join(["python benchmarks/bench_excel.py", *shown])
+    if args.pandas_python != sys.executable:
+        command = command.replace(args.pandas_python, "PANDAS_VENV/bin/python")
+    pandas_version = subprocess.run(
+        [args.pandas_python, "-c", "import pandas; print(pandas.__version__)"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
     lines = [
         START,
         "## Excel import and export",
         "",
-        "Made by `python benchmarks/bench_excel.py`: whole processes, each command and its "
+        f"Made by `{command}`: whole processes, each command and its "
         f"baseline run alternately, one warm-up pair then {args.runs} pairs; times are medians, "
-        "the ratio is the median of the pairs' ratios. "
+        "the ratio is the median of the pairs' CPU-time ratios (the target's measure). "
         "Import reads a workbook written by openpyxl from the generated log (title row, the 24 "
         "columns, `Channel`, an unknown `Notes` column) into an empty database; the baseline "
-        'is `pandas.read_excel(engine="calamine")` reading the same file. Export writes the '
+        f'is `pandas.read_excel(engine="calamine")` (pandas {pandas_version or "?"}, in its own '
+        "venv) reading the same file. Export writes the "
         "whole log; the baseline is openpyxl's write-only mode writing the same cell values "
         "from the same database. Peak memory is the process's maximum RSS.",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, {date.today().isoformat()}.",
+        f"{platform.python_version()}, {started} to {time.strftime('%H:%M', time.gmtime())} "
+        f"UTC; load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end "
+        "(a shared machine: compare figures within one run).",
         "",
         "| step | cases | complaints wall / CPU | peak MB | baseline wall / CPU | peak MB "
         "| result (CPU) |",

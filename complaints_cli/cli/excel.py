@@ -246,8 +246,9 @@ def _met_warnings(tf: Any, result: Any, plan: Any) -> None:
                     after[flag] = None
             candidates.append((item.row, after))
     lines = []
+    profile, calendar = tf.profile, tf.calendar  # read once, not for each of 100k rows
     for row, values in candidates:
-        for column, typed, judged in met_disagreements(values, tf.profile, tf.calendar):
+        for column, typed, judged in met_disagreements(values, profile, calendar):
             lines.append(
                 f"{row.reference} (sheet {result.sheet!r}, row {row.row}) {column!r}: the file "
                 f"says {typed}, the dates say {judged}; the file's {typed} is kept (complaints "

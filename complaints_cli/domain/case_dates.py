@@ -86,12 +86,14 @@ class CaseDates(NamedTuple):
         type is ``review_type`` there; dates are ``date`` objects or text as
         :meth:`from_mapping` reads them. Raises :class:`ComplaintsError` as that does."""
         get = row.get
-        values: list[object] = []
-        for name in DATE_FIELDS:
-            value = get(name)
-            if value is not None and type(value) is not date:
-                value = _to_date(value, name)
-            values.append(value)
+        values: list[object] = list(map(get, DATE_FIELDS))
+        if not _DATE_OR_NONE.issuperset(map(type, values)):
+            # Only a row with a date as text (or a date-time) converts one by one, in order,
+            # so the first field that is not a date is the one an error names.
+            values = [
+                value if value is None or type(value) is date else _to_date(value, name)
+                for value, name in zip(values, DATE_FIELDS, strict=True)
+            ]
         if values[0] is None:
             raise ComplaintsError("case has no 'received' date: deadlines count from it")
         stage, status, review = get("stage"), get("status"), get("review_type")
@@ -144,6 +146,10 @@ _FACT_FIELDS = ("stage", "status", "stage2_review")
 #: of the complaint table of the same name.
 DATE_FIELDS: tuple[str, ...] = CaseDates._fields[: -len(_FACT_FIELDS)]
 assert CaseDates._fields[-len(_FACT_FIELDS) :] == _FACT_FIELDS
+
+
+#: The types of a row's date fields that need no conversion (an import's parsed row).
+_DATE_OR_NONE: frozenset[type] = frozenset({date, type(None)})
 
 
 def is_finished_status(status: object) -> bool:

@@ -48,6 +48,10 @@ MET_FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+_MET_FLAGS = tuple(flag for _column, flag, _note in MET_FIELDS)
+_NO_MET = [None] * len(MET_FIELDS)
+
+
 def with_met_columns(case: Case, profile: Profile, calendar: Calendar) -> Case:
     """The case with its "Met ..." columns worked out again from its dates (columns 10, 13, 22).
 
@@ -77,9 +81,9 @@ def met_disagreements(
     by :meth:`.CaseDates.of_row`: no full case is built for each of its rows). Returns ``[]``
     when no Met column is recorded, without judging the dates.
     """
-    if isinstance(case, Mapping):
-        recorded_met = [case.get(flag) for _column, flag, _note in MET_FIELDS]
-        if all(value is None for value in recorded_met):
+    if not isinstance(case, Case):  # a mapping (a concrete class is checked faster than an ABC)
+        recorded_met = list(map(case.get, _MET_FLAGS))
+        if recorded_met == _NO_MET:  # nothing recorded (the flags are True, False or None)
             return []
         dates = CaseDates.of_row(case)
     else:
@@ -165,7 +169,7 @@ def deadline_stamps(
     and calendar they were worked out with, so a change of either is noticed and recomputed.
     Raises :class:`ComplaintsError` for a row without a received date.
     """
-    if isinstance(case, Mapping):
+    if not isinstance(case, Case):  # a mapping (a concrete class is checked faster than an ABC)
         if is_finished_status(case.get("status")):
             return Stamps(None, None, key, [])
         dates = CaseDates.of_row(case)

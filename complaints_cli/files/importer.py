@@ -277,7 +277,7 @@ def read_log(
     ]
     kept_rows = list(zip(*kept, strict=True)) if kept else [()] * len(data_rows)
     kept_headers = [h for _, h in unknown_items]
-    for position, (values, errors) in enumerate(parser.parse(data_rows)):
+    for position, (values, errors) in enumerate(parser.iter_parse(data_rows)):
         if progress is not None and position % 1000 == 999:
             progress(1000)
         index = data[position]

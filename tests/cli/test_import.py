@@ -27,6 +27,7 @@ from complaints_cli.domain.columns import HEADERS
 from complaints_cli.files import spreadsheet
 from complaints_cli.files.cells import parse_row
 from complaints_cli.files.headers import find_header_row
+from complaints_cli.files.sheet_parser import _SLICE as SLICE
 from complaints_cli.files.sheet_parser import SheetParser
 from complaints_cli.files.spreadsheet import Workbook
 from complaints_cli.store.db import RawDatabase
@@ -846,6 +847,23 @@ def test_sheet_parser_matches_parse_row_on_every_row():
         got = [(headers[i], value, reason) for i, value, reason in errors]
         assert got == expected_errors, row
     assert parsed[-1][1] and "says 25/03/2025 but" in parsed[-1][1][0][2]
+
+
+def test_a_number_after_thousands_of_text_rows_parses_as_parse_row_reads_it():
+    """The parser maps a column of text and dates through one dict, a slice of cells at a
+    time; a later slice holding numbers or Yes/No values (1, True and 1.0 are equal keys of
+    a dict) must still be read by their own types, as parse_row reads each cell."""
+    headers = [*HEADERS, "Channel", "Date closed", "Review type"]
+    _, match = find_header_row([headers])
+    plain = ["SPRUCE001", "Open", "Stage 1", "Sam Patel", "03/02/2025", date(2025, 2, 3), None]
+    rows = [[plain[(n + i) % len(plain)] for i in range(len(headers))] for n in range(SLICE + 10)]
+    for shift in range(len(MESSY_VALUES)):
+        rows.append([MESSY_VALUES[(shift + i) % len(MESSY_VALUES)] for i in range(len(headers))])
+    parsed = SheetParser(match.columns, epoch_1904=False).parse(rows)
+    for row, (values, errors) in list(zip(rows, parsed, strict=True))[SLICE - 10 :]:
+        expected_values, expected_errors = parse_row(match.cells(row))
+        assert values == expected_values, row
+        assert [(headers[i], value, reason) for i, value, reason in errors] == expected_errors
 
 
 def test_the_sample_log_parses_the_same_either_way():
