@@ -318,7 +318,7 @@ def _activity(cases: list[ReportCase], refused: list[ReportCase], period: Period
     # the categories table (and listed, case by case, in CH01 with their tenure).
     return [
         activity.withdrawn(cases, period, YEAR),
-        activity.not_accepted(refused, period, YEAR),
+        activity.not_accepted(refused, period, YEAR, reopened=cases),
         activity.escalations_refused(cases, period, YEAR),
     ]
 
