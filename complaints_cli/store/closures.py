@@ -20,12 +20,11 @@ from complaints_cli.store.report_queries import _local_date
 if TYPE_CHECKING:
     from complaints_cli.store.db import RawDatabase
 
-#: The history rows of every reopening, in the order they were written. Read through the
-#: history's index on ``command`` (schema 0009) where the log has it.
-REOPEN_SQL = (
-    "SELECT complaint_id, at, changes FROM history WHERE command = 'reopen' "
-    "ORDER BY complaint_id, at, id"
-)
+#: The history rows of every reopening (put in the order they were written here: an ``ORDER
+#: BY`` made SQLite read the whole history through its index on ``complaint_id``). Read
+#: through the partial index ``ix_history_reopen`` (schema 0009), whose condition is written
+#: the same; a log not yet upgraded reads the whole history (0.2 s of CPU at 700,000 rows).
+REOPEN_SQL = "SELECT complaint_id, at, changes, id FROM history WHERE command = 'reopen'"
 
 
 def _date_fields() -> tuple[str, ...]:
@@ -41,7 +40,9 @@ def past_closures(db: RawDatabase) -> dict[int, list[Closure]]:
     case marked Closed with none) is dated by the case's last date on or before its reopening
     (one more query, for those cases only)."""
     found: dict[int, list[tuple[dict[str, Any], date]]] = {}
-    for complaint_id, at, changes in db.execute(REOPEN_SQL).fetchall():
+    rows = db.execute(REOPEN_SQL).fetchall()
+    rows.sort(key=lambda r: (int(r[0]), str(r[1]), int(r[3])))  # by case, as written
+    for complaint_id, at, changes, _id in rows:
         case_id = int(complaint_id)
         try:
             decoded = json.loads(changes)
