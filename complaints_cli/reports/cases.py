@@ -199,7 +199,10 @@ class ReportCase:
         end = self.end
         if end is not None and end <= day:
             return True
-        return bool(self.closures) and finished_on(self.closures, day)
+        closures = self.closures
+        if not closures:  # nearly every case: no call made
+            return False
+        return finished_on(closures, day)
 
     def closures_in(self, status: str, start: date, end: date) -> list[Closure]:
         """Its past closures with ``status`` (``Closed``, ``Withdrawn``, ``Not accepted``)
