@@ -8,8 +8,9 @@ since this module, the day it was reopened (``"reopened": [null, "2026-11-03"]``
 past month and ``due --as-of`` a past day read the case as it stood then from these rows, so a
 later reopening never rewrites the past (the EMT pack sent last month is reproducible):
 
-* the case was **finished at the end of each day** from the day it was finished up to the day
-  before it was reopened (reopened on day R: open again at the end of R);
+* the case was **finished at the end of each day** from the day it was finished (as the case
+  said when it was reopened: after any ``correct --closed``) up to the day before it was
+  reopened (reopened on day R: open again at the end of R);
 * **each closure counts** in the period of its date: a case closed in September, reopened in
   November and closed again in December counts as closed in September and in December (two
   closures), is not open at the end of October, and is open at the end of November; a

@@ -10,6 +10,7 @@ acknowledgement was due Thu 06/02/2025) stays open throughout, overdue at every 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tests.process_steps import Day
@@ -89,7 +90,7 @@ def test_due_as_of_a_day_it_was_closed_leaves_it_out(db_url: str, day: Day) -> N
 
     def refs(as_of: str) -> list[str]:
         out = day.ok("2025-04-10", "due", "--as-of", as_of, "--within", "40", "-f", "json")
-        return sorted({i["reference"] for i in __import__("json").loads(out.stdout)})
+        return sorted({i["reference"] for i in json.loads(out.stdout)})
 
     assert refs("2025-02-19") == ["SPRUCE001", "SPRUCE002"]  # open: closed the next day
     assert refs("2025-02-20") == ["SPRUCE002"]  # closed that day
@@ -143,3 +144,38 @@ def test_a_back_dated_close_undoes_a_reopening_made_by_mistake(db_url: str, day:
     figures = _figures(_emt(day, "2025-04-10", "2025-02"))
     assert figures["closed"] == (1, ["SPRUCE001"])  # once, not twice
     assert _figures(_emt(day, "2025-04-10", "2025-03"))["open_total"] == (1, ["SPRUCE002"])
+
+
+def test_several_cycles_and_a_corrected_closing_date(db_url: str, day: Day) -> None:
+    """Closed 20/02, corrected to 25/02, reopened 02/04, closed 06/05, reopened 03/06, closed
+    01/07: three closures (February, May, July); open at the end of April and June only."""
+    _closed_in_february(day)
+    day.ok("2025-02-26", "correct", "SPRUCE001", "--closed", "25/02/2025", "--reason", "Typo")
+    for today, args in (
+        ("2025-04-02", ("reopen", "SPRUCE001", "--reason", "Back", "--date", "02/04/2025")),
+        ("2025-05-06", ("close", "SPRUCE001", "--date", "06/05/2025")),
+        ("2025-06-03", ("reopen", "SPRUCE001", "--reason", "Again", "--date", "03/06/2025")),
+        ("2025-07-01", ("close", "SPRUCE001", "--date", "01/07/2025")),
+    ):
+        day.ok(today, *args)
+    july = _emt(day, "2025-08-01", "2025-07")
+    assert _trend(july, "closed") == {
+        "2025-02": 1, "2025-03": 0, "2025-04": 0, "2025-05": 1, "2025-06": 0, "2025-07": 1
+    }  # fmt: skip
+    assert _trend(july, "open_at_end") == {
+        "2025-02": 1, "2025-03": 1, "2025-04": 2, "2025-05": 1, "2025-06": 2, "2025-07": 1
+    }  # fmt: skip
+    (line,) = next(
+        f for f in _emt(day, "2025-08-01", "2025-02")["figures"] if f["key"] == "closed"
+    )["cases"]
+    assert line["date"] == "2025-02-25"
+
+    def refs(as_of: str) -> list[str]:
+        out = day.ok("2025-08-01", "due", "--as-of", as_of, "--within", "40", "-f", "json")
+        return sorted({i["reference"] for i in json.loads(out.stdout)})
+
+    assert refs("2025-02-24") == ["SPRUCE001", "SPRUCE002"]  # closed on 25/02 as corrected
+    assert refs("2025-02-25") == ["SPRUCE002"]
+    assert refs("2025-05-20") == ["SPRUCE002"]
+    assert refs("2025-06-10") == ["SPRUCE001", "SPRUCE002"]
+    assert refs("2025-07-02") == ["SPRUCE002"]
