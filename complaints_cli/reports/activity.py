@@ -75,6 +75,26 @@ def count(
     return Figure(key, label, section, "count", sheet, count=counted, note=note, cases=lines)
 
 
+def closed(cases: Iterable[ReportCase], period: Period, section: str) -> Figure:
+    """Cases closed in ``period``, each closure counted (the past ones of the cases reopened
+    since too: :func:`reopened_lines`)."""
+    cases = list(cases)
+    lines = event_lines(cases, "closed", "closed", period)
+    lines += reopened_lines(cases, "Closed", "closed", period)
+    lines.sort(key=BY_DATE)
+    return count(
+        "closed",
+        "Cases closed",
+        section,
+        "Closed",
+        lines,
+        "Cases closed in the month, each closure counted: a case closed, reopened and closed "
+        "again counts in the month of each closure (twice in one month), and a closure stays "
+        "counted in its month after the case is reopened. A case closed with no date is never "
+        "counted here: see 'Marked closed with no closed date'.",
+    )
+
+
 def withdrawn(cases: Iterable[ReportCase], period: Period, section: str) -> Figure:
     lines = []
     for c in cases:

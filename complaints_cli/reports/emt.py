@@ -53,7 +53,7 @@ from complaints_cli.reports.cases import (
     overdue_at,
     role_rule,
 )
-from complaints_cli.reports.figures import BY_DATE, CaseLine, Figure, Report, by_day, percent
+from complaints_cli.reports.figures import CaseLine, Figure, Report, by_day, percent
 from complaints_cli.reports.timeliness import (
     Judged,
     judge,
@@ -409,21 +409,7 @@ def _activity(cases: list[ReportCase], refused: list[ReportCase], month: Period)
             "Stage 2 response",
             "Stage 2 (final) responses sent in the month.",
         ),
-        count(
-            "closed",
-            "Cases closed",
-            ACTIVITY,
-            "Closed",
-            sorted(
-                event_lines(cases, "closed", "closed", month)
-                + activity.reopened_lines(cases, "Closed", "closed", month),
-                key=BY_DATE,
-            ),
-            "Cases closed in the month, each closure counted: a case closed, reopened and "
-            "closed again counts in the month of each closure (twice in one month), and a "
-            "closure stays counted in its month after the case is reopened. A case closed with "
-            "no date is never counted here: see 'Marked closed with no closed date'.",
-        ),
+        activity.closed(cases, month, ACTIVITY),
         activity.withdrawn(cases, month, ACTIVITY),
         activity.not_accepted(refused, month, ACTIVITY, reopened=cases),
         activity.escalations_refused(cases, month, ACTIVITY),
