@@ -47,6 +47,7 @@ __all__ = [
     "REOPENED",
     "Closure",
     "closure_from_reopen",
+    "closure_on",
     "finished_on",
     "kept_closures",
 ]
@@ -148,3 +149,8 @@ def kept_closures(found: Iterable[Closure], current: date | None) -> tuple[Closu
 def finished_on(closures: Sequence[Closure], day: date) -> bool:
     """Whether a past closure of ``closures`` held at the end of ``day``."""
     return any(c.day <= day < c.reopened for c in closures)
+
+
+def closure_on(closures: Sequence[Closure], day: date) -> Closure | None:
+    """The past closure of ``closures`` that held at the end of ``day``, if one did."""
+    return next((c for c in closures if c.day <= day < c.reopened), None)

@@ -120,6 +120,7 @@ def test_a_withdrawal_taken_back_still_counts_in_its_month_and_year(db_url: str,
     year_after.pop("generated_at", None)
     year_before.pop("generated_at", None)
     assert _figures(year_after) == _figures(year_before)
+    assert year_after == year_before  # every line and its why ("withdrawn ... before this step")
     # Open again from 07/04: listed by due --as-of that day, not the day before.
     due = day.ok("2025-04-10", "due", "--as-of", "2025-04-04", "-f", "json").stdout
     assert "SPRUCE001" not in due
