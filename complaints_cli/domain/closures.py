@@ -24,7 +24,9 @@ later reopening never rewrites the past (the EMT pack sent last month is reprodu
   after it: the case counts as finished from the later closing date, once;
 * a closure recorded with **no date** (an imported log marked Closed with no closed date) is
   taken as finished on the last date the case records by its reopening (as the reports read
-  an undated closure), and never counted as closed in a month;
+  an undated closure), and never counted as closed in a month; a not-accepted decision with
+  no day the resident was told is dated by the day the case was received, as the figure of
+  not-accepted complaints dates it;
 * a **reopen row written before the reopening day was recorded** gives the day it was reopened
   by the weekly-update clock it restarted (``last_update``), else by the UK date of the row
   itself, never before the day the case was finished.
@@ -98,11 +100,15 @@ def _iso(value: Any) -> date | None:
 
 
 def closure_from_reopen(
-    changes: Mapping[str, Any], recorded: date, last_recorded: date | None = None
+    changes: Mapping[str, Any],
+    recorded: date,
+    last_recorded: date | None = None,
+    received: date | None = None,
 ) -> Closure | None:
     """The closure a ``reopen`` history row ended: ``changes`` is its ``{"field": [old, new]}``,
     ``recorded`` the UK date the row was written, ``last_recorded`` the last date the case
-    records on or before that day (for a closure recorded with no date). ``None`` for a row
+    records on or before that day (for a closure recorded with no date), ``received`` the day
+    the case was received (for a not-accepted decision with no day told). ``None`` for a row
     that reopened nothing finished (no old finished status in it)."""
     status = changes.get("status")
     if not isinstance(status, list) or len(status) != 2 or status[0] not in ENDED_BY:
@@ -120,6 +126,8 @@ def closure_from_reopen(
                 break
     if reopened is None:
         reopened = recorded
+    if day is None and status[0] == Status.NOT_ACCEPTED.value and received is not None:
+        day = received  # as the not-accepted figure dates a decision with no day told
     if day is None:
         if status[0] == Status.VOID.value:
             return None  # a void is dated by its command; with no date there is nothing to read

@@ -80,6 +80,7 @@ def _date_undated(
             f"SELECT id, {', '.join(fields)} FROM complaint WHERE id IN ({marks})", params
         ).fetchall():
             case_id = int(row[0])
+            received = to_date(row[1 + fields.index("received")])
             days = [d for d in map(to_date, row[1:]) if d is not None]
             closures: list[Closure] = []
             for changes, recorded in found[case_id]:
@@ -89,7 +90,7 @@ def _date_undated(
                 if closure.undated:
                     by_then = [d for d in days if d <= closure.reopened]
                     closure = closure_from_reopen(
-                        changes, recorded, max(by_then) if by_then else None
+                        changes, recorded, max(by_then) if by_then else None, received
                     )
                     assert closure is not None
                 closures.append(closure)

@@ -180,3 +180,25 @@ def test_several_cycles_and_a_corrected_closing_date(db_url: str, day: Day) -> N
     assert refs("2025-05-20") == ["SPRUCE002"]
     assert refs("2025-06-10") == ["SPRUCE001", "SPRUCE002"]
     assert refs("2025-07-02") == ["SPRUCE002"]
+
+
+def test_a_reversed_not_accepted_decision_still_counts_in_its_month(db_url: str, day: Day) -> None:
+    """Not accepted, told 07/02/2025, reversed (reopened) 02/04/2025: February's not-accepted
+    figure keeps it; it is a complaint from then on, received on 03/02 (README, **Reopened
+    cases**: the one figure of the past a reversal changes); not open, nor due, in between."""
+    day.log("2025-02-03", "--summary", "Leak")
+    day.log("2025-02-03", "--summary", "Damp")
+    day.ok("2025-02-07", "not-accepted", "SPRUCE001", "--reason", "Legal proceedings",
+           "--told", "07/02/2025", "--date", "07/02/2025")  # fmt: skip
+    before = _figures(_emt(day, "2025-03-03", "2025-02"))
+    assert before["not_accepted"] == (1, ["SPRUCE001"])
+    assert before["received"] == (1, ["SPRUCE002"])
+    day.ok("2025-04-02", "reopen", "SPRUCE001", "--reason", "Proceedings dropped",
+           "--date", "02/04/2025")  # fmt: skip
+    after = _figures(_emt(day, "2025-04-10", "2025-02"))
+    assert after["not_accepted"] == (1, ["SPRUCE001"])
+    assert after["received"] == (2, ["SPRUCE001", "SPRUCE002"])
+    assert after["open_total"] == before["open_total"] == (1, ["SPRUCE002"])
+    assert after["overdue"] == before["overdue"]
+    out = day.ok("2025-04-10", "due", "--as-of", "2025-03-14", "-f", "json").stdout
+    assert {i["reference"] for i in json.loads(out)} == {"SPRUCE002"}

@@ -47,6 +47,12 @@ def test_a_closure_with_no_date_is_dated_by_the_last_date_recorded() -> None:
     assert found == Closure("Closed", date(2026, 8, 1), NOV3, True, None)
 
 
+def test_a_decision_with_no_day_told_is_dated_by_the_day_received() -> None:
+    refused = {"status": ["Not accepted", "Open"], "not_accepted_reason": ["x", None]}
+    found = closure_from_reopen(refused, NOV3, date(2026, 8, 1), date(2026, 7, 1))
+    assert found == Closure("Not accepted", date(2026, 7, 1), NOV3, False, "x")
+
+
 def test_finished_from_its_day_to_the_day_before_the_reopening() -> None:
     closures = (Closure("Closed", SEP10, NOV3),)
     assert not finished_on(closures, date(2026, 9, 9))
