@@ -118,10 +118,10 @@ def met_after_update(
     """``(field, old, new)`` for each Met column (and its explanation) an import's update
     must change so that the column does not go stale: the update ``changed`` a date (or the
     stage, status, review type or an extension's told flag) of the ``existing`` case, the
-    file's row (``typed``, by field) left that Met column blank, and the new dates judge it otherwise. A Met column
-    the file typed is kept as typed (:func:`met_disagreements` warns when the dates
-    disagree). A "No" that becomes "Yes" (typed or judged) loses the explanation the file
-    leaves blank, as in :func:`with_met_columns`."""
+    file's row (``typed``, by field) left that Met column blank, and the new dates judge it
+    otherwise. A Met column the file typed is kept as typed (:func:`met_disagreements` warns
+    when the dates disagree). A "No" that becomes "Yes" (typed or judged) loses the
+    explanation the file leaves blank, as in :func:`with_met_columns`."""
     after = {**existing, **changed}
     out: list[tuple[str, Any, Any]] = []
     for _column, flag, note in MET_FIELDS:

@@ -34,7 +34,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from complaints_cli.domain.as_it_stood import EXTENDED_TO, TOLD, stage_on, told_on
+from complaints_cli.domain.as_it_stood import EXTENDED_TO, stage_on, told_on
 from complaints_cli.domain.deadlines import (
     DATE_FIELDS,
     CaseDates,
@@ -220,7 +220,10 @@ class ReportCase:
             kept[at] = None if agreed is not None and agreed > day else dates[at]
         status = "Closed" if self.closed_by(day) else "Open"
         # Told after the day: not yet told then (as_it_stood.told_on).
-        told = [told_on(d[flag_at], dates[on_at], day) for flag_at, on_at in _TOLD_AT]
+        told = (
+            told_on(d.stage1_extension_told, d.stage1_extension_told_on, day),
+            told_on(d.stage2_extension_told, d.stage2_extension_told_on, day),
+        )
         facts = (self.stage_at(day), status, d.stage2_review, *told)
         made: CaseDates = _new_dates(CaseDates, (*kept, *facts))
         return made
@@ -390,8 +393,6 @@ _DATES_FIRST = CaseDates._fields[: len(_DATES)] == _DATES
 _N = len(_DATES)
 #: The extended dates' places among the dates, with the places of the days they were agreed.
 _EXTENDED_AT = tuple((_DATES.index(e), _DATES.index(a)) for e, a in EXTENDED_TO.items())
-#: Each told flag's place in :class:`CaseDates`, with the place of the day told among the dates.
-_TOLD_AT = tuple((CaseDates._fields.index(f), _DATES.index(on)) for f, on in TOLD.items())
 _REF, _STAGE, _STATUS, _REVIEW, _CLOSED, _WITHDRAWN, _TOLD1, _TOLD2 = (
     COLUMNS.index(n)
     for n in (

@@ -340,7 +340,9 @@ def _worked_out_items(
     for row in rows:
         reference, stage, status, first, second, review, case_id, referred = row[:8]
         # SQLite's 1/0 or PostgreSQL's booleans; None: not recorded (the log cannot say).
-        told = dict(zip(TOLD, (None if t is None else bool(t) for t in row[8:10]), strict=True))
+        told: dict[str, Any] = dict(
+            zip(TOLD, (None if t is None else bool(t) for t in row[8:10]), strict=True)
+        )
         known: dict[str, Any] = dict(zip(date_fields, map(_date, row[10:]), strict=True))
         if past:
             told = {flag: told_on(t, known[TOLD[flag]], as_of) for flag, t in told.items()}

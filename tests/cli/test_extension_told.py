@@ -224,3 +224,17 @@ def test_an_imported_extension(
     emt = json.loads(day.ok("2025-07-31", "report", "emt", "--month", "2025-06", "-f", "json")
                      .stdout)  # fmt: skip
     assert _lines(emt, "stage1_on_time") == {"SPRUCE002": on_time}
+
+
+def test_an_update_that_says_not_told_judges_the_met_column_again(
+    day: Day, db_url: str, tmp_path: Path
+) -> None:
+    """The log imported without a "told" column (the extension counts: Met Yes), then the
+    same log with the column saying No, with --update: the Met column the file leaves blank
+    is judged again from the dates and the flag (No), as for a changed date."""
+    day.ok("2025-06-25", "import", str(_workbook(tmp_path / "first.xlsx", None)))
+    day.ok("2025-06-25", "db", "recompute")
+    assert day.show("2025-06-25", "SPRUCE002")["stage1_met"] is True
+    day.ok("2025-06-26", "import", "--update", str(_workbook(tmp_path / "second.xlsx", "No")))
+    shown = day.show("2025-06-26", "SPRUCE002")
+    assert (shown["stage1_extension_told"], shown["stage1_met"]) == (False, False)
