@@ -234,9 +234,10 @@ def _told(judged: list[Judged], stage: str, spans: list[str]) -> Figure:
     lines = []
     told_n = 0
     for j in judged:
-        not_told = extension_not_told(j.m)
-        if not j.extended and not not_told:
-            continue
+        m = j.m
+        if m.extended_to is None and (m.label is m.rule.label or not extension_not_told(m)):
+            continue  # not extended (most cases: the label itself, read without a call)
+        not_told = m.extended_to is None  # extended, but not told
         v = j.case.values
         on = v[f"{stage}_extension_told_on"]
         told = bool(v[f"{stage}_extension_told"]) or on is not None
@@ -259,8 +260,8 @@ def _told(judged: list[Judged], stage: str, spans: list[str]) -> Figure:
                 j.case.reference,
                 j.case.dates.received,
                 f"{name} extension",
-                j.m.due,
-                v[f"{stage}_extended_to"] if not_told else j.m.extended_to,
+                m.due,
+                v[f"{stage}_extended_to"] if not_told else m.extended_to,
                 result="told" if told else "not told",
                 why=why,
             )
