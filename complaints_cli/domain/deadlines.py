@@ -25,15 +25,10 @@ Rules (see ``profiles.toml`` for the data):
 * An extension counts only on ``extendable`` milestones and only when the case records the
   extended date for that stage. The *deadline* is then that date, but never later than the
   profile's cap (``due`` plus the stage's maximum extra working days).
-* An extension counts only when the resident was told of it within the deadline it extends
-  (Code 6.4; the Ombudsman: told within the original timeframe). One agreed, or told, after
-  that deadline never counts. One recorded as *not* told (its told flag ``False``, no date
-  told: ``extend`` without ``--told``) does not count until the resident is recorded told on
-  a day by that deadline (``extend --told --date D``); meanwhile the milestone's label says
-  so (:data:`NOT_TOLD_NOTE`), and ``due`` shows the original deadline. One whose told flag is
-  unknown (``None``: an imported log with no "told" column, or rows older than the flag)
-  counts as recorded: the log cannot say, as ``as_it_stood`` takes an extension recorded
-  without the day it was agreed.
+* An extension counts only when the resident was told within the deadline it extends (Code
+  6.4; the Ombudsman): one agreed or told after it never counts; one recorded as not told
+  (flag ``False``, no day told) not until told in time, its label saying so meanwhile
+  (:data:`NOT_TOLD_NOTE`); one whose flag the log lacks (``None``) counts as recorded.
 * A completed deadline is ``met`` when done on or before its deadline, else ``missed``. An open
   one is ``pending`` up to and including its deadline and ``missed`` (overdue) after it. A
   ``window`` (a period to wait out, e.g. before closing an unescalated case) is ``pending`` until
@@ -163,14 +158,12 @@ IMPLIED_BY: Mapping[str, tuple[str, ...]] = {
 }
 
 _EXTENDED_FIELD = {"stage1": "stage1_extended_to", "stage2": "stage2_extended_to"}
-#: When the extension was agreed, when the resident was told, and whether the resident was
-#: told (the flag), per stage.
+#: When the extension was agreed, the day the resident was told, and the told flag, per stage.
 _AGREED_FIELDS = {
     "stage1": ("stage1_extension_agreed", "stage1_extension_told_on", "stage1_extension_told"),
     "stage2": ("stage2_extension_agreed", "stage2_extension_told_on", "stage2_extension_told"),
 }
-#: What a milestone's label adds while its stage's extension does not count only because the
-#: resident is recorded as not told of it yet (``due`` and ``show`` print the label).
+#: What a milestone's label adds while its extension waits for the resident to be told.
 NOT_TOLD_NOTE = "extension not yet told"
 
 
@@ -216,7 +209,7 @@ class _Plan(NamedTuple):
     done_at: int | None
     implied_at: tuple[int, ...]
     extended_at: int | None
-    agreed_at: tuple[int, int, int] | None
+    agreed_at: tuple[int, ...] | None  #: ``agreed_attrs``' places
     #: :func:`_deadline`'s answers already worked out for this rule: ``(calendar, anchor,
     #: extended_to, agreed, told_on, told) -> (due, deadline, extended_to, limit, label)``
     deadlines: dict[tuple[object, ...], _Worked]
@@ -269,6 +262,7 @@ def _plans(profile: Profile) -> tuple[_Plan, ...]:
                 )
         extendable = rule.extendable and rule.stage in _EXTENDED_FIELD
         implied = IMPLIED_BY.get(rule.done_by or "", ())
+        agreed = _AGREED_FIELDS[rule.stage] if extendable else None
         plans.append(
             _Plan(
                 rule=rule,
@@ -277,7 +271,7 @@ def _plans(profile: Profile) -> tuple[_Plan, ...]:
                 review=frozenset(rule.review),
                 done_attr=rule.done_by,
                 extended_attr=_EXTENDED_FIELD[rule.stage] if extendable else None,
-                agreed_attrs=_AGREED_FIELDS[rule.stage] if extendable else None,
+                agreed_attrs=agreed,
                 cap=profile.extension_cap(rule.stage) if extendable else None,
                 window=rule.kind == "window",
                 implied_by=implied,
@@ -286,15 +280,7 @@ def _plans(profile: Profile) -> tuple[_Plan, ...]:
                 done_at=None if rule.done_by is None else _AT[rule.done_by],
                 implied_at=tuple(_AT[e] for e in implied),
                 extended_at=_AT[_EXTENDED_FIELD[rule.stage]] if extendable else None,
-                agreed_at=(
-                    (
-                        _AT[_AGREED_FIELDS[rule.stage][0]],
-                        _AT[_AGREED_FIELDS[rule.stage][1]],
-                        _AT[_AGREED_FIELDS[rule.stage][2]],
-                    )
-                    if extendable
-                    else None
-                ),
+                agreed_at=None if agreed is None else tuple(_AT[f] for f in agreed),
                 not_told_label=f"{rule.label} ({NOT_TOLD_NOTE})",
             )
         )
@@ -389,8 +375,7 @@ def _work_out_deadline(plan: _Plan, case: CaseDates, anchor: date, calendar: Cal
                 # the Ombudsman: the resident must be told within the original timeframe).
                 extended_to = None
             elif told_on is None and told is not None and not told:
-                # Recorded as not told (yet): it counts once the resident is recorded told on
-                # a day by ``due``. An unknown flag (None: an imported log) counts as recorded.
+                # Recorded as not told (yet); an unknown flag (None: the log cannot say) counts.
                 extended_to, label = None, plan.not_told_label
         if extended_to is not None:
             deadline = max(due, extended_to if limit is None else min(extended_to, limit))
@@ -532,9 +517,8 @@ def _review(details: str | None) -> str | None:
 
 
 def extension_not_told(m: Milestone) -> bool:
-    """``m``'s stage records an extension that does not count only because the resident is
-    recorded as not told of it yet (told flag ``False``, no date told, agreed in time): its
-    label then carries :data:`NOT_TOLD_NOTE`, and its ``extended_to`` is None."""
+    """``m``'s extension does not count only as the resident is recorded not told of it yet:
+    its label then carries :data:`NOT_TOLD_NOTE`, and its ``extended_to`` is None."""
     return m.label != m.rule.label
 
 
