@@ -21,6 +21,9 @@ from complaints_cli.cli.options import (
     apply_rule,
     new_actions,
     new_app,
+    new_handler_warning,
+    open_raw,
+    warn,
 )
 from complaints_cli.errors import ComplaintsError
 
@@ -288,10 +291,13 @@ def escalate_cmd(
     Example: complaints escalate SPRUCE001 --received 03/03/2025 --review manager --details "Repair still not done" --handler "Jordan Blake"
     """
     from complaints_cli.domain import lifecycle
+    from complaints_cli.store.lookups import people
 
     tf = Timeframes(ctx)
     day = tf.date(received, "escalation date")
-    apply_rule(
+    with open_raw(tf.settings) as db:  # the log's handlers before this one: a typo is warned of
+        handlers = people(db, owners=False)
+    case, _change = apply_rule(
         ctx,
         reference,
         "escalate",
@@ -301,6 +307,11 @@ def escalate_cmd(
         tf,
         expected_version=expect_version,
     )
+    typo = new_handler_warning(
+        case.stage2_handler or handler, handlers, case.reference, "--stage2-handler"
+    )
+    if typo is not None:
+        warn(typo)
 
 
 @app.command("update")
