@@ -458,23 +458,30 @@ def learning_cmd(
 ) -> None:
     """Record organisational learning (column 24), at any time, on a closed case too.
 
+    --date is the day the learning was recorded (and, with --sent, sent); default today.
+
     Example: complaints learning SPRUCE001 "Contractor appointments to be confirmed by text"
     """
     from complaints_cli.domain import lifecycle
 
     if text is None and not (draft_email or sent):
         raise ComplaintsError("give the learning's TEXT (or --draft-email, or --sent)")
+    tf = Timeframes(ctx)
     draft = None
     if draft_email:
         from complaints_cli.cli.handler_mail import LearningDraft
 
         draft = LearningDraft(ctx, reference)  # refused here, before anything is saved
     if text is not None:
+        learned = tf.date(on, "learning date")
         apply_rule(
             ctx,
             reference,
             "learning",
-            lambda c, _a, r: lifecycle.learning(c, r, text=text, replace_existing=replace),
+            lambda c, _a, r: lifecycle.learning(
+                c, r, text=text, replace_existing=replace, on=learned
+            ),
+            tf,
             expected_version=expect_version,
         )
         expect_version = None  # the version checked; the next change follows this one
@@ -483,7 +490,6 @@ def learning_cmd(
     if sent:
         from complaints_cli.domain.handler_mail import mark_learning_sent
 
-        tf = Timeframes(ctx)
         day = tf.date(on, "date sent")
         apply_rule(
             ctx,

@@ -448,12 +448,19 @@ def reopen(
     return Change(saved, note=optional_text(reason, "--reason"))
 
 
-def learning(case: Case, rules: Rules, *, text: str, replace_existing: bool) -> Change:
+def learning(
+    case: Case, rules: Rules, *, text: str, replace_existing: bool, on: date | None = None
+) -> Change:
     """Column 24. Learning can be recorded at any time, on a closed case too; it is added to
-    what is there unless ``replace_existing``."""
+    what is there unless ``replace_existing``. ``on`` (default the rules' today: the tool's
+    day, ``COMPLAINTS_TODAY`` included, as every command takes it) is the day it is recorded,
+    kept in the history as ``learning_recorded``: the EMT report dates learning by it (the
+    log has no column for it; the history entry's time is the computer's clock)."""
     new = optional_text(text, "the learning text")
     if not new:
         raise ComplaintsError("the learning text is empty")
+    day = rules.today if on is None else on
+    check_date(day, "learning date", rules, (case.received, "date received"))
     existing = (case.learning or "").strip()
     value = new if replace_existing or not existing else f"{existing}\n{new}"
-    return Change(case._replace(learning=value))
+    return Change(case._replace(learning=value), history={"learning_recorded": (None, day)})

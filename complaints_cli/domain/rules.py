@@ -77,6 +77,10 @@ class Change:
     messages: list[str] = field(default_factory=list)
     #: Warnings for stderr (``complaints: warning: ...``): the command still succeeds.
     warnings: list[str] = field(default_factory=list)
+    #: Entries the history records beside the case's changed fields, ``{name: (old,
+    #: new)}`` (``learning_recorded``: the day learning was recorded, by the tool's today or
+    #: ``--date``); recorded only with a change to the case.
+    history: dict[str, tuple[object, object]] = field(default_factory=dict)
 
 
 def uk(day: date) -> str:

@@ -369,6 +369,8 @@ class Store:
                 after = after._replace(next_due=None, next_milestone=None, deadlines_key=None)
                 milestones = []
             diff = case_diff(before, after)
+            if diff:
+                diff |= change.history
             number = max((a.number for a in actions), default=0)
             now = utcnow()
             for new in change.new_actions:
