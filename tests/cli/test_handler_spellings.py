@@ -117,3 +117,25 @@ def test_escalate_warns_of_a_stage2_handler_name_close_to_a_known_one(day: Any) 
         'cases? If so: complaints correct SPRUCE002 --stage2-handler "Jordan Blake" --reason '
         '"typo"'
     ]
+
+
+def test_a_mistyped_reference_suggests_live_cases_for_a_change_and_a_bare_number(
+    day: Any,
+) -> None:
+    """The fresh-user trial: ``show 1`` suggested nothing, and a write's "did you mean"
+    offered a void case. Run as the CLI runs, on a real log."""
+    for complainant in ("Ann Lee", "Bo Hart"):
+        _log(day, "Sam Patel", complainant)
+    day.ok("2025-02-03", "void", "SPRUCE002", "--reason", "logged in error")
+    assert day.fails("2025-02-03", "show", "1") == (
+        "no complaint with reference '1'; did you mean SPRUCE001?"
+    )
+    assert day.fails("2025-02-03", "show", "SPRUCE003") == (
+        "no complaint with reference 'SPRUCE003'; did you mean SPRUCE002 (void), SPRUCE001?"
+    )
+    assert day.fails("2025-02-03", "acknowledge", "SPRUCE003", "--summary", "x") == (
+        "no complaint with reference 'SPRUCE003'; did you mean SPRUCE001?"
+    )
+    assert day.fails("2025-02-03", "acknowledge", "2", "--summary", "x") == (
+        "no complaint with reference '2'"
+    )
