@@ -32,8 +32,8 @@ SPRUCE007 (G) received Mon 03/03, acknowledged Tue 04/03, responded Fri 14/03 (d
   escalated Mon 17/03, Stage 2 acknowledged Tue 18/03, responded Fri 04/04; referred to the
   Ombudsman Mon 12/05, evidence requested Wed 14/05: due +15 wd: 15, 16, 19, 20, 21, 22, 23, 27,
   28, 29, 30, 02/06, 03/06, 04/06, 05/06 -> Thu 05/06 (not yet due on 31/05).
-Learning on SPRUCE001 through `complaints learning`, its history time set to 20/05/2025 10:00
-UTC. A compliment received Thu 15/05.
+Learning on SPRUCE001 through `complaints learning --date 20/05/2025` on 02/06 (its history
+time also set to 20/05/2025 10:00 UTC). A compliment received Thu 15/05.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def build(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     at("2025-05-20", "respond", "SPRUCE001", "--date", "20/05/2025", "--summary", "Upheld",
        "--compensation", "50", "--compensation-reason", "time and trouble")  # fmt: skip
     at("2025-05-30", "close", "SPRUCE001", "--date", "30/05/2025")
-    at(TODAY, "learning", "SPRUCE001", "=Book contractors by text")
+    at(TODAY, "learning", "SPRUCE001", "=Book contractors by text", "--date", "20/05/2025")
     # B
     at("2025-05-09", "acknowledge", "SPRUCE002", "--date", "09/05/2025", "--summary", "Repair",
        "--reason", "handler on leave")  # fmt: skip

@@ -97,15 +97,11 @@ def ask(question: Question, *, suggest: Callable[[str], str | None] | None = Non
 
 def handler_note(known: Sequence[str]) -> Callable[[str], str | None]:
     """A typo check for a handler's name: a name close to, but not, one the log knows."""
-    from complaints_cli.domain.filters import nearest
-
-    people = {" ".join(k.split()).casefold(): k for k in known if k and k.strip()}
+    from complaints_cli.domain.filters import new_person_near
 
     def note(answer: str) -> str | None:
-        if " ".join(answer.split()).casefold() in people or not people:
-            return None
-        close = nearest(answer, people.values())
-        return f"{answer!r} is new to the log{close}" if close else None
+        close = new_person_near(answer, known)
+        return f"{answer!r} is new to the log; did you mean {close}?" if close else None
 
     return note
 

@@ -15,6 +15,7 @@ from complaints_cli.cli.options import (
     check_format,
     log_exists,
     new_app,
+    new_handler_warning,
     next_lines,
     open_raw,
     open_store,
@@ -202,11 +203,14 @@ def log_cmd(
     tf = Timeframes(ctx)
     warnings = checks_on_log(new, tf.profile)
     twice: list[str] = []
+    handlers: list[str] = []  # the log's handlers before this case: a typo is warned of
     if log_exists(cfg.db_url):
         from complaints_cli.store import reads
 
         with open_raw(cfg) as db:
             twice = reads.same_complaint(db, new.complainant, new.address, new.received)
+            if handler is not None:  # one answered at the prompt was confirmed there
+                handlers = reads.people(db, owners=False)
     root = cfg.root_path
     # Before anything is written: a root that cannot hold case folders is refused.
     check_root(root, format_reference(cfg.prefix.value, 1))
@@ -235,6 +239,10 @@ def log_cmd(
             f"{logged.reference} is the same complaint logged twice, void it with complaints "
             f"void {logged.reference} --duplicate-of {twice[0]} --reason TEXT"
         )
+    if handlers:
+        typo = new_handler_warning(new.handler, handlers, logged.reference)
+        if typo is not None:
+            warnings.append(typo)
     for warning in warnings:
         typer.echo(f"complaints: warning: {warning}", err=True)
     case = logged.case

@@ -7,7 +7,7 @@ the commands, so ``complaints --help`` stays fast (see :mod:`complaints_cli.cli.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -166,11 +166,13 @@ def _import_file(tf: Any, file: Path, choices: ImportChoices) -> None:
         update=choices.update,
         headers=FIELD_HEADERS,
         allow_rollback=choices.allow_rollback,
+        worked_out=_worked_out(tf),
     )
     if choices.dry_run and choices.create and not log_exists(cfg.db_url):
         # A dry run writes nothing, not even the new log: every row would be added.
         plan = plan_for({})
-        _met_warnings(tf, result, plan)  # as the import itself would warn
+        new_lines, _fields = _fill_met(tf, result, plan, result.fields)
+        _met_warnings(tf, result, plan, new_lines)  # as the import itself would warn
         _report(result, plan, choices)
         return
     made = 0
@@ -189,6 +191,7 @@ def _import_file(tf: Any, file: Path, choices: ImportChoices) -> None:
             plan = plan_for(existing)
             _settle_clashes(tx, plan, result, cfg.prefix.value, choices)
             _rejudge_met(tf, plan)
+            new_lines, fields = _fill_met(tf, result, plan, result.fields)
             _refuse_only_conflicts(plan, result, choices)
             if not choices.dry_run:
                 with _progress("Writing", len(plan.adds) + len(plan.updates)) as advance:
@@ -197,7 +200,7 @@ def _import_file(tf: Any, file: Path, choices: ImportChoices) -> None:
                         tx,
                         plan,
                         source,
-                        result.fields,
+                        fields,
                         actor=cfg.user.value,
                         prefixes=[cfg.prefix.value],
                         folders=folders,
@@ -206,8 +209,44 @@ def _import_file(tf: Any, file: Path, choices: ImportChoices) -> None:
                     )
         if outcome is not None and team is not None:
             made = _make_folders(store, team, plan.adds, folders)
-    _met_warnings(tf, result, plan)
+    _met_warnings(tf, result, plan, new_lines)
     _report(result, plan, choices, made=made)
+
+
+def _worked_out(tf: Any) -> Callable[[Mapping[str, Any]], Mapping[str, Any]]:
+    """The Met columns a stored case's dates give, for the diff (a blank cell against the
+    log's worked-out value is no difference)."""
+    from complaints_cli.domain.derived import met_worked_out
+
+    return partial(met_worked_out, profile=tf.profile, calendar=tf.calendar)
+
+
+def _fill_met(
+    tf: Any, result: Any, plan: Any, fields: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    """Each new case's Met columns the file leaves blank, worked out from its dates as the
+    one write path works out a case logged by hand (README: they never go stale), written
+    into its row; a typed one the dates contradict is kept, with a warning. Returns the
+    warnings (one judgement per row serves both) and ``fields`` with the flags filled whose
+    column the sheet lacks (so they are written; blank for the other new rows). A case
+    already in the log keeps its Met columns as the import always left them."""
+    from complaints_cli.domain.derived import met_for_new_row
+
+    profile, calendar = tf.profile, tf.calendar  # read once, not for each of 100k rows
+    filled: set[str] = set()
+    lines: list[str] = []
+    for row in plan.adds:
+        met, disagree = met_for_new_row(row.values, profile, calendar)
+        if met:
+            row.values.update(met)
+            filled.update(met)
+        lines += [_met_line(result, row, *d) for d in disagree]
+    missing = sorted(filled - set(fields))
+    if missing:
+        for row in plan.adds:
+            for flag in missing:
+                row.values.setdefault(flag, None)
+    return lines, [*fields, *missing]
 
 
 def _rejudge_met(tf: Any, plan: Any) -> None:
@@ -229,14 +268,14 @@ def _rejudge_met(tf: Any, plan: Any) -> None:
         item.kept[:] = [ch for ch in item.kept if ch.field not in made]  # no longer kept
 
 
-def _met_warnings(tf: Any, result: Any, plan: Any) -> None:
-    """A Met column the file typed that the dates contradict is kept, with a warning."""
+def _met_warnings(tf: Any, result: Any, plan: Any, new_lines: Sequence[str]) -> None:
+    """A Met column the file typed that the dates contradict is kept, with a warning: the
+    new cases' (``new_lines``, from :func:`_fill_met`), then the updated ones'."""
     from complaints_cli.domain.derived import MET_FIELDS, met_disagreements
 
-    # New cases as the file has them; updated ones as they will be: the log's values with the
-    # file's changes (only when a Met column or a date it depends on changes).
-    # (A new row's blank status and stage are read as Open and Stage 1 by the judgement.)
-    candidates: list[tuple[Any, Mapping[str, Any]]] = [(row, row.values) for row in plan.adds]
+    # Updated cases as they will be: the log's values with the file's changes (only when a
+    # Met column or a date it depends on changes).
+    candidates: list[tuple[Any, Mapping[str, Any]]] = []
     for item in plan.updates:
         if item.changes:
             changed = {ch.field: ch.new for ch in item.changes}
@@ -245,18 +284,22 @@ def _met_warnings(tf: Any, result: Any, plan: Any) -> None:
                 if item.row.values.get(flag) is None:
                     after[flag] = None
             candidates.append((item.row, after))
-    lines = []
+    lines = list(new_lines)
     profile, calendar = tf.profile, tf.calendar  # read once, not for each of 100k rows
     for row, values in candidates:
         for column, typed, judged in met_disagreements(values, profile, calendar):
-            lines.append(
-                f"{row.reference} (sheet {result.sheet!r}, row {row.row}) {column!r}: the file "
-                f"says {typed}, the dates say {judged}; the file's {typed} is kept (complaints "
-                "db recompute works every Met column out from the dates)"
-            )
+            lines.append(_met_line(result, row, column, typed, judged))
     if lines:
         _err(f"complaints: warning: {len(lines)} Met column(s) disagree with the dates:")
         _list(lines)
+
+
+def _met_line(result: Any, row: Any, column: str, typed: str, judged: str) -> str:
+    return (
+        f"{row.reference} (sheet {result.sheet!r}, row {row.row}) {column!r}: the file "
+        f"says {typed}, the dates say {judged}; the file's {typed} is kept (complaints "
+        "db recompute works every Met column out from the dates)"
+    )
 
 
 def _report(result: Any, plan: Any, choices: ImportChoices, *, made: int = 0) -> None:

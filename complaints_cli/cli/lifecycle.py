@@ -21,6 +21,9 @@ from complaints_cli.cli.options import (
     apply_rule,
     new_actions,
     new_app,
+    new_handler_warning,
+    open_raw,
+    warn,
 )
 from complaints_cli.errors import ComplaintsError
 
@@ -289,10 +292,13 @@ def escalate_cmd(
     Example: complaints escalate SPRUCE001 --received 03/03/2025 --review manager --details "Repair still not done" --handler "Jordan Blake"
     """
     from complaints_cli.domain import lifecycle
+    from complaints_cli.store.lookups import people
 
     tf = Timeframes(ctx)
     day = tf.date(received, "escalation date")
-    apply_rule(
+    with open_raw(tf.settings) as db:  # the log's handlers before this one: a typo is warned of
+        handlers = people(db, owners=False)
+    case, _change = apply_rule(
         ctx,
         reference,
         "escalate",
@@ -302,6 +308,11 @@ def escalate_cmd(
         tf,
         expected_version=expect_version,
     )
+    typo = new_handler_warning(
+        case.stage2_handler or handler, handlers, case.reference, "--stage2-handler"
+    )
+    if typo is not None:
+        warn(typo)
 
 
 @app.command("update")
@@ -448,23 +459,30 @@ def learning_cmd(
 ) -> None:
     """Record organisational learning (column 24), at any time, on a closed case too.
 
+    --date is the day the learning was recorded (and, with --sent, sent); default today.
+
     Example: complaints learning SPRUCE001 "Contractor appointments to be confirmed by text"
     """
     from complaints_cli.domain import lifecycle
 
     if text is None and not (draft_email or sent):
         raise ComplaintsError("give the learning's TEXT (or --draft-email, or --sent)")
+    tf = Timeframes(ctx)
     draft = None
     if draft_email:
         from complaints_cli.cli.handler_mail import LearningDraft
 
         draft = LearningDraft(ctx, reference)  # refused here, before anything is saved
     if text is not None:
+        learned = tf.date(on, "learning date")
         apply_rule(
             ctx,
             reference,
             "learning",
-            lambda c, _a, r: lifecycle.learning(c, r, text=text, replace_existing=replace),
+            lambda c, _a, r: lifecycle.learning(
+                c, r, text=text, replace_existing=replace, on=learned
+            ),
+            tf,
             expected_version=expect_version,
         )
         expect_version = None  # the version checked; the next change follows this one
@@ -473,7 +491,6 @@ def learning_cmd(
     if sent:
         from complaints_cli.domain.handler_mail import mark_learning_sent
 
-        tf = Timeframes(ctx)
         day = tf.date(on, "date sent")
         apply_rule(
             ctx,

@@ -74,6 +74,28 @@ def warn(message: str) -> None:
     typer.echo(f"complaints: warning: {message}", err=True)
 
 
+def new_handler_warning(
+    name: str, known: Sequence[str], reference: str, field: str = "--handler"
+) -> str | None:
+    """The warning for a handler's name the log does not know but looks like a typo of one it
+    does (``log --handler "Sarah Jonse"`` when "Sarah Jones" handles other cases), naming the
+    fix: ``correct REF --handler "Sarah Jones" --reason TEXT`` (``field``: the ``correct``
+    option for the column, ``--stage2-handler`` for ``escalate``). ``None`` when the name is
+    known, or close to nobody (a new member of staff). ``known``: the names the log held
+    before the write (``store.lookups.people``); the one rule is
+    :func:`complaints_cli.domain.filters.new_person_near`."""
+    from complaints_cli.domain.filters import new_person_near
+    from complaints_cli.domain.text import one_line
+
+    close = new_person_near(name, known)
+    if close is None:
+        return None
+    return one_line(
+        f"handler {name!r} is new to the log; did you mean {close}, who handles other cases? "
+        f'If so: complaints correct {reference} {field} "{close}" --reason "typo"'
+    )
+
+
 def settings(ctx: typer.Context) -> Settings:
     """The settings in force for this run (flags from the root command's options)."""
     from complaints_cli.config import resolve

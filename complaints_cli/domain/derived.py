@@ -31,7 +31,9 @@ __all__ = [
     "derived",
     "met_after_update",
     "met_disagreements",
+    "met_for_new_row",
     "met_messages",
+    "met_worked_out",
     "stored_deadlines",
     "with_met_columns",
 ]
@@ -99,6 +101,44 @@ def met_disagreements(
         if recorded is not None and met is not None and recorded != met:
             out.append((column, "Yes" if recorded else "No", "Yes" if met else "No"))
     return out
+
+
+def met_for_new_row(
+    values: Mapping[str, Any], profile: Profile, calendar: Calendar
+) -> tuple[dict[str, bool], list[tuple[str, str, str]]]:
+    """What the import does with a new case's Met columns, from one judgement of its dates
+    (the row's values by field name, as :meth:`.CaseDates.of_row` reads them):
+
+    * ``{flag field: met}`` for each column the row leaves blank and the dates judge: filled,
+      as the one write path fills a case logged by hand (README: the Met columns never go
+      stale); one whose step has no date stays blank;
+    * ``(column, typed, judged)`` for each column the row typed and the dates contradict:
+      kept as typed, with a warning (as :func:`met_disagreements`).
+    """
+    judged = met_columns(CaseDates.of_row(values), profile, calendar)
+    fills: dict[str, bool] = {}
+    disagree: list[tuple[str, str, str]] = []
+    for column, flag, _note in MET_FIELDS:
+        met = judged.get(column)
+        if met is None:
+            continue
+        typed = values.get(flag)
+        if typed is None:
+            fills[flag] = met
+        elif typed != met:
+            disagree.append((column, "Yes" if typed else "No", "Yes" if met else "No"))
+    return fills, disagree
+
+
+def met_worked_out(
+    stored: Mapping[str, Any], profile: Profile, calendar: Calendar
+) -> dict[str, bool | None]:
+    """``{flag field: met}`` of the Met columns as a stored case's dates judge them (None:
+    the dates cannot). The import's diff reads a blank Met cell against a log value equal to
+    this as no difference: the log worked it out from the same dates (an import of a file
+    with blank Met columns fills them, and importing it again changes nothing)."""
+    judged = met_columns(CaseDates.of_row(stored), profile, calendar)
+    return {flag: judged.get(column) for column, flag, _note in MET_FIELDS}
 
 
 #: The facts besides the dates that decide which deadlines apply (and so the Met columns):

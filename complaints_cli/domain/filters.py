@@ -9,7 +9,6 @@ refused with the known values and the nearest ("did you mean Sam Patel?").
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from enum import StrEnum
 from typing import TypeVar
@@ -18,7 +17,7 @@ from complaints_cli.domain.text import person_key
 from complaints_cli.domain.vocabulary import Stage, Status
 from complaints_cli.errors import ComplaintsError
 
-__all__ = ["match_person", "nearest", "parse_stage", "parse_status"]
+__all__ = ["closest", "match_person", "nearest", "new_person_near", "parse_stage", "parse_status"]
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -37,16 +36,37 @@ _STAGE_WORDS = {
 _squash = person_key
 
 
-def nearest(text: str, known: Iterable[str]) -> str:
-    """``"; did you mean Sam Patel?"`` for the closest known word, or ``""``."""
+def closest(text: str, known: Iterable[str]) -> str | None:
+    """The known word closest to ``text`` (:mod:`difflib`'s ratio at least 0.6, as typed or
+    as :func:`~complaints_cli.domain.text.person_key` folds both), or ``None``."""
+    import difflib  # only for a word the log does not know (~2 ms to import)
+
     names = list(known)
     found = difflib.get_close_matches(text, names, n=1, cutoff=0.6) or difflib.get_close_matches(
         _squash(text), [_squash(n) for n in names], n=1, cutoff=0.6
     )
     if not found:
-        return ""
-    best = next((n for n in names if _squash(n) == _squash(found[0])), found[0])
-    return f"; did you mean {best}?"
+        return None
+    return next((n for n in names if _squash(n) == _squash(found[0])), found[0])
+
+
+def nearest(text: str, known: Iterable[str]) -> str:
+    """``"; did you mean Sam Patel?"`` for the closest known word, or ``""``."""
+    best = closest(text, known)
+    return "" if best is None else f"; did you mean {best}?"
+
+
+def new_person_near(text: str, known: Iterable[str]) -> str | None:
+    """The person the log knows whom ``text``, a name it does not know, looks like a typo of
+    (``Sarah Jonse`` -> ``Sarah Jones``), single-spaced; ``None`` when the log knows ``text``
+    under any spelling (:func:`match_person`'s rule), or knows nobody close to it (a new
+    member of staff). For a warning, never a refusal: a name new to the log is legitimate.
+    ``known``: the names as stored (``store.lookups.people``)."""
+    people = {" ".join(k.split()) for k in known if k and k.strip()}
+    wanted = _squash(text)
+    if not wanted or any(_squash(k) == wanted for k in people):
+        return None
+    return closest(" ".join(text.split()), sorted(people))
 
 
 def _parse(text: str, enum: type[E], what: str, extra: dict[str, E]) -> E:

@@ -20,7 +20,7 @@ An import must never merge two complaints or lose a newer record (issue 12):
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -288,17 +288,31 @@ def _adds_signatories(stored: Sequence[Signatory], file: Sequence[Signatory]) ->
     return False
 
 
+#: A stored case -> the value the log works out for each derived field (the Met columns,
+#: ``derived.met_worked_out``), for the diff.
+WorkedOut = Callable[[Mapping[str, Any]], Mapping[str, Any]]
+
+
 def diff_case(
     row: ParsedRow,
     existing: Mapping[str, Any],
     fields: Iterable[str],
     headers: Mapping[str, str],
+    worked_out: WorkedOut | None = None,
 ) -> list[FieldChange]:
     """What the file would change in a stored case: only the columns the sheet has
-    (``headers``: each field's column header, for people)."""
+    (``headers``: each field's column header, for people). With ``worked_out``, a blank cell
+    of a derived field (a Met column) is no difference from a log value equal to what the
+    log works out from its dates: the file has nothing to say there (the log filled it)."""
     changes: list[FieldChange] = []
+    derived: Mapping[str, Any] | None = None
     for name in fields:
         old, new = existing.get(name), row.values.get(name)
+        if new is None and old is not None and worked_out is not None:
+            if derived is None:
+                derived = worked_out(existing)
+            if name in derived and derived[name] == old:
+                continue
         if name in PERSON_FIELDS and type(old) is str:
             # A name stored before log single-spaced it (``Ann<TAB>Lee``) reads from its
             # export as the import keeps a person cell: not a difference to write back.
@@ -325,9 +339,11 @@ def make_plan(
     update: bool,
     headers: Mapping[str, str],
     allow_rollback: bool = False,
+    worked_out: WorkedOut | None = None,
 ) -> Plan:
     """Sort the file's rows into adds, clashes, updates (held back when they would move a
-    case back), conflicts and unchanged. Pure (see the module notes)."""
+    case back), conflicts and unchanged. Pure (see the module notes); ``worked_out`` as
+    :func:`diff_case` takes it."""
     plan = Plan()
     for row in rows:
         stored = existing.get(row.reference)
@@ -338,7 +354,7 @@ def make_plan(
         if different:
             plan.clashes.append(Clash(row, dict(stored), different))
             continue
-        changes = diff_case(row, stored, fields, headers)
+        changes = diff_case(row, stored, fields, headers, worked_out)
         if not update:
             if changes:
                 plan.conflicts.append(CaseUpdate(row, dict(stored), changes))

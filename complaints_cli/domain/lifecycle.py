@@ -380,9 +380,25 @@ def action_done(
 def close(
     case: Case, rules: Rules, *, on: date, outstanding: int, force_reason: str | None
 ) -> Change:
-    """Close a case; refused while actions are outstanding unless forced with a reason."""
+    """Close a case; refused while actions are outstanding unless forced with a reason.
+
+    Refused, forced or not, for a case never answered (at Stage 1 or a service
+    dissatisfaction, with no response recorded): the procedure closes a case once the
+    response is sent and the resident has not escalated within 20 working days (Spruce
+    procedure, Stage 1); one that ends without an answer is withdrawn by the resident or not
+    accepted under the policy, each recorded by its own command (Code 5.6: the resident is
+    told why, and of the Ombudsman). An imported log's closed cases are not judged: this is
+    the command's rule, not the order of the dates."""
     require_open(case)
     ref = case.reference
+    answered = case.informal_responded if case.stage is Stage.INFORMAL else case.stage1_responded
+    if case.stage in (Stage.STAGE_1, Stage.INFORMAL) and answered is None:
+        raise ConflictError(
+            f"{ref} has no response recorded: record it first (complaints respond {ref} "
+            f"--summary TEXT), or if the resident withdrew the complaint, complaints withdraw "
+            f"{ref} --reason TEXT, or if the policy does not accept it, complaints not-accepted "
+            f"{ref} --reason TEXT"
+        )
     check_date(on, "closing date", rules, (case.received, "date received"))
     reason = optional_text(force_reason, "--reason")
     if outstanding and not reason:
@@ -435,12 +451,19 @@ def reopen(
     return Change(saved, note=optional_text(reason, "--reason"), recorded={REOPENED: day})
 
 
-def learning(case: Case, rules: Rules, *, text: str, replace_existing: bool) -> Change:
+def learning(
+    case: Case, rules: Rules, *, text: str, replace_existing: bool, on: date | None = None
+) -> Change:
     """Column 24. Learning can be recorded at any time, on a closed case too; it is added to
-    what is there unless ``replace_existing``."""
+    what is there unless ``replace_existing``. ``on`` (default the rules' today: the tool's
+    day, ``COMPLAINTS_TODAY`` included, as every command takes it) is the day it is recorded,
+    kept in the history as ``learning_recorded``: the EMT report dates learning by it (the
+    log has no column for it; the history entry's time is the computer's clock)."""
     new = optional_text(text, "the learning text")
     if not new:
         raise ComplaintsError("the learning text is empty")
+    day = rules.today if on is None else on
+    check_date(day, "learning date", rules, (case.received, "date received"))
     existing = (case.learning or "").strip()
     value = new if replace_existing or not existing else f"{existing}\n{new}"
-    return Change(case._replace(learning=value))
+    return Change(case._replace(learning=value), recorded={"learning_recorded": day})

@@ -169,8 +169,33 @@ def suggest(reference: str, known: Iterable[str], limit: int = 3) -> list[str]:
     return difflib.get_close_matches(reference.upper(), list(known), n=limit)  # cutoff 0.6
 
 
-def not_found(reference: str, known: Iterable[str]) -> NotFoundError:
-    """The error for an unknown reference, suggesting the nearest known ones."""
-    close = suggest(normalise_reference(reference), known)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
+def not_found(
+    reference: str,
+    known: Iterable[str],
+    *,
+    void: Iterable[str] = (),
+    prefixes: Iterable[str] = (),
+    writing: bool = False,
+) -> NotFoundError:
+    """The error for an unknown reference, suggesting the nearest known ones.
+
+    ``known``: the log's references; ``prefixes``: the prefixes it numbers (the counter's).
+    A bare number (``show 1``) suggests the references with that number under each prefix
+    (``SPRUCE001``), never a near spelling; anything else the nearest spellings
+    (:func:`suggest`). ``void``: the void references among ``known``: shown marked ``(void)``
+    where the case is read (``show``), left out where it would be changed (``writing``: a
+    void case takes no change but ``reopen``, so it is never the "did you mean" of one).
+    """
+    void_refs = set(void)
+    candidates = [k for k in known if not (writing and k in void_refs)]
+    text = reference.strip()
+    if text.isdigit() and text.isascii():
+        number = int(text)
+        have = set(candidates)
+        wanted = {format_reference(p, number) for p in prefixes}
+        close = sorted(wanted & have)
+    else:
+        close = suggest(normalise_reference(reference, prefixes), candidates)
+    shown = [f"{c} (void)" if c in void_refs else c for c in close]
+    hint = f"; did you mean {', '.join(shown)}?" if shown else ""
     return NotFoundError(f"no complaint with reference {reference!r}{hint}")

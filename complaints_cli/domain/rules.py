@@ -78,7 +78,9 @@ class Change:
     #: Warnings for stderr (``complaints: warning: ...``): the command still succeeds.
     warnings: list[str] = field(default_factory=list)
     #: Facts for the history that no column holds, each recorded as ``{name: [null, value]}``
-    #: (``reopen``'s ``reopened``: the day it was reopened, :mod:`.closures`).
+    #: with the case's changed fields, and only with a change to the case (``reopen``'s
+    #: ``reopened``: the day it was reopened, :mod:`.closures`; ``learning``'s
+    #: ``learning_recorded``: the day learning was recorded, by the tool's today or ``--date``).
     recorded: dict[str, object] = field(default_factory=dict)
 
 

@@ -47,7 +47,13 @@ FILE_ROOM = 60
 _REPLACE = str.maketrans(
     {'"': "'", "<": "(", ">": ")", ":": "-", "/": "-", "\\": "-", "|": "-", "?": None, "*": None}
 )
-_INVISIBLE = {"Cc", "Cf", "Zl", "Zp", "Zs"}
+#: Characters that stand for a space in a name: controls (a tab, a line break), line and
+#: paragraph separators, and every kind of space.
+_SPACE_LIKE = {"Cc", "Zl", "Zp", "Zs"}
+#: Invisible format characters (Unicode category Cf: a soft hyphen, a zero-width space or
+#: joiner, a byte order mark, the bidirectional controls): dropped, as they show nothing (a
+#: space put for a soft hyphen made ``Hamp stead Road`` of ``Hampstead Road``).
+_FORMAT = "Cf"
 _SPACES = re.compile(r"\s+")
 _RESERVED = {
     "CON",
@@ -67,13 +73,22 @@ def _units(text: str) -> int:
 
 
 def clean_address(address: str) -> str:
-    """The address as it may appear in a Windows folder name (possibly empty)."""
+    """The address as it may appear in a Windows folder name (possibly empty): as it reads,
+    without the characters that do not show (:data:`_FORMAT`: dropped) and with a space for
+    those that stand for one (:data:`_SPACE_LIKE`)."""
     text = unicodedata.normalize("NFC", address)
-    text = "".join(" " if unicodedata.category(ch) in _INVISIBLE else ch for ch in text)
+    text = "".join(map(_visible_char, text))
     text = text.translate(_REPLACE)
     # Dots at the start make hidden-looking or relative-looking names ("..-Windows"); a dot or
     # space at the end is dropped by Windows.
     return _SPACES.sub(" ", text).strip(" .-")
+
+
+def _visible_char(ch: str) -> str:
+    category = unicodedata.category(ch)
+    if category == _FORMAT:
+        return ""
+    return " " if category in _SPACE_LIKE else ch
 
 
 def is_reserved(name: str) -> bool:

@@ -310,9 +310,11 @@ def learning(db: RawDatabase, period: Period, section: str) -> Figure:
         section,
         "Learning",
         lines,
-        "Learning recorded in the period: a change made in the tool is dated by its history "
-        "entry (UK time); learning that came with an import by the case's closed date, else "
-        "its last response, else its receipt.",
+        "Learning recorded in the period: a change made in the tool is dated by the day it "
+        "was recorded (the day the command was given, or its --date; one recorded before the "
+        "day was kept, or changed by another command, by its history entry's time, UK time); "
+        "learning that came with an import by the case's "
+        "closed date, else its last response, else its receipt.",
     )
 
 

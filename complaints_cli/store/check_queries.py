@@ -5,6 +5,7 @@ Read-only, through the driver (:class:`~complaints_cli.store.db.RawDatabase`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import date
 
@@ -15,7 +16,8 @@ __all__ = ["learning_added_since_sent"]
 
 
 def learning_added_since_sent(db: RawDatabase) -> dict[int, date]:
-    """Case id -> the day (UTC) its learning (column 24) was last changed, for each case whose
+    """Case id -> the day its learning (column 24) was last changed (the day the history
+    records it was, ``learning_recorded``, else the entry's UTC day), for each case whose
     history records the learning as sent (``learning_sent``) and then changes the learning
     again, by any command (``learning``, ``import``, ...). History order decides, not dates:
     a sending recorded with an earlier ``--date`` still comes before a later change."""
@@ -38,7 +40,12 @@ def learning_added_since_sent(db: RawDatabase) -> dict[int, date]:
         if "learning_sent" in decoded:
             last_sent[case_id] = int(entry_id)
         if "learning" in decoded:
-            last_change[case_id] = (int(entry_id), stamp.date())
+            day = stamp.date()
+            recorded = decoded.get("learning_recorded")
+            if isinstance(recorded, list) and len(recorded) == 2 and recorded[1]:
+                with contextlib.suppress(ValueError, TypeError):
+                    day = date.fromisoformat(str(recorded[1]))  # the tool's day (--date)
+            last_change[case_id] = (int(entry_id), day)
     return {
         case_id: day
         for case_id, (entry_id, day) in last_change.items()

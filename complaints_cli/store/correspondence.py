@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
-from complaints_cli.domain.references import normalise_reference, not_found
+from complaints_cli.domain.references import normalise_reference
 from complaints_cli.store.db import RawDatabase
+from complaints_cli.store.lookups import unknown_reference
 from complaints_cli.store.writes import Store
 
 __all__ = ["filed_files", "record_filed"]
@@ -34,7 +35,7 @@ def record_filed(
             {"ref": normalise_reference(reference)},
         )
         if found is None:
-            raise not_found(reference, map(str, tx.column("SELECT reference FROM complaint")))
+            raise unknown_reference(tx, reference, writing=True)
         for values in filed:
             store.record(
                 tx,

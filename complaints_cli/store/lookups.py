@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 from complaints_cli.domain.vocabulary import Status
 
 if TYPE_CHECKING:
+    from complaints_cli.errors import NotFoundError
     from complaints_cli.store.db import RawDatabase
 
-__all__ = ["is_empty", "people", "references_in_category"]
+__all__ = ["is_empty", "people", "references_in_category", "unknown_reference"]
 
 
 def is_empty(db: RawDatabase) -> bool:
@@ -29,6 +30,21 @@ def references_in_category(db: RawDatabase, category: str, *, open_only: bool = 
         sql += " AND status = :open"
         params["open"] = Status.OPEN
     return [str(r) for r in db.column(sql, params)]
+
+
+def unknown_reference(db: RawDatabase, reference: str, *, writing: bool) -> NotFoundError:
+    """The error for a reference the log does not hold, with its "did you mean"
+    (:func:`complaints_cli.domain.references.not_found`: a bare number read with the
+    counter's prefixes; void cases marked, or left out when ``writing``). Reads every
+    reference: only once a reference is not found."""
+    from complaints_cli.domain.references import not_found
+
+    rows = db.execute("SELECT reference, status FROM complaint").fetchall()
+    void = {str(r[0]) for r in rows if r[1] == Status.VOID}
+    prefixes = [str(p) for p in db.column("SELECT prefix FROM counter")]
+    return not_found(
+        reference, [str(r[0]) for r in rows], void=void, prefixes=prefixes, writing=writing
+    )
 
 
 def people(db: RawDatabase, *, owners: bool = True) -> list[str]:

@@ -26,7 +26,7 @@ from complaints_cli.domain.case import (
     Signatory,
 )
 from complaints_cli.domain.money import from_pence, to_pence
-from complaints_cli.domain.references import normalise_reference, not_found
+from complaints_cli.domain.references import normalise_reference
 from complaints_cli.domain.text import contains_folded, fold, person_key
 from complaints_cli.domain.vocabulary import (
     ActionKind,
@@ -41,7 +41,7 @@ from complaints_cli.domain.vocabulary import (
 )
 from complaints_cli.errors import ComplaintsError, NotFoundError
 from complaints_cli.store.db import RawDatabase, placeholders
-from complaints_cli.store.lookups import is_empty, people, references_in_category
+from complaints_cli.store.lookups import is_empty, people, references_in_category, unknown_reference
 
 if TYPE_CHECKING:
     # Imported when used: retention brings the rules and deadline code (~10 ms), which
@@ -198,7 +198,7 @@ def get_case(db: RawDatabase, reference: str) -> Case:
                 f"{ref} was purged on {to_datetime(p['purged_at']):%d/%m/%Y} by {p['actor']} "
                 f"under the {p['retention_years']}-year retention period"
             )
-        raise not_found(reference, db.column("SELECT reference FROM complaint"))
+        raise unknown_reference(db, reference, writing=False)
     return case_from_row(row)
 
 

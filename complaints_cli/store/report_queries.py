@@ -151,7 +151,9 @@ def learning_in(db: RawDatabase, period: Period) -> list[LearningEntry]:
     Learning has no date of its own in the log. The rule:
 
     1. each change to the learning column made in the tool (``complaints learning``, or any
-       command other than an import) is dated by its history entry (UTC, read as UK time), and
+       command other than an import) is dated by the day its history entry records
+       (``learning_recorded``: the tool's today or ``--date``, as every command's day), else
+       (entries made before it was recorded) by the entry's time (UTC, read as UK time), and
        lists the text that change added;
     2. learning that only arrived with an import (or has no history at all) is dated by the
        case's closed date, else its last response, else its received date: in the old
@@ -161,17 +163,20 @@ def learning_in(db: RawDatabase, period: Period) -> list[LearningEntry]:
     rows = db.execute(
         "SELECT c.reference, c.received, h.at, h.changes, h.command FROM history h "
         "JOIN complaint c ON c.id = h.complaint_id "
-        f"WHERE {_counted('c')} AND h.at >= :lo AND h.at < :hi AND h.command <> 'import' "
-        "AND h.changes LIKE '%\"learning\"%' ORDER BY h.at, h.id",
+        f"WHERE {_counted('c')} AND h.command <> 'import' AND h.changes LIKE "
+        "'%\"learning\"%' AND ((h.at >= :lo AND h.at < :hi) OR h.changes LIKE "
+        "'%\"learning_recorded\"%') ORDER BY h.at, h.id",
         {"lo": period.start - timedelta(days=1), "hi": period.end + timedelta(days=2)},
     ).fetchall()
     for reference, received, at, changes, command in rows:
-        recorded = _local_date(at)
-        if recorded not in period:
-            continue
         try:
-            change = json.loads(changes).get("learning")
-        except (ValueError, AttributeError):
+            decoded = json.loads(changes)
+            change = decoded.get("learning")
+            day = decoded.get("learning_recorded", [None, None])[1]
+            recorded = _local_date(at) if day is None else date.fromisoformat(str(day))
+        except (ValueError, AttributeError, TypeError, IndexError):
+            continue
+        if recorded not in period:
             continue
         if not isinstance(change, list) or len(change) != 2:
             continue

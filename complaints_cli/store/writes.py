@@ -35,12 +35,12 @@ from complaints_cli.domain.references import (
     format_reference,
     highest_number,
     normalise_reference,
-    not_found,
 )
 from complaints_cli.domain.rules import Change
 from complaints_cli.domain.vocabulary import CaseKind, Stage, Status
 from complaints_cli.errors import ComplaintsError, ConflictError
 from complaints_cli.store.db import RawDatabase
+from complaints_cli.store.lookups import unknown_reference
 from complaints_cli.store.milestones import Derivation
 from complaints_cli.store.milestones import replace as replace_milestones
 from complaints_cli.store.reads import (
@@ -237,7 +237,7 @@ class Store:
             {"ref": ref},
         ).fetchone()
         if row is None:
-            raise not_found(reference, map(str, tx.column("SELECT reference FROM complaint")))
+            raise unknown_reference(tx, reference, writing=True)
         return case_from_row(row)
 
     def _id_of(self, tx: RawDatabase, reference: str) -> int:
@@ -247,7 +247,7 @@ class Store:
             {"ref": normalise_reference(reference)},
         )
         if found is None:
-            raise not_found(reference, map(str, tx.column("SELECT reference FROM complaint")))
+            raise unknown_reference(tx, reference, writing=True)
         return int(found)
 
     def log(
@@ -396,7 +396,7 @@ class Store:
                         {"done": done, "id": before.id, "n": action.number},
                     )
                     diff[f"action {action.number} done"] = (None, done)
-            if diff:  # a fact no column holds (the day a case was reopened), with its change
+            if diff:  # facts no column holds (the day reopened, learning recorded), with a change
                 diff.update({name: (None, value) for name, value in change.recorded.items()})
             if diff or change.note:
                 after = after._replace(row_version=before.row_version + 1, updated_at=now)

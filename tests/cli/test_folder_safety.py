@@ -231,6 +231,7 @@ def test_a_purge_killed_before_removing_folders_is_finished_by_the_next_purge(
     monkeypatch.setenv("COMPLAINTS_TODAY", "2019-03-01")
     for n, address in enumerate(("1 Old Road", "2 Old Road", "3 Old Road"), start=1):
         ok(cli(*log_args(address, f"Person {n}", received="01/02/2019")))
+        ok(cli("respond", f"SPRUCE00{n}", "--summary", "Answered", "--date", "11/02/2019"))
         ok(cli("close", f"SPRUCE00{n}", "--date", "01/03/2019"))
     (root / "2 Old Road – SPRUCE002" / "letter.docx").write_bytes(b"Dear Person 2")
     monkeypatch.setenv("COMPLAINTS_TODAY", "2040-01-01")
@@ -264,6 +265,7 @@ def test_folders_fix_finishes_a_killed_purge(
     monkeypatch.setenv("COMPLAINTS_TODAY", "2019-03-01")
     for n in (1, 2):
         ok(cli(*log_args(f"{n} Old Road", f"Person {n}", received="01/02/2019")))
+        ok(cli("respond", f"SPRUCE00{n}", "--summary", "Answered", "--date", "11/02/2019"))
         ok(cli("close", f"SPRUCE00{n}", "--date", "01/03/2019"))
     monkeypatch.setenv("COMPLAINTS_TODAY", "2040-01-01")
     stopped(["purge", "--yes"], where=f"{root}{os.sep}", points="os.unlink", tmp_path=tmp_path)

@@ -74,3 +74,68 @@ def test_due_csv_writes_days_left_as_numbers_and_text_guarded(
     days = next(row for row in rows if row["Milestone"].startswith("Acknowledge"))
     assert int(days["Days left"]) < 0 and not days["Days left"].startswith("'")
     assert {row["Handler"] for row in rows} == {"'-Sam Patel"}
+
+
+def _log(day: Any, handler: str, complainant: str = "Ann Lee") -> Any:
+    return day.ok("2025-02-03", "log", "--no-input", "--complainant", complainant,
+                  "--address", "1 Oak Road", "--received", "03/02/2025", "--channel", "email",
+                  "--handler", handler)  # fmt: skip
+
+
+def test_log_warns_of_a_handler_name_close_to_one_the_log_knows(day: Any) -> None:
+    """The fresh-user trial: ``log --handler "Sarah Jonse"`` beside "Sarah Jones" was stored
+    silently. A new name is legitimate (logged, exit 0), but one a letter away from a known
+    handler is warned of, on one line, with the fix."""
+    from tests.process_steps import warnings
+
+    assert warnings(_log(day, "Sarah Jones")) == []  # an empty log knows nobody
+    typo = _log(day, "Sarah Jonse", "Bo Hart")
+    assert warnings(typo) == [
+        "handler 'Sarah Jonse' is new to the log; did you mean Sarah Jones, who handles other "
+        'cases? If so: complaints correct SPRUCE002 --handler "Sarah Jones" --reason "typo"'
+    ]
+    assert "Logged SPRUCE002" in typo.stdout
+    assert day.show("2025-02-03", "SPRUCE002")["handler"] == "Sarah Jonse"
+    # The same person under another spelling, and a new member of staff: no warning.
+    assert warnings(_log(day, "sarah  JONES", "Cy Dee")) == []
+    assert warnings(_log(day, "Priya Shah", "Di Eve")) == []
+
+
+def test_escalate_warns_of_a_stage2_handler_name_close_to_a_known_one(day: Any) -> None:
+    from tests.process_steps import warnings
+
+    for complainant in ("Ann Lee", "Bo Hart"):
+        _log(day, "Sam Patel", complainant)
+    for ref in ("SPRUCE001", "SPRUCE002"):
+        day.ok("2025-02-04", "respond", ref, "--summary", "Repair booked")
+    escalate = ("--received", "05/02/2025", "--review", "manager", "--details", "Unhappy")
+    first = day.ok("2025-02-05", "escalate", "SPRUCE001", *escalate, "--handler", "Jordan Blake")
+    assert warnings(first) == []
+    typo = day.ok("2025-02-05", "escalate", "SPRUCE002", *escalate, "--handler", "Jordan Blak")
+    assert warnings(typo) == [
+        "handler 'Jordan Blak' is new to the log; did you mean Jordan Blake, who handles other "
+        'cases? If so: complaints correct SPRUCE002 --stage2-handler "Jordan Blake" --reason '
+        '"typo"'
+    ]
+
+
+def test_a_mistyped_reference_suggests_live_cases_for_a_change_and_a_bare_number(
+    day: Any,
+) -> None:
+    """The fresh-user trial: ``show 1`` suggested nothing, and a write's "did you mean"
+    offered a void case. Run as the CLI runs, on a real log."""
+    for complainant in ("Ann Lee", "Bo Hart"):
+        _log(day, "Sam Patel", complainant)
+    day.ok("2025-02-03", "void", "SPRUCE002", "--reason", "logged in error")
+    assert day.fails("2025-02-03", "show", "1") == (
+        "no complaint with reference '1'; did you mean SPRUCE001?"
+    )
+    assert day.fails("2025-02-03", "show", "SPRUCE003") == (
+        "no complaint with reference 'SPRUCE003'; did you mean SPRUCE002 (void), SPRUCE001?"
+    )
+    assert day.fails("2025-02-03", "acknowledge", "SPRUCE003", "--summary", "x") == (
+        "no complaint with reference 'SPRUCE003'; did you mean SPRUCE001?"
+    )
+    assert day.fails("2025-02-03", "acknowledge", "2", "--summary", "x") == (
+        "no complaint with reference '2'"
+    )

@@ -412,3 +412,51 @@ def test_a_row_at_the_informal_stage_is_a_service_dissatisfaction_with_its_deadl
     again = cli("import", str(path))  # the same file again: nothing to change
     assert again.exit_code == 0, again.output
     assert "2 unchanged" in again.stdout
+
+
+@pytest.mark.parametrize("met_columns", [True, False], ids=["blank-met-cells", "no-met-columns"])
+def test_a_new_case_imported_with_blank_met_columns_gets_them_from_its_dates(
+    cli: Any, tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch, met_columns: bool
+) -> None:
+    """The fresh-user trial: a new case whose Met cells were blank stayed blank, although the
+    README says the Met columns never go stale. They are worked out from the dates, as for a
+    case logged by hand; a typed one is kept; importing the file again changes nothing."""
+    from openpyxl import Workbook as OpenpyxlWorkbook
+
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-03-10")
+    met = ["Met HOS acknowledgment timeframe", "Met HOS code response timeframe?"]
+    header = ["Ref", "Status", "Stage", "Complainant", "Address", "Date received", ACK, RESPONDED]
+    rows = [  # received Mon 03/02: acknowledge by 06/02, respond 10 working days after that
+        ["SPRUCE001", "Closed", "Stage 1", "Ann Lee", "1 Oak Road", "03/02/2025", "04/02/2025",
+         "11/02/2025"],
+        ["SPRUCE002", "Open", "Stage 1", "Bo Hart", "2 Mill Road", "03/02/2025", "10/02/2025",
+         None],
+        ["SPRUCE003", "Open", "Stage 1", "Cy Dee", "3 Elm Road", "03/02/2025", None, None],
+    ]  # fmt: skip
+    if met_columns:
+        header += met
+        rows[0] += [None, "No"]  # a typed No the dates contradict: kept, with its warning
+        rows[1] += [None, None]
+        rows[2] += [None, None]
+    wb = OpenpyxlWorkbook()
+    for row in [header, *rows]:
+        wb.active.append(row)
+    path = tmp_path / "old log.xlsx"
+    wb.save(path)
+    first = cli("import", str(path))
+    assert first.exit_code == 0, first.output
+    got = {
+        c["reference"]: (c["ack_met"], c["stage1_met"])
+        for c in json.loads(cli("list", "-f", "json").stdout)
+    }
+    assert got == {
+        "SPRUCE001": (True, not met_columns),  # the typed No is kept
+        "SPRUCE002": (False, None),  # acknowledged late; not responded yet
+        "SPRUCE003": (None, None),  # nothing done: nothing to judge
+    }
+    warned = [line for line in first.stderr.splitlines() if "the dates say" in line]
+    assert len(warned) == (1 if met_columns else 0)
+    again = cli("import", str(path))
+    assert again.exit_code == 0, again.output
+    assert "0 added, 0 updated, 3 unchanged, 0 conflicting" in again.stdout, again.output
+    assert again.stderr == ""

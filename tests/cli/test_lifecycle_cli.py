@@ -511,3 +511,37 @@ def test_calendar_lists_holidays_and_closures(
     assert by_date["2025-12-29"]["source"] == "office closure"
     assert "2025-04-21" not in by_date  # Easter Monday is not a Scottish bank holiday
     assert date(2025, 12, 27).isoformat() not in by_date  # weekends are not listed
+
+
+def test_a_case_never_answered_is_refused_closing_and_an_old_log_still_imports(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """The fresh-user trial: ``close`` of a case with no response (not withdrawn, not refused)
+    was accepted. It is refused with what to do, nothing written; answered, it closes. An old
+    log's closed cases with no response date still import (the rule is the command's)."""
+    from openpyxl import Workbook
+
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-03-10")
+    assert cli("log", "--no-input", *LOG_ARGS).exit_code == 0
+    refused = cli("close", "SPRUCE001", "--force", "--reason", "Resident moved out")
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        "complaints: error: SPRUCE001 has no response recorded: record it first (complaints "
+        "respond SPRUCE001 --summary TEXT), or if the resident withdrew the complaint, "
+        "complaints withdraw SPRUCE001 --reason TEXT, or if the policy does not accept it, "
+        "complaints not-accepted SPRUCE001 --reason TEXT\n"
+    )
+    shown = json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)
+    assert (shown["status"], shown["closed"], shown["version"]) == ("Open", None, 1)
+    answered = cli("respond", "SPRUCE001", "--summary", "Repair booked", "--date", "10/02/2025")
+    assert answered.exit_code == 0, answered.output
+    assert cli("close", "SPRUCE001").exit_code == 0
+    assert json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)["status"] == "Closed"
+
+    book = Workbook()
+    book.active.append(["Ref", "Status", "Complainant", "Address", "Date received"])
+    book.active.append(["SPRUCE002", "Closed", "Bo Hart", "2 Mill Road", "03/02/2025"])
+    book.save(tmp_path / "old.xlsx")
+    imported = cli("import", str(tmp_path / "old.xlsx"))
+    assert imported.exit_code == 0, imported.output
+    assert json.loads(cli("show", "SPRUCE002", "-f", "json").stdout)["status"] == "Closed"

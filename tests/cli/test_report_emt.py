@@ -33,6 +33,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import LOG_ARGS
 from tests.report_log import backdate_learning, build, build_backdated, report_json
 
 #: key -> the figure as it reads, and its number.
@@ -412,13 +413,15 @@ def test_the_log_column_disagreeing_with_the_dates(built_log: Any, tmp_path: Pat
 
 
 def test_learning_is_dated_in_uk_time(built_log: Any, tmp_path: Path) -> None:
-    """23:30 UTC on 31 May is 00:30 on 1 June in the UK (BST): June's learning, not May's."""
+    """A history entry with no day of its own (made before ``learning`` recorded one): 23:30
+    UTC on 31 May is 00:30 on 1 June in the UK (BST): June's learning, not May's."""
     from complaints_cli.store.db import make_engine
 
     engine = make_engine(f"sqlite:///{tmp_path / 'log.db'}")
     with engine.begin() as conn:
         conn.exec_driver_sql(
-            "UPDATE history SET at = '2025-05-31 23:30:00.000000' WHERE command = 'learning'"
+            "UPDATE history SET at = '2025-05-31 23:30:00.000000', changes = "
+            "'{\"learning\": [null, \"=Book contractors by text\"]}' WHERE command = 'learning'"
         )
     engine.dispose()
     may = by_key(emt_json(built_log, "--month", "2025-05"))["learning"]
@@ -522,3 +525,33 @@ def test_every_figure_reads_the_same_in_every_format(
         assert f"| {label} | {text} |" in md, label
         # A count is a number cell; everything else reads as the text.
         assert summary[label] == (int(text) if f["kind"] == "count" else text), label
+
+
+def test_learning_is_dated_by_the_tools_day_not_the_computers_clock(
+    cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fresh-user trial: learning recorded with COMPLAINTS_TODAY (or --date) was dated by
+    the computer's clock, so the month's report missed it. It takes the day every command
+    takes: today (COMPLAINTS_TODAY) or --date."""
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-02-20")
+    for complainant in ("Ann Lee", "Bo Hart"):
+        args = list(LOG_ARGS)
+        args[args.index("--complainant") + 1] = complainant
+        assert cli("log", *args).exit_code == 0
+    assert cli("learning", "SPRUCE001", "Text before visits").exit_code == 0
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-03-04")
+    dated = cli("learning", "SPRUCE002", "Check gutters", "--date", "27/02/2025")
+    assert dated.exit_code == 0, dated.output
+    february = by_key(emt_json(cli, "--month", "2025-02"))["learning"]
+    assert [(c["reference"], c["date"]) for c in february["cases"]] == [
+        ("SPRUCE001", "2025-02-20"),
+        ("SPRUCE002", "2025-02-27"),
+    ]
+    assert by_key(emt_json(cli, "--month", "2025-03"))["learning"]["cases"] == []
+    history = cli("history", "SPRUCE002").stdout
+    assert "Learning recorded" in history and "27/02/2025" in history
+    future = cli("learning", "SPRUCE002", "More", "--date", "05/03/2025")
+    assert future.exit_code == 1
+    assert future.stderr == (
+        "complaints: error: learning date 05/03/2025 is in the future (today is 04/03/2025)\n"
+    )

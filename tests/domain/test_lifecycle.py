@@ -571,12 +571,31 @@ def test_close() -> None:
     assert refusal(close, c, RULES, on=date(2025, 2, 2), outstanding=0, force_reason=None)[1] == (
         "closing date 02/02/2025 is before the date received 03/02/2025"
     )
-    on_receipt = close(case(), RULES, on=RECEIVED, outstanding=0, force_reason=None)
+    answered_on_receipt = case(stage1_responded=RECEIVED)
+    on_receipt = close(answered_on_receipt, RULES, on=RECEIVED, outstanding=0, force_reason=None)
     assert on_receipt.case.closed == RECEIVED
 
 
+def test_a_case_never_answered_is_not_closed() -> None:
+    """The fresh-user trial: ``close`` of a case with no response was accepted. The procedure
+    closes a case once answered; one that ends unanswered is withdrawn or not accepted."""
+    for unanswered in (case(), case(acknowledged=ACKED), case(stage=Stage.INFORMAL)):
+        for force in (None, "Tenant left"):
+            assert refusal(
+                close, unanswered, RULES, on=TODAY, outstanding=0, force_reason=force
+            ) == (
+                "ConflictError",
+                "SPRUCE001 has no response recorded: record it first (complaints respond "
+                "SPRUCE001 --summary TEXT), or if the resident withdrew the complaint, complaints "
+                "withdraw SPRUCE001 --reason TEXT, or if the policy does not accept it, "
+                "complaints not-accepted SPRUCE001 --reason TEXT",
+            )
+    informal = case(stage=Stage.INFORMAL, informal_responded=ACKED)
+    assert close(informal, RULES, on=TODAY, outstanding=0, force_reason=None).case.closed == TODAY
+
+
 def test_close_checks_the_whole_order_of_events() -> None:
-    acked = case(acknowledged=ACKED)
+    acked = case(acknowledged=ACKED, stage1_responded=ACKED)
     assert refusal(close, acked, RULES, on=date(2025, 2, 5), outstanding=0, force_reason=None) == (
         "ComplaintsError",
         "SPRUCE001: close refused: the closing date 05/02/2025 is before the acknowledgement "

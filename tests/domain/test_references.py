@@ -100,6 +100,32 @@ def test_not_found_suggests_the_nearest() -> None:
     assert str(not_found("x", ["SPRUCE041"])) == "no complaint with reference 'x'"
 
 
+def test_a_bare_number_suggests_that_number_under_each_prefix() -> None:
+    """The fresh-user trial: ``show 1`` suggested nothing."""
+    known = ["SPRUCE001", "SPRUCE010", "HA2001", "HA2002"]
+    prefixes = ["SPRUCE", "HA2"]
+    assert str(not_found("1", known, prefixes=prefixes)) == (
+        "no complaint with reference '1'; did you mean HA2001, SPRUCE001?"
+    )
+    assert str(not_found(" 10 ", known, prefixes=prefixes)) == (
+        "no complaint with reference ' 10 '; did you mean SPRUCE010?"
+    )
+    assert str(not_found("7", known, prefixes=prefixes)) == "no complaint with reference '7'"
+
+
+def test_a_void_case_is_marked_when_read_and_never_suggested_for_a_change() -> None:
+    """The fresh-user trial: ``acknowledge SPRUCE003`` suggested the void SPRUCE002 first."""
+    known, void = ["SPRUCE001", "SPRUCE002"], ["SPRUCE002"]
+    assert str(not_found("SPRUCE003", known, void=void, prefixes=["SPRUCE"])) == (
+        "no complaint with reference 'SPRUCE003'; did you mean SPRUCE002 (void), SPRUCE001?"
+    )
+    assert str(not_found("SPRUCE003", known, void=void, writing=True)) == (
+        "no complaint with reference 'SPRUCE003'; did you mean SPRUCE001?"
+    )
+    only_void = not_found("2", known, void=void, prefixes=["SPRUCE"], writing=True)
+    assert str(only_void) == "no complaint with reference '2'"
+
+
 def test_suggest_at_most_limit() -> None:
     known = ["SPRUCE041", "SPRUCE042", "SPRUCE043", "SPRUCE044", "SPRUCE045"]
     # Equally close: difflib lists the later ones first.

@@ -256,17 +256,19 @@ def test_expect_version_refuses_a_stale_change_and_accepts_a_current_one(
     import json
 
     cli("log", *LOG_ARGS)
-    assert cli("learning", "SPRUCE001", "First", "--expect-version", "1").exit_code == 0
-    stale = cli("close", "SPRUCE001", "--expect-version", "1")
+    answered = cli("respond", "SPRUCE001", "--summary", "Answered", "--date", "10/02/2025")
+    assert answered.exit_code == 0, answered.output  # version 2
+    assert cli("learning", "SPRUCE001", "First", "--expect-version", "2").exit_code == 0
+    stale = cli("close", "SPRUCE001", "--expect-version", "2")
     assert stale.exit_code == 1
     assert stale.stderr == (
         "complaints: error: SPRUCE001 was changed by someone else since you read it (it is now "
-        "at version 2, you read version 1); nothing was saved: reload with `complaints show "
+        "at version 3, you read version 2); nothing was saved: reload with `complaints show "
         "SPRUCE001` and try again\n"
     )
     assert json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)["status"] == "Open"
-    assert cli("close", "SPRUCE001", "--expect-version", "2").exit_code == 0
-    assert json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)["version"] == 3
+    assert cli("close", "SPRUCE001", "--expect-version", "3").exit_code == 0
+    assert json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)["version"] == 4
 
 
 def big_workbook(path: Path, rows: int) -> Path:

@@ -15,10 +15,13 @@ from tests.conftest import LOG_ARGS
 
 def test_history_lists_every_change(cli: Any, db_url: str) -> None:
     cli("log", *LOG_ARGS)
-    cli("learning", "SPRUCE001", "Check gutters yearly")
+    cli("learning", "SPRUCE001", "Check gutters yearly", "--date", "10/02/2025")
     entries = json.loads(cli("history", "SPRUCE001", "-f", "json").stdout)
     assert [e["command"] for e in entries] == ["log", "learning"]
-    assert entries[1]["changes"] == {"learning": [None, "Check gutters yearly"]}
+    assert entries[1]["changes"] == {  # the day it was recorded: the tool's, not the clock's
+        "learning": [None, "Check gutters yearly"],
+        "learning_recorded": [None, "2025-02-10"],
+    }
     assert entries[1]["actor"] == "tester"
     assert entries[1]["at"].endswith("+00:00")
     table = cli("history", "SPRUCE001").stdout

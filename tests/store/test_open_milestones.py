@@ -428,6 +428,9 @@ def test_purge_takes_the_rows_of_a_purged_case_and_keeps_the_others(
     for _ in range(2):
         assert cli("log", *LOG_ARGS, "--received", "2019-02-01").exit_code == 0
     monkeypatch.setenv("COMPLAINTS_TODAY", "2019-03-01")
+    assert (
+        cli("respond", "SPRUCE001", "--summary", "Answered", "--date", "2019-02-11").exit_code == 0
+    )
     assert cli("close", "SPRUCE001", "--date", "2019-03-01").exit_code == 0
     with RawDatabase(db_url) as db:
         kept = stored(db)

@@ -61,6 +61,9 @@ def old_log(cli: Any, db_url: str, monkeypatch: pytest.MonkeyPatch, root: Path) 
     )
     assert ok.exit_code == 0, ok.output
     (root / "1 Essex Brewery – SPRUCE001" / "letter.docx").write_bytes(b"Dear Ms Leeworth")
+    for ref in ("SPRUCE001", "SPRUCE002", "SPRUCE004"):  # a case is closed once answered
+        answered = run(cli, monkeypatch, "2019-02-11", "respond", ref, "--summary", "Answered")
+        assert answered.exit_code == 0, answered.output
     for ref, day in (("SPRUCE001", "2019-03-01"), ("SPRUCE002", "2019-03-01")):
         closed = run(cli, monkeypatch, day, "close", ref, "--date", day)
         assert closed.exit_code == 0, closed.output
@@ -194,6 +197,8 @@ def test_after_purge_the_name_is_not_in_the_database_files_bytes(
     for _ in range(3):  # more cases, so freed pages are not simply cut off the end of the file
         assert run(cli, monkeypatch, "2019-02-01", "log", *args).exit_code == 0
     run(cli, monkeypatch, "2019-02-05", "learning", "SPRUCE001", f"Called {NAME} back")
+    answered = ("respond", "SPRUCE001", "--summary", "Answered")  # closed once answered
+    assert run(cli, monkeypatch, "2019-02-11", *answered).exit_code == 0
     assert run(cli, monkeypatch, "2019-03-01", "close", "SPRUCE001").exit_code == 0
     for ref in ("SPRUCE002", "SPRUCE003"):  # the same name on cases that are kept
         with RawDatabase(f"sqlite:///{db}") as raw:
@@ -303,6 +308,7 @@ def test_folders_outside_the_root_are_never_followed_and_locked_files_are_report
     args = list(LOG_ARGS)
     args[args.index("--received") + 1] = "2019-02-01"
     run(cli, monkeypatch, "2019-02-01", "log", *args)
+    run(cli, monkeypatch, "2019-02-11", "respond", "SPRUCE005", "--summary", "Answered")
     run(cli, monkeypatch, "2019-03-01", "close", "SPRUCE005")
     folder5 = root / "1 Essex Brewery – SPRUCE005"
     (folder5 / "log.xlsx").write_bytes(b"open in Excel")
