@@ -20,7 +20,6 @@ import argparse
 import os
 import platform
 import statistics
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -33,6 +32,7 @@ sys.path.insert(0, str(HERE))
 
 from bench_excel import run, write_section  # noqa: E402  (wall, CPU seconds, peak MB of one process)
 from generate import generate  # noqa: E402
+from pg_logs import copy_log, start_server  # noqa: E402
 
 START = "<!-- benchmarks/bench_report.py -->"
 END = "<!-- /benchmarks/bench_report.py -->"
@@ -139,31 +139,14 @@ def main() -> None:
         "PYTHONPATH": str(REPO),
     }
     rows: list[tuple[str, str, Measured, str]] = []
-    server = None
-    if args.postgres:
-        sys.path.insert(0, str(REPO))
-        from tests.pg import INSTALL_HINT, PostgresServer, find_bindir
-
-        bindir = find_bindir()
-        if bindir is None:
-            raise SystemExit(INSTALL_HINT)
-        server = PostgresServer(bindir)
-        server.start()
+    server = start_server() if args.postgres else None
     load_before = os.getloadavg()[0]
     logs: list[tuple[int, str, str]] = []  # (size, label, --db)
     for size in sizes:
         db = log_db(size)
         logs.append((size, str(size), str(db)))
         if server is not None:
-            url = server.new_database()
-            print(f"copying the {size} log to PostgreSQL ...", flush=True)
-            copied = subprocess.run(
-                [*complaints, "--db", str(db), "db", "copy", "--to", url],
-                capture_output=True,
-                env=env,
-            )
-            if copied.returncode != 0:
-                raise SystemExit(f"db copy failed: {copied.stderr.decode()[:500]}")
+            url = copy_log(server, complaints, db, env, str(size))
             logs.append((size, f"{size}, PostgreSQL", url))
     try:
         for size, label, where in logs:

@@ -41,6 +41,7 @@ DATA = HERE / "data"
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
+from pg_logs import copy_log, start_server  # noqa: E402
 
 
 @dataclass
@@ -241,29 +242,20 @@ def main() -> None:
     server = None
     pg_logs: dict[tuple[int, str], str] = {}
     if args.postgres:
-        sys.path.insert(0, str(REPO))
-        from tests.pg import INSTALL_HINT, PostgresServer, find_bindir
-
-        bindir = find_bindir()
-        if bindir is None:
-            raise SystemExit(INSTALL_HINT)
-        server = PostgresServer(bindir)
-        server.start()
+        server = start_server()
 
     def postgres_log(size: int, kind: str) -> str:
         """The PostgreSQL copy of a generated log, made once per run by ``db copy``."""
         assert server is not None
         url = pg_logs.get((size, kind))
         if url is None:
-            url = pg_logs[(size, kind)] = server.new_database()
-            print(f"copying the {size} {kind} log to PostgreSQL ...", flush=True)
-            copied = subprocess.run(
-                [exe, "--db", str(log_db(size, kind == "heavy")), "db", "copy", "--to", url],
-                capture_output=True,
-                env={**os.environ, "COMPLAINTS_CONFIG": str(work / "none.toml")},
+            url = pg_logs[(size, kind)] = copy_log(
+                server,
+                [exe],
+                log_db(size, kind == "heavy"),
+                {**os.environ, "COMPLAINTS_CONFIG": str(work / "none.toml")},
+                f"{size} {kind}",
             )
-            if copied.returncode != 0:
-                raise SystemExit(f"db copy failed: {copied.stderr.decode()[:500]}")
         return url
 
     results: list[tuple[Case, float, float, float, float]] = []
