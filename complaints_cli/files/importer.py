@@ -166,13 +166,25 @@ def _row_checks(
     rec_label: str,
     length_labels: Mapping[str, str],
     found: Sequence[Problem],
+    above: int | None = None,
 ) -> list[Problem]:
     """A row's whole-row problems: no reference or date received, a text too long to store,
     a reference already on an earlier row. ``found`` are its cell problems so far (a cell
-    already refused is not also called empty)."""
+    already refused is not also called empty). ``above`` is the number of the sheet's row
+    read before this one: a row with neither reference nor date received is most likely the
+    rest of that row's case, split over two rows, and one line says so."""
     out: list[Problem] = []
     named = {p.column for p in found}
     reference = values.get("reference")
+    neither = reference is None and values.get("received", 0) is None
+    if neither and above is not None and not {ref_label, rec_label} & named:
+        reason = (
+            f"is empty, and so is column {rec_label}: if this row continues the case on row "
+            f"{above}, move its cells into that row and delete this one; if it is a complaint "
+            "of its own, give it its reference and date received"
+        )
+        out.append(Problem(sheet, number, ref_label, "", reason))
+        return out
     if reference is None and ref_label not in named:
         out.append(
             Problem(sheet, number, ref_label, "", "is empty: every complaint needs its reference")
@@ -298,8 +310,9 @@ def read_log(
             problems += [
                 Problem(name, number, labels[cell], value, reason) for cell, value, reason in errors
             ]
+            above = data[position - 1] + 1 if position else None
             problems += _row_checks(
-                values, seen, number, name, ref_label, rec_label, length_labels, problems
+                values, seen, number, name, ref_label, rec_label, length_labels, problems, above
             )
             if problems:
                 if isinstance(reference, str):

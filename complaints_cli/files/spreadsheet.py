@@ -414,11 +414,13 @@ class Workbook:
                 continue
             where = self._sheet_of(part)
             rows, cols = scan.bound()
-            if not scan.unusual:
-                # The far cells the scan saw are exact: refuse those past the limits at once.
-                self._check_extent(where, scan.max_row + 1, scan.max_col + 1, fit=False)
-                if rows * cols <= MAX_CELLS:
-                    continue
+            fits = rows <= MAX_ROWS and cols <= MAX_COLUMNS and rows * cols <= MAX_CELLS
+            if fits and not scan.unusual:
+                continue
+            # The far r attributes the scan saw may be cells with no content: Excel writes
+            # <c r="A1048576" s="3"/> for every cell formatted down to the sheet's last row,
+            # and <row r="1048576" customFormat="1">, which the reader never places in its
+            # grid. Only the exact parse tells them from a far cell holding a value.
             info = zf.getinfo(part)
             try:
                 facts = parse_xlsx_sheet(_stream(zf, info, self._shown, budget))
@@ -427,8 +429,8 @@ class Workbook:
             self._check_extent(where, facts.rows, facts.cols)
             self._part_facts[part] = facts
 
-    def _check_extent(self, where: str, rows: int, cols: int, *, fit: bool = True) -> None:
-        """Refuse a grid past the limits (``fit``: also past the memory budget)."""
+    def _check_extent(self, where: str, rows: int, cols: int) -> None:
+        """Refuse a grid past the limits: rows, columns, the memory budget."""
         shown = self._shown
         if cols > MAX_COLUMNS:
             raise SpreadsheetError(
@@ -440,7 +442,7 @@ class Workbook:
                 f"{shown}: sheet {where!r} uses row {rows}, past the {MAX_ROWS} rows an import "
                 "reads: delete the stray cells far below the log"
             )
-        if fit and rows * cols > MAX_CELLS:
+        if rows * cols > MAX_CELLS:
             need = rows * cols * CELL_BYTES // 2**20
             raise SpreadsheetError(
                 f"{shown}: sheet {where!r} spans {rows} rows by {cols} columns, which would need "
