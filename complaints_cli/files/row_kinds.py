@@ -69,8 +69,8 @@ def not_cases(
             out.append((index, text))
             continue
         filled = [(i, v) for i, v in enumerate(row) if not _is_blank(v)]
-        if len(filled) == 1 and isinstance(filled[0][1], str):
-            column, value = filled[0]
+        column, value = filled[0] if len(filled) == 1 else (0, None)
+        if isinstance(value, str):
             note = " ".join(value.split())
             if (
                 _HEADING.fullmatch(note)

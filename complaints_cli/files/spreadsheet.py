@@ -49,11 +49,11 @@ from typing import Any, Final
 
 from complaints_cli.files.date_cells import EPOCH_1900, EPOCH_1904
 from complaints_cli.files.headers import column_letter
+from complaints_cli.files.ods_content import parse_ods_content
 from complaints_cli.files.sheet_xml import (
     PartScan,
     SheetFacts,
     XmlProblem,
-    parse_ods_content,
     parse_xlsx_sheet,
     unreadable_cells,
 )
