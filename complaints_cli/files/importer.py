@@ -57,6 +57,7 @@ from complaints_cli.files.sheet_parser import (
     is_blank,
     uk_text,
 )
+from complaints_cli.files.struck import STRUCK, first_struck
 
 if TYPE_CHECKING:
     from complaints_cli.files.spreadsheet import Sheet, Workbook
@@ -271,6 +272,8 @@ def read_log(
     for (r, c), reason in sorted(sheet.unreadable.items()):
         if c in mapped:
             unreadable.setdefault(r, []).append((c, reason))
+    for r, c in first_struck(sheet.struck, mapped).items():
+        unreadable.setdefault(r, []).append((c, STRUCK))
     name = sheet.name
     data = [i for i in range(header_index + 1, len(rows)) if not blank_row(rows[i])]
     skipped = not_cases(rows, data, index_of[COLUMNS[0]], index_of[COLUMNS[6]])
@@ -304,7 +307,13 @@ def read_log(
             or values.get("received", 0) is None
         ):
             problems = [
-                Problem(name, number, labels.get(c, column_letter(c)), "", reason)
+                Problem(
+                    name,
+                    number,
+                    labels.get(c, column_letter(c)),
+                    row[c] if reason is STRUCK and c < len(row) else "",
+                    reason,
+                )
                 for c, reason in unreadable.get(index, ())
             ]
             problems += [

@@ -24,6 +24,7 @@ from complaints_cli.files.sheet_xml import (
 )
 
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -69,9 +70,24 @@ class _OdsContent:
         self.paragraphs = 0
         self.tab = False
         self.in_note = 0
+        # The automatic cell styles whose text is struck through (they come before the body).
+        self.style = ""
+        self.struck_styles: set[str] = set()
+
+    def _style(self, local: str, attrs: dict[str, str]) -> None:
+        if local in ("style", "default-style"):
+            self.style = attrs.get(f"{_STYLE}{_SEP}name", "")
+        elif local == "text-properties" and self.style:
+            line = attrs.get(f"{_STYLE}{_SEP}text-line-through-style", "none")
+            kind = attrs.get(f"{_STYLE}{_SEP}text-line-through-type", "single")
+            if line != "none" and kind != "none":
+                self.struck_styles.add(self.style)
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
         ns, _, local = name.rpartition(_SEP)
+        if ns == _STYLE and self.cell is None:
+            self._style(local, attrs)
+            return
         if self.cell is not None:
             self.has_content = True
             if ns == _TABLE and local == "table":
@@ -154,6 +170,11 @@ class _OdsContent:
         if facts is None or not self.has_content:
             return
         facts.grow(row + self.row_repeat - 1, col + repeat - 1)
+        if self.struck_styles and attrs.get(f"{_TABLE}{_SEP}style-name") in self.struck_styles:
+            for r in range(row, row + min(self.row_repeat, MAX_UNREADABLE)):
+                for c in range(col, col + min(repeat, MAX_UNREADABLE)):
+                    if len(facts.struck) < MAX_UNREADABLE:
+                        facts.struck.add((r, c))
         if tab and attrs.get(f"{_OFFICE}{_SEP}value-type", "string") == "string":
             for r in range(row, row + min(self.row_repeat, MAX_UNREADABLE)):
                 for c in range(col, col + min(repeat, MAX_UNREADABLE)):

@@ -193,6 +193,9 @@ class SheetFacts:
     #: drops the tab (``Flat 1<tab>Block A`` comes back ``Flat 1Block A``), so the import
     #: puts these back (row, column: 0-based, as the reader's grid).
     texts: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: cells with content whose style strikes their text through (row, column: 0-based): a
+    #: row deleted by a line through it (:mod:`.struck`)
+    struck: set[tuple[int, int]] = field(default_factory=set)
 
     def grow(self, row: int, col: int) -> None:
         if row >= self.rows:
@@ -238,7 +241,7 @@ def _position(ref: str) -> tuple[int | None, int | None]:
     return (int(digits) - 1 if digits else None), col
 
 
-def parse_xlsx_sheet(chunks: Iterable[bytes]) -> SheetFacts:
+def parse_xlsx_sheet(chunks: Iterable[bytes], struck: frozenset[str] = frozenset()) -> SheetFacts:
     """The exact extent and unreadable cells of one OOXML sheet part, streamed.
 
     Cells are placed as calamine's ``XlsxCellReader`` places them: rows and cells are found by
@@ -247,7 +250,8 @@ def parse_xlsx_sheet(chunks: Iterable[bytes]) -> SheetFacts:
     like any cell (calamine 0.37 reads empty elements as a start and an end); a cell counts
     towards the extent when it has any child (a value, a formula, an inline string). Raises
     :class:`XmlProblem` when the part is not well-formed XML, declares a DTD, or has a cell
-    reference the reader refuses.
+    reference the reader refuses. A cell with content whose style (``s``, none: ``"0"``) is in
+    ``struck`` (:func:`.struck.xlsx_struck_styles`) is recorded in ``struck``.
     """
     parser = _expat()
     facts = SheetFacts()
@@ -255,8 +259,9 @@ def parse_xlsx_sheet(chunks: Iterable[bytes]) -> SheetFacts:
     values: list[str] = []
     # The state lives in one list (closures read it faster than attributes): row and column
     # counts, the cell's row and column, inside a cell, its type, has content, has a formula,
-    # the text of its <v> (None: no <v>), inside sheetData (0 before, 1 inside, 2 after).
-    st: list[Any] = [0, 0, 0, 0, False, "n", False, False, None, 0]
+    # the text of its <v> (None: no <v>), inside sheetData (0 before, 1 inside, 2 after),
+    # its style strikes through.
+    st: list[Any] = [0, 0, 0, 0, False, "n", False, False, None, 0, False]
 
     def local(name: str) -> str:
         found = local_of.get(name)
@@ -291,6 +296,7 @@ def parse_xlsx_sheet(chunks: Iterable[bytes]) -> SheetFacts:
                     raise XmlProblem(f"a cell reference {ref[:20]!r} without row or column")
                 st[2], st[3], st[1] = row, col, col
             st[4], st[5], st[6], st[7], st[8] = True, attrs.get("t", "n"), False, False, None
+            st[10] = bool(struck) and attrs.get("s", "0") in struck
         elif tag == "row":
             ref = attrs.get("r")
             if ref is not None:
@@ -310,6 +316,8 @@ def parse_xlsx_sheet(chunks: Iterable[bytes]) -> SheetFacts:
                 st[1] += 1
                 if st[6]:
                     facts.grow(st[2], st[3])
+                    if st[10]:
+                        facts.struck.add((st[2], st[3]))
                     if st[7] or st[5] == "e":
                         reason = cell_problem(st[5], st[7], st[8])
                         if reason is not None:

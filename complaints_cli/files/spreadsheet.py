@@ -58,6 +58,7 @@ from complaints_cli.files.sheet_xml import (
     unreadable_cells,
 )
 from complaints_cli.files.sniff import SpreadsheetError, container, zip_kind
+from complaints_cli.files.struck import xlsx_struck_styles
 from complaints_cli.files.xls_file import Compound, CompoundError, scan_xls
 
 #: A Complaints Log of 100k cases is about 9 MB as .xlsx; anything far past that is refused.
@@ -96,6 +97,8 @@ class Sheet:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     #: ``(row, col)`` (0-based) -> why the cell has no usable value (uncached formula, error).
     unreadable: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: ``(row, col)`` (0-based) of the cells with content struck through (:mod:`.struck`).
+    struck: set[tuple[int, int]] = field(default_factory=set)
 
 
 def cell_name(row: int, col: int) -> str:
@@ -409,13 +412,17 @@ class Workbook:
         assert self._zip is not None
         zf = self._zip.zf
         budget = MAX_UNZIPPED_BYTES
+        # A font struck through (rare): each sheet is parsed to find the cells using it.
+        styles = "xl/styles.xml"
+        has_styles = styles in zf.namelist()
+        struck = xlsx_struck_styles(_xml(zf, styles, self._shown)) if has_styles else frozenset()
         for part, scan in self._zip.scans.items():
             if not scan.sheet:
                 continue
             where = self._sheet_of(part)
             rows, cols = scan.bound()
             fits = rows <= MAX_ROWS and cols <= MAX_COLUMNS and rows * cols <= MAX_CELLS
-            if fits and not scan.unusual:
+            if fits and not scan.unusual and not struck:
                 continue
             # The far r attributes the scan saw may be cells with no content: Excel writes
             # <c r="A1048576" s="3"/> for every cell formatted down to the sheet's last row,
@@ -423,7 +430,7 @@ class Workbook:
             # grid. Only the exact parse tells them from a far cell holding a value.
             info = zf.getinfo(part)
             try:
-                facts = parse_xlsx_sheet(_stream(zf, info, self._shown, budget))
+                facts = parse_xlsx_sheet(_stream(zf, info, self._shown, budget), struck)
             except XmlProblem as exc:
                 raise SpreadsheetError(f"{self._shown}: sheet {where!r} refused: {exc}") from None
             self._check_extent(where, facts.rows, facts.cols)
@@ -514,7 +521,10 @@ class Workbook:
                 # (only where the reader's value is that text without its tabs).
                 if r < len(rows) and c < len(rows[r]) and rows[r][c] == text.replace("\t", ""):
                     rows[r][c] = text
-        return Sheet(name=name, rows=rows, merged=merged, unreadable=self._unreadable(name))
+        known = self._facts.get(name) or self._part_facts.get(self._parts.get(name, ""))
+        struck = set(known.struck) if known else set()
+        unreadable = self._unreadable(name)
+        return Sheet(name=name, rows=rows, merged=merged, unreadable=unreadable, struck=struck)
 
 
 def _first_line(exc: BaseException) -> str:

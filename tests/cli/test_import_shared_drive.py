@@ -8,9 +8,15 @@ through to mean "deleted", one log per year on separate sheets.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
+
+import pytest
 
 from complaints_cli.store.db import RawDatabase
 from complaints_cli.store.reads import list_cases
@@ -138,3 +144,140 @@ def test_cells_formatted_down_to_the_last_row_are_not_stray_cells(cli, tmp_path)
         "complaints: error: 'formatted.xlsx': sheet 'Log' uses row 1048576, past the 500000 "
         "rows an import reads: delete the stray cells far below the log\n"
     )
+
+
+# --- a row struck through: deleted ---------------------------------------------------------------
+
+NO_SOFFICE = pytest.mark.skipif(
+    shutil.which("soffice") is None,
+    reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-calc",
+)
+
+#: A flat OpenDocument log whose second case is struck through (as LibreOffice saves Format >
+#: Text > Strikethrough), converted by LibreOffice itself to .ods, .xls and .xlsx.
+STRUCK_FODS = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" office:version="1.2"
+ office:mimetype="application/vnd.oasis.opendocument.spreadsheet">
+<office:automatic-styles><style:style style:name="ce2" style:family="table-cell">
+<style:text-properties style:text-line-through-style="solid"
+ style:text-line-through-type="single"/></style:style></office:automatic-styles>
+<office:body><office:spreadsheet><table:table table:name="Log">
+<table:table-row>{header}</table:table-row>
+<table:table-row>{first}</table:table-row>
+<table:table-row>{second}</table:table-row>
+</table:table></office:spreadsheet></office:body></office:document>
+"""
+
+
+def _fods_cell(value: object, style: str = "") -> str:
+    if value is None:
+        return "<table:table-cell/>"
+    styled = f' table:style-name="{style}"' if style else ""
+    if isinstance(value, date):
+        return (
+            f'<table:table-cell{styled} office:value-type="date" '
+            f'office:date-value="{value.isoformat()}"><text:p>{value:%d/%m/%Y}</text:p>'
+            "</table:table-cell>"
+        )
+    return (
+        f'<table:table-cell{styled} office:value-type="string"><text:p>{escape(str(value))}'
+        "</text:p>"
+        "</table:table-cell>"
+    )
+
+
+def _libreoffice(source: Path, fmt: str) -> Path:
+    """``source`` converted by LibreOffice headless (a throwaway profile) to ``fmt``."""
+    out = source.parent / fmt
+    filters = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "xls": "xls:MS Excel 97", "ods": "ods"}
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                filters[fmt],
+                "--outdir",
+                str(out),
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+    return out / f"{source.stem}.{fmt}"
+
+
+def _struck_by_openpyxl(tmp_path: Path) -> Path:
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font
+
+    path = _workbook(
+        tmp_path / "struck.xlsx",
+        [
+            _case("SPRUCE001", date(2025, 5, 1)),
+            _case("SPRUCE002", date(2025, 5, 2), summary="Logged twice: see SPRUCE001"),
+        ],
+    )
+    wb = load_workbook(path)
+    for cell in wb.active[3]:  # the second case's row, struck through as a whole
+        cell.font = Font(strike=True)
+    wb.save(path)
+    return path
+
+
+def _struck_by_libreoffice(tmp_path: Path, fmt: str) -> Path:
+    rows = [
+        _case("SPRUCE001", date(2025, 5, 1)),
+        _case("SPRUCE002", date(2025, 5, 2), summary="Logged twice: see SPRUCE001"),
+    ]
+    source = tmp_path / "struck.fods"
+    source.write_text(
+        STRUCK_FODS.format(
+            header="".join(_fods_cell(h) for h in HEADER),
+            first="".join(_fods_cell(v) for v in rows[0]),
+            second="".join(_fods_cell(v, "ce2") for v in rows[1]),
+        ),
+        encoding="utf-8",
+    )
+    return _libreoffice(source, fmt)
+
+
+@pytest.mark.parametrize(
+    "made_by",
+    [
+        "openpyxl",
+        pytest.param("xlsx", marks=NO_SOFFICE),
+        pytest.param("ods", marks=NO_SOFFICE),
+        pytest.param("xls", marks=NO_SOFFICE),
+    ],
+)
+def test_a_row_struck_through_is_refused_not_imported_as_a_live_case(cli, tmp_path, made_by):
+    """A line through a row means "deleted" on a shared log: the row is refused, naming its
+    first struck cell and its value, and nothing is written; ``--skip-invalid`` imports the
+    rest. (It was imported as an open case: in ``due``, in the EMT counts.)"""
+    if made_by == "openpyxl":
+        path = _struck_by_openpyxl(tmp_path)
+    else:
+        path = _struck_by_libreoffice(tmp_path, made_by)
+    before = table_state(tmp_path)
+    result = cli("import", str(path))
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[-2:] == [
+        "  sheet 'Log', row 3, column A 'Ref', value 'SPRUCE002': is struck through, as if "
+        "deleted: delete the row (or the value) from the file if it is, or clear the "
+        "strike-through if it is not, and import again",
+        f"complaints: error: 1 row(s) of {path.name} cannot be imported (listed above); "
+        "nothing was imported: correct them, or use --skip-invalid to import the 1 valid row(s)",
+    ]
+    assert table_state(tmp_path) == before
+    result = cli("import", "--skip-invalid", str(path))
+    assert result.exit_code == 0, result.output
+    log = _cases()
+    assert list(log) == ["SPRUCE001"]
+    assert log["SPRUCE001"]["received"] == date(2025, 5, 1)
+    assert log["SPRUCE001"]["complaint_summary"] == "Leak"
