@@ -281,3 +281,40 @@ def test_a_row_struck_through_is_refused_not_imported_as_a_live_case(cli, tmp_pa
     assert list(log) == ["SPRUCE001"]
     assert log["SPRUCE001"]["received"] == date(2025, 5, 1)
     assert log["SPRUCE001"]["complaint_summary"] == "Leak"
+
+
+# --- the lock file beside a workbook open in Excel or LibreOffice --------------------------------
+
+
+def _excel_owner_file(user: str) -> bytes:
+    """Excel's ``~$NAME.xlsx`` (165 bytes), laid out as LibreOffice's
+    ``svl/source/misc/msodocumentlockfile.cxx`` writes and reads it: the name's length, the
+    name, spaces to byte 54, the length and the name in UTF-16, spaces to the end."""
+    data = bytes([len(user)]) + user.encode("cp1252")
+    data += b" " * (54 - len(data))
+    data += len(user).to_bytes(2, "little") + user.encode("utf-16-le")
+    return data + b" \x00" * ((165 - len(data)) // 2) + b" " * ((165 - len(data)) % 2)
+
+
+#: The lock file LibreOffice 7 wrote beside a workbook it had open (copied byte for byte):
+#: user name (empty), system user, host, when, profile URL.
+LIBREOFFICE_LOCK = b",root,vm,30.11.2026 23:19,file:///tmp/wb6/loprof;"
+
+
+def test_the_lock_file_beside_an_open_workbook_is_named_as_such(cli, tmp_path):
+    """Picking ``~$Complaints Log.xlsx`` on the share (Excel's lock file) says whose lock it is
+    and which file to import. (It said "a text file (CSV or tab-separated) ... File > Save
+    As", which sends the officer to save a file that is no workbook.)"""
+    excel = tmp_path / "~$Complaints Log.xlsx"
+    excel.write_bytes(_excel_owner_file("Sam Patel"))
+    assert len(excel.read_bytes()) == 165
+    libreoffice = tmp_path / ".~lock.Complaints Log.xlsx#"
+    libreoffice.write_bytes(LIBREOFFICE_LOCK)
+    for path, user in ((excel, "Sam Patel"), (libreoffice, "root")):
+        result = cli("import", str(path))
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"complaints: error: {path.name!r} is the lock file an office program keeps beside "
+            f"a workbook while {user!r} has it open, not the workbook: import the workbook "
+            "itself (the same name without '~$' or '.~lock.')\n"
+        )
