@@ -119,9 +119,12 @@ def choose_sheet(workbook: Workbook, name: str | None) -> tuple[Sheet, HeaderRow
             continue
         found.append((sheet, header))
     if len(found) > 1:
-        listed = " and ".join(repr(s.name) for s, _ in found)
+        names = [repr(s.name) for s, _ in found]
+        listed = ", ".join(names[:-1]) + " and " + names[-1]
+        each = "both" if len(found) == 2 else "each"
         raise ComplaintsError(
-            f"sheets {listed} both look like a complaints log: choose one with --sheet"
+            f"sheets {listed} {each} look like a complaints log: import one sheet at a time "
+            f"with --sheet (--sheet {names[0]}, then the next)"
         )
     if not found:
         if len(failures) == 1:

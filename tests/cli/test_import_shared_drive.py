@@ -318,3 +318,41 @@ def test_the_lock_file_beside_an_open_workbook_is_named_as_such(cli, tmp_path):
             f"a workbook while {user!r} has it open, not the workbook: import the workbook "
             "itself (the same name without '~$' or '.~lock.')\n"
         )
+
+
+# --- one sheet a year, and a Closed sheet --------------------------------------------------------
+
+
+def test_a_log_with_a_sheet_a_year_is_imported_one_sheet_at_a_time(cli, tmp_path):
+    """Three sheets that each look like the log: the refusal lists them and says how to import
+    them all (it said "sheets '2024' and '2025' and 'Closed' both look like ..."); each sheet
+    then imports, and the counter follows the highest reference."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    sheets = {
+        "2024": _case("SPRUCE001", date(2024, 5, 1)),
+        "2025": _case("SPRUCE101", date(2025, 5, 1)),
+        "Closed": _case("SPRUCE050", date(2024, 9, 1)),
+    }
+    for title, row in sheets.items():
+        ws = wb.create_sheet(title)
+        ws.append(HEADER)
+        ws.append(row)
+    path = tmp_path / "years.xlsx"
+    wb.save(path)
+    result = cli("import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "complaints: error: sheets '2024', '2025' and 'Closed' each look like a complaints "
+        "log: import one sheet at a time with --sheet (--sheet '2024', then the next)\n"
+    )
+    for title in sheets:
+        assert cli("import", "--sheet", title, str(path)).exit_code == 0
+    log = _cases()
+    assert {ref: case["received"] for ref, case in log.items()} == {
+        "SPRUCE001": date(2024, 5, 1),
+        "SPRUCE101": date(2025, 5, 1),
+        "SPRUCE050": date(2024, 9, 1),
+    }
