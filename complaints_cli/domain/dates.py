@@ -192,18 +192,18 @@ def parse_date(
 
 
 # A day and a month with no year ("4 Feb", "Feb 3rd", "03/02"): said so, never completed with
-# this year (a log's dates span years; the fresh-user trial's "Feb 3").
-_NO_YEAR: Final = re.compile(
+# this year (a log's dates span years; the fresh-user trial's "Feb 3"). Compiled on first use
+# (re's cache), as only a refused date needs it: compiling it at start-up costs every command.
+_NO_YEAR: Final = (
     _WEEKDAY_PREFIX + r"(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s\-/.]*(?P<m1>[a-z]+)\.?"
     r"|(?P<m2>[a-z]+)\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?"
-    r"|(?P<d3>\d{1,2})[/.\-](?P<m3>\d{1,2}))",
-    re.I,
+    r"|(?P<d3>\d{1,2})[/.\-](?P<m3>\d{1,2}))"
 )
 
 
 def _without_year(text: str) -> bool:
     """Whether ``text`` is a real day of a month, with no year."""
-    m = _NO_YEAR.fullmatch(text)
+    m = re.fullmatch(_NO_YEAR, text, re.I)
     if m is None:
         return False
     if m["d3"]:

@@ -63,8 +63,9 @@ def _text_of(head: bytes) -> str | None:
 
 
 #: LibreOffice's lock file (``.~lock.NAME#``): the user's name (may be empty), the system
-#: user, the host, when (dd.mm.yyyy hh:mm), the profile's URL, ``;``.
-_LO_LOCK: Final = re.compile(
+#: user, the host, when (dd.mm.yyyy hh:mm), the profile's URL, ``;``. Compiled on first use
+#: (re's cache): only a file under 2 KB is matched.
+_LO_LOCK: Final = (
     rb"(?P<name>[^,\r\n]*),(?P<user>[^,\r\n]*),[^,\r\n]*,\d{2}\.\d{2}\.\d{4} \d{2}:\d{2},"
     rb"[^\r\n]*;\s*"
 )
@@ -85,7 +86,7 @@ def _lock_owner(head: bytes) -> str | None:
         pad = head[1 + head[0] : 54]
         if all(b >= 32 for b in name) and pad.strip(b" \x00") == b"":
             return name.decode("cp1252", "replace").strip() or None
-    if len(head) < 2048 and (m := _LO_LOCK.fullmatch(head)) is not None:
+    if len(head) < 2048 and (m := re.fullmatch(_LO_LOCK, head)) is not None:
         found = (m["name"] or m["user"]).decode("utf-8", "replace").strip()
         return found or None
     return None
