@@ -119,12 +119,13 @@ def choose_sheet(workbook: Workbook, name: str | None) -> tuple[Sheet, HeaderRow
             continue
         found.append((sheet, header))
     if len(found) > 1:
-        names = [repr(s.name) for s, _ in found]
+        hidden = workbook.hidden_sheets
+        names = [repr(s.name) + (" (hidden)" if s.name in hidden else "") for s, _ in found]
         listed = ", ".join(names[:-1]) + " and " + names[-1]
         each = "both" if len(found) == 2 else "each"
         raise ComplaintsError(
             f"sheets {listed} {each} look like a complaints log: import one sheet at a time "
-            f"with --sheet (--sheet {names[0]}, then the next)"
+            f"with --sheet (--sheet {found[0][0].name!r}, then the next)"
         )
     if not found:
         if len(failures) == 1:

@@ -487,6 +487,14 @@ class Workbook:
 
         return [m.name for m in self._book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
 
+    @property
+    def hidden_sheets(self) -> set[str]:
+        """The worksheets hidden from view (Hide, or "very hidden" by a macro): a message
+        naming one says so, as the officer does not see it in the tabs."""
+        from python_calamine import SheetVisibleEnum
+
+        return {m.name for m in self._book.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
+
     def _unreadable(self, name: str) -> dict[tuple[int, int], str]:
         if self.format != "xlsx":
             facts = self._facts.get(name)

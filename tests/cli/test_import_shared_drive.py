@@ -324,9 +324,9 @@ def test_the_lock_file_beside_an_open_workbook_is_named_as_such(cli, tmp_path):
 
 
 def test_a_log_with_a_sheet_a_year_is_imported_one_sheet_at_a_time(cli, tmp_path):
-    """Three sheets that each look like the log: the refusal lists them and says how to import
-    them all (it said "sheets '2024' and '2025' and 'Closed' both look like ..."); each sheet
-    then imports, and the counter follows the highest reference."""
+    """Three sheets that each look like the log, one hidden: the refusal lists them, says which
+    is hidden and how to import them all (it said "sheets '2024' and '2025' and 'Closed' both
+    look like ...", a hidden sheet unmarked); each sheet then imports."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -340,13 +340,15 @@ def test_a_log_with_a_sheet_a_year_is_imported_one_sheet_at_a_time(cli, tmp_path
         ws = wb.create_sheet(title)
         ws.append(HEADER)
         ws.append(row)
+    wb["Closed"].sheet_state = "hidden"  # not in the tabs the officer sees: said so
     path = tmp_path / "years.xlsx"
     wb.save(path)
     result = cli("import", str(path))
     assert result.exit_code == 1
     assert result.stderr == (
-        "complaints: error: sheets '2024', '2025' and 'Closed' each look like a complaints "
-        "log: import one sheet at a time with --sheet (--sheet '2024', then the next)\n"
+        "complaints: error: sheets '2024', '2025' and 'Closed' (hidden) each look like a "
+        "complaints log: import one sheet at a time with --sheet (--sheet '2024', then the "
+        "next)\n"
     )
     for title in sheets:
         assert cli("import", "--sheet", title, str(path)).exit_code == 0
