@@ -1,14 +1,17 @@
 """Time ``complaints report emt`` and ``complaints report annual`` on the realistic 100k log.
 
-    python benchmarks/bench_report.py [--runs 5] [--sizes 10000,100000] [--no-write]
+    python benchmarks/bench_report.py [--runs 5] [--sizes 10000,100000] [--postgres] [--no-write]
 
 Whole processes: each command runs ``--runs`` times after one warm-up, alternating with the
 floor ``python -c pass``; the table gives medians of CPU time (user + system, the target's
 measure: on a shared machine wall time also counts the waits for a core) and of wall time,
 and the peak memory. The log is generated once by ``generate.py`` into
 ``benchmarks/data/report/`` (its own copy, so another script's older log never gets in). The
-target (issue 15, item 5): every report at 100,000 cases within 1 s of CPU time. Results
-replace this script's section of BENCHMARKS.md. Not part of the test run.
+target (issue 15, item 5): every report at 100,000 cases within 1 s of CPU time. With
+``--postgres`` the four judged reports also run on a PostgreSQL copy of each log (a local
+server started for the run as the tests start theirs, the copy made by ``complaints db copy``);
+their CPU time is the ``complaints`` process's only, the server's work shows in the wall time.
+Results replace this script's section of BENCHMARKS.md. Not part of the test run.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import argparse
 import os
 import platform
 import statistics
+import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -71,10 +75,56 @@ def measure(argv: list[str], env: dict[str, str], runs: int) -> Measured:
     )
 
 
+def time_reports(
+    complaints: list[str], where: str, size: int, label: str, env: dict[str, str], runs: int
+) -> list[tuple[str, str, Measured, str]]:
+    """The reports on one log (``where``: a SQLite file or a PostgreSQL URL), each measured."""
+    out = WORK / "emt.xlsx"
+    base = [*complaints, "--db", where, "report"]
+    rows: list[tuple[str, str, Measured, str]] = []
+    commands = [
+        ("report emt --month 2026-10", [*base, "emt", "--month", "2026-10"], True),
+        (
+            "report emt --month 2026-10 -f json",
+            [*base, "emt", "--month", "2026-10", "-f", "json"],
+            True,
+        ),
+        (
+            "report annual --year 2025",
+            [*base, "annual", "--year", "2025", "--homes", "20000"],
+            True,
+        ),
+        (
+            "report annual --year 2025 -f json",
+            [*base, "annual", "--year", "2025", "--homes", "20000", "-f", "json"],
+            True,
+        ),
+        (
+            "report emt --month 2026-10 -o emt.xlsx",
+            [*base, "emt", "--month", "2026-10", "-o", str(out), "--force"],
+            False,
+        ),
+    ]
+    for name, argv, judged in commands:
+        if not judged and where != str(log_db(size)):
+            continue  # the workbook is openpyxl's time: once, on SQLite, is enough
+        m = measure(argv, env, runs)
+        verdict = ""
+        if judged and size >= 100_000:
+            verdict = f"CPU within {TARGET:g} s: " + ("met" if m.cpu <= TARGET else "NOT met")
+        rows.append((name, label, m, verdict))
+        print(rows[-1], flush=True)
+
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument(
+        "--postgres", action="store_true", help="also run the reports on a PostgreSQL copy"
+    )
     parser.add_argument("--no-write", action="store_true", help="print, do not edit BENCHMARKS.md")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -88,43 +138,39 @@ def main() -> None:
         "COMPLAINTS_TODAY": UNTIL.isoformat(),
         "PYTHONPATH": str(REPO),
     }
-    rows: list[tuple[str, int, Measured, str]] = []
+    rows: list[tuple[str, str, Measured, str]] = []
+    server = None
+    if args.postgres:
+        sys.path.insert(0, str(REPO))
+        from tests.pg import INSTALL_HINT, PostgresServer, find_bindir
+
+        bindir = find_bindir()
+        if bindir is None:
+            raise SystemExit(INSTALL_HINT)
+        server = PostgresServer(bindir)
+        server.start()
     load_before = os.getloadavg()[0]
+    logs: list[tuple[int, str, str]] = []  # (size, label, --db)
     for size in sizes:
         db = log_db(size)
-        out = WORK / "emt.xlsx"
-        base = [*complaints, "--db", str(db), "report"]
-        commands = [
-            ("report emt --month 2026-10", [*base, "emt", "--month", "2026-10"], True),
-            (
-                "report emt --month 2026-10 -f json",
-                [*base, "emt", "--month", "2026-10", "-f", "json"],
-                True,
-            ),
-            (
-                "report annual --year 2025",
-                [*base, "annual", "--year", "2025", "--homes", "20000"],
-                True,
-            ),
-            (
-                "report annual --year 2025 -f json",
-                [*base, "annual", "--year", "2025", "--homes", "20000", "-f", "json"],
-                True,
-            ),
-            (
-                "report emt --month 2026-10 -o emt.xlsx",
-                [*base, "emt", "--month", "2026-10", "-o", str(out), "--force"],
-                False,
-            ),
-        ]
-        for name, argv, judged in commands:
-            m = measure(argv, env, args.runs)
-            verdict = ""
-            if judged and size >= 100_000:
-                verdict = f"CPU within {TARGET:g} s: " + ("met" if m.cpu <= TARGET else "NOT met")
-            rows.append((name, size, m, verdict))
-            print(rows[-1], flush=True)
-
+        logs.append((size, str(size), str(db)))
+        if server is not None:
+            url = server.new_database()
+            print(f"copying the {size} log to PostgreSQL ...", flush=True)
+            copied = subprocess.run(
+                [*complaints, "--db", str(db), "db", "copy", "--to", url],
+                capture_output=True,
+                env=env,
+            )
+            if copied.returncode != 0:
+                raise SystemExit(f"db copy failed: {copied.stderr.decode()[:500]}")
+            logs.append((size, f"{size}, PostgreSQL", url))
+    try:
+        for size, label, where in logs:
+            rows += time_reports(complaints, where, size, label, env, args.runs)
+    finally:
+        if server is not None:
+            server.stop()
     lines = [
         START,
         "## Reports (`benchmarks/bench_report.py`)",
@@ -144,9 +190,9 @@ def main() -> None:
         "| command | cases | CPU | wall | peak MB | floor CPU / wall | target |",
         "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    for name, size, m, verdict in rows:
+    for name, label, m, verdict in rows:
         lines.append(
-            f"| `complaints {name}` | {size} | {m.cpu:.2f} s | {m.wall:.2f} s | {m.mb} "
+            f"| `complaints {name}` | {label} | {m.cpu:.2f} s | {m.wall:.2f} s | {m.mb} "
             f"| {m.floor_cpu * 1000:.0f} / {m.floor_wall * 1000:.0f} ms | {verdict} |"
         )
     lines += [

@@ -98,8 +98,9 @@ def extend_cmd(
         bool,
         typer.Option(
             "--told",
-            help="The resident was told, with the Ombudsman's contact details (Code 6.4). Alone "
-            "(no --reason): record that for the extension already recorded.",
+            help="The resident was told, with the Ombudsman's contact details (Code 6.4); without "
+            "it the extension does not count until told. Alone (no --reason): record that for "
+            "the extension already recorded.",
         ),
     ] = False,
     late: Annotated[

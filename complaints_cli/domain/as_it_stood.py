@@ -7,6 +7,9 @@ not from today's state:
 * an extension counts from the day it was agreed: before that day its new date did not
   exist (an extension recorded without the day it was agreed, as old logs hold them, is
   taken as it is: the log cannot say);
+* the resident had been told of an extension only from the day told: before it, the
+  extension was one not yet told, which does not count (:func:`told_on`; a "told" with no
+  date, or a log with no "told" column, is taken as it is: the log cannot say);
 * the weekly update on outstanding actions counts from the last contact on or before the
   day (a later update had not happened), and only while an action was outstanding then;
 * the stage is the one the case was at on the day (an escalation or an Ombudsman referral
@@ -24,7 +27,7 @@ from typing import Any
 
 from complaints_cli.domain.vocabulary import Stage
 
-__all__ = ["EXTENDED_TO", "dates_on", "stage_on"]
+__all__ = ["EXTENDED_TO", "TOLD", "dates_on", "stage_on", "told_on"]
 
 #: Deadlines, not events: kept or left out by when they were agreed, not by their own date
 #: (``due --as-of`` and the reports' month ends both follow this).
@@ -32,6 +35,23 @@ EXTENDED_TO = {
     "stage1_extended_to": "stage1_extension_agreed",
     "stage2_extended_to": "stage2_extension_agreed",
 }
+
+
+#: Each stage's told flag (CaseDates' last fields) -> the date field of the day told.
+TOLD = {
+    "stage1_extension_told": "stage1_extension_told_on",
+    "stage2_extension_told": "stage2_extension_told_on",
+}
+
+
+def told_on(told: bool | None, day_told: date | None, day: date) -> bool | None:
+    """A stage's told flag as it stood at the end of ``day``: ``False`` (not told yet) when
+    the resident was told after ``day``; otherwise as recorded (``None``: the log cannot
+    say). ``dates_on`` leaves the later day told out, so the extension is then one not yet
+    told, as ``due`` judged it on that day (:mod:`.deadlines`)."""
+    if day_told is not None and day_told > day:
+        return False
+    return told
 
 
 def dates_on(

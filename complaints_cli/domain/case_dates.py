@@ -15,7 +15,14 @@ from complaints_cli.domain.case import Case
 from complaints_cli.domain.vocabulary import Status
 from complaints_cli.errors import ComplaintsError
 
-__all__ = ["DATE_FIELDS", "CaseDates", "as_case", "is_finished_status"]
+__all__ = [
+    "DATE_FIELDS",
+    "FACT_FIELDS",
+    "TOLD_FIELDS",
+    "CaseDates",
+    "as_case",
+    "is_finished_status",
+]
 
 
 class CaseDates(NamedTuple):
@@ -25,7 +32,9 @@ class CaseDates(NamedTuple):
     command or a report judges: 0.7 µs against 8.5 µs for the frozen, slotted dataclass of
     22 fields it was (``timeit``, 2026-11-30), reading a field costs the same, and a 100k
     import or report makes hundreds of thousands of them. :data:`DATE_FIELDS` names the
-    date fields, which come first.
+    date fields, which come first; then the three facts (:data:`FACT_FIELDS`) and the two
+    told flags (:data:`TOLD_FIELDS`), last. Built by position in a few hot places
+    (:meth:`of`, :meth:`of_row`, ``reports/cases.py``): a new field goes there too.
     """
 
     received: date
@@ -52,6 +61,14 @@ class CaseDates(NamedTuple):
     stage: str = "Stage 1"
     status: str = "Open"
     stage2_review: str | None = None  #: "Manager Review", "Compensation Review", "Panel", ...
+    #: Whether the resident was told of each stage's extension, as the log's Yes/No records it
+    #: (``extend --told``; the workbook's "Stage 1 extension: resident told"): ``False`` with
+    #: no date told means the extension does not count until the resident is told within the
+    #: deadline it extends (Code 6.4; the Ombudsman: told within the original timeframe);
+    #: ``None`` (an imported log with no such column) means the log cannot say, and the
+    #: extension counts as recorded.
+    stage1_extension_told: bool | None = None
+    stage2_extension_told: bool | None = None
 
     @property
     def is_open(self) -> bool:
@@ -70,9 +87,12 @@ class CaseDates(NamedTuple):
         values: dict[str, object] = {}
         for name in cls._fields:
             raw = data.get(name)
-            if name in _FACT_FIELDS:
+            if name in FACT_FIELDS:
                 if raw is not None:
                     values[name] = str(raw)
+                continue
+            if name in TOLD_FIELDS:
+                values[name] = _told(raw)
                 continue
             values[name] = _to_date(raw, name)
         if values["received"] is None:
@@ -84,7 +104,8 @@ class CaseDates(NamedTuple):
         """The dates of a case given as its row: :class:`Case`'s fields (the complaint
         table's columns) by name, as the import's parsed rows hold them. The Stage 2 review
         type is ``review_type`` there; dates are ``date`` objects or text as
-        :meth:`from_mapping` reads them. Raises :class:`ComplaintsError` as that does."""
+        :meth:`from_mapping` reads them; the told flags ``True``, ``False``, ``None`` (or
+        SQLite's 1 and 0). Raises :class:`ComplaintsError` as that does."""
         get = row.get
         values: list[object] = list(map(get, DATE_FIELDS))
         if not _DATE_OR_NONE.issuperset(map(type, values)):
@@ -100,6 +121,10 @@ class CaseDates(NamedTuple):
         values.append("Stage 1" if stage is None else str(stage))
         values.append("Open" if status is None else str(status))
         values.append(None if review is None else str(review))
+        # The told flags as the row holds them (``True``/``False``/``None``; SQLite's 1/0 in
+        # a stored row: the deadlines read them by their truth, and 1 == True as a memo key).
+        values.append(get("stage1_extension_told"))
+        values.append(get("stage2_extension_told"))
         return _new_dates(cls, values)
 
     @classmethod
@@ -130,6 +155,8 @@ class CaseDates(NamedTuple):
                 case.stage,
                 case.status,
                 case.review_type,
+                case.stage1_extension_told,
+                case.stage2_extension_told,
             ),
         )
 
@@ -140,12 +167,15 @@ class CaseDates(NamedTuple):
 
 
 _new_dates = tuple.__new__  # CaseDates(...) minus its keyword handling: one per judged case
-#: The fields of :class:`CaseDates` that are not dates (its last three).
-_FACT_FIELDS = ("stage", "status", "stage2_review")
+#: The text facts of :class:`CaseDates`, after its dates.
+FACT_FIELDS = ("stage", "status", "stage2_review")
+#: The told flags of :class:`CaseDates`, its last two (after the facts): each is a column of
+#: the complaint table of the same name.
+TOLD_FIELDS = ("stage1_extension_told", "stage2_extension_told")
 #: The date fields of :class:`CaseDates`, in order (all before the facts): each is a column
 #: of the complaint table of the same name.
-DATE_FIELDS: tuple[str, ...] = CaseDates._fields[: -len(_FACT_FIELDS)]
-assert CaseDates._fields[-len(_FACT_FIELDS) :] == _FACT_FIELDS
+DATE_FIELDS: tuple[str, ...] = CaseDates._fields[: -len(FACT_FIELDS) - len(TOLD_FIELDS)]
+assert CaseDates._fields[len(DATE_FIELDS) :] == (*FACT_FIELDS, *TOLD_FIELDS)
 
 
 #: The types of a row's date fields that need no conversion (an import's parsed row).
@@ -163,6 +193,12 @@ def is_finished_status(status: object) -> bool:
 
 
 _FINISHED = tuple(s.value.lower() for s in Status if s.finished)
+
+
+def _told(value: object) -> bool | None:
+    """A told flag as stored or parsed: ``None`` stays unknown; anything else by its truth
+    (SQLite's 1 and 0, PostgreSQL's booleans)."""
+    return None if value is None else bool(value)
 
 
 def _to_date(value: object, name: str) -> date | None:

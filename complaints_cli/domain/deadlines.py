@@ -25,6 +25,10 @@ Rules (see ``profiles.toml`` for the data):
 * An extension counts only on ``extendable`` milestones and only when the case records the
   extended date for that stage. The *deadline* is then that date, but never later than the
   profile's cap (``due`` plus the stage's maximum extra working days).
+* An extension counts only when the resident was told within the deadline it extends (Code
+  6.4; the Ombudsman): one agreed or told after it never counts; one recorded as not told
+  (flag ``False``, no day told) not until told in time, its label saying so meanwhile
+  (:data:`NOT_TOLD_NOTE`); one whose flag the log lacks (``None``) counts as recorded.
 * A completed deadline is ``met`` when done on or before its deadline, else ``missed``. An open
   one is ``pending`` up to and including its deadline and ``missed`` (overdue) after it. A
   ``window`` (a period to wait out, e.g. before closing an unescalated case) is ``pending`` until
@@ -46,11 +50,13 @@ from complaints_cli.domain.workdays import Calendar
 __all__ = [
     "DATE_FIELDS",
     "INFORMAL_STAGE",
+    "NOT_TOLD_NOTE",
     "CaseDates",
     "Milestone",
     "State",
     "as_case",
     "compute_milestones",
+    "extension_not_told",
     "is_finished_status",
     "met_columns",
     "next_milestones",
@@ -152,11 +158,13 @@ IMPLIED_BY: Mapping[str, tuple[str, ...]] = {
 }
 
 _EXTENDED_FIELD = {"stage1": "stage1_extended_to", "stage2": "stage2_extended_to"}
-#: When the extension was agreed and when the resident was told, per stage.
+#: When the extension was agreed, the day the resident was told, and the told flag, per stage.
 _AGREED_FIELDS = {
-    "stage1": ("stage1_extension_agreed", "stage1_extension_told_on"),
-    "stage2": ("stage2_extension_agreed", "stage2_extension_told_on"),
+    "stage1": ("stage1_extension_agreed", "stage1_extension_told_on", "stage1_extension_told"),
+    "stage2": ("stage2_extension_agreed", "stage2_extension_told_on", "stage2_extension_told"),
 }
+#: What a milestone's label adds while its extension waits for the resident to be told.
+NOT_TOLD_NOTE = "extension not yet told"
 
 
 def _rule_due(rule: MilestoneRule, anchor: date, calendar: Calendar) -> date:
@@ -177,6 +185,10 @@ class _Start(NamedTuple):
     target_starts_at: tuple[int, ...]  #: ``target_starts``' places
 
 
+#: :func:`_deadline`'s answer: ``(due, deadline, extended_to, limit, label)``.
+_Worked = tuple[date, date, date | None, date | None, str]
+
+
 class _Plan(NamedTuple):
     """A profile's milestone rule, precompiled so a case is evaluated without look-ups."""
 
@@ -186,7 +198,7 @@ class _Plan(NamedTuple):
     review: frozenset[str]
     done_attr: str | None
     extended_attr: str | None
-    agreed_attrs: tuple[str, str] | None  #: (agreed, told) of the extension
+    agreed_attrs: tuple[str, str, str] | None  #: (agreed, told on, told) of the extension
     cap: int | None
     window: bool
     implied_by: tuple[str, ...]  #: later events that imply ``done_attr`` happened
@@ -197,10 +209,11 @@ class _Plan(NamedTuple):
     done_at: int | None
     implied_at: tuple[int, ...]
     extended_at: int | None
-    agreed_at: tuple[int, int] | None
+    agreed_at: tuple[int, ...] | None  #: ``agreed_attrs``' places
     #: :func:`_deadline`'s answers already worked out for this rule: ``(calendar, anchor,
-    #: extended_to, agreed, told) -> (due, deadline, extended_to, limit)``
-    deadlines: dict[tuple[object, ...], tuple[date, date, date | None, date | None]]
+    #: extended_to, agreed, told_on, told) -> (due, deadline, extended_to, limit, label)``
+    deadlines: dict[tuple[object, ...], _Worked]
+    not_told_label: str  #: the rule's label with :data:`NOT_TOLD_NOTE`
 
 
 _PLANS: dict[int, tuple[Profile, tuple[_Plan, ...]]] = {}
@@ -249,6 +262,7 @@ def _plans(profile: Profile) -> tuple[_Plan, ...]:
                 )
         extendable = rule.extendable and rule.stage in _EXTENDED_FIELD
         implied = IMPLIED_BY.get(rule.done_by or "", ())
+        agreed = _AGREED_FIELDS[rule.stage] if extendable else None
         plans.append(
             _Plan(
                 rule=rule,
@@ -257,7 +271,7 @@ def _plans(profile: Profile) -> tuple[_Plan, ...]:
                 review=frozenset(rule.review),
                 done_attr=rule.done_by,
                 extended_attr=_EXTENDED_FIELD[rule.stage] if extendable else None,
-                agreed_attrs=_AGREED_FIELDS[rule.stage] if extendable else None,
+                agreed_attrs=agreed,
                 cap=profile.extension_cap(rule.stage) if extendable else None,
                 window=rule.kind == "window",
                 implied_by=implied,
@@ -266,11 +280,8 @@ def _plans(profile: Profile) -> tuple[_Plan, ...]:
                 done_at=None if rule.done_by is None else _AT[rule.done_by],
                 implied_at=tuple(_AT[e] for e in implied),
                 extended_at=_AT[_EXTENDED_FIELD[rule.stage]] if extendable else None,
-                agreed_at=(
-                    (_AT[_AGREED_FIELDS[rule.stage][0]], _AT[_AGREED_FIELDS[rule.stage][1]])
-                    if extendable
-                    else None
-                ),
+                agreed_at=None if agreed is None else tuple(_AT[f] for f in agreed),
+                not_told_label=f"{rule.label} ({NOT_TOLD_NOTE})",
             )
         )
     result = tuple(plans)
@@ -301,15 +312,15 @@ def _anchor(plan: _Plan, case: CaseDates, calendar: Calendar) -> tuple[date, str
     return None
 
 
-def _deadline(
-    plan: _Plan, case: CaseDates, anchor: date, calendar: Calendar
-) -> tuple[date, date, date | None, date | None]:
-    """``(due, deadline, extended_to, limit)`` of ``plan``'s rule started on ``anchor``: the
-    timeframe's end, the deadline once a valid extension is applied, the recorded extension
-    (None when absent or agreed too late) and the furthest an extension may go (None when
-    the rule cannot be extended).
+def _deadline(plan: _Plan, case: CaseDates, anchor: date, calendar: Calendar) -> _Worked:
+    """``(due, deadline, extended_to, limit, label)`` of ``plan``'s rule started on ``anchor``:
+    the timeframe's end, the deadline once a valid extension is applied, the recorded
+    extension (None when absent, agreed or told too late, or not told), the furthest an
+    extension may go (None when the rule cannot be extended) and the milestone's label (with
+    :data:`NOT_TOLD_NOTE` while the extension waits only for the resident to be told).
 
-    Worked out once per rule, calendar, anchor and recorded extension (:attr:`_Plan.deadlines`:
+    Worked out once per rule, calendar, anchor and recorded extension (with the days it was
+    agreed and told, and its told flag: :attr:`_Plan.deadlines`:
     a log's anchors repeat, a few thousand distinct days in 100,000 cases, and most cases have
     no extension), so a report judging a year of cases counts working days a few thousand
     times, not once per case and rule."""
@@ -323,7 +334,8 @@ def _deadline(
         else:
             agreed_at = plan.agreed_at
             assert agreed_at is not None  # set with extended_at
-            key = (calendar, anchor, extended, case[agreed_at[0]], case[agreed_at[1]])
+            agreed, told_on, told = agreed_at
+            key = (calendar, anchor, extended, case[agreed], case[told_on], case[told])
     memo = plan.deadlines
     found = memo.get(key)
     if found is None:
@@ -338,9 +350,7 @@ def _deadline(
 _MEMO_SIZE = 20_000
 
 
-def _work_out_deadline(
-    plan: _Plan, case: CaseDates, anchor: date, calendar: Calendar
-) -> tuple[date, date, date | None, date | None]:
+def _work_out_deadline(plan: _Plan, case: CaseDates, anchor: date, calendar: Calendar) -> _Worked:
     """:func:`_deadline`, worked out."""
     rule = plan.rule
     weeks = rule.weeks
@@ -349,7 +359,7 @@ def _work_out_deadline(
     else:
         due = anchor + timedelta(weeks=weeks)
 
-    deadline, extended_to, limit = due, None, None
+    deadline, extended_to, limit, label = due, None, None, rule.label
     extended_attr = plan.extended_attr
     if extended_attr is not None:
         extended_to = getattr(case, extended_attr)
@@ -358,15 +368,18 @@ def _work_out_deadline(
             limit = calendar.add_working_days(due, cap)
         agreed_attrs = plan.agreed_attrs
         if extended_to is not None and agreed_attrs is not None:
-            agreed, told = (getattr(case, a) for a in agreed_attrs)
-            if (agreed is not None and agreed > due) or (told is not None and told > due):
+            agreed, told_on, told = (getattr(case, a) for a in agreed_attrs)
+            if (agreed is not None and agreed > due) or (told_on is not None and told_on > due):
                 # Agreed, or told to the resident, after the deadline it extends: a late
                 # extension never makes a late response "within the extension" (Code 6.4;
                 # the Ombudsman: the resident must be told within the original timeframe).
                 extended_to = None
+            elif told_on is None and told is not None and not told:
+                # Recorded as not told (yet); an unknown flag (None: the log cannot say) counts.
+                extended_to, label = None, plan.not_told_label
         if extended_to is not None:
             deadline = max(due, extended_to if limit is None else min(extended_to, limit))
-    return due, deadline, extended_to, limit
+    return due, deadline, extended_to, limit, label
 
 
 def _evaluate(
@@ -387,7 +400,7 @@ def _evaluate(
         for i in plan.implied_at:
             if case[i] is not None:
                 return None
-    due, deadline, extended_to, limit = _deadline(plan, case, anchor, calendar)
+    due, deadline, extended_to, limit, label = _deadline(plan, case, anchor, calendar)
 
     if done is None:
         if window:
@@ -398,7 +411,7 @@ def _evaluate(
             Milestone,
             (
                 rule.key,
-                rule.label,
+                label,
                 rule.stage,
                 rule.kind,
                 anchor_event,
@@ -420,7 +433,7 @@ def _evaluate(
         Milestone,
         (
             rule.key,
-            rule.label,
+            label,
             rule.stage,
             rule.kind,
             anchor_event,
@@ -501,6 +514,12 @@ def _review(details: str | None) -> str | None:
     if type(details) is str and len(_REVIEWS) < 1_000:
         _REVIEWS[details] = found
     return found
+
+
+def extension_not_told(m: Milestone) -> bool:
+    """``m``'s extension does not count only as the resident is recorded not told of it yet:
+    its label then carries :data:`NOT_TOLD_NOTE`, and its ``extended_to`` is None."""
+    return m.label != m.rule.label
 
 
 def next_milestones(

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from complaints_cli.domain.case import Case
+from complaints_cli.domain.case_dates import TOLD_FIELDS
 from complaints_cli.domain.deadlines import DATE_FIELDS, CaseDates, is_finished_status, met_columns
 from complaints_cli.domain.open_milestones import OpenMilestone, open_milestones, state_on
 from complaints_cli.domain.profiles import Profile
@@ -100,8 +101,11 @@ def met_disagreements(
     return out
 
 
-#: The facts besides the dates that decide which deadlines apply (and so the Met columns).
-_DECIDING: frozenset[str] = frozenset({*DATE_FIELDS, "stage", "status", "review_type"})
+#: The facts besides the dates that decide which deadlines apply (and so the Met columns):
+#: the told flags too (an extension not told does not count).
+_DECIDING: frozenset[str] = frozenset(
+    {*DATE_FIELDS, "stage", "status", "review_type", *TOLD_FIELDS}
+)
 
 
 def met_after_update(
@@ -113,11 +117,11 @@ def met_after_update(
 ) -> list[tuple[str, Any, Any]]:
     """``(field, old, new)`` for each Met column (and its explanation) an import's update
     must change so that the column does not go stale: the update ``changed`` a date (or the
-    stage, status or review type) of the ``existing`` case, the file's row (``typed``, by
-    field) left that Met column blank, and the new dates judge it otherwise. A Met column
-    the file typed is kept as typed (:func:`met_disagreements` warns when the dates
-    disagree). A "No" that becomes "Yes" (typed or judged) loses the explanation the file
-    leaves blank, as in :func:`with_met_columns`."""
+    stage, status, review type or an extension's told flag) of the ``existing`` case, the
+    file's row (``typed``, by field) left that Met column blank, and the new dates judge it
+    otherwise. A Met column the file typed is kept as typed (:func:`met_disagreements` warns
+    when the dates disagree). A "No" that becomes "Yes" (typed or judged) loses the
+    explanation the file leaves blank, as in :func:`with_met_columns`."""
     after = {**existing, **changed}
     out: list[tuple[str, Any, Any]] = []
     for _column, flag, note in MET_FIELDS:

@@ -2,9 +2,12 @@
 
 An extension is agreed within the deadline it extends and the resident is told of it, with
 the Ombudsman's details, within that deadline too; one agreed or told later is recorded but
-never counts (the response is judged against the original deadline). The profile caps the
-extension (Spruce: 10 working days, procedure "Complaint: Stage 1" and "Stage 2"); beyond it
-needs a reason and still counts only up to the cap.
+never counts (the response is judged against the original deadline). One recorded without
+``--told`` does not count until the resident is recorded told on a day by the original
+deadline (:func:`extension_told`; the Ombudsman: "told within the original timeframe",
+DOMAIN.md; :mod:`.deadlines`). The profile caps the extension (Spruce: 10 working days,
+procedure "Complaint: Stage 1" and "Stage 2"); beyond it needs a reason and still counts only
+up to the cap.
 """
 
 from __future__ import annotations
@@ -35,7 +38,9 @@ __all__ = ["MAX_EXTENSION_DAYS", "extend", "extension_told"]
 MAX_EXTENSION_DAYS = 260
 
 
-def _extendable(case: Case, rules: Rules, stage: Stage) -> Milestone:
+def _extendable(case: Case, rules: Rules, stage: Stage, *, done: bool = False) -> Milestone:
+    """The stage's extendable response milestone, not yet done (or, with ``done``, done or
+    not). Raises :class:`ConflictError` when there is none."""
     key = RESPONSE_STAGES[stage]
     m = next(
         (
@@ -43,7 +48,7 @@ def _extendable(case: Case, rules: Rules, stage: Stage) -> Milestone:
             for x in compute_milestones(
                 case_dates(case), rules.profile, rules.calendar, as_of=rules.today
             )
-            if x.rule.stage == key and x.rule.extendable and x.done is None
+            if x.rule.stage == key and x.rule.extendable and (done or x.done is None)
         ),
         None,
     )
@@ -74,7 +79,9 @@ def extend(
     within that deadline, why and until when. So an extension agreed after the deadline it
     extends is refused, unless ``late`` gives the reason it is recorded anyway; a late
     extension never makes a late response "within the extension" (the deadlines ignore it).
-    ``told``: the resident was told, on the day it was agreed.
+    ``told``: the resident was told, on the day it was agreed. Without it the extension is
+    recorded as not told, and does not count until :func:`extension_told` records the
+    resident told on a day by the original deadline: a warning (stderr) says so.
     """
     require_open(case)
     text = required_text(reason, "--reason", hint=": the log records why the extension was needed")
@@ -141,21 +148,43 @@ def extend(
             stage2_extension_told_on=told_on or case.stage2_extension_told_on,
         )
     change = Change(saved)
+    # As the deadlines judge it: recorded as not told, with no day told (.deadlines).
+    told_flag, told_day = (
+        (saved.stage1_extension_told, saved.stage1_extension_told_on)
+        if stage is Stage.STAGE_1
+        else (saved.stage2_extension_told, saved.stage2_extension_told_on)
+    )
+    not_told = told_flag is False and told_day is None
     if is_late:
         change.messages.append(
             f"{stage} extension to {uk(target)} recorded late: it does not count, the response "
             f"is judged against {uk(m.deadline)}"
+        )
+    elif not_told:
+        change.messages.append(
+            f"{stage} extension to {uk(target)} recorded ({extra} working day(s) after the "
+            f"original {uk(m.due)}), not yet told to the resident: the response is still due "
+            f"{uk(m.due)}"
         )
     else:
         change.messages.append(
             f"{stage} response now due {uk(target)} "
             f"({extra} working day(s) after the original {uk(m.due)})"
         )
-    if not told:
-        change.messages.append(
-            "warning: the Code (6.4) requires telling the resident of the extension, with the "
-            f"Ombudsman's contact details, by {uk(m.deadline)}; record that with "
-            f"complaints extend {case.reference} --told --date D when done"
+    if told:
+        pass
+    elif not_told and not is_late:
+        change.warnings.append(
+            "the extension does not count until the resident is told of it, with the "
+            f"Ombudsman's contact details, by the original deadline {uk(m.due)} (Code 6.4): "
+            f"until then the {stage} response is judged against {uk(m.due)}; when told, record "
+            f"it with complaints extend {case.reference} --told --date D"
+        )
+    else:  # late (it never counts), or the resident was told of an earlier extension
+        change.warnings.append(
+            "the Code (6.4, 6.5) requires telling the resident of the new date, with the "
+            "Ombudsman's contact details; record it with complaints extend "
+            f"{case.reference} --told --date D"
         )
     return change
 
@@ -164,7 +193,9 @@ def extension_told(case: Case, rules: Rules, *, on: date) -> Change:
     """Record afterwards that the resident was told of the stage's extension, on ``on``.
 
     Told after the deadline the extension extends, it does not count (the Ombudsman: the
-    resident must be told within the original timeframe); the message says so.
+    resident must be told within the original timeframe); the message says so. Told by it,
+    the extension counts from now on, whether or not the response has been sent (its Met
+    column is judged again when the case is saved).
     """
     require_open(case)
     stage = case.stage
@@ -195,12 +226,16 @@ def extension_told(case: Case, rules: Rules, *, on: date) -> Change:
             )
         saved = case._replace(stage2_extension_told=True, stage2_extension_told_on=on)
     change = Change(saved)
-    counting = _extendable(case, rules, stage)  # its ``due``: the deadline before extension
+    # Its ``due``: the deadline before extension (the response may be sent already).
+    counting = _extendable(case, rules, stage, done=True)
     if on > counting.due:
         change.messages.append(
             f"told on {uk(on)}, after the deadline {uk(counting.due)}: the extension does not "
             f"count, the response is judged against {uk(counting.due)}"
         )
     else:
-        change.messages.append(f"the resident was told of the extension on {uk(on)}")
+        change.messages.append(
+            f"the resident was told of the extension on {uk(on)}: the extension to "
+            f"{uk(original)} counts"
+        )
     return change

@@ -26,7 +26,9 @@ CODE_PROFILE = "hos-code-2024"
 #: 2: a step implied by a later recorded step is no longer chased (deadlines.IMPLIED_BY).
 #: 3: a stage's waiting window does not apply to a case with the Ombudsman
 #: (deadlines.OMBUDSMAN_STAGE).
-RULES_VERSION = "3"
+#: 4: an extension recorded as not told (its told flag False, no date told) does not count
+#: until the resident is recorded told within the deadline it extends (deadlines.NOT_TOLD_NOTE).
+RULES_VERSION = "4"
 
 
 def team_nation(setting: str | None, source: str, profile: Profile) -> tuple[str, str]:

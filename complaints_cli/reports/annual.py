@@ -42,6 +42,7 @@ from datetime import date, datetime
 from functools import cache
 
 from complaints_cli.domain.code_in_force import CODE_2024, codes_in, provision
+from complaints_cli.domain.deadlines import extension_not_told
 from complaints_cli.domain.periods import Period
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.rules import same_person
@@ -225,14 +226,18 @@ def _self_assessment(
 
 def _told(judged: list[Judged], stage: str, spans: list[str]) -> Figure:
     """Extended responses whose resident was told of the extension (2024 Code 6.5/6.16: with
-    the Ombudsman's details), as the log's ``--told`` records it."""
+    the Ombudsman's details), as the log's ``--told`` records it. An extension recorded as
+    not told does not count as one (:func:`.deadlines.extension_not_told`), yet it is a
+    response extended without telling the resident: it stays here, "not told"."""
     name = "Stage 1" if stage == "stage1" else "Stage 2"
     provision_no = "6.5" if stage == "stage1" else "6.16"
     lines = []
     told_n = 0
     for j in judged:
-        if not j.extended:
-            continue
+        m = j.m
+        if m.extended_to is None and (m.label is m.rule.label or not extension_not_told(m)):
+            continue  # not extended (most cases: the label itself, read without a call)
+        not_told = m.extended_to is None  # extended, but not told
         v = j.case.values
         on = v[f"{stage}_extension_told_on"]
         told = bool(v[f"{stage}_extension_told"]) or on is not None
@@ -240,15 +245,23 @@ def _told(judged: list[Judged], stage: str, spans: list[str]) -> Figure:
         why = (
             f"told {uk(on)}"
             if on
-            else ("told (no date recorded)" if told else "not recorded as told")
+            else (
+                "told (no date recorded)"
+                if told
+                else (
+                    "recorded as not told: the extension does not count"
+                    if not_told
+                    else "not recorded as told"
+                )
+            )
         )
         lines.append(
             CaseLine(
                 j.case.reference,
                 j.case.dates.received,
                 f"{name} extension",
-                j.m.due,
-                j.m.extended_to,
+                m.due,
+                v[f"{stage}_extended_to"] if not_told else m.extended_to,
                 result="told" if told else "not told",
                 why=why,
             )

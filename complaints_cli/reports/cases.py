@@ -34,7 +34,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from complaints_cli.domain.as_it_stood import EXTENDED_TO, stage_on
+from complaints_cli.domain.as_it_stood import EXTENDED_TO, stage_on, told_on
 from complaints_cli.domain.deadlines import (
     DATE_FIELDS,
     CaseDates,
@@ -219,7 +219,12 @@ class ReportCase:
             agreed = dates[agreed_at]
             kept[at] = None if agreed is not None and agreed > day else dates[at]
         status = "Closed" if self.closed_by(day) else "Open"
-        facts = (self.stage_at(day), status, d.stage2_review)
+        # Told after the day: not yet told then (as_it_stood.told_on).
+        told = (
+            told_on(d.stage1_extension_told, d.stage1_extension_told_on, day),
+            told_on(d.stage2_extension_told, d.stage2_extension_told_on, day),
+        )
+        facts = (self.stage_at(day), status, d.stage2_review, *told)
         made: CaseDates = _new_dates(CaseDates, (*kept, *facts))
         return made
 
@@ -388,7 +393,7 @@ _DATES_FIRST = CaseDates._fields[: len(_DATES)] == _DATES
 _N = len(_DATES)
 #: The extended dates' places among the dates, with the places of the days they were agreed.
 _EXTENDED_AT = tuple((_DATES.index(e), _DATES.index(a)) for e, a in EXTENDED_TO.items())
-_REF, _STAGE, _STATUS, _REVIEW, _CLOSED, _WITHDRAWN = (
+_REF, _STAGE, _STATUS, _REVIEW, _CLOSED, _WITHDRAWN, _TOLD1, _TOLD2 = (
     COLUMNS.index(n)
     for n in (
         "reference",
@@ -397,6 +402,8 @@ _REF, _STAGE, _STATUS, _REVIEW, _CLOSED, _WITHDRAWN = (
         "review_type",
         "closed",
         "withdrawn",
+        "stage1_extension_told",
+        "stage2_extension_told",
     )
 )
 
@@ -452,7 +459,7 @@ def case_from_row(row: tuple[Any, ...]) -> ReportCase:
     if _status_is(status, "withdrawn"):
         status = _FINISHED_AS
     if _DATES_FIRST:
-        facts = (stage, status, values[_REVIEW])
+        facts = (stage, status, values[_REVIEW], values[_TOLD1], values[_TOLD2])
         dates: CaseDates = _new_dates(CaseDates, (*values[1 : 1 + _N], *facts))
     else:  # pragma: no cover - only if CaseDates ever puts another field among its dates
         dates = CaseDates(
@@ -460,6 +467,8 @@ def case_from_row(row: tuple[Any, ...]) -> ReportCase:
             stage=stage,
             status=status,
             stage2_review=values[_REVIEW],
+            stage1_extension_told=values[_TOLD1],
+            stage2_extension_told=values[_TOLD2],
         )
     closed, withdrawn = values[_CLOSED], values[_WITHDRAWN]
     if closed is None or withdrawn is None:

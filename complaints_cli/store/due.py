@@ -311,7 +311,7 @@ def _worked_out_items(
     """The milestones due by the horizon of the cases ``which`` selects, each case worked out
     from its dates: the open cases whose stored deadlines are stale, or every case open on a
     past day (as it stood then)."""
-    from complaints_cli.domain.as_it_stood import dates_on, stage_on
+    from complaints_cli.domain.as_it_stood import dates_on, stage_on, told_on
     from complaints_cli.domain.deadlines import CaseDates, next_milestones
     from complaints_cli.domain.open_milestones import STATE_NAMES
 
@@ -320,7 +320,9 @@ def _worked_out_items(
     # Only the columns deadlines need, as tuples.
     rows = db.execute(
         "SELECT reference, stage, status, handler, stage2_handler, review_type, id, "
-        f"ombudsman_referred, {', '.join(date_fields)} FROM complaint c WHERE {which}{who}",
+        "ombudsman_referred, stage1_extension_told, stage2_extension_told, "
+        f"{', '.join(date_fields)} "
+        f"FROM complaint c WHERE {which}{who}",
         params,
     ).fetchall()
     rules = profile if isinstance(profile, Profile) else (profile() if rows else None)
@@ -338,8 +340,13 @@ def _worked_out_items(
         }
     for row in rows:
         reference, stage, status, first, second, review, case_id, referred = row[:8]
-        known: dict[str, Any] = dict(zip(date_fields, map(_date, row[8:]), strict=True))
+        # The told flags: SQLite's 1/0 or PostgreSQL's booleans (the deadlines read them by
+        # their truth), None when not recorded (the log cannot say).
+        told1, told2 = row[8], row[9]
+        known: dict[str, Any] = dict(zip(date_fields, map(_date, row[10:]), strict=True))
         if past:
+            told1 = told_on(told1, known["stage1_extension_told_on"], as_of)
+            told2 = told_on(told2, known["stage2_extension_told_on"], as_of)
             stage = stage_on(stage, known, as_of, _date(referred))
             known = dates_on(
                 known,
@@ -348,7 +355,14 @@ def _worked_out_items(
                 actions_outstanding=case_id in outstanding,
             )
             status = Status.OPEN
-        dates = CaseDates(**known, stage=stage, status=status, stage2_review=review)
+        dates = CaseDates(
+            **known,
+            stage=stage,
+            status=status,
+            stage2_review=review,
+            stage1_extension_told=told1,
+            stage2_extension_told=told2,
+        )
         assert rules is not None
         for m in next_milestones(dates, rules, calendar, as_of=as_of):
             if m.deadline > horizon:

@@ -268,7 +268,8 @@ def test_stage1_met_on_both_sides_of_the_deadline(at: Any, responded: str, met: 
 def test_stage1_met_on_both_sides_of_an_extension(at: Any, responded: str, met: bool) -> None:
     log(at, "2025-12-19", "2025-12-19")
     ok(at("2025-12-24", "acknowledge", "SPRUCE001", "--summary", "Damp"))
-    ok(at("2026-01-09", "extend", "SPRUCE001", "--reason", "Survey", "--new-date", "26/01/2026"))
+    ok(at("2026-01-09", "extend", "SPRUCE001", "--reason", "Survey", "--new-date", "26/01/2026",
+          "--told"))  # fmt: skip
     args = ["respond", "SPRUCE001", "--date", responded, "--summary", "Done"]
     ok(at(responded, *args, *([] if met else ["--reason", "late again"])))
     assert case(at, responded)["stage1_met"] is met

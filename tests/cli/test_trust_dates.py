@@ -89,7 +89,7 @@ def test_a_timely_extension_counts_and_the_resident_told_afterwards_is_recorded(
     day.log("2025-02-03")
     day.ok("2025-02-04", "acknowledge", "SPRUCE001", "--summary", "Damp")
     agreed = day.ok("2025-02-17", "extend", "SPRUCE001", "--reason", "Survey", "--days", "5")
-    assert "complaints extend SPRUCE001 --told --date D" in agreed.stdout
+    assert "complaints extend SPRUCE001 --told --date D" in agreed.stderr
     # Before: `extend REF --told` was a usage error (exit 2).
     told = day.ok("2025-02-18", "extend", "SPRUCE001", "--told")
     assert "the resident was told of the extension on 18/02/2025" in told.stdout

@@ -132,9 +132,10 @@ def test_extension_agreed_on_the_deadline_counts_the_day_after_does_not() -> Non
     assert late.messages == [
         "Stage 1 extension to 06/03/2025 recorded late: it does not count, the response is "
         "judged against 20/02/2025",
-        "warning: the Code (6.4) requires telling the resident of the extension, with the "
-        "Ombudsman's contact details, by 20/02/2025; record that with complaints extend "
-        "SPRUCE001 --told --date D when done",
+    ]
+    assert late.warnings == [
+        "the Code (6.4, 6.5) requires telling the resident of the new date, with the "
+        "Ombudsman's contact details; record it with complaints extend SPRUCE001 --told --date D"
     ]
     assert (late.case.stage1_extension_told, late.case.stage1_extension_told_on) == (False, None)
 
@@ -201,7 +202,9 @@ def test_told_within_the_deadline_counts() -> None:
         True,
         STAGE1_DUE,
     )
-    assert change.messages == ["the resident was told of the extension on 20/02/2025"]
+    assert change.messages == [
+        "the resident was told of the extension on 20/02/2025: the extension to 06/03/2025 counts"
+    ]
 
 
 def test_told_after_the_deadline_does_not_count() -> None:
@@ -253,7 +256,9 @@ def test_told_at_stage2() -> None:
         True,
         TODAY,
     )
-    assert change.messages == ["the resident was told of the extension on 31/03/2025"]
+    assert change.messages == [
+        "the resident was told of the extension on 31/03/2025: the extension to 14/04/2025 counts"
+    ]
     again = c._replace(stage2_extension_told_on=date(2025, 3, 12))
     assert refusal(extension_told, again, RULES, on=TODAY) == (
         "ConflictError",

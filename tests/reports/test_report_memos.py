@@ -58,6 +58,26 @@ def test_an_extension_agreed_late_is_not_another_cases_valid_one() -> None:
     )
 
 
+def test_an_extension_not_told_is_not_another_cases_unknown_one() -> None:
+    """Three cases alike but for the extension's told flag (no date told): recorded not told
+    (False), unknown (None: an imported log) and told (True). The deadline memo keys on the
+    flag: the extension counts for the last two only, in any order."""
+    cal = Calendar()
+    common = {
+        "acknowledged": date(2026, 2, 2),
+        "stage1_responded": date(2026, 2, 23),
+        "stage1_extended_to": date(2026, 2, 27),
+        "stage1_extension_agreed": date(2026, 2, 9),
+    }
+    extended, original = (date(2026, 2, 16), date(2026, 2, 27)), (date(2026, 2, 16),) * 2
+    for order in ((None, False, True), (False, None, True), (True, False, None)):
+        got = {
+            told: _due(cal, stage1_extension_told=told, **common)["stage1_response"]
+            for told in order
+        }
+        assert got == {None: extended, False: original, True: extended}, order
+
+
 def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     """A long-lived process never grows a rule's memo past its bound."""
     monkeypatch.setattr(deadlines, "_MEMO_SIZE", 3)

@@ -219,6 +219,9 @@ def _random_log(url: str, n: int, seed: int) -> None:
     from complaints_cli.store.writes import utcnow
 
     rng = random.Random(seed)
+    # The extensions' told flags and days told from a generator of their own: the other
+    # fields are drawn as before.
+    told_rng = random.Random(seed * 31 + 1)
     dates = [
         "acknowledged",
         "stage1_responded",
@@ -242,6 +245,12 @@ def _random_log(url: str, n: int, seed: int) -> None:
                 for name in dates
                 if rng.random() < 0.3
             }
+            for stage in ("stage1", "stage2"):
+                values[f"{stage}_extension_told"] = told_rng.choice([None, True, False])
+                if told_rng.random() < 0.3:
+                    values[f"{stage}_extension_told_on"] = received + timedelta(
+                        days=told_rng.randint(0, 60)
+                    )
             case = Case(
                 reference=f"SPRUCE{i:03d}",
                 status=Status.OPEN if rng.random() < 0.8 else Status.CLOSED,
@@ -268,11 +277,14 @@ def _random_log(url: str, n: int, seed: int) -> None:
 def test_due_from_the_table_is_due_from_the_dates(
     cli: Any, db_url: str, monkeypatch: Any, handler: tuple[str, ...] | None
 ) -> None:
+    from complaints_cli.domain.deadlines import NOT_TOLD_NOTE
+
     monkeypatch.setenv("COMPLAINTS_TODAY", "2025-06-01")
     _random_log(db_url, 300, seed=7)
     assert cli("db", "recompute").exit_code == 0
     assert assert_table_is_fresh(db_url) > 100
     tf = Timeframes(cfg=resolve({"db": db_url}))
+    not_told = 0
     with RawDatabase(db_url) as db:
         for offset in range(0, 400, 23):
             day = date(2025, 6, 1) + timedelta(days=offset)
@@ -282,6 +294,8 @@ def test_due_from_the_table_is_due_from_the_dates(
             from_dates = due_core.due_rows(db, tf.profile, tf.calendar, key="x", **ask)
             assert from_rows == from_dates
             assert from_rows or offset == 0
+            not_told += sum(NOT_TOLD_NOTE in item[1] for item in from_rows)
+    assert not_told  # some extensions not told were compared too
 
 
 def test_due_output_is_unchanged_by_where_it_came_from(
