@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 
 from complaints_cli.domain.case import Action, Case
+from complaints_cli.domain.closures import REOPENED
 from complaints_cli.domain.deadlines import (
     Milestone,
 )
@@ -409,7 +410,9 @@ def reopen(
 
     With ``outstanding`` actions, the weekly updates on them are due again, counted from the
     day it is reopened (``on``, default today; Code 6.6), as closing had stopped them. The
-    day may not be before the case was closed, withdrawn or voided.
+    day may not be before the case was closed, withdrawn or voided. The history keeps the day
+    it is reopened (``reopened``) beside the old values, so the reports and ``due --as-of``
+    still see the past closure (:mod:`.closures`).
     """
     if not case.status.finished:
         raise ConflictError(f"{case.reference} is not closed")
@@ -429,7 +432,7 @@ def reopen(
         saved = saved._replace(voided=None, void_reason=None, duplicate_of_id=None)
     if outstanding:
         saved = saved._replace(last_update=day)
-    return Change(saved, note=optional_text(reason, "--reason"))
+    return Change(saved, note=optional_text(reason, "--reason"), recorded={REOPENED: day})
 
 
 def learning(case: Case, rules: Rules, *, text: str, replace_existing: bool) -> Change:

@@ -77,6 +77,9 @@ class Change:
     messages: list[str] = field(default_factory=list)
     #: Warnings for stderr (``complaints: warning: ...``): the command still succeeds.
     warnings: list[str] = field(default_factory=list)
+    #: Facts for the history that no column holds, each recorded as ``{name: [null, value]}``
+    #: (``reopen``'s ``reopened``: the day it was reopened, :mod:`.closures`).
+    recorded: dict[str, object] = field(default_factory=dict)
 
 
 def uk(day: date) -> str:

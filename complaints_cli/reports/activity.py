@@ -46,11 +46,53 @@ def event_lines(
     return out
 
 
+def reopened_lines(
+    cases: Iterable[ReportCase], status: str, event: str, period: Period
+) -> list[CaseLine]:
+    """The past closures with ``status`` (``Closed``, ``Withdrawn``, ``Not accepted``) dated
+    in ``period`` of the cases reopened since (:mod:`complaints_cli.domain.closures`): each
+    counts in the period of its date, whatever the case's columns say now, with the line it
+    had before the reopening (so a past period's report reads as it did)."""
+    out = []
+    for c in cases:
+        if c.closures:
+            for x in c.closures_in(status, period.start, period.end):
+                if status == "Closed":
+                    out.append(event_line(c.reference, c.dates.received, event, x.day))
+                    continue
+                why = f"told {uk(x.day)}" if status == "Not accepted" else ""
+                text = (x.reason or "").strip() or None
+                out.append(
+                    CaseLine(c.reference, c.dates.received, event, x.day, why=why, text=text)
+                )
+    return out
+
+
 def count(
     key: str, label: str, section: str, sheet: str, lines: list[CaseLine], note: str = ""
 ) -> Figure:
     counted = sum(1 for line in lines if line.counted)
     return Figure(key, label, section, "count", sheet, count=counted, note=note, cases=lines)
+
+
+def closed(cases: Iterable[ReportCase], period: Period, section: str) -> Figure:
+    """Cases closed in ``period``, each closure counted (the past ones of the cases reopened
+    since too: :func:`reopened_lines`)."""
+    cases = list(cases)
+    lines = event_lines(cases, "closed", "closed", period)
+    lines += reopened_lines(cases, "Closed", "closed", period)
+    lines.sort(key=BY_DATE)
+    return count(
+        "closed",
+        "Cases closed",
+        section,
+        "Closed",
+        lines,
+        "Cases closed in the month, each closure counted: a case closed, reopened and closed "
+        "again counts in the month of each closure (twice in one month), and a closure stays "
+        "counted in its month after the case is reopened. A case closed with no date is never "
+        "counted here: see 'Marked closed with no closed date'.",
+    )
 
 
 def withdrawn(cases: Iterable[ReportCase], period: Period, section: str) -> Figure:
@@ -62,6 +104,7 @@ def withdrawn(cases: Iterable[ReportCase], period: Period, section: str) -> Figu
             lines.append(
                 CaseLine(c.reference, c.dates.received, "withdrawn", day, text=reason or None)
             )
+    lines += reopened_lines(cases, "Withdrawn", "withdrawn", period)
     lines.sort(key=by_day)
     return count(
         "withdrawn",
@@ -70,14 +113,23 @@ def withdrawn(cases: Iterable[ReportCase], period: Period, section: str) -> Figu
         "Withdrawn",
         lines,
         "Complaints the resident withdrew in the period (counted as received; never as "
-        "responded to: their steps not yet done are not judged).",
+        "responded to: their steps not yet done are not judged). A withdrawal the resident "
+        "took back later (complaints reopen) still counts in the period it was made.",
     )
 
 
-def not_accepted(cases: Iterable[ReportCase], period: Period, section: str) -> Figure:
-    """Complaints not accepted under the policy's exclusions, dated when the resident was
-    told (else when received): counted out of every other figure, with the reason."""
-    lines = []
+def not_accepted(
+    cases: Iterable[ReportCase],
+    period: Period,
+    section: str,
+    reopened: Iterable[ReportCase] = (),
+) -> Figure:
+    """Complaints not accepted under the policy's exclusions (``cases``), dated when the
+    resident was told (else when received): counted out of every other figure, with the
+    reason; and the decisions of the period reversed since (``reopened``: the counted cases
+    with a past closure), as the figure counted them before."""
+    cases = list(cases)
+    lines = reopened_lines((*cases, *reopened), "Not accepted", "not accepted", period)
     for c in cases:
         told = c.values["not_accepted_told"]
         day = told or c.dates.received
@@ -98,7 +150,9 @@ def not_accepted(cases: Iterable[ReportCase], period: Period, section: str) -> F
         lines,
         "Expressions of dissatisfaction not accepted as complaints under the policy's "
         "exclusions, dated when the resident was told (else when received), with the reason. "
-        "Not counted as received, nor in CH01.",
+        "Not counted as received, nor in CH01. A decision reversed later (complaints reopen) "
+        "still counts in the period it was made; the case then counts as a complaint received "
+        "on the day it was received.",
     )
 
 

@@ -41,6 +41,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from functools import cache
 
+from complaints_cli.domain.closures import closure_on
 from complaints_cli.domain.code_in_force import CODE_2024, codes_in, provision
 from complaints_cli.domain.deadlines import extension_not_told
 from complaints_cli.domain.periods import Period
@@ -106,6 +107,12 @@ def counted_out(cases: list[ReportCase], role: str, period: Period) -> list[Case
             why = f"done {uk(done)}, before the period"
         elif any(getattr(c.dates, later) is not None for later in LATER[attr]):
             why = "no date recorded for this step (a later step is recorded): cannot be judged"
+        elif (
+            c.closures
+            and (then := closure_on(c.closures, period.end)) is not None
+            and then.status == "Withdrawn"
+        ):  # withdrawn then, taken back since (a reopening): as the figures read it then
+            why = f"withdrawn {uk(then.day)} before this step: not judged"
         elif c.is_withdrawn and c.closed_by(period.end):
             when = f" {uk(c.withdrawn)}" if c.withdrawn else ""
             why = f"withdrawn{when} before this step: not judged"
@@ -331,7 +338,7 @@ def _activity(cases: list[ReportCase], refused: list[ReportCase], period: Period
     # the categories table (and listed, case by case, in CH01 with their tenure).
     return [
         activity.withdrawn(cases, period, YEAR),
-        activity.not_accepted(refused, period, YEAR),
+        activity.not_accepted(refused, period, YEAR, reopened=cases),
         activity.escalations_refused(cases, period, YEAR),
     ]
 

@@ -79,10 +79,9 @@ def _outcome_key(recorded: object) -> str:
     return key
 
 
-def _withdrawn_at(case: ReportCase, period: Period) -> str | None:
-    """The stage a case was withdrawn at, when withdrawn in ``period`` before that stage's
-    response; else None."""
-    day = case.withdrawn
+def _withdrawn_at(case: ReportCase, period: Period, day: date | None) -> str | None:
+    """The stage a case was withdrawn at on ``day`` (its withdrawal, or a past one it was
+    reopened from), when that is in ``period`` before that stage's response; else None."""
     if day is None or day not in period:
         return None
     d = case.dates
@@ -98,7 +97,7 @@ def outcomes(cases: Iterable[ReportCase], period: Period, section: str) -> Break
     responded: dict[str, tuple[list[ReportCase], list[ReportCase]]] = {
         key: ([], []) for key, _ in OUTCOME_ROWS
     }
-    withdrawn: tuple[list[ReportCase], list[ReportCase]] = ([], [])
+    withdrawn: tuple[list[tuple[ReportCase, date]], list[tuple[ReportCase, date]]] = ([], [])
     start, end = period.start, period.end
     cases = cases if isinstance(cases, list) else list(cases)
     for i, (day_of, field) in enumerate(zip(_RESPONDED, OUTCOME_FIELDS, strict=True)):
@@ -109,11 +108,13 @@ def outcomes(cases: Iterable[ReportCase], period: Period, section: str) -> Break
             key = NOT_RECORDED if recorded is None else _outcome_key(recorded)
             responded[key][i].append(c)
     for c in cases:
-        if c.values["withdrawn"] is None:
-            continue
-        stage_at = _withdrawn_at(c, period)
-        if stage_at is not None:
-            withdrawn[STAGES.index(stage_at)].append(c)
+        days = [] if c.values["withdrawn"] is None else [c.values["withdrawn"]]
+        if c.closures:  # withdrawals taken back since still count in their period
+            days += [x.day for x in c.closures_in("Withdrawn", start, end)]
+        for day in days:
+            stage_at = _withdrawn_at(c, period, day)
+            if stage_at is not None:
+                withdrawn[STAGES.index(stage_at)].append((c, day))
 
     def lines(key: str) -> list[list[CaseLine]]:
         why = _NO_OUTCOME if key == NOT_RECORDED else ""
@@ -129,10 +130,10 @@ def outcomes(cases: Iterable[ReportCase], period: Period, section: str) -> Break
                         c.reference,
                         c.dates.received,
                         f"withdrawn at {STAGES[i]}",
-                        c.withdrawn,
+                        day,
                         text=(c.values["withdrawn_reason"] or "").strip() or None,
                     )
-                    for c in withdrawn[i]
+                    for c, day in withdrawn[i]
                 ]
             cells.append(cell)
         return cells  # sorted by DeferredRow when read

@@ -22,7 +22,12 @@ What a case's own words mean here (issue 13):
   steps are not judged and it is not escalated; listed as counted out, with its reason;
 * **the stage at a day**: from the dates (the Ombudsman once referred or asked for evidence,
   Stage 2 once escalated), and from the log's own ``Stage`` column when it says Ombudsman with
-  no Ombudsman date recorded (from the case's last recorded step).
+  no Ombudsman date recorded (from the case's last recorded step);
+* **a case reopened**: its past closures (closed, withdrawn, not accepted or voided, then
+  reopened) are read from the history (:mod:`complaints_cli.domain.closures`,
+  :attr:`ReportCase.closures`): it was finished at the end of each day of each of them, and
+  each closure, withdrawal and not-accepted decision counts in the period of its date, so a
+  later reopening never changes a past period's figures.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from complaints_cli.domain.as_it_stood import EXTENDED_TO, stage_on, told_on
+from complaints_cli.domain.closures import Closure, finished_on, kept_closures
 from complaints_cli.domain.deadlines import (
     DATE_FIELDS,
     CaseDates,
@@ -46,6 +52,7 @@ from complaints_cli.domain.derived import ACK_COLUMN, STAGE1_COLUMN, STAGE2_COLU
 from complaints_cli.domain.presentation import yes_no
 from complaints_cli.domain.profiles import PROJECTIONS, MilestoneRule, Profile
 from complaints_cli.domain.workdays import Calendar
+from complaints_cli.store.closures import past_closures
 from complaints_cli.store.db import RawDatabase
 from complaints_cli.store.report_queries import report_rows
 
@@ -155,6 +162,9 @@ class ReportCase:
     #: Finished (closed or withdrawn) with no date recorded: :attr:`end` is its last recorded
     #: date, and it is never counted as closed in a month.
     undated_end: bool = False
+    #: Its past closures, each ended by a reopening (:mod:`complaints_cli.domain.closures`;
+    #: empty for a case never reopened: nearly every case).
+    closures: tuple[Closure, ...] = ()
     _judged: dict[int, dict[str, Milestone]] = field(default_factory=dict)
 
     @property
@@ -181,11 +191,27 @@ class ReportCase:
         return day
 
     def closed_by(self, day: date) -> bool:
-        """Finished (closed or withdrawn) on or before ``day``. A case marked closed (or
-        withdrawn) without a date is finished on the last date it records: open until then,
-        never closed in a month (README, "How the reports count")."""
+        """Finished (closed or withdrawn) at the end of ``day``: finished now, on or before
+        it, or in one of its past closures then (closed, withdrawn, not accepted or voided,
+        and reopened after ``day``). A case marked closed (or withdrawn) without a date is
+        finished on the last date it records: open until then, never closed in a month
+        (README, "How the reports count")."""
         end = self.end
-        return end is not None and end <= day
+        if end is not None and end <= day:
+            return True
+        closures = self.closures
+        if not closures:  # nearly every case: no call made
+            return False
+        return finished_on(closures, day)
+
+    def closures_in(self, status: str, start: date, end: date) -> list[Closure]:
+        """Its past closures with ``status`` (``Closed``, ``Withdrawn``, ``Not accepted``)
+        dated from ``start`` to ``end`` (a closure recorded with no date is never one)."""
+        return [
+            c
+            for c in self.closures
+            if c.status == status and not c.undated and start <= c.day <= end
+        ]
 
     def open_at(self, day: date) -> bool:
         return bool(self.dates.received <= day) and not self.closed_by(day)
@@ -332,6 +358,15 @@ def load_cases(db: RawDatabase, start: date, end: date) -> Loaded:
     for row in report_rows(db, COLUMNS, start, end):
         case = case_from_row(row)
         (refused if _status_is(case.status, "not accepted") else counted).append(case)
+    reopened = past_closures(db)
+    if reopened:
+        for case in (*counted, *refused):
+            found = reopened.get(case.values["id"])
+            if found:
+                now = case.end
+                if _status_is(case.status, "not accepted"):
+                    now = case.values["not_accepted_told"] or case.dates.received
+                case.closures = kept_closures(found, now)
     return Loaded(counted, refused)
 
 
@@ -486,8 +521,9 @@ def case_from_row(row: tuple[Any, ...]) -> ReportCase:
 def dated_in(cases: Iterable[ReportCase], start: date, end: date) -> list[ReportCase]:
     """The cases (in order) with any date column (:data:`COLUMNS`' dates) on a day from
     ``start`` to ``end``: every case a figure of the period's own events can count (received,
-    escalated, responded, closed, withdrawn, refused, paid, referred ... in it). A case whose
-    values are not a :class:`RowValues` is kept (never left out for want of a look).
+    escalated, responded, closed, withdrawn, refused, paid, referred ... in it), or with a
+    past closure in it (:attr:`ReportCase.closures`). A case whose values are not a
+    :class:`RowValues` is kept (never left out for want of a look).
 
     The EMT report reads 12 months for its trend (~28,000 cases of the generated 100k log);
     its month's event figures and breakdowns look at the ~5,000 of these instead, each with
@@ -497,7 +533,9 @@ def dated_in(cases: Iterable[ReportCase], start: date, end: date) -> list[Report
     return [
         c
         for c in cases
-        if type(c.values) is not RowValues or not days.isdisjoint(c.values._row[first:after])
+        if type(c.values) is not RowValues
+        or not days.isdisjoint(c.values._row[first:after])
+        or (c.closures and any(x.day in days for x in c.closures))
     ]
 
 

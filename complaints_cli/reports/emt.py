@@ -5,7 +5,9 @@ note says what it counts and the timescales used):
 
 * *received*: complaints received (Stage 1) in M; *escalated*: Stage 2 requests received in M
   (a refused escalation is not one); *Stage 1/Stage 2 responses*: responses sent in M;
-  *closed*: cases closed in M; *withdrawn* in M; *not accepted* and *Stage 2 escalations
+  *closed*: closures in M (a case closed, reopened and closed again counts once for each
+  closure, in the month of each: a later reopening never takes a past closure away,
+  :mod:`complaints_cli.domain.closures`); *withdrawn* in M; *not accepted* and *Stage 2 escalations
   refused* in M, with their reasons (counted in no other figure).
 * *open at the month end*, by the stage each case was at that day (from its dates: the
   Ombudsman once referred or asked for evidence, Stage 2 once escalated; the log's own Stage
@@ -407,17 +409,9 @@ def _activity(cases: list[ReportCase], refused: list[ReportCase], month: Period)
             "Stage 2 response",
             "Stage 2 (final) responses sent in the month.",
         ),
-        events(
-            "closed",
-            "Cases closed",
-            "Closed",
-            "closed",
-            "closed",
-            "Cases whose closed date falls in the month (a case closed with no date is never "
-            "counted here: see 'Marked closed with no closed date').",
-        ),
+        activity.closed(cases, month, ACTIVITY),
         activity.withdrawn(cases, month, ACTIVITY),
-        activity.not_accepted(refused, month, ACTIVITY),
+        activity.not_accepted(refused, month, ACTIVITY, reopened=cases),
         activity.escalations_refused(cases, month, ACTIVITY),
     ]
 
@@ -451,7 +445,7 @@ def _open(open_cases: list[ReportCase], as_of: date) -> list[Figure]:
             "Open",
             every,
             f"Every case open at {as_of:%d/%m/%Y}: received by then and neither closed nor "
-            "withdrawn by then.",
+            "withdrawn by then (nor in a closure it was reopened from later).",
         )
     )
     return figures
@@ -465,6 +459,12 @@ def _refusals_by_month(
     index = {(m.start.year, m.start.month): i for i, m in enumerate(months)}
     out = [{"not_accepted": 0, "stage2_refused": 0} for _ in months]
     told = [c.values["not_accepted_told"] or c.dates.received for c in refused]
+    told += [  # the decisions reversed since count in their month, as they did
+        x.day
+        for c in (*cases, *refused)
+        for x in c.closures
+        if x.status == "Not accepted" and not x.undated
+    ]
     for key, days in (
         ("not_accepted", told),
         ("stage2_refused", [c.escalation_refused for c in cases]),

@@ -5,7 +5,9 @@ counts them month by month with the same rules as the month's own figures, so a 
 row is that month's report (``tests/cli/test_report_agreement.py`` checks it on a generated
 log). One pass over the cases: each event (received, escalated, responded, closed, withdrawn) is
 put in its month, and each case adds one to "open at the month end" for the months from its
-receipt to its end (closed or withdrawn, the first), by a running sum.
+receipt to its end (closed or withdrawn, the first), by a running sum. A case reopened since
+keeps its past closures (:attr:`.cases.ReportCase.closures`): each is counted as closed (or
+withdrawn) in its month, and the case is not open at the end of a month inside one.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from decimal import Decimal
 from operator import attrgetter, itemgetter
 from typing import Any
 
+from complaints_cli.domain.closures import finished_on
 from complaints_cli.domain.periods import Period
 from complaints_cli.reports.cases import ReportCase, columns_reader, pounds
 
@@ -87,6 +90,12 @@ def trend_counts(cases: Sequence[ReportCase], months: Sequence[Period]) -> list[
         add(key, map(attrgetter(attr), dates))
     for at, key in ((0, "closed"), (1, "withdrawn")):
         add(key, map(itemgetter(at), values))
+    reopened = [c for c in kept if c.closures]  # a few: the cases reopened since
+    for key, status in (("closed", "Closed"), ("withdrawn", "Withdrawn")):
+        add(
+            key,
+            (x.day for c in reopened for x in c.closures if x.status == status and not x.undated),
+        )
     for at, (attr, _pence) in enumerate(AWARDS, start=2):
         for day, amount in zip(map(attrgetter(attr), dates), map(itemgetter(at), values)):  # noqa: B905
             if day is not None and amount:
@@ -101,6 +110,11 @@ def trend_counts(cases: Sequence[ReportCase], months: Sequence[Period]) -> list[
         if start < stop:  # open at the end of months start .. stop-1
             opened[start] += 1
             opened[stop] -= 1
+            if c.closures:  # not open at the end of a month inside a past closure
+                for i in range(start, stop):
+                    if finished_on(c.closures, months[i].end):
+                        opened[i] -= 1
+                        opened[i + 1] += 1
     running = 0
     for i in range(n):
         running += opened[i]

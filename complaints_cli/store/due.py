@@ -239,7 +239,8 @@ def due_rows(
     the case was saved); a case whose stored deadlines were worked out with another profile or
     calendar, or not at all, is worked out in memory. For a day before ``today`` (``due
     --as-of`` in the past), the answer is for the log as it stood on that day: the cases open
-    then (closed, withdrawn or voided since included), and the steps recorded after it
+    then (closed, withdrawn or voided since included; a case finished then and reopened
+    since left out, :func:`.closures.finished_on_day`), and the steps recorded after it
     ignored, every case worked out from its dates. ``profile`` may be given as a function
     that loads it: the stored rows need none. ``stale``: :func:`stale_count` when the caller
     has it (counted here otherwise); with none stale, no case is worked out from its dates
@@ -263,15 +264,19 @@ def due_rows(
     items: list[DueRow] = []
     # The stored rows by their due date (a few hundred days): sorted a day at a time.
     by_day: dict[date, list[DueRow]] = {}
+    finished: set[int] = set()
     if past:
+        from complaints_cli.store.closures import finished_on_day
+
         which = _open_on_day(db.dialect)
         params["next_day"] = as_of + timedelta(days=1)
+        finished = finished_on_day(db, as_of)  # closed then, its columns cleared by a reopen
     else:
         which = "status = :open AND (deadlines_key IS NULL OR deadlines_key <> :key)"
         _stored_items(db, calendar, params, who, owners, by_day)
     if past or (stale_count(db, key) if stale is None else stale):
-        _worked_out_items(db, profile, calendar, params, which, who, owners, past, items)
-    _action_items(db, calendar, params, as_of, past, tuple(handler or ()), items)
+        _worked_out_items(db, profile, calendar, params, which, who, owners, past, items, finished)
+    _action_items(db, calendar, params, as_of, past, tuple(handler or ()), items, finished)
     return _most_urgent_first(by_day, items, overdue_only)
 
 
@@ -307,10 +312,12 @@ def _worked_out_items(
     owners: frozenset[str],
     past: bool,
     items: list[DueRow],
+    finished: set[int] | None = None,
 ) -> None:
     """The milestones due by the horizon of the cases ``which`` selects, each case worked out
     from its dates: the open cases whose stored deadlines are stale, or every case open on a
-    past day (as it stood then)."""
+    past day (as it stood then), less the cases ``finished`` that day (ids: in a past closure
+    they were reopened from)."""
     from complaints_cli.domain.as_it_stood import dates_on, stage_on, told_on
     from complaints_cli.domain.deadlines import CaseDates, next_milestones
     from complaints_cli.domain.open_milestones import STATE_NAMES
@@ -340,6 +347,8 @@ def _worked_out_items(
         }
     for row in rows:
         reference, stage, status, first, second, review, case_id, referred = row[:8]
+        if finished and case_id in finished:
+            continue
         # The told flags: SQLite's 1/0 or PostgreSQL's booleans (the deadlines read them by
         # their truth), None when not recorded (the log cannot say).
         told1, told2 = row[8], row[9]
@@ -489,9 +498,11 @@ def _action_items(
     past: bool,
     handler: Sequence[str],
     items: list[DueRow],
+    finished: set[int] | None = None,
 ) -> None:
-    """Outstanding actions due by the horizon (on a past day: as the log stood then); with
-    ``handler`` (a person's spellings as stored), those they own or whose case they handle."""
+    """Outstanding actions due by the horizon (on a past day: as the log stood then, less the
+    cases ``finished`` that day); with ``handler`` (a person's spellings as stored), those they
+    own or whose case they handle."""
     if past:
         from complaints_cli.domain.as_it_stood import stage_on
     marks, found = placeholders("who", handler)
@@ -502,13 +513,15 @@ def _action_items(
     )
     actions = db.rows(
         "SELECT c.reference, c.stage, c.handler AS case_handler, a.number, a.kind, a.text, "
-        "a.owner, a.due, c.ombudsman_referred, c.escalation_received FROM action a "
+        "a.owner, a.due, c.ombudsman_referred, c.escalation_received, c.id FROM action a "
         f"JOIN complaint c ON c.id = a.complaint_id WHERE {still} "
         "AND a.due <= :horizon"
         + (f" AND (a.owner IN ({marks}) OR c.handler IN ({marks}))" if handler else ""),
         params | found,
     )
     for a in actions:
+        if finished and a["id"] in finished:
+            continue
         due = a["due"] if isinstance(a["due"], date) else date.fromisoformat(str(a["due"]))
         left = calendar.working_days_between(as_of, due)
         items.append(

@@ -242,6 +242,16 @@ class HistoryEntry(SQLModel, table=True):
     """One change to one case: when (UTC), who, which command, each field's old and new value."""
 
     __tablename__ = "history"
+    __table_args__ = (
+        # The ``reopen`` rows only (migration 0009): each case's past closures, read by the
+        # reports and ``due --as-of`` (``store/closures.py``) without reading the history.
+        Index(
+            "ix_history_reopen",
+            "complaint_id",
+            sqlite_where=text("command = 'reopen'"),
+            postgresql_where=text("command = 'reopen'"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     complaint_id: int = Field(foreign_key="complaint.id", index=True)

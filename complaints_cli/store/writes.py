@@ -396,6 +396,8 @@ class Store:
                         {"done": done, "id": before.id, "n": action.number},
                     )
                     diff[f"action {action.number} done"] = (None, done)
+            if diff:  # a fact no column holds (the day a case was reopened), with its change
+                diff.update({name: (None, value) for name, value in change.recorded.items()})
             if diff or change.note:
                 after = after._replace(row_version=before.row_version + 1, updated_at=now)
                 self.record(

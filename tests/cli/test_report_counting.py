@@ -507,7 +507,8 @@ def test_an_escalation_after_a_refused_request_is_a_real_one(log: Any) -> None:
     01/03-31/05: 007, 013, 004 and 010 counted (4 of 1,000 homes), the refused request counted
     out with why."""
     for args in (
-        ("reopen", "SPRUCE010", "--reason", "Asked again with new evidence"),
+        ("reopen", "SPRUCE010", "--reason", "Asked again with new evidence",
+         "--date", "27/05/2025"),
         ("escalate", "SPRUCE010", "--received", "27/05/2025", "--review", "manager",
          "--details", "New evidence", "--handler", "Jo Reviewer"),
     ):  # fmt: skip
