@@ -185,8 +185,31 @@ def parse_date(
             if (m := pattern.fullmatch(body)) and (found := _named_month(m, shown)):
                 break
     if found is None:
+        if _without_year(body):
+            raise ComplaintsError(f"{shown} has no year: write the year in full, e.g. 2025")
         raise ComplaintsError(f"{shown} is not a date: {DATE_HELP}")
     return in_years(found, shown)
+
+
+# A day and a month with no year ("4 Feb", "Feb 3rd", "03/02"): said so, never completed with
+# this year (a log's dates span years; the fresh-user trial's "Feb 3"). Compiled on first use
+# (re's cache), as only a refused date needs it: compiling it at start-up costs every command.
+_NO_YEAR: Final = (
+    _WEEKDAY_PREFIX + r"(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s\-/.]*(?P<m1>[a-z]+)\.?"
+    r"|(?P<m2>[a-z]+)\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?"
+    r"|(?P<d3>\d{1,2})[/.\-](?P<m3>\d{1,2}))"
+)
+
+
+def _without_year(text: str) -> bool:
+    """Whether ``text`` is a real day of a month, with no year."""
+    m = re.fullmatch(_NO_YEAR, text, re.I)
+    if m is None:
+        return False
+    if m["d3"]:
+        return 1 <= int(m["d3"]) <= 31 and 1 <= int(m["m3"]) <= 12
+    day, month = (m["d1"], m["m1"]) if m["d1"] else (m["d2"], m["m2"])
+    return 1 <= int(day) <= 31 and month.lower() in _MONTHS
 
 
 def format_uk(value: date | None) -> str:

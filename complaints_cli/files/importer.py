@@ -57,6 +57,7 @@ from complaints_cli.files.sheet_parser import (
     is_blank,
     uk_text,
 )
+from complaints_cli.files.struck import STRUCK, first_struck
 
 if TYPE_CHECKING:
     from complaints_cli.files.spreadsheet import Sheet, Workbook
@@ -118,9 +119,13 @@ def choose_sheet(workbook: Workbook, name: str | None) -> tuple[Sheet, HeaderRow
             continue
         found.append((sheet, header))
     if len(found) > 1:
-        listed = " and ".join(repr(s.name) for s, _ in found)
+        hidden = workbook.hidden_sheets
+        names = [repr(s.name) + (" (hidden)" if s.name in hidden else "") for s, _ in found]
+        listed = ", ".join(names[:-1]) + " and " + names[-1]
+        each = "both" if len(found) == 2 else "each"
         raise ComplaintsError(
-            f"sheets {listed} both look like a complaints log: choose one with --sheet"
+            f"sheets {listed} {each} look like a complaints log: import one sheet at a time "
+            f"with --sheet (--sheet {found[0][0].name!r}, then the next)"
         )
     if not found:
         if len(failures) == 1:
@@ -166,13 +171,25 @@ def _row_checks(
     rec_label: str,
     length_labels: Mapping[str, str],
     found: Sequence[Problem],
+    above: int | None = None,
 ) -> list[Problem]:
     """A row's whole-row problems: no reference or date received, a text too long to store,
     a reference already on an earlier row. ``found`` are its cell problems so far (a cell
-    already refused is not also called empty)."""
+    already refused is not also called empty). ``above`` is the number of the sheet's row
+    read before this one: a row with neither reference nor date received is most likely the
+    rest of that row's case, split over two rows, and one line says so."""
     out: list[Problem] = []
     named = {p.column for p in found}
     reference = values.get("reference")
+    neither = reference is None and values.get("received", 0) is None
+    if neither and above is not None and not {ref_label, rec_label} & named:
+        reason = (
+            f"is empty, and so is column {rec_label}: if this row continues the case on row "
+            f"{above}, move its cells into that row and delete this one; if it is a complaint "
+            "of its own, give it its reference and date received"
+        )
+        out.append(Problem(sheet, number, ref_label, "", reason))
+        return out
     if reference is None and ref_label not in named:
         out.append(
             Problem(sheet, number, ref_label, "", "is empty: every complaint needs its reference")
@@ -259,6 +276,8 @@ def read_log(
     for (r, c), reason in sorted(sheet.unreadable.items()):
         if c in mapped:
             unreadable.setdefault(r, []).append((c, reason))
+    for r, c in first_struck(sheet.struck, mapped).items():
+        unreadable.setdefault(r, []).append((c, STRUCK))
     name = sheet.name
     data = [i for i in range(header_index + 1, len(rows)) if not blank_row(rows[i])]
     skipped = not_cases(rows, data, index_of[COLUMNS[0]], index_of[COLUMNS[6]])
@@ -292,14 +311,21 @@ def read_log(
             or values.get("received", 0) is None
         ):
             problems = [
-                Problem(name, number, labels.get(c, column_letter(c)), "", reason)
+                Problem(
+                    name,
+                    number,
+                    labels.get(c, column_letter(c)),
+                    row[c] if reason is STRUCK and c < len(row) else "",
+                    reason,
+                )
                 for c, reason in unreadable.get(index, ())
             ]
             problems += [
                 Problem(name, number, labels[cell], value, reason) for cell, value, reason in errors
             ]
+            above = data[position - 1] + 1 if position else None
             problems += _row_checks(
-                values, seen, number, name, ref_label, rec_label, length_labels, problems
+                values, seen, number, name, ref_label, rec_label, length_labels, problems, above
             )
             if problems:
                 if isinstance(reference, str):

@@ -1,10 +1,10 @@
 """Rows of a sheet that are not cases, and columns that are not the log's.
 
 Between its cases a team's log has headings and notes: a month ("April 2025"), "Stage 2
-cases", a total row, a remark typed in the first column. :func:`not_cases` finds them so that
-they are reported as skipped, with their row numbers, never read as a case (whose reference
-would be ``APRIL2025``). :func:`drop_old_reasons` recognises the ``Reason`` column of a
-rejected-rows workbook written by an earlier version of the tool.
+cases", a total row, a remark typed in the reference column (or left of it). :func:`not_cases`
+finds them so that they are reported as skipped, with their row numbers, never read as a case
+(whose reference would be ``APRIL2025``). :func:`drop_old_reasons` recognises the ``Reason``
+column of a rejected-rows workbook written by an earlier version of the tool.
 """
 
 from __future__ import annotations
@@ -48,8 +48,11 @@ def not_cases(
 
     A row is not a case when its reference cell says "Total" (whatever its other cells hold),
     or holds heading text (a month, a quarter, "Stage 2 cases") and its date received is
-    blank, or when it has a single non-blank cell, of heading text or of text that does not
-    look like a reference (a note). Any other row is a case, and
+    blank, or when it has a single non-blank cell, of heading text, or of text that does not
+    look like a reference typed in the reference column or a column left of it (a note). A
+    lone cell in any other column (a summary, an amount, a second complainant) is the rest
+    of a case split over two rows: that row is read as a case, and refused for its missing
+    reference, never skipped with its value (fresh-user trial). Any other row is a case, and
     is read (and refused when something is missing). Most rows are cheap: a reference as the
     log writes it (``SPRUCE001``) is a case at once.
     """
@@ -65,13 +68,14 @@ def not_cases(
         if text and (_TOTAL.fullmatch(text) or (_is_blank(received) and _HEADING.fullmatch(text))):
             out.append((index, text))
             continue
-        filled = [v for v in row if not _is_blank(v)]
-        if len(filled) == 1 and isinstance(filled[0], str):
-            note = " ".join(filled[0].split())
+        filled = [(i, v) for i, v in enumerate(row) if not _is_blank(v)]
+        column, value = filled[0] if len(filled) == 1 else (0, None)
+        if isinstance(value, str):
+            note = " ".join(value.split())
             if (
                 _HEADING.fullmatch(note)
                 or _TOTAL.fullmatch(note)
-                or not _LIKE_REFERENCE.fullmatch(note)
+                or (column <= ref_index and not _LIKE_REFERENCE.fullmatch(note))
             ):
                 out.append((index, note))
     return out

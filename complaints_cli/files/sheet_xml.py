@@ -22,7 +22,7 @@ Two ways, one fast and one exact:
   giving the exact extent and the unreadable cells. It runs when the fast scan found the part
   unusual, or when its bound is past the memory budget.
 
-OpenDocument's ``content.xml`` is always parsed (:func:`parse_ods_content`): its repeated
+OpenDocument's ``content.xml`` is always parsed (:mod:`.ods_content`): its repeated
 rows and columns (``number-rows-repeated``) place cells far away with few bytes, its merged
 cells are not reported by the reader, and its date system (``table:null-date``) is there.
 """
@@ -33,7 +33,6 @@ import re
 import xml.parsers.expat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, Final
 
 #: ``(row, col)`` 0-based -> why the cell has no usable value.
@@ -194,6 +193,9 @@ class SheetFacts:
     #: drops the tab (``Flat 1<tab>Block A`` comes back ``Flat 1Block A``), so the import
     #: puts these back (row, column: 0-based, as the reader's grid).
     texts: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: cells with content whose style strikes their text through (row, column: 0-based): a
+    #: row deleted by a line through it (:mod:`.struck`)
+    struck: set[tuple[int, int]] = field(default_factory=set)
 
     def grow(self, row: int, col: int) -> None:
         if row >= self.rows:
@@ -239,7 +241,7 @@ def _position(ref: str) -> tuple[int | None, int | None]:
     return (int(digits) - 1 if digits else None), col
 
 
-def parse_xlsx_sheet(chunks: Iterable[bytes]) -> SheetFacts:
+def parse_xlsx_sheet(chunks: Iterable[bytes], struck: frozenset[str] = frozenset()) -> SheetFacts:
     """The exact extent and unreadable cells of one OOXML sheet part, streamed.
 
     Cells are placed as calamine's ``XlsxCellReader`` places them: rows and cells are found by
@@ -248,7 +250,8 @@ def parse_xlsx_sheet(chunks: Iterable[bytes]) -> SheetFacts:
     like any cell (calamine 0.37 reads empty elements as a start and an end); a cell counts
     towards the extent when it has any child (a value, a formula, an inline string). Raises
     :class:`XmlProblem` when the part is not well-formed XML, declares a DTD, or has a cell
-    reference the reader refuses.
+    reference the reader refuses. A cell with content whose style (``s``, none: ``"0"``) is in
+    ``struck`` (:func:`.struck.xlsx_struck_styles`) is recorded in ``struck``.
     """
     parser = _expat()
     facts = SheetFacts()
@@ -256,8 +259,9 @@ def parse_xlsx_sheet(chunks: Iterable[bytes]) -> SheetFacts:
     values: list[str] = []
     # The state lives in one list (closures read it faster than attributes): row and column
     # counts, the cell's row and column, inside a cell, its type, has content, has a formula,
-    # the text of its <v> (None: no <v>), inside sheetData (0 before, 1 inside, 2 after).
-    st: list[Any] = [0, 0, 0, 0, False, "n", False, False, None, 0]
+    # the text of its <v> (None: no <v>), inside sheetData (0 before, 1 inside, 2 after),
+    # its style strikes through.
+    st: list[Any] = [0, 0, 0, 0, False, "n", False, False, None, 0, False]
 
     def local(name: str) -> str:
         found = local_of.get(name)
@@ -292,6 +296,7 @@ def parse_xlsx_sheet(chunks: Iterable[bytes]) -> SheetFacts:
                     raise XmlProblem(f"a cell reference {ref[:20]!r} without row or column")
                 st[2], st[3], st[1] = row, col, col
             st[4], st[5], st[6], st[7], st[8] = True, attrs.get("t", "n"), False, False, None
+            st[10] = bool(struck) and attrs.get("s", "0") in struck
         elif tag == "row":
             ref = attrs.get("r")
             if ref is not None:
@@ -311,6 +316,8 @@ def parse_xlsx_sheet(chunks: Iterable[bytes]) -> SheetFacts:
                 st[1] += 1
                 if st[6]:
                     facts.grow(st[2], st[3])
+                    if st[10]:
+                        facts.struck.add((st[2], st[3]))
                     if st[7] or st[5] == "e":
                         reason = cell_problem(st[5], st[7], st[8])
                         if reason is not None:
@@ -410,185 +417,12 @@ def unreadable_cells(sheet_xml: bytes) -> Unreadable:
     return facts.unreadable
 
 
-# --- OpenDocument ---------------------------------------------------------------------------------
-
-_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
-_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
-_SEP = "\x01"
-
-
-def _count(attrs: dict[str, str], name: str, ns: str = _TABLE) -> int:
-    text = attrs.get(f"{ns}{_SEP}{name}", "1")
-    try:
-        n = int(text)
-    except ValueError:
-        raise XmlProblem(f"table:{name}={text[:20]!r}, which is not a count") from None
-    if n < 1:
-        raise XmlProblem(f"table:{name}={text[:20]!r}, which is not a count")
-    return n
-
-
-@dataclass
-class OdsFacts:
-    """What ``content.xml`` holds: each table's facts, by name, and the date system."""
-
-    tables: dict[str, SheetFacts] = field(default_factory=dict)
-    #: day 0 of the workbook's serial numbers (``table:null-date``)
-    null_date: date = date(1899, 12, 30)
-
-
-class _OdsContent:
-    """Expat handlers walking tables, rows and cells with their repeats (namespaces on)."""
-
-    def __init__(self, *, empty_results: bool) -> None:
-        self.out = OdsFacts()
-        self.empty_results = empty_results
-        self.facts: SheetFacts | None = None
-        self.row = 0
-        self.row_repeat = 1
-        self.col = 0
-        self.cell: tuple[int, int, int, dict[str, str]] | None = None
-        self.cell_text: list[str] | None = None
-        self.has_content = False
-        # The cell's text as written (paragraphs, spaces, tabs; not its comments), kept only
-        # when it holds a tab: see SheetFacts.texts.
-        self.exact: list[str] = []
-        self.paragraphs = 0
-        self.tab = False
-        self.in_note = 0
-
-    def start(self, name: str, attrs: dict[str, str]) -> None:
-        ns, _, local = name.rpartition(_SEP)
-        if self.cell is not None:
-            self.has_content = True
-            if ns == _TABLE and local == "table":
-                raise XmlProblem("a table inside a cell, which the import does not read")
-            if ns == _OFFICE and local == "annotation":
-                self.in_note += 1
-            elif ns == _TEXT and not self.in_note:
-                if local == "p":
-                    self.paragraphs += 1
-                    if self.paragraphs > 1:
-                        self.exact.append("\n")
-                elif local == "tab":
-                    self.exact.append("\t")
-                    self.tab = True
-                elif local == "s":
-                    self.exact.append(" " * _count(attrs, "c", _TEXT))
-                elif local == "line-break":
-                    self.exact.append("\n")
-            return
-        if ns != _TABLE:
-            return
-        if local == "null-date":
-            value = attrs.get(f"{_TABLE}{_SEP}date-value", "")
-            try:
-                self.out.null_date = date.fromisoformat(value[:10])
-            except ValueError:
-                raise XmlProblem(f"a null date {value[:20]!r}, which is not a date") from None
-        elif local == "table":
-            if self.facts is not None:
-                raise XmlProblem("a table inside a table, which the import does not read")
-            name_attr = attrs.get(f"{_TABLE}{_SEP}name", "")
-            self.facts = self.out.tables.setdefault(name_attr, SheetFacts())
-            self.row = 0
-        elif local == "table-row" and self.facts is not None:
-            self.row_repeat = _count(attrs, "number-rows-repeated")
-            self.col = 0
-        elif local in ("table-cell", "covered-table-cell") and self.facts is not None:
-            repeat = _count(attrs, "number-columns-repeated")
-            self.cell = (self.row, self.col, repeat, attrs)
-            self.has_content = any(
-                key.endswith((f"{_SEP}value-type", f"{_SEP}formula")) for key in attrs
-            )
-            self.cell_text = []
-            rows_spanned = _count(attrs, "number-rows-spanned")
-            cols_spanned = _count(attrs, "number-columns-spanned")
-            if rows_spanned > 1 or cols_spanned > 1:
-                last = (self.row + rows_spanned - 1, self.col + cols_spanned - 1)
-                self.facts.merged.append(((self.row, self.col), last))
-
-    def end(self, name: str) -> None:
-        ns, _, local = name.rpartition(_SEP)
-        if ns == _OFFICE and local == "annotation" and self.in_note:
-            self.in_note -= 1
-        if ns != _TABLE:
-            return
-        if local in ("table-cell", "covered-table-cell") and self.cell is not None:
-            self._finish_cell(*self.cell)
-            self.cell = None
-        elif self.cell is not None:
-            return
-        elif local == "table-row" and self.facts is not None:
-            self.row += self.row_repeat
-            self.row_repeat = 1
-        elif local == "table":
-            self.facts = None
-
-    def text(self, data: str) -> None:
-        if self.cell_text is not None and self.cell is not None:
-            self.cell_text.append(data)
-            if not self.in_note:
-                self.exact.append(data)
-            if data.strip():
-                self.has_content = True
-
-    def _finish_cell(self, row: int, col: int, repeat: int, attrs: dict[str, str]) -> None:
-        self.col = col + repeat
-        facts = self.facts
-        exact, tab = "".join(self.exact), self.tab
-        self.exact, self.paragraphs, self.tab, self.in_note = [], 0, False, 0
-        if facts is None or not self.has_content:
-            return
-        facts.grow(row + self.row_repeat - 1, col + repeat - 1)
-        if tab and attrs.get(f"{_OFFICE}{_SEP}value-type", "string") == "string":
-            for r in range(row, row + min(self.row_repeat, MAX_UNREADABLE)):
-                for c in range(col, col + min(repeat, MAX_UNREADABLE)):
-                    if len(facts.texts) < MAX_UNREADABLE:
-                        facts.texts[(r, c)] = exact
-        formula = f"{_TABLE}{_SEP}formula" in attrs
-        kind = attrs.get(f"{_OFFICE}{_SEP}value-type")
-        error = attrs.get(f"{_CALCEXT}{_SEP}value-type") == "error"
-        # LibreOffice saves a formula whose result is "" with no value at all, as a writer that
-        # never calculated it does: which one wrote the file (meta.xml) tells them apart.
-        if not (error or (formula and kind is None and not self.empty_results)):
-            return
-        reason = error_value("".join(self.cell_text or ()).strip() or "an error")
-        if not error:
-            reason = NO_RESULT
-        for r in range(row, row + min(self.row_repeat, MAX_UNREADABLE)):
-            for c in range(col, col + min(repeat, MAX_UNREADABLE)):
-                facts.note((r, c), reason)
-
-
-def parse_ods_content(chunks: Iterable[bytes], *, empty_results: bool = False) -> OdsFacts:
-    """Each table's extent, unreadable cells and merges, and the null date, of an OpenDocument
-    spreadsheet's ``content.xml``, streamed.
-
-    An error cell (``calcext:value-type="error"``) is unreadable; so is a formula with no
-    value, unless ``empty_results``: the file was written by LibreOffice (or OpenOffice),
-    which saves a formula whose result is the empty string that way and never leaves a
-    formula uncalculated. Raises :class:`XmlProblem` for XML the import does not read (not
-    well-formed, a DTD, a table inside a cell, a bad repeat count)."""
-    parser = _expat(_SEP)
-    content = _OdsContent(empty_results=empty_results)
-    parser.StartElementHandler = content.start
-    parser.EndElementHandler = content.end
-    parser.CharacterDataHandler = content.text
-    _run(parser, chunks)
-    return content.out
-
-
 __all__ = [
     "NO_RESULT",
-    "OdsFacts",
     "PartScan",
     "SheetFacts",
     "XmlProblem",
     "error_value",
-    "parse_ods_content",
     "parse_xlsx_sheet",
     "unreadable_cells",
 ]

@@ -62,6 +62,36 @@ def _text_of(head: bytes) -> str | None:
     return sample.decode("latin-1") if printable >= len(sample) * 0.95 else None
 
 
+#: LibreOffice's lock file (``.~lock.NAME#``): the user's name (may be empty), the system
+#: user, the host, when (dd.mm.yyyy hh:mm), the profile's URL, ``;``. Compiled on first use
+#: (re's cache): only a file under 2 KB is matched.
+_LO_LOCK: Final = (
+    rb"(?P<name>[^,\r\n]*),(?P<user>[^,\r\n]*),[^,\r\n]*,\d{2}\.\d{2}\.\d{4} \d{2}:\d{2},"
+    rb"[^\r\n]*;\s*"
+)
+
+
+def _lock_owner(head: bytes) -> str | None:
+    """Who holds the workbook open, when ``head`` is a whole lock file; else ``None``.
+
+    Excel's owner file (``~$NAME.xlsx``, 165 bytes; Word's 162) starts with the length of the
+    user's name (at most 53), the name in the Windows code page, then spaces (Excel) or NULs
+    (Word) to byte 54, then the name again in UTF-16 (LibreOffice's
+    ``svl/source/misc/msodocumentlockfile.cxx`` writes and reads the same layout).
+    LibreOffice's own (``.~lock.NAME#``) is one line: name, system user, host, date, profile
+    URL (as LibreOffice 7 writes it).
+    """
+    if len(head) in (162, 165) and 0 < head[0] <= 53:
+        name = head[1 : 1 + head[0]]
+        pad = head[1 + head[0] : 54]
+        if all(b >= 32 for b in name) and pad.strip(b" \x00") == b"":
+            return name.decode("cp1252", "replace").strip() or None
+    if len(head) < 2048 and (m := re.fullmatch(_LO_LOCK, head)) is not None:
+        found = (m["name"] or m["user"]).decode("utf-8", "replace").strip()
+        return found or None
+    return None
+
+
 def _wide(head: bytes) -> bool:
     """Whether the text is UTF-16 or UTF-32 (Excel's "Unicode Text")."""
     return head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) or (
@@ -135,6 +165,13 @@ def container(data: bytes, shown: str) -> tuple[str, Compound | None]:
         )
     if head[:2] in (b"\x09\x00", b"\x09\x02", b"\x09\x04") and head[3:4] == b"\x00":
         raise SpreadsheetError(f"{shown} is an Excel 4.0 (or older) worksheet: {_SAVE_AS}")
+    locked_by = _lock_owner(head)
+    if locked_by is not None:
+        raise SpreadsheetError(
+            f"{shown} is the lock file an office program keeps beside a workbook while "
+            f"{locked_by!r} has it open, not the workbook: import the workbook itself (the "
+            "same name without '~$' or '.~lock.')"
+        )
     text = _text_of(head)
     if text is not None and text.strip("\ufeff \t\r\n\x00"):
         raise SpreadsheetError(_describe_text(text, shown, _wide(head)))

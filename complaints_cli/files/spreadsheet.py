@@ -49,15 +49,16 @@ from typing import Any, Final
 
 from complaints_cli.files.date_cells import EPOCH_1900, EPOCH_1904
 from complaints_cli.files.headers import column_letter
+from complaints_cli.files.ods_content import parse_ods_content
 from complaints_cli.files.sheet_xml import (
     PartScan,
     SheetFacts,
     XmlProblem,
-    parse_ods_content,
     parse_xlsx_sheet,
     unreadable_cells,
 )
 from complaints_cli.files.sniff import SpreadsheetError, container, zip_kind
+from complaints_cli.files.struck import xlsx_struck_styles
 from complaints_cli.files.xls_file import Compound, CompoundError, scan_xls
 
 #: A Complaints Log of 100k cases is about 9 MB as .xlsx; anything far past that is refused.
@@ -96,6 +97,8 @@ class Sheet:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     #: ``(row, col)`` (0-based) -> why the cell has no usable value (uncached formula, error).
     unreadable: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: ``(row, col)`` (0-based) of the cells with content struck through (:mod:`.struck`).
+    struck: set[tuple[int, int]] = field(default_factory=set)
 
 
 def cell_name(row: int, col: int) -> str:
@@ -409,26 +412,32 @@ class Workbook:
         assert self._zip is not None
         zf = self._zip.zf
         budget = MAX_UNZIPPED_BYTES
+        # A font struck through (rare): each sheet is parsed to find the cells using it.
+        styles = "xl/styles.xml"
+        has_styles = styles in zf.namelist()
+        struck = xlsx_struck_styles(_xml(zf, styles, self._shown)) if has_styles else frozenset()
         for part, scan in self._zip.scans.items():
             if not scan.sheet:
                 continue
             where = self._sheet_of(part)
             rows, cols = scan.bound()
-            if not scan.unusual:
-                # The far cells the scan saw are exact: refuse those past the limits at once.
-                self._check_extent(where, scan.max_row + 1, scan.max_col + 1, fit=False)
-                if rows * cols <= MAX_CELLS:
-                    continue
+            fits = rows <= MAX_ROWS and cols <= MAX_COLUMNS and rows * cols <= MAX_CELLS
+            if fits and not scan.unusual and not struck:
+                continue
+            # The far r attributes the scan saw may be cells with no content: Excel writes
+            # <c r="A1048576" s="3"/> for every cell formatted down to the sheet's last row,
+            # and <row r="1048576" customFormat="1">, which the reader never places in its
+            # grid. Only the exact parse tells them from a far cell holding a value.
             info = zf.getinfo(part)
             try:
-                facts = parse_xlsx_sheet(_stream(zf, info, self._shown, budget))
+                facts = parse_xlsx_sheet(_stream(zf, info, self._shown, budget), struck)
             except XmlProblem as exc:
                 raise SpreadsheetError(f"{self._shown}: sheet {where!r} refused: {exc}") from None
             self._check_extent(where, facts.rows, facts.cols)
             self._part_facts[part] = facts
 
-    def _check_extent(self, where: str, rows: int, cols: int, *, fit: bool = True) -> None:
-        """Refuse a grid past the limits (``fit``: also past the memory budget)."""
+    def _check_extent(self, where: str, rows: int, cols: int) -> None:
+        """Refuse a grid past the limits: rows, columns, the memory budget."""
         shown = self._shown
         if cols > MAX_COLUMNS:
             raise SpreadsheetError(
@@ -440,7 +449,7 @@ class Workbook:
                 f"{shown}: sheet {where!r} uses row {rows}, past the {MAX_ROWS} rows an import "
                 "reads: delete the stray cells far below the log"
             )
-        if fit and rows * cols > MAX_CELLS:
+        if rows * cols > MAX_CELLS:
             need = rows * cols * CELL_BYTES // 2**20
             raise SpreadsheetError(
                 f"{shown}: sheet {where!r} spans {rows} rows by {cols} columns, which would need "
@@ -478,6 +487,14 @@ class Workbook:
 
         return [m.name for m in self._book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
 
+    @property
+    def hidden_sheets(self) -> set[str]:
+        """The worksheets hidden from view (Hide, or "very hidden" by a macro): a message
+        naming one says so, as the officer does not see it in the tabs."""
+        from python_calamine import SheetVisibleEnum
+
+        return {m.name for m in self._book.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
+
     def _unreadable(self, name: str) -> dict[tuple[int, int], str]:
         if self.format != "xlsx":
             facts = self._facts.get(name)
@@ -512,7 +529,10 @@ class Workbook:
                 # (only where the reader's value is that text without its tabs).
                 if r < len(rows) and c < len(rows[r]) and rows[r][c] == text.replace("\t", ""):
                     rows[r][c] = text
-        return Sheet(name=name, rows=rows, merged=merged, unreadable=self._unreadable(name))
+        known = self._facts.get(name) or self._part_facts.get(self._parts.get(name, ""))
+        struck = set(known.struck) if known else set()
+        unreadable = self._unreadable(name)
+        return Sheet(name=name, rows=rows, merged=merged, unreadable=unreadable, struck=struck)
 
 
 def _first_line(exc: BaseException) -> str:

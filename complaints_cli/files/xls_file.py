@@ -161,6 +161,9 @@ _BOF, _EOF, _CONTINUE = 0x0809, 0x000A, 0x003C
 _FILEPASS, _DATEMODE, _BOUNDSHEET = 0x002F, 0x0022, 0x0085
 _FORMULA, _BOOLERR = 0x0006, 0x0205
 _BLANK, _MULBLANK, _MULRK = 0x0201, 0x00BE, 0x00BD
+_FONT, _XF = 0x0031, 0x00E0
+#: A FONT record's option bit for struck-through text (fStrikeOut, [MS-XLS] 2.4.122).
+_STRIKE_OUT: Final = 0x0008
 #: Cell records ([MS-XLS] 2.4): row and column are their first two 16-bit fields.
 _CELLS: Final = frozenset({0x0203, 0x027E, 0x00FD, 0x0204, 0x00D6, _FORMULA, _BOOLERR, _MULRK})
 #: Error codes ([MS-XLS] 2.5.97 BErr).
@@ -203,6 +206,8 @@ def scan_xls(stream: bytes) -> XlsFacts:
     unpack = struct.unpack_from
     sheets: list[tuple[int, str]] = []
     biff8 = True
+    fonts: list[bool] = []  # each FONT record: struck through
+    xf_fonts: list[int] = []  # each XF record's font index
     # The workbook globals: from the first BOF to its EOF.
     pos = 0
     while pos + 4 <= size:
@@ -221,16 +226,27 @@ def scan_xls(stream: bytes) -> XlsFacts:
             record = stream[body : body + length]
             if record[5] == 0:  # a worksheet (not a chart or macro sheet)
                 sheets.append((unpack("<I", record, 0)[0], _sheet_name(record, biff8)))
+        elif kind == _FONT and length >= 4:
+            fonts.append(bool(unpack("<H", stream, body + 2)[0] & _STRIKE_OUT))
+        elif kind == _XF and length >= 2:
+            xf_fonts.append(unpack("<H", stream, body)[0])
         elif kind == _EOF:
             break
         pos = body + length
+    # Font index 4 is never written: index 5 is the fifth FONT record ([MS-XLS] 2.5.129).
+    struck = frozenset(
+        xf
+        for xf, font in enumerate(xf_fonts)
+        if (index := font if font < 4 else font - 1) < len(fonts) and fonts[index]
+    )
     for offset, name in sheets:
-        facts.sheets.setdefault(name, _scan_sheet(stream, offset))
+        facts.sheets.setdefault(name, _scan_sheet(stream, offset, struck))
     return facts
 
 
-def _scan_sheet(stream: bytes, pos: int) -> SheetFacts:
-    """One worksheet's substream: its extent and unreadable cells."""
+def _scan_sheet(stream: bytes, pos: int, struck: frozenset[int] = frozenset()) -> SheetFacts:
+    """One worksheet's substream: its extent, unreadable cells and the cells whose XF index
+    is in ``struck`` (struck through: :mod:`.struck`)."""
     facts = SheetFacts()
     size = len(stream)
     unpack = struct.unpack_from
@@ -260,6 +276,14 @@ def _scan_sheet(stream: bytes, pos: int) -> SheetFacts:
             rows = row + 1
         if last >= cols:
             cols = last + 1
+        if struck and length >= 6:
+            if kind != _MULRK:
+                if unpack("<H", stream, body + 4)[0] in struck:
+                    facts.struck.add((row, col))
+            else:  # an XF index and a number for each column, from body + 4
+                for k in range(min((length - 6) // 6, last - col + 1)):
+                    if unpack("<H", stream, body + 4 + 6 * k)[0] in struck:
+                        facts.struck.add((row, col + k))
         if kind == _FORMULA and length >= 14:
             # FormulaValue: 8 bytes after row, column and XF index; 0xFFFF at its end marks
             # a non-number, whose first byte says which: 2 an error (its code in byte 2).

@@ -557,7 +557,7 @@ def test_two_sheets_that_look_like_logs_are_not_guessed(cli, tmp_path):
     assert result.exit_code == 1
     assert result.stderr == (
         "complaints: error: sheets '2024' and '2025' both look like a complaints log: "
-        "choose one with --sheet\n"
+        "import one sheet at a time with --sheet (--sheet '2024', then the next)\n"
     )
     assert cli("import", "--sheet", "2025", str(path)).exit_code == 0
 

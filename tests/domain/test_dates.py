@@ -162,6 +162,13 @@ def test_times_of_day_that_do_not_exist(time: str) -> None:
         ("03/02/25", "'03/02/25' has a two-digit year: write it as dd/mm/yyyy or yyyy-mm-dd"),
         ("3 Feb 25", "'3 Feb 25' has a two-digit year: write the year in full, e.g. 2025"),
         ("3 Feb 202", "'3 Feb 202' is not a date: " + DATE_HELP),
+        # A day and month without a year: said so, never completed with this year.
+        ("Feb 3", "'Feb 3' has no year: write the year in full, e.g. 2025"),
+        ("4th of February", "'4th of February' has no year: write the year in full, e.g. 2025"),
+        ("Tue 4 Feb", "'Tue 4 Feb' has no year: write the year in full, e.g. 2025"),
+        ("03/02", "'03/02' has no year: write the year in full, e.g. 2025"),
+        ("3 Fbr", "'3 Fbr' is not a date: " + DATE_HELP),
+        ("13/13", "'13/13' is not a date: " + DATE_HELP),
         ("3 Feb 20255", "'3 Feb 20255' is not a date: " + DATE_HELP),
         ("3 Fbr 2025", "'3 Fbr 2025' is not a date: " + DATE_HELP),
         ("Funday 3 Feb 2025", "'Funday 3 Feb 2025' is not a date: " + DATE_HELP),

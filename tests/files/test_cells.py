@@ -267,7 +267,6 @@ NOT_A_DATE = "is not a date: write it as dd/mm/yyyy (UK order), yyyy-mm-dd or 3 
         "next week",
         "w/c 3 Feb",
         "Feb 2025",
-        "03/02",
         "03/02-2025",
         "3 Febtember 2025",
         "Someday 3 February 2025",
@@ -277,6 +276,13 @@ NOT_A_DATE = "is not a date: write it as dd/mm/yyyy (UK order), yyyy-mm-dd or 3 
 )
 def test_text_that_is_not_a_date(value):
     assert reason(parse_date_cell, value) == f"{value!r} {NOT_A_DATE}"
+
+
+@pytest.mark.parametrize("value", ["03/02", "Feb 3", "3rd Feb"])
+def test_a_day_without_a_year_is_said_to_have_none(value):
+    assert reason(parse_date_cell, value) == (
+        f"{value!r} has no year: write the year in full, e.g. 2025"
+    )
 
 
 def test_a_number_typed_as_text_is_not_taken_for_a_serial():

@@ -150,6 +150,10 @@ def test_headings_notes_and_totals_are_not_cases(row):
         ["spruce 7"],  # looks like a reference: read, and refused for its three digits
         ["April 2025", "03/02/2025"],  # a date received: a case (its reference refused)
         ["", "03/02/2025", "Ann Lee"],
+        # One cell right of the reference: the rest of the case above, split over two rows
+        # (read, and refused for its missing reference, never skipped with its text).
+        ["", None, "tenant also reports mould in the bedroom"],
+        ["", None, "£25 (goodwill)"],
     ],
 )
 def test_rows_that_may_be_cases_are_read_as_cases(row):
