@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 from complaints_cli.domain.case import Case
-from complaints_cli.domain.deadlines import Milestone, compute_milestones
+from complaints_cli.domain.deadlines import Milestone, compute_milestones, extension_not_told
 from complaints_cli.domain.rules import (
     RESPONSE_STAGES,
     Change,
@@ -82,6 +82,13 @@ def extend(
     ``told``: the resident was told, on the day it was agreed. Without it the extension is
     recorded as not told, and does not count until :func:`extension_told` records the
     resident told on a day by the original deadline: a warning (stderr) says so.
+
+    The log holds one extension a stage (column 12 or 21): a second one replaces the first's
+    new date and reason, and its told facts are the second one's own (told now, or not yet:
+    the resident told of the first date was not told of this one), the first's kept in the
+    case's history; it keeps the first one's agreement day when timely, so the deadlines
+    judge the latest date against the original deadline and the cap counts from it (the
+    total, not each extension, is capped).
     """
     require_open(case)
     text = required_text(reason, "--reason", hint=": the log records why the extension was needed")
@@ -134,27 +141,23 @@ def extend(
             stage1_extension=True,
             stage1_extension_reason=text,
             stage1_extended_to=target,
-            stage1_extension_told=told or bool(case.stage1_extension_told),
+            stage1_extension_told=told,
             stage1_extension_agreed=agreed_on,
-            stage1_extension_told_on=told_on or case.stage1_extension_told_on,
+            stage1_extension_told_on=told_on,
         )
     else:
         saved = case._replace(
             stage2_extension=True,
             stage2_extension_reason=text,
             stage2_extended_to=target,
-            stage2_extension_told=told or bool(case.stage2_extension_told),
+            stage2_extension_told=told,
             stage2_extension_agreed=agreed_on,
-            stage2_extension_told_on=told_on or case.stage2_extension_told_on,
+            stage2_extension_told_on=told_on,
         )
     change = Change(saved)
-    # As the deadlines judge it: recorded as not told, with no day told (.deadlines).
-    told_flag, told_day = (
-        (saved.stage1_extension_told, saved.stage1_extension_told_on)
-        if stage is Stage.STAGE_1
-        else (saved.stage2_extension_told, saved.stage2_extension_told_on)
-    )
-    not_told = told_flag is False and told_day is None
+    # As the deadlines judge the saved case (.deadlines): it counts, or waits to be told.
+    after = _extendable(saved, rules, stage)
+    not_told = extension_not_told(after)
     if is_late:
         change.messages.append(
             f"{stage} extension to {uk(target)} recorded late: it does not count, the response "
@@ -165,6 +168,11 @@ def extend(
             f"{stage} extension to {uk(target)} recorded ({extra} working day(s) after the "
             f"original {uk(m.due)}), not yet told to the resident: the response is still due "
             f"{uk(m.due)}"
+        )
+    elif after.extended_to is None:  # told, on a day after the original deadline
+        change.messages.append(
+            f"{stage} extension to {uk(target)} recorded, told on {uk(day)}, after the original "
+            f"deadline: it does not count, the response is judged against {uk(m.due)}"
         )
     else:
         change.messages.append(
@@ -180,7 +188,7 @@ def extend(
             f"until then the {stage} response is judged against {uk(m.due)}; when told, record "
             f"it with complaints extend {case.reference} --told --date D"
         )
-    else:  # late (it never counts), or the resident was told of an earlier extension
+    else:  # late: it never counts
         change.warnings.append(
             "the Code (6.4, 6.5) requires telling the resident of the new date, with the "
             "Ombudsman's contact details; record it with complaints extend "

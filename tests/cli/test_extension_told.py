@@ -238,3 +238,51 @@ def test_an_update_that_says_not_told_judges_the_met_column_again(
     day.ok("2025-06-26", "import", "--update", str(_workbook(tmp_path / "second.xlsx", "No")))
     shown = day.show("2025-06-26", "SPRUCE002")
     assert (shown["stage1_extension_told"], shown["stage1_met"]) == (False, False)
+
+
+# --- a second extension of the same stage ----------------------------------------------------
+
+
+def test_a_second_extension_not_told_does_not_inherit_the_first_ones_telling(day: Day) -> None:
+    """The first extension (to 24/06) told at once; a second one (to 01/07) recorded without
+    --told: the resident was never told of 01/07, so it does not count (it inherited the first
+    one's told flag and day, and 01/07 counted). The old told facts stay in the history;
+    ``extend --told --date D`` then records the telling of the second one."""
+    _log_and_acknowledge(day, ["SPRUCE001"])
+    day.ok("2025-06-10", "extend", "SPRUCE001", "--date", "10/06/2025", "--days", "5",
+           "--reason", "Awaiting the damp survey", "--told")  # fmt: skip
+    assert _due(day, "2025-06-10", "2025-06-10")["SPRUCE001"] == ("2025-06-24", "Stage 1 response")
+    again = day.ok("2025-06-12", "extend", "SPRUCE001", "--date", "12/06/2025", "--new-date",
+                   "01/07/2025", "--reason", "Survey postponed")  # fmt: skip
+    assert "not yet told to the resident: the response is still due 17/06/2025" in again.stdout
+    assert "now due" not in again.stdout
+    assert "complaints extend SPRUCE001 --told --date D" in again.stderr
+    shown = day.show("2025-06-12")
+    assert (shown["stage1_extended_to"], shown["stage1_extension_told"]) == (EXTENDED, False)
+    assert shown["stage1_extension_told_on"] is None
+    # The one write path records the told facts it changed, old and new.
+    entry = [h for h in shown["history"] if h["command"] == "extend"][-1]
+    assert entry["changes"]["stage1_extension_told"] == [True, False]
+    assert entry["changes"]["stage1_extension_told_on"] == ["2025-06-10", None]
+    assert _due(day, "2025-06-12", "2025-06-12")["SPRUCE001"] == (ORIGINAL, NOT_TOLD)
+    # Told of the new date on 13/06 (by the original deadline): 01/07 counts.
+    told = day.ok("2025-06-13", "extend", "SPRUCE001", "--told", "--date", "13/06/2025")
+    assert "the extension to 01/07/2025 counts" in told.stdout
+    assert _due(day, "2025-06-13", "2025-06-13")["SPRUCE001"] == (EXTENDED, "Stage 1 response")
+    # The total still within the cap: 10 working days after 17/06 is 01/07, not beyond.
+    beyond = day.fails("2025-06-13", "extend", "SPRUCE001", "--date", "13/06/2025",
+                       "--new-date", "02/07/2025", "--reason", "More", "--told")  # fmt: skip
+    assert "02/07/2025 is 11 working days after the original deadline 17/06/2025" in beyond
+
+
+def test_a_second_extension_told_at_once_counts(day: Day) -> None:
+    _log_and_acknowledge(day, ["SPRUCE001"])
+    _extend(day, "SPRUCE001")  # not told
+    day.ok("2025-06-12", "extend", "SPRUCE001", "--date", "12/06/2025", "--new-date",
+           "01/07/2025", "--reason", "Survey postponed", "--told")  # fmt: skip
+    shown = day.show("2025-06-12")
+    assert (shown["stage1_extension_told"], shown["stage1_extension_told_on"]) == (
+        True,
+        "2025-06-12",
+    )
+    assert _due(day, "2025-06-12", "2025-06-12")["SPRUCE001"] == (EXTENDED, "Stage 1 response")

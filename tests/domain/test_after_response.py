@@ -150,7 +150,9 @@ def test_extension_agreement_date_bounds() -> None:
     assert "agreed on 31/03/2025" in refusal(ext, agreed=None)[1]
 
 
-def test_a_second_extension_keeps_the_first_agreement_day_and_telling() -> None:
+def test_a_second_extension_keeps_the_first_agreement_day_not_its_telling() -> None:
+    """The resident told of the first date was not told of the second: the second one's told
+    facts are its own (it inherited the first's, and counted untold)."""
     first = ext(told=True).case
     assert refusal(ext, first, new_date=CAP_END, agreed=date(2025, 2, 12))[1] == (
         "the new date 06/03/2025 must be after the current deadline 06/03/2025"
@@ -158,9 +160,28 @@ def test_a_second_extension_keeps_the_first_agreement_day_and_telling() -> None:
     again = ext(first, days=None, beyond_cap="More", new_date=date(2025, 3, 7), told=False)
     assert again.case.stage1_extension_agreed == AGREED
     assert (again.case.stage1_extension_told, again.case.stage1_extension_told_on) == (
-        True,
-        AGREED,
+        False,
+        None,
     )
+    assert again.messages[0].endswith("not yet told to the resident: the response is still due "
+                                      "20/02/2025")  # fmt: skip
+    shorter = ext(days=5, told=True).case
+    told = ext(shorter, new_date=date(2025, 3, 5), agreed=date(2025, 2, 12), told=True).case
+    assert (told.stage1_extension_told, told.stage1_extension_told_on) == (
+        True,
+        date(2025, 2, 12),
+    )
+
+
+def test_a_second_extension_told_after_the_original_deadline_does_not_say_now_due() -> None:
+    """Agreed within the first extension (so not late) but told after the original deadline:
+    the deadlines do not count it; the message says so instead of "now due"."""
+    first = ext(days=5, told=True).case
+    later = ext(first, new_date=CAP_END, agreed=date(2025, 2, 24), told=True)
+    assert later.messages == [
+        "Stage 1 extension to 06/03/2025 recorded, told on 24/02/2025, after the original "
+        "deadline: it does not count, the response is judged against 20/02/2025"
+    ]
 
 
 def test_stage2_extension() -> None:
@@ -180,10 +201,14 @@ def test_stage2_extension() -> None:
         date(2025, 3, 10),
         False,
     )
-    assert saved.stage2_extension_told_on == date(2025, 3, 4)
+    assert saved.stage2_extension_told_on is None
     assert saved.stage2_extension_reason == "Survey needed"
     assert saved.stage1_extension is None
     assert change.messages[0] == (
+        "Stage 2 extension to 14/04/2025 recorded (10 working day(s) after the original "
+        "31/03/2025), not yet told to the resident: the response is still due 31/03/2025"
+    )
+    assert ext(c, agreed=date(2025, 3, 10)).messages[0] == (
         "Stage 2 response now due 14/04/2025 (10 working day(s) after the original 31/03/2025)"
     )
 
@@ -656,8 +681,8 @@ def test_stage2_extension_told_and_kept() -> None:
         date(2025, 3, 10),
     )
     earlier = stage2_case(stage2_extension_told=True, stage2_extension_told_on=date(2025, 3, 4))
-    kept = ext(earlier, agreed=date(2025, 3, 10), told=False).case
-    assert (kept.stage2_extension_told, kept.stage2_extension_told_on) == (True, date(2025, 3, 4))
+    again = ext(earlier, agreed=date(2025, 3, 10), told=False).case
+    assert (again.stage2_extension_told, again.stage2_extension_told_on) == (False, None)
 
 
 def test_a_second_extension_keeps_the_day_the_first_was_agreed() -> None:
