@@ -17,6 +17,11 @@ The kinds, in the order they are listed (:data:`KINDS`):
 ``extension after deadline``
     an extension agreed (``stage1_extension_agreed``/``stage2_extension_agreed``) after the
     original deadline: Code 6.4 lets a landlord extend only before it, so it cannot count.
+``extension not told``
+    an open case whose extension is recorded as not told (:func:`.deadlines.extension_not_told`),
+    its original deadline passed or within :data:`NOT_TOLD_WARNING_DAYS` working days, and its
+    response not sent by it: the response is judged against that deadline until the resident
+    is recorded told by it (Code 6.4; the Ombudsman: told within the original timeframe).
 ``stage 2 not acknowledged``
     an escalation with no Stage 2 acknowledgement once its deadline has passed (Code 6.11).
 ``same stage 2 handler``
@@ -47,7 +52,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from complaints_cli.domain.case import Action, Case
-from complaints_cli.domain.deadlines import CaseDates, Milestone, State, compute_milestones
+from complaints_cli.domain.deadlines import (
+    CaseDates,
+    Milestone,
+    State,
+    compute_milestones,
+    extension_not_told,
+)
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.retention import due_date
 from complaints_cli.domain.rules import same_person, uk
@@ -61,6 +72,7 @@ KINDS: tuple[str, ...] = (
     "met column",
     "answered, still open",
     "extension after deadline",
+    "extension not told",
     "stage 2 not acknowledged",
     "same stage 2 handler",
     "no outcome",
@@ -71,6 +83,10 @@ KINDS: tuple[str, ...] = (
     "hold past retention",
     "learning not sent",
 )
+
+#: ``extension not told`` lists a case from this many working days before its original
+#: deadline (while telling the resident can still make the extension count).
+NOT_TOLD_WARNING_DAYS = 2
 
 #: The Met columns worked out again from the dates, for the whole log.
 RECOMPUTE = "complaints db recompute (works every Met column out from the dates)"
@@ -191,6 +207,37 @@ def _extension_problems(case: Case, milestones: Sequence[Milestone]) -> list[Pro
     return out
 
 
+def _not_told_problems(
+    case: Case, milestones: Sequence[Milestone], calendar: Calendar, today: date
+) -> list[Problem]:
+    """``extension not told``: see the module notes (``milestones``: the case as it is)."""
+    out: list[Problem] = []
+    if not case.is_open:
+        return out
+    for m in milestones:
+        if not m.rule.extendable or not extension_not_told(m):
+            continue
+        if m.done is not None and m.done <= m.due:
+            continue  # answered by the original deadline: the extension was not needed
+        left = calendar.working_days_between(today, m.due)
+        if left > NOT_TOLD_WARNING_DAYS:
+            continue
+        n = m.rule.stage[-1]
+        extended_to = case.stage1_extended_to if n == "1" else case.stage2_extended_to
+        when = "passed" if left < 0 else "today" if left == 0 else f"in {left} working day(s)"
+        out.append(
+            Problem(
+                "extension not told",
+                case.reference,
+                f"the Stage {n} extension to {uk(extended_to) if extended_to else '(no date)'} "
+                "is recorded as not told to the resident: the response is judged against the "
+                f"original deadline {uk(m.due)}, {when} (Code 6.4)",
+                f"complaints extend {case.reference} --told --date D",
+            )
+        )
+    return out
+
+
 def _stage2_ack(case: Case, milestones: Sequence[Milestone], today: date) -> Problem | None:
     if case.escalation_received is None or case.stage2_acknowledged is not None:
         return None
@@ -246,6 +293,7 @@ def check_case(
             )
         )
     out += _extension_problems(case, milestones)
+    out += _not_told_problems(case, actual, facts.calendar, facts.today)
     # A Stage 2 response implies an acknowledgement to the deadlines; here its absence counts.
     unanswered = _as_open(case)._replace(stage2_responded=None)
     ack = _stage2_ack(

@@ -154,6 +154,31 @@ def test_an_extension_agreed_after_the_deadline(clean: Any) -> None:
     )
 
 
+def test_an_extension_not_told_near_or_past_its_original_deadline(clean: Any) -> None:
+    """An open case whose extension is recorded as not told: the response is judged against
+    the original deadline (Code 6.4), so from 2 working days before it ``check`` lists it."""
+    clean.log("2025-03-03", received="03/03/2025")
+    clean.ok("2025-03-04", "acknowledge", "SPRUCE004", "--date", "04/03/2025", "--summary", "Mould")
+    # Due Tue 18/03 (10 working days after 04/03); extended to 25/03, not told.
+    clean.ok("2025-03-10", "extend", "SPRUCE004", "--date", "10/03/2025", "--days", "5",
+             "--reason", "Awaiting the survey")  # fmt: skip
+    assert problems(clean, "2025-03-13") == []  # 3 working days before
+    for when in ("2025-03-14", "2025-03-18", TODAY):  # 2 before, the day itself, after it
+        found = problems(clean, when)
+        assert kinds(found) == [("extension not told", "SPRUCE004")], when
+    assert found[0]["detail"] == (
+        "the Stage 1 extension to 25/03/2025 is recorded as not told to the resident: the "
+        "response is judged against the original deadline 18/03/2025, passed (Code 6.4)"
+    )
+    assert found[0]["fix"] == "complaints extend SPRUCE004 --told --date D"
+    assert problems(clean, "2025-03-14")[0]["detail"].endswith(
+        "the original deadline 18/03/2025, in 2 working day(s) (Code 6.4)"
+    )
+    # Told on 12/03 (in time), recorded now: nothing left.
+    clean.ok(TODAY, "extend", "SPRUCE004", "--told", "--date", "12/03/2025")
+    assert problems(clean) == []
+
+
 def test_stage_2_without_an_acknowledgement(clean: Any) -> None:
     clean.log("2025-02-03")
     clean.ok("2025-02-05", "acknowledge", "SPRUCE004", "--summary", "Noise")
