@@ -387,10 +387,19 @@ def close(
     response is sent and the resident has not escalated within 20 working days (Spruce
     procedure, Stage 1); one that ends without an answer is withdrawn by the resident or not
     accepted under the policy, each recorded by its own command (Code 5.6: the resident is
-    told why, and of the Ombudsman). An imported log's closed cases are not judged: this is
-    the command's rule, not the order of the dates."""
+    told why, and of the Ombudsman). So is a case at Stage 2 with no Stage 2 response: Stage 2
+    is the landlord's final response (Code 6.10; every Stage 2 route of the seeds, a panel
+    review included, ends with one), and one that ends without it is withdrawn (a refused
+    escalation leaves the case at Stage 1). An imported log's closed cases are not judged:
+    this is the command's rule, not the order of the dates."""
     require_open(case)
     ref = case.reference
+    if case.stage is Stage.STAGE_2 and case.stage2_responded is None:
+        raise ConflictError(
+            f"{ref} has no Stage 2 response recorded: record it first (complaints respond {ref} "
+            f"--summary TEXT), or if the resident withdrew the complaint, complaints withdraw "
+            f"{ref} --reason TEXT"
+        )
     answered = case.informal_responded if case.stage is Stage.INFORMAL else case.stage1_responded
     if case.stage in (Stage.STAGE_1, Stage.INFORMAL) and answered is None:
         raise ConflictError(

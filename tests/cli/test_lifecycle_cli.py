@@ -545,3 +545,53 @@ def test_a_case_never_answered_is_refused_closing_and_an_old_log_still_imports(
     imported = cli("import", str(tmp_path / "old.xlsx"))
     assert imported.exit_code == 0, imported.output
     assert json.loads(cli("show", "SPRUCE002", "-f", "json").stdout)["status"] == "Closed"
+
+
+def test_a_stage2_case_never_answered_at_stage2_is_refused_closing(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """As at Stage 1: ``close`` of a Stage 2 case with no Stage 2 response (not withdrawn) is
+    refused in one line, nothing written; answered, it closes. An old log's closed Stage 2
+    cases with no Stage 2 response date still import."""
+    from openpyxl import Workbook
+
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-03-10")
+    assert cli("log", "--no-input", *LOG_ARGS).exit_code == 0
+    for step in (
+        ("respond", "SPRUCE001", "--summary", "Not upheld", "--date", "10/02/2025"),
+        ("escalate", "SPRUCE001", "--received", "03/03/2025", "--review", "manager",
+         "--details", "Still leaking", "--handler", "Jordan Blake"),
+    ):  # fmt: skip
+        done = cli(*step)
+        assert done.exit_code == 0, done.output
+    refused = cli("close", "SPRUCE001", "--force", "--reason", "Resident moved out")
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        "complaints: error: SPRUCE001 has no Stage 2 response recorded: record it first "
+        "(complaints respond SPRUCE001 --summary TEXT), or if the resident withdrew the "
+        "complaint, complaints withdraw SPRUCE001 --reason TEXT\n"
+    )
+    shown = json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)
+    assert (shown["status"], shown["closed"], shown["stage"]) == ("Open", None, "Stage 2")
+    answered = cli("respond", "SPRUCE001", "--summary", "Review upheld", "--date", "10/03/2025")
+    assert answered.exit_code == 0, answered.output
+    assert cli("close", "SPRUCE001").exit_code == 0
+    assert json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)["status"] == "Closed"
+
+    book = Workbook()
+    headers = ["Ref", "Status", "Stage", "Complainant", "Address", "Date received",
+               "Date response was sent", "Complaint escalated to Stage 2",
+               "Date escalation request received", "Stage 2 complaint handler"]  # fmt: skip
+    book.active.append(headers)
+    row = ["SPRUCE002", "Closed", "Stage 2", "Bo Hart", "2 Mill Road",
+           "03/02/2025", "10/02/2025", "Yes", "17/02/2025", "Jordan Blake"]  # fmt: skip
+    book.active.append(row)
+    book.save(tmp_path / "old.xlsx")
+    imported = cli("import", str(tmp_path / "old.xlsx"))
+    assert imported.exit_code == 0, imported.output
+    shown = json.loads(cli("show", "SPRUCE002", "-f", "json").stdout)
+    assert (shown["status"], shown["stage"], shown["stage2_responded"]) == (
+        "Closed",
+        "Stage 2",
+        None,
+    )

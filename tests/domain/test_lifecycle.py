@@ -594,6 +594,20 @@ def test_a_case_never_answered_is_not_closed() -> None:
     assert close(informal, RULES, on=TODAY, outstanding=0, force_reason=None).case.closed == TODAY
 
 
+def test_a_stage2_case_never_answered_at_stage2_is_not_closed() -> None:
+    """Stage 2 is the final response (Code 6.10): a Stage 2 case with no Stage 2 response is
+    refused closing, forced or not, as at Stage 1; answered, it closes."""
+    for force in (None, "Tenant left"):
+        assert refusal(close, stage2(), RULES, on=TODAY, outstanding=0, force_reason=force) == (
+            "ConflictError",
+            "SPRUCE001 has no Stage 2 response recorded: record it first (complaints respond "
+            "SPRUCE001 --summary TEXT), or if the resident withdrew the complaint, complaints "
+            "withdraw SPRUCE001 --reason TEXT",
+        )
+    answered = stage2(stage2_responded=date(2025, 3, 20))
+    assert close(answered, RULES, on=TODAY, outstanding=0, force_reason=None).case.closed == TODAY
+
+
 def test_close_checks_the_whole_order_of_events() -> None:
     acked = case(acknowledged=ACKED, stage1_responded=ACKED)
     assert refusal(close, acked, RULES, on=date(2025, 2, 5), outstanding=0, force_reason=None) == (
@@ -603,7 +617,8 @@ def test_close_checks_the_whole_order_of_events() -> None:
     )
     assert close(acked, RULES, on=ACKED, outstanding=0, force_reason=None).case.closed == ACKED
     # An imported Stage 2 case with a blank "escalated" column keeps it blank.
-    imported = close(stage2(escalated=None), RULES, on=TODAY, outstanding=0, force_reason=None)
+    answered = stage2(escalated=None, stage2_responded=date(2025, 3, 20))
+    imported = close(answered, RULES, on=TODAY, outstanding=0, force_reason=None)
     assert imported.case.escalated is None
     bad = refusal(close, acked, RULES, on=TODAY, outstanding=1, force_reason="a\x00b")
     assert bad[1].startswith("--reason holds a control character")
