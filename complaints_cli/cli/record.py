@@ -17,6 +17,7 @@ from complaints_cli.cli.options import (
     Timeframes,
     apply_rule,
     new_app,
+    new_handler_warning,
     open_raw,
     open_store,
     warn,
@@ -154,14 +155,31 @@ def correct_cmd(
         for option, text in given.items()
         if text is not None
     )
-    case, _change = apply_rule(
-        ctx,
-        reference,
-        "correct",
-        lambda c, _a, r: correct(c, r, values=values, reason=reason),
-        tf,
-        expected_version=expect_version,
-    )
+    # A handler's name close to one the log knows is warned of, as log and escalate do.
+    from complaints_cli.store.lookups import people
+
+    fields = (("handler", "--handler"), ("stage2_handler", "--stage2-handler"))
+    names = [(f, o) for f, o in fields if values.get(f)]
+    handlers: list[str] = []
+    if names:  # the log's handlers before the write
+        with open_raw(tf.settings) as db:
+            handlers = people(db, owners=False)
+    replaced: dict[str, Any] = {}
+
+    def rule(c: Case, _a: Any, r: Any) -> Any:
+        replaced.update((f, getattr(c, f)) for f, _o in names)
+        return correct(c, r, values=values, reason=reason)
+
+    case, _change = apply_rule(ctx, reference, "correct", rule, tf, expected_version=expect_version)
+    if names:  # a name the correction replaced, held by no case now, is no suggestion
+        with open_raw(tf.settings) as db:
+            still = set(people(db, owners=False))
+        gone = {replaced.get(f) for f, _o in names} - still
+        handlers = [h for h in handlers if h not in gone]
+    for field, option in names:
+        typo = new_handler_warning(getattr(case, field), handlers, case.reference, option)
+        if typo is not None:
+            warn(typo)
     if "address" in values:
         _rename_folder(tf, case)
 

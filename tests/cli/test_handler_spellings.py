@@ -119,6 +119,40 @@ def test_escalate_warns_of_a_stage2_handler_name_close_to_a_known_one(day: Any) 
     ]
 
 
+def test_correct_warns_of_a_handler_name_close_to_a_known_one(day: Any) -> None:
+    """``correct --handler`` / ``--stage2-handler`` warn as ``log`` and ``escalate`` do (the
+    one message, :func:`complaints_cli.cli.options.new_handler_warning`); the corrected value is
+    saved. The name a correction replaces is not suggested (correcting a typo away)."""
+    from tests.process_steps import warnings
+
+    people = (("Sarah Jones", "Ann Lee"), ("Sam Patel", "Bo Hart"), ("Sam Patel", "Cy Dee"))
+    for handler, complainant in people:
+        _log(day, handler, complainant)
+    for ref in ("SPRUCE002", "SPRUCE003"):
+        day.ok("2025-02-04", "respond", ref, "--summary", "Repair booked")
+        day.ok("2025-02-05", "escalate", ref, "--received", "05/02/2025", "--review", "manager",
+               "--details", "Unhappy", "--handler", "Jordan Blake")  # fmt: skip
+
+    def correct(ref: str, *args: str) -> list[str]:
+        return warnings(day.ok("2025-02-06", "correct", ref, *args, "--reason", "x"))
+
+    assert correct("SPRUCE002", "--handler", "Sarah Jonse") == [
+        "handler 'Sarah Jonse' is new to the log; did you mean Sarah Jones, who handles other "
+        'cases? If so: complaints correct SPRUCE002 --handler "Sarah Jones" --reason "typo"'
+    ]
+    assert day.show("2025-02-06", "SPRUCE002")["handler"] == "Sarah Jonse"
+    assert correct("SPRUCE003", "--stage2-handler", "Jordan Blak") == [
+        "handler 'Jordan Blak' is new to the log; did you mean Jordan Blake, who handles other "
+        'cases? If so: complaints correct SPRUCE003 --stage2-handler "Jordan Blake" --reason '
+        '"typo"'
+    ]
+    # Put right, a new member of staff, and a typo corrected away: no warning.
+    assert correct("SPRUCE003", "--stage2-handler", "Jordan Blake") == []
+    assert correct("SPRUCE002", "--handler", "Sarah Jones") == []
+    assert correct("SPRUCE003", "--handler", "Priya Shahh") == []
+    assert correct("SPRUCE003", "--handler", "Priya Shah") == []
+
+
 def test_a_mistyped_reference_suggests_live_cases_for_a_change_and_a_bare_number(
     day: Any,
 ) -> None:
