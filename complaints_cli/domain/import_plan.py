@@ -490,4 +490,4 @@ def _show_change(value: object, field: str = "") -> str:
 
         value = (format_signatories(value) or "").replace("\n", " / ")
     text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "...'"
+    return text if len(text) <= 60 else text[:57] + "..." + text[-1]  # repr's own quote

@@ -76,7 +76,7 @@ def _show_value(value: object) -> str:
     if isinstance(value, int | float):
         return str(value)
     text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "...'"
+    return text if len(text) <= 80 else text[:77] + "..." + text[-1]  # repr's own quote
 
 
 # --- step 1: reading ------------------------------------------------------------------------------
