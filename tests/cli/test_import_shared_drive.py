@@ -102,6 +102,9 @@ def test_a_case_split_over_two_rows_is_refused_not_cut_short(cli, tmp_path):
     assert [line for line in lines if line.startswith("  sheet")] == [
         f"  sheet 'Log', row {row}, column A 'Ref': {reason.format(row - 1)}" for row in (3, 5, 7)
     ]
+    # The refused rows' blank Status and Stage cells were "taken as 'Open'" in a note (a
+    # trial): nothing was taken, the rows are refused.
+    assert [line for line in lines if "taken as" in line] == []
     assert lines[-1] == (
         "complaints: error: 3 row(s) of split.xlsx cannot be imported (listed above); nothing "
         "was imported: correct them, or use --skip-invalid to import the 4 valid row(s)"
