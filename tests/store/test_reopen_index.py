@@ -39,6 +39,8 @@ def test_a_log_at_0008_gains_the_index_and_an_older_reopen_row_is_read(
 
     monkeypatch.setenv("COMPLAINTS_TODAY", "2025-02-20")
     assert cli("log", *LOG_ARGS).exit_code == 0
+    answered = cli("respond", "SPRUCE001", "--summary", "Answered", "--date", "20/02/2025")
+    assert answered.exit_code == 0, answered.output  # closed once answered
     assert cli("close", "SPRUCE001", "--date", "20/02/2025").exit_code == 0
     monkeypatch.setenv("COMPLAINTS_TODAY", "2025-04-02")
     assert cli("reopen", "SPRUCE001", "--reason", "Back").exit_code == 0
@@ -78,6 +80,8 @@ def test_a_log_at_0008_gains_the_index_and_an_older_reopen_row_is_read(
 def test_the_reopening_day_is_kept_in_the_history(cli: Any, db_url: str, monkeypatch: Any) -> None:
     monkeypatch.setenv("COMPLAINTS_TODAY", "2025-02-20")
     assert cli("log", *LOG_ARGS).exit_code == 0
+    answered = cli("respond", "SPRUCE001", "--summary", "Answered", "--date", "20/02/2025")
+    assert answered.exit_code == 0, answered.output  # closed once answered
     assert cli("close", "SPRUCE001", "--date", "20/02/2025").exit_code == 0
     monkeypatch.setenv("COMPLAINTS_TODAY", "2025-04-10")
     assert cli("reopen", "SPRUCE001", "--reason", "Back", "--date", "02/04/2025").exit_code == 0
