@@ -39,7 +39,12 @@ from complaints_cli.domain.open_milestones import OpenMilestone
 from complaints_cli.domain.presentation import field_label, format_actions, format_signatories
 from complaints_cli.domain.references import format_reference, highest_number, highest_numbers
 from complaints_cli.errors import ComplaintsError, ConflictError
-from complaints_cli.store.case_rows import case_rows, write_actions, write_signatories
+from complaints_cli.store.case_rows import (
+    case_rows,
+    earlier_identities,
+    write_actions,
+    write_signatories,
+)
 from complaints_cli.store.db import RawDatabase, placeholders, sqlite_stamp
 from complaints_cli.store.milestones import Stamping
 from complaints_cli.store.milestones import replace as replace_milestones
@@ -246,38 +251,8 @@ def load_existing(tx: RawDatabase, references: Sequence[str]) -> dict[str, dict[
             case[link] = names.get(case.get(f"{link}_id") or 0)
     for complaint_id, rows_of in case_rows(tx, list(by_id)).items():
         by_id[complaint_id].update(rows_of)
-    for complaint_id, earlier in _earlier_identities(tx, list(by_id)).items():
+    for complaint_id, earlier in earlier_identities(tx, list(by_id)).items():
         by_id[complaint_id]["earlier_identity"] = earlier
-    return out
-
-
-def _earlier_identities(tx: RawDatabase, ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
-    """Each case's earlier complainant, address and date received (ISO), from the history of
-    the changes made to them (``correct --address`` ...), by case id: an export made before
-    a correction holds the earlier value, and is the same complaint (a trial: it was a
-    clash, and ``--renumber-clashes`` added the complaint a second time)."""
-    out: dict[int, dict[str, list[str]]] = {}
-    for chunk in _chunks(list(ids)):
-        marks, params = _marks("i", chunk)
-        rows = tx.execute(
-            f"SELECT complaint_id, changes FROM history WHERE complaint_id IN ({marks}) AND "
-            "(changes LIKE '%\"address\"%' OR changes LIKE '%\"complainant\"%' OR "
-            "changes LIKE '%\"received\"%')",
-            params,
-        ).fetchall()
-        for complaint_id, changes in rows:
-            try:
-                decoded = json.loads(changes)
-            except (TypeError, ValueError):
-                continue
-            if not isinstance(decoded, dict):
-                continue
-            for name in ("complainant", "address", "received"):
-                change = decoded.get(name)
-                if isinstance(change, list) and len(change) == 2 and change[0] not in (None, ""):
-                    out.setdefault(int(complaint_id), {}).setdefault(name, []).append(
-                        str(change[0])
-                    )
     return out
 
 
