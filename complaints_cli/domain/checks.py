@@ -62,6 +62,7 @@ from complaints_cli.domain.deadlines import (
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.retention import due_date
 from complaints_cli.domain.rules import same_person, uk
+from complaints_cli.domain.text import shows_nothing, terminal_safe
 from complaints_cli.domain.vocabulary import CaseKind, Stage, Status
 from complaints_cli.domain.workdays import Calendar
 
@@ -77,6 +78,7 @@ KINDS: tuple[str, ...] = (
     "same stage 2 handler",
     "no outcome",
     "no category",
+    "invisible value",
     "refusal not told",
     "no folder",
     "two folders",
@@ -342,6 +344,22 @@ def check_case(
                 f"complaints correct {ref} --category NAME --reason TEXT",
             )
         )
+    for option, value in (
+        ("complainant", case.complainant),
+        ("address", case.address),
+        ("handler", case.handler),
+        ("stage2-handler", case.stage2_handler),
+    ):
+        if value and shows_nothing(value):
+            out.append(
+                Problem(
+                    "invisible value",
+                    ref,
+                    f"the {option.replace('-', ' ')} holds only invisible characters "
+                    f"({terminal_safe(value)}): it shows as nothing",
+                    f"complaints correct {ref} --{option} TEXT --reason TEXT",
+                )
+            )
     out += _refusals_not_told(case)
     if case.status is Status.CLOSED and case.legal_hold and case.closed is not None:
         due = due_date(case.closed, facts.retention_years)

@@ -219,13 +219,24 @@ def _plain(value: object) -> str:
 def _identity_differences(
     row: ParsedRow, stored: Mapping[str, Any], headers: Mapping[str, str]
 ) -> list[FieldChange]:
-    """How the row's complaint differs from the stored one's identity (blank cells never do)."""
+    """How the row's complaint differs from the stored one's identity (blank cells never do,
+    nor a value the case had before a correction: ``stored["earlier_identity"]``, ``{field:
+    [earlier values]}``, dates as ISO text, as :func:`.store.bulk.load_existing` reads the
+    history; the row is then an older copy of the same complaint, not another one)."""
     out = []
+    earlier: Mapping[str, Sequence[str]] = stored.get("earlier_identity") or {}
     for name in IDENTITY_FIELDS:
         new, old = row.values.get(name), stored.get(name)
         if new in (None, "") or old in (None, ""):
             continue
-        differs = _differs(old, new) if name == "received" else _plain(old) != _plain(new)
+        if name == "received":
+            differs = _differs(old, new) and not any(
+                isinstance(new, date) and new.isoformat() == was for was in earlier.get(name, ())
+            )
+        else:
+            differs = _plain(old) != _plain(new) and all(
+                _plain(was) != _plain(new) for was in earlier.get(name, ())
+            )
         if differs:
             out.append(FieldChange(name, headers.get(name, name), old, new))
     return out
@@ -490,4 +501,4 @@ def _show_change(value: object, field: str = "") -> str:
 
         value = (format_signatories(value) or "").replace("\n", " / ")
     text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "...'"
+    return text if len(text) <= 60 else text[:57] + "..." + text[-1]  # repr's own quote

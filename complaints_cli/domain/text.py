@@ -55,6 +55,7 @@ __all__ = [
     "person_key",
     "person_lines",
     "required_text",
+    "shows_nothing",
     "single_width",
     "terminal_safe",
     "terminal_unsafe",
@@ -173,11 +174,27 @@ def optional_text(value: str | None, what: str) -> str | None:
     return text
 
 
+def shows_nothing(text: str) -> bool:
+    """Whether ``text`` holds only spaces and invisible format characters (Unicode category
+    Cf: a zero-width space, a soft hyphen, a byte order mark): it shows as nothing."""
+    return all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in text)
+
+
 def required_text(value: str | None, what: str, *, hint: str = "") -> str:
-    """Trimmed, checked text that must be there (``hint`` ends the refusal message)."""
+    """Trimmed, checked text that must be there (``hint`` ends the refusal message).
+
+    :class:`ComplaintsError` when there is none, and when it holds only invisible format
+    characters (Unicode category Cf: a zero-width space, a soft hyphen, a byte order mark)
+    and spaces: such a value shows as nothing in every table, folder name and letter (a
+    trial: an address pasted as ``\u200b\u00ad`` logged a case with no visible address)."""
     text = optional_text(value, what)
     if text is None:
         raise ComplaintsError(f"{what} is required{hint}")
+    if shows_nothing(text):
+        raise ComplaintsError(
+            f"{what} holds only invisible characters (a zero-width space, a soft hyphen, "
+            "...): type it again"
+        )
     return text
 
 

@@ -331,6 +331,7 @@ def read_log(
                 if isinstance(reference, str):
                     seen.setdefault(reference, number)
                 rejected.append(RejectedRow(number, list(row), problems))
+                parser.uncount_defaults(row)
                 continue
         assert isinstance(reference, str)
         seen[reference] = number
@@ -348,6 +349,7 @@ def read_log(
                     ],
                 )
             )
+            parser.uncount_defaults(row)
             continue
         imply_values(values, fields)
         extra = dict(zip(kept_headers, kept_rows[position], strict=True))

@@ -76,7 +76,7 @@ def _show_value(value: object) -> str:
     if isinstance(value, int | float):
         return str(value)
     text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "...'"
+    return text if len(text) <= 80 else text[:77] + "..." + text[-1]  # repr's own quote
 
 
 # --- step 1: reading ------------------------------------------------------------------------------
@@ -295,6 +295,17 @@ class SheetParser:
             if blanks:
                 found = sum(1 for v in cells if (type(v), v) in blanks)
                 self.defaulted[f] = self.defaulted.get(f, 0) + found
+
+    def uncount_defaults(self, row: Sequence[object]) -> None:
+        """Take back the defaults :attr:`defaulted` counted for ``row``, a row the importer
+        refuses after all: its blank Status was never "taken as 'Open'" (a trial: the note
+        was printed above the refusal of the very row it counted)."""
+        for index, column in self.ordered:
+            value = row[index] if index < len(row) else None
+            for f in column.fields:
+                blanks = self._blank.get(f)
+                if blanks and (type(value), value) in blanks and self.defaulted.get(f):
+                    self.defaulted[f] -= 1
 
     def parse(
         self, rows: Sequence[Sequence[object]]

@@ -242,15 +242,26 @@ def _told(judged: list[Judged], stage: str, spans: list[str]) -> Figure:
     told_n = 0
     for j in judged:
         m = j.m
-        if m.extended_to is None and (m.label is m.rule.label or not extension_not_told(m)):
-            continue  # not extended (most cases: the label itself, read without a call)
-        not_told = m.extended_to is None  # extended, but not told
         v = j.case.values
+        late = False  # recorded, but agreed or told after the original deadline: no count
+        if m.extended_to is None and (m.label is m.rule.label or not extension_not_told(m)):
+            if v[f"{stage}_extended_to"] is None:
+                continue  # not extended (most cases: the label itself, read without a call)
+            late = True
+        not_told = m.extended_to is None  # extended, but not told (or told late)
         on = v[f"{stage}_extension_told_on"]
         told = bool(v[f"{stage}_extension_told"]) or on is not None
+        told_late = late and told
+        told = told and not told_late
         told_n += told
         why = (
-            f"told {uk(on)}"
+            f"told {uk(on)}, after the original deadline {uk(m.due)}: the extension does not count"
+            if told_late and on
+            else f"told after the original deadline {uk(m.due)}: the extension does not count"
+            if told_late
+            else f"recorded after the original deadline {uk(m.due)}: the extension does not count"
+            if late
+            else f"told {uk(on)}"
             if on
             else (
                 "told (no date recorded)"
@@ -269,7 +280,7 @@ def _told(judged: list[Judged], stage: str, spans: list[str]) -> Figure:
                 f"{name} extension",
                 m.due,
                 v[f"{stage}_extended_to"] if not_told else m.extended_to,
-                result="told" if told else "not told",
+                result="told" if told else "told late" if told_late else "not told",
                 why=why,
             )
         )

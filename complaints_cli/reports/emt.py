@@ -190,7 +190,8 @@ def timeliness_figures(
                 items,
                 met,
                 extra=unjudged[stage],
-                note=_basis(profile, stage, responses) + f", or within {allowed}.",
+                note=_basis(profile, stage, responses).removesuffix(".")
+                + f", or within {allowed}.",
             ),
         ]
     return out

@@ -39,7 +39,12 @@ from complaints_cli.domain.open_milestones import OpenMilestone
 from complaints_cli.domain.presentation import field_label, format_actions, format_signatories
 from complaints_cli.domain.references import format_reference, highest_number, highest_numbers
 from complaints_cli.errors import ComplaintsError, ConflictError
-from complaints_cli.store.case_rows import case_rows, write_actions, write_signatories
+from complaints_cli.store.case_rows import (
+    case_rows,
+    earlier_identities,
+    write_actions,
+    write_signatories,
+)
 from complaints_cli.store.db import RawDatabase, placeholders, sqlite_stamp
 from complaints_cli.store.milestones import Stamping
 from complaints_cli.store.milestones import replace as replace_milestones
@@ -246,6 +251,8 @@ def load_existing(tx: RawDatabase, references: Sequence[str]) -> dict[str, dict[
             case[link] = names.get(case.get(f"{link}_id") or 0)
     for complaint_id, rows_of in case_rows(tx, list(by_id)).items():
         by_id[complaint_id].update(rows_of)
+    for complaint_id, earlier in earlier_identities(tx, list(by_id)).items():
+        by_id[complaint_id]["earlier_identity"] = earlier
     return out
 
 

@@ -5,6 +5,7 @@ Split from :mod:`complaints_cli.store.bulk` (the 600-line rule, tests/test_archi
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -14,7 +15,7 @@ from complaints_cli.domain.process import signatory_key
 from complaints_cli.store.db import RawDatabase, placeholders
 from complaints_cli.store.reads import action_from_row, to_date
 
-__all__ = ["case_rows", "write_actions", "write_signatories"]
+__all__ = ["case_rows", "earlier_identities", "write_actions", "write_signatories"]
 
 
 def case_rows(tx: RawDatabase, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
@@ -115,3 +116,33 @@ def write_signatories(
                 "WHERE complaint_id = :id AND name = :name AND address = :address",
                 {**values, "name": old.name, "address": old.address},
             )
+
+
+def earlier_identities(tx: RawDatabase, ids: Sequence[int]) -> dict[int, dict[str, list[str]]]:
+    """Each case's earlier complainant, address and date received (ISO), from the history of
+    the changes made to them (``correct --address`` ...), by case id: an export made before
+    a correction holds the earlier value, and is the same complaint (a trial: it was a
+    clash, and ``--renumber-clashes`` added the complaint a second time)."""
+    out: dict[int, dict[str, list[str]]] = {}
+    for start in range(0, len(ids), 500):
+        marks, params = placeholders("i", ids[start : start + 500])
+        rows = tx.execute(
+            f"SELECT complaint_id, changes FROM history WHERE complaint_id IN ({marks}) AND "
+            "(changes LIKE '%\"address\"%' OR changes LIKE '%\"complainant\"%' OR "
+            "changes LIKE '%\"received\"%')",
+            params,
+        ).fetchall()
+        for complaint_id, changes in rows:
+            try:
+                decoded = json.loads(changes)
+            except (TypeError, ValueError):
+                continue
+            if not isinstance(decoded, dict):
+                continue
+            for name in ("complainant", "address", "received"):
+                change = decoded.get(name)
+                if isinstance(change, list) and len(change) == 2 and change[0] not in (None, ""):
+                    out.setdefault(int(complaint_id), {}).setdefault(name, []).append(
+                        str(change[0])
+                    )
+    return out

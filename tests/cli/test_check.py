@@ -303,3 +303,24 @@ def test_a_refusal_the_resident_was_not_told_of(clean: Any) -> None:
         TODAY, *found[1]["fix"].removeprefix("complaints ").replace("DATE", "06/02/2025").split()
     )
     assert problems(clean) == []
+
+
+def test_a_value_of_invisible_characters_only(clean: Any) -> None:
+    """A case logged before ``log`` refused it (a trial: ``--address $'\\u200b\\u00ad'``) or
+    imported so: an address, complainant or handler that shows as nothing."""
+    _set("SPRUCE002", address="\u200b\u00ad", handler="\ufeff")
+    found = problems(clean)
+    assert [(p["kind"], p["reference"], p["detail"], p["fix"]) for p in found] == [
+        (
+            "invisible value",
+            "SPRUCE002",
+            "the address holds only invisible characters (\\u200b\\xad): it shows as nothing",
+            "complaints correct SPRUCE002 --address TEXT --reason TEXT",
+        ),
+        (
+            "invisible value",
+            "SPRUCE002",
+            "the handler holds only invisible characters (\\ufeff): it shows as nothing",
+            "complaints correct SPRUCE002 --handler TEXT --reason TEXT",
+        ),
+    ]

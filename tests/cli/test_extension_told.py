@@ -152,6 +152,22 @@ def test_told_after_the_original_deadline_still_does_not_count(day: Day, db_url:
     told = day.ok("2025-06-18", "extend", "SPRUCE001", "--told", "--date", "18/06/2025")
     assert "after the deadline 17/06/2025: the extension does not count" in told.stdout
     assert _due(day, "2025-06-18", "2025-06-18")["SPRUCE001"] == (ORIGINAL, "Stage 1 response")
+    # The annual 6.5 figure lists it, told late, not as told (a trial: it was left out of 6.4
+    # and 6.5 alike, so a log whose only extension was told late read "n/a" or 100%).
+    day.ok("2025-06-24", "respond", "SPRUCE001", "--date", "24/06/2025", "--summary", "Upheld",
+           "--reason", "survey late")  # fmt: skip
+    annual = json.loads(day.ok("2025-07-31", "report", "annual", "--from", "01/06/2025", "--to",
+                               "30/06/2025", "-f", "json").stdout)  # fmt: skip
+    (figure,) = [f for f in annual["figures"] if f["key"] == "sa_stage1_extension_told"]
+    assert [(c["reference"], c["result"], c["why"]) for c in figure["cases"]] == [
+        (
+            "SPRUCE001",
+            "told late",
+            "told Wed 18/06/2025, after the original deadline Tue 17/06/2025: "
+            "the extension does not count",
+        ),
+    ]
+    assert (figure["numerator"], figure["denominator"]) == (0, 1), figure
 
 
 # --- an imported log -----------------------------------------------------------------------

@@ -102,6 +102,9 @@ def test_a_case_split_over_two_rows_is_refused_not_cut_short(cli, tmp_path):
     assert [line for line in lines if line.startswith("  sheet")] == [
         f"  sheet 'Log', row {row}, column A 'Ref': {reason.format(row - 1)}" for row in (3, 5, 7)
     ]
+    # The refused rows' blank Status and Stage cells were "taken as 'Open'" in a note (a
+    # trial): nothing was taken, the rows are refused.
+    assert [line for line in lines if "taken as" in line] == []
     assert lines[-1] == (
         "complaints: error: 3 row(s) of split.xlsx cannot be imported (listed above); nothing "
         "was imported: correct them, or use --skip-invalid to import the 4 valid row(s)"
@@ -358,3 +361,22 @@ def test_a_log_with_a_sheet_a_year_is_imported_one_sheet_at_a_time(cli, tmp_path
         "SPRUCE101": date(2025, 5, 1),
         "SPRUCE050": date(2024, 9, 1),
     }
+
+
+def test_a_long_struck_value_with_an_apostrophe_is_quoted_alike_at_both_ends(cli, tmp_path):
+    """A trial: a struck summary holding an apostrophe was shown ``value "Black mould in the
+    children's room ...'``: opened with a double quote (Python's repr), closed with a single."""
+    from openpyxl import load_workbook
+    from openpyxl.styles import Font
+
+    summary = "Black mould in the children's room has returned for the third time " * 3
+    path = _workbook(tmp_path / "struck.xlsx", [_case("SPRUCE001", date(2025, 5, 1))])
+    wb = load_workbook(path)
+    wb.active.cell(2, 9).value = summary
+    wb.active.cell(2, 9).font = Font(strike=True)
+    wb.save(path)
+    result = cli("import", str(path))
+    assert result.exit_code == 1, result.output
+    line = result.stderr.splitlines()[-2]
+    shown = line.split("value ", 1)[1].split(": is struck through", 1)[0]
+    assert shown == '"' + summary[:76] + '..."', line

@@ -460,3 +460,23 @@ def test_a_new_case_imported_with_blank_met_columns_gets_them_from_its_dates(
     assert again.exit_code == 0, again.output
     assert "0 added, 0 updated, 3 unchanged, 0 conflicting" in again.stdout, again.output
     assert again.stderr == ""
+
+
+def test_an_export_made_before_a_correction_is_the_same_complaint_not_a_clash(
+    two_cases: Day, tmp_path: Path
+) -> None:
+    """A trial: ``correct --address`` (or ``--complainant``, ``--received``) after an export
+    made the export's row "another complaint than the log's", and the hint it gave,
+    ``--renumber-clashes``, added the same complaint a second time under a new reference.
+    The history knows the earlier values: the row is the same complaint, a conflict."""
+    day = two_cases
+    workbook = export(day, tmp_path)
+    day.ok("2025-03-10", "correct", "SPRUCE002", "--address", "2 Mill Lane, Flat B",
+           "--complainant", "Bob Rae", "--received", "04/02/2025", "--reason", "typo")  # fmt: skip
+    result = day("2025-03-10", "import", str(workbook))
+    assert result.exit_code == 1, result.output
+    assert "is another complaint" not in result.stderr
+    assert "(1 other row(s) unchanged); nothing was imported" in result.stderr
+    renumbered = day("2025-03-10", "import", str(workbook), "--renumber-clashes")
+    assert "added as" not in renumbered.output
+    assert [c["reference"] for c in state(day)] == ["SPRUCE001", "SPRUCE002"]

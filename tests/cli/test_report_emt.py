@@ -555,3 +555,19 @@ def test_learning_is_dated_by_the_tools_day_not_the_computers_clock(
     assert future.stderr == (
         "complaints: error: learning date 05/03/2025 is in the future (today is 04/03/2025)\n"
     )
+
+
+def test_the_on_time_notes_read_as_one_sentence(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A trial: the note read "... (Spruce procedure, Complaint: Stage 1; Code 6.3)., or within
+    an extension of at most 10 working days."."""
+    from tests.conftest import LOG_ARGS
+
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-03-10")
+    assert cli("log", *LOG_ARGS).exit_code == 0
+    data = json.loads(cli("report", "emt", "--month", "2025-02", "-f", "json").stdout)
+    notes = {f["key"]: f["note"] for f in data["figures"]}
+    assert notes["stage1_on_time"].endswith(
+        "(Spruce procedure, Complaint: Stage 1; Code 6.3), or within an extension of at most 10 "
+        "working days."
+    ), notes["stage1_on_time"]
+    assert all(".," not in note for note in notes.values()), notes

@@ -94,3 +94,29 @@ def test_list_and_export_csv_defuse_the_same_formulas(cli: Any, tmp_path: Path, 
     assert cli("export", str(target)).exit_code == 0
     exported = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
     assert exported[1][5] == "'" + name
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--address", "\u200b\u00ad"),  # a zero-width space and a soft hyphen
+        ("--complainant", "\u200b"),
+        ("--handler", "\u2060 \ufeff"),  # a word joiner, a space, a byte order mark
+    ],
+)
+def test_a_required_value_of_invisible_characters_only_is_refused(
+    cli: Any, option: str, value: str
+) -> None:
+    """A trial: ``--address $'\\u200b\\u00ad'`` (pasted from a web page) logged a case with
+    an address that shows as nothing, and a folder named by the reference alone; an invisible
+    ``--handler`` made a case no ``--handler`` filter finds. Each is refused as missing."""
+    args = list(LOG_ARGS)
+    args[args.index(option) + 1] = value
+    result = cli("log", *args, "--no-input")
+    assert result.exit_code == 1, result.output
+    what = option.removeprefix("--")
+    assert result.stderr == (
+        f"complaints: error: {what} holds only invisible characters (a zero-width space, a "
+        "soft hyphen, ...): type it again\n"
+    )
+    assert "SPRUCE001" not in cli("list").stdout  # nothing was written
