@@ -9,8 +9,6 @@ through to mean "deleted", one log per year on separate sheets.
 from __future__ import annotations
 
 import shutil
-import subprocess
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ import pytest
 from complaints_cli.store.db import RawDatabase
 from complaints_cli.store.reads import list_cases
 from tests.cli.test_import import log_url, table_state
+from tests.fixtures.build_fixtures import convert
 from tests.records import record
 
 HEADER = [
@@ -192,29 +191,6 @@ def _fods_cell(value: object, style: str = "") -> str:
     )
 
 
-def _libreoffice(source: Path, fmt: str) -> Path:
-    """``source`` converted by LibreOffice headless (a throwaway profile) to ``fmt``."""
-    out = source.parent / fmt
-    filters = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "xls": "xls:MS Excel 97", "ods": "ods"}
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(
-            [
-                "soffice",
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                filters[fmt],
-                "--outdir",
-                str(out),
-                str(source),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
-    return out / f"{source.stem}.{fmt}"
-
-
 def _struck_by_openpyxl(tmp_path: Path) -> Path:
     from openpyxl import load_workbook
     from openpyxl.styles import Font
@@ -247,7 +223,7 @@ def _struck_by_libreoffice(tmp_path: Path, fmt: str) -> Path:
         ),
         encoding="utf-8",
     )
-    return _libreoffice(source, fmt)
+    return convert(source, fmt, source.parent / fmt)  # the fixtures' one LibreOffice call
 
 
 @pytest.mark.parametrize(
