@@ -21,6 +21,15 @@ def _index(db: RawDatabase) -> str | None:
     return db.scalar("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_history_reopen'")
 
 
+def _closed_on_20_february(cli: Any, monkeypatch: Any) -> None:
+    """SPRUCE001 logged, answered and closed on 20/02/2025."""
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-02-20")
+    assert cli("log", *LOG_ARGS).exit_code == 0
+    answered = cli("respond", "SPRUCE001", "--summary", "Answered", "--date", "20/02/2025")
+    assert answered.exit_code == 0, answered.output  # closed once answered
+    assert cli("close", "SPRUCE001", "--date", "20/02/2025").exit_code == 0
+
+
 def _open_at_end(cli: Any, monkeypatch: Any, month: str) -> list[str]:
     monkeypatch.setenv("COMPLAINTS_TODAY", "2025-05-02")
     data = report_json(cli, "emt", "--month", month)
@@ -37,11 +46,7 @@ def test_a_log_at_0008_gains_the_index_and_an_older_reopen_row_is_read(
     from complaints_cli.store.db import make_engine
     from complaints_cli.store.schema import alembic_config
 
-    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-02-20")
-    assert cli("log", *LOG_ARGS).exit_code == 0
-    answered = cli("respond", "SPRUCE001", "--summary", "Answered", "--date", "20/02/2025")
-    assert answered.exit_code == 0, answered.output  # closed once answered
-    assert cli("close", "SPRUCE001", "--date", "20/02/2025").exit_code == 0
+    _closed_on_20_february(cli, monkeypatch)
     monkeypatch.setenv("COMPLAINTS_TODAY", "2025-04-02")
     assert cli("reopen", "SPRUCE001", "--reason", "Back").exit_code == 0
     assert _open_at_end(cli, monkeypatch, "2025-03") == []
@@ -78,11 +83,7 @@ def test_a_log_at_0008_gains_the_index_and_an_older_reopen_row_is_read(
 
 
 def test_the_reopening_day_is_kept_in_the_history(cli: Any, db_url: str, monkeypatch: Any) -> None:
-    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-02-20")
-    assert cli("log", *LOG_ARGS).exit_code == 0
-    answered = cli("respond", "SPRUCE001", "--summary", "Answered", "--date", "20/02/2025")
-    assert answered.exit_code == 0, answered.output  # closed once answered
-    assert cli("close", "SPRUCE001", "--date", "20/02/2025").exit_code == 0
+    _closed_on_20_february(cli, monkeypatch)
     monkeypatch.setenv("COMPLAINTS_TODAY", "2025-04-10")
     assert cli("reopen", "SPRUCE001", "--reason", "Back", "--date", "02/04/2025").exit_code == 0
     with RawDatabase(db_url) as db:
