@@ -226,17 +226,14 @@ class Timeframes:
 
 def next_lines(case: Case, tf: Timeframes, as_of: date) -> list[str]:
     """``Next: Stage 1 response due Fri 21/02/2025 (4 working days)`` for each open milestone."""
+    from complaints_cli.domain.dates import due_when
     from complaints_cli.domain.deadlines import CaseDates, next_milestones
 
     out = []
     for m in next_milestones(CaseDates.of(case), tf.profile, tf.calendar, as_of=as_of):
-        left = m.working_days_left
-        if left == 0 and m.deadline < as_of:  # a weekend or holiday after it: none passed yet
-            out.append(f"Next: {m.label}, due {m.deadline:%a %d/%m/%Y} (overdue)")
-            continue
-        when = "overdue by" if left is not None and left < 0 else "in"
-        count = abs(left) if left is not None else 0
-        out.append(f"Next: {m.label}, due {m.deadline:%a %d/%m/%Y} ({when} {count} working day(s))")
+        # a weekend or holiday after the deadline: none passed yet, but overdue
+        when = due_when(m.working_days_left, overdue=m.deadline < as_of)
+        out.append(f"Next: {m.label}, due {m.deadline:%a %d/%m/%Y} ({when})")
     return out
 
 
