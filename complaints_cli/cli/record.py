@@ -89,6 +89,14 @@ def correct_cmd(
     ] = None,
     stage2_outcome: Annotated[str | None, _opt("--stage2-outcome", "Stage 2 outcome.")] = None,
     closed: Annotated[str | None, _opt("--closed", "The closing date of a closed case.")] = None,
+    extension_told: Annotated[
+        str | None,
+        _opt("--extension-told", "When the resident was told of the Stage 1 extension."),
+    ] = None,
+    stage2_extension_told: Annotated[
+        str | None,
+        _opt("--stage2-extension-told", "When the resident was told of the Stage 2 extension."),
+    ] = None,
     category: Annotated[str | None, _opt("--category", "The complaint's category.")] = None,
     tenure: Annotated[
         str | None,
@@ -144,6 +152,8 @@ def correct_cmd(
         "--stage2-compensation-paid": stage2_compensation_paid,
         "--stage2-outcome": stage2_outcome,
         "--closed": closed,
+        "--extension-told": extension_told,
+        "--stage2-extension-told": stage2_extension_told,
         "--category": category,
         "--tenure": tenure,
         "--ack-explanation": ack_explanation,
