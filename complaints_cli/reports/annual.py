@@ -57,6 +57,7 @@ from complaints_cli.reports.timeliness import (
     Judged,
     judge,
     met,
+    never_done,
     share,
     uk,
     within_extension,
@@ -89,10 +90,13 @@ LATER = {
 }
 
 
-def counted_out(cases: list[ReportCase], role: str, period: Period) -> list[CaseLine]:
+def counted_out(
+    cases: list[ReportCase], role: str, period: Period, judged: frozenset[str] = frozenset()
+) -> list[CaseLine]:
     """Cases that entered the step's population in ``period`` but whose step was not done in
     it, each with why (done after the period, not done, withdrawn, or done on an unrecorded
-    day)."""
+    day). ``judged``: the references whose step, never done, is judged in the period all the
+    same (:func:`~.timeliness.missed_acknowledgement`)."""
     attr, event = DONE[role]
     start = POPULATION[role]
     out = []
@@ -101,7 +105,23 @@ def counted_out(cases: list[ReportCase], role: str, period: Period) -> list[Case
         done = getattr(c.dates, attr)
         if began is None or began not in period or (done is not None and done in period):
             continue
-        if done is not None and done > period.end:
+        if c.reference in judged:
+            continue
+        escalated = c.dates.escalation_received
+        if (
+            done is None
+            and attr == "acknowledged"
+            and escalated is not None
+            and c.dates.stage1_responded is None
+            and c.values.get("ack_met") is None
+        ):
+            why = (
+                f"not acknowledged when escalated {uk(escalated)}, after the period: counted "
+                "in the period of the escalation request"
+                if escalated > period.end
+                else f"escalated {uk(escalated)} before its acknowledgement was due: not judged"
+            )
+        elif done is not None and done > period.end:
             why = f"done {uk(done)}, after the period: it counts in the period it was done"
         elif done is not None:
             why = f"done {uk(done)}, before the period"
@@ -162,7 +182,9 @@ def _self_assessment(
             judged["ack"],
             met,
             extra=lambda: [*unjudged["ack"], *out("ack")],
-            note="Stage 1 acknowledgements sent in the period, within 5 working days of receipt.",
+            note="Stage 1 acknowledgements sent in the period, within 5 working days of receipt; "
+            "a complaint escalated to Stage 2 in the period with no Stage 1 acknowledgement (nor "
+            "response) recorded, after its deadline, counts as not acknowledged in time.",
         ),
         share(
             "sa_stage1",
@@ -395,7 +417,8 @@ def annual_report(
 
     @cache
     def out(role: str) -> list[CaseLine]:  # counted out: listed, never counted (made when read)
-        return counted_out(cases, role, period)
+        never = frozenset(j.case.reference for j in judged[role] if never_done(j))
+        return counted_out(cases, role, period, never)
 
     stocked = {c.reference for c in cases if tsm.stock_of(c) is not None}
     figures = _self_assessment(judged, unjudged, out, names)
