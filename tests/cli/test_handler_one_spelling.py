@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from complaints_cli.domain.filters import known_spelling, new_person_near
 from tests.process_steps import Day
@@ -101,3 +102,19 @@ def test_action_owners_and_compliment_names_are_single_spaced(day: Day, tmp_path
            "--received", "20/02/2025", "--channel", "email")  # fmt: skip
     with sqlite3.connect(tmp_path / "log.db") as con:
         assert [r[0] for r in con.execute("SELECT from_name FROM compliment")] == ["Kemi Adeyemi"]
+
+
+def test_a_name_answered_at_the_prompt_is_the_logs_spelling(cli: Any, tmp_path: Path,
+                                                           monkeypatch: Any) -> None:  # fmt: skip
+    monkeypatch.setenv("COMPLAINTS_TODAY", DAY)
+    common = ("--complainant", "Ann Lee", "--received", "03/02/2025", "--channel", "email")
+    assert cli("log", "--no-input", "--address", "1 Oak Road", "--handler", "Sarah Jones",
+               *common).exit_code == 0  # fmt: skip
+    # the handler, then Enter for the summary and the category
+    result = cli("log", "--address", "2 Oak Road", *common, input="sarah   jones\n\n\n")
+    assert result.exit_code == 0, result.output
+    assert (
+        "complaints: note: handler 'sarah jones' recorded as 'Sarah Jones', as the log spells it"
+        in result.stderr
+    )
+    assert _stored(tmp_path) == ["Sarah Jones", "Sarah Jones"]
