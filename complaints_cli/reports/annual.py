@@ -91,30 +91,32 @@ LATER = {
 
 
 def counted_out(
-    cases: list[ReportCase], role: str, period: Period, judged: frozenset[str] = frozenset()
+    cases: list[ReportCase], role: str, period: Period, judged: Sequence[Judged] = ()
 ) -> list[CaseLine]:
     """Cases that entered the step's population in ``period`` but whose step was not done in
     it, each with why (done after the period, not done, withdrawn, or done on an unrecorded
-    day). ``judged``: the references whose step, never done, is judged in the period all the
-    same (:func:`~.timeliness.missed_acknowledgement`)."""
+    day). ``judged``: the role's judged steps, among which one never done is judged in the
+    period all the same (:func:`~.timeliness.missed_acknowledgement`): not counted out."""
     attr, event = DONE[role]
     start = POPULATION[role]
     out = []
+    missed: set[str] | None = None  # the references judged never done: read when needed
     for c in cases:
         began = getattr(c.dates, start)
         done = getattr(c.dates, attr)
         if began is None or began not in period or (done is not None and done in period):
             continue
-        if c.reference in judged:
-            continue
-        escalated = c.dates.escalation_received
         if (
             done is None
             and attr == "acknowledged"
-            and escalated is not None
+            and (escalated := c.dates.escalation_received) is not None
             and c.dates.stage1_responded is None
             and c.values.get("ack_met") is None
         ):
+            if missed is None:  # rare: once per report at most
+                missed = {j.case.reference for j in judged if never_done(j)}
+            if c.reference in missed:
+                continue
             why = (
                 f"not acknowledged when escalated {uk(escalated)}, after the period: counted "
                 "in the period of the escalation request"
@@ -417,8 +419,7 @@ def annual_report(
 
     @cache
     def out(role: str) -> list[CaseLine]:  # counted out: listed, never counted (made when read)
-        never = frozenset(j.case.reference for j in judged[role] if never_done(j))
-        return counted_out(cases, role, period, never)
+        return counted_out(cases, role, period, judged[role])
 
     stocked = {c.reference for c in cases if tsm.stock_of(c) is not None}
     figures = _self_assessment(judged, unjudged, out, names)

@@ -155,7 +155,7 @@ def missed_acknowledgement(
 
 def never_done(j: Judged) -> bool:
     """``j`` is a step the case never did (:func:`missed_acknowledgement`)."""
-    return j.case.dates[_DATE_AT[DONE[j.role][0]]] is None
+    return j.case.dates[_DONE_AT[j.role]] is None
 
 
 def judged_step(
@@ -167,6 +167,8 @@ def judged_step(
 
 #: A case date's name -> its position in :class:`CaseDates`.
 _DATE_AT = {name: i for i, name in enumerate(CaseDates._fields)}
+#: A role -> the position of the date that completes it.
+_DONE_AT = {role: _DATE_AT[attr] for role, (attr, _event) in DONE.items()}
 _new_judged = tuple.__new__  # Judged(...) without the named tuple's Python-level constructor
 
 
@@ -277,7 +279,7 @@ def _line(j: Judged, deadline: date, ok: bool, ok_text: str, late_text: str, not
         why += f"; {log}: the dates count"
     case = j.case
     event, result = DONE[j.role][1], ok_text if ok else late_text
-    if case.dates[_DATE_AT[DONE[j.role][0]]] is None:  # never_done(j), inline: a hot path
+    if case.dates[_DONE_AT[j.role]] is None:  # never_done(j), inline: a hot path
         event, result = "escalated to Stage 2", NEVER_ACKNOWLEDGED
         why = f"no Stage 1 acknowledgement (nor response) recorded when escalated; {why}"
     return _new_line(
