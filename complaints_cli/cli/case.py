@@ -13,6 +13,7 @@ from complaints_cli.cli.options import (
     FormatOpt,
     Timeframes,
     check_format,
+    known_handler,
     log_exists,
     new_app,
     new_handler_warning,
@@ -205,12 +206,17 @@ def log_cmd(
     twice: list[str] = []
     handlers: list[str] = []  # the log's handlers before this case: a typo is warned of
     if log_exists(cfg.db_url):
+        from dataclasses import replace
+
         from complaints_cli.store import reads
 
         with open_raw(cfg) as db:
             twice = reads.same_complaint(db, new.complainant, new.address, new.received)
-            if handler is not None:  # one answered at the prompt was confirmed there
-                handlers = reads.people(db, owners=False)
+            known = reads.people(db, owners=False)
+        # one person, one spelling: a name the log knows typed otherwise is the log's spelling
+        new = replace(new, handler=known_handler(new.handler, known) or new.handler)
+        if handler is not None:  # one answered at the prompt was confirmed there
+            handlers = known
     root = cfg.root_path
     # Before anything is written: a root that cannot hold case folders is refused.
     check_root(root, format_reference(cfg.prefix.value, 1))

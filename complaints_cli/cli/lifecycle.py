@@ -19,6 +19,7 @@ from complaints_cli.cli.options import (
     RefArg,
     Timeframes,
     apply_rule,
+    known_handler,
     new_actions,
     new_app,
     new_handler_warning,
@@ -298,6 +299,7 @@ def escalate_cmd(
     day = tf.date(received, "escalation date")
     with open_raw(tf.settings) as db:  # the log's handlers before this one: a typo is warned of
         handlers = people(db, owners=False)
+    handler = known_handler(handler, handlers, "Stage 2 handler") or handler
     case, _change = apply_rule(
         ctx,
         reference,

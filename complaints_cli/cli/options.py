@@ -96,6 +96,33 @@ def new_handler_warning(
     )
 
 
+def known_handler(name: str | None, known: Sequence[str], what: str = "handler") -> str | None:
+    """``name`` as the log already spells that person (case, accents or spacing typed
+    otherwise: ``sarah  JONES`` beside ``Sarah Jones``), said in one line on stderr; ``name``
+    itself otherwise (None stays None). ``known``: the names the log held before the write
+    (``store.lookups.people``); the one rule is
+    :func:`complaints_cli.domain.filters.known_spelling`."""
+    from complaints_cli.domain.filters import known_spelling
+
+    spelled = None if name is None else known_spelling(name, known)
+    if spelled is None or name is None:
+        return name
+    respelled_note(what, " ".join(name.split()), spelled)
+    return spelled
+
+
+def respelled_note(what: str, typed: str, spelled: str) -> None:
+    """The one line on stderr saying a name was recorded as the log already spells it."""
+    from complaints_cli.domain.text import one_line
+
+    typer.echo(
+        one_line(
+            f"complaints: note: {what} {typed!r} recorded as {spelled!r}, as the log spells it"
+        ),
+        err=True,
+    )
+
+
 def settings(ctx: typer.Context) -> Settings:
     """The settings in force for this run (flags from the root command's options)."""
     from complaints_cli.config import resolve
@@ -226,17 +253,14 @@ class Timeframes:
 
 def next_lines(case: Case, tf: Timeframes, as_of: date) -> list[str]:
     """``Next: Stage 1 response due Fri 21/02/2025 (4 working days)`` for each open milestone."""
+    from complaints_cli.domain.dates import due_when
     from complaints_cli.domain.deadlines import CaseDates, next_milestones
 
     out = []
     for m in next_milestones(CaseDates.of(case), tf.profile, tf.calendar, as_of=as_of):
-        left = m.working_days_left
-        if left == 0 and m.deadline < as_of:  # a weekend or holiday after it: none passed yet
-            out.append(f"Next: {m.label}, due {m.deadline:%a %d/%m/%Y} (overdue)")
-            continue
-        when = "overdue by" if left is not None and left < 0 else "in"
-        count = abs(left) if left is not None else 0
-        out.append(f"Next: {m.label}, due {m.deadline:%a %d/%m/%Y} ({when} {count} working day(s))")
+        # a weekend or holiday after the deadline: none passed yet, but overdue
+        when = due_when(m.working_days_left, overdue=m.deadline < as_of)
+        out.append(f"Next: {m.label}, due {m.deadline:%a %d/%m/%Y} ({when})")
     return out
 
 
@@ -285,7 +309,7 @@ def new_actions(
 ) -> list[NewAction]:
     """``--action`` / ``--action-due`` / ``--action-owner`` as the actions to add."""
     from complaints_cli.domain.rules import NewAction
-    from complaints_cli.domain.text import optional_text, required_text
+    from complaints_cli.domain.text import optional_text, required_text, single_spaced
 
     if len(dues) != len(texts):
         raise ComplaintsError(
@@ -300,5 +324,5 @@ def new_actions(
         what = required_text(text, f"--action {i + 1}", hint=": give the action's text")
         due = tf.date(dues[i], f"due date of action {i + 1}")
         owner = optional_text(owners[i] if owners else default_owner, f"--action-owner {i + 1}")
-        out.append(NewAction(what, owner or "handler", due))
+        out.append(NewAction(what, single_spaced(owner) or "handler", due))
     return out

@@ -20,6 +20,7 @@ from complaints_cli.cli.options import (
     new_handler_warning,
     open_raw,
     open_store,
+    respelled_note,
     warn,
 )
 from complaints_cli.errors import ComplaintsError
@@ -88,6 +89,14 @@ def correct_cmd(
     ] = None,
     stage2_outcome: Annotated[str | None, _opt("--stage2-outcome", "Stage 2 outcome.")] = None,
     closed: Annotated[str | None, _opt("--closed", "The closing date of a closed case.")] = None,
+    extension_told: Annotated[
+        str | None,
+        _opt("--extension-told", "When the resident was told of the Stage 1 extension."),
+    ] = None,
+    stage2_extension_told: Annotated[
+        str | None,
+        _opt("--stage2-extension-told", "When the resident was told of the Stage 2 extension."),
+    ] = None,
     category: Annotated[str | None, _opt("--category", "The complaint's category.")] = None,
     tenure: Annotated[
         str | None,
@@ -114,6 +123,7 @@ def correct_cmd(
     Example: complaints correct SPRUCE001 --complainant "Ann Leigh" --received 04/02/2025 --reason "Name and date misread from the letter"
     """
     from complaints_cli.domain.corrections import CORRECTABLE, correct, read_correction
+    from complaints_cli.domain.filters import known_spelling
 
     given = {
         "--complainant": complainant,
@@ -142,6 +152,8 @@ def correct_cmd(
         "--stage2-compensation-paid": stage2_compensation_paid,
         "--stage2-outcome": stage2_outcome,
         "--closed": closed,
+        "--extension-told": extension_told,
+        "--stage2-extension-told": stage2_extension_told,
         "--category": category,
         "--tenure": tenure,
         "--ack-explanation": ack_explanation,
@@ -156,7 +168,7 @@ def correct_cmd(
         if text is not None
     )
     # A handler's name close to one the log knows is warned of, as log and escalate do.
-    from complaints_cli.store.lookups import people
+    from complaints_cli.store.lookups import name_uses, people
 
     fields = (("handler", "--handler"), ("stage2_handler", "--stage2-handler"))
     names = [(f, o) for f, o in fields if values.get(f)]
@@ -164,13 +176,32 @@ def correct_cmd(
     if names:  # the log's handlers before the write
         with open_raw(tf.settings) as db:
             handlers = people(db, owners=False)
+            # the log's spellings of each name given, and how many cases hold each
+            uses = {
+                h: name_uses(db, h)
+                for f, _o in names
+                for h in handlers
+                if known_spelling(values[f], [h]) is not None
+            }
     replaced: dict[str, Any] = {}
+    respelled: dict[str, tuple[str, str]] = {}
 
     def rule(c: Case, _a: Any, r: Any) -> Any:
         replaced.update((f, getattr(c, f)) for f, _o in names)
-        return correct(c, r, values=values, reason=reason)
+        fixed = dict(values)
+        for f, option in names:  # one person, one spelling, as log and escalate store it; the
+            # case's own name, held by no other case, is no model (correcting its "sam patel"
+            # to "Sam Patel" is meant)
+            others = [h for h in handlers if h != getattr(c, f) or uses.get(h, 0) > 1]
+            spelled = known_spelling(values[f], others)
+            if spelled is not None:
+                fixed[f] = spelled
+                respelled[option] = (values[f], spelled)
+        return correct(c, r, values=fixed, reason=reason)
 
     case, _change = apply_rule(ctx, reference, "correct", rule, tf, expected_version=expect_version)
+    for option, (typed, spelled) in respelled.items():
+        respelled_note(option, typed, spelled)
     if names:  # a name the correction replaced, held by no case now, is no suggestion
         with open_raw(tf.settings) as db:
             still = set(people(db, owners=False))

@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from complaints_cli.domain.case import Action, Case
+from complaints_cli.domain.dates import due_when
 from complaints_cli.domain.deadlines import (
     CaseDates,
     Milestone,
@@ -226,7 +227,7 @@ def _not_told_problems(
             continue
         n = m.rule.stage[-1]
         extended_to = case.stage1_extended_to if n == "1" else case.stage2_extended_to
-        when = "passed" if left < 0 else "today" if left == 0 else f"in {left} working day(s)"
+        when = "passed" if left < 0 else due_when(left)
         out.append(
             Problem(
                 "extension not told",

@@ -29,7 +29,7 @@ from complaints_cli.domain.intake import parse_channel
 from complaints_cli.domain.lifecycle import parse_review
 from complaints_cli.domain.money import parse_amount
 from complaints_cli.domain.order import LABELS, check_order, independence_problem, order_problems
-from complaints_cli.domain.rules import Change, Rules, require_open, uk
+from complaints_cli.domain.rules import Change, Rules, check_date, require_open, uk
 from complaints_cli.domain.text import handler_name, optional_text, person_lines, required_text
 from complaints_cli.domain.vocabulary import Outcome, Stage, Status
 from complaints_cli.errors import ComplaintsError, ConflictError
@@ -91,6 +91,12 @@ CORRECTABLE: tuple[Correctable, ...] = (
     Correctable("--stage2-compensation-paid", "stage2_compensation_paid", "date", "Stage 2 paid"),
     Correctable("--stage2-outcome", "stage2_outcome", "outcome", "Stage 2 outcome"),
     Correctable("--closed", "closed", "date", "closing date"),
+    Correctable(
+        "--extension-told", "stage1_extension_told_on", "date", "Stage 1 extension told on"
+    ),
+    Correctable(
+        "--stage2-extension-told", "stage2_extension_told_on", "date", "Stage 2 extension told on"
+    ),
     Correctable("--ack-explanation", "ack_met_note", "text", "acknowledgement explanation"),
     Correctable("--response-explanation", "stage1_met_note", "text", "response explanation"),
     Correctable("--stage2-explanation", "stage2_met_note", "text", "Stage 2 response explanation"),
@@ -168,7 +174,7 @@ def correct(case: Case, rules: Rules, *, values: Mapping[str, Any], reason: str 
             f"{case.reference} is {case.status}: close it (complaints close) to record a closing "
             "date"
         )
-    saved = case._replace(**changed)
+    saved = case._replace(**changed, **_told_flags(case, changed, rules))
     problems = order_problems(saved, rules.today)
     independence = independence_problem(saved)
     if independence and ("stage2_handler" in changed or "handler" in changed):
@@ -181,6 +187,33 @@ def correct(case: Case, rules: Rules, *, values: Mapping[str, Any], reason: str 
         for field, value in changed.items()
     ]
     return Change(saved, note=why, messages=messages)
+
+
+#: The day the resident was told of a stage's extension -> the stage's extension flag, its told
+#: flag, the stage and the option (``extend REF --told --date D`` records the day once).
+_TOLD = {
+    "stage1_extension_told_on": ("stage1_extension", "stage1_extension_told", "Stage 1"),
+    "stage2_extension_told_on": ("stage2_extension", "stage2_extension_told", "Stage 2"),
+}
+
+
+def _told_flags(case: Case, changed: Mapping[str, Any], rules: Rules) -> dict[str, Any]:
+    """A corrected day told of an extension sets its told flag (told on that day; ``none``:
+    not told after all), checked as ``extend --told --date`` checks it: the stage has an
+    extension, and the day is neither in the future nor before the date received."""
+    flags: dict[str, Any] = {}
+    for field, (extension, flag, stage) in _TOLD.items():
+        if field not in changed:
+            continue
+        if not getattr(case, extension):
+            raise ConflictError(
+                f"{case.reference} has no {stage} extension: there is no day told to correct"
+            )
+        day = changed[field]
+        if day is not None:
+            check_date(day, "date told", rules, (case.received, "date received"))
+        flags[flag] = day is not None
+    return flags
 
 
 #: The explanation option of each Met column (a "No" in the log carries one).

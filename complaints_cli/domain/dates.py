@@ -28,7 +28,16 @@ from typing import Final
 
 from complaints_cli.errors import ComplaintsError
 
-__all__ = ["DATE_HELP", "MAX_YEAR", "MIN_YEAR", "format_uk", "in_years", "parse_date"]
+__all__ = [
+    "DATE_HELP",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "days_left_text",
+    "due_when",
+    "format_uk",
+    "in_years",
+    "parse_date",
+]
 
 #: Dates outside these years are refused as typing mistakes (issue 16: "years 1990-2100 for
 #: events"; the oldest complaint a log migrated from Excel may hold, and a bound far past any
@@ -215,3 +224,23 @@ def _without_year(text: str) -> bool:
 def format_uk(value: date | None) -> str:
     """``date(2025, 2, 3)`` -> ``03/02/2025``; ``None`` -> ``""``."""
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+def due_when(left: int | None, *, overdue: bool = False) -> str:
+    """When a deadline falls, from the working days left: ``today``, ``in 3 working day(s)``,
+    ``overdue by 2 working day(s)``, or ``overdue`` (``overdue``: the deadline was the working
+    day before a weekend or holiday that ``left`` (0) counts as today). The one phrase of the
+    ``Next:`` lines and the digest: a deadline due today read "in 0 working day(s)"."""
+    if left is None:
+        left = 0
+    if left < 0:
+        return f"overdue by {-left} working day(s)"
+    if left == 0:
+        return "overdue" if overdue else "today"
+    return f"in {left} working day(s)"
+
+
+def days_left_text(left: int, *, pending: bool) -> str:
+    """``show``'s and ``due --explain``'s ``3 working day(s) left`` after a deadline's state;
+    ``due today`` for a pending one due today (it read "0 working day(s) left")."""
+    return "due today" if left == 0 and pending else f"{left} working day(s) left"

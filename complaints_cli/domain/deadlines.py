@@ -145,11 +145,13 @@ class Milestone(NamedTuple):
 # --------------------------------------------------------------------------------------------
 
 #: A completing event is implied (done, date unknown) once any of these later events is recorded.
-#: Escalation does not imply a Stage 1 response: a resident may escalate because none came.
+#: Escalation implies neither the Stage 1 acknowledgement nor the response: a resident may
+#: escalate because nothing came (the fresh-user trial: a case never acknowledged and then
+#: escalated lost its missed acknowledgement from ``due``, ``show`` and the reports). Both are
+#: chased until the Stage 2 acknowledgement, which answers the resident at last.
 IMPLIED_BY: Mapping[str, tuple[str, ...]] = {
     "acknowledged": (
         "stage1_responded",
-        "escalation_received",
         "stage2_acknowledged",
         "stage2_responded",
     ),

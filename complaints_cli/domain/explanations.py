@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from complaints_cli.domain.dates import days_left_text
 from complaints_cli.domain.deadlines import CaseDates, Milestone, compute_milestones
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.workdays import Calendar, Explanation
@@ -46,7 +47,8 @@ class MilestoneExplanation:
         if m.done is not None:
             out.append(f"  done {m.done:%a %d/%m/%Y}: {m.state}")
         else:
-            out.append(f"  {m.state}, {m.working_days_left} working day(s) left")
+            left = days_left_text(m.working_days_left or 0, pending=m.state == "pending")
+            out.append(f"  {m.state}, {left}")
         if self.counting is not None:
             out += ["  " + line for line in self.counting.lines()]
         if self.extension is not None:

@@ -197,6 +197,14 @@ def extend(
     return change
 
 
+def _already_told(case: Case, day: date, option: str) -> ConflictError:
+    """The refusal of a second telling, naming the correction that puts a wrong day right."""
+    return ConflictError(
+        f"{case.reference}'s resident was already told on {uk(day)}; if that day is wrong, "
+        f"correct it with complaints correct {case.reference} {option} D --reason TEXT"
+    )
+
+
 def extension_told(case: Case, rules: Rules, *, on: date) -> Change:
     """Record afterwards that the resident was told of the stage's extension, on ``on``.
 
@@ -221,17 +229,11 @@ def extension_told(case: Case, rules: Rules, *, on: date) -> Change:
     check_date(on, "date told", rules, (case.received, "date received"))
     if stage is Stage.STAGE_1:
         if case.stage1_extension_told_on is not None:
-            raise ConflictError(
-                f"{case.reference}'s resident was already told on "
-                f"{uk(case.stage1_extension_told_on)}"
-            )
+            raise _already_told(case, case.stage1_extension_told_on, "--extension-told")
         saved = case._replace(stage1_extension_told=True, stage1_extension_told_on=on)
     else:
         if case.stage2_extension_told_on is not None:
-            raise ConflictError(
-                f"{case.reference}'s resident was already told on "
-                f"{uk(case.stage2_extension_told_on)}"
-            )
+            raise _already_told(case, case.stage2_extension_told_on, "--stage2-extension-told")
         saved = case._replace(stage2_extension_told=True, stage2_extension_told_on=on)
     change = Change(saved)
     # Its ``due``: the deadline before extension (the response may be sent already).

@@ -17,7 +17,15 @@ from complaints_cli.domain.text import person_key
 from complaints_cli.domain.vocabulary import Stage, Status
 from complaints_cli.errors import ComplaintsError
 
-__all__ = ["closest", "match_person", "nearest", "new_person_near", "parse_stage", "parse_status"]
+__all__ = [
+    "closest",
+    "known_spelling",
+    "match_person",
+    "nearest",
+    "new_person_near",
+    "parse_stage",
+    "parse_status",
+]
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -63,10 +71,30 @@ def new_person_near(text: str, known: Iterable[str]) -> str | None:
     member of staff). For a warning, never a refusal: a name new to the log is legitimate.
     ``known``: the names as stored (``store.lookups.people``)."""
     people = {" ".join(k.split()) for k in known if k and k.strip()}
-    wanted = _squash(text)
-    if not wanted or any(_squash(k) == wanted for k in people):
+    if not _squash(text) or _spellings(text, people):
         return None
     return closest(" ".join(text.split()), sorted(people))
+
+
+def known_spelling(text: str, known: Iterable[str]) -> str | None:
+    """The spelling the log already holds of the person ``text`` names, when ``text`` spells
+    them otherwise (case, accents, spacing: :func:`match_person`'s rule): ``sarah  JONES``
+    beside ``Sarah Jones`` -> ``Sarah Jones``, so one person is not two handlers in every
+    report. ``None`` when ``text`` is a spelling the log holds, or names someone it does not
+    know (:func:`new_person_near` then looks for a typo). With several spellings held, the
+    first in order. ``known``: the names as stored (``store.lookups.people``)."""
+    typed = " ".join(text.split())
+    found = _spellings(typed, known)
+    if not found or typed in found:
+        return None
+    return found[0]
+
+
+def _spellings(text: str, known: Iterable[str]) -> tuple[str, ...]:
+    """Every spelling in ``known`` of the person ``text`` names, as stored, in order: the one
+    rule of who is whom (:func:`~complaints_cli.domain.text.person_key`)."""
+    wanted = _squash(text)
+    return tuple(sorted({k for k in known if k and k.strip() and _squash(k) == wanted}))
 
 
 def _parse(text: str, enum: type[E], what: str, extra: dict[str, E]) -> E:
@@ -109,8 +137,7 @@ def match_person(
     :class:`ComplaintsError` with the nearest and the people the log knows when none match
     (``noun`` and ``nobody`` word it for another list, such as who compliments are about)."""
     spellings = {k for k in known if k and k.strip()}
-    wanted = _squash(text)
-    found = tuple(sorted(k for k in spellings if _squash(k) == wanted))
+    found = _spellings(text, spellings)
     if found:
         return found
     people = sorted({" ".join(k.split()) for k in spellings})

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from complaints_cli.domain.case import Case
+from complaints_cli.domain.dates import due_when
 from complaints_cli.domain.rules import Change, Rules, check_date, uk
 from complaints_cli.errors import ComplaintsError
 
@@ -105,11 +106,8 @@ def _when(item: Mapping[str, Any]) -> str:
     due: date = item["due"]
     if left is None:
         return f"{due:%a} {uk(due)}"
-    if left < 0:
-        return f"{due:%a} {uk(due)} (overdue by {-left} working day(s))"
-    if left == 0 and item["state"] != "pending":  # a weekend after it: none passed yet
-        return f"{due:%a} {uk(due)} (overdue)"
-    return f"{due:%a} {uk(due)} (in {left} working day(s))"
+    # a weekend after it: none passed yet, but overdue
+    return f"{due:%a} {uk(due)} ({due_when(left, overdue=item['state'] != 'pending')})"
 
 
 def digest_message(

@@ -467,7 +467,10 @@ def learning(
     what is there unless ``replace_existing``. ``on`` (default the rules' today: the tool's
     day, ``COMPLAINTS_TODAY`` included, as every command takes it) is the day it is recorded,
     kept in the history as ``learning_recorded``: the EMT report dates learning by it (the
-    log has no column for it; the history entry's time is the computer's clock)."""
+    log has no column for it; the history entry's time is the computer's clock). Replacing
+    learning already recorded rewords it: the history keeps the old text and the day as
+    ``learning_replaced``, and the reports keep counting the learning once, on the day it was
+    first recorded."""
     new = optional_text(text, "the learning text")
     if not new:
         raise ComplaintsError("the learning text is empty")
@@ -475,4 +478,5 @@ def learning(
     check_date(day, "learning date", rules, (case.received, "date received"))
     existing = (case.learning or "").strip()
     value = new if replace_existing or not existing else f"{existing}\n{new}"
-    return Change(case._replace(learning=value), recorded={"learning_recorded": day})
+    key = "learning_replaced" if replace_existing and existing else "learning_recorded"
+    return Change(case._replace(learning=value), recorded={key: day})

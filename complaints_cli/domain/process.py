@@ -33,7 +33,7 @@ from complaints_cli.domain.ombudsman_stage import parse_body
 from complaints_cli.domain.presentation import field_label
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.rules import Change, NewAction, Rules, check_date, require_open, uk
-from complaints_cli.domain.text import optional_text, person_key, required_text
+from complaints_cli.domain.text import optional_text, person_key, required_text, single_spaced
 from complaints_cli.domain.time_limits import complaint_time_limit
 from complaints_cli.domain.vocabulary import (
     ActionKind,
@@ -264,7 +264,7 @@ def parse_action_spec(
     due = parse(due_text, f"due date of {what}")
     return NewAction(
         required_text(text, what),
-        optional_text(owner, f"owner of {what}") or default_owner,
+        single_spaced(optional_text(owner, f"owner of {what}")) or default_owner,
         due,
         kind,
     )
@@ -414,7 +414,7 @@ def compliment(
     if len(who) > 200:
         raise ComplaintsError("--about must be at most 200 characters (a person or a team)")
     return Compliment(
-        from_name=required_text(from_name, "--from"),
+        from_name=" ".join(required_text(from_name, "--from").split()),
         about=" ".join(who.split()),
         received=received,
         channel=None if channel is None else parse_channel(channel),

@@ -56,6 +56,7 @@ __all__ = [
     "person_lines",
     "required_text",
     "shows_nothing",
+    "single_spaced",
     "single_width",
     "terminal_safe",
     "terminal_unsafe",
@@ -373,6 +374,12 @@ def person_lines(text: str) -> str:
     ``str`` -> ``str``; never raises."""
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def single_spaced(text: str | None) -> str | None:
+    """A one-line name with each run of spaces, tabs or line breaks as one space (an action's
+    owner, a person or a team); ``None`` stays ``None``."""
+    return None if text is None else " ".join(text.split())
 
 
 def person_key(text: str) -> str:

@@ -28,7 +28,8 @@ CODE_PROFILE = "hos-code-2024"
 #: (deadlines.OMBUDSMAN_STAGE).
 #: 4: an extension recorded as not told (its told flag False, no date told) does not count
 #: until the resident is recorded told within the deadline it extends (deadlines.NOT_TOLD_NOTE).
-RULES_VERSION = "4"
+#: 5: an escalation no longer implies the Stage 1 acknowledgement (deadlines.IMPLIED_BY).
+RULES_VERSION = "5"
 
 
 def team_nation(setting: str | None, source: str, profile: Profile) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from complaints_cli.domain.case import CASE_FIELDS, VULNERABILITY_FIELDS, Action, Case
-from complaints_cli.domain.dates import format_uk
+from complaints_cli.domain.dates import days_left_text, format_uk
 from complaints_cli.domain.presentation import (
     describe_changes,
     field_label,
@@ -169,7 +169,7 @@ def _show_text(
             )
             state = str(m.state)
             if m.done is None and m.working_days_left is not None:
-                state += f", {m.working_days_left} working day(s) left"
+                state += ", " + days_left_text(m.working_days_left, pending=m.state == "pending")
             rows.append([m.label, due, format_uk(m.done), state])
             styles.append("red" if str(m.state) == "missed" else None)
         for line in plain_table(["Milestone", "Due", "Done", "State"], rows, styles, stream=out):

@@ -57,6 +57,7 @@ from complaints_cli.reports.timeliness import (
     Judged,
     judge,
     met,
+    never_done,
     share,
     uk,
     within_extension,
@@ -89,19 +90,40 @@ LATER = {
 }
 
 
-def counted_out(cases: list[ReportCase], role: str, period: Period) -> list[CaseLine]:
+def counted_out(
+    cases: list[ReportCase], role: str, period: Period, judged: Sequence[Judged] = ()
+) -> list[CaseLine]:
     """Cases that entered the step's population in ``period`` but whose step was not done in
     it, each with why (done after the period, not done, withdrawn, or done on an unrecorded
-    day)."""
+    day). ``judged``: the role's judged steps, among which one never done is judged in the
+    period all the same (:func:`~.timeliness.missed_acknowledgement`): not counted out."""
     attr, event = DONE[role]
     start = POPULATION[role]
     out = []
+    missed: set[str] | None = None  # the references judged never done: read when needed
     for c in cases:
         began = getattr(c.dates, start)
         done = getattr(c.dates, attr)
         if began is None or began not in period or (done is not None and done in period):
             continue
-        if done is not None and done > period.end:
+        if (
+            done is None
+            and attr == "acknowledged"
+            and (escalated := c.dates.escalation_received) is not None
+            and c.dates.stage1_responded is None
+            and c.values.get("ack_met") is None
+        ):
+            if missed is None:  # rare: once per report at most
+                missed = {j.case.reference for j in judged if never_done(j)}
+            if c.reference in missed:
+                continue
+            why = (
+                f"not acknowledged when escalated {uk(escalated)}, after the period: counted "
+                "in the period of the escalation request"
+                if escalated > period.end
+                else f"escalated {uk(escalated)} before its acknowledgement was due: not judged"
+            )
+        elif done is not None and done > period.end:
             why = f"done {uk(done)}, after the period: it counts in the period it was done"
         elif done is not None:
             why = f"done {uk(done)}, before the period"
@@ -162,7 +184,9 @@ def _self_assessment(
             judged["ack"],
             met,
             extra=lambda: [*unjudged["ack"], *out("ack")],
-            note="Stage 1 acknowledgements sent in the period, within 5 working days of receipt.",
+            note="Stage 1 acknowledgements sent in the period, within 5 working days of receipt; "
+            "a complaint escalated to Stage 2 in the period with no Stage 1 acknowledgement (nor "
+            "response) recorded, after its deadline, counts as not acknowledged in time.",
         ),
         share(
             "sa_stage1",
@@ -395,7 +419,7 @@ def annual_report(
 
     @cache
     def out(role: str) -> list[CaseLine]:  # counted out: listed, never counted (made when read)
-        return counted_out(cases, role, period)
+        return counted_out(cases, role, period, judged[role])
 
     stocked = {c.reference for c in cases if tsm.stock_of(c) is not None}
     figures = _self_assessment(judged, unjudged, out, names)

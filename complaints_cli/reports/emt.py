@@ -133,7 +133,9 @@ def timeliness_figures(
             judged["ack"],
             met,
             extra=unjudged["ack"],
-            note=_basis(profile, "ack", "Acknowledgements sent in the month"),
+            note=_basis(profile, "ack", "Acknowledgements sent in the month").removesuffix(".")
+            + "; a complaint escalated to Stage 2 in the month with no Stage 1 acknowledgement "
+            "(nor response) recorded, after its deadline, counts as not acknowledged in time.",
         )
     ]
     for stage, name in (("stage1", "Stage 1"), ("stage2", "Stage 2")):

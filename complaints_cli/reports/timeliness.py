@@ -14,6 +14,11 @@ For one completed milestone (see :class:`~complaints_cli.domain.deadlines.Milest
 * *within the extension*: extended, and done on or before the extended date - never later than
   the profile's cap (Code 6.4: at most 10 more working days at Stage 1; 6.15: 20 at Stage 2);
 * *met*: within the timeframe or within the extension (the log's Yes/No).
+
+One step never done is judged too: a Stage 1 acknowledgement still missing when the resident
+escalated to Stage 2 with no Stage 1 response (:func:`missed_acknowledgement`). It can no
+longer be made at Stage 1, so it is judged not on time in the period of the escalation
+request (when its deadline had passed by then), and never vanishes from the figures.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from datetime import date
 from operator import attrgetter
 from typing import NamedTuple
 
-from complaints_cli.domain.deadlines import CaseDates, Milestone
+from complaints_cli.domain.deadlines import CaseDates, Milestone, State
 from complaints_cli.domain.periods import Period
 from complaints_cli.domain.profiles import MilestoneRule, Profile
 from complaints_cli.domain.workdays import Calendar
@@ -117,6 +122,42 @@ def forget() -> None:
     _LIMITS.clear()
 
 
+#: What a line says of a Stage 1 acknowledgement never made (:func:`missed_acknowledgement`).
+NEVER_ACKNOWLEDGED = "not acknowledged"
+
+
+def missed_acknowledgement(
+    case: ReportCase, profile: Profile, calendar: Calendar
+) -> Milestone | None:
+    """The Stage 1 acknowledgement ``case`` never had, judged on the day Stage 1 ended without
+    it: escalated to Stage 2 with neither an acknowledgement nor a Stage 1 response recorded,
+    after the acknowledgement's deadline. Its milestone, "done" on the escalation request's
+    day and missed; None for any other case (one escalated before its acknowledgement was
+    due, or whose log says in column 10 that it was acknowledged on a day it does not hold)."""
+    d = case.dates
+    escalated = d.escalation_received
+    if escalated is None or d.acknowledged is not None or d.stage1_responded is not None:
+        return None
+    if case.values.get("ack_met") is not None:
+        return None
+    before = d._replace(
+        escalation_received=None,
+        stage2_acknowledged=None,
+        stage2_responded=None,
+        stage="Stage 1",
+        status="Open",
+    )
+    m = case.milestones(profile, calendar, dates=before).get("ack")
+    if m is None or escalated <= m.deadline:
+        return None
+    return m._replace(done=escalated, state=State.MISSED)
+
+
+def never_done(j: Judged) -> bool:
+    """``j`` is a step the case never did (:func:`missed_acknowledgement`)."""
+    return j.case.dates[_DONE_AT[j.role]] is None
+
+
 def judged_step(
     case: ReportCase, role: str, m: Milestone, log: str | None = None, code: str | None = None
 ) -> Judged:
@@ -126,6 +167,8 @@ def judged_step(
 
 #: A case date's name -> its position in :class:`CaseDates`.
 _DATE_AT = {name: i for i, name in enumerate(CaseDates._fields)}
+#: A role -> the position of the date that completes it.
+_DONE_AT = {role: _DATE_AT[attr] for role, (attr, _event) in DONE.items()}
 _new_judged = tuple.__new__  # Judged(...) without the named tuple's Python-level constructor
 
 
@@ -159,8 +202,18 @@ def judge(
     unjudged: list[CaseLine] = []
     at = _DATE_AT[attr]
     start, end = period.start, period.end
+    acknowledging = role == "ack"
     for case in cases:
         done: date | None = case.dates[at]  # type: ignore[assignment]  # a date field
+        if done is None and acknowledging:
+            escalated = case.dates.escalation_received
+            if escalated is not None and start <= escalated <= end:
+                chosen = profile if choose is None else choose(case)
+                missed = missed_acknowledgement(case, chosen, calendar)
+                if missed is not None:
+                    code = chosen.name if choose is not None else None
+                    judged.append(_new_judged(Judged, (case, role, missed, None, code)))
+            continue
         if done is None or not start <= done <= end:
             continue
         if choose is not None:
@@ -225,16 +278,20 @@ def _line(j: Judged, deadline: date, ok: bool, ok_text: str, late_text: str, not
     if log:
         why += f"; {log}: the dates count"
     case = j.case
+    event, result = DONE[j.role][1], ok_text if ok else late_text
+    if case.dates[_DONE_AT[j.role]] is None:  # never_done(j), inline: a hot path
+        event, result = "escalated to Stage 2", NEVER_ACKNOWLEDGED
+        why = f"no Stage 1 acknowledgement (nor response) recorded when escalated; {why}"
     return _new_line(
         CaseLine,
         (
             case.reference,
             case.dates.received,
-            DONE[j.role][1],
+            event,
             j.m.done,
             deadline,
             True,
-            ok_text if ok else late_text,
+            result,
             why,
             None,
             None,

@@ -41,7 +41,7 @@ def learning_added_since_sent(db: RawDatabase) -> dict[int, date]:
             last_sent[case_id] = int(entry_id)
         if "learning" in decoded:
             day = stamp.date()
-            recorded = decoded.get("learning_recorded")
+            recorded = decoded.get("learning_recorded") or decoded.get("learning_replaced")
             if isinstance(recorded, list) and len(recorded) == 2 and recorded[1]:
                 with contextlib.suppress(ValueError, TypeError):
                     day = date.fromisoformat(str(recorded[1]))  # the tool's day (--date)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from complaints_cli.errors import NotFoundError
     from complaints_cli.store.db import RawDatabase
 
-__all__ = ["is_empty", "people", "references_in_category", "unknown_reference"]
+__all__ = ["is_empty", "name_uses", "people", "references_in_category", "unknown_reference"]
 
 
 def is_empty(db: RawDatabase) -> bool:
@@ -54,6 +54,16 @@ def people(db: RawDatabase, *, owners: bool = True) -> list[str]:
     if owners:
         sql += " UNION SELECT owner FROM action"
     return [str(p) for p in db.column(sql) if p]
+
+
+def name_uses(db: RawDatabase, name: str) -> int:
+    """How many cases name ``name``, exactly as stored, as their Stage 1 or Stage 2 handler
+    (through the indexes on both columns)."""
+    sql = (
+        "SELECT (SELECT COUNT(*) FROM complaint WHERE handler = :name) "
+        "+ (SELECT COUNT(*) FROM complaint WHERE stage2_handler = :name)"
+    )
+    return int(db.scalar(sql, {"name": name}) or 0)
 
 
 def _each_name(column: str) -> str:

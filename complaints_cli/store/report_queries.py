@@ -154,7 +154,9 @@ def learning_in(db: RawDatabase, period: Period) -> list[LearningEntry]:
        command other than an import) is dated by the day its history entry records
        (``learning_recorded``: the tool's today or ``--date``, as every command's day), else
        (entries made before it was recorded) by the entry's time (UTC, read as UK time), and
-       lists the text that change added;
+       lists the text that change added; a change that replaced recorded learning
+       (``learning --replace``, its history entry's ``learning_replaced``) rewords it and is
+       not learning recorded again: the learning counts once, on the day it was first recorded;
     2. learning that only arrived with an import (or has no history at all) is dated by the
        case's closed date, else its last response, else its received date: in the old
        workbook it was written when the case was dealt with, not when the log was imported.
@@ -171,6 +173,8 @@ def learning_in(db: RawDatabase, period: Period) -> list[LearningEntry]:
     for reference, received, at, changes, command in rows:
         try:
             decoded = json.loads(changes)
+            if "learning_replaced" in decoded:
+                continue  # reworded: counted on the day it was first recorded
             change = decoded.get("learning")
             day = decoded.get("learning_recorded", [None, None])[1]
             recorded = _local_date(at) if day is None else date.fromisoformat(str(day))

@@ -252,7 +252,8 @@ def test_told_refusals() -> None:
     told = extended(stage1_extension_told_on=date(2025, 2, 11))
     assert refusal(extension_told, told, RULES, on=STAGE1_DUE) == (
         "ConflictError",
-        "SPRUCE001's resident was already told on 11/02/2025",
+        "SPRUCE001's resident was already told on 11/02/2025; if that day is wrong, correct it "
+        "with complaints correct SPRUCE001 --extension-told D --reason TEXT",
     )
     assert refusal(extension_told, extended(), RULES, on=date(2025, 2, 2)) == (
         "ComplaintsError",
@@ -287,7 +288,8 @@ def test_told_at_stage2() -> None:
     again = c._replace(stage2_extension_told_on=date(2025, 3, 12))
     assert refusal(extension_told, again, RULES, on=TODAY) == (
         "ConflictError",
-        "SPRUCE001's resident was already told on 12/03/2025",
+        "SPRUCE001's resident was already told on 12/03/2025; if that day is wrong, correct it "
+        "with complaints correct SPRUCE001 --stage2-extension-told D --reason TEXT",
     )
     assert refusal(extension_told, c._replace(stage2_extension=False), RULES, on=TODAY)[1] == (
         "SPRUCE001 has no Stage 2 extension to tell the resident about: record it with "
