@@ -948,6 +948,27 @@ def test_a_two_row_header_with_banner_rows_imports(cli, tmp_path, name):
     assert log["SPRUCE102"]["stage2_handler"] == "Jordan Blake"
 
 
+def test_a_total_row_labelled_beside_its_count_is_skipped(cli, tmp_path):
+    """A team's Total row with =COUNTA(A:A) in the reference column and "Total" beside it
+    (fresh-user trial 9) is a total, not a case refused for the reference 4."""
+    openpyxl_log(
+        tmp_path / "totals.xlsx",
+        [
+            ["Ref", "Date received", "Complainant", "Compensation"],
+            ["SPRUCE001", "03/02/2025", "Ann Lee", 50],
+            ["SPRUCE002", "04/02/2025", "Bo Li", 0],
+            [2, "Total", None, 50],  # =COUNTA(A2:A3) and =SUM(D2:D3), as saved
+        ],
+    )
+    result = cli("import", str(tmp_path / "totals.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert "2 added" in result.stdout
+    assert result.stderr == (
+        "note: skipped 1 row(s) that are headings, notes or totals, not cases: row 4 'Total'\n"
+    )
+    assert sorted(cases(tmp_path)) == ["SPRUCE001", "SPRUCE002"]
+
+
 def test_the_merged_cells_note_names_the_cells(cli, tmp_path):
     result = cli("import", "--dry-run", str(fixture(tmp_path, "messy_log.xlsx")))
     assert result.exit_code == 0, result.output
