@@ -33,6 +33,7 @@ from complaints_cli.files.spreadsheet import Workbook
 from complaints_cli.store.db import RawDatabase
 from complaints_cli.store.reads import get_case, history, list_cases
 from tests.conftest import LOG_ARGS
+from tests.fixtures.build_fixtures import convert
 from tests.paths import FIXTURES, SAMPLE
 from tests.records import record
 
@@ -954,10 +955,10 @@ def test_a_total_row_labelled_beside_its_count_is_skipped(cli, tmp_path):
     openpyxl_log(
         tmp_path / "totals.xlsx",
         [
-            ["Ref", "Date received", "Complainant", "Compensation"],
-            ["SPRUCE001", "03/02/2025", "Ann Lee", 50],
-            ["SPRUCE002", "04/02/2025", "Bo Li", 0],
-            [2, "Total", None, 50],  # =COUNTA(A2:A3) and =SUM(D2:D3), as saved
+            ["Ref", "Date received", "Complainant", "Address", "Handler", "Compensation"],
+            ["SPRUCE001", "03/02/2025", "Ann Lee", "1 Oak Road", "Kim Ho", 50],
+            ["SPRUCE002", "04/02/2025", "Bo Li", "2 Oak Road", "Kim Ho", 0],
+            [2, "Total", None, None, None, 50],  # =COUNTA(A2:A3) and =SUM(F2:F3), as saved
         ],
     )
     result = cli("import", str(tmp_path / "totals.xlsx"))
@@ -967,6 +968,31 @@ def test_a_total_row_labelled_beside_its_count_is_skipped(cli, tmp_path):
         "note: skipped 1 row(s) that are headings, notes or totals, not cases: row 4 'Total'\n"
     )
     assert sorted(cases(tmp_path)) == ["SPRUCE001", "SPRUCE002"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_sheet_without_a_handler_or_complainant_column_says_so(cli, tmp_path, fmt):
+    """A team's own headings ('Name', 'Officer') are kept as columns the log does not know;
+    the cases then come in with no complainant and no handler, which the note listing kept
+    columns did not say (fresh-user trial 9): a note names the missing columns."""
+    rows = [
+        ["Ref", "Status", "Stage", "Date received", "Name", "Address", "Officer"],
+        ["SPRUCE001", "Open", "Stage 1", "03/02/2025", "Ann Lee", "1 Oak Road", "Kim Ho"],
+    ]
+    path = openpyxl_log(tmp_path / "own headings.xlsx", rows)
+    if fmt == "ods":
+        path = convert(path, "ods", tmp_path / "ods")
+    result = cli("import", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "note: kept 2 column(s) the log does not know: 'Name', 'Officer'",
+        "note: no 'Handler' or 'Complainant' column found: the cases are imported without "
+        "them; if a column the log does not know ('Name', 'Officer') holds it, rename its "
+        "heading to the log's and import again",
+    ]
+    case = cases(tmp_path)["SPRUCE001"]
+    assert (case["handler"], case["complainant"]) == ("", "")
+    assert case["extra"] == {"Name": "Ann Lee", "Officer": "Kim Ho"}
 
 
 def test_the_merged_cells_note_names_the_cells(cli, tmp_path):
