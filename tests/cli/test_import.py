@@ -995,6 +995,39 @@ def test_a_sheet_without_a_handler_or_complainant_column_says_so(cli, tmp_path, 
     assert case["extra"] == {"Name": "Ann Lee", "Officer": "Kim Ho"}
 
 
+ACK_HEADER = "Date complaint acknowledged"
+
+
+def test_an_older_copy_of_the_workbook_is_not_told_to_apply_its_blanks(cli, tmp_path, monkeypatch):
+    """The team's old spreadsheet imported again after a case was acknowledged in the tool
+    (fresh-user trial 9): its only differences are blank cells, which --update keeps. The
+    refusal said "apply the file's values with --update", as if that would blank the log."""
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-03-10")
+    path = openpyxl_log(
+        tmp_path / "old log.xlsx",
+        [
+            ["Ref", "Stage", "Handler", "Complainant", "Address", "Date received", ACK_HEADER],
+            ["SPRUCE001", "Stage 1", "Kim Ho", "Ann Lee", "1 Oak Road", "03/02/2025", None],
+        ],
+    )
+    assert cli("import", str(path)).exit_code == 0
+    ack = cli("acknowledge", "SPRUCE001", "--date", "04/02/2025", "--summary", "Damp")
+    assert ack.exit_code == 0, ack.output
+    before = table_state(tmp_path)
+    again = cli("import", str(path))
+    assert again.exit_code == 1
+    assert again.stderr.splitlines()[-1] == (
+        "complaints: error: 1 row(s) of old log.xlsx have blank cells where the log has "
+        "values (listed above): the file is older than the log, and nothing was imported; "
+        "--update keeps the log's values, so there is nothing to apply"
+    )
+    assert table_state(tmp_path) == before
+    update = cli("import", str(path), "--update")
+    assert update.exit_code == 0, update.output
+    assert "0 updated, 1 unchanged" in update.stdout
+    assert cases(tmp_path)["SPRUCE001"]["acknowledged"] == date(2025, 2, 4)
+
+
 def test_the_merged_cells_note_names_the_cells(cli, tmp_path):
     result = cli("import", "--dry-run", str(fixture(tmp_path, "messy_log.xlsx")))
     assert result.exit_code == 0, result.output
