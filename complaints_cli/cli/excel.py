@@ -408,6 +408,13 @@ def _export(
     from complaints_cli.store import reads
 
     suffix = file.suffix.lower()
+    if fmt is None and suffix not in (".xlsx", ".csv", ".xls", ".ods", ".xlsm"):
+        # A typo in the extension (.xslx) would be a workbook Excel does not open from
+        # Explorer: the name is the user's choice only with --format.
+        raise ComplaintsError(
+            f"{file.name!r} does not end in .xlsx or .csv: name the file {file.stem}.xlsx, "
+            "or give --format xlsx to write a workbook under this name"
+        )
     if fmt is None:
         fmt = "csv" if suffix == ".csv" else "xlsx"
     fmt = check_format(fmt, ("xlsx", "csv"))
@@ -540,7 +547,7 @@ def export_cmd(
     fmt: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", help="xlsx or csv [default: from the file name, else xlsx]."
+            "--format", "-f", help="xlsx or csv [default: from the file name, .xlsx or .csv]."
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,

@@ -71,8 +71,16 @@ def _refuse_only_conflicts(plan: Any, result: Any, choices: ImportChoices) -> No
     that also adds cases, reports the conflicts and carries on, as before."""
     if not plan.conflicts or plan.adds or plan.updates or choices.dry_run:
         return
+    from complaints_cli.domain.import_plan import older_copy
+
     name = result.path.name
     _list_conflicts(result, plan)
+    if older_copy(plan.conflicts):
+        raise ComplaintsError(
+            f"{len(plan.conflicts)} row(s) of {name} have blank cells where the log has values "
+            "(listed above): the file is older than the log, and nothing was imported; "
+            "--update keeps the log's values, so there is nothing to apply"
+        )
     unchanged = f" ({len(plan.unchanged)} other row(s) unchanged)" if plan.unchanged else ""
     raise ComplaintsError(
         f"{len(plan.conflicts)} row(s) of {name} differ from the cases already in the log "

@@ -51,6 +51,7 @@ __all__ = [
     "diff_case",
     "imply_values",
     "make_plan",
+    "older_copy",
     "renumber_clashes",
     "stored_extra",
 ]
@@ -169,6 +170,12 @@ class CaseUpdate:
     kept: list[FieldChange] = field(default_factory=list)
     #: Why a held-back update would move the case back (``Stage 2 -> Stage 1``, ...).
     rollback: list[str] = field(default_factory=list)
+
+
+def older_copy(conflicts: Sequence[CaseUpdate]) -> bool:
+    """Whether every difference is a blank cell where the log has a value: an older copy of
+    the log, which ``--update`` leaves as the log has it (it never empties a value)."""
+    return bool(conflicts) and all(ch.new is None for item in conflicts for ch in item.changes)
 
 
 @dataclass(frozen=True)

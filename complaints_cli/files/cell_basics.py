@@ -67,12 +67,22 @@ def is_empty(value: object, *, none_is_empty: bool = True) -> bool:
 
 
 def describe(value: object) -> str:
-    """How a refused value is shown in a reason."""
+    """How a refused value is shown in a reason: as the spreadsheet shows it, so the same
+    cell reads the same from .xlsx, .xls and .ods (a whole number ``4``, never ``4.0``)."""
     if isinstance(value, str):
         return repr(value.strip())
     if isinstance(value, datetime | date | time):
         return value.isoformat()
-    return repr(value)
+    return shown_number(value) or repr(value)
+
+
+def shown_number(value: object) -> str:
+    """A number cell as typed (``4``, not ``4.0``; ``2.5``), or ``""`` for anything else."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
 
 
 def type_name(value: object) -> str:

@@ -21,7 +21,7 @@ not recomputed. Columns the log does not know are kept per case (``extra``) and 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -359,6 +359,9 @@ def read_log(
             notes.append(
                 f"{parser.defaulted[key]} blank {key.title()} cell(s) taken as {DEFAULTS[key]!r}"
             )
+    missing = _people_missing(present, kept_headers)
+    if missing and parsed:
+        notes.append(missing)
     return ReadResult(
         path=workbook.path,
         sha256=workbook.sha256,
@@ -372,6 +375,31 @@ def read_log(
         extra_keys=tuple(h for _, h in unknown_items),
         notes=notes,
     )
+
+
+#: The columns ``log`` asks for that an import may lack: without them the cases come in blank.
+_PEOPLE: Final = (COLUMNS[3], COLUMNS[4], COLUMNS[5])
+
+
+def _people_missing(present: Collection[object], kept: Sequence[str]) -> str:
+    """The note for a sheet with no Handler, Complainant or Address column (a heading the
+    import did not recognise, such as ``Name`` or ``Officer``): its cases come in without
+    them, which a note listing the kept columns alone does not say. ``""`` when all are
+    there."""
+    lacking = [c.header for c in _PEOPLE if c not in present]
+    if not lacking:
+        return ""
+    note = (
+        f"no {' or '.join(repr(h) for h in lacking)} column found: the cases are imported without"
+    )
+    note += " one" if len(lacking) == 1 else " them"
+    if kept:
+        listed = ", ".join(repr(h) for h in kept[:10])
+        note += (
+            f"; if a column the log does not know ({listed}) holds it, rename its heading to"
+            " the log's and import again"
+        )
+    return note
 
 
 def _signatory_findings(values: Mapping[str, object], today: date | None) -> list[tuple[str, str]]:

@@ -47,9 +47,10 @@ def not_cases(
     """The heading, note and total rows among ``data`` (row indices), as ``(index, text)``.
 
     A row is not a case when its reference cell says "Total" (whatever its other cells hold),
-    or holds heading text (a month, a quarter, "Stage 2 cases") and its date received is
-    blank, or when it has a single non-blank cell, of heading text, or of text that does not
-    look like a reference typed in the reference column or a column left of it (a note). A
+    or is blank or a count with "Total" beside it and only numbers besides, or holds heading
+    text (a month, a quarter, "Stage 2 cases") and its date received is blank, or when it has
+    a single non-blank cell, of heading text, or of text that does not look like a reference
+    typed in the reference column or a column left of it (a note). A
     lone cell in any other column (a summary, an amount, a second complainant) is the rest
     of a case split over two rows: that row is read as a case, and refused for its missing
     reference, never skipped with its value (fresh-user trial). Any other row is a case, and
@@ -69,6 +70,10 @@ def not_cases(
             out.append((index, text))
             continue
         filled = [(i, v) for i, v in enumerate(row) if not _is_blank(v)]
+        label = _total_beside_counts(ref, [v for _, v in filled])
+        if label:
+            out.append((index, label))
+            continue
         column, value = filled[0] if len(filled) == 1 else (0, None)
         if isinstance(value, str):
             note = " ".join(value.split())
@@ -79,6 +84,22 @@ def not_cases(
             ):
                 out.append((index, note))
     return out
+
+
+def _total_beside_counts(ref: object, filled: list[object]) -> str:
+    """The label of a total row whose reference cell is blank or a count (``=COUNTA(A:A)``)
+    and whose one text cell says "Total" beside numbers only (counts, sums), else ``""``.
+    A "Total" beside a date or other text is left to be read as a case."""
+    if isinstance(ref, str) and ref.strip():
+        return ""
+    texts = [v for v in filled if isinstance(v, str)]
+    if len(texts) != 1 or not all(
+        isinstance(v, str) or (isinstance(v, int | float) and not isinstance(v, bool))
+        for v in filled
+    ):
+        return ""
+    label = " ".join(texts[0].split())
+    return label if _TOTAL.fullmatch(label) else ""
 
 
 def short(text: str) -> str:

@@ -22,6 +22,7 @@ from complaints_cli.domain.import_plan import (
     PENCE_FIELDS,
     ParsedRow,
 )
+from complaints_cli.files.cell_basics import shown_number
 from complaints_cli.files.cells import CellError, parse_column, parse_text
 from complaints_cli.files.headers import (
     EXTRA_COLUMNS,
@@ -71,10 +72,9 @@ def _show_value(value: object) -> str:
         return ""
     if isinstance(value, datetime | date | time):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if isinstance(value, int | float):
-        return str(value)
+    number = shown_number(value)
+    if number:
+        return number
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..." + text[-1]  # repr's own quote
 

@@ -243,6 +243,23 @@ def test_format_must_match_the_file_name(cli, tmp_path):
     )
 
 
+@pytest.mark.parametrize("name", ["log.xslx", "log.xlxs", "log.txt", "log"])
+def test_a_file_name_ending_in_neither_xlsx_nor_csv_is_refused(cli, tmp_path, name):
+    """A typo in the extension (fresh-user trial 9) wrote a workbook Excel will not open
+    from Explorer, and said "Exported": refused, naming the fix; --format writes it anyway."""
+    result = cli("export", str(tmp_path / name))
+    assert result.exit_code == 1
+    stem = name.split(".")[0]
+    assert result.stderr == (
+        f"complaints: error: {name!r} does not end in .xlsx or .csv: name the file "
+        f"{stem}.xlsx, or give --format xlsx to write a workbook under this name\n"
+    )
+    assert not (tmp_path / name).exists()
+    chosen = cli("export", str(tmp_path / name), "--format", "xlsx")
+    assert chosen.exit_code == 0, chosen.output
+    assert (tmp_path / name).read_bytes()[:2] == b"PK"
+
+
 # --- control characters, over-long text ------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ from complaints_cli.files.spreadsheet import Workbook
 from complaints_cli.store.db import RawDatabase
 from complaints_cli.store.reads import get_case, history, list_cases
 from tests.conftest import LOG_ARGS
+from tests.fixtures.build_fixtures import convert
 from tests.paths import FIXTURES, SAMPLE
 from tests.records import record
 
@@ -946,6 +947,85 @@ def test_a_two_row_header_with_banner_rows_imports(cli, tmp_path, name):
         "£150 time and trouble, £100 distress and inconvenience"
     )
     assert log["SPRUCE102"]["stage2_handler"] == "Jordan Blake"
+
+
+def test_a_total_row_labelled_beside_its_count_is_skipped(cli, tmp_path):
+    """A team's Total row with =COUNTA(A:A) in the reference column and "Total" beside it
+    (fresh-user trial 9) is a total, not a case refused for the reference 4."""
+    openpyxl_log(
+        tmp_path / "totals.xlsx",
+        [
+            ["Ref", "Date received", "Complainant", "Address", "Handler", "Compensation"],
+            ["SPRUCE001", "03/02/2025", "Ann Lee", "1 Oak Road", "Kim Ho", 50],
+            ["SPRUCE002", "04/02/2025", "Bo Li", "2 Oak Road", "Kim Ho", 0],
+            [2, "Total", None, None, None, 50],  # =COUNTA(A2:A3) and =SUM(F2:F3), as saved
+        ],
+    )
+    result = cli("import", str(tmp_path / "totals.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert "2 added" in result.stdout
+    assert result.stderr == (
+        "note: skipped 1 row(s) that are headings, notes or totals, not cases: row 4 'Total'\n"
+    )
+    assert sorted(cases(tmp_path)) == ["SPRUCE001", "SPRUCE002"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_sheet_without_a_handler_or_complainant_column_says_so(cli, tmp_path, fmt):
+    """A team's own headings ('Name', 'Officer') are kept as columns the log does not know;
+    the cases then come in with no complainant and no handler, which the note listing kept
+    columns did not say (fresh-user trial 9): a note names the missing columns."""
+    rows = [
+        ["Ref", "Status", "Stage", "Date received", "Name", "Address", "Officer"],
+        ["SPRUCE001", "Open", "Stage 1", "03/02/2025", "Ann Lee", "1 Oak Road", "Kim Ho"],
+    ]
+    path = openpyxl_log(tmp_path / "own headings.xlsx", rows)
+    if fmt == "ods":
+        path = convert(path, "ods", tmp_path / "ods")
+    result = cli("import", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "note: kept 2 column(s) the log does not know: 'Name', 'Officer'",
+        "note: no 'Handler' or 'Complainant' column found: the cases are imported without "
+        "them; if a column the log does not know ('Name', 'Officer') holds it, rename its "
+        "heading to the log's and import again",
+    ]
+    case = cases(tmp_path)["SPRUCE001"]
+    assert (case["handler"], case["complainant"]) == ("", "")
+    assert case["extra"] == {"Name": "Ann Lee", "Officer": "Kim Ho"}
+
+
+ACK_HEADER = "Date complaint acknowledged"
+
+
+def test_an_older_copy_of_the_workbook_is_not_told_to_apply_its_blanks(cli, tmp_path, monkeypatch):
+    """The team's old spreadsheet imported again after a case was acknowledged in the tool
+    (fresh-user trial 9): its only differences are blank cells, which --update keeps. The
+    refusal said "apply the file's values with --update", as if that would blank the log."""
+    monkeypatch.setenv("COMPLAINTS_TODAY", "2025-03-10")
+    path = openpyxl_log(
+        tmp_path / "old log.xlsx",
+        [
+            ["Ref", "Stage", "Handler", "Complainant", "Address", "Date received", ACK_HEADER],
+            ["SPRUCE001", "Stage 1", "Kim Ho", "Ann Lee", "1 Oak Road", "03/02/2025", None],
+        ],
+    )
+    assert cli("import", str(path)).exit_code == 0
+    ack = cli("acknowledge", "SPRUCE001", "--date", "04/02/2025", "--summary", "Damp")
+    assert ack.exit_code == 0, ack.output
+    before = table_state(tmp_path)
+    again = cli("import", str(path))
+    assert again.exit_code == 1
+    assert again.stderr.splitlines()[-1] == (
+        "complaints: error: 1 row(s) of old log.xlsx have blank cells where the log has "
+        "values (listed above): the file is older than the log, and nothing was imported; "
+        "--update keeps the log's values, so there is nothing to apply"
+    )
+    assert table_state(tmp_path) == before
+    update = cli("import", str(path), "--update")
+    assert update.exit_code == 0, update.output
+    assert "0 updated, 1 unchanged" in update.stdout
+    assert cases(tmp_path)["SPRUCE001"]["acknowledged"] == date(2025, 2, 4)
 
 
 def test_the_merged_cells_note_names_the_cells(cli, tmp_path):

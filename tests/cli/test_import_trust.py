@@ -425,13 +425,15 @@ def test_a_new_case_imported_with_blank_met_columns_gets_them_from_its_dates(
 
     monkeypatch.setenv("COMPLAINTS_TODAY", "2025-03-10")
     met = ["Met HOS acknowledgment timeframe", "Met HOS code response timeframe?"]
-    header = ["Ref", "Status", "Stage", "Complainant", "Address", "Date received", ACK, RESPONDED]
+    header = ["Ref", "Status", "Stage", "Handler", "Complainant", "Address", "Date received",
+              ACK, RESPONDED]  # fmt: skip
     rows = [  # received Mon 03/02: acknowledge by 06/02, respond 10 working days after that
-        ["SPRUCE001", "Closed", "Stage 1", "Ann Lee", "1 Oak Road", "03/02/2025", "04/02/2025",
-         "11/02/2025"],
-        ["SPRUCE002", "Open", "Stage 1", "Bo Hart", "2 Mill Road", "03/02/2025", "10/02/2025",
+        ["SPRUCE001", "Closed", "Stage 1", "Kim Ho", "Ann Lee", "1 Oak Road", "03/02/2025",
+         "04/02/2025", "11/02/2025"],
+        ["SPRUCE002", "Open", "Stage 1", "Kim Ho", "Bo Hart", "2 Mill Road", "03/02/2025",
+         "10/02/2025", None],
+        ["SPRUCE003", "Open", "Stage 1", "Kim Ho", "Cy Dee", "3 Elm Road", "03/02/2025", None,
          None],
-        ["SPRUCE003", "Open", "Stage 1", "Cy Dee", "3 Elm Road", "03/02/2025", None, None],
     ]  # fmt: skip
     if met_columns:
         header += met

@@ -392,7 +392,7 @@ def test_text_that_is_not_yes_or_no(value):
     ("value", "expected"),
     [
         (1, f"1 is a number, not Yes or No: {YESNO_HELP}"),
-        (0.0, f"0.0 is a number, not Yes or No: {YESNO_HELP}"),
+        (0.0, f"0 is a number, not Yes or No: {YESNO_HELP}"),
         (date(2025, 2, 3), f"2025-02-03 is a date, not Yes or No: {YESNO_HELP}"),
     ],
 )
@@ -903,13 +903,29 @@ REF_HELP = "e.g. SPRUCE001"
         ),
         (
             1.0,
-            "1.0 is a number, not a reference: a reference is a prefix and at least three "
+            "1 is a number, not a reference: a reference is a prefix and at least three "
+            "digits, e.g. SPRUCE001",
+        ),
+        (
+            2.5,
+            "2.5 is a number, not a reference: a reference is a prefix and at least three "
             "digits, e.g. SPRUCE001",
         ),
     ],
 )
 def test_reference_refused(value, expected):
     assert reason(parse_reference, value) == expected
+
+
+def test_a_whole_number_reads_the_same_from_every_format():
+    """.xlsx and .ods hold a number cell as a float (4.0), .xls as an int (4): the reason names
+    the cell as the spreadsheet shows it, 4, the same as the problem line's "value 4"."""
+    from complaints_cli.files.sheet_parser import Problem
+
+    assert reason(parse_reference, 4.0) == reason(parse_reference, 4)
+    assert reason(parse_reference, 4.0).startswith("4 is a number, not a reference")
+    line = Problem("Log", 9, "A 'Ref'", 4.0, reason(parse_reference, 4.0)).line()
+    assert line.startswith("sheet 'Log', row 9, column A 'Ref', value 4: 4 is a number,")
 
 
 def test_reference_with_an_expected_prefix():

@@ -132,6 +132,9 @@ def test_a_missing_header_names_the_row_tried_and_the_nearest_headers():
         ["Stage 2 cases"],
         ["Total", 12, 250],
         ["Grand total: 40", None, None],
+        # The label beside the counts: a count (=COUNTA) in the reference column, or none.
+        [4, "Total", None, 250],
+        [None, "Total complaints", 4, 0.0],
         ["Cases below were logged by the old team"],
         ["2025"],
     ],
@@ -154,6 +157,9 @@ def test_headings_notes_and_totals_are_not_cases(row):
         # (read, and refused for its missing reference, never skipped with its text).
         ["", None, "tenant also reports mould in the bedroom"],
         ["", None, "£25 (goodwill)"],
+        # "Total" beside a date or other text is a case to read (and refuse), never skipped.
+        [4, "Total", "03/02/2025"],
+        [None, "Totals", "Ann Lee", 250],
     ],
 )
 def test_rows_that_may_be_cases_are_read_as_cases(row):
