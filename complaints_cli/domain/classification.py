@@ -92,8 +92,11 @@ def parse_outcome(
     try:
         return Outcome(value)
     except ValueError:
+        from complaints_cli.domain.filters import nearest  # difflib: only when refusing
+
         listed = ", ".join(str(o) for o in shown)
-        raise ComplaintsError(f"{what} {text!r} is not one of: {listed}") from None
+        hint = nearest(text, [str(o) for o in shown])
+        raise ComplaintsError(f"{what} {text!r} is not one of: {listed}{hint}") from None
 
 
 def parse_tenure(text: str, what: str = "--tenure") -> Tenure:

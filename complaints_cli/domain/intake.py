@@ -68,7 +68,10 @@ def parse_channel(text: str) -> Channel:
     try:
         return Channel(value)
     except ValueError:
-        raise ComplaintsError(f"channel {text!r} is not one of: {words(Channel)}") from None
+        from complaints_cli.domain.filters import nearest  # difflib: only when refusing
+
+        hint = nearest(text, [c.value for c in Channel])
+        raise ComplaintsError(f"channel {text!r} is not one of: {words(Channel)}{hint}") from None
 
 
 def _required(name: str, value: str | None) -> str:

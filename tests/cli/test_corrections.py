@@ -96,7 +96,7 @@ def test_a_corrected_received_date_moves_the_deadlines(day: Day) -> None:
         (
             ("--outcome", "uphold", "--reason", "x"),
             "--outcome 'uphold' is not one of: upheld, partly upheld, not upheld, resolved, "
-            "withdrawn",
+            "withdrawn; did you mean upheld?",
         ),
     ],
 )

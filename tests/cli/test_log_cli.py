@@ -117,6 +117,11 @@ def test_missing_values_are_prompted_for(cli: Any, db_url: str) -> None:
             "date received 01/01/2099 is in the future",
         ),
         (("--no-input", *LOG_ARGS[:8], "--channel", "pigeon"), "channel 'pigeon' is not one of"),
+        (
+            ("--no-input", *LOG_ARGS[:8], "--channel", "emial"),
+            "channel 'emial' is not one of: email, phone, letter, in person, website, social "
+            "media; did you mean email?\n",
+        ),
         (("--no-input", "--complainant", " ", *LOG_ARGS[2:]), "complainant is required"),
     ],
 )

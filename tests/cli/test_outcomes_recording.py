@@ -148,7 +148,8 @@ def test_a_response_without_an_outcome_is_recorded_with_a_warning_that_says_the_
         ),
         (
             ("--outcome", "uphold"),
-            "--outcome 'uphold' is not one of: upheld, partly upheld, not upheld, resolved",
+            "--outcome 'uphold' is not one of: upheld, partly upheld, not upheld, resolved; "
+            "did you mean upheld?",
         ),
     ],
 )
