@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -330,10 +330,14 @@ class SheetParser:
         by_column = list(zip(*padded, strict=True))
         results: list[list[Any]] = []
         bad: set[int] = set()
-        for index, column in self.ordered:
+        #: each field's values (flat columns only), a list per field in :attr:`names` order
+        fields_of: list[Sequence[Any]] = []
+        for (index, column), keep in zip(self.ordered, self.flat, strict=True):
             out, failed = self._column(column, by_column[index])
             results.append(out)
             bad.update(failed)
+            if keep:
+                fields_of += _by_field(out, len(column.fields), bool(failed))
         flat = [r for r, keep in zip(results, self.flat, strict=True) if keep]
         flat_fields = [c.fields for (_, c), k in zip(self.ordered, self.flat, strict=True) if k]
         names = self.names
@@ -345,13 +349,14 @@ class SheetParser:
             for i, hit in enumerate(results[pos])
             if type(hit) is not tuple or hit[0] is not None
         }
-        for i, hits in enumerate(zip(*flat, strict=True)):
+        for i, row in enumerate(zip(*fields_of, strict=True)):
             errors: list[tuple[int, object, str]] = []
             if i not in bad:
-                values = dict(zip(names, chain.from_iterable(hits), strict=True))
+                values = dict(zip(names, row, strict=True))
             else:
                 # As parse_row: a column whose cell is refused contributes no fields.
                 values = {}
+                hits = [out[i] for out in flat]
                 for hit, fields in zip(hits, flat_fields, strict=True):
                     if type(hit) is tuple:
                         values.update(zip(fields, hit, strict=True))
@@ -379,6 +384,20 @@ class SheetParser:
                 errors.sort(key=lambda e: order[e[0]])
             yield values, errors
 
+
+def _by_field(out: Sequence[Any], width: int, failed: bool) -> list[Sequence[Any]]:
+    """A column's parsed cells (a tuple of its ``width`` fields each, or a
+    :class:`CellError`) as one list per field, made in C (a refused cell gives ``None``
+    there: its row is rebuilt from the tuples, see :meth:`SheetParser.iter_parse`)."""
+    if failed:
+        blank = (None,) * width
+        out = [hit if type(hit) is tuple else blank for hit in out]
+    if width == 1:
+        return [list(map(_FIRST, out))]
+    return list(zip(*out, strict=True))
+
+
+_FIRST: Final = itemgetter(0)
 
 #: A reference exactly as the log writes it (``format_reference``), within the grammar's
 #: bounds: a prefix of at most 12 letters, then three digits, or four to nine without a
