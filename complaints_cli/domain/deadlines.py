@@ -37,9 +37,10 @@ Rules (see ``profiles.toml`` for the data):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import partial
 from typing import NamedTuple
 
 from complaints_cli.domain.case_dates import DATE_FIELDS, CaseDates, as_case, is_finished_status
@@ -552,8 +553,28 @@ def met_columns(
     Only the rules that fill a column are evaluated: each rule is judged on its own, so the
     others cannot change these (an import judges every row's columns: this is its hot path).
     """
-    c = as_case(case)
-    plans, blank = _column_plans(profile), _blank_columns(profile)
+    return _judge_met(
+        _column_plans(profile), _blank_columns(profile), profile, calendar, as_case(case)
+    )
+
+
+def met_judge(
+    profile: Profile, calendar: Calendar
+) -> Callable[[CaseDates], dict[str, bool | None]]:
+    """:func:`met_columns` for many cases with one ``profile`` and ``calendar`` (the
+    import's, a row at a time): the profile's rules looked up once, not once per case."""
+    return partial(_judge_met, _column_plans(profile), _blank_columns(profile), profile, calendar)
+
+
+def _judge_met(
+    plans: tuple[_Plan, ...],
+    blank: dict[str, bool | None],
+    profile: Profile,
+    calendar: Calendar,
+    c: CaseDates,
+) -> dict[str, bool | None]:
+    """:func:`met_columns` of ``c`` with the profile's column rules (``plans``) and its
+    blank columns (``blank``) already looked up."""
     result = dict(blank)
     # As _evaluate_all, minus what cannot fill a column: a rule whose completing event is
     # not recorded leaves its column blank, so neither its milestone nor its days left are
