@@ -436,20 +436,17 @@ def apply_plan(
 
     deferred = _defer_indexes(tx) if len(plan.adds) >= _DEFER_AT else []
     row_note = f"{note}, sheet {source.sheet!r} row "
+    kept_values = {"created_at": now, "updated_at": now, "row_version": 1}
     for parsed in plan.adds:
         values = parsed.values
-        row = {
-            **base,
-            **values,
-            "folder": folders.get(parsed.reference.upper()),
-            "extra": _extra_text(parsed.extra),
-            "created_at": now,
-            "updated_at": now,
-            "row_version": 1,
-        }
+        row = {**base, **values, **kept_values}
+        row["folder"] = folders.get(parsed.reference.upper()) if folders else None
+        row["extra"] = _extra_text(parsed.extra)
         if deadlines is not None:
             next_due, next_milestone, key, milestones = deadlines(row)
-            row |= {"next_due": next_due, "next_milestone": next_milestone, "deadlines_key": key}
+            row["next_due"] = next_due
+            row["next_milestone"] = next_milestone
+            row["deadlines_key"] = key
             if milestones:
                 milestones_by_ref[parsed.reference] = milestones
         # A new case's history entry names its source row; its values are the row's (every
@@ -465,11 +462,9 @@ def apply_plan(
             actions_by_ref[parsed.reference] = values["actions"]
         if values.get("signatories"):
             signatories_by_ref[parsed.reference] = values["signatories"]
-        links += [
-            (link, parsed.reference, parsed.row, str(values[link]))
-            for link in LINKS
-            if values.get(link)
-        ]
+        for link in LINKS:
+            if values.get(link):
+                links.append((link, parsed.reference, parsed.row, str(values[link])))
         batch.append(row)
         if len(batch) >= 5000:
             flush()
