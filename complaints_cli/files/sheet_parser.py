@@ -328,25 +328,30 @@ class SheetParser:
         width = max(max(len(r) for r in rows), max(i for i, _ in self.ordered) + 1)
         padded = [r if len(r) == width else [*r, *([None] * (width - len(r)))] for r in rows]
         by_column = list(zip(*padded, strict=True))
-        results: list[list[Any]] = []
+        results: list[list[Any] | None] = []
         bad: set[int] = set()
         #: each field's values (flat columns only), a list per field in :attr:`names` order
         fields_of: list[Sequence[Any]] = []
         for (index, column), keep in zip(self.ordered, self.flat, strict=True):
             out, failed = self._column(column, by_column[index])
-            results.append(out)
             bad.update(failed)
             if keep:
                 fields_of += _by_field(out, len(column.fields), bool(failed))
+            # A flat column with no refused cell is read from fields_of from here on: its
+            # list of tuples is let go (the rows' dicts are made next: a lower peak).
+            results.append(out if failed or not keep else None)
+        del by_column
         flat = [r for r, keep in zip(results, self.flat, strict=True) if keep]
         flat_fields = [c.fields for (_, c), k in zip(self.ordered, self.flat, strict=True) if k]
         names = self.names
+        # The columns sharing a field with an earlier one (never flat: their lists are kept).
+        shared = [(pos, name, earlier, results[pos] or []) for pos, name, earlier in self.shared]
         # Rows where a later column sharing a field says something (or fails): only those
         # need the agreement check.
         active = {
             i
-            for pos, _name, _earlier in self.shared
-            for i, hit in enumerate(results[pos])
+            for _pos, _name, _earlier, hits in shared
+            for i, hit in enumerate(hits)
             if type(hit) is not tuple or hit[0] is not None
         }
         for i, row in enumerate(zip(*fields_of, strict=True)):
@@ -356,16 +361,18 @@ class SheetParser:
             else:
                 # As parse_row: a column whose cell is refused contributes no fields.
                 values = {}
-                hits = [out[i] for out in flat]
-                for hit, fields in zip(hits, flat_fields, strict=True):
+                start = 0
+                for hits_or_none, fields in zip(flat, flat_fields, strict=True):
+                    stop = start + len(fields)
+                    hit = row[start:stop] if hits_or_none is None else hits_or_none[i]
                     if type(hit) is tuple:
                         values.update(zip(fields, hit, strict=True))
-                for pos, (index, _column) in enumerate(self.ordered):
-                    hit = results[pos][i]
-                    if type(hit) is not tuple:
-                        errors.append((index, padded[i][index], hit.reason))
-            for pos, name, earlier in self.shared if (i in active or i in bad) else ():
-                hit = results[pos][i]
+                    start = stop
+                for hits_or_none, (index, _column) in zip(results, self.ordered, strict=True):
+                    if hits_or_none is not None and type(hits_or_none[i]) is not tuple:
+                        errors.append((index, padded[i][index], hits_or_none[i].reason))
+            for pos, name, earlier, hits in shared if (i in active or i in bad) else ():
+                hit = hits[i]
                 if type(hit) is not tuple:
                     continue
                 if hit[0] is None:
