@@ -216,6 +216,9 @@ class Stamps(NamedTuple):
     milestones: list[OpenMilestone]
 
 
+_new_stamps = tuple.__new__  # Stamps(...) minus its Python __new__: one per imported row
+
+
 def deadline_stamps(
     case: Case | Mapping[str, Any], profile: Profile, calendar: Calendar, key: str
 ) -> Stamps:
@@ -229,13 +232,13 @@ def deadline_stamps(
     """
     if not isinstance(case, Case):  # a mapping (a concrete class is checked faster than an ABC)
         if is_finished_status(case.get("status")):
-            return Stamps(None, None, key, [])
+            return _new_stamps(Stamps, (None, None, key, []))
         dates = CaseDates.of_row(case)
     else:
         dates = case_dates(case)
     milestones = open_milestones(dates, profile, calendar)
     next_due, next_milestone = _next_due(milestones, dates.received)
-    return Stamps(next_due, next_milestone, key, milestones)
+    return _new_stamps(Stamps, (next_due, next_milestone, key, milestones))
 
 
 class Derived(NamedTuple):
