@@ -275,9 +275,18 @@ def _new_ids(
     references (a case another handler logged meanwhile is not the import's); any reference
     not found that way (an id that wrapped round) is looked up by name.
     """
+    start = before or 0
+    if tx.dialect == "sqlite":
+        # SQLite numbers a new row one past the largest id: under this write lock the batch
+        # is ids start+1.. in order when exactly so many follow (no 100k references read).
+        sql = "SELECT count(*), max(id) FROM complaint WHERE id > :before"
+        count, last = tx.execute(sql, {"before": start}).fetchone()
+        if count == len(references) and last == start + len(references):
+            yield list(zip(range(start + 1, last + 1), references, strict=True))
+            return
     wanted = set(references)
     rows = tx.execute(
-        "SELECT id, reference FROM complaint WHERE id > :before", {"before": before or 0}
+        "SELECT id, reference FROM complaint WHERE id > :before", {"before": start}
     ).fetchall()
     found = [(int(i), str(r)) for i, r in rows if r in wanted]
     yield found
