@@ -230,17 +230,18 @@ def _fill_met(
     warnings (one judgement per row serves both) and ``fields`` with the flags filled whose
     column the sheet lacks (so they are written; blank for the other new rows). A case
     already in the log keeps its Met columns as the import always left them."""
-    from complaints_cli.domain.derived import met_for_new_row
+    from complaints_cli.domain.derived import new_row_met
 
-    profile, calendar = tf.profile, tf.calendar  # read once, not for each of 100k rows
+    judge = new_row_met(tf.profile, tf.calendar)  # read once, not for each of 100k rows
     filled: set[str] = set()
     lines: list[str] = []
     for row in plan.adds:
-        met, disagree = met_for_new_row(row.values, profile, calendar)
+        met, disagree = judge(row.values)
         if met:
             row.values.update(met)
             filled.update(met)
-        lines += [_met_line(result, row, *d) for d in disagree]
+        if disagree:
+            lines += [_met_line(result, row, *d) for d in disagree]
     missing = sorted(filled - set(fields))
     if missing:
         for row in plan.adds:

@@ -188,11 +188,19 @@ def is_finished_status(status: object) -> bool:
     Read leniently (``Closed - resolved`` in an old workbook is closed): the status starts with
     one of the finished words.
     """
+    if type(status) is str:  # a log's few statuses, each read once (2 reads a row on import)
+        found = _FINISHED_SEEN.get(status)
+        if found is None:
+            found = status.strip().lower().startswith(_FINISHED)
+            if len(_FINISHED_SEEN) < 1024:  # bounded: a file's statuses are not ours to count
+                _FINISHED_SEEN[status] = found
+        return found
     text = str(status or "").strip().lower()
     return text.startswith(_FINISHED)
 
 
 _FINISHED = tuple(s.value.lower() for s in Status if s.finished)
+_FINISHED_SEEN: dict[str, bool] = {}
 
 
 def _told(value: object) -> bool | None:

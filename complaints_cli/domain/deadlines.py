@@ -37,9 +37,10 @@ Rules (see ``profiles.toml`` for the data):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import partial
 from typing import NamedTuple
 
 from complaints_cli.domain.case_dates import DATE_FIELDS, CaseDates, as_case, is_finished_status
@@ -221,20 +222,24 @@ class _Plan(NamedTuple):
 _PLANS: dict[int, tuple[Profile, tuple[_Plan, ...]]] = {}
 #: A :class:`CaseDates` field -> its place in the tuple.
 _AT = {name: i for i, name in enumerate(CaseDates._fields)}
-_COLUMN_PLANS: dict[int, tuple[Profile, tuple[_Plan, ...]]] = {}
+#: Per profile: its rules that fill a Met column, and those columns, each blank.
+_MET_RULES: dict[int, tuple[Profile, tuple[_Plan, ...], dict[str, bool | None]]] = {}
 
 
-def _column_plans(profile: Profile) -> tuple[_Plan, ...]:
-    """The profile's compiled rules that fill a log column (a "Met ..." column): all that
-    :func:`met_columns` needs to evaluate (3 of the Code profile's 10 rules)."""
-    cached = _COLUMN_PLANS.get(id(profile))
+def _met_rules(profile: Profile) -> tuple[tuple[_Plan, ...], dict[str, bool | None]]:
+    """The profile's compiled rules that fill a "Met ..." column (3 of the Code profile's 10:
+    all :func:`met_columns` evaluates), and each such column blank (None): its start."""
+    cached = _MET_RULES.get(id(profile))
     if cached is not None and cached[0] is profile:
-        return cached[1]
-    result = tuple(p for p in _plans(profile) if p.rule.log_column is not None)
-    if len(_COLUMN_PLANS) > 64:
-        _COLUMN_PLANS.clear()
-    _COLUMN_PLANS[id(profile)] = (profile, result)
-    return result
+        return cached[1], cached[2]
+    plans = tuple(p for p in _plans(profile) if p.rule.log_column is not None)
+    blank: dict[str, bool | None] = {
+        r.log_column: None for r in profile.milestones if r.log_column is not None
+    }
+    if len(_MET_RULES) > 64:
+        _MET_RULES.clear()
+    _MET_RULES[id(profile)] = (profile, plans, blank)
+    return plans, blank
 
 
 def _plans(profile: Profile) -> tuple[_Plan, ...]:
@@ -554,8 +559,24 @@ def met_columns(
     Only the rules that fill a column are evaluated: each rule is judged on its own, so the
     others cannot change these (an import judges every row's columns: this is its hot path).
     """
-    c = as_case(case)
-    plans, blank = _column_plans(profile), _blank_columns(profile)
+    return _judge_met(*_met_rules(profile), profile, calendar, as_case(case))
+
+
+def met_judge(
+    profile: Profile, calendar: Calendar
+) -> Callable[[CaseDates], dict[str, bool | None]]:
+    """:func:`met_columns` of many cases (an import's rows), the profile's rules read once."""
+    return partial(_judge_met, *_met_rules(profile), profile, calendar)
+
+
+def _judge_met(
+    plans: tuple[_Plan, ...],
+    blank: dict[str, bool | None],
+    profile: Profile,
+    calendar: Calendar,
+    c: CaseDates,
+) -> dict[str, bool | None]:
+    """:func:`met_columns` of ``c``, the profile's :func:`_met_rules` already read."""
     result = dict(blank)
     # As _evaluate_all, minus what cannot fill a column: a rule whose completing event is
     # not recorded leaves its column blank, so neither its milestone nor its days left are
@@ -579,20 +600,3 @@ def met_columns(
         if started is not None and rule.log_column is not None:
             result[rule.log_column] = done <= _deadline(plan, c, started[0], calendar)[1]
     return result
-
-
-_BLANK_COLUMNS: dict[int, tuple[Profile, dict[str, bool | None]]] = {}
-
-
-def _blank_columns(profile: Profile) -> dict[str, bool | None]:
-    """Every Met column ``profile`` names, each blank (None): :func:`met_columns`' start."""
-    cached = _BLANK_COLUMNS.get(id(profile))
-    if cached is not None and cached[0] is profile:
-        return cached[1]
-    blank: dict[str, bool | None] = {
-        r.log_column: None for r in profile.milestones if r.log_column is not None
-    }
-    if len(_BLANK_COLUMNS) > 64:
-        _BLANK_COLUMNS.clear()
-    _BLANK_COLUMNS[id(profile)] = (profile, blank)
-    return blank

@@ -8,13 +8,20 @@ a Met column never goes stale and ``due`` never recomputes what a save already k
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from functools import partial
 from typing import Any, NamedTuple
 
 from complaints_cli.domain.case import Case
 from complaints_cli.domain.case_dates import TOLD_FIELDS
-from complaints_cli.domain.deadlines import DATE_FIELDS, CaseDates, is_finished_status, met_columns
+from complaints_cli.domain.deadlines import (
+    DATE_FIELDS,
+    CaseDates,
+    is_finished_status,
+    met_columns,
+    met_judge,
+)
 from complaints_cli.domain.open_milestones import OpenMilestone, open_milestones, state_on
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.rules import case_dates
@@ -31,9 +38,9 @@ __all__ = [
     "derived",
     "met_after_update",
     "met_disagreements",
-    "met_for_new_row",
     "met_messages",
     "met_worked_out",
+    "new_row_met",
     "stored_deadlines",
     "with_met_columns",
 ]
@@ -103,11 +110,12 @@ def met_disagreements(
     return out
 
 
-def met_for_new_row(
-    values: Mapping[str, Any], profile: Profile, calendar: Calendar
-) -> tuple[dict[str, bool], list[tuple[str, str, str]]]:
-    """What the import does with a new case's Met columns, from one judgement of its dates
-    (the row's values by field name, as :meth:`.CaseDates.of_row` reads them):
+def new_row_met(
+    profile: Profile, calendar: Calendar
+) -> Callable[[Mapping[str, Any]], tuple[dict[str, bool], list[tuple[str, str, str]]]]:
+    """What the import does with a new case's Met columns, as a function of the row's values
+    by field name (as :meth:`.CaseDates.of_row` reads them), from one judgement of its dates
+    (the profile's rules looked up once for the whole import, not once per row):
 
     * ``{flag field: met}`` for each column the row leaves blank and the dates judge: filled,
       as the one write path fills a case logged by hand (README: the Met columns never go
@@ -115,7 +123,13 @@ def met_for_new_row(
     * ``(column, typed, judged)`` for each column the row typed and the dates contradict:
       kept as typed, with a warning (as :func:`met_disagreements`).
     """
-    judged = met_columns(CaseDates.of_row(values), profile, calendar)
+    return partial(_new_row_met, met_judge(profile, calendar))
+
+
+def _new_row_met(
+    judge: Callable[[CaseDates], dict[str, bool | None]], values: Mapping[str, Any]
+) -> tuple[dict[str, bool], list[tuple[str, str, str]]]:
+    judged = judge(CaseDates.of_row(values))
     fills: dict[str, bool] = {}
     disagree: list[tuple[str, str, str]] = []
     for column, flag, _note in MET_FIELDS:
@@ -202,6 +216,9 @@ class Stamps(NamedTuple):
     milestones: list[OpenMilestone]
 
 
+_new_stamps = tuple.__new__  # Stamps(...) minus its Python __new__: one per imported row
+
+
 def deadline_stamps(
     case: Case | Mapping[str, Any], profile: Profile, calendar: Calendar, key: str
 ) -> Stamps:
@@ -215,13 +232,13 @@ def deadline_stamps(
     """
     if not isinstance(case, Case):  # a mapping (a concrete class is checked faster than an ABC)
         if is_finished_status(case.get("status")):
-            return Stamps(None, None, key, [])
+            return _new_stamps(Stamps, (None, None, key, []))
         dates = CaseDates.of_row(case)
     else:
         dates = case_dates(case)
     milestones = open_milestones(dates, profile, calendar)
     next_due, next_milestone = _next_due(milestones, dates.received)
-    return Stamps(next_due, next_milestone, key, milestones)
+    return _new_stamps(Stamps, (next_due, next_milestone, key, milestones))
 
 
 class Derived(NamedTuple):

@@ -87,12 +87,17 @@ def imply_values(values: dict[str, Any], columns: Sequence[str]) -> None:
         lead = None if values.get("signatories") else lead_petitioner(values)
         if lead is not None:
             values["signatories"] = (lead,)
-    if str(values.get("stage") or "") != Stage.INFORMAL.value:
+    if str(values.get("stage") or "") != _INFORMAL:
         return
     if "kind" not in columns and values.get("kind") is None:
         values["kind"] = CaseKind.SERVICE_DISSATISFACTION.value
     if "informal_received" not in columns and values.get("informal_received") is None:
         values["informal_received"] = values.get("received")
+
+
+#: The Informal stage's name, read once (an enum member's ``value`` is a property: this is
+#: read for each of a big import's rows).
+_INFORMAL: Final = Stage.INFORMAL.value
 
 
 def lead_petitioner(values: Mapping[str, Any]) -> Signatory | None:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -328,39 +328,51 @@ class SheetParser:
         width = max(max(len(r) for r in rows), max(i for i, _ in self.ordered) + 1)
         padded = [r if len(r) == width else [*r, *([None] * (width - len(r)))] for r in rows]
         by_column = list(zip(*padded, strict=True))
-        results: list[list[Any]] = []
+        results: list[list[Any] | None] = []
         bad: set[int] = set()
-        for index, column in self.ordered:
+        #: each field's values (flat columns only), a list per field in :attr:`names` order
+        fields_of: list[Sequence[Any]] = []
+        for (index, column), keep in zip(self.ordered, self.flat, strict=True):
             out, failed = self._column(column, by_column[index])
-            results.append(out)
             bad.update(failed)
+            if keep:
+                fields_of += _by_field(out, len(column.fields), bool(failed))
+            # A flat column with no refused cell is read from fields_of from here on: its
+            # list of tuples is let go (the rows' dicts are made next: a lower peak).
+            results.append(out if failed or not keep else None)
+        del by_column
         flat = [r for r, keep in zip(results, self.flat, strict=True) if keep]
         flat_fields = [c.fields for (_, c), k in zip(self.ordered, self.flat, strict=True) if k]
         names = self.names
+        # The columns sharing a field with an earlier one (never flat: their lists are kept).
+        shared = [(pos, name, earlier, results[pos] or []) for pos, name, earlier in self.shared]
         # Rows where a later column sharing a field says something (or fails): only those
         # need the agreement check.
         active = {
             i
-            for pos, _name, _earlier in self.shared
-            for i, hit in enumerate(results[pos])
+            for _pos, _name, _earlier, hits in shared
+            for i, hit in enumerate(hits)
             if type(hit) is not tuple or hit[0] is not None
         }
-        for i, hits in enumerate(zip(*flat, strict=True)):
+        for i, row in enumerate(zip(*fields_of, strict=True)):
             errors: list[tuple[int, object, str]] = []
             if i not in bad:
-                values = dict(zip(names, chain.from_iterable(hits), strict=True))
+                values = dict(zip(names, row, strict=True))
             else:
                 # As parse_row: a column whose cell is refused contributes no fields.
                 values = {}
-                for hit, fields in zip(hits, flat_fields, strict=True):
+                start = 0
+                for hits_or_none, fields in zip(flat, flat_fields, strict=True):
+                    stop = start + len(fields)
+                    hit = row[start:stop] if hits_or_none is None else hits_or_none[i]
                     if type(hit) is tuple:
                         values.update(zip(fields, hit, strict=True))
-                for pos, (index, _column) in enumerate(self.ordered):
-                    hit = results[pos][i]
-                    if type(hit) is not tuple:
-                        errors.append((index, padded[i][index], hit.reason))
-            for pos, name, earlier in self.shared if (i in active or i in bad) else ():
-                hit = results[pos][i]
+                    start = stop
+                for hits_or_none, (index, _column) in zip(results, self.ordered, strict=True):
+                    if hits_or_none is not None and type(hits_or_none[i]) is not tuple:
+                        errors.append((index, padded[i][index], hits_or_none[i].reason))
+            for pos, name, earlier, hits in shared if (i in active or i in bad) else ():
+                hit = hits[i]
                 if type(hit) is not tuple:
                     continue
                 if hit[0] is None:
@@ -379,6 +391,20 @@ class SheetParser:
                 errors.sort(key=lambda e: order[e[0]])
             yield values, errors
 
+
+def _by_field(out: Sequence[Any], width: int, failed: bool) -> list[Sequence[Any]]:
+    """A column's parsed cells (a tuple of its ``width`` fields each, or a
+    :class:`CellError`) as one list per field, made in C (a refused cell gives ``None``
+    there: its row is rebuilt from the tuples, see :meth:`SheetParser.iter_parse`)."""
+    if failed:
+        blank = (None,) * width
+        out = [hit if type(hit) is tuple else blank for hit in out]
+    if width == 1:
+        return [list(map(_FIRST, out))]
+    return list(zip(*out, strict=True))
+
+
+_FIRST: Final = itemgetter(0)
 
 #: A reference exactly as the log writes it (``format_reference``), within the grammar's
 #: bounds: a prefix of at most 12 letters, then three digits, or four to nine without a

@@ -275,9 +275,18 @@ def _new_ids(
     references (a case another handler logged meanwhile is not the import's); any reference
     not found that way (an id that wrapped round) is looked up by name.
     """
+    start = before or 0
+    if tx.dialect == "sqlite":
+        # SQLite numbers a new row one past the largest id: under this write lock the batch
+        # is ids start+1.. in order when exactly so many follow (no 100k references read).
+        sql = "SELECT count(*), max(id) FROM complaint WHERE id > :before"
+        count, last = tx.execute(sql, {"before": start}).fetchone()
+        if count == len(references) and last == start + len(references):
+            yield list(zip(range(start + 1, last + 1), references, strict=True))
+            return
     wanted = set(references)
     rows = tx.execute(
-        "SELECT id, reference FROM complaint WHERE id > :before", {"before": before or 0}
+        "SELECT id, reference FROM complaint WHERE id > :before", {"before": start}
     ).fetchall()
     found = [(int(i), str(r)) for i, r in rows if r in wanted]
     yield found
@@ -436,20 +445,17 @@ def apply_plan(
 
     deferred = _defer_indexes(tx) if len(plan.adds) >= _DEFER_AT else []
     row_note = f"{note}, sheet {source.sheet!r} row "
+    kept_values = {"created_at": now, "updated_at": now, "row_version": 1}
     for parsed in plan.adds:
         values = parsed.values
-        row = {
-            **base,
-            **values,
-            "folder": folders.get(parsed.reference.upper()),
-            "extra": _extra_text(parsed.extra),
-            "created_at": now,
-            "updated_at": now,
-            "row_version": 1,
-        }
+        row = {**base, **values, **kept_values}
+        row["folder"] = folders.get(parsed.reference.upper()) if folders else None
+        row["extra"] = _extra_text(parsed.extra)
         if deadlines is not None:
             next_due, next_milestone, key, milestones = deadlines(row)
-            row |= {"next_due": next_due, "next_milestone": next_milestone, "deadlines_key": key}
+            row["next_due"] = next_due
+            row["next_milestone"] = next_milestone
+            row["deadlines_key"] = key
             if milestones:
                 milestones_by_ref[parsed.reference] = milestones
         # A new case's history entry names its source row; its values are the row's (every
@@ -465,11 +471,9 @@ def apply_plan(
             actions_by_ref[parsed.reference] = values["actions"]
         if values.get("signatories"):
             signatories_by_ref[parsed.reference] = values["signatories"]
-        links += [
-            (link, parsed.reference, parsed.row, str(values[link]))
-            for link in LINKS
-            if values.get(link)
-        ]
+        for link in LINKS:
+            if values.get(link):
+                links.append((link, parsed.reference, parsed.row, str(values[link])))
         batch.append(row)
         if len(batch) >= 5000:
             flush()

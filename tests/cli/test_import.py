@@ -174,6 +174,29 @@ def test_each_case_has_a_history_entry_naming_the_file_and_its_hash(cli, tmp_pat
     assert entry["changes"] == {}
 
 
+def test_each_new_case_gets_its_own_rows_history_in_a_log_with_cases(cli, tmp_path, db_url):
+    """The new cases' ids are matched to their references after the bulk insert (on SQLite
+    from the ids that follow the log's last one): each case's import entry is its own row's,
+    in a log that already has cases, whatever order the file's references come in."""
+    assert cli("log", "--no-input", *LOG_ARGS).exit_code == 0  # SPRUCE001, id 1
+    refs = ["SPRUCE050", "SPRUCE020", "SPRUCE090", "SPRUCE010", "SPRUCE070", "SPRUCE030"]
+    path = openpyxl_log(
+        tmp_path / "order.xlsx",
+        [["Ref", "Complainant", "Address", "Date received"]]
+        + [[ref, f"Person {n}", f"{n} Oak Road", "04/02/2025"] for n, ref in enumerate(refs)],
+    )
+    assert cli("import", str(path)).exit_code == 0
+    with RawDatabase(log_url(tmp_path)) as db:
+        for n, ref in enumerate(refs):
+            case = record(get_case(db, ref))
+            assert (case["complainant"], case["address"]) == (f"Person {n}", f"{n} Oak Road")
+            (entry,) = history(db, case["id"])
+            assert entry["note"].endswith(f"sheet 'Sheet' row {n + 2}"), (ref, entry["note"])
+        assert [e["command"] for e in history(db, record(get_case(db, "SPRUCE001"))["id"])] == [
+            "log"
+        ]
+
+
 def test_imported_references_advance_the_counter(cli, tmp_path, db_url):
     assert cli("import", str(fixture(tmp_path, "messy_log.xlsx"))).exit_code == 0
     logged = cli("log", "--no-input", *LOG_ARGS)

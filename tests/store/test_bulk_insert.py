@@ -46,3 +46,23 @@ def test_mappings_and_tuples_store_the_same(tmp_path: Path) -> None:
             insert_values(tx, "sample", names, [("two", "kept", None, date(2025, 2, 3))])
         stored = db.execute("SELECT a, b, c, d FROM sample ORDER BY a").fetchall()
     assert stored == [("one", "kept", None, "2025-02-03"), ("two", "kept", None, "2025-02-03")]
+
+
+def test_new_ids_read_back_when_the_ids_after_the_last_have_a_gap(tmp_path: Path) -> None:
+    """The new cases' ids are taken as the ids after the log's last one only when they are
+    exactly those; rows numbered otherwise (here by hand, ids 3 and 7 after id 2) are read
+    back by reference, never paired up by position."""
+    from complaints_cli.store.bulk import _new_ids
+
+    db = RawDatabase(f"sqlite:///{tmp_path / 'log.db'}", create=True)
+    with db.transaction() as tx:
+        tx.execute("DROP TABLE complaint")
+        tx.execute("CREATE TABLE complaint (id INTEGER PRIMARY KEY, reference TEXT)")
+        tx.execute("INSERT INTO complaint VALUES (1, 'A001'), (2, 'A002')")
+        tx.execute("INSERT INTO complaint VALUES (7, 'A003'), (3, 'A004')")
+        found = [pair for chunk in _new_ids(tx, 2, ["A003", "A004"]) for pair in chunk]
+        tx.execute("INSERT INTO complaint (reference) VALUES ('A005'), ('A006')")
+        sequential = [pair for chunk in _new_ids(tx, 7, ["A005", "A006"]) for pair in chunk]
+    db.close()
+    assert sorted(found) == [(3, "A004"), (7, "A003")]
+    assert sequential == [(8, "A005"), (9, "A006")]
