@@ -146,10 +146,8 @@ class Milestone(NamedTuple):
 # --------------------------------------------------------------------------------------------
 
 #: A completing event is implied (done, date unknown) once any of these later events is recorded.
-#: Escalation implies neither the Stage 1 acknowledgement nor the response: a resident may
-#: escalate because nothing came (the fresh-user trial: a case never acknowledged and then
-#: escalated lost its missed acknowledgement from ``due``, ``show`` and the reports). Both are
-#: chased until the Stage 2 acknowledgement, which answers the resident at last.
+#: Escalation implies neither the Stage 1 acknowledgement nor the response (a resident may
+#: escalate because nothing came): both are chased until the Stage 2 acknowledgement.
 IMPLIED_BY: Mapping[str, tuple[str, ...]] = {
     "acknowledged": (
         "stage1_responded",
