@@ -16,7 +16,19 @@ from complaints_cli.domain.deadlines import CaseDates, Milestone, compute_milest
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.workdays import Calendar, Explanation
 
-__all__ = ["MilestoneExplanation", "explain_milestones"]
+__all__ = ["MilestoneExplanation", "anchor_words", "explain_milestones"]
+
+#: A projected anchor (the deadline standing in for a step not yet done), in words.
+_PROJECTED = {
+    "ack_due": "the acknowledgement deadline",
+    "stage2_ack_due": "the Stage 2 acknowledgement deadline",
+}
+
+
+def anchor_words(event: str) -> str:
+    """The event a deadline counts from, in words: ``escalation_received`` is "escalation
+    received", the projected ``ack_due`` "the acknowledgement deadline"."""
+    return _PROJECTED.get(event, event.replace("_", " "))
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +43,7 @@ class MilestoneExplanation:
         """Plain text for ``complaints due --explain REF``."""
         m = self.milestone
         rule = m.rule
-        anchor = f"{m.anchor_event} {m.anchor:%a %d/%m/%Y}"
+        anchor = f"{anchor_words(m.anchor_event)} {m.anchor:%a %d/%m/%Y}"
         if m.projected:
             anchor += " (projected: not yet recorded)"
         out = [f"{m.label} [{m.key}]: {rule.limit_text} from {anchor}"]

@@ -27,6 +27,7 @@ from datetime import date, timedelta
 
 from complaints_cli.domain.case import Action, Case
 from complaints_cli.domain.deadlines import CaseDates, Milestone, State, compute_milestones
+from complaints_cli.domain.explanations import anchor_words
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.rules import same_person, uk
 from complaints_cli.domain.vocabulary import Stage, Status
@@ -166,25 +167,11 @@ def _finished_on(case: Case) -> date | None:
     return day
 
 
-#: A projected anchor (the deadline standing in for a step not yet done), in words.
-_PROJECTED = {
-    "ack_due": "the acknowledgement deadline",
-    "stage2_ack_due": "the Stage 2 acknowledgement deadline",
-}
-
-
-def _words(event: str) -> str:
-    return event.replace("_", " ")
-
-
 def _milestone_text(m: Milestone, reference: str, stage: Stage, folder: str) -> list[str]:
     rule = m.rule
-    anchor = (
-        f"{_PROJECTED.get(m.anchor_event, _words(m.anchor_event))} {m.anchor:%a} "
-        f"{uk(m.anchor)} (not done yet)"
-        if m.projected
-        else f"{_words(m.anchor_event)} {m.anchor:%a} {uk(m.anchor)}"
-    )
+    anchor = f"{anchor_words(m.anchor_event)} {m.anchor:%a} {uk(m.anchor)}"
+    if m.projected:
+        anchor += " (not done yet)"
     lines = [
         f"{m.label} for {reference} ({stage}), due {m.deadline:%a} {uk(m.deadline)}.",
         f"{rule.limit_text} from {anchor}.",

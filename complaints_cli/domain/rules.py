@@ -18,6 +18,7 @@ from datetime import date
 
 from complaints_cli.domain.case import Case
 from complaints_cli.domain.deadlines import CaseDates, Milestone, compute_milestones
+from complaints_cli.domain.explanations import anchor_words
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.text import person_key
 from complaints_cli.domain.vocabulary import ActionKind, Stage
@@ -135,7 +136,10 @@ def milestone(
 def late_text(m: Milestone) -> str:
     """``after its deadline 06/02/2025 (3 working days from received 03/02/2025)``."""
     limit = m.rule.limit_text
-    return f"after its deadline {uk(m.deadline)} ({limit} from {m.anchor_event} {uk(m.anchor)})"
+    return (
+        f"after its deadline {uk(m.deadline)} "
+        f"({limit} from {anchor_words(m.anchor_event)} {uk(m.anchor)})"
+    )
 
 
 #: The two stages with a response, and the prefix of their fields.

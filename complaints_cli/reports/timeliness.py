@@ -29,6 +29,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from complaints_cli.domain.deadlines import CaseDates, Milestone, State
+from complaints_cli.domain.explanations import anchor_words
 from complaints_cli.domain.periods import Period
 from complaints_cli.domain.profiles import MilestoneRule, Profile
 from complaints_cli.domain.workdays import Calendar
@@ -107,7 +108,7 @@ def working(m: Milestone) -> str:
     limit = _LIMITS.get(id(rule))
     if limit is None or limit[0] is not rule:
         limit = _LIMITS[id(rule)] = (rule, rule.limit_text)
-    text = f"due {uk(m.due)}: {limit[1]} from {m.anchor_event} {uk(m.anchor)}"
+    text = f"due {uk(m.due)}: {limit[1]} from {anchor_words(m.anchor_event)} {uk(m.anchor)}"
     if m.extended_to is not None:
         text += f"; extended to {uk(m.extended_to)}"
         if m.extension_limit is not None and m.extended_to > m.extension_limit:

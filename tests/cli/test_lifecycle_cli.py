@@ -595,3 +595,27 @@ def test_a_stage2_case_never_answered_at_stage2_is_refused_closing(
         "Stage 2",
         None,
     )
+
+
+def test_the_event_a_deadline_counts_from_is_in_words(at: Any) -> None:
+    """A late Stage 2 response's error and `due --explain` name the escalation request in
+    words ("escalation received"), as the feed does, never the field's name with its
+    underscore; a deadline counted from one not yet recorded names that deadline."""
+    log(at, "2025-12-19", "2025-12-19")
+    ok(at("2025-12-22", "acknowledge", "SPRUCE001", "--summary", "Damp"))
+    ok(at("2026-01-05", "respond", "SPRUCE001", "--summary", "No", "--outcome", "not upheld"))
+    escalation = ("--review", "manager", "--details", "Still damp", "--handler", "Jordan Blake")
+    ok(at("2026-01-26", "escalate", "SPRUCE001", "--received", "2026-01-26", *escalation))
+    late = at("2026-02-24", "respond", "SPRUCE001", "--stage", "2", "--summary", "Review")
+    assert late.exit_code == 1
+    assert late.stderr == (
+        "complaints: error: responded 24/02/2026, after its deadline 23/02/2026 (20 working "
+        "days from escalation received 26/01/2026): give --reason to explain the 'No' in the "
+        "log\n"
+    )
+    out = ok(at("2026-02-24", "due", "--explain", "SPRUCE001")).stdout
+    assert (
+        "Acknowledge the Stage 2 escalation [stage2_acknowledge]: 5 working days from "
+        "escalation received Mon 26/01/2026" in out
+    )
+    assert "_received" not in out

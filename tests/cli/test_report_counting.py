@@ -322,7 +322,7 @@ def test_the_2023_24_stage_2_is_judged_by_the_2022_code(log: Any) -> None:
     (line,) = stage2["cases"]
     assert (line["deadline"], line["result"]) == ("2023-07-24", "late")
     assert line["why"].startswith(
-        "2022 Code: due Mon 24/07/2023: 20 working days from escalation_received Mon 26/06/2023"
+        "2022 Code: due Mon 24/07/2023: 20 working days from escalation received Mon 26/06/2023"
     )
     assert (
         figures["sa_stage1"]["label"] == "Stage 1 responses within 10 working days (2022 Code 5.1)"

@@ -712,7 +712,7 @@ def test_referral_window_has_no_working_day_count() -> None:
     c = case(stage2_responded="2025-12-19")
     items = {e.milestone.key: e for e in explain_milestones(c, profile, cal, as_of=d("2025-12-19"))}
     assert items["ombudsman_referral"].counting is None
-    assert "8 weeks from stage2_responded" in items["ombudsman_referral"].lines()[0]
+    assert "8 weeks from stage2 responded" in items["ombudsman_referral"].lines()[0]
 
 
 def test_speed() -> None:
