@@ -51,6 +51,7 @@ from complaints_cli.domain.deadlines import (
 from complaints_cli.domain.derived import ACK_COLUMN, STAGE1_COLUMN, STAGE2_COLUMN
 from complaints_cli.domain.presentation import yes_no
 from complaints_cli.domain.profiles import PROJECTIONS, MilestoneRule, Profile
+from complaints_cli.domain.vocabulary import ReviewType
 from complaints_cli.domain.workdays import Calendar
 from complaints_cli.store.closures import past_closures
 from complaints_cli.store.db import RawDatabase
@@ -286,15 +287,21 @@ class ReportCase:
         return d._replace(received=raised)
 
 
-def role_rule(profile: Profile, role: str) -> MilestoneRule | None:
-    """The profile's milestone rule playing ``role`` (None: the profile sets no timeframe)."""
+def role_rules(profile: Profile, role: str) -> list[MilestoneRule]:
+    """The profile's milestone rules playing ``role``, in its order: none when the profile sets
+    no timeframe, several when the timeframe depends on the Stage 2 review type (Southern
+    Housing: a Compensation Review's 10 working days beside the other reviews' 20)."""
     column = ROLE_COLUMNS.get(role)
-    for rule in profile.milestones:
-        if column is not None and rule.log_column == column:
-            return rule
-        if column is None and _DONE_ROLES.get(rule.done_by or "") == role:
-            return rule
-    return None
+    if column is not None:
+        return [rule for rule in profile.milestones if rule.log_column == column]
+    return [rule for rule in profile.milestones if _DONE_ROLES.get(rule.done_by or "") == role]
+
+
+def for_reviews(rule: MilestoneRule, rules: list[MilestoneRule]) -> str:
+    """`` for a Compensation Review`` when ``rule`` is one of ``rules`` by review type."""
+    if len(rules) == 1 or not rule.review:
+        return ""
+    return " for a " + " or ".join(ReviewType(r).label for r in rule.review)
 
 
 _ROLES_OF: dict[int, tuple[Profile, dict[str, tuple[str, ...]]]] = {}

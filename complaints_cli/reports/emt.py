@@ -49,9 +49,10 @@ from complaints_cli.reports.activity import count, event_lines
 from complaints_cli.reports.cases import (
     ReportCase,
     dated_in,
+    for_reviews,
     load_cases,
     overdue_at,
-    role_rule,
+    role_rules,
 )
 from complaints_cli.reports.figures import CaseLine, Figure, Report, by_day, percent
 from complaints_cli.reports.timeliness import (
@@ -90,21 +91,28 @@ TREND_SHARES = {
 
 
 def _limit(profile: Profile, role: str) -> str:
-    """``3 working days`` for the role's milestone in this profile (for labels)."""
-    rule = role_rule(profile, role)
-    return "no timeframe in this profile" if rule is None else str(rule.limit_text)
+    """``3 working days`` for the role's milestone in this profile (for labels); each review
+    type's when they differ (``20 working days for a Manager Review ...; 10 working days for a
+    Compensation Review``)."""
+    rules = role_rules(profile, role)
+    if not rules:
+        return "no timeframe in this profile"
+    return "; ".join(rule.limit_text + for_reviews(rule, rules) for rule in rules)
 
 
 def _basis(profile: Profile, role: str, what: str) -> str:
     """A timeliness figure's note: what it counts and the timescale, with its source."""
-    rule = role_rule(profile, role)
-    if rule is None:
+    rules = role_rules(profile, role)
+    if not rules:
         return f"{what}; the {profile.name} profile sets no timeframe for this step."
-    start = " or ".join(e.replace("_", " ") for e in rule.start).replace(
-        "ack due", "acknowledgement"
-    )
-    text = f"{what}, judged against the {profile.name} profile: {rule.limit_text} from {start}"
-    return text + (f" ({rule.source})." if rule.source else ".")
+    parts = []
+    for rule in rules:
+        start = " or ".join(e.replace("_", " ") for e in rule.start).replace(
+            "ack due", "acknowledgement"
+        )
+        part = f"{rule.limit_text}{for_reviews(rule, rules)} from {start}"
+        parts.append(part + (f" ({rule.source})" if rule.source else ""))
+    return f"{what}, judged against the {profile.name} profile: {'; '.join(parts)}."
 
 
 def by_month(judged: list[Judged], months: list[Period]) -> list[list[Judged]]:

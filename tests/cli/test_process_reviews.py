@@ -10,6 +10,8 @@ Southern Housing, England and Wales, worked by hand: a request to escalate recei
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.process_steps import Day
@@ -109,3 +111,29 @@ def test_a_profile_without_a_panel_refuses_one(day: Day) -> None:
         "the spruce profile has no panel review at Stage 2 (it offers: manager, compensation)"
     )
     assert day.show("2025-03-03")["stage"] == "Stage 1"
+
+
+def test_the_emt_report_names_each_review_types_timeframe(southern: Day) -> None:
+    """Southern Housing answers a Compensation Review within 10 working days (4.6.3) and a
+    Senior Manager Review or a Panel within 20 (4.7.6, 4.8.5): the EMT figure judging both says
+    both, in its label and its note, not only the first."""
+    escalate(southern, "compensation")
+    southern.ok("2025-03-17", "respond", "SPRUCE001", "--stage", "2", "--summary", "£50 more")
+    out = southern.ok("2025-03-31", "report", "emt", "--month", "2025-03", "--format", "json")
+    figures = {f["key"]: f for f in json.loads(out.stdout)["figures"]}
+    stage2 = figures["stage2_within_timeframe"]
+    assert stage2["label"] == (
+        "Stage 2 responses within the timeframe (20 working days for a Manager Review or "
+        "Panel review; 10 working days for a Compensation Review)"
+    )
+    assert stage2["text"] == "1 of 1 (100.0%)"
+    assert stage2["note"].startswith(
+        "Stage 2 responses sent in the month, judged against the southern-housing profile: 20 "
+        "working days for a Manager Review or Panel review from escalation received (Southern "
+        "Housing procedure 4.7.6, 4.7.8, 4.8.5, 4.8.7); 10 working days for a Compensation "
+        "Review from escalation received (Southern Housing procedure 4.6.3, 4.6.5, 4.6.6)."
+    )
+    # A profile with one timeframe per step keeps its label.
+    assert figures["stage1_within_timeframe"]["label"] == (
+        "Stage 1 responses within the timeframe (10 working days)"
+    )

@@ -11,7 +11,7 @@ import pytest
 
 from complaints_cli.domain.deadlines import CaseDates, Milestone, State
 from complaints_cli.domain.profiles import get_profile
-from complaints_cli.reports.cases import ReportCase, role_rule
+from complaints_cli.reports.cases import ReportCase, role_rules
 from complaints_cli.reports.figures import CaseLine, DeferredFigure, Figure, deferred
 from complaints_cli.reports.timeliness import (
     Judged,
@@ -22,7 +22,7 @@ from complaints_cli.reports.timeliness import (
     within_timeframe,
 )
 
-RULE = role_rule(get_profile("hos-code-2024"), "stage1")
+(RULE,) = role_rules(get_profile("hos-code-2024"), "stage1")
 DUE = date(2025, 4, 15)  # a Tuesday
 #: (done, extended to, the extension's deadline): on time; late; within an extension; after
 #: it; on the due day; an extension recorded but answered within the timeframe.
