@@ -60,6 +60,7 @@ from complaints_cli.domain.deadlines import (
     compute_milestones,
     extension_not_told,
 )
+from complaints_cli.domain.extensions import code_paragraphs
 from complaints_cli.domain.profiles import Profile
 from complaints_cli.domain.retention import due_date
 from complaints_cli.domain.rules import same_person, uk
@@ -126,6 +127,10 @@ class LogFacts:
     #: The log records outcomes / categories at all (some case has one).
     uses_outcomes: bool = False
     uses_categories: bool = False
+
+
+#: A stage's number as the checks write it -> the stage.
+_STAGE = {"1": Stage.STAGE_1, "2": Stage.STAGE_2}
 
 
 def _yes_no(flag: bool | None) -> str:
@@ -203,7 +208,7 @@ def _extension_problems(case: Case, milestones: Sequence[Milestone]) -> list[Pro
                 "extension after deadline",
                 case.reference,
                 f"the Stage {n} extension was agreed {uk(agreed)}, after the deadline "
-                f"{uk(m.due)}: it cannot count (Code 6.4)",
+                f"{uk(m.due)}: it cannot count (Code {code_paragraphs(_STAGE[n])[0]})",
                 f"judge the Stage {n} response against {uk(m.due)}: {RECOMPUTE}",
             )
         )
@@ -234,7 +239,7 @@ def _not_told_problems(
                 case.reference,
                 f"the Stage {n} extension to {uk(extended_to) if extended_to else '(no date)'} "
                 "is recorded as not told to the resident: the response is judged against the "
-                f"original deadline {uk(m.due)}, {when} (Code 6.4)",
+                f"original deadline {uk(m.due)}, {when} (Code {code_paragraphs(_STAGE[n])[0]})",
                 f"complaints extend {case.reference} --told --date D",
             )
         )

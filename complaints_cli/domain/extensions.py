@@ -30,12 +30,18 @@ from complaints_cli.domain.text import optional_text, required_text
 from complaints_cli.domain.vocabulary import Stage
 from complaints_cli.errors import ComplaintsError, ConflictError
 
-__all__ = ["MAX_EXTENSION_DAYS", "extend", "extension_told"]
+__all__ = ["MAX_EXTENSION_DAYS", "code_paragraphs", "extend", "extension_told"]
 
 
 #: The most working days ``extend --days`` takes (a year), even with ``--beyond-cap``: a
 #: count like ``2147483648`` is refused at once instead of counting bank holidays for ever.
 MAX_EXTENSION_DAYS = 260
+
+
+def code_paragraphs(stage: Stage) -> tuple[str, str]:
+    """The Code's paragraphs on an extension at ``stage``: deciding it and telling the resident
+    the new date (6.4; Stage 2: 6.15), with the Ombudsman's contact details (6.5; 6.16)."""
+    return ("6.4", "6.5") if stage is Stage.STAGE_1 else ("6.15", "6.16")
 
 
 def _extendable(case: Case, rules: Rules, stage: Stage, *, done: bool = False) -> Milestone:
@@ -125,7 +131,8 @@ def extend(
     if is_late and not late_why:
         raise ComplaintsError(
             f"the extension is agreed on {uk(day)}, after the deadline it extends "
-            f"({uk(m.deadline)}): the Code (6.4) needs the resident told within it; record it "
+            f"({uk(m.deadline)}): the Code ({code_paragraphs(stage)[0]}) needs the resident told "
+            "within it; record it "
             "anyway with --late REASON (it will not count: the response is judged against "
             f"{uk(m.deadline)})"
         )
@@ -184,13 +191,15 @@ def extend(
     elif not_told and not is_late:
         change.warnings.append(
             "the extension does not count until the resident is told of it, with the "
-            f"Ombudsman's contact details, by the original deadline {uk(m.due)} (Code 6.4): "
+            f"Ombudsman's contact details, by the original deadline {uk(m.due)} "
+            f"(Code {code_paragraphs(stage)[0]}): "
             f"until then the {stage} response is judged against {uk(m.due)}; when told, record "
             f"it with complaints extend {case.reference} --told --date D"
         )
     else:  # late: it never counts
         change.warnings.append(
-            "the Code (6.4, 6.5) requires telling the resident of the new date, with the "
+            f"the Code ({', '.join(code_paragraphs(stage))}) requires telling the resident of "
+            "the new date, with the "
             "Ombudsman's contact details; record it with complaints extend "
             f"{case.reference} --told --date D"
         )

@@ -150,7 +150,7 @@ def test_an_extension_agreed_after_the_deadline(clean: Any) -> None:
     assert kinds(found) == [("extension after deadline", "SPRUCE003")]
     assert found[0]["detail"] == (
         "the Stage 2 extension was agreed 18/03/2025, after the deadline 17/03/2025: it "
-        "cannot count (Code 6.4)"
+        "cannot count (Code 6.15)"
     )
 
 

@@ -302,3 +302,27 @@ def test_a_second_extension_told_at_once_counts(day: Day) -> None:
         "2025-06-12",
     )
     assert _due(day, "2025-06-12", "2025-06-12")["SPRUCE001"] == (EXTENDED, "Stage 1 response")
+
+
+def test_a_stage_2_extension_cites_the_codes_stage_2_paragraphs(day: Day) -> None:
+    """The Code's paragraphs on a Stage 2 extension are 6.15 (decide it and tell the resident
+    the new date) and 6.16 (with the Ombudsman's details), not Stage 1's 6.4 and 6.5: the
+    warning of an extension not told, the refusal of a late one and its warning say so.
+    Received Mon 02/06/2025, answered Tue 10/06; Stage 2 asked Mon 16/06, its response due Mon
+    14/07 (Spruce: 20 working days)."""
+    day.log("2025-06-02", received="02/06/2025")
+    day.ok("2025-06-10", "respond", "SPRUCE001", "--date", "10/06/2025", "--summary", "Done",
+           "--outcome", "upheld")  # fmt: skip
+    day.ok("2025-06-16", "escalate", "SPRUCE001", "--received", "16/06/2025", "--details",
+           "Unhappy", "--review", "manager", "--handler", "Jordan Blake")  # fmt: skip
+    untold = day.ok("2025-06-20", "extend", "SPRUCE001", "--date", "20/06/2025", "--days", "5",
+                    "--reason", "Awaiting the survey")  # fmt: skip
+    assert "by the original deadline 14/07/2025 (Code 6.15): until then the Stage 2" in (
+        untold.stderr
+    )
+    late = day.fails("2025-07-15", "extend", "SPRUCE001", "--date", "15/07/2025", "--days",
+                     "5", "--reason", "Awaiting the survey")  # fmt: skip
+    assert "the Code (6.15) needs the resident told within it" in late
+    recorded = day.ok("2025-07-15", "extend", "SPRUCE001", "--date", "15/07/2025", "--days",
+                      "5", "--reason", "Awaiting the survey", "--late", "Missed")  # fmt: skip
+    assert "the Code (6.15, 6.16) requires telling the resident" in recorded.stderr
