@@ -34,6 +34,7 @@ from complaints_cli.domain.rules import (
     milestone,
     open_stage,
     require_open,
+    require_review,
     same_person,
     uk,
 )
@@ -301,11 +302,7 @@ def escalate(
             f"the Stage 2 handler must not be the Stage 1 handler ({case.handler}): "
             "Stage 2 is a review by a senior manager who has not been involved"
         )
-    if kind not in rules.profile.reviews:
-        raise ConflictError(
-            f"the {rules.profile.name} profile has no {kind} review at Stage 2 (it offers: "
-            f"{', '.join(rules.profile.reviews)})"
-        )
+    require_review(rules.profile, kind)
     check_date(
         received,
         "escalation date",

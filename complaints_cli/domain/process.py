@@ -32,7 +32,15 @@ from complaints_cli.domain.intake import NewComplaint, parse_channel
 from complaints_cli.domain.ombudsman_stage import parse_body
 from complaints_cli.domain.presentation import field_label
 from complaints_cli.domain.profiles import Profile
-from complaints_cli.domain.rules import Change, NewAction, Rules, check_date, require_open, uk
+from complaints_cli.domain.rules import (
+    Change,
+    NewAction,
+    Rules,
+    check_date,
+    require_open,
+    require_review,
+    uk,
+)
 from complaints_cli.domain.text import optional_text, person_key, required_text, single_spaced
 from complaints_cli.domain.time_limits import complaint_time_limit
 from complaints_cli.domain.vocabulary import (
@@ -222,6 +230,7 @@ def vulnerability(
 def panel_meeting(case: Case, rules: Rules, *, on: date) -> Change:
     """When the Complaint Review Panel met (its own deadline, Southern Housing 4.8.2)."""
     require_open(case)
+    require_review(rules.profile, ReviewType.PANEL)
     if case.stage is not Stage.STAGE_2 or case.review_type is not ReviewType.PANEL:
         raise ConflictError(
             f"{case.reference} is not at a Stage 2 Complaint Review Panel (escalate it with "

@@ -142,6 +142,15 @@ def late_text(m: Milestone) -> str:
     )
 
 
+def require_review(profile: Profile, kind: str) -> None:
+    """Refuse a Stage 2 review type (``panel``) that ``profile``'s procedure does not offer."""
+    if kind not in profile.reviews:
+        raise ConflictError(
+            f"the {profile.name} profile has no {kind} review at Stage 2 (it offers: "
+            f"{', '.join(profile.reviews)})"
+        )
+
+
 #: The two stages with a response, and the prefix of their fields.
 RESPONSE_STAGES = {Stage.STAGE_1: "stage1", Stage.STAGE_2: "stage2"}
 

@@ -137,3 +137,12 @@ def test_the_emt_report_names_each_review_types_timeframe(southern: Day) -> None
     assert figures["stage1_within_timeframe"]["label"] == (
         "Stage 1 responses within the timeframe (10 working days)"
     )
+
+
+def test_a_profile_without_a_panel_has_no_meeting_to_record(day: Day) -> None:
+    """`panel` on a profile with no Complaint Review Panel says so, rather than advising
+    `--review panel`, which that profile's `escalate` refuses."""
+    day.log("2025-02-03")
+    assert day.fails("2025-03-03", "panel", "SPRUCE001", "--date", "03/03/2025") == (
+        "the spruce profile has no panel review at Stage 2 (it offers: manager, compensation)"
+    )
