@@ -240,7 +240,11 @@ def due_when(left: int | None, *, overdue: bool = False) -> str:
     return f"in {left} working day(s)"
 
 
-def days_left_text(left: int, *, pending: bool) -> str:
-    """``show``'s and ``due --explain``'s ``3 working day(s) left`` after a deadline's state;
-    ``due today`` for a pending one due today (it read "0 working day(s) left")."""
-    return "due today" if left == 0 and pending else f"{left} working day(s) left"
+def days_left_text(left: int, state: str) -> str:
+    """``show``'s and ``due --explain``'s ``3 working day(s) left`` after a deadline's
+    ``state``; ``due today`` for a pending one due today (it read "0 working day(s) left");
+    ``overdue by 2 working day(s)`` for a deadline passed, ``2 working day(s) ago`` for a window
+    ended (both read "-2 working day(s) left")."""
+    if left < 0:
+        return f"{-left} working day(s) ago" if state == "elapsed" else due_when(left)
+    return "due today" if left == 0 and state == "pending" else f"{left} working day(s) left"

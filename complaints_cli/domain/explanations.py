@@ -59,7 +59,7 @@ class MilestoneExplanation:
         if m.done is not None:
             out.append(f"  done {m.done:%a %d/%m/%Y}: {m.state}")
         else:
-            left = days_left_text(m.working_days_left or 0, pending=m.state == "pending")
+            left = days_left_text(m.working_days_left or 0, m.state)
             out.append(f"  {m.state}, {left}")
         if self.counting is not None:
             out += ["  " + line for line in self.counting.lines()]

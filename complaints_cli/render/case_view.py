@@ -169,7 +169,7 @@ def _show_text(
             )
             state = str(m.state)
             if m.done is None and m.working_days_left is not None:
-                state += ", " + days_left_text(m.working_days_left, pending=m.state == "pending")
+                state += ", " + days_left_text(m.working_days_left, m.state)
             rows.append([m.label, due, format_uk(m.done), state])
             styles.append("red" if str(m.state) == "missed" else None)
         for line in plain_table(["Milestone", "Due", "Done", "State"], rows, styles, stream=out):

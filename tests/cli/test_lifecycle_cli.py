@@ -619,3 +619,21 @@ def test_the_event_a_deadline_counts_from_is_in_words(at: Any) -> None:
         "escalation received Mon 26/01/2026" in out
     )
     assert "_received" not in out
+
+
+def test_a_missed_deadline_says_by_how_much_not_a_negative_count_left(at: Any) -> None:
+    """`show` and `due --explain` say a deadline passed and not met is "overdue by 2 working
+    day(s)", as the `Next:` lines do, not "-3 working day(s) left". Received Fri 19/12/2025:
+    acknowledgement due Wed 24/12; Tue 30/12 is 2 working days after it (25, 26 holidays)."""
+    log(at, "2025-12-19", "2025-12-19")
+    show = ok(at("2025-12-30", "show", "SPRUCE001")).stdout
+    assert "missed, overdue by 2 working day(s)" in show
+    assert "-2 working day(s) left" not in show
+    explain = ok(at("2025-12-30", "due", "--explain", "SPRUCE001")).stdout
+    assert "  missed, overdue by 2 working day(s)" in explain
+    assert "-2 working day(s) left" not in explain
+    # A window ended (20 working days after the response with no escalation) says when.
+    ok(at("2025-12-30", "respond", "SPRUCE001", "--summary", "Upheld", "--outcome", "upheld",
+          "--reason", "Late"))  # fmt: skip
+    ended = ok(at("2026-02-02", "due", "--explain", "SPRUCE001")).stdout
+    assert "  elapsed, 3 working day(s) ago" in ended
