@@ -54,7 +54,7 @@ def ombudsman(
             "evidence request date",
             rules,
             (case.received, "date received"),
-            (case.ombudsman_referred, "referral"),
+            (saved.ombudsman_referred, "referral"),  # given now, or recorded before
         )
         saved = saved._replace(
             ombudsman_requested=requested,

@@ -138,3 +138,20 @@ def test_property_redress_scheme_and_one_determination_only(day: Day) -> None:
     assert day.fails("2025-09-02", "determination", "SPRUCE001", "--findings", "x") == (
         "SPRUCE001's determination was already recorded on 01/09/2025"
     )
+
+
+def test_a_request_before_the_referral_given_with_it_is_refused(day: Day) -> None:
+    """The evidence request may not be dated before the referral, whether the referral was
+    recorded earlier or is given in the same command (it was checked only against one
+    already recorded, so `--referred 05/05/2025 --requested 01/05/2025` was stored)."""
+    _through_stage2(day)
+    assert day.fails(
+        "2025-05-06", "ombudsman", "SPRUCE001", "--referred", "05/05/2025",
+        "--requested", "01/05/2025",
+    ) == "evidence request date 01/05/2025 is before the referral 05/05/2025"  # fmt: skip
+    c = day.show("2025-05-06")
+    assert (c["ombudsman_referred"], c["ombudsman_requested"], c["stage"]) == (
+        None,
+        None,
+        "Stage 2",
+    )
