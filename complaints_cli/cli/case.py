@@ -20,6 +20,7 @@ from complaints_cli.cli.options import (
     next_lines,
     open_raw,
     open_store,
+    respelled_note,
     settings,
     today,
 )
@@ -205,6 +206,8 @@ def log_cmd(
     warnings = checks_on_log(new, tf.profile)
     twice: list[str] = []
     handlers: list[str] = []  # the log's handlers before this case: a typo is warned of
+    respelled: str | None = None  # the log's spelling of a handler typed otherwise
+    typed = ""
     if log_exists(cfg.db_url):
         from dataclasses import replace
 
@@ -214,7 +217,9 @@ def log_cmd(
             twice = reads.same_complaint(db, new.complainant, new.address, new.received)
             known = reads.people(db, owners=False)
         # one person, one spelling: a name the log knows typed otherwise is the log's spelling
-        new = replace(new, handler=known_handler(new.handler, known) or new.handler)
+        respelled = known_handler(new.handler, known)
+        if respelled is not None:
+            typed, new = " ".join(new.handler.split()), replace(new, handler=respelled)
         if handler is not None:  # one answered at the prompt was confirmed there
             handlers = known
     root = cfg.root_path
@@ -230,6 +235,8 @@ def log_cmd(
             folder=lambda reference: planned_name(root, new.address, reference),
             deadlines=tf.derive,
         )
+        if respelled is not None:  # said once the case is saved
+            respelled_note("handler", typed, respelled)
         # The folder is made after the log's write lock is released (a network share can be
         # slow); a kill in between leaves a case without its folder (or an empty folder
         # without its marker), which `complaints folders --check --fix` finishes.

@@ -24,6 +24,7 @@ from complaints_cli.cli.options import (
     new_app,
     new_handler_warning,
     open_raw,
+    respelled_note,
     warn,
 )
 from complaints_cli.errors import ComplaintsError
@@ -299,7 +300,8 @@ def escalate_cmd(
     day = tf.date(received, "escalation date")
     with open_raw(tf.settings) as db:  # the log's handlers before this one: a typo is warned of
         handlers = people(db, owners=False)
-    handler = known_handler(handler, handlers, "Stage 2 handler") or handler
+    typed, respelled = " ".join(handler.split()), known_handler(handler, handlers)
+    handler = respelled or handler
     case, _change = apply_rule(
         ctx,
         reference,
@@ -310,6 +312,8 @@ def escalate_cmd(
         tf,
         expected_version=expect_version,
     )
+    if respelled is not None:  # said once the escalation is saved
+        respelled_note("Stage 2 handler", typed, respelled)
     typo = new_handler_warning(
         case.stage2_handler or handler, handlers, case.reference, "--stage2-handler"
     )

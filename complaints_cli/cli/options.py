@@ -96,19 +96,15 @@ def new_handler_warning(
     )
 
 
-def known_handler(name: str | None, known: Sequence[str], what: str = "handler") -> str | None:
-    """``name`` as the log already spells that person (case, accents or spacing typed
-    otherwise: ``sarah  JONES`` beside ``Sarah Jones``), said in one line on stderr; ``name``
-    itself otherwise (None stays None). ``known``: the names the log held before the write
-    (``store.lookups.people``); the one rule is
-    :func:`complaints_cli.domain.filters.known_spelling`."""
+def known_handler(name: str | None, known: Sequence[str]) -> str | None:
+    """The log's spelling of ``name`` when it is typed otherwise (case, accents or spacing:
+    ``sarah  JONES`` beside ``Sarah Jones``), else None. Nothing is said here: the command
+    says :func:`respelled_note` once its change is saved (a refused command recorded nothing).
+    ``known``: the names the log held before the write (``store.lookups.people``); the one
+    rule is :func:`complaints_cli.domain.filters.known_spelling`."""
     from complaints_cli.domain.filters import known_spelling
 
-    spelled = None if name is None else known_spelling(name, known)
-    if spelled is None or name is None:
-        return name
-    respelled_note(what, " ".join(name.split()), spelled)
-    return spelled
+    return None if name is None else known_spelling(name, known)
 
 
 def respelled_note(what: str, typed: str, spelled: str) -> None:

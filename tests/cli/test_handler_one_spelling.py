@@ -118,3 +118,19 @@ def test_a_name_answered_at_the_prompt_is_the_logs_spelling(cli: Any, tmp_path: 
         in result.stderr
     )
     assert _stored(tmp_path) == ["Sarah Jones", "Sarah Jones"]
+
+
+def test_a_refused_command_says_only_why_not_that_a_name_was_recorded(
+    day: Day, tmp_path: Path
+) -> None:
+    """The note that a name was recorded as the log spells it is said once the change is
+    saved: a refused escalation records nothing, so it says only why (one line)."""
+    _log(day, "Sarah Jones", "1 Oak Road")
+    day.ok(DAY, "escalate", "SPRUCE001", "--received", "10/02/2025", "--review", "manager",
+           "--details", "x", "--handler", "Jordan Blake")  # fmt: skip
+    _log(day, "Kim Ho", "2 Oak Road")
+    # the Stage 1 handler cannot review at Stage 2: refused, whatever the spelling
+    error = day.fails(DAY, "escalate", "SPRUCE002", "--received", "10/02/2025", "--review",
+                      "manager", "--details", "x", "--handler", "KIM  ho")  # fmt: skip
+    assert "recorded as" not in error
+    assert _stored(tmp_path, "stage2_handler") == ["Jordan Blake", None]
