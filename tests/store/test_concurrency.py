@@ -250,6 +250,16 @@ def test_two_processes_racing_on_one_case_one_wins_the_other_is_told_to_reload(
     assert shown["learning"] == f"Learning from {winner}"
 
 
+def assert_stale(result: Any, *, now: int, read: int) -> None:
+    """The one line a change refused by ``--expect-version`` gives, exit status 1."""
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "complaints: error: SPRUCE001 was changed by someone else since you read it (it is now "
+        f"at version {now}, you read version {read}); nothing was saved: reload with "
+        "`complaints show SPRUCE001` and try again\n"
+    )
+
+
 def test_expect_version_refuses_a_stale_change_and_accepts_a_current_one(
     cli: Any, db_url: str
 ) -> None:
@@ -259,16 +269,25 @@ def test_expect_version_refuses_a_stale_change_and_accepts_a_current_one(
     answered = cli("respond", "SPRUCE001", "--summary", "Answered", "--date", "10/02/2025")
     assert answered.exit_code == 0, answered.output  # version 2
     assert cli("learning", "SPRUCE001", "First", "--expect-version", "2").exit_code == 0
-    stale = cli("close", "SPRUCE001", "--expect-version", "2")
-    assert stale.exit_code == 1
-    assert stale.stderr == (
-        "complaints: error: SPRUCE001 was changed by someone else since you read it (it is now "
-        "at version 3, you read version 2); nothing was saved: reload with `complaints show "
-        "SPRUCE001` and try again\n"
-    )
+    assert_stale(cli("close", "SPRUCE001", "--expect-version", "2"), now=3, read=2)
     assert json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)["status"] == "Open"
     assert cli("close", "SPRUCE001", "--expect-version", "3").exit_code == 0
     assert json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)["version"] == 4
+
+
+def test_a_stale_signatory_add_is_refused_and_changes_nothing(cli: Any, db_url: str) -> None:
+    # `signatory add --lead` changes the case's complainant: like every command that changes a
+    # case, it takes the version the handler read.
+    import json
+
+    assert cli("log", "--kind", "petition", *LOG_ARGS).exit_code == 0
+    added = ("signatory", "add", "SPRUCE001", "--name", "Raj Singh", "--address", "2 Road")
+    assert cli(*added, "--expect-version", "1").exit_code == 0  # now version 2
+    lead = ("--name", "Mo Khan", "--address", "3 Road", "--lead", "--expect-version", "1")
+    assert_stale(cli("signatory", "add", "SPRUCE001", *lead), now=2, read=1)
+    shown = json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)
+    assert (shown["version"], shown["complainant"]) == (2, "Ann Lee")
+    assert [s["name"] for s in shown["signatories"]] == ["Ann Lee", "Raj Singh"]
 
 
 def big_workbook(path: Path, rows: int) -> Path:
