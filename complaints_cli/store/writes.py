@@ -368,6 +368,12 @@ class Store:
             ).fetchall()
             actions = [action_from_row(r) for r in rows]
             change = rule(before, actions)
+            original = change.case.duplicate_of_id
+            if original is not None and original != before.duplicate_of_id:
+                from complaints_cli.domain.corrections import require_original_stays
+
+                ref = tx.scalar("SELECT reference FROM complaint WHERE id = :id", {"id": original})
+                require_original_stays(change.case, self._locked_case(tx, str(ref)))
             after = change.case._replace(id=before.id)
             if deadlines is not None:  # the Met columns and stored deadlines, worked out again
                 after, milestones = deadlines(after)
