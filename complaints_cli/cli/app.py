@@ -373,6 +373,13 @@ class _Group(TyperGroup):
         except _Abort:  # Ctrl-C or end of input at a prompt
             typer.echo("complaints: interrupted; nothing was saved", err=True)
             sys.exit(ExitCode.INTERRUPTED)
+        except ValueError as exc:
+            # A file name holding a NUL: the OS refuses it before any command runs (click's
+            # path check, os.stat); no file can have such a name.
+            if "null byte" not in str(exc):
+                raise
+            _error("a file name holds a NUL character (U+0000), which no file name can: remove it")
+            sys.exit(ExitCode.USAGE)
         # Not standalone, click returns the code of a typer.Exit, or the command's own result.
         code = result if isinstance(result, int) and not isinstance(result, bool) else 0
         sys.exit(int(code))

@@ -169,6 +169,7 @@ def log_cmd(
     from complaints_cli.domain.references import format_reference
     from complaints_cli.domain.vocabulary import CaseKind
     from complaints_cli.files.folders import check_root, planned_name
+    from complaints_cli.store import reads
 
     fmt = check_format(fmt, ("table", "json"))
     cfg = settings(ctx)
@@ -204,17 +205,13 @@ def log_cmd(
     )
     tf = Timeframes(ctx)
     warnings = checks_on_log(new, tf.profile)
-    twice: list[str] = []
     handlers: list[str] = []  # the log's handlers before this case: a typo is warned of
     respelled: str | None = None  # the log's spelling of a handler typed otherwise
     typed = ""
     if log_exists(cfg.db_url):
         from dataclasses import replace
 
-        from complaints_cli.store import reads
-
         with open_raw(cfg) as db:
-            twice = reads.same_complaint(db, new.complainant, new.address, new.received)
             known = reads.people(db, owners=False)
         # one person, one spelling: a name the log knows typed otherwise is the log's spelling
         respelled = known_handler(new.handler, known)
@@ -237,6 +234,13 @@ def log_cmd(
         )
         if respelled is not None:  # said once the case is saved
             respelled_note("handler", typed, respelled)
+        twice = reads.same_complaint(
+            store.db,
+            new.complainant,
+            new.address,
+            new.received,
+            logged_before=logged.complaint_id,
+        )
         # The folder is made after the log's write lock is released (a network share can be
         # slow); a kill in between leaves a case without its folder (or an empty folder
         # without its marker), which `complaints folders --check --fix` finishes.

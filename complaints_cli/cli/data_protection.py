@@ -264,6 +264,12 @@ def _warn_folders(problems: list[str]) -> None:
         typer.echo(f"complaints: warning: folder not removed: {problem}", err=True)
 
 
+def _first_20(refs: list[str], more: str = "") -> str:
+    """The first 20 references, and how many more (``more``: what to add after the count)."""
+    shown = ", ".join(refs[:20])
+    return shown + (f" and {len(refs) - 20} more{more}" if len(refs) > 20 else "")
+
+
 def _purge(cfg: Any, due: list[Any], years: int, day: Any) -> None:
     from complaints_cli.store.purge import purge_cases, scrub
 
@@ -271,14 +277,19 @@ def _purge(cfg: Any, due: list[Any], years: int, day: Any) -> None:
         result = purge_cases(store, due, actor=cfg.user.value, years=years, today=day)
     warning = scrub(cfg.db_url) if result.purged else None
     removed, problems = _remove_purged_folders(cfg)
-    refs = ", ".join(v.reference for v in result.purged[:20])
-    if len(result.purged) > 20:
-        refs += f" and {len(result.purged) - 20} more (complaints show REF says when each went)"
+    refs = _first_20(
+        [v.reference for v in result.purged], " (complaints show REF says when each went)"
+    )
     typer.echo(
         f"Purged {len(result.purged)} case(s){': ' + refs if refs else ''} "
         "(a purge record of each is kept: reference and dates only)."
     )
     typer.echo(f"Removed {len(removed)} case folder(s).")
+    if result.purged_meanwhile:
+        typer.echo(
+            f"{len(result.purged_meanwhile)} more case(s) were purged meanwhile by another "
+            f"handler's purge: {_first_20(result.purged_meanwhile)}"
+        )
     for ref, why in result.kept:
         typer.echo(f"complaints: warning: {ref} was kept: {why}", err=True)
     _warn_folders(problems)

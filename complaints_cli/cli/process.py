@@ -317,6 +317,7 @@ def signatory_add_cmd(
     ] = False,
     on: DateOpt = None,
     fmt: FormatOpt = "table",
+    expect_version: ExpectVersionOpt = None,
 ) -> None:
     """Add a signatory to a petition (Southern Housing procedure 4.11.1).
 
@@ -339,6 +340,7 @@ def signatory_add_cmd(
             added=day,
             actor=tf.settings.user.value,
             check=process.require_petition,
+            expected_version=expect_version,
         )
     if fmt == "table":
         from complaints_cli.domain.text import terminal_safe

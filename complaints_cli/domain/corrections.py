@@ -271,6 +271,20 @@ def withdraw(case: Case, rules: Rules, *, on: date, reason: str | None) -> Chang
     return Change(saved, messages=[f"{case.reference} withdrawn on {uk(on)}: nothing is chased"])
 
 
+def require_original_stays(case: Case, original: Case) -> None:
+    """``case`` is void as a duplicate of ``original`` only while ``original`` stays: a void
+    case's duplicate (two handlers voiding each of a pair as the other's, at once or one after
+    the other) would leave the complaint in no list and no figure. Checked under the write
+    lock, in the transaction that saves the void."""
+    if original.status is Status.VOID:
+        raise ConflictError(
+            f"{original.reference} is void itself ({original.void_reason}): {case.reference} "
+            f"cannot be void as its duplicate, or the complaint would be in no list or figure; "
+            f"name the case that stays, or reopen {original.reference} if it was voided by "
+            "mistake; nothing was saved"
+        )
+
+
 def void(
     case: Case,
     rules: Rules,

@@ -186,6 +186,16 @@ def extend(
             f"{stage} response now due {uk(target)} "
             f"({extra} working day(s) after the original {uk(m.due)})"
         )
+    before, why = (
+        (case.stage1_extended_to, case.stage1_extension_reason)
+        if stage is Stage.STAGE_1
+        else (case.stage2_extended_to, case.stage2_extension_reason)
+    )
+    if before is not None:  # the log holds one extension a stage: say which one this replaces
+        change.messages.append(
+            f"It replaces the {stage} extension to {uk(before)} ({why or 'no reason recorded'}), "
+            "kept in the case's history"
+        )
     if told:
         pass
     elif not_told and not is_late:

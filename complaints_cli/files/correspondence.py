@@ -111,8 +111,19 @@ class EmailFacts:
         return self.sender
 
 
+def _unescaped(text: str) -> str:
+    """``text`` with the bytes the parser could not decode put back: a header typed in UTF-8
+    without encoded words (as many mail programs save it, RFC 6532) reaches us as surrogate
+    escapes, which nothing can store or print. Read as UTF-8, else as Windows-1252."""
+    raw = text.encode("utf-8", "surrogateescape")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "replace")
+
+
 def _clean_header(value: object) -> str | None:
-    text = " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", str(value)).split())
+    text = " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", _unescaped(str(value))).split())
     return text or None
 
 

@@ -14,7 +14,8 @@ killed or run out of disk at any moment. So every file is written the same way:
    * :func:`save_atomically` (exports, reports, the feed, digests, subject-access answers) and
      :func:`save_through_path` (``db backup``, whose writer needs a path) replace the target
      only with ``force``. When the target is locked (open in Excel on Windows: the rename is
-     refused) the old file is left as it was and the new one is saved beside it as
+     refused), or an office program's lock file beside it says it is open (``~$NAME.xlsx``,
+     ``.~lock.NAME#``), the old file is left as it was and the new one is saved beside it as
      ``NAME (2).xlsx``, and the caller says so.
    * :func:`save_new` (letters, packs, filed correspondence and drafts in a case folder, which
      are evidence) never replaces anything: the name is claimed with a hard link (which fails
@@ -363,11 +364,25 @@ def _check_target(target: Path, force: bool) -> bool:
     return existed
 
 
+def _open_in_office(target: Path) -> bool:
+    """Whether an office program says it has ``target`` open: Excel's owner file
+    (``~$NAME.xlsx``) or LibreOffice's lock file (``.~lock.NAME#``) beside it. Only Windows
+    refuses to replace a file Excel holds open; from another computer on the share, or from a
+    Mac or Linux, the rename would succeed and Excel would later save its old copy over it."""
+    return any(
+        os.path.lexists(target.with_name(name))
+        for name in (f"~${target.name}", f".~lock.{target.name}#")
+    )
+
+
 def _put_in_place(tmp: _Temporary, target: Path) -> Saved:
-    """Replace ``target`` with the finished temporary file (a locked target: a free name)."""
+    """Replace ``target`` with the finished temporary file (a locked target, or one an office
+    program has open: a free name)."""
     if _WINDOWS:
         tmp.release()
     try:
+        if _open_in_office(target):
+            raise PermissionError(13, "open in an office program", str(target))
         os.replace(tmp.path, target)
         tmp.done = True
         return Saved(target, locked=False)

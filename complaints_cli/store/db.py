@@ -451,6 +451,12 @@ def translate_pg_error(exc: BaseException) -> None:
         raise ComplaintsError(f"a number is out of range for the log: {first}") from None
     if isinstance(exc, psycopg.errors.UntranslatableCharacter | psycopg.DataError):
         raise ComplaintsError(f"a value cannot be stored in the log: {first}") from None
+    if isinstance(exc, psycopg.errors.DeadlockDetected | psycopg.errors.SerializationFailure):
+        # two handlers saving changes to the same cases at once, each holding what the other needs
+        raise BusyError(
+            "another handler was saving a change to the same cases at the same moment: "
+            "nothing was saved; try again"
+        ) from None
     if isinstance(exc, psycopg.OperationalError):
         raise ComplaintsError(f"lost the connection to the database server: {first}") from None
 

@@ -38,6 +38,8 @@ class PurgeResult:
     purged: list[Verdict] = field(default_factory=list)
     #: (reference, why it was kept after all): changed since it was listed.
     kept: list[tuple[str, str]] = field(default_factory=list)
+    #: Purged by another handler's purge since it was listed (its purge record says so).
+    purged_meanwhile: list[str] = field(default_factory=list)
 
 
 #: Ids per ``IN (...)`` list: SQLite allows 32,766 parameters, and a big purge has more cases.
@@ -109,9 +111,20 @@ def purge_cases(
             if conn.dialect.name == "postgresql":
                 stmt = stmt.with_for_update()
             rows.update({r["reference"]: dict(r) for r in conn.execute(stmt).mappings()})
+        records = metadata.tables["purge_record"]
+        gone_already = {
+            str(ref)
+            for chunk in _chunks([ref for ref in wanted if ref not in rows])
+            for ref in conn.execute(
+                select(records.c.reference).where(records.c.reference.in_(chunk))
+            ).scalars()
+        }
         ids: dict[int, dict[str, Any]] = {}
         for ref in wanted:
             row = rows.get(ref)
+            if row is None and ref in gone_already:
+                result.purged_meanwhile.append(ref)
+                continue
             if row is None:
                 result.kept.append((ref, "no longer in the log"))
                 continue

@@ -415,18 +415,29 @@ def count_cases(
     return int(db.scalar("SELECT COUNT(*) FROM complaint" + where, params) or 0)
 
 
-def same_complaint(db: RawDatabase, complainant: str, address: str, received: date) -> list[str]:
+def same_complaint(
+    db: RawDatabase,
+    complainant: str,
+    address: str,
+    received: date,
+    *,
+    logged_before: int | None = None,
+) -> list[str]:
     """The references of the cases (void ones aside) with this complainant, address and date
     received, compared ignoring case, accents and spacing
-    (:func:`~complaints_cli.domain.text.person_key`): a complaint logged twice."""
+    (:func:`~complaints_cli.domain.text.person_key`): a complaint logged twice. Given
+    ``logged_before`` (a new case's id), only the cases saved before it: read once the new case
+    is saved, so of two handlers logging one complaint at the same moment the second is told of
+    the first (ids are given under the write lock, in saving order)."""
 
     def squash(text: object) -> str:
         return person_key(str(text or ""))
 
+    before = "" if logged_before is None else "AND id < :before "
     rows = db.execute(
         "SELECT reference, complainant, address FROM complaint WHERE received = :received "
-        "AND status <> :void ORDER BY id",
-        {"received": received, "void": Status.VOID},
+        f"AND status <> :void {before}ORDER BY id",
+        {"received": received, "void": Status.VOID, "before": logged_before},
     ).fetchall()
     return [
         str(ref)

@@ -114,6 +114,18 @@ class LoggedCase:
     case: Case
 
 
+def _check_version(case: Case, expected_version: int | None) -> None:
+    """Refuse a change to ``case`` (read under the write lock) when it has moved on since the
+    handler read it at ``expected_version`` (``--expect-version``)."""
+    if expected_version is not None and case.row_version != expected_version:
+        ref = case.reference
+        raise ConflictError(
+            f"{ref} was changed by someone else since you read it (it is now at version "
+            f"{case.row_version}, you read version {expected_version}); nothing was "
+            f"saved: reload with `complaints show {ref}` and try again"
+        )
+
+
 class Store:
     """The log, open for writing."""
 
@@ -345,16 +357,10 @@ class Store:
         refuses the change when the case has moved on since the caller last read it. Returns
         the case as saved and the change.
         """
-        ref = normalise_reference(reference)
         with self.transaction() as tx:
             before = self._locked_case(tx, reference)
             assert before.id is not None
-            if expected_version is not None and before.row_version != expected_version:
-                raise ConflictError(
-                    f"{ref} was changed by someone else since you read it (it is now at version "
-                    f"{before.row_version}, you read version {expected_version}); nothing was "
-                    f"saved: reload with `complaints show {ref}` and try again"
-                )
+            _check_version(before, expected_version)
             rows = tx.execute(
                 "SELECT number, stage, kind, text, owner, due, done FROM action "
                 "WHERE complaint_id = :id ORDER BY number",
@@ -362,6 +368,12 @@ class Store:
             ).fetchall()
             actions = [action_from_row(r) for r in rows]
             change = rule(before, actions)
+            original = change.case.duplicate_of_id
+            if original is not None and original != before.duplicate_of_id:
+                from complaints_cli.domain.corrections import require_original_stays
+
+                ref = tx.scalar("SELECT reference FROM complaint WHERE id = :id", {"id": original})
+                require_original_stays(change.case, self._locked_case(tx, str(ref)))
             after = change.case._replace(id=before.id)
             if deadlines is not None:  # the Met columns and stored deadlines, worked out again
                 after, milestones = deadlines(after)
@@ -479,16 +491,19 @@ class Store:
         added: date,
         actor: str,
         check: Callable[[Case], None],
+        expected_version: int | None = None,
     ) -> tuple[str, list[Signatory]]:
         """Add a petition's signatory (``lead``: the lead petitioner, the case's complainant).
 
         ``check(case)`` refuses a case that is not a petition. The same name at the same address
-        is refused (signed twice). Returns the reference and every signatory, lead first.
+        is refused (signed twice); so is a case no longer at ``expected_version``. Returns the
+        reference and every signatory, lead first.
         """
         ref = normalise_reference(reference)
         with self.transaction() as tx:
             case = self._locked_case(tx, reference)
             assert case.id is not None
+            _check_version(case, expected_version)
             check(case)
             existing = signatories(tx, case.id)
             for other in existing:

@@ -364,3 +364,23 @@ def test_every_option_fuzzed_exits_0_or_1_in_one_line(
             args,
             result.stderr,
         )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["import", "a\x00.xlsx"],
+        ["export", "\x00"],
+        ["log", "--from-email", "mail\x00.eml"],
+        ["--root", "\x00", "list"],
+        ["db", "backup", "\x00"],
+    ],
+)
+def test_a_nul_in_a_file_name_is_one_line(cli: Any, args: list[str]) -> None:
+    # No file name can hold a NUL; the path check click makes (os.stat) raised ValueError.
+    result = cli(*args)
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "complaints: error: a file name holds a NUL character (U+0000), which no file name "
+        "can: remove it\n",
+    )

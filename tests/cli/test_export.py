@@ -318,7 +318,13 @@ def test_an_existing_file_needs_force(cli, tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".~")] == []
 
 
-def test_a_locked_target_is_left_intact_and_the_export_saved_beside_it(cli, tmp_path, monkeypatch):
+@pytest.mark.parametrize("open_by", ["rename refused", "~$log.xlsx", ".~lock.log.xlsx#"])
+def test_a_locked_target_is_left_intact_and_the_export_saved_beside_it(
+    cli, tmp_path, monkeypatch, open_by
+):
+    # Windows refuses the rename over a workbook open in Excel; on a share, from another
+    # computer, the rename succeeds, and Excel's owner file (LibreOffice's lock file) beside
+    # the workbook is what says it is open.
     assert cli("log", "--no-input", *LOG_ARGS).exit_code == 0
     out = tmp_path / "log.xlsx"
     out.write_bytes(b"open in Excel")
@@ -329,7 +335,10 @@ def test_a_locked_target_is_left_intact_and_the_export_saved_beside_it(cli, tmp_
             raise PermissionError(13, "The process cannot access the file")
         real_replace(src, dst)
 
-    monkeypatch.setattr(os, "replace", locked)
+    if open_by == "rename refused":
+        monkeypatch.setattr(os, "replace", locked)
+    else:
+        (tmp_path / open_by).write_bytes(b"\x03Sam" + b" " * 50)
     result = cli("export", str(out), "--force")
     assert result.exit_code == 0, result.output
     other = tmp_path / "log (2).xlsx"
@@ -340,10 +349,10 @@ def test_a_locked_target_is_left_intact_and_the_export_saved_beside_it(cli, tmp_
         f"the export was saved as {other} instead" in result.stderr
     )
     assert str(other) in result.stdout
-    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".xlsx") == [
-        "log (2).xlsx",
-        "log.xlsx",
-    ]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".xlsx")) == sorted(
+        {"log (2).xlsx", "log.xlsx", open_by} - {"rename refused", ".~lock.log.xlsx#"}
+    )
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_a_failed_write_leaves_the_previous_file_and_no_temporary(cli, tmp_path, monkeypatch):

@@ -75,6 +75,30 @@ def test_an_email_is_filed_under_its_date_sender_and_subject(
 
 
 @pytest.mark.parametrize(
+    ("sender", "shown"),
+    [
+        ("Zoë Ní Bhriain".encode(), "Zoë Ní Bhriain"),  # UTF-8 typed raw (RFC 6532)
+        ("Zoë Ní Bhriain".encode("cp1252"), "Zoë Ní Bhriain"),  # an older client's code page
+    ],
+)
+def test_a_sender_typed_without_encoded_words_is_read(
+    day: Any, case: Path, tmp_path: Path, sender: bytes, shown: str
+) -> None:
+    # Many mail programs save the headers in UTF-8 as they are: the parser hands the name
+    # over as surrogate escapes, which no history entry can store (a traceback, nothing filed).
+    src = tmp_path / "raw.eml"
+    src.write_bytes(
+        b"From: " + sender + b" <zoe@example.org>\r\nTo: complaints@spruce.org.uk\r\n"
+        b"Subject: Damp\r\nDate: Wed, 05 Feb 2025 10:30:00 +0000\r\n\r\nHello\r\n"
+    )
+    name = f"2025-02-05 email from {shown} - Damp.eml"
+    assert day.ok("2025-02-20", "file", "SPRUCE001", str(src)).stdout == f"Filed {src} as {name}\n"
+    assert (case / name).read_bytes() == src.read_bytes()
+    (entry,) = history(day)
+    assert entry["changes"]["from"] == [None, f"{shown} <zoe@example.org>"]
+
+
+@pytest.mark.parametrize(
     ("subject", "expected"),
     [
         ("Re: ../../etc/passwd \\ C:\\Windows", "Re ..-..-etc-passwd - C-Windows"),

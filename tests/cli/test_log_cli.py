@@ -279,3 +279,43 @@ def test_bad_format_is_refused(cli: Any) -> None:
     result = cli("list", "--format", "xml")
     assert result.exit_code == 1
     assert "format 'xml' is not one of: table, json, csv" in result.stderr
+
+
+def test_two_handlers_logging_one_complaint_at_once_the_second_is_warned(
+    cli: Any, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two handlers log the same e-mail from the team inbox at the same moment: the other
+    # handler's `complaints log` (a real process) saves it after this one has read the log
+    # but before this one saves. The second to save is told of the first; the first is not
+    # (so nobody is told to void the one that stays).
+    import subprocess
+
+    from complaints_cli.store.writes import Store
+    from tests.conftest import complaints_cmd
+
+    real_log = Store.log
+    other: list[subprocess.CompletedProcess[str]] = []
+
+    def other_handler_saves_first(self: Store, *args: Any, **kwargs: Any) -> Any:
+        if not other:
+            other.append(
+                subprocess.run(
+                    [*complaints_cmd(), "log", "--no-input", *LOG_ARGS],
+                    capture_output=True,
+                    text=True,
+                )
+            )
+        return real_log(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "log", other_handler_saves_first)
+    mine = cli("log", "--no-input", *LOG_ARGS)
+    assert mine.exit_code == 0, mine.output
+    assert other[0].returncode == 0, other[0].stderr
+    assert other[0].stdout.startswith("Logged SPRUCE001:")
+    assert "warning" not in other[0].stderr
+    assert mine.stdout.startswith("Logged SPRUCE002:")
+    assert (
+        "complaints: warning: SPRUCE001 has the same complainant, address and date received: "
+        "if SPRUCE002 is the same complaint logged twice, void it with complaints void "
+        "SPRUCE002 --duplicate-of SPRUCE001 --reason TEXT\n"
+    ) in mine.stderr

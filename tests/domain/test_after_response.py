@@ -180,8 +180,46 @@ def test_a_second_extension_told_after_the_original_deadline_does_not_say_now_du
     later = ext(first, new_date=CAP_END, agreed=date(2025, 2, 24), told=True)
     assert later.messages == [
         "Stage 1 extension to 06/03/2025 recorded, told on 24/02/2025, after the original "
-        "deadline: it does not count, the response is judged against 20/02/2025"
+        "deadline: it does not count, the response is judged against 20/02/2025",
+        "It replaces the Stage 1 extension to 27/02/2025 (Survey needed), kept in the case's "
+        "history",
     ]
+
+
+def test_a_second_extension_says_which_one_it_replaces() -> None:
+    """Two handlers extending one case at once: the second replaces the first (one column a
+    stage), and says so, never silently; a first extension says nothing of the kind."""
+    first = ext(days=5, told=True)
+    assert [m for m in first.messages if "replaces" in m] == []
+    second = ext(first.case, days=8, reason="Contractor booked", told=True)
+    assert second.messages == [
+        "Stage 1 response now due 04/03/2025 (8 working day(s) after the original 20/02/2025)",
+        "It replaces the Stage 1 extension to 27/02/2025 (Survey needed), kept in the case's "
+        "history",
+    ]
+    assert second.case.stage1_extension_reason == "Contractor booked"
+    # An imported extension may have a date and no reason.
+    imported = first.case._replace(stage1_extension_reason=None)
+    assert ext(imported, days=8).messages[-1] == (
+        "It replaces the Stage 1 extension to 27/02/2025 (no reason recorded), kept in the "
+        "case's history"
+    )
+    c = case(
+        stage=Stage.STAGE_2,
+        acknowledged=ACK_DUE,
+        stage1_responded=STAGE1_DUE,
+        stage1_extended_to=CAP_END,
+        stage1_extension_reason="Stage 1's",
+        escalated=True,
+        escalation_received=date(2025, 3, 3),
+    )
+    stage2 = ext(c, agreed=date(2025, 3, 10), days=5)
+    assert [m for m in stage2.messages if "replaces" in m] == []
+    again = ext(stage2.case, agreed=date(2025, 3, 11), days=6, reason="More")
+    assert again.messages[-1] == (
+        "It replaces the Stage 2 extension to 07/04/2025 (Survey needed), kept in the case's "
+        "history"
+    )
 
 
 def test_stage2_extension() -> None:

@@ -204,38 +204,18 @@ def test_two_processes_racing_on_one_case_one_wins_the_other_is_told_to_reload(
 ) -> None:
     """Both read version 1 and change the case at the same moment with --expect-version 1."""
     import json
-    import os
 
     assert cli("log", *LOG_ARGS).exit_code == 0
     version = json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)["version"]
     assert version == 1
-    go = tmp_path / "race-go"
-    env = {**os.environ, "COMPLAINTS_DB": db_url}
-    procs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                RACER,
-                str(go),
-                "--as",
-                who,
-                "learning",
-                "SPRUCE001",
-                f"Learning from {who}",
-                "--expect-version",
-                str(version),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        for who in ("Kim Ho", "Sam Patel")
-    ]
-    time.sleep(1.5)  # both have imported everything and wait at the start line
-    go.touch()
-    results = [(p.wait(timeout=60), p.stdout.read(), p.stderr.read()) for p in procs]  # type: ignore[union-attr]
+    results = race(
+        tmp_path,
+        db_url,
+        *(
+            ["--as", who, "learning", "SPRUCE001", f"Learning from {who}", "--expect-version", "1"]
+            for who in ("Kim Ho", "Sam Patel")
+        ),
+    )
     codes = sorted(code for code, _, _ in results)
     assert codes == [0, 1], results
     (_, _, refused) = next(r for r in results if r[0] == 1)
@@ -250,6 +230,89 @@ def test_two_processes_racing_on_one_case_one_wins_the_other_is_told_to_reload(
     assert shown["learning"] == f"Learning from {winner}"
 
 
+def race(tmp_path: Path, db_url: str, *commands: list[str]) -> list[tuple[int, str, str]]:
+    """Each command as a real process, all released at one moment: (status, stdout, stderr)."""
+    import os
+
+    go = tmp_path / "race-go"
+    env = {**os.environ, "COMPLAINTS_DB": db_url}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACER, str(go), *command],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for command in commands
+    ]
+    time.sleep(1.5)  # every process has imported everything and waits at the start line
+    go.touch()
+    return [(p.wait(timeout=60), p.stdout.read(), p.stderr.read()) for p in procs]  # type: ignore[union-attr]
+
+
+def test_a_case_is_never_void_as_the_duplicate_of_a_void_case(cli: Any, db_url: str) -> None:
+    # One after the other: the second handler is refused, and nothing is saved.
+    import json
+
+    for _ in range(2):
+        assert cli("log", *LOG_ARGS).exit_code == 0
+    assert (
+        cli("void", "SPRUCE002", "--duplicate-of", "SPRUCE001", "--reason", "Twice").exit_code == 0
+    )
+    refused = cli("void", "SPRUCE001", "--duplicate-of", "spruce2", "--reason", "Twice")
+    assert (refused.exit_code, refused.stderr) == (
+        1,
+        "complaints: error: SPRUCE002 is void itself (Twice): SPRUCE001 cannot be void as its "
+        "duplicate, or the complaint would be in no list or figure; name the case that stays, "
+        "or reopen SPRUCE002 if it was voided by mistake; nothing was saved\n",
+    )
+    shown = json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)
+    assert (shown["status"], shown["version"]) == ("Open", 1)
+    # Voided in error (no original), a case stays void; one of another case stays allowed.
+    assert cli("log", *LOG_ARGS).exit_code == 0
+    assert (
+        cli("void", "SPRUCE003", "--duplicate-of", "SPRUCE001", "--reason", "Again").exit_code == 0
+    )
+
+
+def test_two_handlers_voiding_each_of_a_pair_at_once_leave_one_case(
+    cli: Any, db_url: str, tmp_path: Path
+) -> None:
+    """Each handler voids one of a complaint logged twice as the other's duplicate, at the same
+    moment: one is voided, the other refused (on PostgreSQL, by the check or as a deadlock
+    between the two), and the complaint stays in the log."""
+    import json
+
+    for _ in range(2):
+        assert cli("log", *LOG_ARGS).exit_code == 0
+    results = race(
+        tmp_path,
+        db_url,
+        ["--as", "Kim Ho", "void", "SPRUCE001", "--duplicate-of", "SPRUCE002", "--reason", "A"],
+        ["--as", "Sam Patel", "void", "SPRUCE002", "--duplicate-of", "SPRUCE001", "--reason", "B"],
+    )
+    assert sorted(code for code, _, _ in results) == [0, 1], results
+    refused = next(err for code, _, err in results if code == 1)
+    assert refused.count("\n") == 1 and refused.startswith("complaints: error: ")
+    assert "nothing was saved" in refused
+    statuses = [
+        json.loads(cli("show", r, "-f", "json").stdout)["status"]
+        for r in ("SPRUCE001", "SPRUCE002")
+    ]
+    assert sorted(statuses) == ["Open", "Void"]
+
+
+def assert_stale(result: Any, *, now: int, read: int) -> None:
+    """The one line a change refused by ``--expect-version`` gives, exit status 1."""
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "complaints: error: SPRUCE001 was changed by someone else since you read it (it is now "
+        f"at version {now}, you read version {read}); nothing was saved: reload with "
+        "`complaints show SPRUCE001` and try again\n"
+    )
+
+
 def test_expect_version_refuses_a_stale_change_and_accepts_a_current_one(
     cli: Any, db_url: str
 ) -> None:
@@ -259,16 +322,25 @@ def test_expect_version_refuses_a_stale_change_and_accepts_a_current_one(
     answered = cli("respond", "SPRUCE001", "--summary", "Answered", "--date", "10/02/2025")
     assert answered.exit_code == 0, answered.output  # version 2
     assert cli("learning", "SPRUCE001", "First", "--expect-version", "2").exit_code == 0
-    stale = cli("close", "SPRUCE001", "--expect-version", "2")
-    assert stale.exit_code == 1
-    assert stale.stderr == (
-        "complaints: error: SPRUCE001 was changed by someone else since you read it (it is now "
-        "at version 3, you read version 2); nothing was saved: reload with `complaints show "
-        "SPRUCE001` and try again\n"
-    )
+    assert_stale(cli("close", "SPRUCE001", "--expect-version", "2"), now=3, read=2)
     assert json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)["status"] == "Open"
     assert cli("close", "SPRUCE001", "--expect-version", "3").exit_code == 0
     assert json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)["version"] == 4
+
+
+def test_a_stale_signatory_add_is_refused_and_changes_nothing(cli: Any, db_url: str) -> None:
+    # `signatory add --lead` changes the case's complainant: like every command that changes a
+    # case, it takes the version the handler read.
+    import json
+
+    assert cli("log", "--kind", "petition", *LOG_ARGS).exit_code == 0
+    added = ("signatory", "add", "SPRUCE001", "--name", "Raj Singh", "--address", "2 Road")
+    assert cli(*added, "--expect-version", "1").exit_code == 0  # now version 2
+    lead = ("--name", "Mo Khan", "--address", "3 Road", "--lead", "--expect-version", "1")
+    assert_stale(cli("signatory", "add", "SPRUCE001", *lead), now=2, read=1)
+    shown = json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)
+    assert (shown["version"], shown["complainant"]) == (2, "Ann Lee")
+    assert [s["name"] for s in shown["signatories"]] == ["Ann Lee", "Raj Singh"]
 
 
 def big_workbook(path: Path, rows: int) -> Path:
@@ -345,3 +417,20 @@ def test_a_process_killed_while_importing_leaves_the_log_unchanged(
         assert state in ((2, 2, 2), (20_002, 20_002, 20_100)), f"killed {pause}s in: {state}"
         killed_mid_write += mid_write and state == (2, 2, 2)
     assert killed_mid_write >= 2, "the import finished before it could be killed: use more rows"
+
+
+def test_a_postgresql_deadlock_is_one_line_saying_nothing_was_saved() -> None:
+    # Two handlers each holding a case the other's change needs (voiding each of a pair as
+    # the other's duplicate): the server aborts one; it is told so, not "lost the connection".
+    import psycopg
+
+    from complaints_cli.errors import BusyError
+    from complaints_cli.store.db import translate_pg_error
+
+    for error in (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
+        with pytest.raises(BusyError) as raised:
+            translate_pg_error(error("deadlock detected"))
+        assert str(raised.value) == (
+            "another handler was saving a change to the same cases at the same moment: "
+            "nothing was saved; try again"
+        )

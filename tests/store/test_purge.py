@@ -383,6 +383,43 @@ def test_a_case_reopened_after_the_listing_is_kept(
     assert run(cli, monkeypatch, TODAY, "show", "SPRUCE001").exit_code == 0
 
 
+def test_a_case_another_handlers_purge_took_meanwhile_is_said_so_not_kept(
+    cli: Any, old_log: str, monkeypatch: pytest.MonkeyPatch, root: Path
+) -> None:
+    """Two handlers run `purge --yes` at once: the second, listing SPRUCE001 before the first
+    committed, is told it was purged meanwhile; never that it "was kept" (it is gone)."""
+    import subprocess
+
+    from complaints_cli.store import purge
+    from tests.conftest import complaints_cmd
+
+    real = purge.purge_cases
+    first: list[subprocess.CompletedProcess[str]] = []
+
+    def other_handler_purges_first(*args: Any, **kwargs: Any) -> Any:
+        first.append(
+            subprocess.run(
+                [*complaints_cmd(), "--as", "Kim Ho", "purge", "--yes"],
+                capture_output=True,
+                text=True,
+            )
+        )
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(purge, "purge_cases", other_handler_purges_first)
+    second = run(cli, monkeypatch, TODAY, "purge", "--yes")
+    assert first[0].returncode == 0, first[0].stderr
+    assert first[0].stdout.startswith("Purged 1 case(s): SPRUCE001 ")
+    assert second.exit_code == 0, second.output
+    assert second.stdout == (
+        "Purged 0 case(s) (a purge record of each is kept: reference and dates only).\n"
+        "Removed 0 case folder(s).\n"
+        "1 more case(s) were purged meanwhile by another handler's purge: SPRUCE001\n"
+    )
+    assert second.stderr == ""
+    assert not (root / "1 Essex Brewery – SPRUCE001").exists()
+
+
 def test_hold_and_release_are_in_the_history(
     cli: Any, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
