@@ -195,11 +195,7 @@ def db_backup_cmd(
             target, lambda tmp: counted.append(backup_into(db, tmp)), force=force
         )
     if saved.locked:
-        typer.echo(
-            f"complaints: warning: {target} is open in another program, so it was left "
-            f"unchanged; the backup was saved as {saved.path} instead",
-            err=True,
-        )
+        typer.echo(f"complaints: warning: {saved.left_unchanged(target, 'backup')}", err=True)
     typer.echo(f"Backed up {counted[0]} case(s) to {saved.path}")
 
 

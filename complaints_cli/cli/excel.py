@@ -452,10 +452,7 @@ def _export(
     for line in result.warnings:
         _err(f"warning: {line}")
     if result.saved.locked:
-        _err(
-            f"warning: {file} is open in another program (Excel?), so it was left unchanged; "
-            f"the export was saved as {result.saved.path} instead"
-        )
+        _err(f"warning: {result.saved.left_unchanged(file, 'export')}")
     late = f", {result.overdue} overdue highlighted" if result.overdue else ""
     typer.echo(
         f"Exported {result.rows} case(s) to {result.saved.path} "

@@ -79,9 +79,7 @@ def feed_cmd(
         f"Wrote {saved.path}: {live} deadline(s), {len(events) - live} cancelled (done) event(s)"
     )
     if saved.locked:
-        typer.echo(
-            f"complaints: warning: {output} was locked; the feed went to {saved.path}", err=True
-        )
+        typer.echo(f"complaints: warning: {saved.left_unchanged(output, 'feed')}", err=True)
 
 
 @app.command("check")

@@ -67,11 +67,7 @@ def _check_output(output: Path | None, force: bool) -> None:
 
 def _saved(saved: Any, target: Path, what: str) -> None:
     if saved.locked:
-        typer.echo(
-            f"complaints: warning: {target} is open in another program, so it was left "
-            f"unchanged; the {what} was saved as {saved.path} instead",
-            err=True,
-        )
+        typer.echo(f"complaints: warning: {saved.left_unchanged(target, what)}", err=True)
     typer.echo(f"Saved the {what} to {saved.path}", err=True)
 
 

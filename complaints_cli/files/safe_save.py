@@ -92,6 +92,23 @@ _REPARSE_POINT = 0x400  # FILE_ATTRIBUTE_REPARSE_POINT: junctions, mount points,
 class Saved:
     path: Path  #: where the file is
     locked: bool  #: the target was locked, so ``path`` is another name beside it
+    #: the lock was the target's own read-only attribute (Windows refuses to replace a
+    #: read-only file, as it does one Excel has open), not another program
+    read_only: bool = False
+
+    def left_unchanged(self, target: Path, what: str) -> str:
+        """The one warning when ``target`` was locked and ``what`` (``export``, ``backup``,
+        ...) went to :attr:`path` instead, naming why: open in another program, or read-only
+        (and how to replace it then)."""
+        if self.read_only:
+            return (
+                f"{target} is read-only, so it was left unchanged; the {what} was saved as "
+                f"{self.path} instead (clear the file's read-only attribute to replace it)"
+            )
+        return (
+            f"{target} is open in another program, so it was left unchanged; the {what} was "
+            f"saved as {self.path} instead"
+        )
 
 
 def current_umask() -> int:
@@ -387,11 +404,14 @@ def _put_in_place(tmp: _Temporary, target: Path) -> Saved:
         tmp.done = True
         return Saved(target, locked=False)
     except PermissionError:
+        # Read-only, not open elsewhere: the attribute on Windows (os.access reads it there),
+        # an immutable file on Linux; an office program's lock file beside it says "open".
+        read_only = not _open_in_office(target) and not os.access(target, os.W_OK)
         for _ in range(5):
             other = _free_name(target)
             if _claim(tmp.folder, tmp.name, other.name):
                 tmp.done = True
-                return Saved(other, locked=True)
+                return Saved(other, locked=True, read_only=read_only)
         raise
 
 

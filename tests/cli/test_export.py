@@ -345,7 +345,7 @@ def test_a_locked_target_is_left_intact_and_the_export_saved_beside_it(
     assert out.read_bytes() == b"open in Excel"
     assert rows_of(other)[1][0] == "SPRUCE001"
     assert (
-        f"warning: {out} is open in another program (Excel?), so it was left unchanged; "
+        f"warning: {out} is open in another program, so it was left unchanged; "
         f"the export was saved as {other} instead" in result.stderr
     )
     assert str(other) in result.stdout
@@ -353,6 +353,33 @@ def test_a_locked_target_is_left_intact_and_the_export_saved_beside_it(
         {"log (2).xlsx", "log.xlsx", open_by} - {"rename refused", ".~lock.log.xlsx#"}
     )
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_read_only_target_is_named_read_only_not_open_elsewhere(cli, tmp_path):
+    """Windows refuses to replace a read-only file as it refuses one Excel has open: the
+    warning says which (trial 10b: it blamed another program). Here the read-only file is
+    Linux's nearest kind, an immutable one (``chattr +i``, root only): the rename over it is
+    refused and ``os.access`` says it cannot be written, as on Windows."""
+    assert cli("log", "--no-input", *LOG_ARGS).exit_code == 0
+    out = tmp_path / "log.xlsx"
+    out.write_bytes(b"kept")
+    if (
+        shutil.which("chattr") is None
+        or subprocess.run(["chattr", "+i", str(out)], capture_output=True).returncode
+    ):
+        pytest.skip("no immutable files here (chattr needs root and a file system with flags)")
+    try:
+        result = cli("export", str(out), "--force")
+    finally:
+        subprocess.run(["chattr", "-i", str(out)], check=True)
+    assert result.exit_code == 0, result.output
+    other = tmp_path / "log (2).xlsx"
+    assert out.read_bytes() == b"kept"
+    assert rows_of(other)[1][0] == "SPRUCE001"
+    assert (
+        f"warning: {out} is read-only, so it was left unchanged; the export was saved as "
+        f"{other} instead (clear the file's read-only attribute to replace it)"
+    ) in result.stderr
 
 
 def test_a_failed_write_leaves_the_previous_file_and_no_temporary(cli, tmp_path, monkeypatch):
