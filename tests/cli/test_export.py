@@ -318,6 +318,15 @@ def test_an_existing_file_needs_force(cli, tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".~")] == []
 
 
+def _saved_beside(result: Any, out: Path, kept: bytes) -> Path:
+    """The export that could not replace ``out``: ``out`` as it was, the log beside it."""
+    assert result.exit_code == 0, result.output
+    other = out.with_name("log (2).xlsx")
+    assert out.read_bytes() == kept
+    assert rows_of(other)[1][0] == "SPRUCE001"
+    return other
+
+
 @pytest.mark.parametrize("open_by", ["rename refused", "~$log.xlsx", ".~lock.log.xlsx#"])
 def test_a_locked_target_is_left_intact_and_the_export_saved_beside_it(
     cli, tmp_path, monkeypatch, open_by
@@ -340,10 +349,7 @@ def test_a_locked_target_is_left_intact_and_the_export_saved_beside_it(
     else:
         (tmp_path / open_by).write_bytes(b"\x03Sam" + b" " * 50)
     result = cli("export", str(out), "--force")
-    assert result.exit_code == 0, result.output
-    other = tmp_path / "log (2).xlsx"
-    assert out.read_bytes() == b"open in Excel"
-    assert rows_of(other)[1][0] == "SPRUCE001"
+    other = _saved_beside(result, out, b"open in Excel")
     assert (
         f"warning: {out} is open in another program, so it was left unchanged; "
         f"the export was saved as {other} instead" in result.stderr
@@ -372,10 +378,7 @@ def test_a_read_only_target_is_named_read_only_not_open_elsewhere(cli, tmp_path)
         result = cli("export", str(out), "--force")
     finally:
         subprocess.run(["chattr", "-i", str(out)], check=True)
-    assert result.exit_code == 0, result.output
-    other = tmp_path / "log (2).xlsx"
-    assert out.read_bytes() == b"kept"
-    assert rows_of(other)[1][0] == "SPRUCE001"
+    other = _saved_beside(result, out, b"kept")
     assert (
         f"warning: {out} is read-only, so it was left unchanged; the export was saved as "
         f"{other} instead (clear the file's read-only attribute to replace it)"
