@@ -513,6 +513,15 @@ def test_calendar_lists_holidays_and_closures(
     assert date(2025, 12, 27).isoformat() not in by_date  # weekends are not listed
 
 
+def _close_refused(cli: Any, message: str) -> dict[str, Any]:
+    """``close SPRUCE001 --force`` refused with ``message`` as its one line, exit 1; the case
+    as ``show`` then gives it (nothing written)."""
+    refused = cli("close", "SPRUCE001", "--force", "--reason", "Resident moved out")
+    assert refused.exit_code == 1
+    assert refused.stderr == f"complaints: error: {message}\n"
+    return json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)  # type: ignore[no-any-return]
+
+
 def test_a_case_never_answered_is_refused_closing_and_an_old_log_still_imports(
     cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
@@ -523,15 +532,13 @@ def test_a_case_never_answered_is_refused_closing_and_an_old_log_still_imports(
 
     monkeypatch.setenv("COMPLAINTS_TODAY", "2025-03-10")
     assert cli("log", "--no-input", *LOG_ARGS).exit_code == 0
-    refused = cli("close", "SPRUCE001", "--force", "--reason", "Resident moved out")
-    assert refused.exit_code == 1
-    assert refused.stderr == (
-        "complaints: error: SPRUCE001 has no response recorded: record it first (complaints "
-        "respond SPRUCE001 --summary TEXT), or if the resident withdrew the complaint, "
-        "complaints withdraw SPRUCE001 --reason TEXT, or if the policy does not accept it, "
-        "complaints not-accepted SPRUCE001 --reason TEXT\n"
+    shown = _close_refused(
+        cli,
+        "SPRUCE001 has no response recorded: record it first (complaints respond SPRUCE001 "
+        "--summary TEXT), or if the resident withdrew the complaint, complaints withdraw "
+        "SPRUCE001 --reason TEXT, or if the policy does not accept it, complaints not-accepted "
+        "SPRUCE001 --reason TEXT",
     )
-    shown = json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)
     assert (shown["status"], shown["closed"], shown["version"]) == ("Open", None, 1)
     answered = cli("respond", "SPRUCE001", "--summary", "Repair booked", "--date", "10/02/2025")
     assert answered.exit_code == 0, answered.output
@@ -564,14 +571,12 @@ def test_a_stage2_case_never_answered_at_stage2_is_refused_closing(
     ):  # fmt: skip
         done = cli(*step)
         assert done.exit_code == 0, done.output
-    refused = cli("close", "SPRUCE001", "--force", "--reason", "Resident moved out")
-    assert refused.exit_code == 1
-    assert refused.stderr == (
-        "complaints: error: SPRUCE001 has no Stage 2 response recorded: record it first "
-        "(complaints respond SPRUCE001 --summary TEXT), or if the resident withdrew the "
-        "complaint, complaints withdraw SPRUCE001 --reason TEXT\n"
+    shown = _close_refused(
+        cli,
+        "SPRUCE001 has no Stage 2 response recorded: record it first (complaints respond "
+        "SPRUCE001 --summary TEXT), or if the resident withdrew the complaint, complaints "
+        "withdraw SPRUCE001 --reason TEXT",
     )
-    shown = json.loads(cli("show", "SPRUCE001", "-f", "json").stdout)
     assert (shown["status"], shown["closed"], shown["stage"]) == ("Open", None, "Stage 2")
     answered = cli("respond", "SPRUCE001", "--summary", "Review upheld", "--date", "10/03/2025")
     assert answered.exit_code == 0, answered.output
